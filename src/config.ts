@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import defaults from '../broadsheet.config.json' with { type: 'json' };
+
+export interface Config {
+  publication: { name: string; description: string; siteUrl: string; language: string };
+  sender: { name: string; address: string; replyTo?: string };
+  postalAddress: string;
+  unsubscribe: { url: string; mailto?: string };
+  rights: { copyrightHolder: string; copyrightNotice: string; usageTerms: string };
+  feeds: { limit: number };
+  email: { clipBytes: number; sampleRecipient: string };
+  partners: { id: string; name: string; formats: string[] }[];
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const EMAIL = /^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+\.[^\s@<>()",;:\\[\]]+$/;
+
+/** The built-in defaults (a sample publication), overlaid with the given file when there is one. */
+export function loadConfig(file?: string): Config {
+  if (!file) return validateConfig(structuredClone(defaults) as Config, 'built-in defaults');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`${file}: cannot read configuration: ${(err as Error).message}`);
+  }
+  if (!isObject(raw)) throw new ConfigError(`${file}: configuration must be a JSON object`);
+  return validateConfig(merge(structuredClone(defaults), raw) as unknown as Config, file);
+}
+
+export function validateConfig(config: Config, origin: string): Config {
+  const problems: string[] = [];
+  const text = (path: string, value: unknown) => {
+    if (typeof value !== 'string' || value.trim() === '' || /[\r\n]/.test(value)) {
+      problems.push(`${path} must be a non-empty single-line string`);
+    }
+  };
+  const url = (path: string, value: unknown) => {
+    text(path, value);
+    if (typeof value === 'string' && !/^https:\/\/[^/\s]+/.test(value)) problems.push(`${path} must be an https:// URL`);
+  };
+  const address = (path: string, value: unknown) => {
+    text(path, value);
+    if (typeof value === 'string' && !EMAIL.test(value)) problems.push(`${path} must be an email address`);
+  };
+  text('publication.name', config.publication?.name);
+  text('publication.description', config.publication?.description);
+  url('publication.siteUrl', config.publication?.siteUrl);
+  text('publication.language', config.publication?.language);
+  text('sender.name', config.sender?.name);
+  address('sender.address', config.sender?.address);
+  if (config.sender?.replyTo !== undefined) address('sender.replyTo', config.sender.replyTo);
+  text('postalAddress', config.postalAddress);
+  url('unsubscribe.url', config.unsubscribe?.url);
+  if (config.unsubscribe?.mailto !== undefined) address('unsubscribe.mailto', config.unsubscribe.mailto);
+  text('rights.copyrightHolder', config.rights?.copyrightHolder);
+  text('rights.copyrightNotice', config.rights?.copyrightNotice);
+  text('rights.usageTerms', config.rights?.usageTerms);
+  if (!Number.isInteger(config.feeds?.limit) || config.feeds.limit < 1) problems.push('feeds.limit must be a positive integer');
+  if (!Number.isInteger(config.email?.clipBytes) || config.email.clipBytes < 10_000) {
+    problems.push('email.clipBytes must be an integer of at least 10000');
+  }
+  address('email.sampleRecipient', config.email?.sampleRecipient);
+  if (!Array.isArray(config.partners)) problems.push('partners must be an array');
+  if (problems.length) {
+    throw new ConfigError(`${origin}: invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  config.publication.siteUrl = config.publication.siteUrl.replace(/\/+$/, '');
+  return config;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  for (const [key, value] of Object.entries(over)) {
+    const current = base[key];
+    base[key] = isObject(current) && isObject(value) ? merge(current, value) : value;
+  }
+  return base;
+}

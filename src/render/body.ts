@@ -1,0 +1,79 @@
+import type { Block, Inline } from '../model.ts';
+import { escapeHtml } from './escape.ts';
+
+/** Inline styles per element, for email clients that ignore style sheets; pages and feeds pass none. */
+export interface BodyStyles {
+  h2?: string;
+  h3?: string;
+  h4?: string;
+  p?: string;
+  blockquote?: string;
+  ul?: string;
+  ol?: string;
+  li?: string;
+  pre?: string;
+}
+
+function open(tag: keyof BodyStyles, styles: BodyStyles): string {
+  const style = styles[tag];
+  return style ? `<${tag} style="${escapeHtml(style)}">` : `<${tag}>`;
+}
+
+export function blockHtml(block: Block, styles: BodyStyles = {}): string {
+  switch (block.kind) {
+    case 'heading': {
+      const tag = `h${block.level}` as 'h2' | 'h3' | 'h4';
+      return `${open(tag, styles)}${block.html}</${tag}>`;
+    }
+    case 'paragraph':
+      return `${open('p', styles)}${block.html}</p>`;
+    case 'quote':
+      return `${open('blockquote', styles)}${block.paragraphs.map((p) => `${open('p', styles)}${p.html}</p>`).join('')}</blockquote>`;
+    case 'list': {
+      const tag = block.ordered ? 'ol' : 'ul';
+      return `${open(tag, styles)}${block.items.map((i) => `${open('li', styles)}${i.html}</li>`).join('')}</${tag}>`;
+    }
+    case 'code':
+      return `${open('pre', styles)}<code>${escapeHtml(block.text)}</code></pre>`;
+  }
+}
+
+export function blocksHtml(blocks: readonly Block[], styles: BodyStyles = {}): string {
+  return blocks.map((b) => blockHtml(b, styles)).join('\n');
+}
+
+export function blockText(block: Block): string {
+  switch (block.kind) {
+    case 'heading':
+      return `${block.text}\n${(block.level === 2 ? '=' : '-').repeat(Math.min(Math.max(block.text.length, 3), 72))}`;
+    case 'paragraph':
+      return block.text;
+    case 'quote':
+      return block.paragraphs.map((p) => `> ${p.text}`).join('\n>\n');
+    case 'list':
+      return block.items.map((i: Inline, n) => `${block.ordered ? `${n + 1}.` : '-'} ${i.text}`).join('\n');
+    case 'code':
+      return block.text
+        .split('\n')
+        .map((l) => `    ${l}`)
+        .join('\n');
+  }
+}
+
+export function blocksText(blocks: readonly Block[]): string {
+  return blocks.map(blockText).join('\n\n');
+}
+
+/** The first sentences of the body, up to about `max` characters: the preheader when there is no summary. */
+export function leadText(blocks: readonly Block[], max = 150): string {
+  const first = blocks.find((b) => b.kind === 'paragraph');
+  if (!first || first.kind !== 'paragraph') return '';
+  const sentences = first.text.match(/[^.!?…]+[.!?…]+["'”’»)]*\s*|[^.!?…]+$/gu) ?? [first.text];
+  let out = '';
+  for (const s of sentences) {
+    if (out && (out + s).length > max) break;
+    out += s;
+  }
+  if (out.length > max) out = `${out.slice(0, max - 1).replace(/\s+\S*$/u, '')}…`;
+  return out.trim();
+}

@@ -1,0 +1,22 @@
+// Characters XML 1.0 forbids (and mail clients mangle): C0 controls but tab/LF/CR, DEL..C1, lone surrogates, U+FFFE/U+FFFF.
+const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+export function dropForbiddenChars(text: string): string {
+  return text.replace(FORBIDDEN, '');
+}
+
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text for HTML or XML content and attribute values; also drops characters XML forbids. */
+export function escapeHtml(text: string): string {
+  return dropForbiddenChars(text).replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]!);
+}
+
+export const escapeXml = escapeHtml;
+
+/** Strips markup from a safe HTML fragment produced by this project, giving its text. */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(lt|gt|quot|#39|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' })[e]!);
+}

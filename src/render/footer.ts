@@ -1,0 +1,41 @@
+import type { Editorial } from '../model.ts';
+import { escapeHtml } from './escape.ts';
+
+export const PROVENANCE_HEADING = 'Wire provenance';
+
+export interface FooterStyles {
+  container?: string;
+  framing?: string;
+  heading?: string;
+  intro?: string;
+  list?: string;
+  item?: string;
+  link?: string;
+}
+
+const attr = (style: string | undefined) => (style ? ` style="${escapeHtml(style)}"` : '');
+
+/**
+ * The provenance footer every rendered form ends with: the framing note when there is one, then the
+ * heading "Wire provenance" and every source as a link with its label.
+ */
+export function provenanceFooterHtml(editorial: Editorial, styles: FooterStyles = {}): string {
+  const parts: string[] = [];
+  if (editorial.framing) parts.push(`<p class="framing-note"${attr(styles.framing)}>${escapeHtml(editorial.framing)}</p>`);
+  parts.push(`<h2${attr(styles.heading)}>${PROVENANCE_HEADING}</h2>`);
+  if (editorial.provenanceIntro) parts.push(`<p${attr(styles.intro)}>${escapeHtml(editorial.provenanceIntro)}</p>`);
+  const items = editorial.sources.map(
+    (s) => `<li${attr(styles.item)}><a href="${escapeHtml(s.url)}"${attr(styles.link)}>${escapeHtml(s.label)}</a></li>`,
+  );
+  parts.push(`<ul${attr(styles.list)}>${items.join('')}</ul>`);
+  return `<footer class="provenance"${attr(styles.container)}>${parts.join('')}</footer>`;
+}
+
+export function provenanceFooterText(editorial: Editorial): string {
+  const lines: string[] = [];
+  if (editorial.framing) lines.push(editorial.framing, '');
+  lines.push(PROVENANCE_HEADING, '-'.repeat(PROVENANCE_HEADING.length));
+  if (editorial.provenanceIntro) lines.push(editorial.provenanceIntro);
+  for (const s of editorial.sources) lines.push(`- ${s.label}: ${s.url}`);
+  return lines.join('\n');
+}
