@@ -22,6 +22,8 @@ export interface Editorial {
   correction?: string;
   status: 'published' | 'withdrawn';
   embargo?: Date;
+  /** A correction that asks for the email to go out again (front matter `resend: true`). */
+  resend?: boolean;
   /** The sentence introducing the sources, when the editorial has one. */
   provenanceIntro?: string;
   sources: Source[];

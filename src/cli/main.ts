@@ -1,1 +1,74 @@
-export async function main(args: string[]): Promise<number> { console.log('hi', args); return 0; }
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from '../config.ts';
+import { build } from './build.ts';
+import { UsageError } from './errors.ts';
+import { preview } from './preview.ts';
+
+export const USAGE = `Usage:
+  broadsheet build <file-or-folder>... --out <dir> [--config <file>] [--date YYYY-MM-DD]
+  broadsheet preview <file> [--config <file>] [--date YYYY-MM-DD]
+
+build    renders every .txt and .md editorial given (folders: their files) into <dir>:
+         feeds/rss.xml, feeds/atom.xml, feeds/feed.json, editorials/<slug>/{index.html,
+         email.html, email.txt, email.eml, ninjs.json} and rejected.json.
+preview  renders one editorial the same way into a temporary folder and prints the paths.
+
+--config  a JSON file overriding broadsheet.config.json (default: the sample publication)
+--date    publication date for editorials that carry none (default: the date in the file
+          name, else the file's modification time)
+
+Exit status: 0 all built, 1 some editorials rejected (listed on standard error and in
+rejected.json), 2 usage or configuration error.`;
+
+/** Runs the command line; returns the exit status. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: { type: 'string' },
+        config: { type: 'string' },
+        date: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    const [command, ...inputs] = positionals;
+    if (values.help || command === 'help') {
+      console.log(USAGE);
+      return 0;
+    }
+    const config: Config = loadConfig(values.config);
+    const date = values.date === undefined ? undefined : parseDateOption(values.date);
+    if (command === 'build') {
+      if (!values.out) throw new UsageError('build needs --out <dir>');
+      if (inputs.length === 0) throw new UsageError('build needs at least one file or folder');
+      return await build({ inputs, out: values.out, config, date });
+    }
+    if (command === 'preview') {
+      if (inputs.length !== 1) throw new UsageError('preview takes exactly one file');
+      if (values.out) throw new UsageError('preview writes to a temporary folder; use build --out <dir> to choose one');
+      return await preview({ input: inputs[0]!, config, date });
+    }
+    throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`broadsheet: ${(err as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (err instanceof ConfigError) {
+      console.error(`broadsheet: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+function parseDateOption(value: string): Date {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const date = match ? new Date(`${value}T00:00:00Z`) : undefined;
+  if (!date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+    throw new UsageError(`--date must be a calendar date as YYYY-MM-DD, not "${value}"`);
+  }
+  return date;
+}

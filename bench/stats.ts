@@ -1,0 +1,41 @@
+import { performance } from 'node:perf_hooks';
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Runs `fn` `warmup` times unmeasured, then `runs` times; returns the median in milliseconds. */
+export async function warmMedianMs(fn: () => unknown, runs: number, warmup = 3): Promise<number> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await fn();
+    times.push(performance.now() - start);
+  }
+  return round(median(times));
+}
+
+/** Interleaves two workloads run for run, so both see the same machine load; returns both medians. */
+export async function pairedMedianMs(a: () => unknown, b: () => unknown, runs: number, warmup = 3): Promise<[number, number]> {
+  for (let i = 0; i < warmup; i++) {
+    await a();
+    await b();
+  }
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    let start = performance.now();
+    await a();
+    ta.push(performance.now() - start);
+    start = performance.now();
+    await b();
+    tb.push(performance.now() - start);
+  }
+  return [round(median(ta)), round(median(tb))];
+}
+
+export const round = (n: number, places = 3) => Math.round(n * 10 ** places) / 10 ** places;
+export const mb = (bytes: number) => round(bytes / 1024 / 1024, 2);

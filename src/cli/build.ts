@@ -1,0 +1,123 @@
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import type { Config } from '../config.ts';
+import type { Rejection } from '../model.ts';
+import { parseEditorial } from '../parse/index.ts';
+import { renderFeeds } from '../render/feeds/index.ts';
+import { FeedWindow, isPublic } from '../render/feeds/window.ts';
+import { renderEditorialOutputs } from '../render/outputs.ts';
+import { UsageError } from './errors.ts';
+
+export interface BuildOptions {
+  inputs: string[];
+  out: string;
+  config: Config;
+  date?: Date;
+  now?: Date;
+  stdout?: (line: string) => void;
+  stderr?: (line: string) => void;
+}
+
+export interface BuildReport {
+  built: { file: string; slug: string; dir: string }[];
+  rejected: Rejection[];
+  feeds: string[];
+}
+
+const EDITORIAL_EXTENSIONS = new Set(['.txt', '.md']);
+
+/** Builds every editorial given; returns the exit status (0 all built, 1 some rejected). */
+export async function build(options: BuildOptions): Promise<number> {
+  const report = await buildSite(options);
+  return report.rejected.length ? 1 : 0;
+}
+
+export async function buildSite(options: BuildOptions): Promise<BuildReport> {
+  const { config, out } = options;
+  const stdout = options.stdout ?? ((line) => process.stdout.write(`${line}\n`));
+  const stderr = options.stderr ?? ((line) => process.stderr.write(`${line}\n`));
+  const now = options.now ?? new Date();
+  const files = await collectInputs(options.inputs);
+  const window = new FeedWindow(config.feeds.limit, now);
+  const report: BuildReport = { built: [], rejected: [], feeds: [] };
+  const newestBySlug = new Map<string, { file: string; updated: number }>();
+
+  const reject = (rejection: Rejection) => {
+    report.rejected.push(rejection);
+    stderr(`${rejection.file}: rejected: ${rejection.line ? `line ${rejection.line}: ` : ''}${rejection.reason}`);
+  };
+
+  for (const [index, file] of files.entries()) {
+    if (!EDITORIAL_EXTENSIONS.has(extname(file).toLowerCase())) {
+      reject({ file, line: null, reason: 'not an editorial: expected a .txt or .md file' });
+      continue;
+    }
+    const result = parseEditorial(file, await readFile(file), {
+      publication: config.publication.name,
+      defaultLang: config.publication.language,
+      date: options.date,
+      fallbackDate: (await stat(file)).mtime,
+    });
+    if (!result.ok) {
+      reject(result.rejection);
+      continue;
+    }
+    const editorial = result.editorial;
+    const previous = newestBySlug.get(editorial.slug);
+    if (previous && previous.updated > editorial.updated.getTime()) {
+      stderr(`${file}: skipped: ${previous.file} is a later version of "${editorial.slug}"`);
+      continue;
+    }
+    if (previous) stderr(`${previous.file}: superseded by ${file}, a later version of "${editorial.slug}"`);
+    newestBySlug.set(editorial.slug, { file, updated: editorial.updated.getTime() });
+
+    const dir = join(out, 'editorials', editorial.slug);
+    const outputs = await renderEditorialOutputs(editorial, config);
+    await mkdir(dir, { recursive: true });
+    for (const output of outputs.files) await writeFile(join(dir, output.name), output.body);
+    window.add(editorial);
+    report.built.push({ file, slug: editorial.slug, dir });
+    const held = isPublic(editorial, now) ? '' : editorial.status === 'withdrawn' ? '  (withdrawn: not in feeds)' : `  (embargoed until ${editorial.embargo?.toISOString()}: not in feeds)`;
+    stdout(`[${index + 1}/${files.length}] built ${dir}/${held}`);
+  }
+
+  const feeds = renderFeeds(window.entries(), config);
+  await mkdir(join(out, 'feeds'), { recursive: true });
+  for (const [name, body] of [['rss.xml', feeds.rss], ['atom.xml', feeds.atom], ['feed.json', feeds.json]] as const) {
+    const path = join(out, 'feeds', name);
+    await writeFile(path, body);
+    report.feeds.push(path);
+  }
+  await writeFile(join(out, 'rejected.json'), `${JSON.stringify(report.rejected, null, 2)}\n`);
+
+  stdout(
+    `\n${report.built.length} built, ${report.rejected.length} rejected, ${window.entries().length} in the feeds.` +
+      `\nFeeds:    ${report.feeds.join('  ')}` +
+      (report.rejected.length ? `\nRejected: ${join(out, 'rejected.json')} lists each file, line and reason.` : ''),
+  );
+  return report;
+}
+
+/** A folder's README describes the folder; it is never an editorial. */
+function isFolderNote(name: string): boolean {
+  return /^readme\.(md|txt)$/i.test(name);
+}
+
+/** Files given, and the .txt/.md files of folders given (not recursive), in a stable order. */
+async function collectInputs(inputs: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const input of inputs) {
+    const info = await stat(input).catch(() => undefined);
+    if (!info) throw new UsageError(`cannot read "${input}": no such file or folder`);
+    if (info.isDirectory()) {
+      const names = (await readdir(input, { withFileTypes: true }))
+        .filter((e) => e.isFile() && EDITORIAL_EXTENSIONS.has(extname(e.name).toLowerCase()) && !isFolderNote(e.name))
+        .map((e) => e.name)
+        .sort();
+      files.push(...names.map((name) => join(input, name)));
+    } else {
+      files.push(input);
+    }
+  }
+  return [...new Set(files)];
+}

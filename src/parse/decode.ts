@@ -1,0 +1,57 @@
+import { dropForbiddenChars } from '../render/escape.ts';
+import { reject } from './rejection.ts';
+import { firstInvalidUtf8Offset, lineOfByteOffset } from './utf8.ts';
+
+const SNIFF_BYTES = 8192;
+/** Above this share of control bytes a file is treated as binary rather than text with stray characters. */
+const MAX_CONTROL_SHARE = 0.1;
+
+function isControlByte(b: number): boolean {
+  // Tab, LF, CR and form feed occur in ordinary text files.
+  return (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c) || b === 0x7f;
+}
+
+function checkNotBinary(bytes: Uint8Array): void {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    reject('the file is saved as UTF-16, not UTF-8: save it again as UTF-8 text and upload it again.');
+  }
+  const sample = bytes.subarray(0, SNIFF_BYTES);
+  let controls = 0;
+  for (const b of sample) {
+    if (b === 0) {
+      reject('the file is binary (it contains NUL bytes), not a text editorial: export the editorial as a UTF-8 text (.txt) or Markdown (.md) file.');
+    }
+    if (isControlByte(b)) controls++;
+  }
+  if (controls >= 4 && controls / sample.length > MAX_CONTROL_SHARE) {
+    reject('the file is binary (it is mostly control characters), not a text editorial: export the editorial as a UTF-8 text (.txt) or Markdown (.md) file.');
+  }
+}
+
+function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    const offset = Math.max(firstInvalidUtf8Offset(bytes), 0);
+    return reject(
+      `the file is not valid UTF-8 text (invalid byte 0x${bytes[offset]?.toString(16).padStart(2, '0') ?? '??'} at byte ${offset}): save it again with the UTF-8 encoding and upload it again.`,
+      lineOfByteOffset(bytes, offset),
+    );
+  }
+}
+
+/**
+ * The file's lines, index i being line i + 1 of the original file: byte-order mark removed, any line
+ * ending accepted, characters XML and email forbid dropped. Rejects files that are not usable text.
+ */
+export function decodeLines(bytes: Uint8Array): string[] {
+  if (bytes.length === 0) reject('the file is empty (0 bytes): upload the editorial text itself.');
+  checkNotBinary(bytes);
+  let text = decodeUtf8(bytes);
+  if (text.startsWith('\uFEFF')) text = text.slice(1);
+  const lines = text.split(/\r\n|\r|\n/).map(dropForbiddenChars);
+  if (lines.every((l) => l.trim() === '')) {
+    reject('the file contains only whitespace: upload the editorial text itself.');
+  }
+  return lines;
+}

@@ -1,0 +1,145 @@
+import type { Editorial, Rejection } from '../model.ts';
+import { DATE_FORMAT_HINT, fileNameDate, isValidDate } from './dates.ts';
+import { decodeLines } from './decode.ts';
+import { baseName, checkSlug, extensionOf, slugFromFileName } from './identity.ts';
+import { canonicalLang, textDirection } from './lang.ts';
+import { parseMarkdown } from './markdown.ts';
+import { parsePlainText } from './plain-text.ts';
+import { EditorialError, reject } from './rejection.ts';
+
+export interface ParseOptions {
+  /** Publication name, e.g. "Monexus": the framing note is the last paragraph before the provenance section when it starts with "<name> frames". */
+  publication: string;
+  /** Language when the editorial says none (config.publication.language). */
+  defaultLang: string;
+  /** The date the caller knows: S3 upload time, or the CLI's --date. Beats the file-name date. */
+  date?: Date;
+  /** Last resort when no date is known at all (e.g. the file's mtime). */
+  fallbackDate?: Date;
+}
+
+export type ParseResult = { ok: true; editorial: Editorial } | { ok: false; rejection: Rejection };
+
+/** Published date: front matter, else the caller's date, else the file name's leading YYYY-MM-DD, else the fallback. */
+function resolvePublished(file: string, frontMatterDate: Date | undefined, options: ParseOptions): Date {
+  if (frontMatterDate) return frontMatterDate;
+  if (isValidDate(options.date)) return options.date;
+  const fromName = fileNameDate(baseName(file));
+  if (fromName.kind === 'valid') return fromName.date;
+  if (fromName.kind === 'invalid') {
+    reject(`the file name starts with "${fromName.text}", which is not a valid date: rename the file with a real date (YYYY-MM-DD) or give "published:" in the front matter.`);
+  }
+  if (isValidDate(options.fallbackDate)) return options.fallbackDate;
+  return reject(
+    `no publication date: the file name does not start with a date (YYYY-MM-DD) and none was given; start the file name with the date, e.g. 2026-07-13-harbour-talks.txt, or pass one (${DATE_FORMAT_HINT}).`,
+  );
+}
+
+function defaultLanguage(options: ParseOptions): { lang: string; dir: 'ltr' | 'rtl' } {
+  const lang = canonicalLang(options.defaultLang.trim()) ?? options.defaultLang.trim();
+  return { lang, dir: textDirection(lang) };
+}
+
+function parsePlainTextEditorial(file: string, lines: string[], options: ParseOptions): Editorial {
+  const content = parsePlainText(lines, options.publication);
+  const published = resolvePublished(file, undefined, options);
+  return {
+    file,
+    slug: slugFromFileName(file),
+    form: 'text',
+    title: content.title,
+    ...defaultLanguage(options),
+    published,
+    updated: published,
+    topics: [],
+    status: 'published',
+    ...definedOnly({ framing: content.framing, provenanceIntro: content.provenance.intro }),
+    sources: content.provenance.sources,
+    blocks: content.blocks,
+    wordCount: content.wordCount,
+  };
+}
+
+/** The optional fields that have a value, so absent ones are absent rather than undefined. */
+function definedOnly<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+const STATUSES = ['published', 'withdrawn'] as const;
+
+function parseMarkdownEditorial(file: string, lines: string[], options: ParseOptions): Editorial {
+  const content = parseMarkdown(lines, options.publication);
+  const fm = content.frontMatter;
+
+  const slugText = fm.oneLine('slug');
+  const slug = slugText === undefined ? slugFromFileName(file) : checkSlug(slugText, fm.line('slug'));
+
+  const langText = fm.oneLine('lang');
+  let language = defaultLanguage(options);
+  if (langText !== undefined) {
+    const lang = canonicalLang(langText);
+    if (!lang) {
+      reject(`the front matter field "lang" ("${langText}") is not a language tag: use a BCP 47 tag such as en, en-GB, ar, fr, uk.`, fm.line('lang'));
+    }
+    language = { lang, dir: textDirection(lang) };
+  }
+
+  const statusText = fm.oneLine('status');
+  const status = statusText === undefined ? 'published' : STATUSES.find((s) => s === statusText.toLowerCase());
+  if (!status) reject(`the front matter field "status" is "${statusText}": it must be "published" or "withdrawn".`, fm.line('status'));
+
+  const resendText = fm.oneLine('resend')?.toLowerCase();
+  if (resendText !== undefined && resendText !== 'true' && resendText !== 'false') {
+    reject(`the front matter field "resend" is "${resendText}": it must be true (send this correction to subscribers again) or false.`, fm.line('resend'));
+  }
+
+  const published = resolvePublished(file, fm.date('published'), options);
+  const updated = fm.date('updated') ?? published;
+  if (updated.getTime() < published.getTime()) {
+    reject(
+      `the front matter field "updated" (${updated.toISOString()}) is earlier than the publication date (${published.toISOString()}): an update comes after publication; fix either date.`,
+      fm.line('updated'),
+    );
+  }
+  return {
+    file,
+    slug,
+    form: 'markdown',
+    title: content.title,
+    ...language,
+    published,
+    updated,
+    topics: fm.topics(),
+    status,
+    ...(resendText === 'true' ? { resend: true } : {}),
+    ...definedOnly({
+      summary: fm.oneLine('summary'),
+      author: fm.oneLine('author'),
+      framing: content.framing,
+      correction: fm.paragraph('correction'),
+      embargo: fm.date('embargo'),
+      provenanceIntro: content.provenanceIntro,
+    }),
+    sources: content.sources,
+    blocks: content.blocks,
+    wordCount: content.wordCount,
+  };
+}
+
+/**
+ * Parses and validates one approved editorial. `.md` files are Markdown with YAML front matter; anything
+ * else is the plain-text form. Never throws for bad input: the result says why the editorial was rejected.
+ */
+export function parseEditorial(file: string, bytes: Uint8Array, options: ParseOptions): ParseResult {
+  try {
+    const lines = decodeLines(bytes);
+    const editorial =
+      extensionOf(file) === 'md' || extensionOf(file) === 'markdown'
+        ? parseMarkdownEditorial(file, lines, options)
+        : parsePlainTextEditorial(file, lines, options);
+    return { ok: true, editorial };
+  } catch (error) {
+    if (error instanceof EditorialError) return { ok: false, rejection: { file, line: error.line, reason: error.message } };
+    throw error;
+  }
+}

@@ -1,0 +1,14 @@
+/** Raised inside the parser when the editorial cannot be accepted; parseEditorial turns it into a Rejection. */
+export class EditorialError extends Error {
+  readonly line: number | null;
+
+  constructor(reason: string, line: number | null = null) {
+    super(reason);
+    this.name = 'EditorialError';
+    this.line = line;
+  }
+}
+
+export function reject(reason: string, line: number | null = null): never {
+  throw new EditorialError(reason, line);
+}

@@ -1,0 +1,70 @@
+import { ConfigError, loadConfig, validateConfig, type Config } from '../config.ts';
+
+/** Everything a deployed function reads from its environment, read once, typed, and checked at start-up. */
+export interface RuntimeConfig {
+  publication: Config;
+  editorialsBucket: string;
+  publicBucket: string;
+  subscribersTable: string;
+  ledgerTable: string;
+  dispatchQueueUrl: string;
+  /** The SES account's maximum send rate, messages per second, shared by all workers. */
+  sendRatePerSecond: number;
+  /** The dispatch worker's reserved concurrency: each worker takes sendRatePerSecond / workerConcurrency. */
+  workerConcurrency: number;
+  shardSize: number;
+  configurationSet?: string;
+  /** Key for the HMAC that signs confirm and unsubscribe tokens. */
+  tokenSecret: string;
+  softBounceThreshold: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+export function readRuntimeConfig(env: Env = process.env): RuntimeConfig {
+  const problems: string[] = [];
+  const required = (name: string): string => {
+    const value = env[name]?.trim();
+    if (!value) problems.push(`${name} is not set`);
+    return value ?? '';
+  };
+  const positive = (name: string, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0) problems.push(`${name} must be a positive number, not "${raw}"`);
+    return value;
+  };
+  const publication = readPublication(env, problems);
+  const tokenSecret = required('TOKEN_SECRET');
+  if (tokenSecret && tokenSecret.length < 32) problems.push('TOKEN_SECRET must be at least 32 characters');
+  const config: RuntimeConfig = {
+    publication,
+    editorialsBucket: required('EDITORIALS_BUCKET'),
+    publicBucket: required('PUBLIC_BUCKET'),
+    subscribersTable: required('SUBSCRIBERS_TABLE'),
+    ledgerTable: required('LEDGER_TABLE'),
+    dispatchQueueUrl: required('DISPATCH_QUEUE_URL'),
+    sendRatePerSecond: positive('SEND_RATE_PER_SECOND', 14),
+    workerConcurrency: Math.floor(positive('WORKER_CONCURRENCY', 2)),
+    shardSize: Math.floor(positive('SHARD_SIZE', 500)),
+    configurationSet: env.CONFIGURATION_SET?.trim() || undefined,
+    tokenSecret,
+    softBounceThreshold: Math.floor(positive('SOFT_BOUNCE_THRESHOLD', 3)),
+  };
+  if (problems.length) throw new ConfigError(`invalid function environment:\n  - ${problems.join('\n  - ')}`);
+  return config;
+}
+
+/** BROADSHEET_CONFIG holds the publication's JSON configuration; without it the built-in defaults apply. */
+function readPublication(env: Env, problems: string[]): Config {
+  const raw = env.BROADSHEET_CONFIG;
+  if (!raw) return loadConfig();
+  try {
+    const defaults = loadConfig();
+    return validateConfig({ ...defaults, ...(JSON.parse(raw) as Partial<Config>) }, 'BROADSHEET_CONFIG');
+  } catch (err) {
+    problems.push(`BROADSHEET_CONFIG: ${(err as Error).message}`);
+    return loadConfig();
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * The ports the core depends on. Adapters (src/adapters/) implement them over AWS; tests and local runs use the
+ * same adapters against emulators. Nothing here knows about AWS.
+ */
+
+// ---------------------------------------------------------------------------------------------------------------
+// Object storage (the desk's inbox and the public site)
+
+export interface StoredObject {
+  key: string;
+  body: Uint8Array;
+  lastModified: Date;
+  /** Opaque version tag as the store reports it; pass it back unchanged as `PutOptions.ifMatch`. */
+  etag: string;
+  contentType?: string;
+  cacheControl?: string;
+  metadata?: Record<string, string>;
+}
+
+export interface ObjectSummary {
+  key: string;
+  lastModified: Date;
+  etag: string;
+  size: number;
+}
+
+export interface PutOptions {
+  contentType: string;
+  cacheControl?: string;
+  /** Create only: fails with PreconditionFailedError when the key already exists. */
+  ifNoneMatch?: '*';
+  /** Replace only this version (an etag from get/list/put): fails with PreconditionFailedError otherwise, also when
+   * the object is gone. */
+  ifMatch?: string;
+  /** User metadata; keys are lower-cased by S3. */
+  metadata?: Record<string, string>;
+}
+
+export interface ObjectStore {
+  /** The object, or undefined when there is none under this key. */
+  get(key: string): Promise<StoredObject | undefined>;
+  put(key: string, body: string | Uint8Array, options: PutOptions): Promise<{ etag: string }>;
+  /** Deleting a missing key is not an error. */
+  delete(key: string): Promise<void>;
+  /** Every object whose key starts with `prefix`, in key order, fetched page by page as iterated. */
+  list(prefix: string): AsyncIterable<ObjectSummary>;
+}
+
+/** A conditional put lost: the key exists (ifNoneMatch) or holds another version (ifMatch), or a concurrent
+ * conditional write to the same key won. Re-read and decide again. */
+export class PreconditionFailedError extends Error {
+  override name = 'PreconditionFailedError';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Mail
+
+export interface OutgoingEmail {
+  /** May carry a display name: `"Monexus" <news@example.org>`. */
+  from: string;
+  to: string;
+  replyTo?: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** Extra message headers such as List-Unsubscribe and List-Unsubscribe-Post. */
+  headers: { name: string; value: string }[];
+  configurationSet?: string;
+  /** Message tags for event publishing; names and values limited to ASCII letters, digits, `_` and `-`. */
+  tags?: Record<string, string>;
+}
+
+export interface Mailer {
+  /** Throws ThrottledError when the provider asks to slow down, MessageRejectedError when this message can never
+   * be sent as it is; any other error is transient or a configuration fault. */
+  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}
+
+/** The provider refused this call because of its sending rate; the same message may be retried later. */
+export class ThrottledError extends Error {
+  override name = 'ThrottledError';
+}
+
+/** The provider refused this message for good (bad address, rejected content): retrying it cannot help. */
+export class MessageRejectedError extends Error {
+  override name = 'MessageRejectedError';
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Work queue (at-least-once delivery)
+
+export interface QueueMessage {
+  id: string;
+  body: string;
+}
+
+export interface ReceivedMessage extends QueueMessage {
+  /** Needed to delete the message; valid for this delivery only. */
+  receiptHandle: string;
+  /** 1 on first delivery; grows with every redelivery. */
+  receiveCount: number;
+}
+
+export interface ReceiveOptions {
+  /** Long-poll up to this many seconds (0 to 20) for a first message. */
+  waitSeconds?: number;
+  /** Hide the received messages for this many seconds instead of the queue's default. */
+  visibilityTimeoutSeconds?: number;
+}
+
+export interface Queue {
+  /** Sends every body (in batches the queue allows); throws only when some could not be sent after retries. */
+  sendBatch(bodies: string[]): Promise<void>;
+  /** Up to `max` (1 to 10) messages; an unfinished message comes back after its visibility timeout. */
+  receive(max: number, options?: ReceiveOptions): Promise<ReceivedMessage[]>;
+  delete(receiptHandle: string): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Time
+
+export interface Clock {
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Key-value table (subscribers, the send ledger)
+
+/** A stored item: plain JSON-like values (string, number, boolean, null, arrays, objects). */
+export type Item = Record<string, unknown>;
+
+/** An item's primary key: the partition key attribute, plus the sort key attribute when the table has one. */
+export type ItemKey = Record<string, string | number>;
+
+export interface Page {
+  items: Item[];
+  /** Pass back to read the next page; absent on the last page. */
+  cursor?: string;
+}
+
+export interface UpdateSpec {
+  /** Attributes to set. */
+  set?: Record<string, unknown>;
+  /** Attributes to remove. */
+  remove?: string[];
+  /** Numeric attributes to add to atomically (a missing attribute counts as 0). */
+  increment?: Record<string, number>;
+  /** Apply only when each named attribute currently has exactly this value; `undefined` means "is absent". */
+  expected?: Record<string, unknown>;
+}
+
+/**
+ * A table of items addressed by a partition key and an optional sort key. Reads are strongly consistent, every
+ * write is atomic for one item, and there are no multi-item transactions.
+ */
+export interface KeyValueTable {
+  get(key: ItemKey): Promise<Item | undefined>;
+  /** Writes the item only when no item with its key exists; true when written, false when one already existed. */
+  putIfAbsent(item: Item): Promise<boolean>;
+  /** Writes the item, replacing any item with its key. */
+  put(item: Item): Promise<void>;
+  /** Changes an existing item when `expected` holds; the item as it is afterwards, or undefined when the item does
+   * not exist or `expected` did not hold (nothing was changed then). Never creates an item. */
+  update(key: ItemKey, changes: UpdateSpec): Promise<Item | undefined>;
+  delete(key: ItemKey): Promise<void>;
+  /** Items with this partition key value, in sort key order, optionally only sort keys starting with a prefix. */
+  query(
+    partition: string | number,
+    options?: { sortKeyPrefix?: string; limit?: number; cursor?: string },
+  ): Promise<Page>;
+  /** All items, a page at a time; `segment` of `totalSegments` splits the table for parallel readers. */
+  scan(options?: { limit?: number; cursor?: string; segment?: number; totalSegments?: number }): Promise<Page>;
+}

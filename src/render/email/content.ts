@@ -1,0 +1,144 @@
+import type { Config } from '../../config.ts';
+import type { Block, Editorial } from '../../model.ts';
+import { blockHtml, blocksText, leadText } from '../body.ts';
+import { dropForbiddenChars, escapeHtml } from '../escape.ts';
+import { provenanceFooterHtml, provenanceFooterText } from '../footer.ts';
+import { urls } from '../urls.ts';
+import { headerText as oneLine } from './headers.ts';
+import { correctionStyle, emailBodyStyles, emailFooterStyles, FONT, linkStyle, palette, textFlow } from './styles.ts';
+
+export const CONTINUE_READING = 'Continue reading';
+
+export function subjectOf(editorial: Editorial): string {
+  return oneLine(editorial.title);
+}
+
+export function preheaderOf(editorial: Editorial): string {
+  return oneLine(editorial.summary?.trim() ? editorial.summary : leadText(editorial.blocks));
+}
+
+const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+export function bylineOf(editorial: Editorial): string {
+  const date = dateFormat.format(editorial.published);
+  return editorial.author ? `${oneLine(editorial.author)} · ${date}` : date;
+}
+
+/**
+ * Whitespace-like characters after the preheader keep inbox previews from running on into the body text.
+ * `&#847;` is a combining grapheme joiner, invisible everywhere.
+ */
+const PREHEADER_PADDING = '&#847;&zwnj;&nbsp;'.repeat(24);
+
+/** Everything the Handlebars templates need; `{{ }}` fields are text, `*Html` fields are this project's markup. */
+export interface EmailView {
+  lang: string;
+  dir: 'ltr' | 'rtl';
+  align: 'left' | 'right';
+  flow: string;
+  font: string;
+  c: typeof palette;
+  linkStyle: string;
+  subject: string;
+  preheader: string;
+  preheaderPadding: string;
+  byline: string;
+  publicationName: string;
+  postalAddress: string;
+  homeUrl: string;
+  pageUrl: string;
+  placeholder: string;
+  correctionHtml: string;
+  bodyHtml: string;
+  footerHtml: string;
+}
+
+/** mjml writes the lang attribute unescaped, so only a well-formed BCP 47 tag gets there. */
+function languageTag(lang: string, fallback: string): string {
+  const tag = /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/;
+  return tag.test(lang) ? lang : tag.test(fallback) ? fallback : 'und';
+}
+
+/** The body's blocks as email HTML, one string per block, so the clipping search can weigh them. */
+export function emailBlocksHtml(editorial: Editorial): string[] {
+  const styles = emailBodyStyles(editorial.dir);
+  return editorial.blocks.map((b) => blockHtml(b, styles));
+}
+
+export function continueReadingHtml(pageUrl: string): string {
+  return `<p style="margin:24px 0 16px;font-weight:bold;"><a href="${escapeHtml(pageUrl)}" style="${linkStyle}">${CONTINUE_READING}</a></p>`;
+}
+
+/** The provenance footer with inline styles, in a div: several clients drop or restyle an unknown footer element. */
+export function emailFooterHtml(editorial: Editorial): string {
+  const html = provenanceFooterHtml(editorial, emailFooterStyles(editorial.dir));
+  const open = '<footer';
+  const close = '</footer>';
+  if (!html.startsWith(open) || !html.endsWith(close)) return html;
+  return `<div${html.slice(open.length, -close.length)}</div>`;
+}
+
+export function emailCorrectionHtml(editorial: Editorial): string {
+  if (!editorial.correction) return '';
+  return `<div class="bs-correction" role="note" style="${correctionStyle(editorial.dir)}"><strong>Correction:</strong> ${escapeHtml(editorial.correction)}</div>`;
+}
+
+/**
+ * The view for the first `kept` blocks of the body (all of them when `kept` is the block count); a cut body
+ * ends with a link to the full editorial on the web.
+ */
+export function emailView(
+  editorial: Editorial,
+  config: Config,
+  blocks: readonly string[],
+  kept: number,
+  placeholder: string,
+): EmailView {
+  const pageUrl = urls.page(config, editorial.slug);
+  const clipped = kept < blocks.length;
+  const body = blocks.slice(0, kept).join('\n');
+  return {
+    lang: languageTag(editorial.lang, config.publication.language),
+    dir: editorial.dir === 'rtl' ? 'rtl' : 'ltr',
+    align: editorial.dir === 'rtl' ? 'right' : 'left',
+    flow: textFlow(editorial.dir),
+    font: FONT,
+    c: palette,
+    linkStyle,
+    subject: subjectOf(editorial),
+    preheader: preheaderOf(editorial),
+    preheaderPadding: PREHEADER_PADDING,
+    byline: bylineOf(editorial),
+    publicationName: config.publication.name,
+    postalAddress: config.postalAddress,
+    homeUrl: urls.home(config),
+    pageUrl,
+    placeholder,
+    correctionHtml: emailCorrectionHtml(editorial),
+    bodyHtml: clipped ? `${body}${body ? '\n' : ''}${continueReadingHtml(pageUrl)}` : body,
+    footerHtml: emailFooterHtml(editorial),
+  };
+}
+
+/** The plain-text part: the same content, cut at the same block as the HTML. */
+export function emailText(editorial: Editorial, config: Config, kept: number, placeholder: string): string {
+  const pageUrl = urls.page(config, editorial.slug);
+  const title = subjectOf(editorial);
+  const sections: string[] = [
+    config.publication.name,
+    `${title}\n${'='.repeat(Math.min(Math.max([...title].length, 3), 72))}\n${bylineOf(editorial)}`,
+  ];
+  if (editorial.correction) sections.push(`Correction: ${editorial.correction}`);
+  const blocks: readonly Block[] = editorial.blocks.slice(0, kept);
+  if (blocks.length) sections.push(blocksText(blocks));
+  if (kept < editorial.blocks.length) sections.push(`${CONTINUE_READING}: ${pageUrl}`);
+  sections.push(provenanceFooterText(editorial));
+  sections.push(
+    [
+      `View in browser: ${pageUrl}`,
+      `Unsubscribe: ${placeholder}`,
+      `${config.publication.name} · ${config.postalAddress}`,
+    ].join('\n'),
+  );
+  return `${dropForbiddenChars(sections.join('\n\n'))}\n`;
+}

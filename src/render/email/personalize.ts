@@ -1,0 +1,37 @@
+import { createHash } from 'node:crypto';
+import type { Config } from '../../config.ts';
+import { escapeHtml } from '../escape.ts';
+import type { EmailTemplate } from './types.ts';
+
+export class UnsubscribeUrlError extends Error {
+  override name = 'UnsubscribeUrlError';
+}
+
+/** An absolute http(s) URL with nothing that could break out of an attribute, a text line or a header. */
+export function checkUnsubscribeUrl(url: string): string {
+  if (!/^https?:\/\/[^\s/?#]+[^\s]*$/i.test(url) || /[\u0000-\u001f\u007f-\u009f<>"]/.test(url)) {
+    throw new UnsubscribeUrlError(`not a usable unsubscribe URL: ${JSON.stringify(url)}`);
+  }
+  return url;
+}
+
+const splice = (rendered: string, placeholder: string, replacement: string) => rendered.split(placeholder).join(replacement);
+
+/**
+ * One recipient's copy: the unsubscribe URL spliced into the HTML and text rendered once for everyone.
+ * Nothing is rendered again, so a send to many subscribers costs a string join each.
+ */
+export function personalize(template: EmailTemplate, recipient: { unsubscribeUrl: string }): { html: string; text: string } {
+  const url = checkUnsubscribeUrl(recipient.unsubscribeUrl);
+  return {
+    html: splice(template.html, template.placeholder, escapeHtml(url)),
+    text: splice(template.text, template.placeholder, url),
+  };
+}
+
+/** A stable unsubscribe URL for sample output; it carries a digest, never the address itself. */
+export function sampleUnsubscribeUrl(config: Config, slug: string, recipient: string): string {
+  const token = createHash('sha256').update(`${slug}\n${recipient}`).digest('hex').slice(0, 16);
+  const base = config.unsubscribe.url;
+  return `${base}${base.includes('?') ? '&' : '?'}token=sample-${token}`;
+}

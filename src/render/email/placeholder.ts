@@ -1,0 +1,14 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The unsubscribe placeholder for a rendered document: 96 bits of the SHA-256 of that document, rendered
+ * with the placeholder left empty. Editorial text cannot produce it: it would have to contain a digest of
+ * a document that contains that text, and a SHA-256 fixed point is out of reach.
+ */
+export function unsubscribePlaceholder(documentWithoutPlaceholder: string): string {
+  return `bsunsub${createHash('sha256').update(documentWithoutPlaceholder).digest('hex').slice(0, 24)}`;
+}
+
+export function occurrences(haystack: string, needle: string): number {
+  return haystack.split(needle).length - 1;
+}

@@ -1,0 +1,108 @@
+import mjml2html from 'mjml';
+import type { Config } from '../../config.ts';
+import type { Editorial } from '../../model.ts';
+import { continueReadingHtml, emailBlocksHtml, emailText, emailView, preheaderOf, subjectOf } from './content.ts';
+import { occurrences, unsubscribePlaceholder } from './placeholder.ts';
+import { emailMjmlTemplate } from './template.ts';
+import type { EmailTemplate } from './types.ts';
+import { urls } from '../urls.ts';
+
+/** Room for the unsubscribe URL each recipient's copy splices in place of the placeholder. */
+export const UNSUBSCRIBE_URL_ALLOWANCE = 256;
+/** Kept free under `config.email.clipBytes`, so a longer URL or a client's own additions stay under it too. */
+export const CLIP_HEADROOM = 1024;
+const MAX_RENDERS = 6;
+
+interface Rendered {
+  html: string;
+  placeholder: string;
+}
+
+const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+
+/** The HTML size a recipient's copy will have, with a realistic unsubscribe URL in place of the placeholder. */
+function personalisedSize(rendered: Rendered): number {
+  return bytes(rendered.html) + occurrences(rendered.html, rendered.placeholder) * (UNSUBSCRIBE_URL_ALLOWANCE - rendered.placeholder.length);
+}
+
+/** The MJML document for the first `kept` blocks, with its unsubscribe placeholder. */
+function emailMjml(editorial: Editorial, config: Config, blocks: readonly string[], kept: number) {
+  const render = emailMjmlTemplate();
+  const view = emailView(editorial, config, blocks, kept, '');
+  const placeholder = unsubscribePlaceholder(render(view));
+  return { mjml: render({ ...view, placeholder }), placeholder };
+}
+
+/** The MJML source of the whole editorial's email, before clipping. */
+export async function renderEmailMjml(editorial: Editorial, config: Config): Promise<string> {
+  const blocks = emailBlocksHtml(editorial);
+  return emailMjml(editorial, config, blocks, blocks.length).mjml;
+}
+
+async function compile(editorial: Editorial, config: Config, blocks: readonly string[], kept: number): Promise<Rendered> {
+  const { mjml, placeholder } = emailMjml(editorial, config, blocks, kept);
+  const result = await mjml2html(mjml, { validationLevel: 'strict', fonts: {}, ignoreIncludes: true });
+  if (result.errors.length) {
+    throw new Error(`${editorial.file}: email MJML is invalid:\n${result.errors.map((e) => `  - ${e.formattedMessage}`).join('\n')}`);
+  }
+  const count = occurrences(result.html, placeholder);
+  if (count !== 1) throw new Error(`${editorial.file}: email HTML holds the unsubscribe placeholder ${count} times, expected once`);
+  return { html: result.html, placeholder };
+}
+
+/**
+ * The largest number of leading blocks whose weight fits `room`, not ending on a heading (a heading
+ * without its section would be the last thing a reader sees before the link).
+ */
+function blocksFitting(editorial: Editorial, weights: readonly number[], room: number, atMost: number): number {
+  let kept = 0;
+  let used = 0;
+  while (kept < atMost && used + weights[kept]! <= room) used += weights[kept++]!;
+  while (kept > 0 && editorial.blocks[kept - 1]!.kind === 'heading') kept--;
+  return kept;
+}
+
+/**
+ * Renders the editorial's email once for every recipient. When the HTML would pass the clipping limit
+ * (Gmail hides what follows about 102 KB, the unsubscribe link with it), the body is cut after the last
+ * block that fits and both parts link to the full editorial; the provenance footer is always kept whole.
+ */
+export async function renderEmail(editorial: Editorial, config: Config): Promise<EmailTemplate> {
+  const blocks = emailBlocksHtml(editorial);
+  const limit = config.email.clipBytes - CLIP_HEADROOM;
+  let kept = blocks.length;
+  let rendered = await compile(editorial, config, blocks, kept);
+
+  if (personalisedSize(rendered) > limit) {
+    // Block markup reaches the output unchanged, so the full render's size minus the blocks is the fixed cost.
+    const weights = blocks.map((b) => bytes(b) + 1);
+    const fixed = personalisedSize(rendered) - weights.reduce((a, b) => a + b, 0) + bytes(continueReadingHtml(urls.page(config, editorial.slug))) + 1;
+    kept = blocksFitting(editorial, weights, limit - fixed, blocks.length - 1);
+    for (let renders = 1; ; renders++) {
+      rendered = await compile(editorial, config, blocks, kept);
+      const size = personalisedSize(rendered);
+      if (size <= limit) break;
+      if (kept === 0 || renders >= MAX_RENDERS) {
+        throw new Error(`${editorial.file}: email HTML is ${size} bytes, over the ${limit}-byte clipping budget even when cut`);
+      }
+      let excess = size - limit;
+      let next = kept;
+      while (next > 0 && excess > 0) excess -= weights[--next]!;
+      kept = blocksFitting(editorial, weights, Infinity, next);
+    }
+  }
+
+  const text = emailText(editorial, config, kept, rendered.placeholder);
+  if (occurrences(text, rendered.placeholder) !== 1) {
+    throw new Error(`${editorial.file}: email text holds the unsubscribe placeholder other than once`);
+  }
+  return {
+    subject: subjectOf(editorial),
+    preheader: preheaderOf(editorial),
+    html: rendered.html,
+    text,
+    placeholder: rendered.placeholder,
+    clipped: kept < blocks.length,
+    pageUrl: urls.page(config, editorial.slug),
+  };
+}

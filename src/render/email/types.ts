@@ -1,0 +1,15 @@
+/** An email rendered once per editorial; each recipient's copy only splices in an unsubscribe URL. */
+export interface EmailTemplate {
+  /** The title on one line. */
+  subject: string;
+  /** The summary, else the first sentences of the body. */
+  preheader: string;
+  /** Complete HTML, holding `placeholder` where each recipient's unsubscribe URL goes. */
+  html: string;
+  /** The plain-text part, holding the same placeholder. */
+  text: string;
+  placeholder: string;
+  /** True when the body was cut to stay under the clipping limit; both parts then end with a link to the page. */
+  clipped: boolean;
+  pageUrl: string;
+}

@@ -1,0 +1,52 @@
+import type { Config } from '../../config.ts';
+import type { Editorial } from '../../model.ts';
+import { urls } from '../urls.ts';
+import { EMPTY_FEED_DATE, feedId, feedItems, latest, rfc3339, type FeedItem } from './feed-item.ts';
+import { element, openTag, xmlText, XML_DECLARATION } from './xml.ts';
+
+/** Atom 1.0 (RFC 4287); `entries` are already windowed, newest first. */
+export function renderAtom(entries: readonly Editorial[], config: Config): string {
+  return atomFromItems(feedItems(entries, config), config);
+}
+
+export function atomFromItems(items: readonly FeedItem[], config: Config): string {
+  const { publication } = config;
+  // RFC 4287 requires `updated`; a feed with no entries reports a fixed date rather than the clock's.
+  const updated = latest(items, 'updated') ?? EMPTY_FEED_DATE;
+  const head = [
+    `<id>${xmlText(feedId(config))}</id>`,
+    `<title type="text">${xmlText(publication.name)}</title>`,
+    `<subtitle type="text">${xmlText(publication.description)}</subtitle>`,
+    `<updated>${rfc3339(updated)}</updated>`,
+    element('link', { rel: 'self', type: 'application/atom+xml', href: urls.atom(config) }),
+    element('link', { rel: 'alternate', type: 'text/html', href: urls.home(config) }),
+    `<author><name>${xmlText(publication.name)}</name><uri>${xmlText(urls.home(config))}</uri></author>`,
+    `<rights type="text">${xmlText(config.rights.copyrightNotice)}</rights>`,
+    '<generator>Broadsheet</generator>',
+  ];
+  const lines = [XML_DECLARATION, openTag('feed', { xmlns: 'http://www.w3.org/2005/Atom', 'xml:lang': publication.language })];
+  for (const line of head) lines.push(`  ${line}`);
+  for (const item of items) lines.push(atomEntry(item, config));
+  lines.push('</feed>', '');
+  return lines.join('\n');
+}
+
+function atomEntry(item: FeedItem, config: Config): string {
+  const { editorial } = item;
+  const lang = editorial.lang !== config.publication.language ? editorial.lang : undefined;
+  const parts = [
+    `<id>${xmlText(item.id)}</id>`,
+    `<title type="text">${xmlText(item.title)}</title>`,
+    `<published>${rfc3339(item.published)}</published>`,
+    `<updated>${rfc3339(item.updated)}</updated>`,
+    `<author><name>${xmlText(item.author)}</name></author>`,
+    element('link', { rel: 'alternate', type: 'text/html', href: item.url }),
+    element('link', { rel: 'related', type: 'application/json', href: urls.ninjs(config, editorial.slug), title: 'IPTC ninjs' }),
+    ...editorial.sources.map((s) => element('link', { rel: 'via', href: s.url, title: s.label })),
+    item.summary && `<summary type="text">${xmlText(item.summary)}</summary>`,
+    `<content type="html">${xmlText(item.contentHtml)}</content>`,
+    `<rights type="text">${xmlText(config.rights.copyrightNotice)}</rights>`,
+    ...item.topics.map((topic) => element('category', { term: topic })),
+  ].filter(Boolean);
+  return `  ${openTag('entry', { 'xml:lang': lang })}\n${parts.map((p) => `    ${p}`).join('\n')}\n  </entry>`;
+}

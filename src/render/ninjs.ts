@@ -1,0 +1,159 @@
+import type { Config } from '../config.ts';
+import type { Editorial } from '../model.ts';
+import { articleHtml, correctionHtml } from './article.ts';
+import { leadText } from './body.ts';
+import { escapeHtml, htmlToText } from './escape.ts';
+import { provenanceFooterHtml } from './footer.ts';
+import { urls } from './urls.ts';
+
+/**
+ * IPTC ninjs 3.1 for partners.
+ *
+ * - `uri` is `<siteUrl>/editorials/<slug>`: it names the editorial, not a version of it, so it never changes
+ *   across corrections (it is an identifier; the page itself lives at `<siteUrl>/editorials/<slug>/`).
+ * - `version` is "1" for the first version and, once a correction updated it, the update time in epoch
+ *   seconds: compared as integers it increases with every correction.
+ * - The sources are `infoSources` ({ name: label, uri: url, role: "source" }); the framing note is a
+ *   description with role "framing"; the correction is the `edNote` (and also shown in the body).
+ * - ninjs 3.1 has no `links`: the web page and this document are `renditions` named "canonical" and "self".
+ */
+export interface Ninjs {
+  uri: string;
+  standard: { name: 'ninjs'; version: '3.1'; schema: string };
+  type: 'text';
+  representationType: 'full';
+  version: string;
+  firstCreated: string;
+  versionCreated: string;
+  embargoedUntil?: string;
+  pubStatus: NinjsPubStatus;
+  language: string;
+  slugline: string;
+  headlines: NinjsText[];
+  descriptions: NinjsText[];
+  bodies: NinjsBody[];
+  by: string;
+  copyrightHolder: string;
+  copyrightNotice: string;
+  usageTerms: string;
+  edNote?: string;
+  subjects?: { name: string }[];
+  infoSources: NinjsInfoSource[];
+  renditions: NinjsRendition[];
+}
+
+export type NinjsPubStatus = 'usable' | 'withheld' | 'canceled';
+
+export interface NinjsText {
+  role: string;
+  contentType: string;
+  value: string;
+}
+
+export interface NinjsBody extends NinjsText {
+  charCount: number;
+  wordCount: number;
+}
+
+export interface NinjsInfoSource {
+  name: string;
+  uri: string;
+  role: 'source';
+}
+
+export interface NinjsRendition {
+  name: 'canonical' | 'self';
+  title: string;
+  href: string;
+  contentType: string;
+}
+
+export const NINJS_STANDARD = {
+  name: 'ninjs',
+  version: '3.1',
+  schema: 'http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json#',
+} as const;
+
+export interface NinjsOptions {
+  /**
+   * The moment the document is produced. An editorial with an embargo is 'withheld' until then; without
+   * `now` it is withheld whenever it has an embargo, since nothing may go out early.
+   */
+  now?: Date;
+}
+
+export function renderNinjs(editorial: Editorial, config: Config, options: NinjsOptions = {}): Ninjs {
+  const body = bodyHtml(editorial, config);
+  const bodyText = visibleText(body);
+  const summary = editorial.status === 'withdrawn' ? '' : editorial.summary || leadText(editorial.blocks);
+  const descriptions: NinjsText[] = [];
+  if (summary) descriptions.push({ role: 'summary', contentType: 'text/plain', value: summary });
+  if (editorial.framing) descriptions.push({ role: 'framing', contentType: 'text/plain', value: editorial.framing });
+
+  return {
+    uri: ninjsUri(editorial, config),
+    standard: { ...NINJS_STANDARD },
+    type: 'text',
+    representationType: 'full',
+    version: ninjsVersion(editorial),
+    firstCreated: isoDate(editorial.published),
+    versionCreated: isoDate(editorial.updated),
+    ...(editorial.embargo ? { embargoedUntil: isoDate(editorial.embargo) } : {}),
+    pubStatus: pubStatus(editorial, options.now),
+    language: editorial.lang,
+    slugline: editorial.slug,
+    headlines: [{ role: 'main', contentType: 'text/plain', value: editorial.title }],
+    descriptions,
+    bodies: [
+      {
+        role: 'main',
+        contentType: 'text/html',
+        charCount: [...bodyText].length,
+        wordCount: bodyText === '' ? 0 : bodyText.split(' ').length,
+        value: body,
+      },
+    ],
+    by: editorial.author ?? config.publication.name,
+    copyrightHolder: config.rights.copyrightHolder,
+    copyrightNotice: config.rights.copyrightNotice,
+    usageTerms: config.rights.usageTerms,
+    ...(editorial.correction ? { edNote: editorial.correction } : {}),
+    ...(editorial.topics.length ? { subjects: editorial.topics.map((name) => ({ name })) } : {}),
+    infoSources: editorial.sources.map((s) => ({ name: s.label, uri: s.url, role: 'source' as const })),
+    renditions: [
+      { name: 'canonical', title: 'Web page', href: urls.page(config, editorial.slug), contentType: 'text/html' },
+      { name: 'self', title: 'This ninjs document', href: urls.ninjs(config, editorial.slug), contentType: 'application/json' },
+    ],
+  };
+}
+
+export function ninjsUri(editorial: Editorial, config: Config): string {
+  return `${config.publication.siteUrl}/editorials/${encodeURIComponent(editorial.slug)}`;
+}
+
+export function ninjsVersion(editorial: Editorial): string {
+  const updated = editorial.updated.getTime();
+  return updated > editorial.published.getTime() ? String(Math.floor(updated / 1000)) : '1';
+}
+
+function pubStatus(editorial: Editorial, now: Date | undefined): NinjsPubStatus {
+  if (editorial.status === 'withdrawn') return 'canceled';
+  if (editorial.embargo && (!now || now.getTime() < editorial.embargo.getTime())) return 'withheld';
+  return 'usable';
+}
+
+/** A withdrawn editorial's text is no longer distributed: partners get the notice and the provenance. */
+function bodyHtml(editorial: Editorial, config: Config): string {
+  if (editorial.status !== 'withdrawn') return articleHtml(editorial);
+  const notice = `<p class="withdrawn-notice"><strong>Withdrawn.</strong> ${escapeHtml(config.publication.name)} has withdrawn this editorial; its text is no longer published.</p>`;
+  return [notice, correctionHtml(editorial), provenanceFooterHtml(editorial)].filter(Boolean).join('\n');
+}
+
+function visibleText(html: string): string {
+  const spaced = html.replace(/<\/(p|h[1-6]|li|blockquote|pre|aside|footer|ul|ol)>/g, '$& ').replace(/<br\s*\/?>/g, ' ');
+  return htmlToText(spaced).replace(/\s+/gu, ' ').trim();
+}
+
+function isoDate(date: Date): string {
+  return date.toISOString().replace('.000Z', 'Z');
+}
