@@ -10,8 +10,12 @@ import type { Editorial } from '../src/model.ts';
 import { config, parse, parseSample, SAMPLE_FILE, syntheticEditorial } from './sample.ts';
 import { mb, median, pairedMedianMs, round } from './stats.ts';
 import { buildOwnFeeds, buildPeerFeeds, renderSample } from './workloads.ts';
+import { benchWorkerBundle } from './bundle.ts';
+import { benchDispatch } from './dispatch.ts';
 
-const { values } = parseArgs({ options: { json: { type: 'string' }, runs: { type: 'string', default: '30' } } });
+const { values } = parseArgs({
+  options: { json: { type: 'string' }, runs: { type: 'string', default: '30' }, recipients: { type: 'string', default: '1000' } },
+});
 const runs = Number(values.runs);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const node = (script: string, ...args: string[]) =>
@@ -48,6 +52,10 @@ log('memory: 500 and 5000 editorials streamed through the feed window…');
 const mem500 = node('memory.ts', '500');
 const mem5000 = node('memory.ts', '5000');
 
+log('dispatch worker bundle: esbuild with the stack\'s options, cold import in fresh processes…');
+const bundle = await benchWorkerBundle();
+const dispatch = await benchDispatch({ recipients: Number(values.recipients), concurrency: 4 });
+
 const result = {
   sample_file: SAMPLE_FILE.split('/').pop(),
   runs,
@@ -65,6 +73,8 @@ const result = {
   peak_heap_growth_ratio: round(mem5000.peakHeapBytes / mem500.peakHeapBytes, 2),
   max_rss_500_items_mb: mb(mem500.maxRssBytes),
   max_rss_5000_items_mb: mb(mem5000.maxRssBytes),
+  ...bundle,
+  ...dispatch,
   bench_process_max_rss_mb: mb(process.resourceUsage().maxRSS * 1024),
 };
 

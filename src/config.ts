@@ -40,7 +40,10 @@ export function validateConfig(config: Config, origin: string): Config {
   };
   const url = (path: string, value: unknown) => {
     text(path, value);
-    if (typeof value === 'string' && !/^https:\/\/[^/\s]+/.test(value)) problems.push(`${path} must be an https:// URL`);
+    // Plain http is for a local run on this machine only.
+    if (typeof value === 'string' && !/^(https:\/\/[^/\s]+|http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$))/.test(value)) {
+      problems.push(`${path} must be an https:// URL`);
+    }
   };
   const address = (path: string, value: unknown) => {
     text(path, value);

@@ -52,7 +52,8 @@ describe('broadsheet build over valid and invalid editorials', () => {
     const lines = run.stderr.trim().split('\n').filter((l) => l.includes(': rejected: '));
     expect(lines).toHaveLength(invalidFiles.length);
     for (const name of invalidFiles) expect(lines.some((l) => l.startsWith(join(INVALID, name) + ': rejected: '))).toBe(true);
-    const valid = readdirSync(SAMPLES).length + readdirSync(VALID).length;
+    const editorials = (dir: string) => readdirSync(dir).filter((n) => /\.(txt|md)$/.test(n));
+    const valid = editorials(SAMPLES).length + editorials(VALID).length;
     expect(slugs(out)).toHaveLength(valid);
   });
 

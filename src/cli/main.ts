@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { build } from './build.ts';
 import { UsageError } from './errors.ts';
 import { preview } from './preview.ts';
+import { runSubscribersCommand, SUBSCRIBERS_USAGE } from './subscribers.ts';
 
 export const USAGE = `Usage:
   broadsheet build <file-or-folder>... --out <dir> [--config <file>] [--date YYYY-MM-DD]
@@ -18,11 +19,22 @@ preview  renders one editorial the same way into a temporary folder and prints t
           name, else the file's modification time)
 
 Exit status: 0 all built, 1 some editorials rejected (listed on standard error and in
-rejected.json), 2 usage or configuration error.`;
+rejected.json), 2 usage or configuration error.
+
+Subscribers (on the deployed table):
+${SUBSCRIBERS_USAGE.replace(/^Usage:\n/, '')}`;
 
 /** Runs the command line; returns the exit status. */
 export async function main(argv: string[]): Promise<number> {
   try {
+    if (argv[0] === 'subscribers') {
+      const configAt = argv.indexOf('--config');
+      const config = loadConfig(configAt > 0 ? argv[configAt + 1] : undefined);
+      const rest = configAt > 0 ? argv.filter((_, i) => i !== configAt && i !== configAt + 1) : argv;
+      // Loaded only here, so building editorials never loads the AWS SDK.
+      const { subscribersCommandDeps } = await import('./subscribers-env.ts');
+      return await runSubscribersCommand(rest.slice(1), subscribersCommandDeps(config));
+    }
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,

@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -32,8 +33,14 @@ export const deps = {
     new SqsQueue(new SQSClient(awsClientConfigs(endpoints).sqs), runtime.dispatchQueueUrl),
   mailer: (_runtime: RuntimeConfig, endpoints: EndpointMap = {}): Mailer => new SesMailer(new SESv2Client(awsClientConfigs(endpoints).sesv2)),
   clock: (): Clock => systemClock,
-  log: (fn: string): Logger => createLogger({ fn }),
+  log: (fn: string): Logger => createLogger({ fn }, logWriter()),
 };
+
+/** Lambda collects standard output; a local run may send the functions' logs to a file instead (BROADSHEET_LOG_FILE). */
+function logWriter(): (line: string) => void {
+  const file = process.env.BROADSHEET_LOG_FILE;
+  return file ? (line) => appendFileSync(file, `${line}\n`) : (line) => process.stdout.write(`${line}\n`);
+}
 
 /** Local runs hand the emulators' endpoints to the very handlers Lambda runs, through this variable. */
 export function endpointsFromEnv(env: Record<string, string | undefined> = process.env): EndpointMap {

@@ -68,3 +68,26 @@ function readPublication(env: Env, problems: string[]): Config {
     return loadConfig();
   }
 }
+
+/**
+ * The runtime configuration with the token secret resolved: TOKEN_SECRET when set (local runs), else the secret
+ * named by TOKEN_SECRET_ARN, read once at cold start so the key never sits in the function's environment.
+ */
+export async function loadRuntimeConfig(env: Env = process.env, fetchSecret = fetchSecretFromExtension): Promise<RuntimeConfig> {
+  if (!env.TOKEN_SECRET && env.TOKEN_SECRET_ARN) env = { ...env, TOKEN_SECRET: await fetchSecret(env.TOKEN_SECRET_ARN, env) };
+  return readRuntimeConfig(env);
+}
+
+/** Reads a secret through the AWS Parameters and Secrets Lambda Extension, which caches it beside the function. */
+export async function fetchSecretFromExtension(secretId: string, env: Env = process.env): Promise<string> {
+  const port = env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT ?? '2773';
+  const response = await fetch(`http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretId)}`, {
+    headers: { 'X-Aws-Parameters-Secrets-Token': env.AWS_SESSION_TOKEN ?? '' },
+  });
+  if (!response.ok) {
+    throw new ConfigError(`cannot read the token secret ${secretId}: the secrets extension answered ${response.status}; check the function's role may read it`);
+  }
+  const { SecretString } = (await response.json()) as { SecretString?: string };
+  if (!SecretString) throw new ConfigError(`the token secret ${secretId} has no string value`);
+  return SecretString;
+}

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import type { Config } from '../config.ts';
 import type { Editorial } from '../model.ts';
@@ -7,8 +5,8 @@ import { correctionHtml } from './article.ts';
 import { blocksHtml, leadText } from './body.ts';
 import { provenanceFooterHtml } from './footer.ts';
 import { urls } from './urls.ts';
+import { readTemplate } from './templates.ts';
 
-const readTemplate = (name: string) => readFileSync(fileURLToPath(new URL(`../../templates/${name}`, import.meta.url)), 'utf8');
 
 const handlebars = Handlebars.create();
 handlebars.registerPartial('pageStyle', readTemplate('page-style.hbs'));

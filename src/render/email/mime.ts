@@ -13,7 +13,8 @@ export const ONE_CLICK = 'List-Unsubscribe=One-Click';
  */
 export function unsubscribeHeaders(config: Config, unsubscribeUrl: string): { name: string; value: string }[] {
   const url = checkUnsubscribeUrl(headerText(unsubscribeUrl));
-  if (!url.toLowerCase().startsWith('https://')) throw new HeaderError('one-click unsubscribe needs an https URL');
+  // RFC 8058 requires https; plain http is allowed only for a local run on this machine.
+  if (!/^(https:\/\/|http:\/\/(127\.0\.0\.1|localhost)[:/])/i.test(url)) throw new HeaderError('one-click unsubscribe needs an https URL');
   const targets = [`<${url}>`];
   if (config.unsubscribe.mailto) targets.push(`<mailto:${checkAddress(config.unsubscribe.mailto, 'unsubscribe.mailto')}?subject=unsubscribe>`);
   return [

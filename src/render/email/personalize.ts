@@ -15,7 +15,25 @@ export function checkUnsubscribeUrl(url: string): string {
   return url;
 }
 
-const splice = (rendered: string, placeholder: string, replacement: string) => rendered.split(placeholder).join(replacement);
+interface Split {
+  html: string[];
+  text: string[];
+}
+
+/** Each template (never changed once rendered) is split around its placeholder once; every recipient costs a join. */
+const splits = new WeakMap<EmailTemplate, Split>();
+
+// `+` lets the engine link the pieces instead of copying them, as Array#join does.
+const join = (parts: string[], between: string) => parts.reduce((out, part) => out + between + part);
+
+function splitOf(template: EmailTemplate): Split {
+  let split = splits.get(template);
+  if (!split) {
+    split = { html: template.html.split(template.placeholder), text: template.text.split(template.placeholder) };
+    splits.set(template, split);
+  }
+  return split;
+}
 
 /**
  * One recipient's copy: the unsubscribe URL spliced into the HTML and text rendered once for everyone.
@@ -23,10 +41,8 @@ const splice = (rendered: string, placeholder: string, replacement: string) => r
  */
 export function personalize(template: EmailTemplate, recipient: { unsubscribeUrl: string }): { html: string; text: string } {
   const url = checkUnsubscribeUrl(recipient.unsubscribeUrl);
-  return {
-    html: splice(template.html, template.placeholder, escapeHtml(url)),
-    text: splice(template.text, template.placeholder, url),
-  };
+  const split = splitOf(template);
+  return { html: join(split.html, escapeHtml(url)), text: join(split.text, url) };
 }
 
 /** A stable unsubscribe URL for sample output; it carries a digest, never the address itself. */

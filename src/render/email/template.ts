@@ -1,16 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
+import { templatesDir } from '../templates.ts';
 import type { EmailView } from './content.ts';
 
 const MAIN = 'email.mjml.hbs';
-/** Beside the sources in the project, or copied next to a bundled handler. */
-const CANDIDATES = [new URL('../../../templates/', import.meta.url), new URL('./templates/', import.meta.url)];
-
-function templatesDir(): URL {
-  const found = CANDIDATES.find((dir) => existsSync(new URL(MAIN, dir)));
-  if (!found) throw new Error(`email template ${MAIN} not found in ${CANDIDATES.map((u) => u.pathname).join(' or ')}`);
-  return found;
-}
 
 let cached: ((view: EmailView) => string) | undefined;
 

@@ -1,0 +1,68 @@
+// The dispatch worker as Lambda runs it: bundled with the stack's esbuild options, then imported in a fresh process.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { REQUIRE_BANNER } from '../infra/constructs/broadsheet-function.ts';
+import { median, round } from './stats.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** `entry` is a file, or module source resolved from the project root. */
+async function bundle(entry: { file: string } | { source: string }, dir: string): Promise<string> {
+  const outfile = join(dir, 'index.mjs');
+  await build({
+    ...('file' in entry ? { entryPoints: [entry.file] } : { stdin: { contents: entry.source, resolveDir: ROOT, loader: 'js' } }),
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    mainFields: ['module', 'main'],
+    minify: true,
+    banner: { js: REQUIRE_BANNER },
+    logLevel: 'error',
+  });
+  return outfile;
+}
+
+const ENV = {
+  EDITORIALS_BUCKET: 'editorials',
+  PUBLIC_BUCKET: 'site',
+  SUBSCRIBERS_TABLE: 'subscribers',
+  LEDGER_TABLE: 'ledger',
+  DISPATCH_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/dispatch',
+  TOKEN_SECRET: 'a-bench-token-secret-of-forty-characters!',
+  AWS_REGION: 'us-east-1',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+/** Milliseconds from start of import to a ready handler module, in a fresh process: the cold module init. */
+function coldInitMs(file: string): number {
+  const script = `const t = performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t));`;
+  const runs = Array.from({ length: 5 }, () =>
+    Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { PATH: process.env.PATH, ...ENV }, encoding: 'utf8' })),
+  );
+  return round(median(runs));
+}
+
+/** Worker bundle size and cold init, beside a bundle of the bare SES client sending one message (the raw floor). */
+export async function benchWorkerBundle(): Promise<Record<string, number>> {
+  const scratch = mkdtempSync(join(tmpdir(), 'broadsheet-bundle-'));
+  const worker = await bundle({ file: join(ROOT, 'functions/dispatch-worker.ts') }, mkdtempSync(join(scratch, 'worker-')));
+  const raw = await bundle(
+    {
+      source:
+        "import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';\nconst ses = new SESv2Client({});\nexport const handler = (input) => ses.send(new SendEmailCommand(input));\n",
+    },
+    mkdtempSync(join(scratch, 'raw-')),
+  );
+  return {
+    worker_bundle_kb: round(statSync(worker).size / 1024, 1),
+    raw_ses_client_bundle_kb: round(statSync(raw).size / 1024, 1),
+    worker_cold_init_ms: coldInitMs(worker),
+    raw_ses_client_cold_init_ms: coldInitMs(raw),
+  };
+}

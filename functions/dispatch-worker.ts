@@ -1,0 +1,26 @@
+// Dispatch worker: SQS shards of recipients → SES, one ledger-claimed send each. Never loads mjml or Handlebars.
+import { deps, endpointsFromEnv } from '../src/pipeline/deps.ts';
+import { loadRuntimeConfig } from '../src/pipeline/runtime-config.ts';
+import { shardRecords, type SqsEvent } from '../src/pipeline/dispatch/sqs-event.ts';
+import { workerTokenBucket } from '../src/pipeline/dispatch/token-bucket.ts';
+import { processShards, type BatchResponse, type WorkerDeps } from '../src/pipeline/dispatch/worker.ts';
+
+const runtime = await loadRuntimeConfig();
+const endpoints = endpointsFromEnv();
+const clock = deps.clock();
+const workerDeps: WorkerDeps = {
+  editorials: deps.editorials(runtime, endpoints),
+  ledger: deps.ledger(runtime, endpoints),
+  mailer: deps.mailer(runtime, endpoints),
+  clock,
+  log: deps.log('dispatch-worker'),
+  rate: workerTokenBucket(runtime.sendRatePerSecond, runtime.workerConcurrency, clock),
+  config: runtime.publication,
+  tokenSecret: runtime.tokenSecret,
+  ...(runtime.configurationSet !== undefined && { configurationSet: runtime.configurationSet }),
+};
+
+export async function handler(event: SqsEvent, context?: { getRemainingTimeInMillis?: () => number }): Promise<BatchResponse> {
+  const remainingMs = context?.getRemainingTimeInMillis ? () => context.getRemainingTimeInMillis!() : undefined;
+  return processShards(remainingMs ? { ...workerDeps, remainingMs } : workerDeps, shardRecords(event));
+}

@@ -1,0 +1,138 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+
+/** The project root: functions/, templates/ and package-lock.json live here. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The handlers in functions/, by file name. */
+export type HandlerName = 'publish' | 'dispatch-worker' | 'subscribe' | 'confirm' | 'unsubscribe' | 'ses-events' | 'release-embargoed';
+
+export function handlerEntry(name: HandlerName): string {
+  return `${PROJECT_ROOT}functions/${name}.ts`;
+}
+
+export function handlerExists(name: HandlerName): boolean {
+  return existsSync(handlerEntry(name));
+}
+
+/** What every function shares: the environment readRuntimeConfig() reads, the token key and the runtime. */
+export interface FunctionRuntime {
+  /** Variables of src/pipeline/runtime-config.ts (without TOKEN_SECRET: the key is read through TOKEN_SECRET_ARN). */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly tokenSecret: secretsmanager.ISecret;
+  readonly logRetention: logs.RetentionDays;
+  /** Default: Node.js 24 (Lambda's newest Node.js runtime; Node.js 20 is retired). */
+  readonly runtime?: lambda.Runtime;
+}
+
+export interface BroadsheetFunctionProps {
+  readonly handler: HandlerName;
+  readonly description: string;
+  readonly runtime: FunctionRuntime;
+  /** Default: 512 MB. */
+  readonly memorySize?: number;
+  /** Default: 30 seconds. */
+  readonly timeout?: Duration;
+  /** Default: none (the account's unreserved pool). */
+  readonly reservedConcurrentExecutions?: number;
+  /** Copy templates/ next to the bundled handler, for code that renders pages or email. Default: false. */
+  readonly withTemplates?: boolean;
+  /** Extra variables for this function only. */
+  readonly environment?: Record<string, string>;
+}
+
+/** esbuild's ESM output has no `require`; CommonJS dependencies (mjml, handlebars) still call it. */
+export const REQUIRE_BANNER = "import { createRequire as __broadsheetRequire } from 'node:module'; const require = __broadsheetRequire(import.meta.url);";
+
+/**
+ * One handler of functions/ as a Lambda function: bundled by the local esbuild (ESM, minified, source maps, the
+ * pinned AWS SDK included), arm64, JSON logs into its own log group with retention, its own role that may write
+ * only to that log group, and the token key through the Parameters and Secrets extension (GetSecretValue on that
+ * one secret).
+ */
+export class BroadsheetFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: BroadsheetFunctionProps) {
+    super(scope, id);
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.runtime.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Broadsheet ${props.handler} function`,
+    });
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [props.runtime.tokenSecret.secretArn],
+      }),
+    );
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: handlerEntry(props.handler),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+      description: props.description,
+      runtime: props.runtime.runtime ?? lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(30),
+      ...(props.reservedConcurrentExecutions !== undefined && { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      paramsAndSecrets: lambda.ParamsAndSecretsLayerVersion.fromVersion(lambda.ParamsAndSecretsVersions.V1_0_103, {
+        cacheSize: 10,
+        logLevel: lambda.ParamsAndSecretsLogLevel.WARN,
+      }),
+      environment: {
+        ...props.runtime.environment,
+        ...props.environment,
+        TOKEN_SECRET_ARN: props.runtime.tokenSecret.secretArn,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        banner: REQUIRE_BANNER,
+        bundleAwsSDK: true,
+        forceDockerBundling: false,
+        ...(props.withTemplates && {
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            // The renderers look for ./templates/ beside the bundled handler (src/render/email/template.ts).
+            afterBundling: (inputDir: string, outputDir: string) => [
+              `mkdir -p "${outputDir}/templates"`,
+              `cp "${inputDir}/templates/"*.hbs "${outputDir}/templates/"`,
+            ],
+          },
+        }),
+      },
+    });
+  }
+}

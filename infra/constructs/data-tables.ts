@@ -1,0 +1,32 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+
+/**
+ * Subscribers (partition key `id`, an HMAC of the address) and the send ledger (`pk`, `sk`), as in
+ * notes/pipeline.md. On demand, point-in-time recovery, deletion protection, retained when the stack goes.
+ */
+export class DataTables extends Construct {
+  readonly subscribers: dynamodb.Table;
+  readonly ledger: dynamodb.Table;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const common = {
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      removalPolicy: RemovalPolicy.RETAIN,
+    } satisfies Partial<dynamodb.TableProps>;
+    this.subscribers = new dynamodb.Table(this, 'Subscribers', {
+      ...common,
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+    });
+    this.ledger = new dynamodb.Table(this, 'Ledger', {
+      ...common,
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+    });
+  }
+}

@@ -1,0 +1,81 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { BroadsheetFunction, type FunctionRuntime } from './broadsheet-function.ts';
+import { grantItems, grantObjects, grantSend, type ImportedBucket, type SendingIdentity } from './grants.ts';
+
+export interface DispatchStageProps {
+  readonly runtime: FunctionRuntime;
+  readonly editorials: ImportedBucket;
+  readonly ledger: dynamodb.ITable;
+  readonly sending: SendingIdentity;
+  /** The SES account's maximum send rate (messages per second). */
+  readonly sendRate: number;
+  /** Reserved concurrency of the worker; each worker takes sendRate / workerConcurrency. */
+  readonly workerConcurrency: number;
+  /** Recipients per message. */
+  readonly shardSize: number;
+  /** Deliveries of one message before it is parked in the dead-letter queue. Default: 5. */
+  readonly maxReceiveCount?: number;
+  /** Default: 512 MB. */
+  readonly memorySize?: number;
+}
+
+/** Lambda's limit. */
+const MAX_TIMEOUT_SECONDS = 900;
+
+/** A worker's timeout: one shard at the worker's share of the send rate, half as long again, plus start-up. */
+export function workerTimeout(shardSize: number, sendRate: number, workerConcurrency: number): Duration {
+  const shardSeconds = (shardSize * workerConcurrency) / sendRate;
+  return Duration.seconds(Math.min(MAX_TIMEOUT_SECONDS, Math.ceil(shardSeconds * 1.5) + 30));
+}
+
+/**
+ * The dispatch queue (shards of recipients, see notes/pipeline.md), its dead-letter queue, and the worker that
+ * sends each shard through SES. The worker's reserved concurrency is WORKER_CONCURRENCY, so workers together
+ * keep to the account's send rate; the event source reports partial batch failures.
+ */
+export class DispatchStage extends Construct {
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly worker: BroadsheetFunction;
+
+  constructor(scope: Construct, id: string, props: DispatchStageProps) {
+    super(scope, id);
+    const timeout = workerTimeout(props.shardSize, props.sendRate, props.workerConcurrency);
+    const secure = { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true } satisfies sqs.QueueProps;
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', { ...secure, retentionPeriod: Duration.days(14) });
+    this.queue = new sqs.Queue(this, 'Queue', {
+      ...secure,
+      retentionPeriod: Duration.days(4),
+      // AWS's advice for Lambda event sources: six times the function timeout, so retries of a throttled batch do
+      // not make a message visible again while it is still being worked on.
+      visibilityTimeout: Duration.seconds(Math.min(43_200, timeout.toSeconds() * 6)),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+    });
+
+    this.worker = new BroadsheetFunction(this, 'Worker', {
+      handler: 'dispatch-worker',
+      description: 'Broadsheet: sends one shard of recipients through SES, once per recipient (ledger)',
+      runtime: props.runtime,
+      environment: { DISPATCH_QUEUE_URL: this.queue.queueUrl },
+      memorySize: props.memorySize ?? 512,
+      timeout,
+      reservedConcurrentExecutions: props.workerConcurrency,
+    });
+    const fn = this.worker.function;
+    fn.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        // The poller never starts more workers than are reserved, so it is not throttled into the DLQ.
+        ...(props.workerConcurrency >= 2 && { maxConcurrency: props.workerConcurrency }),
+      }),
+    );
+    grantObjects(fn, props.editorials, { get: ['rendered/*'] });
+    grantItems(fn, props.ledger, ['GetItem', 'PutItem', 'UpdateItem']);
+    grantSend(fn, props.sending);
+  }
+}

@@ -1,0 +1,63 @@
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type { IConstruct } from 'constructs';
+
+/** A bucket of the data stack imported by export name; `arnExport` is how its ARN reads in IAM findings. */
+export interface ImportedBucket {
+  readonly bucket: s3.IBucket;
+  readonly arnExport: string;
+}
+
+/** Exactly the S3 calls one function makes, each on the key prefixes it needs (no `s3:*`, no action wildcards). */
+export interface ObjectAccess {
+  /** GetObject on these key patterns, e.g. `approved/*`. */
+  readonly get?: string[];
+  /** PutObject (conditional writes included) on these key patterns. */
+  readonly put?: string[];
+  readonly delete?: string[];
+  /** ListBucket. A GetObject of a missing key also needs it to answer 404 rather than 403. */
+  readonly list?: boolean;
+}
+
+export function grantObjects(grantee: iam.IGrantable, imported: ImportedBucket, access: ObjectAccess): void {
+  const { bucket } = imported;
+  const add = (action: string, patterns: string[] | undefined) => {
+    if (!patterns?.length) return;
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: [action], resources: patterns.map((p) => bucket.arnForObjects(p)) }),
+    );
+    for (const pattern of patterns) {
+      Validations.of(grantee.grantPrincipal as unknown as IConstruct).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${imported.arnExport}/${pattern}]`,
+        reason: `Objects under the ${pattern.replace(/\*$/, '')} prefix only (layout in notes/pipeline.md); an S3 object ARN needs a wildcard to name a prefix.`,
+      });
+    }
+  };
+  add('s3:GetObject', access.get);
+  add('s3:PutObject', access.put);
+  add('s3:DeleteObject', access.delete);
+  if (access.list) {
+    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+  }
+}
+
+/** The item calls of the KeyValueTable port that one function makes. */
+export type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'Scan';
+
+export function grantItems(grantee: iam.IGrantable, table: dynamodb.ITable, actions: ItemAction[]): void {
+  table.grant(grantee, ...actions.map((a) => `dynamodb:${a}`));
+}
+
+/** ses:SendEmail only from the publication's identity and only with its configuration set. */
+export interface SendingIdentity {
+  readonly identityArn: string;
+  readonly configurationSetArn: string;
+}
+
+export function grantSend(grantee: iam.IGrantable, sending: SendingIdentity): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources: [sending.identityArn, sending.configurationSetArn] }),
+  );
+}

@@ -1,0 +1,107 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { BroadsheetFunction, type FunctionRuntime } from './broadsheet-function.ts';
+import { grantItems, grantObjects, type ImportedBucket } from './grants.ts';
+
+/** The desk's inbox: objects under this prefix are editorials (src/pipeline/publish/keys.ts). */
+export const APPROVED_PREFIX = 'approved/';
+
+export interface EmbargoRelease {
+  readonly schedule: events.Schedule;
+  /** `publish` treats any event without S3 records as a release run (functions/publish.ts); a dedicated
+   * `release-embargoed` handler gets its own function with the same permissions. */
+  readonly handler: 'publish' | 'release-embargoed';
+}
+
+export interface PublishStageProps {
+  readonly runtime: FunctionRuntime;
+  readonly editorials: ImportedBucket;
+  readonly site: ImportedBucket;
+  readonly subscribers: dynamodb.ITable;
+  readonly ledger: dynamodb.ITable;
+  readonly dispatchQueue: sqs.IQueue;
+  /** Where S3 events go after Lambda's own retries failed, so no approved editorial is silently skipped. */
+  readonly failedEvents: sqs.IQueue;
+  /** Releasing editorials whose embargo has passed, on a schedule. Default: off. */
+  readonly embargoRelease?: EmbargoRelease | undefined;
+  /** Default: 1536 MB (MJML rendering is CPU bound, and Lambda's CPU share grows with memory). */
+  readonly memorySize?: number;
+  /** Default: 5 minutes (planning a dispatch reads every subscriber). */
+  readonly timeout?: Duration;
+}
+
+/**
+ * S3 `ObjectCreated` / `ObjectRemoved` under approved/ → publish: pages, ninjs and feeds into the site bucket, the
+ * email artefacts and the dispatch plan (shards onto the dispatch queue). It may write only the keys it owns: it
+ * can read the desk's approved/ objects but never change them.
+ */
+export class PublishStage extends Construct {
+  readonly publish: BroadsheetFunction;
+  readonly embargoRule: events.Rule | undefined;
+  /** Only with a dedicated `release-embargoed` handler. */
+  readonly release: BroadsheetFunction | undefined;
+
+  constructor(scope: Construct, id: string, props: PublishStageProps) {
+    super(scope, id);
+    this.publish = new BroadsheetFunction(this, 'Publisher', {
+      handler: 'publish',
+      description: 'Broadsheet: approved editorial → pages, feeds, ninjs, email artefacts, dispatch plan',
+      runtime: props.runtime,
+      memorySize: props.memorySize ?? 1536,
+      timeout: props.timeout ?? Duration.minutes(5),
+      withTemplates: true,
+    });
+    const fn = this.publish.function;
+    fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new destinations.SqsDestination(props.failedEvents) });
+
+    grantPublishing(fn, props);
+
+    const filter: s3.NotificationKeyFilter = { prefix: APPROVED_PREFIX };
+    props.editorials.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(fn), filter);
+    props.editorials.bucket.addEventNotification(s3.EventType.OBJECT_REMOVED, new s3n.LambdaDestination(fn), filter);
+
+    this.release =
+      props.embargoRelease?.handler === 'release-embargoed'
+        ? new BroadsheetFunction(this, 'Release', {
+            handler: 'release-embargoed',
+            description: 'Broadsheet: publishes editorials whose embargo has passed',
+            runtime: props.runtime,
+            memorySize: props.memorySize ?? 1536,
+            timeout: props.timeout ?? Duration.minutes(5),
+            withTemplates: true,
+          })
+        : undefined;
+    if (this.release) grantPublishing(this.release.function, props);
+    // The next scheduled run catches up a failed one, so the schedule does not retry.
+    this.embargoRule =
+      props.embargoRelease &&
+      new events.Rule(this, 'EmbargoRelease', {
+        description: 'Broadsheet: release editorials whose embargo has passed',
+        schedule: props.embargoRelease.schedule,
+        targets: [new targets.LambdaFunction(this.release?.function ?? fn, { retryAttempts: 0 })],
+      });
+  }
+}
+
+/** What publishing reads and writes: never the desk's approved/ objects (read only), only the keys it owns. */
+function grantPublishing(fn: lambda.IFunction, props: PublishStageProps): void {
+  grantObjects(fn, props.editorials, {
+    get: ['approved/*', 'sources/*', 'index/*'],
+    put: ['rejected/*', 'sources/*', 'index/*', 'rendered/*'],
+    delete: ['rejected/*'],
+    list: true,
+  });
+  grantObjects(fn, props.site, { put: ['editorials/*', 'feeds/*'], list: true });
+  grantItems(fn, props.subscribers, ['Scan']);
+  grantItems(fn, props.ledger, ['GetItem', 'PutItem', 'UpdateItem']);
+  props.dispatchQueue.grantSendMessages(fn);
+}
+

@@ -1,0 +1,155 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import type { SubscriberRoute } from './subscriber-stage.ts';
+
+export interface SiteDistributionProps {
+  /** The public bucket, imported into this stack: its one bucket policy is written here. */
+  readonly site: s3.IBucket;
+  readonly accessLogs: s3.IBucket;
+  readonly routes: Record<SubscriberRoute, lambda.IFunctionUrl>;
+  /** The site's own domain, served when a certificate is given. Default: none (cloudfront.net only). */
+  readonly domainName?: string | undefined;
+  /** An ACM certificate in us-east-1 for domainName. Default: none. */
+  readonly certificateArn?: string | undefined;
+  /** A WAF web ACL (CLOUDFRONT scope). Default: none. */
+  readonly webAclArn?: string | undefined;
+  /** Cache time of pages and ninjs when the object has no Cache-Control. Default: 5 minutes (as publish sets). */
+  readonly pageTtl?: Duration;
+  /** Cache time of feeds when the object has no Cache-Control. Default: 1 minute (as publish sets). */
+  readonly feedTtl?: Duration;
+  /** Default: PRICE_CLASS_100 (North America and Europe edge locations). */
+  readonly priceClass?: cloudfront.PriceClass;
+}
+
+/** `/editorials/<slug>/` → `/editorials/<slug>/index.html`: S3 has no directory index behind origin access control. */
+const DIRECTORY_INDEX = `function handler(event) {
+  var request = event.request;
+  if (request.uri.endsWith('/')) request.uri += 'index.html';
+  return request;
+}`;
+
+/**
+ * The public site: the site bucket through origin access control (pages, ninjs for partners, feeds), compressed,
+ * with short cache times for feeds and longer ones for pages; /subscribe, /confirm and /unsubscribe go uncached,
+ * with every method, query string and viewer header (except Host) to their Function URLs.
+ */
+export class SiteDistribution extends Construct {
+  readonly distribution: cloudfront.Distribution;
+  readonly bucketPolicy: s3.BucketPolicy;
+
+  constructor(scope: Construct, id: string, props: SiteDistributionProps) {
+    super(scope, id);
+    const ttlPolicy = (name: string, defaultTtl: Duration, maxTtl: Duration) =>
+      new cloudfront.CachePolicy(this, name, {
+        comment: `Broadsheet ${name}: the object's Cache-Control within bounds, compressed`,
+        defaultTtl,
+        minTtl: Duration.seconds(0),
+        maxTtl,
+        enableAcceptEncodingGzip: true,
+        enableAcceptEncodingBrotli: true,
+        queryStringBehavior: cloudfront.CacheQueryStringBehavior.none(),
+        headerBehavior: cloudfront.CacheHeaderBehavior.none(),
+        cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+      });
+    const pages = ttlPolicy('PagesCache', props.pageTtl ?? Duration.minutes(5), Duration.days(1));
+    const feeds = ttlPolicy('FeedsCache', props.feedTtl ?? Duration.minutes(1), Duration.minutes(5));
+
+    // A bucket has one policy; the site bucket's lives here, where the distribution's ARN is known, so the
+    // origin access control statement names this distribution alone.
+    this.bucketPolicy = new s3.BucketPolicy(this, 'SiteBucketPolicy', { bucket: props.site });
+    (props.site as { policy?: s3.BucketPolicy }).policy = this.bucketPolicy;
+    this.bucketPolicy.document.addStatements(
+      new iam.PolicyStatement({
+        sid: 'DenyInsecureTransport',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:*'],
+        resources: [props.site.bucketArn, props.site.arnForObjects('*')],
+        conditions: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+    const siteOrigin = origins.S3BucketOrigin.withOriginAccessControl(props.site, {
+      originAccessLevels: [cloudfront.AccessLevel.READ],
+    });
+    const directoryIndex = new cloudfront.Function(this, 'DirectoryIndex', {
+      comment: 'Broadsheet: /editorials/<slug>/ → index.html',
+      code: cloudfront.FunctionCode.fromInline(DIRECTORY_INDEX),
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+    });
+    const onViewerRequest = [{ function: directoryIndex, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }];
+
+    const fromBucket = (cachePolicy: cloudfront.ICachePolicy, headers: cloudfront.IResponseHeadersPolicy): cloudfront.BehaviorOptions => ({
+      origin: siteOrigin,
+      cachePolicy,
+      responseHeadersPolicy: headers,
+      compress: true,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+    });
+    // Partners and feed readers fetch these from other origins.
+    const shared = cloudfront.ResponseHeadersPolicy.CORS_ALLOW_ALL_ORIGINS_AND_SECURITY_HEADERS;
+    const toFunction = (route: SubscriberRoute): cloudfront.BehaviorOptions => ({
+      origin: new origins.FunctionUrlOrigin(props.routes[route]),
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      compress: true,
+    });
+
+    const custom =
+      props.certificateArn && props.domainName
+        ? {
+            certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn),
+            domainNames: [props.domainName],
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {};
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: 'Broadsheet public site',
+      ...custom,
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      priceClass: props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_100,
+      ...(props.webAclArn && { webAclId: props.webAclArn }),
+      enableLogging: true,
+      logBucket: props.accessLogs,
+      logFilePrefix: 'cloudfront/',
+      defaultBehavior: { ...fromBucket(pages, cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS), functionAssociations: onViewerRequest },
+      additionalBehaviors: {
+        '/editorials/*/ninjs.json': fromBucket(pages, shared),
+        '/editorials/*': { ...fromBucket(pages, cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS), functionAssociations: onViewerRequest },
+        '/feeds/*': fromBucket(feeds, shared),
+        '/subscribe': toFunction('subscribe'),
+        '/confirm': toFunction('confirm'),
+        '/unsubscribe': toFunction('unsubscribe'),
+      },
+    });
+
+    if (!custom.certificate) {
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason:
+          "Without a certificate of its own (context certificateArn) a distribution answers on *.cloudfront.net with CloudFront's " +
+          'default certificate, whose security policy cannot be changed; with one, TLSv1.2_2021 is the minimum.',
+      });
+    }
+    if (!props.webAclArn) {
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR2',
+        reason:
+          'A static site and three token-checked form handlers; a web ACL can be attached with context webAclArn when traffic warrants its cost.',
+      });
+    }
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR1',
+      reason: 'A public publication meant to be readable from every country; there is no legal reason to restrict by geography.',
+    });
+  }
+}

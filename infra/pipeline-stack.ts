@@ -1,0 +1,159 @@
+import { CfnOutput, Duration, Fn, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { DataStack } from './data-stack.ts';
+import { handlerExists, type FunctionRuntime } from './constructs/broadsheet-function.ts';
+import { DispatchStage } from './constructs/dispatch-stage.ts';
+import { FeedbackStage } from './constructs/feedback-stage.ts';
+import type { ImportedBucket, SendingIdentity } from './constructs/grants.ts';
+import { Operations } from './constructs/operations.ts';
+import { PublishStage } from './constructs/publish-stage.ts';
+import { SiteDistribution } from './constructs/site-distribution.ts';
+import { SubscriberStage } from './constructs/subscriber-stage.ts';
+import type { BroadsheetSettings } from './settings.ts';
+
+export interface PipelineStackProps extends StackProps {
+  readonly data: DataStack;
+  readonly settings: BroadsheetSettings;
+}
+
+/**
+ * The code and the wiring: the functions of every pipeline stage, the dispatch queue, the distribution and the
+ * alarms. Holds no state worth keeping (queues drain, logs expire), so it can be replaced freely.
+ */
+export class PipelineStack extends Stack {
+  readonly publish: PublishStage;
+  readonly dispatch: DispatchStage;
+  readonly subscribers: SubscriberStage;
+  readonly feedback: FeedbackStage;
+  readonly site: SiteDistribution;
+  readonly operations: Operations;
+  readonly failedEvents: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: PipelineStackProps) {
+    super(scope, id, props);
+    const { data, settings } = props;
+    // Imported by export name, so that the S3 notification and the site bucket policy, which name this stack's
+    // function and distribution, are created here rather than making the data stack depend on this one.
+    const importBucket = (key: string): ImportedBucket => {
+      const value = (suffix: string) => Fn.importValue(data.exportName(`${key}${suffix}`));
+      return {
+        bucket: s3.Bucket.fromBucketAttributes(this, key, {
+          bucketArn: value('Arn'),
+          bucketName: value('Name'),
+          bucketRegionalDomainName: value('RegionalDomainName'),
+        }),
+        arnExport: data.exportName(`${key}Arn`),
+      };
+    };
+    const editorials = importBucket('EditorialsBucket');
+    const siteBucket = importBucket('SiteBucket');
+    const accessLogs = importBucket('AccessLogsBucket');
+    const { subscribers, ledger } = data.tables;
+    const sending: SendingIdentity = {
+      identityArn: data.mail.identity.emailIdentityArn,
+      configurationSetArn: data.mail.configurationSetArn,
+    };
+
+    this.failedEvents = new sqs.Queue(this, 'FailedEvents', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.failedEvents).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself a dead-letter destination: of asynchronous invocations (publish, ses-events) and of the SES feedback rule.',
+    });
+
+    const environment: Record<string, string> = {
+      EDITORIALS_BUCKET: editorials.bucket.bucketName,
+      PUBLIC_BUCKET: siteBucket.bucket.bucketName,
+      SUBSCRIBERS_TABLE: subscribers.tableName,
+      LEDGER_TABLE: ledger.tableName,
+      SEND_RATE_PER_SECOND: String(settings.sendRate),
+      WORKER_CONCURRENCY: String(settings.workerConcurrency),
+      SHARD_SIZE: String(settings.shardSize),
+      CONFIGURATION_SET: data.mail.configurationSet.configurationSetName,
+      SOFT_BOUNCE_THRESHOLD: String(settings.softBounceThreshold),
+      BROADSHEET_CONFIG: JSON.stringify(settings.publication),
+    };
+    const base = { tokenSecret: data.tokenSecret, logRetention: settings.logRetentionDays };
+
+    this.dispatch = new DispatchStage(this, 'Dispatch', {
+      runtime: { ...base, environment },
+      editorials,
+      ledger,
+      sending,
+      sendRate: settings.sendRate,
+      workerConcurrency: settings.workerConcurrency,
+      shardSize: settings.shardSize,
+    });
+    const runtime: FunctionRuntime = { ...base, environment: { ...environment, DISPATCH_QUEUE_URL: this.dispatch.queue.queueUrl } };
+
+    this.publish = new PublishStage(this, 'Publish', {
+      runtime,
+      editorials,
+      site: siteBucket,
+      subscribers,
+      ledger,
+      dispatchQueue: this.dispatch.queue,
+      failedEvents: this.failedEvents,
+      embargoRelease:
+        settings.embargoReleaseMinutes > 0
+          ? {
+              schedule: events.Schedule.rate(Duration.minutes(settings.embargoReleaseMinutes)),
+              handler: handlerExists('release-embargoed') ? 'release-embargoed' : 'publish',
+            }
+          : undefined,
+    });
+    this.subscribers = new SubscriberStage(this, 'Subscribers', { runtime, subscribers, sending });
+    this.feedback = new FeedbackStage(this, 'Feedback', {
+      runtime,
+      subscribers,
+      configurationSetName: data.mail.configurationSet.configurationSetName,
+      failedEvents: this.failedEvents,
+    });
+    this.site = new SiteDistribution(this, 'Site', {
+      site: siteBucket.bucket,
+      accessLogs: accessLogs.bucket,
+      routes: this.subscribers.urls,
+      domainName: settings.domain,
+      certificateArn: settings.certificateArn,
+      webAclArn: settings.webAclArn,
+    });
+
+    this.operations = new Operations(this, 'Operations', {
+      functions: {
+        Publish: this.publish.publish.function,
+        ...(this.publish.release && { Release: this.publish.release.function }),
+        DispatchWorker: this.dispatch.worker.function,
+        Subscribe: this.subscribers.functions.subscribe.function,
+        Confirm: this.subscribers.functions.confirm.function,
+        Unsubscribe: this.subscribers.functions.unsubscribe.function,
+        SesEvents: this.feedback.sesEvents.function,
+      },
+      deadLetterQueues: { DispatchDeadLetters: this.dispatch.deadLetterQueue, FailedEvents: this.failedEvents },
+      dispatchQueue: this.dispatch.queue,
+      alarmEmail: settings.alarmEmail,
+    });
+
+    const notificationsHandler = this.node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');
+    if (notificationsHandler) {
+      Validations.of(notificationsHandler).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason:
+          "aws-cdk-lib's own deploy-time handler that writes the editorials bucket's notification configuration; the managed " +
+          'policy lets it write only its CloudWatch logs, and its bucket permissions are scoped to that bucket.',
+      });
+    }
+
+    new CfnOutput(this, 'DistributionDomainName', {
+      description: settings.certificateArn
+        ? `Point ${settings.domain} (CNAME or alias) at this name`
+        : `The site is served here; with context certificateArn it also answers on ${settings.domain}`,
+      value: this.site.distribution.distributionDomainName,
+    });
+  }
+}

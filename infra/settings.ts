@@ -1,0 +1,136 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { loadConfig, type Config } from '../src/config.ts';
+
+/**
+ * Everything a deployment may choose, read from CDK context (`cdk.json` or `-c key=value`). Every setting has a
+ * default that describes the sample publication (Monexus at monexus.example), so `npx cdk synth` works as it is.
+ */
+export interface BroadsheetSettings {
+  /** The domain the site is served from and the SES identity (Easy DKIM) mail is sent from. Default: the host of
+   * the publication's siteUrl (monexus.example). */
+  domain: string;
+  /** The From address of every email; must be on `domain`. Default: the publication's sender address. */
+  sender: string;
+  /** Shown before the sender address. Default: the publication's sender name. */
+  senderName: string;
+  /** The public site URL used in links. Default: https://<domain>. */
+  siteUrl: string;
+  /** The SES account's maximum send rate, messages per second (see the SES console). Default 14, the usual rate
+   * after leaving the sandbox. All dispatch workers together never exceed it. */
+  sendRate: number;
+  /** Reserved concurrency of the dispatch worker; each worker sends at sendRate / workerConcurrency. Default 2. */
+  workerConcurrency: number;
+  /** Recipients per queue message. Default 500. */
+  shardSize: number;
+  /** Soft bounces before an address is suppressed. Default 3. */
+  softBounceThreshold: number;
+  /** Where alarm notifications go; without it alarms only show in CloudWatch. Default none. */
+  alarmEmail: string | undefined;
+  /** CloudWatch Logs retention of every function, in days. Default 30. */
+  logRetentionDays: RetentionDays;
+  /** An ACM certificate (us-east-1) for `domain`; with it the distribution answers on `domain` with TLS 1.2+.
+   * Default none: the distribution keeps its cloudfront.net name. */
+  certificateArn: string | undefined;
+  /** A WAF web ACL (scope CLOUDFRONT) to attach to the distribution. Default none. */
+  webAclArn: string | undefined;
+  /** How often editorials whose embargo has passed are released, in minutes; 0 turns it off. Default 5. */
+  embargoReleaseMinutes: number;
+  /** The publication's configuration (broadsheet.config.json format), with domain, sender and siteUrl applied.
+   * Default: the built-in sample configuration, or the file given as context `config`. */
+  publication: Config;
+}
+
+/** A worker must finish a shard well inside Lambda's 15 minutes, or every shard would need several deliveries. */
+export const MAX_SHARD_SECONDS = 540;
+
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+/** Reads context through a lookup (`app.node.tryGetContext`), so the same code serves the app and the tests. */
+export function readSettings(context: (key: string) => unknown): BroadsheetSettings {
+  const problems: string[] = [];
+  const text = (key: string): string | undefined => {
+    const value = context(key);
+    if (value === undefined || value === null || value === '') return undefined;
+    if (typeof value !== 'string') {
+      problems.push(`${key} must be a string`);
+      return undefined;
+    }
+    return value.trim();
+  };
+  const integer = (key: string, fallback: number, min: number, max: number): number => {
+    const raw = context(key);
+    if (raw === undefined || raw === null || raw === '') return fallback;
+    const value = typeof raw === 'number' ? raw : Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${key} must be a whole number from ${min} to ${max}, not ${JSON.stringify(raw)}`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const configFile = text('config');
+  const base = loadConfig(configFile);
+  const domain = (text('domain') ?? new URL(base.publication.siteUrl).hostname).toLowerCase();
+  const sender = text('sender') ?? base.sender.address;
+  const senderName = text('senderName') ?? base.sender.name;
+  const siteUrl = (text('siteUrl') ?? `https://${domain}`).replace(/\/+$/, '');
+
+  if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(domain)) problems.push(`domain "${domain}" is not a domain name`);
+  const senderDomain = sender.split('@')[1]?.toLowerCase();
+  if (senderDomain === undefined || (senderDomain !== domain && !senderDomain.endsWith(`.${domain}`))) {
+    problems.push(`sender "${sender}" must be an address on ${domain} (the SES identity)`);
+  }
+  if (!/^https:\/\/[^/\s]+$/.test(siteUrl)) problems.push(`siteUrl "${siteUrl}" must be an https:// origin without a path`);
+
+  const sendRate = integer('sendRate', 14, 1, 100_000);
+  const workerConcurrency = integer('workerConcurrency', 2, 1, 1000);
+  if (workerConcurrency > sendRate) problems.push(`workerConcurrency (${workerConcurrency}) must not exceed sendRate (${sendRate}): each worker needs at least one message per second`);
+  const shardSize = integer('shardSize', 500, 1, 10_000);
+  const shardSeconds = (shardSize * workerConcurrency) / sendRate;
+  if (shardSeconds > MAX_SHARD_SECONDS) {
+    problems.push(
+      `one shard takes ${Math.ceil(shardSeconds)} s at sendRate / workerConcurrency = ${(sendRate / workerConcurrency).toFixed(2)}/s per worker; ` +
+        `keep shardSize * workerConcurrency / sendRate under ${MAX_SHARD_SECONDS} s (Lambda runs at most 900 s) with a smaller shardSize`,
+    );
+  }
+  const softBounceThreshold = integer('softBounceThreshold', 3, 1, 100);
+  const logRetentionDays = integer('logRetentionDays', 30, 1, 3653);
+  if (!(Object.values(RetentionDays) as unknown[]).includes(logRetentionDays)) {
+    problems.push(`logRetentionDays must be one of CloudWatch's retention periods (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...), not ${logRetentionDays}`);
+  }
+  const embargoReleaseMinutes = integer('embargoReleaseMinutes', 5, 0, 1440);
+  const alarmEmail = text('alarmEmail');
+  if (alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail)) problems.push(`alarmEmail "${alarmEmail}" is not an email address`);
+  const certificateArn = text('certificateArn');
+  if (certificateArn !== undefined && !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(certificateArn)) {
+    problems.push('certificateArn must be an ACM certificate ARN in us-east-1 (CloudFront reads certificates only there)');
+  }
+  const webAclArn = text('webAclArn');
+
+  if (problems.length) throw new SettingsError(`invalid CDK context:\n  - ${problems.join('\n  - ')}`);
+
+  const publication: Config = {
+    ...base,
+    publication: { ...base.publication, siteUrl },
+    sender: { ...base.sender, name: senderName, address: sender },
+    unsubscribe: { ...base.unsubscribe, url: `${siteUrl}/unsubscribe` },
+  };
+  return {
+    domain,
+    sender,
+    senderName,
+    siteUrl,
+    sendRate,
+    workerConcurrency,
+    shardSize,
+    softBounceThreshold,
+    alarmEmail,
+    logRetentionDays: logRetentionDays as RetentionDays,
+    certificateArn,
+    webAclArn,
+    embargoReleaseMinutes,
+    publication,
+  };
+}

@@ -1,0 +1,117 @@
+// npm start [-- --serve]: the whole pipeline on this machine, through the handlers Lambda runs.
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { LOCAL_NAMES, startLocalPipeline, type LocalPipeline } from '../src/local/pipeline.ts';
+import type { ObjectStore } from '../src/ports.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SAMPLES = join(ROOT, 'samples');
+const { values } = parseArgs({ options: { serve: { type: 'boolean', default: false }, port: { type: 'string' }, out: { type: 'string' } } });
+const OUT = values.out ? resolve(values.out) : join(ROOT, 'out/local');
+const say = (line = '') => process.stdout.write(`${line}\n`);
+const rel = (path: string) => relative(process.cwd(), path) || '.';
+const started = Date.now();
+const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+say('Broadsheet: the whole pipeline on this machine, on local emulators (nothing leaves 127.0.0.1).');
+say();
+await rm(OUT, { recursive: true, force: true });
+await mkdir(OUT, { recursive: true });
+process.env.BROADSHEET_LOG_FILE = join(OUT, 'logs.jsonl');
+
+let step = Date.now();
+process.stdout.write('[1/5] Starting S3 (s3rver), SES (aws-ses-v2-local), DynamoDB (dynalite), SQS (local-aws-sqs) … ');
+const pipeline = await startLocalPipeline({ serve: values.serve, ...(values.port && { port: Number(values.port) }) });
+say(`ready (${seconds(step)})`);
+
+try {
+  step = Date.now();
+  const { importSubscribers } = await import('../src/subscribers/import-export.ts');
+  const { subscriberDeps } = await import('../src/subscribers/runtime-deps.ts');
+  const { readRuntimeConfig } = await import('../src/pipeline/runtime-config.ts');
+  const { endpointsFromEnv } = await import('../src/pipeline/deps.ts');
+  const csv = await readFile(join(SAMPLES, 'subscribers.csv'), 'utf8');
+  const report = await importSubscribers(subscriberDeps(readRuntimeConfig(), endpointsFromEnv(), 'import'), csv, { sourceName: 'samples/subscribers.csv' });
+  const confirmed = report.rows - report.pending - report.rejected.length;
+  say(`[2/5] Imported samples/subscribers.csv: ${confirmed} confirmed, ${report.pending} pending (mailed nothing until they confirm) (${seconds(step)})`);
+
+  step = Date.now();
+  const names = (await readdir(SAMPLES)).filter((n) => /\.(txt|md)$/.test(n) && !/^readme\./i.test(n)).sort();
+  say(`[3/5] Approving ${names.length} sample editorials: each lands in s3://${LOCAL_NAMES.editorials}/approved/ and S3 notifies the publish function`);
+  const s3 = new S3Client(pipeline.emulators.clientConfigs.s3);
+  for (const name of names) {
+    const begun = Date.now();
+    await s3.send(new PutObjectCommand({ Bucket: LOCAL_NAMES.editorials, Key: `approved/${name}`, Body: await readFile(join(SAMPLES, name)) }));
+    await pipeline.emulators.objectEventsSettled();
+    const rejection = await pipeline.editorials.get(`rejected/${name}.json`);
+    say(`      ${rejection ? 'rejected ' : 'published'} ${name} (${seconds(begun)})${rejection ? `: ${JSON.parse(new TextDecoder().decode(rejection.body)).reason}` : ''}`);
+  }
+
+  step = Date.now();
+  process.stdout.write('[4/5] Dispatching through SQS to the worker, the send ledger and SES … ');
+  await pipeline.settled();
+  const mail = await pipeline.emulators.sentMail();
+  const editorialMail = mail.filter((m) => m.headers?.some((h) => h.name.toLowerCase() === 'list-unsubscribe-post'));
+  const pairs = new Set(editorialMail.map((m) => `${m.destination.to.join()}\n${m.subject}`));
+  say(`${editorialMail.length} emails to ${new Set(editorialMail.map((m) => m.destination.to.join())).size} subscribers (${seconds(step)})`);
+  say(`      ${pairs.size === editorialMail.length ? 'each subscriber got each editorial once' : `DUPLICATES: ${editorialMail.length - pairs.size}`}; topics decide who gets what`);
+
+  step = Date.now();
+  process.stdout.write(`[5/5] Copying the public bucket, the rejections and the sent mail to ${rel(OUT)}/ … `);
+  const siteFiles = await copyBucket(pipeline.site, '', join(OUT, 'site'));
+  await copyBucket(pipeline.editorials, 'rejected/', join(OUT, 'rejected'));
+  const mailbox = await saveMailbox(pipeline, join(OUT, 'mailbox'));
+  say(`${siteFiles} files, ${mailbox} messages (${seconds(step)})`);
+
+  const pages = (await readdir(join(OUT, 'site/editorials'))).sort();
+  say();
+  say(`Done in ${seconds(started)}. Where to look:`);
+  say(`  Feeds      ${rel(join(OUT, 'site/feeds'))}/rss.xml, atom.xml, feed.json`);
+  for (const slug of pages) say(`  Page       ${rel(join(OUT, 'site/editorials', slug, 'index.html'))}`);
+  say(`  Partners   ${rel(join(OUT, 'site/editorials'))}/<slug>/ninjs.json (IPTC ninjs 3.1)`);
+  say(`  Mailbox    ${rel(join(OUT, 'mailbox'))}/ (.eml files as SES would deliver them; index.txt lists them)`);
+  say(`  Logs       ${rel(join(OUT, 'logs.jsonl'))} (the functions' structured logs)`);
+  if (pipeline.http) {
+    const url = pipeline.http.url;
+    say();
+    say('Serving until Ctrl-C:');
+    say(`  Site       ${url}/  (each page has the subscribe form; try it)`);
+    say(`  Feeds      ${url}/feeds/rss.xml  ${url}/feeds/atom.xml  ${url}/feeds/feed.json`);
+    say(`  Mailbox    ${pipeline.emulators.endpoints.sesv2.url}/  (confirmation and editorial mail; unsubscribe links work)`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+  }
+} finally {
+  await pipeline.stop();
+}
+
+async function copyBucket(store: ObjectStore, prefix: string, dir: string): Promise<number> {
+  let count = 0;
+  for await (const { key } of store.list(prefix)) {
+    const object = await store.get(key);
+    if (!object) continue;
+    const path = join(dir, key.slice(prefix.length));
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, object.body);
+    count++;
+  }
+  return count;
+}
+
+async function saveMailbox(local: LocalPipeline, dir: string): Promise<number> {
+  await mkdir(dir, { recursive: true });
+  const mail = await local.emulators.sentMail();
+  const index: string[] = [];
+  for (const [n, message] of mail.entries()) {
+    const name = `${String(n + 1).padStart(3, '0')}.eml`;
+    await writeFile(join(dir, name), await local.emulators.sentMailMime(message.messageId));
+    index.push(`${name}  to ${message.destination.to.join(', ')}  "${message.subject}"`);
+  }
+  await writeFile(join(dir, 'index.txt'), `${index.join('\n')}\n`);
+  return mail.length;
+}

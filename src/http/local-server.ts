@@ -1,0 +1,181 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ObjectStore } from '../ports.ts';
+import { escapeHtml } from '../render/escape.ts';
+import { MAX_BODY_BYTES } from './request.ts';
+import type { FunctionUrlEvent, FunctionUrlResult, HttpHandler } from './types.ts';
+
+export interface HttpServerOptions {
+  /** Handlers by exact path (`/subscribe`); each gets the request as a Function URL event. Looked up on every
+   * request, so routes that need the server's own URL may be added to this object after it started. */
+  routes: Record<string, HttpHandler>;
+  port?: number;
+  host?: string;
+  /** GET and HEAD of any other path serve this store's objects, like the CDN in front of the public bucket. */
+  static?: ObjectStore;
+  log?: (line: string) => void;
+}
+
+export interface HttpServer {
+  /** `http://127.0.0.1:<port>`, no trailing slash. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  json: 'application/json',
+  xml: 'application/xml; charset=utf-8',
+  txt: 'text/plain; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+};
+const FEED_TYPES: Record<string, string> = {
+  'feeds/rss.xml': 'application/rss+xml; charset=utf-8',
+  'feeds/atom.xml': 'application/atom+xml; charset=utf-8',
+  'feeds/feed.json': 'application/feed+json; charset=utf-8',
+};
+
+/**
+ * A local stand-in for the Function URLs and the CDN: requests to a route become Function URL (payload 2.0)
+ * events for the same handlers Lambda runs; other GETs read the public bucket.
+ */
+export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? (() => {});
+  const server = createServer((req, res) => {
+    serve(req, res, options).catch((err: unknown) => {
+      log(`http: ${req.method} ${req.url?.split('?')[0]} failed: ${(err as Error).message}`);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('Internal error\n');
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () =>
+      new Promise((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, options: HttpServerOptions): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const handler = Object.hasOwn(options.routes, url.pathname) ? options.routes[url.pathname] : undefined;
+  if (handler) {
+    const body = await readBody(req);
+    if (body === undefined) return send(res, { statusCode: 413, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Too large\n' });
+    return send(res, await handler(toEvent(req, url, body)));
+  }
+  if (options.static && (req.method === 'GET' || req.method === 'HEAD')) {
+    return send(res, await staticResponse(options.static, url.pathname), req.method === 'HEAD');
+  }
+  send(res, { statusCode: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Not found\n' });
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function toEvent(req: IncomingMessage, url: URL, body: Buffer): FunctionUrlEvent {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const method = req.method ?? 'GET';
+  return {
+    version: '2.0',
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    headers,
+    ...(req.headers.cookie && { cookies: req.headers.cookie.split(/;\s*/) }),
+    requestContext: {
+      http: { method, path: url.pathname, sourceIp: req.socket.remoteAddress ?? '', userAgent: req.headers['user-agent'] ?? '', protocol: `HTTP/${req.httpVersion}` },
+      domainName: req.headers.host ?? '',
+      timeEpoch: Date.now(),
+    },
+    // Function URLs hand over form bodies base64-encoded; the handlers see them the same way here.
+    ...(body.length > 0 && { body: body.toString('base64') }),
+    isBase64Encoded: body.length > 0,
+  };
+}
+
+function send(res: ServerResponse, result: FunctionUrlResult, headOnly = false): void {
+  const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body, 'utf8');
+  res.writeHead(result.statusCode, { ...result.headers, 'content-length': String(body.length) });
+  res.end(headOnly ? undefined : body);
+}
+
+/** `/` → `index.html` or a list of the editorials; `/editorials/<slug>/` → its index.html; else the key itself. */
+async function staticResponse(store: ObjectStore, pathname: string): Promise<FunctionUrlResult> {
+  let path: string;
+  try {
+    path = decodeURIComponent(pathname);
+  } catch {
+    return notFound();
+  }
+  if (path.split('/').some((segment) => segment === '..' || segment === '.')) return notFound();
+  const key = path.replace(/^\/+/, '');
+  if (key === '') {
+    const index = await store.get('index.html');
+    return index ? objectResponse(index.key, index) : listing(store);
+  }
+  if (/^editorials\/[^/]+$/.test(key)) return { statusCode: 301, headers: { location: `${pathname}/` }, body: '' };
+  const object = await store.get(key.endsWith('/') ? `${key}index.html` : key);
+  return object ? objectResponse(object.key, object) : notFound();
+}
+
+function objectResponse(key: string, object: { body: Uint8Array; contentType?: string; cacheControl?: string }): FunctionUrlResult {
+  const extension = /\.([a-z0-9]+)$/i.exec(key)?.[1]?.toLowerCase() ?? '';
+  const type = object.contentType && object.contentType !== 'binary/octet-stream' ? object.contentType : FEED_TYPES[key] ?? CONTENT_TYPES[extension] ?? 'application/octet-stream';
+  return {
+    statusCode: 200,
+    headers: { 'content-type': type, ...(object.cacheControl && { 'cache-control': object.cacheControl }), 'x-content-type-options': 'nosniff' },
+    body: Buffer.from(object.body).toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
+async function listing(store: ObjectStore): Promise<FunctionUrlResult> {
+  const slugs: string[] = [];
+  for await (const { key } of store.list('editorials/')) {
+    const match = /^editorials\/([^/]+)\/index\.html$/.exec(key);
+    if (match) slugs.push(match[1]!);
+  }
+  slugs.sort().reverse();
+  const items = slugs.map((slug) => `<li><a href="/editorials/${encodeURIComponent(slug)}/">${escapeHtml(slug)}</a></li>`).join('\n');
+  const html = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Editorials</title></head>
+<body>
+<h1>Editorials</h1>
+<ul>
+${items}
+</ul>
+<p><a href="/feeds/rss.xml">RSS</a> · <a href="/feeds/atom.xml">Atom</a> · <a href="/feeds/feed.json">JSON Feed</a></p>
+</body>
+</html>
+`;
+  return { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: html };
+}
+
+function notFound(): FunctionUrlResult {
+  return { statusCode: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Not found\n' };
+}

@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import type { FunctionUrlResult } from './types.ts';
+
+const BASE_HEADERS: Record<string, string> = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  // Confirm and unsubscribe URLs carry a token: it must not travel on in a Referer header.
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'cross-origin-opener-policy': 'same-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=()',
+  'x-robots-tag': 'noindex',
+};
+
+/** Hashes of the page's own style elements: no other style, script, frame or form target is allowed. */
+export function contentSecurityPolicy(html: string): string {
+  const hashes = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map(
+    (m) => `'sha256-${createHash('sha256').update(m[1]!, 'utf8').digest('base64')}'`,
+  );
+  return [
+    "default-src 'none'",
+    `style-src ${hashes.length ? hashes.join(' ') : "'none'"}`,
+    "img-src 'self'",
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+export function htmlResponse(statusCode: number, html: string, extraHeaders: Record<string, string> = {}): FunctionUrlResult {
+  return {
+    statusCode,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': contentSecurityPolicy(html),
+      ...BASE_HEADERS,
+      ...extraHeaders,
+    },
+    body: html,
+  };
+}
+
+export function textResponse(statusCode: number, text: string, extraHeaders: Record<string, string> = {}): FunctionUrlResult {
+  return {
+    statusCode,
+    headers: {
+      'content-type': 'text/plain; charset=utf-8',
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+      ...BASE_HEADERS,
+      ...extraHeaders,
+    },
+    body: text,
+  };
+}

@@ -1,0 +1,7 @@
+/** Keys and records of the send ledger (pk/sk table): one dispatch state item, one item per (dispatch, subscriber). */
+
+export type DispatchStatus = 'planning' | 'planned';
+export type SendStatus = 'sending' | 'sent' | 'failed';
+
+export const dispatchStateKey = (dispatchId: string) => ({ pk: `dispatch#${dispatchId}`, sk: 'state' });
+export const sendKey = (dispatchId: string, subscriberId: string) => ({ pk: `send#${dispatchId}`, sk: subscriberId });

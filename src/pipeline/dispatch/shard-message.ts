@@ -1,0 +1,55 @@
+/** The dispatch queue's message: one shard of recipients of one dispatch. */
+export interface ShardMessage {
+  v: 1;
+  dispatchId: string;
+  slug: string;
+  templateKey: string;
+  shard: number;
+  recipients: { id: string; email: string }[];
+}
+
+/** A subscriber id as the subscribers table keys it (src/subscribers/tokens.ts subscriberId). */
+export const SUBSCRIBER_ID = /^[A-Za-z0-9_-]{22}$/;
+
+export class MalformedShardError extends Error {
+  override name = 'MalformedShardError';
+}
+
+export function encodeShard(message: ShardMessage): string {
+  return JSON.stringify(message);
+}
+
+const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+
+/** The message, or MalformedShardError saying what is wrong (never echoing an address). */
+export function parseShard(body: string): ShardMessage {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body);
+  } catch {
+    throw new MalformedShardError('body is not JSON');
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new MalformedShardError('body is not a JSON object');
+  const m = raw as Record<string, unknown>;
+  if (m.v !== 1) throw new MalformedShardError(`unknown message version ${JSON.stringify(m.v)}`);
+  for (const field of ['dispatchId', 'slug', 'templateKey'] as const) {
+    if (!isText(m[field])) throw new MalformedShardError(`${field} is missing or not a string`);
+  }
+  if (!Number.isSafeInteger(m.shard) || (m.shard as number) < 0) throw new MalformedShardError('shard is not a non-negative integer');
+  if (!Array.isArray(m.recipients) || m.recipients.length === 0) throw new MalformedShardError('recipients is not a non-empty array');
+  const recipients = m.recipients.map((r: unknown, i) => {
+    const recipient = r as Record<string, unknown> | null;
+    if (!recipient || !isText(recipient.id) || !SUBSCRIBER_ID.test(recipient.id) || !isText(recipient.email) || !recipient.email.includes('@')) {
+      throw new MalformedShardError(`recipient ${i} lacks a subscriber id or an address`);
+    }
+    return { id: recipient.id, email: recipient.email };
+  });
+  return {
+    v: 1,
+    dispatchId: m.dispatchId as string,
+    slug: m.slug as string,
+    templateKey: m.templateKey as string,
+    shard: m.shard as number,
+    recipients,
+  };
+}

@@ -1,0 +1,15 @@
+/**
+ * What the publish stage asks the dispatch stage to send. Planning the same `dispatchId` again is allowed: the
+ * dispatch ledger sends at most once per (dispatchId, subscriber), so a repeated request sends nothing new.
+ */
+export interface DispatchRequest {
+  /** The slug for an editorial's first send; `<slug>~<updated epoch seconds>` for a correction sent again. */
+  dispatchId: string;
+  slug: string;
+  /** Editorials-bucket key of the email template: `rendered/<slug>/<dispatchId>/email.json`. */
+  templateKey: string;
+  /** The editorial's topics; subscribers with no topics get everything. */
+  topics: string[];
+}
+
+export type PlanDispatch = (request: DispatchRequest) => Promise<void>;

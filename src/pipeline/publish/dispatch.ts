@@ -1,0 +1,54 @@
+import { PreconditionFailedError } from '../../ports.ts';
+import { isPublic } from '../../render/feeds/window.ts';
+import type { PublishDeps } from './deps.ts';
+import { readIndexEntry, visibleEditorial, writeIndexEntry, type IndexEntry } from './index-entry.ts';
+import { JSON_TYPE, keys } from './keys.ts';
+import { backoff, ContentionError, MAX_ATTEMPTS } from './retry.ts';
+import { renderStoredTemplate } from './email-template.ts';
+
+/** The send this entry still owes: due once public (published, embargo passed, source not removed). */
+export function dueDispatch(entry: IndexEntry, now: Date): string | undefined {
+  if (!entry.dispatchId || entry.dispatchedAt) return undefined;
+  return isPublic(visibleEditorial(entry), now) ? entry.dispatchId : undefined;
+}
+
+/**
+ * Renders the email once into `rendered/<slug>/<dispatchId>/email.json` (create-only: once written, the template
+ * of a send never changes), hands the send to the dispatch stage, then records it in the index entry. A crash
+ * before the record only means the next delivery plans the same dispatchId again, which the ledger dedupes.
+ */
+export async function dispatchIfDue(deps: PublishDeps, slug: string): Promise<string | undefined> {
+  const stored = await readIndexEntry(deps.editorials, deps.clock, slug);
+  if (!stored) return undefined;
+  const dispatchId = dueDispatch(stored.entry, deps.clock.now());
+  if (!dispatchId) return undefined;
+  const editorial = stored.entry.editorial;
+  const templateKey = keys.template(slug, dispatchId);
+  if (!(await exists(deps, templateKey))) {
+    const template = await renderStoredTemplate(editorial, deps.config, dispatchId);
+    try {
+      await deps.editorials.put(templateKey, `${JSON.stringify(template)}\n`, { contentType: JSON_TYPE, ifNoneMatch: '*' });
+    } catch (err) {
+      if (!(err instanceof PreconditionFailedError)) throw err;
+    }
+  }
+  await deps.planDispatch({ dispatchId, slug, templateKey, topics: [...editorial.topics] });
+  await recordDispatched(deps, slug, dispatchId);
+  deps.log.info('dispatch planned', { slug, dispatchId, templateKey });
+  return dispatchId;
+}
+
+async function recordDispatched(deps: PublishDeps, slug: string, dispatchId: string): Promise<void> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const stored = await readIndexEntry(deps.editorials, deps.clock, slug);
+    if (!stored || stored.entry.dispatchId !== dispatchId || stored.entry.dispatchedAt) return;
+    if (await writeIndexEntry(deps.editorials, { ...stored.entry, dispatchedAt: deps.clock.now() }, stored)) return;
+    await backoff(deps.clock, attempt);
+  }
+  throw new ContentionError(`could not record dispatch ${dispatchId} in the index entry of ${slug}`);
+}
+
+async function exists(deps: PublishDeps, key: string): Promise<boolean> {
+  for await (const summary of deps.editorials.list(key)) if (summary.key === key) return true;
+  return false;
+}

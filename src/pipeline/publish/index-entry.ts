@@ -1,0 +1,151 @@
+import type { Editorial } from '../../model.ts';
+import { PreconditionFailedError, type Clock, type ObjectStore } from '../../ports.ts';
+import { JSON_TYPE, keys } from './keys.ts';
+
+/** The published state of one slug: its newest version and what the pipeline has done with it. */
+export interface IndexEntry {
+  editorial: Editorial;
+  /** The approved/ key this version was read from, and that object's upload time. */
+  sourceKey: string;
+  sourceLastModified: Date;
+  /** The send this slug owes or has made; absent while no email is due (withdrawn before it ever went out). */
+  dispatchId?: string;
+  /** When `dispatchId` was handed to the dispatch stage. */
+  dispatchedAt?: Date;
+  /** When the approved object was deleted: the editorial is then withdrawn from the public. */
+  removedAt?: Date;
+}
+
+export type SerialisedEditorial = Omit<Editorial, 'published' | 'updated' | 'embargo'> & {
+  published: string;
+  updated: string;
+  embargo?: string;
+};
+
+export class IndexEntryError extends Error {
+  override name = 'IndexEntryError';
+}
+
+export function serialiseEditorial(editorial: Editorial): SerialisedEditorial {
+  const { published, updated, embargo, ...rest } = editorial;
+  return {
+    ...rest,
+    published: published.toISOString(),
+    updated: updated.toISOString(),
+    ...(embargo && { embargo: embargo.toISOString() }),
+  };
+}
+
+export function deserialiseEditorial(value: unknown): Editorial {
+  if (!isRecord(value)) throw new IndexEntryError('an editorial must be a JSON object');
+  for (const field of ['file', 'slug', 'form', 'title', 'lang', 'dir', 'status'] as const) {
+    if (typeof value[field] !== 'string') throw new IndexEntryError(`editorial field "${field}" must be a string`);
+  }
+  for (const field of ['topics', 'sources', 'blocks'] as const) {
+    if (!Array.isArray(value[field])) throw new IndexEntryError(`editorial field "${field}" must be an array`);
+  }
+  if (typeof value.wordCount !== 'number') throw new IndexEntryError('editorial field "wordCount" must be a number');
+  const { published, updated, embargo, ...rest } = value;
+  return {
+    ...(rest as unknown as Omit<Editorial, 'published' | 'updated' | 'embargo'>),
+    published: isoDate(published, 'published'),
+    updated: isoDate(updated, 'updated'),
+    ...(embargo !== undefined && { embargo: isoDate(embargo, 'embargo') }),
+  };
+}
+
+/** The stored form: the serialised editorial, with the pipeline's own record under `indexed`. */
+export function encodeIndexEntry(entry: IndexEntry): string {
+  const indexed = {
+    sourceKey: entry.sourceKey,
+    sourceLastModified: entry.sourceLastModified.toISOString(),
+    ...(entry.dispatchId !== undefined && { dispatchId: entry.dispatchId }),
+    ...(entry.dispatchedAt && { dispatchedAt: entry.dispatchedAt.toISOString() }),
+    ...(entry.removedAt && { removedAt: entry.removedAt.toISOString() }),
+  };
+  return `${JSON.stringify({ ...serialiseEditorial(entry.editorial), indexed })}\n`;
+}
+
+export function decodeIndexEntry(text: string): IndexEntry {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new IndexEntryError(`not JSON: ${(err as Error).message}`);
+  }
+  if (!isRecord(value) || !isRecord(value.indexed)) throw new IndexEntryError('an index entry must have "indexed"');
+  const { indexed, ...editorial } = value;
+  if (typeof indexed.sourceKey !== 'string') throw new IndexEntryError('"indexed.sourceKey" must be a string');
+  if (indexed.dispatchId !== undefined && typeof indexed.dispatchId !== 'string') {
+    throw new IndexEntryError('"indexed.dispatchId" must be a string');
+  }
+  return {
+    editorial: deserialiseEditorial(editorial),
+    sourceKey: indexed.sourceKey,
+    sourceLastModified: isoDate(indexed.sourceLastModified, 'indexed.sourceLastModified'),
+    ...(indexed.dispatchId !== undefined && { dispatchId: indexed.dispatchId as string }),
+    ...(indexed.dispatchedAt !== undefined && { dispatchedAt: isoDate(indexed.dispatchedAt, 'indexed.dispatchedAt') }),
+    ...(indexed.removedAt !== undefined && { removedAt: isoDate(indexed.removedAt, 'indexed.removedAt') }),
+  };
+}
+
+/** The editorial as the public should see it now: a removed source withdraws it. */
+export function visibleEditorial(entry: IndexEntry): Editorial {
+  return entry.removedAt ? { ...entry.editorial, status: 'withdrawn' } : entry.editorial;
+}
+
+export interface StoredEntry {
+  entry: IndexEntry;
+  etag: string;
+}
+
+export async function readIndexEntry(store: ObjectStore, clock: Clock, slug: string): Promise<StoredEntry | undefined> {
+  return readEntryAt(store, clock, keys.index(slug));
+}
+
+const READS = 4;
+
+/**
+ * Reads and decodes the entry at `key`. A read racing an overwrite of the same key can come back cut off or torn
+ * on a store without atomic reads (s3rver rewrites files in place), and a response body can break off on any
+ * network: reads are safe to repeat, so a failed or undecodable read is tried again a few times before it counts.
+ */
+export async function readEntryAt(store: ObjectStore, clock: Clock, key: string): Promise<StoredEntry | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const object = await store.get(key);
+      if (!object) return undefined;
+      return { entry: decodeIndexEntry(new TextDecoder().decode(object.body)), etag: object.etag };
+    } catch (err) {
+      if (attempt === READS) throw err;
+      await clock.sleep(10 * attempt);
+    }
+  }
+}
+
+/**
+ * Writes the entry only over the version read (`previous`), or only when there is none: false when another
+ * writer got there first, so the caller reads again and decides again.
+ */
+export async function writeIndexEntry(store: ObjectStore, entry: IndexEntry, previous: StoredEntry | undefined): Promise<boolean> {
+  try {
+    await store.put(keys.index(entry.editorial.slug), encodeIndexEntry(entry), {
+      contentType: JSON_TYPE,
+      ...(previous ? { ifMatch: previous.etag } : { ifNoneMatch: '*' as const }),
+    });
+    return true;
+  } catch (err) {
+    if (err instanceof PreconditionFailedError) return false;
+    throw err;
+  }
+}
+
+function isoDate(value: unknown, field: string): Date {
+  const date = typeof value === 'string' ? new Date(value) : undefined;
+  if (!date || Number.isNaN(date.getTime())) throw new IndexEntryError(`"${field}" must be an ISO date`);
+  return date;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

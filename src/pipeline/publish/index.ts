@@ -1,0 +1,14 @@
+export { publishObject } from './publish-object.ts';
+export { releaseEmbargoed } from './release.ts';
+export { rebuildFeeds } from './feeds.ts';
+export type { DispatchRequest, PlanDispatch } from './dispatch-request.ts';
+export type { ObjectEvent, PublishDeps, PublishOutcome } from './deps.ts';
+export {
+  decodeIndexEntry,
+  deserialiseEditorial,
+  encodeIndexEntry,
+  serialiseEditorial,
+  type IndexEntry,
+  type SerialisedEditorial,
+} from './index-entry.ts';
+export type { StoredEmailTemplate } from './email-template.ts';

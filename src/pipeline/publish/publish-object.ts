@@ -1,0 +1,135 @@
+import type { Editorial, Rejection } from '../../model.ts';
+import { parseEditorial } from '../../parse/index.ts';
+import type { ObjectEvent, PublishDeps, PublishOutcome } from './deps.ts';
+import { dispatchIfDue } from './dispatch.ts';
+import { rebuildFeeds } from './feeds.ts';
+import { readIndexEntry, writeIndexEntry, type IndexEntry, type StoredEntry } from './index-entry.ts';
+import { approvedName, JSON_TYPE, keys } from './keys.ts';
+import { syncPublicFiles } from './public-files.ts';
+import { backoff, ContentionError, MAX_ATTEMPTS } from './retry.ts';
+import { findSlugOfSource, recordSource } from './sources.ts';
+import { compareVersions, keepFirstPublished, versionOf } from './versions.ts';
+
+/**
+ * Handles one S3 record of the editorials bucket. Safe to run any number of times for the same record and
+ * concurrently with others: every write is either idempotent or conditional on the state it was decided from.
+ * Throws only for failures worth a retry (storage, contention, dispatch); a rejected editorial is a final answer.
+ */
+export async function publishObject(deps: PublishDeps, event: ObjectEvent): Promise<PublishOutcome> {
+  const name = approvedName(event.key);
+  if (name === undefined) return { outcome: 'ignored', reason: 'not under approved/' };
+  const log = deps.log.child({ file: event.key, event: event.kind });
+  const scoped = { ...deps, log };
+  return event.kind === 'created' ? publishCreated(scoped, event.key, name) : withdrawRemoved(scoped, event.key);
+}
+
+async function publishCreated(deps: PublishDeps, key: string, name: string): Promise<PublishOutcome> {
+  const object = await deps.editorials.get(key);
+  if (!object) {
+    deps.log.info('approved object is gone; nothing to publish');
+    return { outcome: 'missing' };
+  }
+  const parsed = parseEditorial(baseName(key), object.body, {
+    publication: deps.config.publication.name,
+    defaultLang: deps.config.publication.language,
+    date: object.lastModified,
+  });
+  if (!parsed.ok) return reject(deps, key, name, parsed.rejection);
+
+  const { slug } = parsed.editorial;
+  await recordSource(deps.editorials, name, key, slug);
+  const recorded = await recordVersion(deps, key, object.lastModified, parsed.editorial);
+  if (recorded.kind === 'stale') {
+    deps.log.info('an older version than the published one; left unpublished', { slug });
+    return { outcome: 'stale', slug };
+  }
+  await deps.editorials.delete(keys.rejected(name));
+  await syncPublicFiles(deps, slug);
+  await rebuildFeeds(deps);
+  const dispatchId = await dispatchIfDue(deps, slug);
+  const outcome = recorded.kind === 'new' ? 'published' : recorded.kind === 'newer' ? 'corrected' : 'duplicate';
+  deps.log.info(`editorial ${outcome}`, { slug, updated: recorded.entry.editorial.updated.toISOString() });
+  return { outcome, slug, ...(dispatchId && { dispatchId }) };
+}
+
+async function reject(deps: PublishDeps, key: string, name: string, rejection: Rejection): Promise<PublishOutcome> {
+  const record = { file: key, line: rejection.line, reason: rejection.reason, time: deps.clock.now().toISOString() };
+  await deps.editorials.put(keys.rejected(name), `${JSON.stringify(record, null, 2)}\n`, { contentType: JSON_TYPE });
+  deps.log.warn('editorial rejected', { file: key, line: rejection.line, reason: rejection.reason });
+  return { outcome: 'rejected', line: rejection.line, reason: rejection.reason };
+}
+
+type Recorded = { kind: 'new' | 'newer' | 'same'; entry: IndexEntry } | { kind: 'stale' };
+
+/** Puts this version in the index unless the index already holds it or a newer one (events arrive in any order). */
+async function recordVersion(deps: PublishDeps, key: string, lastModified: Date, parsed: Editorial): Promise<Recorded> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const current = await readIndexEntry(deps.editorials, deps.clock, parsed.slug);
+    const editorial = keepFirstPublished(parsed, lastModified, current?.entry.editorial);
+    if (current) {
+      const order = compareVersions({ updated: editorial.updated, lastModified }, versionOf(current.entry));
+      if (order < 0) return { kind: 'stale' };
+      if (order === 0 && current.entry.sourceKey === key) return { kind: 'same', entry: current.entry };
+    }
+    const entry: IndexEntry = {
+      editorial,
+      sourceKey: key,
+      sourceLastModified: lastModified,
+      ...dispatchFor(editorial, current),
+    };
+    if (await writeIndexEntry(deps.editorials, entry, current)) return { kind: current ? 'newer' : 'new', entry };
+    await backoff(deps.clock, attempt);
+  }
+  throw new ContentionError(`the index entry of ${parsed.slug} kept changing`);
+}
+
+/**
+ * The first publication owes the send `<slug>`; a correction owes nothing new unless it asks (`resend: true`) and the
+ * earlier send has already gone to the dispatch stage, in which case it owes `<slug>~<updated epoch seconds>`.
+ */
+function dispatchFor(editorial: Editorial, current: StoredEntry | undefined): Pick<IndexEntry, 'dispatchId' | 'dispatchedAt'> {
+  const previous = current?.entry;
+  const carried = {
+    ...(previous?.dispatchId !== undefined && { dispatchId: previous.dispatchId }),
+    ...(previous?.dispatchedAt && { dispatchedAt: previous.dispatchedAt }),
+  };
+  if (editorial.status !== 'published') return carried;
+  if (!previous?.dispatchId) return { dispatchId: editorial.slug };
+  const later = editorial.updated.getTime() > previous.editorial.updated.getTime();
+  if (editorial.resend === true && later && previous.dispatchedAt) {
+    return { dispatchId: `${editorial.slug}~${Math.floor(editorial.updated.getTime() / 1000)}` };
+  }
+  return carried;
+}
+
+/** The approved object was deleted: its editorial leaves the feeds and its page says it was withdrawn. */
+async function withdrawRemoved(deps: PublishDeps, key: string): Promise<PublishOutcome> {
+  if (await deps.editorials.get(key)) {
+    deps.log.info('approved object exists again; removal superseded');
+    return { outcome: 'ignored', reason: 'the object exists again' };
+  }
+  const slug = await findSlugOfSource(deps, key);
+  if (slug === undefined) {
+    deps.log.info('no published editorial came from this object');
+    return { outcome: 'ignored', reason: 'nothing published from this object' };
+  }
+  for (let attempt = 0; ; attempt++) {
+    if (attempt === MAX_ATTEMPTS) throw new ContentionError(`the index entry of ${slug} kept changing`);
+    const current = await readIndexEntry(deps.editorials, deps.clock, slug);
+    if (!current || current.entry.sourceKey !== key) {
+      deps.log.info('the published version of this slug comes from another object; left as it is', { slug });
+      return { outcome: 'ignored', reason: 'published from another object' };
+    }
+    if (current.entry.removedAt) break;
+    if (await writeIndexEntry(deps.editorials, { ...current.entry, removedAt: deps.clock.now() }, current)) break;
+    await backoff(deps.clock, attempt);
+  }
+  await syncPublicFiles(deps, slug);
+  await rebuildFeeds(deps);
+  deps.log.info('editorial withdrawn: its approved object was removed', { slug });
+  return { outcome: 'withdrawn', slug };
+}
+
+function baseName(key: string): string {
+  return key.slice(key.lastIndexOf('/') + 1);
+}

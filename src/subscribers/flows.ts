@@ -1,0 +1,178 @@
+import type { Config } from '../config.ts';
+import type { Logger } from '../log.ts';
+import { MessageRejectedError, type Clock, type KeyValueTable, type Mailer } from '../ports.ts';
+import { normalizeAddress } from './address.ts';
+import { confirmationEmail } from './confirmation-email.ts';
+import { parseSesEvent } from './ses-events.ts';
+import { SubscriberStore } from './store.ts';
+import { confirmUrl, verifyToken, type TokenCheck } from './tokens.ts';
+
+export interface SubscriberDeps {
+  subscribers: KeyValueTable;
+  mailer: Mailer;
+  config: Config;
+  tokenSecret: string;
+  clock: Clock;
+  log: Logger;
+  /** Soft bounces after which a subscriber is suppressed (default 3). */
+  softBounceThreshold?: number;
+  /** SES configuration set for confirmation mail, so its bounces are reported too. */
+  configurationSet?: string;
+}
+
+export const DEFAULT_SOFT_BOUNCE_THRESHOLD = 3;
+const MAX_TOPICS = 20;
+const TOPIC = /^[\p{L}\p{N}][\p{L}\p{N} _.-]{0,63}$/u;
+const SOURCE = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+
+export type SubscribeResult = { ok: true } | { ok: false; problem: 'invalid-address'; reason: string };
+
+/** `web-form:<source>` when the form's source is a plain slug; anything else is not recorded. */
+export function webFormSource(source: string | undefined): string {
+  const value = source?.trim().toLowerCase() ?? '';
+  return SOURCE.test(value) ? `web-form:${value}` : 'web-form';
+}
+
+/** Topic names a reader may pick: letters, digits, spaces, `_ . -`, at most 64 characters; the rest is dropped. */
+export function cleanTopics(topics: readonly string[]): string[] {
+  const clean = topics.map((t) => t.normalize('NFC').trim().replace(/\s+/g, ' ')).filter((t) => TOPIC.test(t));
+  return [...new Set(clean)].slice(0, MAX_TOPICS);
+}
+
+/**
+ * A subscribe request from the web form. The answer is the same whatever the address's state (new, pending,
+ * confirmed, unsubscribed, suppressed), so the form cannot tell anyone who subscribes.
+ */
+export async function subscribe(
+  deps: SubscriberDeps,
+  request: { email: string; source?: string; topics?: string[] },
+): Promise<SubscribeResult> {
+  const checked = normalizeAddress(request.email);
+  if (!checked.ok) {
+    deps.log.info('subscribe refused', { problem: 'invalid-address' });
+    return { ok: false, problem: 'invalid-address', reason: checked.reason };
+  }
+  const store = new SubscriberStore(deps.subscribers, deps.tokenSecret);
+  const now = deps.clock.now();
+  const result = await store.subscribe(
+    { address: checked.address, consentSource: webFormSource(request.source), topics: cleanTopics(request.topics ?? []) },
+    now,
+  );
+  const id = store.idFor(checked.address);
+  if (result.sendConfirmation) await sendConfirmation(deps, store, id, checked.address, now);
+  deps.log.info('subscribe request', { subscriberId: id, outcome: result.outcome, confirmationSent: result.sendConfirmation });
+  return { ok: true };
+}
+
+/** Sends the double opt-in message to a pending subscriber and records when. */
+export async function sendConfirmation(deps: SubscriberDeps, store: SubscriberStore, id: string, address: string, now: Date): Promise<boolean> {
+  const email = confirmationEmail(deps.config, address, confirmUrl(deps.config, deps.tokenSecret, id, now), deps.configurationSet);
+  try {
+    const { messageId } = await deps.mailer.send(email);
+    await store.markConfirmationSent(id, now);
+    deps.log.info('confirmation sent', { subscriberId: id, messageId });
+    return true;
+  } catch (err) {
+    // A rejected address gets the same answer as any other: the form must not reveal what SES thinks of it.
+    if (err instanceof MessageRejectedError) {
+      deps.log.warn('confirmation rejected', { subscriberId: id, error: err });
+      return false;
+    }
+    throw err;
+  }
+}
+
+export type LinkProblem = 'invalid' | 'expired' | 'not-pending';
+export type ConfirmResult = { ok: true; alreadyConfirmed: boolean } | { ok: false; problem: LinkProblem };
+export type UnsubscribeResult = { ok: true } | { ok: false; problem: 'invalid' };
+
+function tokenProblem(check: Exclude<TokenCheck, { ok: true }>): 'invalid' | 'expired' {
+  return check.reason === 'expired' ? 'expired' : 'invalid';
+}
+
+/** Checks a confirm token without changing anything (for the GET page, which mail scanners also open). */
+export function checkConfirmToken(deps: SubscriberDeps, token: string): TokenCheck {
+  return verifyToken(deps.tokenSecret, 'confirm', token, deps.clock.now());
+}
+
+export async function confirm(deps: SubscriberDeps, token: string): Promise<ConfirmResult> {
+  const check = checkConfirmToken(deps, token);
+  if (!check.ok) {
+    deps.log.info('confirm refused', { reason: check.reason });
+    return { ok: false, problem: tokenProblem(check) };
+  }
+  const store = new SubscriberStore(deps.subscribers, deps.tokenSecret);
+  const { outcome } = await store.confirm(check.subscriberId, deps.clock.now());
+  deps.log.info('confirm', { subscriberId: check.subscriberId, outcome });
+  if (outcome === 'confirmed') return { ok: true, alreadyConfirmed: false };
+  if (outcome === 'already-confirmed') return { ok: true, alreadyConfirmed: true };
+  return { ok: false, problem: outcome === 'unknown' ? 'invalid' : 'not-pending' };
+}
+
+export function checkUnsubscribeToken(deps: SubscriberDeps, token: string): TokenCheck {
+  return verifyToken(deps.tokenSecret, 'unsubscribe', token, deps.clock.now());
+}
+
+/** Idempotent: a second unsubscribe, or one for a subscriber no longer on file, succeeds too. */
+export async function unsubscribe(deps: SubscriberDeps, token: string): Promise<UnsubscribeResult> {
+  const check = checkUnsubscribeToken(deps, token);
+  if (!check.ok) {
+    deps.log.info('unsubscribe refused', { reason: check.reason });
+    return { ok: false, problem: 'invalid' };
+  }
+  const store = new SubscriberStore(deps.subscribers, deps.tokenSecret);
+  const { outcome } = await store.unsubscribe(check.subscriberId, deps.clock.now());
+  deps.log.info('unsubscribe', { subscriberId: check.subscriberId, outcome });
+  return { ok: true };
+}
+
+export interface SesEventSummary {
+  suppressed: number;
+  softBounces: number;
+  unknownRecipients: number;
+  ignored: number;
+  malformed: number;
+}
+
+/**
+ * Bounces and complaints: a permanent bounce or a complaint suppresses the recipient; a transient (or
+ * undetermined) bounce counts, and suppresses once the count reaches the threshold. Other events are ignored.
+ */
+export async function handleSesEvent(deps: SubscriberDeps, event: unknown): Promise<SesEventSummary> {
+  const parsed = parseSesEvent(event);
+  const summary: SesEventSummary = { suppressed: 0, softBounces: 0, unknownRecipients: 0, ignored: 0, malformed: parsed.malformed };
+  const store = new SubscriberStore(deps.subscribers, deps.tokenSecret);
+  const threshold = deps.softBounceThreshold ?? DEFAULT_SOFT_BOUNCE_THRESHOLD;
+  const now = deps.clock.now();
+  for (const feedback of parsed.feedback) {
+    if (feedback.kind === 'other') {
+      summary.ignored++;
+      continue;
+    }
+    for (const recipient of feedback.recipients) {
+      const checked = normalizeAddress(recipient);
+      const id = checked.ok ? store.idFor(checked.address) : undefined;
+      let outcome: string;
+      if (id === undefined) {
+        outcome = 'unknown';
+      } else if (feedback.kind === 'complaint') {
+        outcome = (await store.suppress(id, 'complaint', now)).outcome;
+      } else if (feedback.bounceType === 'Permanent') {
+        outcome = (await store.suppress(id, `bounce:${(feedback.bounceSubType ?? 'Permanent').slice(0, 40)}`, now)).outcome;
+      } else {
+        outcome = (await store.recordSoftBounce(id, threshold, now, feedback.feedbackId)).outcome;
+        if (outcome === 'counted') summary.softBounces++;
+      }
+      if (outcome === 'suppressed') summary.suppressed++;
+      if (outcome === 'unknown') summary.unknownRecipients++;
+      deps.log.info('ses feedback', {
+        kind: feedback.kind,
+        ...(feedback.kind === 'bounce' && { bounceType: feedback.bounceType }),
+        subscriberId: id,
+        outcome,
+      });
+    }
+  }
+  if (parsed.malformed > 0) deps.log.warn('ses event not understood', { malformed: parsed.malformed });
+  return summary;
+}

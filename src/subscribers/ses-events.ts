@@ -1,0 +1,98 @@
+/**
+ * Bounce and complaint notifications from SES, in every shape they reach this project: a configuration set's
+ * event destination through SNS (`eventType`) or EventBridge (`detail`), and identity notifications through SNS
+ * (`notificationType`).
+ */
+
+export type BounceType = 'Permanent' | 'Transient' | 'Undetermined';
+
+export type SesFeedback =
+  | { kind: 'bounce'; bounceType: BounceType; bounceSubType?: string; recipients: string[]; feedbackId?: string }
+  | { kind: 'complaint'; recipients: string[]; feedbackType?: string; feedbackId?: string }
+  | { kind: 'other'; eventType: string };
+
+export interface ParsedSesEvent {
+  feedback: SesFeedback[];
+  /** Messages that were not JSON or not an SES notification. */
+  malformed: number;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+export function parseSesEvent(event: unknown): ParsedSesEvent {
+  const out: ParsedSesEvent = { feedback: [], malformed: 0 };
+  collect(event, out, 0);
+  return out;
+}
+
+function collect(value: unknown, out: ParsedSesEvent, depth: number): void {
+  if (depth > 4) {
+    out.malformed++;
+    return;
+  }
+  if (typeof value === 'string') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      out.malformed++;
+      return;
+    }
+    collect(parsed, out, depth + 1);
+    return;
+  }
+  if (!isObject(value)) {
+    out.malformed++;
+    return;
+  }
+  // A Lambda SNS event, one SNS record, or an SNS HTTP notification.
+  if (Array.isArray(value.Records)) {
+    for (const record of value.Records) collect(record, out, depth + 1);
+    return;
+  }
+  if (isObject(value.Sns)) return collect(value.Sns.Message, out, depth + 1);
+  if (value.Type === 'Notification' && 'Message' in value) return collect(value.Message, out, depth + 1);
+  // An EventBridge event from SES.
+  if (isObject(value.detail) && (value.source === 'aws.ses' || 'detail-type' in value)) return collect(value.detail, out, depth + 1);
+  const eventType = text(value.eventType) ?? text(value.notificationType);
+  if (eventType === undefined) {
+    out.malformed++;
+    return;
+  }
+  out.feedback.push(feedbackOf(eventType, value));
+}
+
+function feedbackOf(eventType: string, value: Json): SesFeedback {
+  if (eventType === 'Bounce' && isObject(value.bounce)) {
+    const bounce = value.bounce;
+    const type = text(bounce.bounceType);
+    return {
+      kind: 'bounce',
+      bounceType: type === 'Permanent' || type === 'Transient' ? type : 'Undetermined',
+      ...(text(bounce.bounceSubType) !== undefined && { bounceSubType: text(bounce.bounceSubType) }),
+      recipients: recipients(bounce.bouncedRecipients),
+      ...(text(bounce.feedbackId) !== undefined && { feedbackId: text(bounce.feedbackId) }),
+    };
+  }
+  if (eventType === 'Complaint' && isObject(value.complaint)) {
+    const complaint = value.complaint;
+    return {
+      kind: 'complaint',
+      recipients: recipients(complaint.complainedRecipients),
+      ...(text(complaint.complaintFeedbackType) !== undefined && { feedbackType: text(complaint.complaintFeedbackType) }),
+      ...(text(complaint.feedbackId) !== undefined && { feedbackId: text(complaint.feedbackId) }),
+    };
+  }
+  return { kind: 'other', eventType };
+}
+
+/** Recipient addresses; SES sometimes gives `"Name" <address>`. */
+function recipients(list: unknown): string[] {
+  if (!Array.isArray(list)) return [];
+  return list
+    .map((r) => (isObject(r) ? text(r.emailAddress) : undefined))
+    .filter((a): a is string => a !== undefined)
+    .map((a) => /<([^<>]+)>\s*$/.exec(a)?.[1] ?? a);
+}

@@ -1,0 +1,241 @@
+import type { Item, KeyValueTable } from '../ports.ts';
+import { subscriberFromItem, type Subscriber, type SubscriberStatus } from './subscriber.ts';
+import { subscriberId } from './tokens.ts';
+
+/** A web-form subscriber asking again within this time gets no second confirmation email (no mail bombing). */
+export const CONFIRMATION_RESEND_COOLDOWN_MS = 10 * 60 * 1000;
+const ATTEMPTS = 8;
+
+export type SubscribeOutcome = 'created' | 'pending-again' | 'resubscribed' | 'already-confirmed' | 'suppressed';
+export type ConfirmOutcome = 'confirmed' | 'already-confirmed' | 'not-pending' | 'unknown';
+export type UnsubscribeOutcome = 'unsubscribed' | 'already' | 'unknown';
+export type SuppressOutcome = 'suppressed' | 'already' | 'unknown';
+export type SoftBounceOutcome = 'counted' | 'suppressed' | 'duplicate' | 'already-suppressed' | 'unknown';
+export type ImportOutcome = 'created' | 'updated' | 'unchanged' | 'kept-suppressed' | 'kept-unsubscribed';
+
+export interface Changed<O> {
+  outcome: O;
+  /** The subscriber after the change (undefined for 'unknown'). */
+  subscriber: Subscriber | undefined;
+}
+
+export interface SubscribeRequest {
+  /** Normalised (normalizeAddress). */
+  address: string;
+  consentSource: string;
+  topics: string[];
+}
+
+export interface ImportRecord {
+  /** Normalised (normalizeAddress). */
+  address: string;
+  status: SubscriberStatus;
+  /** Absent: keep what the table has. */
+  topics?: string[];
+  consentAt?: string;
+  /** The row's own source; absent: keep the table's, or `defaultSource` for a new subscriber. */
+  consentSource?: string;
+  defaultSource: string;
+}
+
+type Fields = Partial<Omit<Subscriber, 'id' | 'version'>>;
+type Mutation<O> =
+  | { kind: 'none'; outcome: O }
+  | { kind: 'create'; fields: Omit<Subscriber, 'id' | 'version' | 'updatedAt'>; outcome: O }
+  | { kind: 'update'; set: Fields; remove?: (keyof Subscriber)[]; outcome: O };
+
+/**
+ * The subscribers table. Every change reads the item, decides, and writes conditionally on the version it read, so
+ * two requests for one subscriber (a double click, a bounce racing an unsubscribe) never overwrite each other.
+ */
+export class SubscriberStore {
+  constructor(
+    private readonly table: KeyValueTable,
+    private readonly tokenSecret: string,
+  ) {}
+
+  idFor(normalisedAddress: string): string {
+    return subscriberId(this.tokenSecret, normalisedAddress);
+  }
+
+  async get(id: string): Promise<Subscriber | undefined> {
+    const item = await this.table.get({ id });
+    return item ? subscriberFromItem(item) : undefined;
+  }
+
+  async getByAddress(normalisedAddress: string): Promise<Subscriber | undefined> {
+    return this.get(this.idFor(normalisedAddress));
+  }
+
+  /** Every subscriber, page by page, in table order. */
+  async *all(): AsyncIterable<Subscriber> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.table.scan({ limit: 500, ...(cursor !== undefined && { cursor }) });
+      for (const item of page.items) yield subscriberFromItem(item);
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+  }
+
+  /**
+   * A subscribe request from the web form. A new or unsubscribed address becomes pending; a pending one is
+   * refreshed; a confirmed one stays as it is; a suppressed one is never re-activated from a form.
+   */
+  subscribe(request: SubscribeRequest, now: Date): Promise<Changed<SubscribeOutcome> & { sendConfirmation: boolean }> {
+    const at = now.toISOString();
+    let sendConfirmation = false;
+    const pendingFields = { consentSource: request.consentSource, topics: request.topics, requestedAt: at };
+    return this.change<SubscribeOutcome>(this.idFor(request.address), now, (current) => {
+      sendConfirmation = false;
+      if (!current) {
+        sendConfirmation = true;
+        return {
+          kind: 'create',
+          fields: { email: request.address, status: 'pending', softBounces: 0, ...pendingFields },
+          outcome: 'created',
+        };
+      }
+      switch (current.status) {
+        case 'suppressed':
+          return { kind: 'none', outcome: 'suppressed' };
+        case 'confirmed':
+          return { kind: 'none', outcome: 'already-confirmed' };
+        case 'unsubscribed':
+          sendConfirmation = true;
+          return { kind: 'update', set: { status: 'pending', ...pendingFields }, outcome: 'resubscribed' };
+        case 'pending': {
+          const last = current.confirmationSentAt ? Date.parse(current.confirmationSentAt) : Number.NaN;
+          sendConfirmation = !(now.getTime() - last < CONFIRMATION_RESEND_COOLDOWN_MS);
+          return { kind: 'update', set: pendingFields, outcome: 'pending-again' };
+        }
+      }
+    }).then((changed) => ({ ...changed, sendConfirmation }));
+  }
+
+  async markConfirmationSent(id: string, now: Date): Promise<void> {
+    await this.change(id, now, (current) =>
+      current?.status === 'pending'
+        ? { kind: 'update', set: { confirmationSentAt: now.toISOString() }, outcome: 'marked' }
+        : { kind: 'none', outcome: 'skipped' },
+    );
+  }
+
+  /** Double opt-in: only a pending subscriber becomes confirmed; the confirmation is the moment of consent. */
+  confirm(id: string, now: Date): Promise<Changed<ConfirmOutcome>> {
+    const at = now.toISOString();
+    return this.change<ConfirmOutcome>(id, now, (current) => {
+      if (!current) return { kind: 'none', outcome: 'unknown' };
+      if (current.status === 'confirmed') return { kind: 'none', outcome: 'already-confirmed' };
+      if (current.status !== 'pending') return { kind: 'none', outcome: 'not-pending' };
+      return { kind: 'update', set: { status: 'confirmed', confirmedAt: at, consentAt: at }, outcome: 'confirmed' };
+    });
+  }
+
+  /** Idempotent; a suppressed subscriber stays suppressed. */
+  unsubscribe(id: string, now: Date): Promise<Changed<UnsubscribeOutcome>> {
+    return this.change<UnsubscribeOutcome>(id, now, (current) => {
+      if (!current) return { kind: 'none', outcome: 'unknown' };
+      if (current.status === 'unsubscribed' || current.status === 'suppressed') return { kind: 'none', outcome: 'already' };
+      return { kind: 'update', set: { status: 'unsubscribed', unsubscribedAt: now.toISOString() }, outcome: 'unsubscribed' };
+    });
+  }
+
+  /** Never mail this address again (hard bounce, complaint); the first reason recorded is kept. */
+  suppress(id: string, reason: string, now: Date): Promise<Changed<SuppressOutcome>> {
+    return this.change<SuppressOutcome>(id, now, (current) => {
+      if (!current) return { kind: 'none', outcome: 'unknown' };
+      if (current.status === 'suppressed') return { kind: 'none', outcome: 'already' };
+      return {
+        kind: 'update',
+        set: { status: 'suppressed', suppressedReason: reason, suppressedAt: now.toISOString() },
+        outcome: 'suppressed',
+      };
+    });
+  }
+
+  /** Counts a soft bounce once per `bounceId`; suppresses the subscriber when the count reaches `threshold`. */
+  recordSoftBounce(id: string, threshold: number, now: Date, bounceId?: string): Promise<Changed<SoftBounceOutcome>> {
+    return this.change<SoftBounceOutcome>(id, now, (current) => {
+      if (!current) return { kind: 'none', outcome: 'unknown' };
+      if (current.status === 'suppressed') return { kind: 'none', outcome: 'already-suppressed' };
+      if (bounceId !== undefined && current.lastSoftBounceId === bounceId) return { kind: 'none', outcome: 'duplicate' };
+      const softBounces = current.softBounces + 1;
+      const counted = { softBounces, ...(bounceId !== undefined && { lastSoftBounceId: bounceId }) };
+      if (softBounces < threshold) return { kind: 'update', set: counted, outcome: 'counted' };
+      return {
+        kind: 'update',
+        set: { ...counted, status: 'suppressed', suppressedReason: 'soft-bounces', suppressedAt: now.toISOString() },
+        outcome: 'suppressed',
+      };
+    });
+  }
+
+  /**
+   * A row from an import. Opt-outs in the file always apply; nothing in a file lifts a suppression, and an
+   * unsubscribed reader comes back only when the file's consent is later than the unsubscription.
+   */
+  upsertImported(record: ImportRecord, now: Date): Promise<Changed<ImportOutcome>> {
+    const at = now.toISOString();
+    const described = {
+      ...(record.topics !== undefined && { topics: record.topics }),
+      ...(record.consentAt !== undefined && { consentAt: record.consentAt }),
+      ...(record.consentSource !== undefined && { consentSource: record.consentSource }),
+    };
+    const entering = (status: SubscriberStatus): Fields => {
+      if (status === 'confirmed') return { status, confirmedAt: at };
+      if (status === 'unsubscribed') return { status, unsubscribedAt: at };
+      if (status === 'suppressed') return { status, suppressedReason: 'imported', suppressedAt: at };
+      return { status };
+    };
+    return this.change<ImportOutcome>(this.idFor(record.address), now, (current) => {
+      if (!current) {
+        return {
+          kind: 'create',
+          fields: { email: record.address, topics: [], softBounces: 0, consentSource: record.defaultSource, ...described, ...entering(record.status), status: record.status },
+          outcome: 'created',
+        };
+      }
+      if (current.status === 'suppressed') return { kind: 'none', outcome: record.status === 'suppressed' ? 'unchanged' : 'kept-suppressed' };
+      const optingIn = record.status === 'pending' || record.status === 'confirmed';
+      if (current.status === 'unsubscribed' && optingIn) {
+        const consentedAfter =
+          record.consentAt !== undefined && Date.parse(record.consentAt) > Date.parse(current.unsubscribedAt ?? '');
+        if (!consentedAfter) return { kind: 'none', outcome: 'kept-unsubscribed' };
+      }
+      const status = current.status === 'confirmed' && record.status === 'pending' ? 'confirmed' : record.status;
+      const set: Fields = { ...described, ...(status !== current.status ? entering(status) : {}) };
+      const differs = Object.entries(set).some(([k, v]) => JSON.stringify(v) !== JSON.stringify(current[k as keyof Subscriber]));
+      if (!differs) return { kind: 'none', outcome: 'unchanged' };
+      return { kind: 'update', set, outcome: 'updated' };
+    });
+  }
+
+  private async change<O>(
+    id: string,
+    now: Date,
+    decide: (current: Subscriber | undefined) => Mutation<O>,
+  ): Promise<Changed<O>> {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const current = await this.get(id);
+      const mutation = decide(current);
+      if (mutation.kind === 'none') return { outcome: mutation.outcome, subscriber: current };
+      const updatedAt = now.toISOString();
+      if (mutation.kind === 'create') {
+        const item: Subscriber = { id, ...mutation.fields, updatedAt, version: 1 };
+        if (await this.table.putIfAbsent(item as unknown as Item)) return { outcome: mutation.outcome, subscriber: item };
+        continue;
+      }
+      if (!current) continue;
+      const after = await this.table.update(
+        { id },
+        {
+          set: { ...mutation.set, updatedAt, version: current.version + 1 },
+          ...(mutation.remove && { remove: mutation.remove }),
+          expected: { version: current.version === 0 ? undefined : current.version },
+        },
+      );
+      if (after) return { outcome: mutation.outcome, subscriber: subscriberFromItem(after) };
+    }
+    throw new Error(`subscriber ${id} kept changing under concurrent writes; try again`);
+  }
+}

@@ -1,0 +1,62 @@
+import type { Item } from '../ports.ts';
+
+export const SUBSCRIBER_STATUSES = ['pending', 'confirmed', 'unsubscribed', 'suppressed'] as const;
+export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
+
+/** One item of the subscribers table (partition key `id`); times are ISO 8601 strings. */
+export interface Subscriber {
+  id: string;
+  /** The normalised address (see normalizeAddress). */
+  email: string;
+  status: SubscriberStatus;
+  /** Empty: every topic. */
+  topics: string[];
+  /** When the subscriber consented: the confirmation under double opt-in, or the time an import vouches for. */
+  consentAt?: string;
+  /** Where the consent came from: `web-form:<source>`, `import:<name>`. */
+  consentSource?: string;
+  /** The last subscribe request through the web form. */
+  requestedAt?: string;
+  confirmationSentAt?: string;
+  confirmedAt?: string;
+  unsubscribedAt?: string;
+  softBounces: number;
+  /** The SES feedback id of the last soft bounce counted, so a redelivered event is not counted twice. */
+  lastSoftBounceId?: string;
+  suppressedReason?: string;
+  suppressedAt?: string;
+  updatedAt: string;
+  /** Grows with every write; each change is conditional on the version it read. */
+  version: number;
+}
+
+export function isSubscriberStatus(value: unknown): value is SubscriberStatus {
+  return typeof value === 'string' && (SUBSCRIBER_STATUSES as readonly string[]).includes(value);
+}
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+export function subscriberFromItem(item: Item): Subscriber {
+  const optional = (name: keyof Subscriber) => {
+    const value = text(item[name]);
+    return value === undefined ? {} : { [name]: value };
+  };
+  return {
+    id: String(item.id),
+    email: String(item.email ?? ''),
+    status: isSubscriberStatus(item.status) ? item.status : 'pending',
+    topics: Array.isArray(item.topics) ? item.topics.filter((t): t is string => typeof t === 'string') : [],
+    ...optional('consentAt'),
+    ...optional('consentSource'),
+    ...optional('requestedAt'),
+    ...optional('confirmationSentAt'),
+    ...optional('confirmedAt'),
+    ...optional('unsubscribedAt'),
+    softBounces: typeof item.softBounces === 'number' ? item.softBounces : 0,
+    ...optional('lastSoftBounceId'),
+    ...optional('suppressedReason'),
+    ...optional('suppressedAt'),
+    updatedAt: text(item.updatedAt) ?? '',
+    version: typeof item.version === 'number' ? item.version : 0,
+  };
+}

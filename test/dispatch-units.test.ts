@@ -1,0 +1,319 @@
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../src/log.ts';
+import { startEmulators, type Emulators } from '../src/local/emulators.ts';
+import { MessageRejectedError, ThrottledError, type Clock, type Item, type ItemKey, type KeyValueTable, type Mailer, type OutgoingEmail, type Page, type UpdateSpec } from '../src/ports.ts';
+import { claimSend, recordSent } from '../src/pipeline/dispatch/send-claim.ts';
+import { planForScale } from '../src/pipeline/dispatch/scale-plan.ts';
+import { MalformedShardError, parseShard } from '../src/pipeline/dispatch/shard-message.ts';
+import { createTokenBucket, workerTokenBucket } from '../src/pipeline/dispatch/token-bucket.ts';
+import { processShards, tagValue, type WorkerDeps } from '../src/pipeline/dispatch/worker.ts';
+import { sendKey } from '../src/pipeline/dispatch/ledger-keys.ts';
+import { config } from './dispatch-harness.ts';
+
+/** Time that moves only when every sleeper so far has been scheduled: sleeps wake in time order. */
+class FakeClock implements Clock {
+  private t = Date.parse('2026-06-04T06:00:00Z');
+  private timers: { at: number; wake: () => void }[] = [];
+  now = () => new Date(this.t);
+  sleep = (ms: number) => new Promise<void>((wake) => this.timers.push({ at: this.t + Math.max(0, ms), wake }));
+  advance(ms: number) {
+    this.t += ms;
+  }
+  /** Runs until nothing sleeps any more. */
+  async run(done: () => boolean) {
+    for (;;) {
+      await new Promise((r) => setImmediate(r));
+      if (done() && this.timers.length === 0) return;
+      this.timers.sort((a, b) => a.at - b.at);
+      const next = this.timers.shift();
+      if (!next) continue;
+      this.t = Math.max(this.t, next.at);
+      next.wake();
+    }
+  }
+}
+
+/** The KeyValueTable contract in memory: conditional single-item writes, strongly consistent reads. */
+class MemoryTable implements KeyValueTable {
+  readonly items = new Map<string, Item>();
+  private id = (key: ItemKey) => `${key.pk}\u0000${key.sk}`;
+  async get(key: ItemKey) {
+    const item = this.items.get(this.id(key));
+    return item && structuredClone(item);
+  }
+  async putIfAbsent(item: Item) {
+    const id = this.id(item as ItemKey);
+    if (this.items.has(id)) return false;
+    this.items.set(id, structuredClone(item));
+    return true;
+  }
+  async put(item: Item) {
+    this.items.set(this.id(item as ItemKey), structuredClone(item));
+  }
+  async update(key: ItemKey, changes: UpdateSpec) {
+    const item = this.items.get(this.id(key));
+    if (!item) return undefined;
+    for (const [name, value] of Object.entries(changes.expected ?? {})) if (item[name] !== value) return undefined;
+    Object.assign(item, changes.set);
+    for (const [name, n] of Object.entries(changes.increment ?? {})) item[name] = Number(item[name] ?? 0) + n;
+    for (const name of changes.remove ?? []) delete item[name];
+    return structuredClone(item);
+  }
+  async delete(key: ItemKey) {
+    this.items.delete(this.id(key));
+  }
+  async query(): Promise<Page> {
+    throw new Error('not used');
+  }
+  async scan(): Promise<Page> {
+    throw new Error('not used');
+  }
+}
+
+const TEMPLATE = {
+  subject: 'Subject',
+  html: '<a href="PLACEHOLDER">Unsubscribe</a>',
+  text: 'Unsubscribe: PLACEHOLDER',
+  placeholder: 'PLACEHOLDER',
+  from: '"Monexus Desk" <desk@monexus.example>',
+  pageUrl: 'https://monexus.example/editorials/x/',
+  slug: 'x',
+  dispatchId: 'x~1780000000',
+};
+
+function unitDeps(overrides: Partial<WorkerDeps> = {}): WorkerDeps & { ledger: MemoryTable; lines: string[] } {
+  const lines: string[] = [];
+  const clock = new FakeClock();
+  clock.sleep = async (ms: number) => clock.advance(ms);
+  return {
+    editorials: {
+      get: async (key) => ({ key, body: Buffer.from(JSON.stringify(TEMPLATE)), lastModified: new Date(0), etag: '"1"' }),
+      put: async () => ({ etag: '' }),
+      delete: async () => {},
+      list: async function* () {},
+    },
+    ledger: new MemoryTable(),
+    mailer: { send: async () => ({ messageId: 'm' }) },
+    clock,
+    log: createLogger({}, (line) => lines.push(line)),
+    rate: createTokenBucket({ ratePerSecond: Infinity, clock }),
+    config,
+    tokenSecret: 'unit-secret-0123456789-0123456789-abc',
+    lines,
+    ...overrides,
+  } as WorkerDeps & { ledger: MemoryTable; lines: string[] };
+}
+
+/** A subscriber id of the table's shape: 22 base64url characters. */
+const sid = (name: string) => name.padEnd(22, '_');
+
+const shardBody = (recipients: { id: string; email: string }[]) =>
+  JSON.stringify({ v: 1, dispatchId: TEMPLATE.dispatchId, slug: 'x', templateKey: 'rendered/x/x~1780000000/email.json', shard: 0, recipients: recipients.map((r) => ({ ...r, id: sid(r.id) })) });
+
+describe('token bucket', () => {
+  it('lets a burst through, then holds concurrent callers to the rate in every second', async () => {
+    const clock = new FakeClock();
+    const bucket = createTokenBucket({ ratePerSecond: 10, burst: 10, clock });
+    const start = clock.now().getTime();
+    const times: number[] = [];
+    let finished = 0;
+    for (let i = 0; i < 100; i++) void bucket.take().then(() => (times.push(clock.now().getTime() - start), finished++));
+    await clock.run(() => finished === 100);
+    expect(times).toHaveLength(100);
+    expect(times.filter((t) => t === 0)).toHaveLength(10);
+    expect(Math.max(...times)).toBe(9_000);
+    // In any one-second window, at most rate + burst sends.
+    for (const from of times) expect(times.filter((t) => t >= from && t < from + 1000).length).toBeLessThanOrEqual(20);
+  });
+
+  it('gives each of N workers 1/N of the account rate, so together they never pass it', async () => {
+    const clock = new FakeClock();
+    const workers = Array.from({ length: 4 }, () => workerTokenBucket(14, 4, clock));
+    let finished = 0;
+    const start = clock.now().getTime();
+    const times: number[] = [];
+    for (const bucket of workers) for (let i = 0; i < 35; i++) void bucket.take().then(() => (times.push(clock.now().getTime() - start), finished++));
+    await clock.run(() => finished === 140);
+    // 140 sends at 14/s, after a first burst of 4 x 3.5 tokens: nine seconds, and never more than the account's
+    // rate plus that burst in any one second.
+    expect(Math.max(...times)).toBe(9_000);
+    for (const from of times) expect(times.filter((t) => t >= from && t < from + 1000).length).toBeLessThanOrEqual(28);
+  });
+});
+
+describe('scale plan', () => {
+  it('plans 1,000,000 subscribers at 1,000/s', () => {
+    const plan = planForScale({ subscribers: 1_000_000, ratePerSecond: 1000, shardSize: 500, workerRatePerSecond: 25 });
+    expect(plan).toMatchObject({ shards: 2000, concurrency: 40, perWorkerRatePerSecond: 25, shardSeconds: 20, wallSeconds: 1000 });
+  });
+});
+
+describe('shard messages', () => {
+  it('rejects malformed bodies without echoing an address', () => {
+    const bad = [
+      'nope',
+      '[]',
+      '{"v":2}',
+      '{"v":1,"dispatchId":"d","slug":"s","templateKey":"k","shard":-1,"recipients":[{"id":"aaaaaaaaaaaaaaaaaaaaaa","email":"a@b.example"}]}',
+      '{"v":1,"dispatchId":"d","slug":"s","templateKey":"k","shard":0,"recipients":[{"id":"short","email":"a@b.example"}]}',
+      '{"v":1,"dispatchId":"d","slug":"s","templateKey":"k","shard":0,"recipients":[]}',
+      '{"v":1,"dispatchId":"d","slug":"s","templateKey":"k","shard":0,"recipients":[{"id":"","email":"secret@b.example"}]}',
+    ];
+    for (const body of bad) {
+      expect(() => parseShard(body)).toThrow(MalformedShardError);
+      try {
+        parseShard(body);
+      } catch (err) {
+        expect((err as Error).message).not.toContain('@');
+      }
+    }
+  });
+
+  it('makes a correction dispatch id a valid SES tag value', () => {
+    expect(tagValue('2026-06-04-harbour-talks~1780000000')).toBe('2026-06-04-harbour-talks_1780000000');
+  });
+});
+
+describe('ledger claims', () => {
+  it('lets one worker send, makes a second wait, and a third take over only after the lease', async () => {
+    const ledger = new MemoryTable();
+    const clock = new FakeClock();
+    const first = await claimSend(ledger, clock, 60_000, 'd', 's1', 'claim-a');
+    expect(first.kind).toBe('claimed');
+    expect((await claimSend(ledger, clock, 60_000, 'd', 's1', 'claim-b')).kind).toBe('busy');
+    // A retry of the first worker's own call recognises its claim.
+    expect((await claimSend(ledger, clock, 60_000, 'd', 's1', 'claim-a')).kind).toBe('claimed');
+    clock.advance(60_000);
+    const [c, d] = await Promise.all([claimSend(ledger, clock, 60_000, 'd', 's1', 'claim-c'), claimSend(ledger, clock, 60_000, 'd', 's1', 'claim-d')]);
+    expect([c.kind, d.kind].sort()).toEqual(['busy', 'claimed']);
+    // The dead worker's late write is fenced off.
+    expect(await recordSent(ledger, clock, 'd', 's1', 'claim-a', 'late')).toBeUndefined();
+    const winner = c.kind === 'claimed' ? 'claim-c' : 'claim-d';
+    expect(await recordSent(ledger, clock, 'd', 's1', winner, 'm1')).toMatchObject({ status: 'sent', messageId: 'm1', attempts: 2 });
+    expect(await claimSend(ledger, clock, 60_000, 'd', 's1', 'claim-e')).toEqual({ kind: 'done', status: 'sent' });
+  });
+});
+
+describe('worker', () => {
+  it('marks a rejected recipient failed, sends the others, and never retries the rejected one', async () => {
+    const sent: OutgoingEmail[] = [];
+    const mailer: Mailer = {
+      async send(email) {
+        if (email.to === 'bad@example.org') throw new MessageRejectedError('Email address is not verified: bad@example.org');
+        sent.push(email);
+        return { messageId: `m${sent.length}` };
+      },
+    };
+    const deps = unitDeps({ mailer });
+    const body = shardBody([
+      { id: 'a', email: 'a@example.org' },
+      { id: 'bad', email: 'bad@example.org' },
+      { id: 'c', email: 'c@example.org' },
+    ]);
+    expect(await processShards(deps, [{ messageId: 'q1', body, receiveCount: 1 }])).toEqual({ batchItemFailures: [] });
+    expect(await processShards(deps, [{ messageId: 'q1', body, receiveCount: 2 }])).toEqual({ batchItemFailures: [] });
+    expect(sent.map((e) => e.to)).toEqual(['a@example.org', 'c@example.org']);
+    expect((await deps.ledger.get(sendKey(TEMPLATE.dispatchId, sid('bad'))))?.status).toBe('failed');
+    expect(sent[0]).toMatchObject({ tags: { dispatch: 'x_1780000000', slug: 'x' }, subject: 'Subject', from: TEMPLATE.from });
+    expect(sent[0]!.headers.map((h) => h.name)).toEqual(['List-Unsubscribe', 'List-Unsubscribe-Post']);
+    expect(deps.lines.join('\n')).not.toContain('bad@example.org');
+  });
+
+  it('gives up on a shard still throttled after its retries, frees the claim, and finishes on redelivery', async () => {
+    let throttle = true;
+    const sent: string[] = [];
+    const mailer: Mailer = {
+      async send(email) {
+        if (throttle) throw new ThrottledError('Maximum sending rate exceeded.');
+        sent.push(email.to);
+        return { messageId: 'm' };
+      },
+    };
+    const deps = unitDeps({ mailer, throttleBackoff: { attempts: 3, baseMs: 10, capMs: 100 } });
+    const body = shardBody([{ id: 'a', email: 'a@example.org' }, { id: 'b', email: 'b@example.org' }]);
+    expect(await processShards(deps, [{ messageId: 'q1', body, receiveCount: 1 }])).toEqual({ batchItemFailures: [{ itemIdentifier: 'q1' }] });
+    expect(deps.lines.filter((l) => l.includes('send throttled'))).toHaveLength(3);
+    throttle = false;
+    // The claim was released: the redelivery sends at once, with no lease to wait out.
+    expect(await processShards(deps, [{ messageId: 'q1', body, receiveCount: 2 }])).toEqual({ batchItemFailures: [] });
+    expect(sent).toEqual(['a@example.org', 'b@example.org']);
+  });
+
+  it('reports a shard whose recipient another worker holds, after sending the rest', async () => {
+    const deps = unitDeps();
+    await claimSend(deps.ledger, deps.clock, 600_000, TEMPLATE.dispatchId, sid('a'), 'other-worker');
+    const sent: string[] = [];
+    deps.mailer = { send: async (e) => (sent.push(e.to), { messageId: 'm' }) };
+    const body = shardBody([{ id: 'a', email: 'a@example.org' }, { id: 'b', email: 'b@example.org' }]);
+    expect(await processShards(deps, [{ messageId: 'q1', body, receiveCount: 1 }])).toEqual({ batchItemFailures: [{ itemIdentifier: 'q1' }] });
+    expect(sent).toEqual(['b@example.org']);
+  });
+});
+
+describe('the dispatch worker function', () => {
+  it('bundles without mjml or Handlebars, under 1 MB', async () => {
+    const result = await build({
+      entryPoints: ['functions/dispatch-worker.ts'],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      minify: true,
+      metafile: true,
+      write: false,
+      outfile: 'dispatch-worker.mjs',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.filter((i) => /node_modules\/(mjml[^/]*|handlebars|html-minifier[^/]*|js-beautify)\//.test(i))).toEqual([]);
+    expect(inputs).not.toContain('src/render/email/render.ts');
+    expect(inputs).not.toContain('src/render/email/template.ts');
+    expect(inputs).toContain('src/render/email/personalize.ts');
+    expect(result.outputFiles[0]!.contents.length).toBeLessThan(1024 * 1024);
+  });
+
+  describe('against the emulators', () => {
+    let emulators: Emulators;
+    beforeAll(async () => {
+      emulators = await startEmulators({
+        s3Buckets: ['handler-editorials'],
+        tables: [{ tableName: 'handler-ledger', partitionKey: 'pk', sortKey: 'sk' }],
+      });
+    });
+    afterAll(async () => emulators?.stop());
+
+    it('turns an SQS event into sends and a partial batch response', async () => {
+      const env = {
+        EDITORIALS_BUCKET: 'handler-editorials',
+        PUBLIC_BUCKET: 'unused',
+        SUBSCRIBERS_TABLE: 'unused',
+        LEDGER_TABLE: 'handler-ledger',
+        DISPATCH_QUEUE_URL: 'http://127.0.0.1/unused',
+        TOKEN_SECRET: 'handler-secret-0123456789-0123456789',
+        SEND_RATE_PER_SECOND: '1000',
+        CONFIGURATION_SET: 'broadsheet',
+        BROADSHEET_LOCAL_ENDPOINTS: JSON.stringify(emulators.endpoints),
+      };
+      Object.assign(process.env, env);
+      const { S3Client, PutObjectCommand } = await import('@aws-sdk/client-s3');
+      const s3 = new S3Client(emulators.clientConfigs.s3);
+      await s3.send(new PutObjectCommand({ Bucket: 'handler-editorials', Key: 'rendered/x/x~1780000000/email.json', Body: JSON.stringify(TEMPLATE), ContentType: 'application/json' }));
+      s3.destroy();
+      await emulators.clearMail();
+
+      const { handler } = await import('../functions/dispatch-worker.ts');
+      const record = (messageId: string, body: string) => ({ messageId, receiptHandle: `rh-${messageId}`, body, attributes: { ApproximateReceiveCount: '1' } });
+      const out = await handler({
+        Records: [
+          record('good', shardBody([{ id: 'h1', email: 'h1@example.org' }, { id: 'h2', email: 'h2@example.org' }])),
+          record('poison', '{"v":1}'),
+        ],
+      });
+      expect(out).toEqual({ batchItemFailures: [{ itemIdentifier: 'poison' }] });
+      const mail = await emulators.sentMail();
+      expect(mail.map((m) => m.destination.to[0]).sort()).toEqual(['h1@example.org', 'h2@example.org']);
+      expect(mail[0]!.body.text).toMatch(/Unsubscribe: https:\/\/monexus\.example\/unsubscribe\?token=unsubscribe\.h[12]_{20}\.[A-Za-z0-9_-]{32}$/);
+      for (const name of Object.keys(env)) delete process.env[name];
+    });
+  });
+});

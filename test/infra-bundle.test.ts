@@ -1,0 +1,152 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Stack } from 'aws-cdk-lib';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT, REQUIRE_BANNER, type HandlerName } from '../infra/constructs/broadsheet-function.ts';
+import { synthesizeBroadsheet, type Synthesised } from '../infra/synth.ts';
+
+// One synthesis as `npx cdk synth` does it: real esbuild bundles, CloudFormation validation and cdk-nag.
+
+interface Bundle {
+  handler: HandlerName;
+  dir: string;
+  code: string;
+  bytes: number;
+  mapBytes: number;
+}
+
+let synth: Synthesised;
+const bundles = new Map<HandlerName, Bundle>();
+const scratch = mkdtempSync(join(tmpdir(), 'broadsheet-bundles-'));
+
+beforeAll(() => {
+  synth = synthesizeBroadsheet({ bundling: true, cloudFormationValidation: true });
+  const { pipeline } = synth.stacks;
+  const functions: [HandlerName, NodejsFunction][] = [
+    ['publish', pipeline.publish.publish.function],
+    ['dispatch-worker', pipeline.dispatch.worker.function],
+    ['subscribe', pipeline.subscribers.functions.subscribe.function],
+    ['confirm', pipeline.subscribers.functions.confirm.function],
+    ['unsubscribe', pipeline.subscribers.functions.unsubscribe.function],
+    ['ses-events', pipeline.feedback.sesEvents.function],
+  ];
+  if (pipeline.publish.release) functions.push(['release-embargoed', pipeline.publish.release.function]);
+  const template = synth.assembly.getStackByName(pipeline.stackName).template as {
+    Resources: Record<string, { Properties: { Code: { S3Key?: string } } }>;
+  };
+  for (const [handler, fn] of functions) {
+    const logicalId = Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnFunction);
+    // The asset's hash names both the uploaded zip and its staging directory in the cloud assembly.
+    const hash = /^([0-9a-f]{64})\.zip$/.exec(template.Resources[logicalId]?.Properties.Code.S3Key ?? '')?.[1];
+    if (!hash) throw new Error(`no asset for ${handler}`);
+    const dir = join(synth.assembly.directory, `asset.${hash}`);
+    const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+    bundles.set(handler, {
+      handler,
+      dir,
+      code,
+      bytes: statSync(join(dir, 'index.mjs')).size,
+      mapBytes: existsSync(join(dir, 'index.mjs.map')) ? statSync(join(dir, 'index.mjs.map')).size : 0,
+    });
+  }
+  console.log(
+    'function bundles (index.mjs / source map):\n' +
+      [...bundles.values()].map((b) => `  ${b.handler.padEnd(16)} ${kb(b.bytes).padStart(9)} / ${kb(b.mapBytes).padStart(9)}`).join('\n'),
+  );
+}, 300_000);
+
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+  if (synth) rmSync(synth.assembly.directory, { recursive: true, force: true });
+});
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const bundle = (handler: HandlerName) => bundles.get(handler) ?? expect.fail(`no bundle for ${handler}`);
+/** Code only mjml carries: its package name and the names of its components. */
+const MJML_MARKERS = ['mjml-core', 'mj-column', 'mj-section', 'mjml2html'];
+
+describe('function bundles (esbuild, as deployed)', () => {
+  it('bundles every handler as minified ESM with a source map and a `require` for CommonJS dependencies', () => {
+    expect(bundles.size).toBeGreaterThanOrEqual(6);
+    for (const b of bundles.values()) {
+      expect(b.mapBytes, b.handler).toBeGreaterThan(0);
+      // Booleans, not the code itself: a failure must not print megabytes of bundle.
+      expect(b.code.startsWith(REQUIRE_BANNER), `${b.handler} starts with the require banner`).toBe(true);
+      expect(/export\s*\{[^}]*\bas handler\b/.test(b.code), `${b.handler} exports handler`).toBe(true);
+      // Minified: long lines, not the source's.
+      expect(b.code.split('\n').length, b.handler).toBeLessThan(b.bytes / 1000);
+    }
+  });
+
+  it('keeps mjml out of the dispatch worker, which stays under 1 MB', () => {
+    const worker = bundle('dispatch-worker');
+    for (const marker of MJML_MARKERS) expect(worker.code.includes(marker), marker).toBe(false);
+    expect(worker.bytes).toBeLessThan(1024 * 1024);
+    // The same markers do find mjml where it belongs.
+    const publish = bundle('publish');
+    expect(MJML_MARKERS.filter((m) => publish.code.includes(m)).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('ships the templates beside the handlers that render pages or email', () => {
+    const projectTemplates = readdirSync(join(PROJECT_ROOT, 'templates')).filter((f) => f.endsWith('.hbs')).sort();
+    expect(projectTemplates).toContain('email.mjml.hbs');
+    for (const handler of ['publish', 'subscribe', 'confirm', 'unsubscribe'] as const) {
+      const dir = join(bundle(handler).dir, 'templates');
+      expect(readdirSync(dir).sort(), handler).toEqual(projectTemplates);
+      for (const file of projectTemplates) {
+        expect(readFileSync(join(dir, file), 'utf8'), `${handler}/${file}`).toBe(readFileSync(join(PROJECT_ROOT, 'templates', file), 'utf8'));
+      }
+    }
+    expect(existsSync(join(bundle('dispatch-worker').dir, 'templates'))).toBe(false);
+  });
+
+  it('passes CloudFormation validation and cdk-nag with the real assets', () => {
+    const report = JSON.parse(readFileSync(join(synth.assembly.directory, 'validation-report.json'), 'utf8')) as {
+      pluginReports: { pluginName: string; violations: { ruleName: string; severity: string }[] }[];
+    };
+    expect(report.pluginReports.flatMap((p) => p.violations.map((v) => `${p.pluginName} ${v.severity} ${v.ruleName}`))).toEqual([]);
+  });
+});
+
+function startFromAsset(handler: HandlerName) {
+  // Two levels deep in an empty directory, so nothing of the project is within reach of a relative path.
+  const task = join(scratch, handler, 'var', 'task');
+  mkdirSync(task, { recursive: true });
+  cpSync(bundle(handler).dir, task, { recursive: true });
+  return spawnSync(
+    process.execPath,
+    ['--enable-source-maps', '--input-type=module', '-e', "const m = await import('./index.mjs'); console.log('handler:' + typeof m.handler);"],
+    {
+      cwd: task,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: {
+        PATH: process.env.PATH,
+        AWS_REGION: 'us-east-1',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        EDITORIALS_BUCKET: 'editorials',
+        PUBLIC_BUCKET: 'site',
+        SUBSCRIBERS_TABLE: 'subscribers',
+        LEDGER_TABLE: 'ledger',
+        DISPATCH_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/dispatch',
+        TOKEN_SECRET: 'a-local-token-secret-of-forty-characters',
+      },
+    },
+  );
+}
+
+describe('each bundle starts from its own asset directory alone (as in /var/task)', () => {
+  const handlers: HandlerName[] = ['publish', 'dispatch-worker', 'subscribe', 'confirm', 'unsubscribe', 'ses-events'];
+  for (const handler of handlers) {
+    it(`${handler} initialises`, () => {
+      const run = startFromAsset(handler);
+      expect(run.stderr).not.toMatch(/Error/);
+      expect(run.stdout.trim()).toBe('handler:function');
+      expect(run.status).toBe(0);
+    });
+  }
+});

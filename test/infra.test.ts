@@ -1,0 +1,667 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handlerExists } from '../infra/constructs/broadsheet-function.ts';
+import { readSettings, SettingsError } from '../infra/settings.ts';
+import { synthesizeBroadsheet, type Synthesised } from '../infra/synth.ts';
+import { loadRuntimeConfig, readRuntimeConfig } from '../src/pipeline/runtime-config.ts';
+
+type Json = Record<string, unknown>;
+type Resource = { Type: string; Properties?: Json; DeletionPolicy?: string; UpdateReplacePolicy?: string; Metadata?: Json };
+type Statement = { Effect: string; Action: string | string[]; Resource?: unknown; Principal?: unknown; Condition?: Json };
+
+const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
+
+const synths: Synthesised[] = [];
+function synth(...args: Parameters<typeof synthesizeBroadsheet>): Synthesised {
+  const result = synthesizeBroadsheet(...args);
+  synths.push(result);
+  return result;
+}
+afterAll(() => {
+  for (const s of synths) rmSync(s.assembly.directory, { recursive: true, force: true });
+});
+
+let app: Synthesised;
+let data: Template;
+let pipeline: Template;
+let dataJson: { Resources: Record<string, Resource>; Outputs?: Record<string, Json> };
+let pipelineJson: { Resources: Record<string, Resource> };
+
+beforeAll(() => {
+  // No credentials of any kind: synthesis must need none.
+  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) delete process.env[key];
+  app = synth();
+  dataJson = app.assembly.getStackByName(app.stacks.data.stackName).template;
+  pipelineJson = app.assembly.getStackByName(app.stacks.pipeline.stackName).template;
+  data = Template.fromJSON(dataJson);
+  pipeline = Template.fromJSON(pipelineJson);
+});
+
+const resourcesOf = (template: { Resources: Record<string, Resource> }, type: string) =>
+  Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+const all = () => [...Object.entries(dataJson.Resources), ...Object.entries(pipelineJson.Resources)];
+const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+/** Broadsheet's own functions (not aws-cdk-lib's deploy-time notification handler), by logical id. */
+const broadsheetFunctions = () =>
+  resourcesOf(pipelineJson, 'AWS::Lambda::Function').filter(([, r]) => !String(r.Properties?.Description ?? '').startsWith('AWS CloudFormation handler'));
+
+function functionId(prefix: string): string {
+  const found = broadsheetFunctions().find(([id]) => id.startsWith(prefix));
+  if (!found) throw new Error(`no function ${prefix}`);
+  return found[0];
+}
+
+/** Every statement of every identity policy, with the role(s) it is attached to. */
+function identityStatements(): { policy: string; roles: string[]; statement: Statement }[] {
+  const out: { policy: string; roles: string[]; statement: Statement }[] = [];
+  for (const [id, r] of all()) {
+    if (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') {
+      const roles = asArray(r.Properties?.Roles as { Ref: string }[] | undefined).map((x) => x.Ref);
+      for (const statement of (r.Properties!.PolicyDocument as { Statement: Statement[] }).Statement) out.push({ policy: id, roles, statement });
+    }
+    if (r.Type === 'AWS::IAM::Role') {
+      for (const p of asArray(r.Properties?.Policies as { PolicyDocument: { Statement: Statement[] } }[] | undefined)) {
+        for (const statement of p.PolicyDocument.Statement) out.push({ policy: id, roles: [id], statement });
+      }
+    }
+  }
+  return out;
+}
+
+function statementsOfFunction(prefix: string): Statement[] {
+  const fn = pipelineJson.Resources[functionId(prefix)]!;
+  const role = (fn.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  return identityStatements()
+    .filter((s) => s.roles.includes(role))
+    .map((s) => s.statement);
+}
+
+const actionsOf = (statements: Statement[]) => statements.flatMap((s) => asArray(s.Action));
+const json = (value: unknown) => JSON.stringify(value);
+
+describe('the app synthesises offline', () => {
+  it('has a data stack and a pipeline stack that imports from it', () => {
+    expect(app.assembly.stacks.map((s) => s.stackName).sort()).toEqual(['BroadsheetData', 'BroadsheetPipeline']);
+    expect(app.stacks.pipeline.dependencies.map((s) => s.stackName)).toContain('BroadsheetData');
+    expect(json(pipelineJson)).toContain('Fn::ImportValue');
+  });
+
+  it('gives no physical names to buckets, tables, queues, functions or the configuration set', () => {
+    const named: Record<string, string> = {
+      'AWS::S3::Bucket': 'BucketName',
+      'AWS::DynamoDB::Table': 'TableName',
+      'AWS::SQS::Queue': 'QueueName',
+      'AWS::Lambda::Function': 'FunctionName',
+      'AWS::SES::ConfigurationSet': 'Name',
+      'AWS::SecretsManager::Secret': 'Name',
+      'AWS::IAM::Role': 'RoleName',
+    };
+    for (const [id, r] of all()) {
+      const key = named[r.Type];
+      if (key) expect(r.Properties?.[key], `${id} ${key}`).toBeUndefined();
+    }
+  });
+});
+
+describe('data stack', () => {
+  it('retains every stateful resource, in a stack protected from deletion', () => {
+    expect(app.stacks.data.terminationProtection).toBe(true);
+    for (const type of [
+      'AWS::S3::Bucket',
+      'AWS::DynamoDB::Table',
+      'AWS::SecretsManager::Secret',
+      'AWS::SES::EmailIdentity',
+      'AWS::SES::ConfigurationSet',
+    ]) {
+      const found = resourcesOf(dataJson, type);
+      expect(found.length, type).toBeGreaterThan(0);
+      for (const [id, r] of found) {
+        expect(r.DeletionPolicy, id).toBe('Retain');
+        expect(r.UpdateReplacePolicy, id).toBe('Retain');
+      }
+    }
+  });
+
+  it('keeps subscribers {id} and the ledger {pk, sk} on demand with point-in-time recovery', () => {
+    const tables = resourcesOf(dataJson, 'AWS::DynamoDB::Table').map(([, r]) => r.Properties!);
+    expect(tables.map((t) => t.KeySchema)).toEqual(
+      expect.arrayContaining([
+        [{ AttributeName: 'id', KeyType: 'HASH' }],
+        [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+      ]),
+    );
+    for (const t of tables) {
+      expect(t.BillingMode).toBe('PAY_PER_REQUEST');
+      expect(t.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+      expect(t.DeletionProtectionEnabled).toBe(true);
+      expect(t.SSESpecification).toEqual({ SSEEnabled: true });
+    }
+  });
+
+  it('blocks public access to every bucket and encrypts it; the editorials bucket is versioned and logged', () => {
+    const buckets = resourcesOf(dataJson, 'AWS::S3::Bucket');
+    expect(buckets).toHaveLength(3);
+    for (const [id, r] of buckets) {
+      expect(r.Properties!.PublicAccessBlockConfiguration, id).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(json(r.Properties!.BucketEncryption), id).toContain('AES256');
+    }
+    const editorials = buckets.find(([id]) => id.startsWith('BucketsEditorials'))![1].Properties!;
+    expect(editorials.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(editorials.LifecycleConfiguration).not.toHaveProperty('Rules.0.NoncurrentVersionExpiration');
+    for (const prefix of ['BucketsEditorials', 'BucketsSite']) {
+      const bucket = buckets.find(([id]) => id.startsWith(prefix))![1].Properties!;
+      expect(bucket.LoggingConfiguration, prefix).toMatchObject({ DestinationBucketName: { Ref: expect.stringMatching(/^BucketsAccessLogs/) } });
+    }
+  });
+
+  it('denies requests without TLS on every bucket (the site bucket through the pipeline stack)', () => {
+    const denyInsecure = (statements: Statement[]) =>
+      statements.some(
+        (s) => s.Effect === 'Deny' && json(s.Principal).includes('*') && json(s.Condition) === json({ Bool: { 'aws:SecureTransport': 'false' } }),
+      );
+    const policies = [...resourcesOf(dataJson, 'AWS::S3::BucketPolicy'), ...resourcesOf(pipelineJson, 'AWS::S3::BucketPolicy')];
+    const bucketsWithTls = policies
+      .filter(([, r]) => denyInsecure((r.Properties!.PolicyDocument as { Statement: Statement[] }).Statement))
+      .map(([, r]) => json(r.Properties!.Bucket));
+    expect(bucketsWithTls).toEqual(
+      expect.arrayContaining([
+        json({ Ref: resourcesOf(dataJson, 'AWS::S3::Bucket').find(([id]) => id.startsWith('BucketsEditorials'))![0] }),
+        json({ Ref: resourcesOf(dataJson, 'AWS::S3::Bucket').find(([id]) => id.startsWith('BucketsAccessLogs'))![0] }),
+        json({ 'Fn::ImportValue': 'BroadsheetData:SiteBucketName' }),
+      ]),
+    );
+  });
+
+  it('lets only this distribution read the site bucket, and nobody list it', () => {
+    const [[, policy]] = resourcesOf(pipelineJson, 'AWS::S3::BucketPolicy') as [[string, Resource]];
+    const allows = (policy.Properties!.PolicyDocument as { Statement: Statement[] }).Statement.filter((s) => s.Effect === 'Allow');
+    expect(allows).toHaveLength(1);
+    expect(allows[0]).toMatchObject({ Action: 's3:GetObject', Principal: { Service: 'cloudfront.amazonaws.com' } });
+    const distribution = resourcesOf(pipelineJson, 'AWS::CloudFront::Distribution')[0]![0];
+    expect(json(allows[0]!.Condition)).toContain(json({ Ref: distribution }));
+  });
+
+  it('generates the token key at deploy time: its value is never in a template', () => {
+    data.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true },
+    });
+    for (const [id, r] of all()) {
+      expect(r.Properties ?? {}, id).not.toHaveProperty('SecretString');
+      const variables = (r.Properties?.Environment as { Variables?: Json } | undefined)?.Variables ?? {};
+      expect(variables, id).not.toHaveProperty('TOKEN_SECRET');
+    }
+    expect(json(dataJson) + json(pipelineJson)).not.toMatch(/TOKEN_SECRET"\s*:/);
+  });
+
+  it('verifies the domain with Easy DKIM and prints the three DNS records', () => {
+    data.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'monexus.example',
+      DkimSigningAttributes: Match.absent(),
+      ConfigurationSetAttributes: { ConfigurationSetName: { Ref: Match.stringLikeRegexp('^MailConfigurationSet') } },
+    });
+    const dkim = Object.keys(dataJson.Outputs ?? {}).filter((k) => k.includes('DkimRecord'));
+    expect(dkim).toHaveLength(3);
+  });
+
+  it('publishes bounces, complaints and deliveries of the configuration set to EventBridge', () => {
+    data.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: {
+        Enabled: true,
+        MatchingEventTypes: Match.arrayWith(['bounce', 'complaint', 'delivery']),
+        EventBridgeDestination: { EventBusArn: Match.anyValue() },
+      },
+    });
+    data.hasResourceProperties('AWS::SES::ConfigurationSet', { ReputationOptions: { ReputationMetricsEnabled: true } });
+  });
+});
+
+describe('publish stage', () => {
+  it('is invoked for objects created and removed under approved/ only', () => {
+    const [[, notifications]] = resourcesOf(pipelineJson, 'Custom::S3BucketNotifications') as [[string, Resource]];
+    const configs = (notifications.Properties!.NotificationConfiguration as { LambdaFunctionConfigurations: Json[] }).LambdaFunctionConfigurations;
+    const publish = { 'Fn::GetAtt': [functionId('PublishPublisher'), 'Arn'] };
+    expect(configs).toEqual(
+      expect.arrayContaining(
+        ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'].map((event) => ({
+          Events: [event],
+          Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'approved/' }] } },
+          LambdaFunctionArn: publish,
+        })),
+      ),
+    );
+    expect(configs).toHaveLength(2);
+    expect(notifications.Properties!.BucketName).toEqual({ 'Fn::ImportValue': 'BroadsheetData:EditorialsBucketName' });
+    pipeline.hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 's3.amazonaws.com',
+      FunctionName: publish,
+      SourceArn: { 'Fn::ImportValue': 'BroadsheetData:EditorialsBucketArn' },
+    });
+  });
+
+  it('may read the desk’s approved/ objects but never write or delete them', () => {
+    const statements = statementsOfFunction('PublishPublisher');
+    const writes = statements.filter((s) => asArray(s.Action).some((a) => /s3:(Put|Delete)/.test(a)));
+    expect(json(writes)).not.toContain('approved/');
+    expect(json(writes)).not.toMatch(/"\/\*"/);
+    const reads = statements.filter((s) => asArray(s.Action).includes('s3:GetObject'));
+    expect(json(reads)).toContain('/approved/*');
+  });
+
+  it('parks failed S3 events in a queue rather than dropping them', () => {
+    pipeline.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: functionId('PublishPublisher') },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FailedEvents'), 'Arn'] } } },
+    });
+  });
+
+  it('releases embargoed editorials every 5 minutes', () => {
+    const target = handlerExists('release-embargoed') ? 'PublishRelease' : 'PublishPublisher';
+    pipeline.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId(target), 'Arn'] } })],
+    });
+  });
+});
+
+describe('dispatch stage', () => {
+  it('parks a message in the dead-letter queue after 5 receives; both queues encrypted and TLS only', () => {
+    const queues = resourcesOf(pipelineJson, 'AWS::SQS::Queue');
+    const main = queues.find(([id]) => id.startsWith('DispatchQueue'))!;
+    const dlq = queues.find(([id]) => id.startsWith('DispatchDeadLetters'))!;
+    expect(main[1].Properties!.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [dlq[0], 'Arn'] }, maxReceiveCount: 5 });
+    expect(dlq[1].Properties!.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    for (const [id, q] of queues) expect(q.Properties!.SqsManagedSseEnabled, id).toBe(true);
+    for (const [id] of queues) {
+      pipeline.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('feeds the worker one shard at a time and reports partial batch failures', () => {
+    pipeline.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId('DispatchWorker') },
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DispatchQueue'), 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 1,
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+  });
+
+  it('keeps the account send rate: reserved concurrency = WORKER_CONCURRENCY, visibility ≥ 6 × timeout', () => {
+    const worker = pipelineJson.Resources[functionId('DispatchWorker')]!.Properties!;
+    const variables = (worker.Environment as { Variables: Json }).Variables;
+    expect(worker.ReservedConcurrentExecutions).toBe(2);
+    expect(variables.WORKER_CONCURRENCY).toBe('2');
+    expect(variables.SEND_RATE_PER_SECOND).toBe('14');
+    expect(variables.SHARD_SIZE).toBe('500');
+    // A shard of 500 at 14 / 2 = 7 messages per second per worker takes 72 s; the timeout leaves room for it.
+    expect(worker.Timeout as number).toBeGreaterThan(72);
+    const queue = resourcesOf(pipelineJson, 'AWS::SQS::Queue').find(([id]) => id.startsWith('DispatchQueue'))![1].Properties!;
+    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * (worker.Timeout as number));
+  });
+
+  it('follows the context: sendRate, workerConcurrency and shardSize', () => {
+    const other = synth({ context: { sendRate: '100', workerConcurrency: '10', shardSize: '250' }, nag: false });
+    const t = other.assembly.getStackByName('BroadsheetPipeline').template as { Resources: Record<string, Resource> };
+    const [, worker] = resourcesOf(t, 'AWS::Lambda::Function').find(([id]) => id.startsWith('DispatchWorker'))!;
+    expect(worker.Properties!.ReservedConcurrentExecutions).toBe(10);
+    expect((worker.Properties!.Environment as { Variables: Json }).Variables).toMatchObject({
+      SEND_RATE_PER_SECOND: '100',
+      WORKER_CONCURRENCY: '10',
+      SHARD_SIZE: '250',
+    });
+    Template.fromJSON(t).hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 10 } });
+  });
+});
+
+describe('subscriber stage', () => {
+  it('serves subscribe, confirm and unsubscribe from Function URLs that check their own tokens', () => {
+    const urls = resourcesOf(pipelineJson, 'AWS::Lambda::Url');
+    expect(urls).toHaveLength(3);
+    for (const route of ['Subscribe', 'Confirm', 'Unsubscribe']) {
+      pipeline.hasResourceProperties('AWS::Lambda::Url', {
+        AuthType: 'NONE',
+        TargetFunctionArn: { 'Fn::GetAtt': [functionId(`Subscribers${route}`), 'Arn'] },
+      });
+    }
+  });
+
+  it('sends feedback (bounces and complaints of this configuration set only) to ses-events', () => {
+    pipeline.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.ses'],
+        'detail-type': ['Email Bounced', 'Email Complaint Received'],
+        detail: { mail: { tags: { 'ses:configuration-set': [Match.anyValue()] } } },
+      },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId('FeedbackSesEvents'), 'Arn'] }, DeadLetterConfig: Match.anyValue() })],
+    });
+  });
+});
+
+describe('every function', () => {
+  it('runs Node.js 22 or newer on arm64 with JSON logs into its own log group with retention', () => {
+    const fns = broadsheetFunctions();
+    expect(fns.length).toBeGreaterThanOrEqual(6);
+    for (const [id, fn] of fns) {
+      const p = fn.Properties!;
+      expect(Number(/^nodejs(\d+)\.x$/.exec(String(p.Runtime))?.[1]), id).toBeGreaterThanOrEqual(22);
+      expect(p.Architectures, id).toEqual(['arm64']);
+      expect(p.Handler, id).toBe('index.handler');
+      expect(p.LoggingConfig, id).toMatchObject({ LogFormat: 'JSON', LogGroup: { Ref: expect.stringMatching(/Logs/) } });
+      const logGroup = pipelineJson.Resources[(p.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref]!;
+      expect(logGroup.Properties!.RetentionInDays, id).toBe(30);
+    }
+  });
+
+  it('gets exactly the environment readRuntimeConfig() reads, the token key only by ARN, and the secrets extension', () => {
+    for (const [id, fn] of broadsheetFunctions()) {
+      const variables = (fn.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+      // Deploy-time values (bucket names, queue URL) stand in as strings; the token comes from the extension.
+      const env = Object.fromEntries(
+        Object.entries(variables).map(([k, v]) => [k, typeof v === 'string' ? v : k === 'DISPATCH_QUEUE_URL' ? 'https://sqs.example/q' : `deployed-${k}`]),
+      );
+      const runtime = readRuntimeConfig({ ...env, TOKEN_SECRET: 'x'.repeat(40) });
+      expect(runtime.publication, id).toEqual(app.settings.publication);
+      expect(runtime.configurationSet, id).toBe('deployed-CONFIGURATION_SET');
+      expect(variables.TOKEN_SECRET_ARN, id).toEqual({ 'Fn::ImportValue': expect.stringMatching(/TokenSecret/) });
+      expect(variables.NODE_OPTIONS, id).toBe('--enable-source-maps');
+      expect(json(fn.Properties!.Layers), id).toContain('Paramsandsecrets');
+      expect(json(variables).length, `${id}: Lambda allows 4 KB of environment`).toBeLessThan(4096);
+    }
+  });
+
+  it('hands the runtime the token key by TOKEN_SECRET_ARN, read through the extension on its port', async () => {
+    for (const [id, fn] of broadsheetFunctions()) {
+      const variables = (fn.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+      const env = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, typeof v === 'string' ? v : `deployed-${k}`]));
+      const asked: string[] = [];
+      const runtime = await loadRuntimeConfig(env, async (secretId, fnEnv) => {
+        asked.push(secretId);
+        expect(fnEnv?.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, id).toBe('2773');
+        return 'k'.repeat(64);
+      });
+      expect(asked, id).toEqual(['deployed-TOKEN_SECRET_ARN']);
+      expect(runtime.tokenSecret, id).toBe('k'.repeat(64));
+    }
+  });
+
+  it('may read the token key (GetSecretValue on that one secret) and write only its own logs', () => {
+    for (const [id, fn] of broadsheetFunctions()) {
+      const role = (fn.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const mine = identityStatements().filter((s) => s.roles.includes(role));
+      const secret = mine.filter((s) => asArray(s.statement.Action).some((a) => a.startsWith('secretsmanager:')));
+      expect(secret.map((s) => s.statement.Action), id).toEqual(['secretsmanager:GetSecretValue']);
+      expect(secret[0]!.statement.Resource, id).toEqual({ 'Fn::ImportValue': expect.stringMatching(/TokenSecret/) });
+      const logs = mine.filter((s) => asArray(s.statement.Action).some((a) => a.startsWith('logs:')));
+      expect(logs.map((s) => s.statement.Resource), id).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/Logs/), 'Arn'] }]);
+      expect(pipelineJson.Resources[role]!.Properties!.ManagedPolicyArns, id).toBeUndefined();
+    }
+  });
+});
+
+describe('least privilege', () => {
+  it('has no wildcard action and no "*" resource in any identity policy', () => {
+    const statements = identityStatements();
+    expect(statements.length).toBeGreaterThan(20);
+    for (const { policy, statement } of statements) {
+      for (const action of asArray(statement.Action)) {
+        expect(action, policy).not.toBe('*');
+        expect(action, policy).not.toMatch(/:\*$/);
+      }
+      for (const resource of asArray(statement.Resource)) expect(resource, `${policy} ${json(statement.Action)}`).not.toBe('*');
+    }
+  });
+
+  it('allows only AWS services, each for one source, in bucket, queue and topic policies', () => {
+    const policies = all().filter(([, r]) => ['AWS::S3::BucketPolicy', 'AWS::SQS::QueuePolicy', 'AWS::SNS::TopicPolicy'].includes(r.Type));
+    expect(policies.length).toBeGreaterThan(3);
+    for (const [id, r] of policies) {
+      for (const statement of (r.Properties!.PolicyDocument as { Statement: Statement[] }).Statement) {
+        if (statement.Effect !== 'Allow') continue;
+        expect(Object.keys(statement.Principal as Json), id).toEqual(['Service']);
+        expect(json(statement.Condition), id).toMatch(/SourceArn|SourceAccount/);
+      }
+    }
+  });
+
+  it('scopes every S3 write to a key prefix, never a whole bucket', () => {
+    for (const { policy, statement } of identityStatements()) {
+      if (!asArray(statement.Action).some((a) => /^s3:(Put|Delete)Object/.test(a))) continue;
+      for (const resource of asArray(statement.Resource)) expect(json(resource), policy).toMatch(/"\/[a-z-]+\/\*"/);
+    }
+  });
+
+  it('lets only the worker and subscribe send mail, from the identity with the configuration set', () => {
+    const senders = ['DispatchWorker', 'SubscribersSubscribe'];
+    for (const [id] of broadsheetFunctions()) {
+      const prefix = senders.find((p) => id.startsWith(p));
+      const ses = statementsOfFunction(id).filter((s) => actionsOf([s]).some((a) => a.startsWith('ses:')));
+      if (!prefix) {
+        expect(ses, id).toEqual([]);
+        continue;
+      }
+      expect(actionsOf(ses), id).toEqual(['ses:SendEmail']);
+      const resources = json(ses[0]!.Resource);
+      expect(resources).toContain(':configuration-set/');
+      expect(resources).toContain(':identity/');
+      expect(asArray(ses[0]!.Resource)).toHaveLength(2);
+    }
+  });
+
+  it('gives each handler only the table calls it makes', () => {
+    const dynamo = (prefix: string) => actionsOf(statementsOfFunction(prefix)).filter((a) => a.startsWith('dynamodb:')).sort();
+    expect(dynamo('PublishPublisher')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem']);
+    expect(dynamo('DispatchWorker')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    for (const route of ['Subscribe', 'Confirm', 'Unsubscribe']) {
+      expect(dynamo(`Subscribers${route}`)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    }
+    expect(dynamo('FeedbackSesEvents')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+  });
+});
+
+describe('site distribution', () => {
+  const config = () => pipeline.findResources('AWS::CloudFront::Distribution');
+  const distribution = () => (Object.values(config())[0] as Resource).Properties!.DistributionConfig as Json;
+  const behaviour = (path: string) =>
+    (distribution().CacheBehaviors as Json[]).find((b) => b.PathPattern === path) ?? expect.fail(`no behaviour for ${path}`);
+
+  it('reads the site bucket through origin access control, compressed, HTTPS only', () => {
+    pipeline.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    const origins = distribution().Origins as Json[];
+    const s3Origin = origins.find((o) => o.S3OriginConfig)!;
+    expect(s3Origin.OriginAccessControlId).toBeDefined();
+    const defaults = distribution().DefaultCacheBehavior as Json;
+    expect(defaults).toMatchObject({ Compress: true, ViewerProtocolPolicy: 'redirect-to-https' });
+    expect(distribution().Logging).toMatchObject({ Prefix: 'cloudfront/' });
+  });
+
+  it('caches feeds briefly and pages longer; partners get ninjs with CORS', () => {
+    const policies = pipeline.findResources('AWS::CloudFront::CachePolicy');
+    const ttl = (ref: unknown) => {
+      const id = (ref as { Ref: string }).Ref;
+      return (policies[id] as Resource).Properties!.CachePolicyConfig as Json;
+    };
+    const feeds = ttl(behaviour('/feeds/*').CachePolicyId);
+    const pages = ttl(behaviour('/editorials/*').CachePolicyId);
+    expect(feeds.DefaultTTL).toBe(60);
+    expect(pages.DefaultTTL).toBe(300);
+    expect(feeds.MaxTTL as number).toBeLessThan(pages.MaxTTL as number);
+    for (const p of [feeds, pages]) {
+      expect(p.ParametersInCacheKeyAndForwardedToOrigin).toMatchObject({ EnableAcceptEncodingGzip: true, EnableAcceptEncodingBrotli: true });
+    }
+    expect(behaviour('/editorials/*/ninjs.json')).toMatchObject({ Compress: true, CachePolicyId: behaviour('/editorials/*').CachePolicyId });
+    const paths = (distribution().CacheBehaviors as Json[]).map((b) => b.PathPattern);
+    expect(paths.indexOf('/editorials/*/ninjs.json')).toBeLessThan(paths.indexOf('/editorials/*'));
+  });
+
+  it('routes /subscribe, /confirm and /unsubscribe uncached, with every method and the query string', () => {
+    const origins = distribution().Origins as Json[];
+    for (const route of ['subscribe', 'confirm', 'unsubscribe']) {
+      const b = behaviour(`/${route}`);
+      expect(b).toMatchObject({ CachePolicyId: CACHING_DISABLED, OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER });
+      expect(b.AllowedMethods).toEqual(expect.arrayContaining(['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE']));
+      const origin = origins.find((o) => o.Id === b.TargetOriginId)!;
+      const fnUrl = resourcesOf(pipelineJson, 'AWS::Lambda::Url').find(([, u]) =>
+        json(u.Properties!.TargetFunctionArn).includes(functionId(`Subscribers${route[0]!.toUpperCase()}${route.slice(1)}`)),
+      )![0];
+      expect(json(origin.DomainName)).toContain(fnUrl);
+      expect(origin.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only' });
+    }
+  });
+
+  it('serves /editorials/<slug>/ from its index.html', () => {
+    const [[, fn]] = resourcesOf(pipelineJson, 'AWS::CloudFront::Function') as [[string, Resource]];
+    const code = String(fn.Properties!.FunctionCode);
+    const handler = new Function(`${code}; return handler;`)() as (e: { request: { uri: string } }) => { uri: string };
+    expect(handler({ request: { uri: '/editorials/a-slug/' } }).uri).toBe('/editorials/a-slug/index.html');
+    expect(handler({ request: { uri: '/editorials/a-slug/ninjs.json' } }).uri).toBe('/editorials/a-slug/ninjs.json');
+    expect(json(behaviour('/editorials/*').FunctionAssociations)).toContain('viewer-request');
+  });
+
+  it('answers on the domain with TLS 1.2 when given a certificate', () => {
+    const withCert = synth({
+      context: { certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e-aaaa-bbbb-cccc-1234567890ab' },
+    });
+    const t = Template.fromJSON(withCert.assembly.getStackByName('BroadsheetPipeline').template);
+    t.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: {
+        Aliases: ['monexus.example'],
+        ViewerCertificate: { MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' },
+      },
+    });
+  });
+});
+
+describe('operations', () => {
+  const alarms = () => Object.values(pipeline.findResources('AWS::CloudWatch::Alarm')) as Resource[];
+
+  it('alarms on any dead letter', () => {
+    for (const queue of ['DispatchDeadLetters', 'FailedEvents']) {
+      const alarm = alarms().find((a) => json(a.Properties!.Dimensions).includes(queue));
+      expect(alarm?.Properties, queue).toMatchObject({
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    }
+  });
+
+  it('alarms on errors and throttles of every handler', () => {
+    for (const [id] of broadsheetFunctions()) {
+      for (const metric of ['Errors', 'Throttles']) {
+        const found = alarms().some((a) => a.Properties!.MetricName === metric && json(a.Properties!.Dimensions).includes(id));
+        expect(found, `${metric} of ${id}`).toBe(true);
+      }
+    }
+  });
+
+  it('alarms at SES review thresholds: bounce rate 5 %, complaint rate 0.1 %', () => {
+    pipeline.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SES',
+      MetricName: 'Reputation.BounceRate',
+      Threshold: 0.05,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    pipeline.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SES',
+      MetricName: 'Reputation.ComplaintRate',
+      Threshold: 0.001,
+    });
+    pipeline.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('emails alarms only when alarmEmail is given, through a TLS-only topic', () => {
+    pipeline.resourceCountIs('AWS::SNS::Topic', 0);
+    const withEmail = synth({ context: { alarmEmail: 'ops@monexus.example' } });
+    const t = Template.fromJSON(withEmail.assembly.getStackByName('BroadsheetPipeline').template);
+    t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@monexus.example' });
+    const topic = Object.keys(t.findResources('AWS::SNS::Topic'))[0]!;
+    const withAction = Object.values(t.findResources('AWS::CloudWatch::Alarm')).filter((a) =>
+      json((a as Resource).Properties!.AlarmActions).includes(topic),
+    );
+    expect(withAction.length).toBe(Object.keys(t.findResources('AWS::CloudWatch::Alarm')).length);
+    t.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+});
+
+describe('settings from context', () => {
+  const context = (values: Record<string, unknown>) => (key: string) => values[key];
+
+  it('describes the sample publication by default', () => {
+    const s = readSettings(context({}));
+    expect(s).toMatchObject({ domain: 'monexus.example', sender: 'desk@monexus.example', siteUrl: 'https://monexus.example', sendRate: 14, workerConcurrency: 2, shardSize: 500 });
+    expect(s.publication.unsubscribe.url).toBe('https://monexus.example/unsubscribe');
+  });
+
+  it('applies a domain to the site, the sender check and the unsubscribe URL', () => {
+    const s = readSettings(context({ domain: 'news.example.org', sender: 'desk@mail.news.example.org', sendRate: '200' }));
+    expect(s.publication.publication.siteUrl).toBe('https://news.example.org');
+    expect(s.publication.sender.address).toBe('desk@mail.news.example.org');
+    expect(s.publication.unsubscribe.url).toBe('https://news.example.org/unsubscribe');
+    expect(s.sendRate).toBe(200);
+  });
+
+  it('refuses settings that could not work, saying why', () => {
+    expect(() => readSettings(context({ domain: 'news.example.org' }))).toThrow(/sender "desk@monexus.example" must be an address on news.example.org/);
+    expect(() => readSettings(context({ sendRate: 'fast' }))).toThrow(SettingsError);
+    expect(() => readSettings(context({ shardSize: 10_000, sendRate: 1, workerConcurrency: 1 }))).toThrow(/smaller shardSize/);
+    expect(() => readSettings(context({ logRetentionDays: 31 }))).toThrow(/retention periods/);
+    expect(() => readSettings(context({ certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' }))).toThrow(/us-east-1/);
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('has no finding left in the validation report', () => {
+    const report = JSON.parse(readFileSync(join(app.assembly.directory, 'validation-report.json'), 'utf8')) as {
+      pluginReports: { pluginName: string; violations: { ruleName: string }[] }[];
+    };
+    const findings = report.pluginReports.flatMap((p) => p.violations.map((v) => `${p.pluginName} ${v.ruleName}`));
+    expect(findings).toEqual([]);
+  });
+
+  it('has a written reason for every acknowledgement', () => {
+    const acknowledged: { path: string; id: string; reason: string }[] = [];
+    for (const node of app.app.node.findAll()) {
+      for (const entry of node.node.metadata) {
+        if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+        for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) acknowledged.push({ path: node.node.path, id, reason });
+      }
+    }
+    expect(acknowledged.length).toBeGreaterThan(5);
+    for (const a of acknowledged) expect(a.reason.length, `${a.path} ${a.id}`).toBeGreaterThan(40);
+  });
+
+  it('fails synthesis on a new unacknowledged finding', () => {
+    expect(() =>
+      synthesizeBroadsheet({
+        extend: ({ pipeline: stack }) => {
+          const role = new iam.Role(stack, 'Careless', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+          role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:*'], resources: ['*'] }));
+        },
+      }),
+    ).toThrow(/AwsSolutions-IAM5\[Action::s3:\*\]/);
+  });
+});

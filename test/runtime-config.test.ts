@@ -1,0 +1,56 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../src/config.ts';
+import { loadRuntimeConfig, readRuntimeConfig } from '../src/pipeline/runtime-config.ts';
+
+const ENV = {
+  EDITORIALS_BUCKET: 'editorials',
+  PUBLIC_BUCKET: 'site',
+  SUBSCRIBERS_TABLE: 'subscribers',
+  LEDGER_TABLE: 'ledger',
+  DISPATCH_QUEUE_URL: 'http://127.0.0.1:1/queue/dispatch',
+};
+const SECRET = 'k'.repeat(48);
+
+describe('runtime configuration', () => {
+  it('reads every variable once, with defaults for the tunables', () => {
+    const config = readRuntimeConfig({ ...ENV, TOKEN_SECRET: SECRET, SEND_RATE_PER_SECOND: '50', WORKER_CONCURRENCY: '5' });
+    expect(config).toMatchObject({ editorialsBucket: 'editorials', sendRatePerSecond: 50, workerConcurrency: 5, shardSize: 500, tokenSecret: SECRET });
+    expect(config.publication.publication.name).toBe('Monexus');
+  });
+
+  it('fails fast naming every missing or malformed variable', () => {
+    let error: unknown;
+    try {
+      readRuntimeConfig({ PUBLIC_BUCKET: 'site', SEND_RATE_PER_SECOND: 'fast', TOKEN_SECRET: 'short' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    for (const name of ['EDITORIALS_BUCKET', 'SUBSCRIBERS_TABLE', 'LEDGER_TABLE', 'DISPATCH_QUEUE_URL']) expect(message).toContain(`${name} is not set`);
+    expect(message).toContain('SEND_RATE_PER_SECOND must be a positive number, not "fast"');
+    expect(message).toContain('TOKEN_SECRET must be at least 32 characters');
+  });
+
+  it('reads the token secret through the secrets extension when only its ARN is given', async () => {
+    const requests: IncomingMessage[] = [];
+    const server = createServer((req, res) => {
+      requests.push(req);
+      const ok = req.headers['x-aws-parameters-secrets-token'] === 'session-token';
+      res.writeHead(ok ? 200 : 403, { 'content-type': 'application/json' }).end(JSON.stringify({ SecretString: SECRET }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = String((server.address() as AddressInfo).port);
+    try {
+      const env = { ...ENV, TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:1:secret:token', PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: port };
+      const config = await loadRuntimeConfig({ ...env, AWS_SESSION_TOKEN: 'session-token' });
+      expect(config.tokenSecret).toBe(SECRET);
+      expect(requests[0]!.url).toBe(`/secretsmanager/get?secretId=${encodeURIComponent(env.TOKEN_SECRET_ARN)}`);
+      await expect(loadRuntimeConfig({ ...env, AWS_SESSION_TOKEN: 'wrong' })).rejects.toThrow(/answered 403/);
+    } finally {
+      server.close();
+    }
+  });
+});
