@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../src/config.ts';
 import type { Editorial } from '../src/model.ts';
 import { composeMessage, renderEmail, unsubscribeHeaders, type EmailTemplate } from '../src/render/email/index.ts';
+import { mailbox } from '../src/render/email/headers.ts';
 import { dropForbiddenChars } from '../src/render/escape.ts';
 import { inline, makeEditorial } from './fixtures/editorial.ts';
 
@@ -204,5 +205,19 @@ describe('the sending side', () => {
     for (const entry of ['personalize.ts', 'mime.ts']) visit(fileURLToPath(new URL(`../src/render/email/${entry}`, import.meta.url)));
     expect(seen.size).toBeGreaterThan(2);
     expect([...bare].filter((m) => /mjml|handlebars/.test(m))).toEqual([]);
+  });
+});
+
+describe('mailbox: a sender on one line, for the SES API', () => {
+  it.each([
+    ['Monexus Desk', '"Monexus Desk" <desk@monexus.example>'],
+    ['Десk "Монексус"', undefined],
+    ['', '<desk@monexus.example>'],
+  ])('%j reads back through a MIME parser', async (name, literal) => {
+    const value = mailbox(name, 'desk@monexus.example');
+    expect(value).not.toMatch(/[\r\n]/);
+    if (literal) expect(value).toBe(literal);
+    const parsed = await simpleParser(`From: ${value}\r\n\r\nbody`);
+    expect(parsed.from?.value).toEqual([{ address: 'desk@monexus.example', name }]);
   });
 });

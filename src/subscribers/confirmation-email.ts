@@ -1,15 +1,9 @@
 import type { Config } from '../config.ts';
 import type { OutgoingEmail } from '../ports.ts';
 import { escapeHtml } from '../render/escape.ts';
-import { encodedWords, headerText } from '../render/email/headers.ts';
+import { mailbox } from '../render/email/headers.ts';
 import { CONFIRM_TOKEN_LIFETIME_MS } from './tokens.ts';
 
-/** `"Display Name" <address>`, the name as RFC 2047 encoded-words when it is not printable ASCII. */
-export function senderMailbox(config: Config): string {
-  const name = headerText(config.sender.name);
-  const display = /^[\x20-\x7e]*$/.test(name) && !name.includes('=?') ? `"${name.replace(/["\\]/g, '\\$&')}"` : encodedWords(name).join(' ');
-  return `${display} <${config.sender.address}>`;
-}
 
 const LIFETIME_DAYS = Math.round(CONFIRM_TOKEN_LIFETIME_MS / (24 * 60 * 60 * 1000));
 
@@ -48,7 +42,7 @@ export function confirmationEmail(config: Config, to: string, link: string, conf
 </html>
 `;
   return {
-    from: senderMailbox(config),
+    from: mailbox(config.sender.name, config.sender.address),
     to,
     ...(config.sender.replyTo !== undefined && { replyTo: config.sender.replyTo }),
     subject,

@@ -113,13 +113,21 @@ export function checkAddress(address: string, what: string): string {
   return address;
 }
 
-/** A mailbox: `"Display Name" <address>`, the name as encoded-words when it is not printable ASCII. */
-export function mailboxHeader(name: string, displayName: string | undefined, address: string): string {
-  const addr = `<${checkAddress(address, name)}>`;
+/** A display name as header tokens: quoted when printable ASCII, else RFC 2047 encoded-words. */
+function displayNameTokens(displayName: string | undefined): string[] {
   const display = headerText(displayName ?? '');
-  if (!display) return foldTokens(name, [addr]);
-  const words = printableAscii(display) && !display.includes('=?') ? [`"${display.replace(/["\\]/g, '\\$&')}"`] : encodedWords(display);
-  return foldTokens(name, [...words, addr]);
+  if (!display) return [];
+  return printableAscii(display) && !display.includes('=?') ? [`"${display.replace(/["\\]/g, '\\$&')}"`] : encodedWords(display);
+}
+
+/** A mailbox header: `"Display Name" <address>`, folded. */
+export function mailboxHeader(name: string, displayName: string | undefined, address: string): string {
+  return foldTokens(name, [...displayNameTokens(displayName), `<${checkAddress(address, name)}>`]);
+}
+
+/** A mailbox on one line, for APIs that take the header's value (SES `FromEmailAddress`). */
+export function mailbox(displayName: string | undefined, address: string): string {
+  return [...displayNameTokens(displayName), `<${checkAddress(address, 'mailbox')}>`].join(' ');
 }
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
