@@ -160,7 +160,6 @@ export async function benchDispatch(options: { recipients: number; concurrency: 
       },
     };
     const workerDeps = {
-      editorials,
       ledger,
       mailer: counting,
       clock: systemClock,
@@ -187,7 +186,7 @@ export async function benchDispatch(options: { recipients: number; concurrency: 
         idleMs: 5,
       });
       const start = performance.now();
-      await planDispatch({ subscribers, ledger, queue, log: silent, clock: systemClock, shardSize }, { dispatchId, slug: editorial.slug, templateKey, topics: [] });
+      await planDispatch({ editorials, subscribers, ledger, queue, log: silent, clock: systemClock, shardSize }, { dispatchId, slug: editorial.slug, templateKey, topics: [] });
       await poller.drain();
       await poller.stop();
       if (sent !== recipients) throw new Error(`dispatch sent ${sent} of ${recipients}`);

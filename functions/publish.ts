@@ -1,16 +1,18 @@
 // Publish: S3 events of the editorials bucket → pages, ninjs, feeds, then the dispatch plan. A scheduled event
 // (anything without Records) releases editorials whose embargo has passed.
 import { decodeS3EventKey, type S3NotificationEvent } from '../src/adapters/s3-event.ts';
-import { deps, endpointsFromEnv } from '../src/pipeline/deps.ts';
+import * as deps from '../src/pipeline/deps.ts';
 import { planDispatch } from '../src/pipeline/dispatch/plan.ts';
 import { publishObject, releaseEmbargoed, type PublishDeps } from '../src/pipeline/publish/index.ts';
 import { loadRuntimeConfig } from '../src/pipeline/runtime-config.ts';
 
 const runtime = await loadRuntimeConfig();
-const endpoints = endpointsFromEnv();
+const endpoints = deps.endpointsFromEnv();
 const clock = deps.clock();
 const log = deps.log('publish');
+const editorials = deps.editorials(runtime, endpoints);
 const planDeps = {
+  editorials,
   subscribers: deps.subscribers(runtime, endpoints),
   ledger: deps.ledger(runtime, endpoints),
   queue: deps.queue(runtime, endpoints),
@@ -19,7 +21,7 @@ const planDeps = {
   shardSize: runtime.shardSize,
 };
 const publishDeps: PublishDeps = {
-  editorials: deps.editorials(runtime, endpoints),
+  editorials,
   site: deps.site(runtime, endpoints),
   config: runtime.publication,
   clock,

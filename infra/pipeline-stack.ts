@@ -83,7 +83,6 @@ export class PipelineStack extends Stack {
 
     this.dispatch = new DispatchStage(this, 'Dispatch', {
       runtime: { ...base, environment },
-      editorials,
       ledger,
       sending,
       sendRate: settings.sendRate,

@@ -153,7 +153,6 @@ export async function storeTemplate(world: World, dispatchId: string, topics: st
 
 export function workerDeps(world: World, overrides: Partial<WorkerDeps> = {}): WorkerDeps {
   return {
-    editorials: world.editorials,
     ledger: world.ledger,
     mailer: world.mailer,
     clock: systemClock,
@@ -172,7 +171,7 @@ export function workerDeps(world: World, overrides: Partial<WorkerDeps> = {}): W
 }
 
 export function planDeps(world: World) {
-  return { subscribers: world.subscribers, ledger: world.ledger, queue: world.queue, log: world.log.child({ fn: 'planner' }), clock: systemClock, shardSize: SHARD_SIZE };
+  return { editorials: world.editorials, subscribers: world.subscribers, ledger: world.ledger, queue: world.queue, log: world.log.child({ fn: 'planner' }), clock: systemClock, shardSize: SHARD_SIZE };
 }
 
 /** Delivers the dispatch queue to `handler` until nothing is left, like the worker's event source mapping. */

@@ -8,7 +8,8 @@ import { planForScale } from '../src/pipeline/dispatch/scale-plan.ts';
 import { MalformedShardError, parseShard } from '../src/pipeline/dispatch/shard-message.ts';
 import { createTokenBucket, workerTokenBucket } from '../src/pipeline/dispatch/token-bucket.ts';
 import { processShards, tagValue, type WorkerDeps } from '../src/pipeline/dispatch/worker.ts';
-import { sendKey } from '../src/pipeline/dispatch/ledger-keys.ts';
+import { sendKey, templateItemKey } from '../src/pipeline/dispatch/ledger-keys.ts';
+import { TemplateCache } from '../src/pipeline/dispatch/dispatch-template.ts';
 import { config } from './dispatch-harness.ts';
 
 /** Time that moves only when every sleeper so far has been scheduled: sleeps wake in time order. */
@@ -86,14 +87,10 @@ function unitDeps(overrides: Partial<WorkerDeps> = {}): WorkerDeps & { ledger: M
   const lines: string[] = [];
   const clock = new FakeClock();
   clock.sleep = async (ms: number) => clock.advance(ms);
+  const ledger = new MemoryTable();
+  void ledger.put({ ...templateItemKey(TEMPLATE.dispatchId), body: JSON.stringify(TEMPLATE) });
   return {
-    editorials: {
-      get: async (key) => ({ key, body: Buffer.from(JSON.stringify(TEMPLATE)), lastModified: new Date(0), etag: '"1"' }),
-      put: async () => ({ etag: '' }),
-      delete: async () => {},
-      list: async function* () {},
-    },
-    ledger: new MemoryTable(),
+    ledger,
     mailer: { send: async () => ({ messageId: 'm' }) },
     clock,
     log: createLogger({}, (line) => lines.push(line)),
@@ -251,8 +248,22 @@ describe('worker', () => {
   });
 });
 
+describe('the dispatch template in the ledger', () => {
+  it('fails a shard whose dispatch has no template in the ledger, sending nothing, with a clear log', async () => {
+    const sent: OutgoingEmail[] = [];
+    const deps = unitDeps({ mailer: { send: async (email) => (sent.push(email), { messageId: 'm' }) }, templates: new TemplateCache() });
+    deps.ledger.items.clear();
+    const out = await processShards(deps, [{ messageId: 'no-template', body: shardBody([{ id: 't1', email: 't1@example.org' }]), receiveCount: 1 }]);
+    expect(out).toEqual({ batchItemFailures: [{ itemIdentifier: 'no-template' }] });
+    expect(sent).toEqual([]);
+    const errors = deps.lines.map((l) => JSON.parse(l) as { level: string; message: string; error?: { name: string; message: string } }).filter((l) => l.level === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ message: expect.stringMatching(/template missing/), error: { name: 'TemplateError', message: expect.stringMatching(/template#x~1780000000: no such template/) } });
+  });
+});
+
 describe('the dispatch worker function', () => {
-  it('bundles without mjml or Handlebars, under 1 MB', async () => {
+  it('bundles without mjml, Handlebars or the S3 client, under 1 MB', async () => {
     const result = await build({
       entryPoints: ['functions/dispatch-worker.ts'],
       bundle: true,
@@ -266,6 +277,12 @@ describe('the dispatch worker function', () => {
     });
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.filter((i) => /node_modules\/(mjml[^/]*|handlebars|html-minifier[^/]*|js-beautify)\//.test(i))).toEqual([]);
+    // The template comes from the ledger: loading the S3 client would add most of a cold start.
+    // (metafile.inputs also lists files parsed then shaken out; the output's own inputs are what ships.)
+    const shipped = Object.keys(Object.values(result.metafile.outputs)[0]!.inputs);
+    expect(shipped.filter((i) => /node_modules\/@aws-sdk\/client-s3\/|src\/adapters\/s3-store\.ts/.test(i))).toEqual([]);
+    expect(shipped).toContain('src/adapters/dynamo-table.ts');
+    expect(Buffer.from(result.outputFiles[0]!.contents).toString('utf8')).not.toMatch(/GetObjectCommand|client-s3/);
     expect(inputs).not.toContain('src/render/email/render.ts');
     expect(inputs).not.toContain('src/render/email/template.ts');
     expect(inputs).toContain('src/render/email/personalize.ts');
@@ -276,7 +293,6 @@ describe('the dispatch worker function', () => {
     let emulators: Emulators;
     beforeAll(async () => {
       emulators = await startEmulators({
-        s3Buckets: ['handler-editorials'],
         tables: [{ tableName: 'handler-ledger', partitionKey: 'pk', sortKey: 'sk' }],
       });
     });
@@ -295,10 +311,12 @@ describe('the dispatch worker function', () => {
         BROADSHEET_LOCAL_ENDPOINTS: JSON.stringify(emulators.endpoints),
       };
       Object.assign(process.env, env);
-      const { S3Client, PutObjectCommand } = await import('@aws-sdk/client-s3');
-      const s3 = new S3Client(emulators.clientConfigs.s3);
-      await s3.send(new PutObjectCommand({ Bucket: 'handler-editorials', Key: 'rendered/x/x~1780000000/email.json', Body: JSON.stringify(TEMPLATE), ContentType: 'application/json' }));
-      s3.destroy();
+      // The worker reads the template the planner copied into the ledger; it has no S3 client.
+      const { createDocumentClient, DynamoTable } = await import('../src/adapters/dynamo-table.ts');
+      const documents = createDocumentClient(emulators.clientConfigs.dynamodb);
+      const ledger = new DynamoTable(documents, { tableName: 'handler-ledger', partitionKey: 'pk', sortKey: 'sk' });
+      await ledger.put({ ...templateItemKey(TEMPLATE.dispatchId), body: JSON.stringify(TEMPLATE) });
+      documents.destroy();
       await emulators.clearMail();
 
       const { handler } = await import('../functions/dispatch-worker.ts');

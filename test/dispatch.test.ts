@@ -1,6 +1,7 @@
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { dispatchStateKey } from '../src/pipeline/dispatch/ledger-keys.ts';
+import { TemplateCache, TemplateError } from '../src/pipeline/dispatch/dispatch-template.ts';
+import { dispatchStateKey, templateItemKey } from '../src/pipeline/dispatch/ledger-keys.ts';
 import {
   config,
   drainQueue,
@@ -10,6 +11,7 @@ import {
   header,
   planOnce,
   storeTemplate,
+  subscriberId,
   TOKEN_SECRET,
   workerDeps,
   workerHandler,
@@ -75,5 +77,44 @@ describe('dispatch through the local SQS, DynamoDB and SES', () => {
     await drainQueue(world, workerHandler(workerDeps(world, { recipientConcurrency: 1 })));
     await expectExactlyOnce(world, request);
     expectCleanLogs(world);
+  });
+});
+
+describe('the template travels from the planner to the workers through the ledger', () => {
+  it('reaches every subscriber once even when the S3 copy is gone after planning', async () => {
+    const request = await storeTemplate(world, 'dispatch-ledger-template', ['harbours']);
+    const stored = await world.editorials.get(request.templateKey);
+    await planOnce(world, request);
+    const item = await world.ledger.get(templateItemKey(request.dispatchId));
+    expect(item?.body).toBe(Buffer.from(stored!.body).toString('utf8'));
+
+    await world.editorials.delete(request.templateKey);
+    expect(await world.editorials.get(request.templateKey)).toBeUndefined();
+    await drainQueue(world, workerHandler(workerDeps(world, { templates: new TemplateCache() })));
+    const mail = await expectExactlyOnce(world, request);
+    expect(new Set(mail.map((m) => m.subject))).toEqual(new Set(['The harbour talks that were not']));
+    expectCleanLogs(world);
+  });
+
+  it('refuses to plan a dispatch whose template is missing or too large, and queues nothing', async () => {
+    const missing = { dispatchId: 'dispatch-no-template', slug: 'nowhere', templateKey: 'rendered/nowhere/dispatch-no-template/email.json', topics: [] };
+    await expect(planOnce(world, missing)).rejects.toThrow(TemplateError);
+    await expect(planOnce(world, missing)).rejects.toThrow(/no such template/);
+
+    const large = await storeTemplate(world, 'dispatch-huge-template', []);
+    const template = JSON.parse(Buffer.from((await world.editorials.get(large.templateKey))!.body).toString('utf8')) as { html: string };
+    template.html += 'x'.repeat(360 * 1024);
+    await world.editorials.put(large.templateKey, JSON.stringify(template), { contentType: 'application/json' });
+    await expect(planOnce(world, large)).rejects.toThrow(/over the ledger's/);
+
+    for (const request of [missing, large]) {
+      expect(await world.ledger.get(dispatchStateKey(request.dispatchId))).toBeUndefined();
+      expect(await world.ledger.get(templateItemKey(request.dispatchId))).toBeUndefined();
+      expect(await world.ledger.get({ pk: `send#${request.dispatchId}`, sk: subscriberId(world.seeded[0]!.email) })).toBeUndefined();
+    }
+    expect(await world.queue.receive(10, { waitSeconds: 1 })).toEqual([]);
+    expect(await world.emulators.sentMail()).toEqual([]);
+    const lines = expectCleanLogs(world) as { level?: string; message?: string }[];
+    expect(lines.filter((l) => l.level === 'error' && l.message === 'dispatch template could not be copied to the ledger; nothing queued')).toHaveLength(3);
   });
 });

@@ -469,6 +469,12 @@ describe('least privilege', () => {
     }
   });
 
+  it('gives the dispatch worker no bucket access: the planner, which may read rendered/, hands it the template', () => {
+    expect(actionsOf(statementsOfFunction('DispatchWorker')).filter((a) => a.startsWith('s3:'))).toEqual([]);
+    const reads = statementsOfFunction('PublishPublisher').filter((s) => asArray(s.Action).includes('s3:GetObject'));
+    expect(json(reads)).toContain('/rendered/*');
+  });
+
   it('gives each handler only the table calls it makes', () => {
     const dynamo = (prefix: string) => actionsOf(statementsOfFunction(prefix)).filter((a) => a.startsWith('dynamodb:')).sort();
     expect(dynamo('PublishPublisher')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem']);

@@ -4,11 +4,10 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BroadsheetFunction, type FunctionRuntime } from './broadsheet-function.ts';
-import { grantItems, grantObjects, grantSend, type ImportedBucket, type SendingIdentity } from './grants.ts';
+import { grantItems, grantSend, type SendingIdentity } from './grants.ts';
 
 export interface DispatchStageProps {
   readonly runtime: FunctionRuntime;
-  readonly editorials: ImportedBucket;
   readonly ledger: dynamodb.ITable;
   readonly sending: SendingIdentity;
   /** The SES account's maximum send rate (messages per second). */
@@ -35,7 +34,8 @@ export function workerTimeout(shardSize: number, sendRate: number, workerConcurr
 /**
  * The dispatch queue (shards of recipients, see notes/pipeline.md), its dead-letter queue, and the worker that
  * sends each shard through SES. The worker's reserved concurrency is WORKER_CONCURRENCY, so workers together
- * keep to the account's send rate; the event source reports partial batch failures.
+ * keep to the account's send rate; the event source reports partial batch failures. The worker reads each
+ * dispatch's template from the ledger (the planner copies it there), so it has no access to any bucket.
  */
 export class DispatchStage extends Construct {
   readonly queue: sqs.Queue;
@@ -74,7 +74,6 @@ export class DispatchStage extends Construct {
         ...(props.workerConcurrency >= 2 && { maxConcurrency: props.workerConcurrency }),
       }),
     );
-    grantObjects(fn, props.editorials, { get: ['rendered/*'] });
     grantItems(fn, props.ledger, ['GetItem', 'PutItem', 'UpdateItem']);
     grantSend(fn, props.sending);
   }

@@ -94,7 +94,8 @@ export class PublishStage extends Construct {
 /** What publishing reads and writes: never the desk's approved/ objects (read only), only the keys it owns. */
 function grantPublishing(fn: lambda.IFunction, props: PublishStageProps): void {
   grantObjects(fn, props.editorials, {
-    get: ['approved/*', 'sources/*', 'index/*'],
+    // rendered/: the planner copies each dispatch's template into the ledger for the workers.
+    get: ['approved/*', 'sources/*', 'index/*', 'rendered/*'],
     put: ['rejected/*', 'sources/*', 'index/*', 'rendered/*'],
     delete: ['rejected/*'],
     list: true,

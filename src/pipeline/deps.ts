@@ -12,29 +12,29 @@ import { createLogger, type Logger } from '../log.ts';
 import type { Clock, KeyValueTable, Mailer, ObjectStore, Queue } from '../ports.ts';
 import type { RuntimeConfig } from './runtime-config.ts';
 
-/**
- * The composition root: one factory per dependency, so a function's bundle pulls in only the SDK clients its
- * handler asks for. `endpoints` is empty in Lambda and points at the emulators in local runs and tests.
+/*
+ * The composition root: one factory per dependency, each its own export. Handlers import this module as a
+ * namespace (`import * as deps`) and call the factories they need, so a bundler leaves out the SDK clients a
+ * handler never asks for. `endpoints` is empty in Lambda and points at the emulators in local runs and tests.
  */
-export const deps = {
-  editorials: (runtime: RuntimeConfig, endpoints: EndpointMap = {}): ObjectStore =>
-    new S3ObjectStore(new S3Client(awsClientConfigs(endpoints).s3), runtime.editorialsBucket),
-  site: (runtime: RuntimeConfig, endpoints: EndpointMap = {}): ObjectStore =>
-    new S3ObjectStore(new S3Client(awsClientConfigs(endpoints).s3), runtime.publicBucket),
-  subscribers: (runtime: RuntimeConfig, endpoints: EndpointMap = {}): KeyValueTable =>
-    new DynamoTable(createDocumentClient(awsClientConfigs(endpoints).dynamodb), { tableName: runtime.subscribersTable, partitionKey: 'id' }),
-  ledger: (runtime: RuntimeConfig, endpoints: EndpointMap = {}): KeyValueTable =>
-    new DynamoTable(createDocumentClient(awsClientConfigs(endpoints).dynamodb), {
-      tableName: runtime.ledgerTable,
-      partitionKey: 'pk',
-      sortKey: 'sk',
-    }),
-  queue: (runtime: RuntimeConfig, endpoints: EndpointMap = {}): Queue =>
-    new SqsQueue(new SQSClient(awsClientConfigs(endpoints).sqs), runtime.dispatchQueueUrl),
-  mailer: (_runtime: RuntimeConfig, endpoints: EndpointMap = {}): Mailer => new SesMailer(new SESv2Client(awsClientConfigs(endpoints).sesv2)),
-  clock: (): Clock => systemClock,
-  log: (fn: string): Logger => createLogger({ fn }, logWriter()),
-};
+export const editorials = (runtime: RuntimeConfig, endpoints: EndpointMap = {}): ObjectStore =>
+  new S3ObjectStore(new S3Client(awsClientConfigs(endpoints).s3), runtime.editorialsBucket);
+export const site = (runtime: RuntimeConfig, endpoints: EndpointMap = {}): ObjectStore =>
+  new S3ObjectStore(new S3Client(awsClientConfigs(endpoints).s3), runtime.publicBucket);
+export const subscribers = (runtime: RuntimeConfig, endpoints: EndpointMap = {}): KeyValueTable =>
+  new DynamoTable(createDocumentClient(awsClientConfigs(endpoints).dynamodb), { tableName: runtime.subscribersTable, partitionKey: 'id' });
+export const ledger = (runtime: RuntimeConfig, endpoints: EndpointMap = {}): KeyValueTable =>
+  new DynamoTable(createDocumentClient(awsClientConfigs(endpoints).dynamodb), {
+    tableName: runtime.ledgerTable,
+    partitionKey: 'pk',
+    sortKey: 'sk',
+  });
+export const queue = (runtime: RuntimeConfig, endpoints: EndpointMap = {}): Queue =>
+  new SqsQueue(new SQSClient(awsClientConfigs(endpoints).sqs), runtime.dispatchQueueUrl);
+export const mailer = (_runtime: RuntimeConfig, endpoints: EndpointMap = {}): Mailer =>
+  new SesMailer(new SESv2Client(awsClientConfigs(endpoints).sesv2));
+export const clock = (): Clock => systemClock;
+export const log = (fn: string): Logger => createLogger({ fn }, logWriter());
 
 /** Lambda collects standard output; a local run may send the functions' logs to a file instead (BROADSHEET_LOG_FILE). */
 function logWriter(): (line: string) => void {

@@ -1,5 +1,5 @@
 import type { EndpointMap } from '../adapters/aws-clients.ts';
-import { deps } from '../pipeline/deps.ts';
+import * as deps from '../pipeline/deps.ts';
 import type { RuntimeConfig } from '../pipeline/runtime-config.ts';
 import type { SubscriberDeps } from './flows.ts';
 

@@ -1,10 +1,13 @@
 import type { Logger } from '../../log.ts';
-import type { Clock, Item, KeyValueTable, Queue } from '../../ports.ts';
+import type { Clock, Item, KeyValueTable, ObjectStore, Queue } from '../../ports.ts';
 import type { DispatchRequest } from '../publish/dispatch-request.ts';
+import { copyTemplateToLedger } from './dispatch-template.ts';
 import { dispatchStateKey } from './ledger-keys.ts';
 import { encodeShard, SUBSCRIBER_ID, type ShardMessage } from './shard-message.ts';
 
 export interface PlanDeps {
+  /** Where the publish stage wrote the dispatch's template (`request.templateKey`). */
+  editorials: ObjectStore;
   subscribers: KeyValueTable;
   ledger: KeyValueTable;
   queue: Queue;
@@ -44,10 +47,18 @@ const normaliseTopic = (topic: string) => topic.trim().toLowerCase();
  * finds it 'planned' queues nothing. One that finds it 'planning' (an earlier call crashed mid-plan, or is still
  * running) plans again: a recipient queued twice is still sent once, because the ledger claims each send.
  * The scan is streamed page by page into shards, so memory does not grow with the number of subscribers.
+ * Before anything else the template is copied into the ledger, where the workers read it: a dispatch whose template
+ * is missing or unusable fails here (TemplateError) and queues nothing.
  */
 export async function planDispatch(deps: PlanDeps, request: DispatchRequest): Promise<PlanResult> {
   if (!Number.isInteger(deps.shardSize) || deps.shardSize < 1) throw new RangeError('shardSize must be a positive integer');
   const log = deps.log.child({ dispatchId: request.dispatchId, slug: request.slug });
+  try {
+    await copyTemplateToLedger(deps.editorials, deps.ledger, request);
+  } catch (err) {
+    log.error('dispatch template could not be copied to the ledger; nothing queued', { templateKey: request.templateKey, error: err });
+    throw err;
+  }
   const key = dispatchStateKey(request.dispatchId);
   const created = await deps.ledger.putIfAbsent({
     ...key,

@@ -7,7 +7,6 @@ import {
   type Clock,
   type KeyValueTable,
   type Mailer,
-  type ObjectStore,
   type OutgoingEmail,
 } from '../../ports.ts';
 // Only the splice and the header helpers: neither loads mjml nor Handlebars (see test/dispatch-units.test.ts).
@@ -15,7 +14,7 @@ import { unsubscribeHeaders } from '../../render/email/mime.ts';
 import { personalize } from '../../render/email/personalize.ts';
 import { unsubscribeUrl } from '../../subscribers/tokens.ts';
 import { fullJitterMs, withRetries, type BackoffPolicy } from './backoff.ts';
-import { TemplateCache, type LoadedTemplate } from './dispatch-template.ts';
+import { TemplateCache, TemplateError, type LoadedTemplate } from './dispatch-template.ts';
 import { claimSend, recordFailed, recordSent, releaseClaim } from './send-claim.ts';
 import { parseShard, type ShardMessage } from './shard-message.ts';
 import type { TokenBucket } from './token-bucket.ts';
@@ -41,7 +40,7 @@ import type { TokenBucket } from './token-bucket.ts';
  */
 
 export interface WorkerDeps {
-  editorials: ObjectStore;
+  /** The send claims, and the dispatch's template (copied there by the planner). */
   ledger: KeyValueTable;
   mailer: Mailer;
   clock: Clock;
@@ -114,7 +113,14 @@ async function processShard(deps: WorkerDeps, message: ShardRecord): Promise<boo
     return false;
   }
   const log = deps.log.child({ dispatchId: shard.dispatchId, shard: shard.shard, messageId: message.messageId });
-  const template = await (deps.templates ?? containerTemplates).get(deps.editorials, shard.templateKey);
+  let template: LoadedTemplate;
+  try {
+    template = await (deps.templates ?? containerTemplates).get(deps.ledger, shard.dispatchId);
+  } catch (err) {
+    if (!(err instanceof TemplateError)) throw err;
+    log.error('dispatch template missing or unusable; shard fails and will be delivered again', { receiveCount: message.receiveCount, error: err });
+    return false;
+  }
   const steps = new RecipientSteps(deps, log, shard, template);
 
   const counts: Record<Outcome, number> = { sent: 0, skipped: 0, rejected: 0, busy: 0, stop: 0 };
