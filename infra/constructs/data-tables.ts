@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 
 /**
  * Subscribers (partition key `id`, an HMAC of the address) and the send ledger (`pk`, `sk`), as in
- * notes/pipeline.md. On demand, point-in-time recovery, deletion protection, retained when the stack goes.
+ * docs/pipeline.md. On demand, point-in-time recovery, deletion protection, retained when the stack goes.
  */
 export class DataTables extends Construct {
   readonly subscribers: dynamodb.Table;

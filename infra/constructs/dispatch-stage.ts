@@ -32,7 +32,7 @@ export function workerTimeout(shardSize: number, sendRate: number, workerConcurr
 }
 
 /**
- * The dispatch queue (shards of recipients, see notes/pipeline.md), its dead-letter queue, and the worker that
+ * The dispatch queue (shards of recipients, see docs/pipeline.md), its dead-letter queue, and the worker that
  * sends each shard through SES. The worker's reserved concurrency is WORKER_CONCURRENCY, so workers together
  * keep to the account's send rate; the event source reports partial batch failures. The worker reads each
  * dispatch's template from the ledger (the planner copies it there), so it has no access to any bucket.

@@ -31,7 +31,7 @@ export function grantObjects(grantee: iam.IGrantable, imported: ImportedBucket, 
     for (const pattern of patterns) {
       Validations.of(grantee.grantPrincipal as unknown as IConstruct).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${imported.arnExport}/${pattern}]`,
-        reason: `Objects under the ${pattern.replace(/\*$/, '')} prefix only (layout in notes/pipeline.md); an S3 object ARN needs a wildcard to name a prefix.`,
+        reason: `Objects under the ${pattern.replace(/\*$/, '')} prefix only (layout in docs/pipeline.md); an S3 object ARN needs a wildcard to name a prefix.`,
       });
     }
   };

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { BroadsheetFunction, type FunctionRuntime } from './broadsheet-function.ts';
 import { grantItems, grantSend, type SendingIdentity } from './grants.ts';
 
-/** The HTTP routes, as the site serves them (src/render/urls.ts, notes/pipeline.md). */
+/** The HTTP routes, as the site serves them (src/render/urls.ts, docs/pipeline.md). */
 export const SUBSCRIBER_ROUTES = ['subscribe', 'confirm', 'unsubscribe'] as const;
 export type SubscriberRoute = (typeof SUBSCRIBER_ROUTES)[number];
 

@@ -1,4 +1,4 @@
-/** Every key the publish stage reads or writes, in one place (layout in notes/pipeline.md). */
+/** Every key the publish stage reads or writes, in one place (layout in docs/pipeline.md). */
 
 export const APPROVED_PREFIX = 'approved/';
 export const INDEX_PREFIX = 'index/';
