@@ -9,10 +9,9 @@ import { startHttpServer, type HttpServer } from '../src/http/local-server.ts';
 import { subscriberRoutes } from '../src/http/subscriber-routes.ts';
 import { startEmulators, type Emulators } from '../src/local/emulators.ts';
 import type { Logger, LogFields } from '../src/log.ts';
-import { unsubscribeToken } from '../src/pipeline/dispatch/unsubscribe-token.ts';
 import { handleSesEvent, type SubscriberDeps } from '../src/subscribers/flows.ts';
 import { SubscriberStore } from '../src/subscribers/store.ts';
-import { signConfirmToken, subscriberId, unsubscribeUrl } from '../src/subscribers/tokens.ts';
+import { signConfirmToken, signUnsubscribeToken, subscriberId, unsubscribeUrl } from '../src/subscribers/tokens.ts';
 
 const SECRET = 'flows-test-secret-0123456789-abcdefghij';
 const config = loadConfig();
@@ -214,7 +213,7 @@ describe('links that do not work', () => {
       'later expiry': `${prefix}.${sid}.${Number(expiry) + 86_400}.${mac}`,
       truncated: good.slice(0, -1),
       expired: signConfirmToken(SECRET, id(), new Date(now.getTime() - 1000)),
-      'other purpose': unsubscribeToken(SECRET, id()),
+      'other purpose': signUnsubscribeToken(SECRET, id()),
       empty: '',
     };
     for (const [what, token] of Object.entries(bad)) {
@@ -231,10 +230,10 @@ describe('links that do not work', () => {
 
   it('refuses forged, tampered and other-purpose unsubscribe tokens, one-click included', async () => {
     await store.confirm(id(), now);
-    const good = unsubscribeToken(SECRET, id());
+    const good = signUnsubscribeToken(SECRET, id());
     const [prefix, , mac] = good.split('.');
     const bad = [
-      unsubscribeToken('some-other-secret-0123456789-abcdefgh', id()),
+      signUnsubscribeToken('some-other-secret-0123456789-abcdefgh', id()),
       `${prefix}.${subscriberId(SECRET, 'someone@example.org')}.${mac}`,
       good.slice(0, 30),
       signConfirmToken(SECRET, id(), new Date(now.getTime() + 60_000)),
@@ -275,7 +274,7 @@ describe('unsubscribe', () => {
   });
 
   it('accepts the links the dispatch workers sign', async () => {
-    const link = `${new URL(config.unsubscribe.url).pathname}?token=${encodeURIComponent(unsubscribeToken(SECRET, id()))}`;
+    const link = `${new URL(config.unsubscribe.url).pathname}?token=${encodeURIComponent(signUnsubscribeToken(SECRET, id()))}`;
     expect((await post(link, 'List-Unsubscribe=One-Click')).status).toBe(200);
     expect((await store.get(id()))?.status).toBe('unsubscribed');
   });

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
-import { unsubscribeToken } from '../src/pipeline/dispatch/unsubscribe-token.ts';
 import { normalizeAddress } from '../src/subscribers/address.ts';
 import {
   confirmUrl,
@@ -96,11 +95,6 @@ describe('tokens', () => {
         expect(verifyToken(SECRET, 'confirm', text, NOW).ok).toBe(false);
       }),
     );
-  });
-
-  it('are the tokens the dispatch workers put into List-Unsubscribe', () => {
-    const id = subscriberId(SECRET, 'reader@example.org');
-    expect(unsubscribeToken(SECRET, id)).toBe(signUnsubscribeToken(SECRET, id));
   });
 
   it('build links on the configured addresses', () => {
