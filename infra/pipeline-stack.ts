@@ -4,7 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { DataStack } from './data-stack.ts';
-import { handlerExists, type FunctionRuntime } from './constructs/broadsheet-function.ts';
+import type { FunctionRuntime } from './constructs/broadsheet-function.ts';
 import { DispatchStage } from './constructs/dispatch-stage.ts';
 import { FeedbackStage } from './constructs/feedback-stage.ts';
 import type { ImportedBucket, SendingIdentity } from './constructs/grants.ts';
@@ -99,13 +99,8 @@ export class PipelineStack extends Stack {
       ledger,
       dispatchQueue: this.dispatch.queue,
       failedEvents: this.failedEvents,
-      embargoRelease:
-        settings.embargoReleaseMinutes > 0
-          ? {
-              schedule: events.Schedule.rate(Duration.minutes(settings.embargoReleaseMinutes)),
-              handler: handlerExists('release-embargoed') ? 'release-embargoed' : 'publish',
-            }
-          : undefined,
+      embargoReleaseSchedule:
+        settings.embargoReleaseMinutes > 0 ? events.Schedule.rate(Duration.minutes(settings.embargoReleaseMinutes)) : undefined,
     });
     this.subscribers = new SubscriberStage(this, 'Subscribers', { runtime, subscribers, sending });
     this.feedback = new FeedbackStage(this, 'Feedback', {
@@ -126,7 +121,6 @@ export class PipelineStack extends Stack {
     this.operations = new Operations(this, 'Operations', {
       functions: {
         Publish: this.publish.publish.function,
-        ...(this.publish.release && { Release: this.publish.release.function }),
         DispatchWorker: this.dispatch.worker.function,
         Subscribe: this.subscribers.functions.subscribe.function,
         Confirm: this.subscribers.functions.confirm.function,

@@ -34,7 +34,6 @@ beforeAll(() => {
     ['unsubscribe', pipeline.subscribers.functions.unsubscribe.function],
     ['ses-events', pipeline.feedback.sesEvents.function],
   ];
-  if (pipeline.publish.release) functions.push(['release-embargoed', pipeline.publish.release.function]);
   const template = synth.assembly.getStackByName(pipeline.stackName).template as {
     Resources: Record<string, { Properties: { Code: { S3Key?: string } } }>;
   };

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,14 +11,10 @@ import { Construct } from 'constructs';
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The handlers in functions/, by file name. */
-export type HandlerName = 'publish' | 'dispatch-worker' | 'subscribe' | 'confirm' | 'unsubscribe' | 'ses-events' | 'release-embargoed';
+export type HandlerName = 'publish' | 'dispatch-worker' | 'subscribe' | 'confirm' | 'unsubscribe' | 'ses-events';
 
 export function handlerEntry(name: HandlerName): string {
   return `${PROJECT_ROOT}functions/${name}.ts`;
-}
-
-export function handlerExists(name: HandlerName): boolean {
-  return existsSync(handlerEntry(name));
 }
 
 /** What every function shares: the environment readRuntimeConfig() reads, the token key and the runtime. */

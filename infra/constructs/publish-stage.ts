@@ -14,13 +14,6 @@ import { grantItems, grantObjects, type ImportedBucket } from './grants.ts';
 /** The desk's inbox: objects under this prefix are editorials (src/pipeline/publish/keys.ts). */
 export const APPROVED_PREFIX = 'approved/';
 
-export interface EmbargoRelease {
-  readonly schedule: events.Schedule;
-  /** `publish` treats any event without S3 records as a release run (functions/publish.ts); a dedicated
-   * `release-embargoed` handler gets its own function with the same permissions. */
-  readonly handler: 'publish' | 'release-embargoed';
-}
-
 export interface PublishStageProps {
   readonly runtime: FunctionRuntime;
   readonly editorials: ImportedBucket;
@@ -30,8 +23,9 @@ export interface PublishStageProps {
   readonly dispatchQueue: sqs.IQueue;
   /** Where S3 events go after Lambda's own retries failed, so no approved editorial is silently skipped. */
   readonly failedEvents: sqs.IQueue;
-  /** Releasing editorials whose embargo has passed, on a schedule. Default: off. */
-  readonly embargoRelease?: EmbargoRelease | undefined;
+  /** How often the publish function releases editorials whose embargo has passed (it treats any event without
+   * S3 records as a release run). Default: off. */
+  readonly embargoReleaseSchedule?: events.Schedule | undefined;
   /** Default: 1536 MB (MJML rendering is CPU bound, and Lambda's CPU share grows with memory). */
   readonly memorySize?: number;
   /** Default: 5 minutes (planning a dispatch reads every subscriber). */
@@ -46,8 +40,6 @@ export interface PublishStageProps {
 export class PublishStage extends Construct {
   readonly publish: BroadsheetFunction;
   readonly embargoRule: events.Rule | undefined;
-  /** Only with a dedicated `release-embargoed` handler. */
-  readonly release: BroadsheetFunction | undefined;
 
   constructor(scope: Construct, id: string, props: PublishStageProps) {
     super(scope, id);
@@ -68,25 +60,13 @@ export class PublishStage extends Construct {
     props.editorials.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(fn), filter);
     props.editorials.bucket.addEventNotification(s3.EventType.OBJECT_REMOVED, new s3n.LambdaDestination(fn), filter);
 
-    this.release =
-      props.embargoRelease?.handler === 'release-embargoed'
-        ? new BroadsheetFunction(this, 'Release', {
-            handler: 'release-embargoed',
-            description: 'Broadsheet: publishes editorials whose embargo has passed',
-            runtime: props.runtime,
-            memorySize: props.memorySize ?? 1536,
-            timeout: props.timeout ?? Duration.minutes(5),
-            withTemplates: true,
-          })
-        : undefined;
-    if (this.release) grantPublishing(this.release.function, props);
     // The next scheduled run catches up a failed one, so the schedule does not retry.
     this.embargoRule =
-      props.embargoRelease &&
+      props.embargoReleaseSchedule &&
       new events.Rule(this, 'EmbargoRelease', {
         description: 'Broadsheet: release editorials whose embargo has passed',
-        schedule: props.embargoRelease.schedule,
-        targets: [new targets.LambdaFunction(this.release?.function ?? fn, { retryAttempts: 0 })],
+        schedule: props.embargoReleaseSchedule,
+        targets: [new targets.LambdaFunction(fn, { retryAttempts: 0 })],
       });
   }
 }
