@@ -27,8 +27,13 @@ export function loadConfig(file?: string): Config {
   } catch (err) {
     throw new ConfigError(`${file}: cannot read configuration: ${(err as Error).message}`);
   }
-  if (!isObject(raw)) throw new ConfigError(`${file}: configuration must be a JSON object`);
-  return validateConfig(merge(structuredClone(defaults), raw) as unknown as Config, file);
+  return configFrom(raw, file);
+}
+
+/** The built-in defaults overlaid, field by field, with a parsed configuration object, then checked. */
+export function configFrom(raw: unknown, origin: string): Config {
+  if (!isObject(raw)) throw new ConfigError(`${origin}: configuration must be a JSON object`);
+  return validateConfig(merge(structuredClone(defaults), raw) as unknown as Config, origin);
 }
 
 export function validateConfig(config: Config, origin: string): Config {

@@ -54,3 +54,11 @@ describe('runtime configuration', () => {
     }
   });
 });
+
+describe('BROADSHEET_CONFIG', () => {
+  it('overlays the publication configuration on the defaults field by field', () => {
+    const config = readRuntimeConfig({ ...ENV, TOKEN_SECRET: SECRET, BROADSHEET_CONFIG: JSON.stringify({ publication: { name: 'Harbour Letter' } }) });
+    expect(config.publication.publication.name).toBe('Harbour Letter');
+    expect(config.publication.publication.siteUrl).toBe('https://monexus.example');
+  });
+});

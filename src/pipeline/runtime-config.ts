@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, validateConfig, type Config } from '../config.ts';
+import { ConfigError, configFrom, loadConfig, type Config } from '../config.ts';
 
 /** Everything a deployed function reads from its environment, read once, typed, and checked at start-up. */
 export interface RuntimeConfig {
@@ -61,8 +61,7 @@ function readPublication(env: Env, problems: string[]): Config {
   const raw = env.BROADSHEET_CONFIG;
   if (!raw) return loadConfig();
   try {
-    const defaults = loadConfig();
-    return validateConfig({ ...defaults, ...(JSON.parse(raw) as Partial<Config>) }, 'BROADSHEET_CONFIG');
+    return configFrom(JSON.parse(raw), 'BROADSHEET_CONFIG');
   } catch (err) {
     problems.push(`BROADSHEET_CONFIG: ${(err as Error).message}`);
     return loadConfig();
