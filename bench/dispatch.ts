@@ -169,7 +169,8 @@ export async function benchDispatch(options: { recipients: number; concurrency: 
       tokenSecret: SECRET,
       configurationSet: 'bench',
     };
-    const shardSize = Math.max(10, Math.min(500, Math.ceil(recipients / (concurrency * 4))));
+    // Production shards hold 500; smaller here only so that every worker has a shard of its own.
+    const shardSize = Math.max(10, Math.min(500, Math.ceil(recipients / concurrency)));
     const pathRound = async (n: number): Promise<number> => {
       const dispatchId = `${editorial.slug}~${n}`;
       const templateKey = `rendered/${editorial.slug}/${dispatchId}/email.json`;

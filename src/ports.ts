@@ -156,10 +156,15 @@ export interface UpdateSpec {
  */
 export interface KeyValueTable {
   get(key: ItemKey): Promise<Item | undefined>;
+  /** The items that exist among `keys` (any number, fetched in batches), in no particular order. */
+  getMany(keys: ItemKey[]): Promise<Item[]>;
   /** Writes the item only when no item with its key exists; true when written, false when one already existed. */
   putIfAbsent(item: Item): Promise<boolean>;
   /** Writes the item, replacing any item with its key. */
   put(item: Item): Promise<void>;
+  /** Writes every item unconditionally (any number, in batches), each replacing any item with its key. Not atomic
+   * as a whole: when it throws, some items may have been written. */
+  putMany(items: Item[]): Promise<void>;
   /** Changes an existing item when `expected` holds; the item as it is afterwards, or undefined when the item does
    * not exist or `expected` did not hold (nothing was changed then). Never creates an item. */
   update(key: ItemKey, changes: UpdateSpec): Promise<Item | undefined>;
@@ -169,6 +174,8 @@ export interface KeyValueTable {
     partition: string | number,
     options?: { sortKeyPrefix?: string; limit?: number; cursor?: string },
   ): Promise<Page>;
-  /** All items, a page at a time; `segment` of `totalSegments` splits the table for parallel readers. */
-  scan(options?: { limit?: number; cursor?: string; segment?: number; totalSegments?: number }): Promise<Page>;
+  /** All items, a page at a time; `segment` of `totalSegments` splits the table for parallel readers. The order is
+   * the table's own and stable: `startAfter` (an item's key, which need not exist any more) resumes a scan right
+   * after that item. */
+  scan(options?: { limit?: number; cursor?: string; startAfter?: ItemKey; segment?: number; totalSegments?: number }): Promise<Page>;
 }

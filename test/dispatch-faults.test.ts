@@ -3,17 +3,19 @@ import { ThrottledError, type Item, type KeyValueTable, type Mailer, type Outgoi
 import { dispatchStateKey } from '../src/pipeline/dispatch/ledger-keys.ts';
 import { planDispatch } from '../src/pipeline/dispatch/plan.ts';
 import { shardRecords, type SqsEvent } from '../src/pipeline/dispatch/sqs-event.ts';
-import { processShards } from '../src/pipeline/dispatch/worker.ts';
+import { MAX_UNRECORDED, processShards } from '../src/pipeline/dispatch/worker.ts';
 import {
   drainQueue,
   expectedRecipients,
   mailTo,
   expectCleanLogs,
   expectExactlyOnce,
+  expectLedgerComplete,
   planDeps,
   planOnce,
   seededRandom,
   startWorld,
+  subscriberId,
   storeTemplate,
   workerDeps,
   workerHandler,
@@ -80,77 +82,39 @@ describe('dispatch survives', () => {
     expectCleanLogs(world);
   }, 180_000);
 
-  it('a worker killed after SES accepted a message and before the ledger said so: that one reader, and only that one, gets two', async () => {
-    const sendsBeforeCrash = 60;
-    let sends = 0;
-    let crashedAfter: string | undefined;
-    const handler = async (event: SqsEvent) => {
-      let dead = false;
-      let die!: (err: Error) => void;
-      const died = new Promise<never>((_, reject) => (die = reject));
-      const mailer: Mailer = {
-        async send(email) {
-          if (dead) return never();
-          const accepted = await world.mailer.send(email);
-          sends += 1;
-          if (!crashedAfter && sends === sendsBeforeCrash) {
-            crashedAfter = email.to;
-            dead = true;
-            die(new Error('worker process crashed'));
-            return never();
-          }
-          return accepted;
-        },
-      };
-      const ledger = freezeWhen(world.ledger, () => dead);
-      return Promise.race([processShards(workerDeps(world, { mailer, ledger, recipientConcurrency: 1 }), shardRecords(event)), died]);
-    };
+  it('a worker killed after SES accepted messages and before the ledger recorded them: those readers, and only those, get two', async () => {
+    const crash = crashingWorker({ sendsBeforeCrash: 60, when: 'after SES accepted' });
     const request = await storeTemplate(world, 'fault-window');
     await planOnce(world, request);
-    await drainQueue(world, handler);
+    await drainQueue(world, crash.handler);
 
-    const counts = mailTo(await world.emulators.sentMail());
-    const twice = [...counts].filter(([, n]) => n !== 1);
-    expect(twice).toEqual([[crashedAfter, 2]]);
-    expect(counts.size).toBe(expectedRecipients(world, request.topics).length);
-    expect(logged('took over an expired claim; sending').length).toBeGreaterThanOrEqual(1);
+    const { twice, unrecorded } = await crash.outcome();
+    expect(twice).toEqual(unrecorded.map((email) => [email, 2]));
+    expect(unrecorded).toContain(crash.crashedOn());
+    expect(unrecorded.length).toBeLessThanOrEqual(MAX_UNRECORDED);
+    expect(mailTo(await world.emulators.sentMail()).size).toBe(expectedRecipients(world, request.topics).length);
+    expect(logged('took over an expired shard lease; sending what is not recorded').length).toBeGreaterThanOrEqual(1);
   }, 180_000);
 
-  it('a worker killed mid-shard, its message delivered again', async () => {
-    // Process death: after `sendsBeforeCrash` sends the invocation dies at its next send, before SES gets it. A dead
-    // invocation does nothing more (its pending calls never return) and its SQS messages are not deleted.
-    const sendsBeforeCrash = 120;
-    let sends = 0;
-    let crashed = false;
-    const handler = async (event: SqsEvent) => {
-      let dead = false;
-      let die!: (err: Error) => void;
-      const died = new Promise<never>((_, reject) => (die = reject));
-      const mailer: Mailer = {
-        send(email) {
-          if (dead) return never();
-          if (!crashed && sends === sendsBeforeCrash) {
-            crashed = dead = true;
-            die(new Error('worker process crashed'));
-            return never();
-          }
-          sends += 1;
-          return world.mailer.send(email);
-        },
-      };
-      const ledger = freezeWhen(world.ledger, () => dead);
-      // One lane: at the instant of death no other send of this process is in flight. A send in flight when a
-      // process dies is the one window SES leaves open; the next test shows it.
-      return Promise.race([processShards(workerDeps(world, { mailer, ledger, recipientConcurrency: 1 }), shardRecords(event)), died]);
-    };
+  it('a worker killed mid-shard, its message delivered again: everyone else once, the ledger complete', async () => {
+    // Process death at a send, before SES gets it. A dead invocation does nothing more (its pending calls never
+    // return) and its SQS messages are not deleted; what SES accepted and the ledger had not yet been asked to record
+    // is the one window SES leaves open, and only those readers may get two.
+    const crash = crashingWorker({ sendsBeforeCrash: 120, when: 'before SES' });
     const request = await storeTemplate(world, 'fault-crash');
     await planOnce(world, request);
-    await drainQueue(world, handler);
+    await drainQueue(world, crash.handler);
 
-    expect(crashed).toBe(true);
-    await expectExactlyOnce(world, request);
+    const { twice, unrecorded } = await crash.outcome();
+    expect(twice).toEqual(unrecorded.map((email) => [email, 2]));
+    expect(unrecorded.length).toBeLessThanOrEqual(MAX_UNRECORDED);
+    const onceEach = expectedRecipients(world, request.topics).filter((s) => !unrecorded.includes(s.email));
+    const counts = mailTo(await world.emulators.sentMail());
+    expect(onceEach.filter((s) => counts.get(s.email) !== 1)).toEqual([]);
+    expect(counts.size).toBe(expectedRecipients(world, request.topics).length);
+    await expectLedgerComplete(world, request);
     expect(logged('handler failed; the whole batch comes back')).toHaveLength(1);
-    expect(logged('took over an expired claim; sending').length).toBeGreaterThanOrEqual(1);
+    expect(logged('took over an expired shard lease; sending what is not recorded').length).toBeGreaterThanOrEqual(1);
     expectCleanLogs(world);
   }, 180_000);
 
@@ -175,6 +139,41 @@ describe('dispatch survives', () => {
     expectCleanLogs(world);
   }, 180_000);
 
+  it('the planner dying mid-plan and planning again after subscribers changed: nobody gets two, nobody planned is lost', async () => {
+    const request = await storeTemplate(world, 'fault-planner');
+    let batches = 0;
+    const dying = {
+      ...world.queue,
+      sendBatch: (bodies: string[]) => (++batches === 2 ? Promise.reject(new Error('planner process crashed')) : world.queue.sendBatch(bodies)),
+      receive: world.queue.receive.bind(world.queue),
+      delete: world.queue.delete.bind(world.queue),
+    };
+    await expect(planDispatch({ ...planDeps(world), queue: dying }, request)).rejects.toThrow('planner process crashed');
+
+    // Before the retry, the first subscriber in scan order leaves and a new one arrives: a plan started over from the
+    // top would cut every shard at another place.
+    const first = (await world.subscribers.scan({ limit: 1 })).items[0]!;
+    const newcomer = { id: subscriberId('newcomer@example.org'), email: 'newcomer@example.org', status: 'confirmed', topics: [] };
+    await world.subscribers.update({ id: first.id as string }, { set: { status: 'unsubscribed' } });
+    await world.subscribers.put(newcomer);
+    try {
+      expect(await planOnce(world, request)).toMatchObject({ status: 'planned' });
+      await drainQueue(world, workerHandler(workerDeps(world)));
+    } finally {
+      await world.subscribers.update({ id: first.id as string }, { set: { status: first.status } });
+      await world.subscribers.delete({ id: newcomer.id });
+    }
+
+    const counts = mailTo(await world.emulators.sentMail());
+    expect([...counts].filter(([, n]) => n > 1)).toEqual([]);
+    // The leaver was already in a recorded shard, so the plan keeps them; nobody planned is dropped.
+    const missing = expectedRecipients(world, request.topics).filter((s) => counts.get(s.email) !== 1);
+    expect(missing).toEqual([]);
+    await expectLedgerComplete(world, request);
+    expect(logged('dispatch found mid-plan; queued its recorded shards again and resuming after them')).toHaveLength(1);
+    expectCleanLogs(world);
+  }, 180_000);
+
   it('a malformed SQS message among the shards', async () => {
     const request = await storeTemplate(world, 'fault-malformed');
     const poison = ['{"v":1,"dispatchId":"fault-malformed","recipients":"everyone"}', 'not json at all'];
@@ -194,11 +193,74 @@ describe('dispatch survives', () => {
   }, 180_000);
 });
 
+/**
+ * A worker process that dies once, at its `sendsBeforeCrash`-th send: before SES gets it, or just after SES accepted
+ * it. outcome() names the readers with more than one email, and those the dying process had sent to (SES accepted,
+ * also in flight when it died) without having asked the ledger to record them.
+ */
+function crashingWorker(options: { sendsBeforeCrash: number; when: 'before SES' | 'after SES accepted' }) {
+  let sends = 0;
+  let crashed = false;
+  let crashedOn: string | undefined;
+  let dyingAccepted = new Set<string>();
+  let dyingRecorded = new Set<string>();
+  const handler = async (event: SqsEvent) => {
+    let dead = false;
+    const accepted = new Set<string>();
+    const recorded = new Set<string>();
+    let die!: (err: Error) => void;
+    const died = new Promise<never>((_, reject) => (die = reject));
+    const kill = () => {
+      crashed = dead = true;
+      dyingAccepted = accepted;
+      dyingRecorded = new Set(recorded);
+      die(new Error('worker process crashed'));
+      return never();
+    };
+    const mailer: Mailer = {
+      async send(email) {
+        if (dead) return never();
+        const due = !crashed && ++sends === options.sendsBeforeCrash;
+        if (due && options.when === 'before SES') return kill();
+        const out = await world.mailer.send(email);
+        accepted.add(email.to);
+        if (dead) return never();
+        if (!due) return out;
+        crashedOn = email.to;
+        return kill();
+      },
+    };
+    const frozen = freezeWhen(world.ledger, () => dead);
+    const ledger: KeyValueTable = {
+      ...frozen,
+      putMany: (items) => {
+        if (!dead) for (const item of items) recorded.add(String(item.sk));
+        return frozen.putMany(items);
+      },
+    };
+    return Promise.race([processShards(workerDeps(world, { mailer, ledger }), shardRecords(event)), died]);
+  };
+  return {
+    handler,
+    /** The reader whose accepted send the process died on ('after SES accepted'). */
+    crashedOn: () => crashedOn,
+    async outcome() {
+      expect(crashed).toBe(true);
+      const idOf = new Map(world.seeded.map((s) => [s.email, s.id]));
+      const unrecorded = [...dyingAccepted].filter((email) => !dyingRecorded.has(idOf.get(email)!)).sort();
+      const twice = [...mailTo(await world.emulators.sentMail())].filter(([, n]) => n !== 1).sort(([a], [b]) => a.localeCompare(b));
+      return { twice, unrecorded };
+    },
+  };
+}
+
 /** The table as a dead process sees it: once `dead()` holds, no call ever returns. */
 function freezeWhen(table: KeyValueTable, dead: () => boolean): KeyValueTable {
   const frozen = <A extends unknown[], R>(call: (...args: A) => Promise<R>) => (...args: A) => (dead() ? never() : call(...args));
   return {
     get: frozen((key) => table.get(key)),
+    getMany: frozen((keys) => table.getMany(keys)),
+    putMany: frozen((items: Item[]) => table.putMany(items)),
     putIfAbsent: frozen((item: Item) => table.putIfAbsent(item)),
     put: frozen((item: Item) => table.put(item)),
     update: frozen((key, changes) => table.update(key, changes)),
@@ -231,6 +293,8 @@ class FailingTable implements KeyValueTable {
   get: KeyValueTable['get'] = (key) => this.call(() => this.table.get(key));
   putIfAbsent: KeyValueTable['putIfAbsent'] = (item) => this.call(() => this.table.putIfAbsent(item));
   put: KeyValueTable['put'] = (item) => this.call(() => this.table.put(item));
+  getMany: KeyValueTable['getMany'] = (keys) => this.call(() => this.table.getMany(keys));
+  putMany: KeyValueTable['putMany'] = (items) => this.call(() => this.table.putMany(items));
   update: KeyValueTable['update'] = (key, changes) => this.call(() => this.table.update(key, changes));
   delete: KeyValueTable['delete'] = (key) => this.call(() => this.table.delete(key));
   query: KeyValueTable['query'] = (partition, options) => this.call(() => this.table.query(partition, options));

@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/log.ts';
 import { startEmulators, type Emulators } from '../src/local/emulators.ts';
 import { MessageRejectedError, ThrottledError, type Clock, type Item, type ItemKey, type KeyValueTable, type Mailer, type OutgoingEmail, type Page, type UpdateSpec } from '../src/ports.ts';
-import { claimSend, recordSent } from '../src/pipeline/dispatch/send-claim.ts';
+import { claimLease, finishLease, renewLease } from '../src/pipeline/dispatch/shard-lease.ts';
 import { planForScale } from '../src/pipeline/dispatch/scale-plan.ts';
 import { MalformedShardError, parseShard } from '../src/pipeline/dispatch/shard-message.ts';
 import { createTokenBucket, workerTokenBucket } from '../src/pipeline/dispatch/token-bucket.ts';
-import { processShards, tagValue, type WorkerDeps } from '../src/pipeline/dispatch/worker.ts';
-import { sendKey, templateItemKey } from '../src/pipeline/dispatch/ledger-keys.ts';
+import { MAX_UNRECORDED, processShards, tagValue, type WorkerDeps } from '../src/pipeline/dispatch/worker.ts';
+import { sendKey, shardLeaseKey, templateItemKey } from '../src/pipeline/dispatch/ledger-keys.ts';
 import { TemplateCache } from '../src/pipeline/dispatch/dispatch-template.ts';
 import { config } from './dispatch-harness.ts';
 
@@ -51,6 +51,12 @@ class MemoryTable implements KeyValueTable {
   }
   async put(item: Item) {
     this.items.set(this.id(item as ItemKey), structuredClone(item));
+  }
+  async getMany(keys: ItemKey[]) {
+    return keys.flatMap((key) => (this.items.has(this.id(key)) ? [structuredClone(this.items.get(this.id(key))!)] : []));
+  }
+  async putMany(items: Item[]) {
+    for (const item of items) await this.put(item);
   }
   async update(key: ItemKey, changes: UpdateSpec) {
     const item = this.items.get(this.id(key));
@@ -172,23 +178,29 @@ describe('shard messages', () => {
   });
 });
 
-describe('ledger claims', () => {
-  it('lets one worker send, makes a second wait, and a third take over only after the lease', async () => {
+describe('shard leases', () => {
+  it('lets one worker send a shard, makes a second wait, and a third take over only after the lease', async () => {
     const ledger = new MemoryTable();
     const clock = new FakeClock();
-    const first = await claimSend(ledger, clock, 60_000, 'd', 's1', 'claim-a');
-    expect(first.kind).toBe('claimed');
-    expect((await claimSend(ledger, clock, 60_000, 'd', 's1', 'claim-b')).kind).toBe('busy');
-    // A retry of the first worker's own call recognises its claim.
-    expect((await claimSend(ledger, clock, 60_000, 'd', 's1', 'claim-a')).kind).toBe('claimed');
-    clock.advance(60_000);
-    const [c, d] = await Promise.all([claimSend(ledger, clock, 60_000, 'd', 's1', 'claim-c'), claimSend(ledger, clock, 60_000, 'd', 's1', 'claim-d')]);
+    const key = shardLeaseKey('d', 3);
+    expect((await claimLease(ledger, clock, 60_000, key, 'claim-a')).kind).toBe('claimed');
+    expect((await claimLease(ledger, clock, 60_000, key, 'claim-b')).kind).toBe('busy');
+    // A retry of the first worker's own call recognises its lease.
+    expect((await claimLease(ledger, clock, 60_000, key, 'claim-a')).kind).toBe('claimed');
+    // Renewing keeps it: a minute after the claim, but not after the renewal, it is still busy for others.
+    clock.advance(40_000);
+    expect(await renewLease(ledger, clock, key, 'claim-a')).toBeDefined();
+    clock.advance(40_000);
+    expect((await claimLease(ledger, clock, 60_000, key, 'claim-b')).kind).toBe('busy');
+    clock.advance(20_000);
+    const [c, d] = await Promise.all([claimLease(ledger, clock, 60_000, key, 'claim-c'), claimLease(ledger, clock, 60_000, key, 'claim-d')]);
     expect([c.kind, d.kind].sort()).toEqual(['busy', 'claimed']);
-    // The dead worker's late write is fenced off.
-    expect(await recordSent(ledger, clock, 'd', 's1', 'claim-a', 'late')).toBeUndefined();
+    // The first worker's late writes are fenced off: it learns it lost the shard.
+    expect(await renewLease(ledger, clock, key, 'claim-a')).toBeUndefined();
+    expect(await finishLease(ledger, clock, key, 'claim-a')).toBeUndefined();
     const winner = c.kind === 'claimed' ? 'claim-c' : 'claim-d';
-    expect(await recordSent(ledger, clock, 'd', 's1', winner, 'm1')).toMatchObject({ status: 'sent', messageId: 'm1', attempts: 2 });
-    expect(await claimSend(ledger, clock, 60_000, 'd', 's1', 'claim-e')).toEqual({ kind: 'done', status: 'sent' });
+    expect(await finishLease(ledger, clock, key, winner)).toMatchObject({ status: 'done', attempts: 2 });
+    expect(await claimLease(ledger, clock, 60_000, key, 'claim-e')).toEqual({ kind: 'done' });
   });
 });
 
@@ -217,7 +229,7 @@ describe('worker', () => {
     expect(deps.lines.join('\n')).not.toContain('bad@example.org');
   });
 
-  it('gives up on a shard still throttled after its retries, frees the claim, and finishes on redelivery', async () => {
+  it('gives up on a shard still throttled after its retries, gives its lease back, and finishes on redelivery', async () => {
     let throttle = true;
     const sent: string[] = [];
     const mailer: Mailer = {
@@ -232,19 +244,72 @@ describe('worker', () => {
     expect(await processShards(deps, [{ messageId: 'q1', body, receiveCount: 1 }])).toEqual({ batchItemFailures: [{ itemIdentifier: 'q1' }] });
     expect(deps.lines.filter((l) => l.includes('send throttled'))).toHaveLength(3);
     throttle = false;
-    // The claim was released: the redelivery sends at once, with no lease to wait out.
+    // The lease was released: the redelivery sends at once, with no lease to wait out.
     expect(await processShards(deps, [{ messageId: 'q1', body, receiveCount: 2 }])).toEqual({ batchItemFailures: [] });
     expect(sent).toEqual(['a@example.org', 'b@example.org']);
   });
 
-  it('reports a shard whose recipient another worker holds, after sending the rest', async () => {
+  it('leaves a shard another worker holds alone and reports it, then skips it once it is done', async () => {
     const deps = unitDeps();
-    await claimSend(deps.ledger, deps.clock, 600_000, TEMPLATE.dispatchId, sid('a'), 'other-worker');
+    await claimLease(deps.ledger, deps.clock, 600_000, shardLeaseKey(TEMPLATE.dispatchId, 0), 'other-worker');
     const sent: string[] = [];
     deps.mailer = { send: async (e) => (sent.push(e.to), { messageId: 'm' }) };
     const body = shardBody([{ id: 'a', email: 'a@example.org' }, { id: 'b', email: 'b@example.org' }]);
     expect(await processShards(deps, [{ messageId: 'q1', body, receiveCount: 1 }])).toEqual({ batchItemFailures: [{ itemIdentifier: 'q1' }] });
-    expect(sent).toEqual(['b@example.org']);
+    expect(sent).toEqual([]);
+    await finishLease(deps.ledger, deps.clock, shardLeaseKey(TEMPLATE.dispatchId, 0), 'other-worker');
+    expect(await processShards(deps, [{ messageId: 'q1', body, receiveCount: 2 }])).toEqual({ batchItemFailures: [] });
+    expect(sent).toEqual([]);
+  });
+
+  it('taking over a dead worker\'s shard, sends only the recipients the ledger has no record of', async () => {
+    const deps = unitDeps({ leaseMs: 60_000 });
+    await claimLease(deps.ledger, deps.clock, 60_000, shardLeaseKey(TEMPLATE.dispatchId, 0), 'dead-worker');
+    await deps.ledger.putMany([{ ...sendKey(TEMPLATE.dispatchId, sid('a')), status: 'sent', messageId: 'earlier' }]);
+    (deps.clock as FakeClock).advance(60_000);
+    const sent: string[] = [];
+    deps.mailer = { send: async (e) => (sent.push(e.to), { messageId: `m-${e.to}` }) };
+    const body = shardBody([{ id: 'a', email: 'a@example.org' }, { id: 'b', email: 'b@example.org' }, { id: 'c', email: 'c@example.org' }]);
+    expect(await processShards(deps, [{ messageId: 'q1', body, receiveCount: 2 }])).toEqual({ batchItemFailures: [] });
+    expect(sent).toEqual(['b@example.org', 'c@example.org']);
+    expect(await deps.ledger.get(sendKey(TEMPLATE.dispatchId, sid('c')))).toMatchObject({ status: 'sent', messageId: 'm-c@example.org', shard: 0 });
+    expect(deps.lines.some((l) => l.includes('took over an expired shard lease'))).toBe(true);
+  });
+
+  it('never has more than MAX_UNRECORDED sends accepted and unrecorded, however slow the ledger', async () => {
+    const deps = unitDeps({ recipientConcurrency: 8 });
+    const table = deps.ledger;
+    let releaseWrites!: () => void;
+    let writesHeld = new Promise<void>((resolve) => (releaseWrites = resolve));
+    const recordedIds = new Set<string>();
+    let worst = 0;
+    const accepted = new Set<string>();
+    deps.ledger = Object.assign(Object.create(table) as MemoryTable, {
+      putMany: async (items: Item[]) => {
+        await writesHeld;
+        await table.putMany(items);
+        for (const item of items) recordedIds.add(String(item.sk));
+      },
+    });
+    deps.mailer = {
+      async send(email) {
+        accepted.add(email.to);
+        worst = Math.max(worst, accepted.size - recordedIds.size);
+        return { messageId: 'm' };
+      },
+    };
+    const recipients = Array.from({ length: 120 }, (_, i) => ({ id: `r${i}`, email: `r${i}@example.org` }));
+    const done = processShards(deps, [{ messageId: 'q1', body: shardBody(recipients), receiveCount: 1 }]);
+    for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
+    // With every write held back, sending stops at the bound.
+    expect(accepted.size).toBe(MAX_UNRECORDED);
+    releaseWrites();
+    writesHeld = Promise.resolve();
+    const outcome = await done;
+    expect(outcome).toEqual({ batchItemFailures: [] });
+    expect(accepted.size).toBe(120);
+    expect(recordedIds.size).toBe(120);
+    expect(worst).toBeLessThanOrEqual(MAX_UNRECORDED);
   });
 });
 

@@ -475,8 +475,8 @@ describe('least privilege', () => {
 
   it('gives each handler only the table calls it makes', () => {
     const dynamo = (prefix: string) => actionsOf(statementsOfFunction(prefix)).filter((a) => a.startsWith('dynamodb:')).sort();
-    expect(dynamo('PublishPublisher')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem']);
-    expect(dynamo('DispatchWorker')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(dynamo('PublishPublisher')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem']);
+    expect(dynamo('DispatchWorker')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     for (const route of ['Subscribe', 'Confirm', 'Unsubscribe']) {
       expect(dynamo(`Subscribers${route}`)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     }

@@ -74,7 +74,7 @@ export class DispatchStage extends Construct {
         ...(props.workerConcurrency >= 2 && { maxConcurrency: props.workerConcurrency }),
       }),
     );
-    grantItems(fn, props.ledger, ['GetItem', 'PutItem', 'UpdateItem']);
+    grantItems(fn, props.ledger, ['GetItem', 'PutItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem']);
     grantSend(fn, props.sending);
   }
 }

@@ -44,7 +44,7 @@ export function grantObjects(grantee: iam.IGrantable, imported: ImportedBucket, 
 }
 
 /** The item calls of the KeyValueTable port that one function makes. */
-export type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'Scan';
+export type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'Scan' | 'BatchGetItem' | 'BatchWriteItem';
 
 export function grantItems(grantee: iam.IGrantable, table: dynamodb.ITable, actions: ItemAction[]): void {
   table.grant(grantee, ...actions.map((a) => `dynamodb:${a}`));

@@ -82,7 +82,7 @@ function grantPublishing(fn: lambda.IFunction, props: PublishStageProps): void {
   });
   grantObjects(fn, props.site, { put: ['editorials/*', 'feeds/*'], list: true });
   grantItems(fn, props.subscribers, ['Scan']);
-  grantItems(fn, props.ledger, ['GetItem', 'PutItem', 'UpdateItem']);
+  grantItems(fn, props.ledger, ['GetItem', 'PutItem', 'UpdateItem', 'Query']);
   props.dispatchQueue.grantSendMessages(fn);
 }
 

@@ -1,5 +1,7 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
+  BatchWriteCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -36,6 +38,33 @@ export class DynamoTable implements KeyValueTable {
       new GetCommand({ TableName: this.keys.tableName, Key: this.keyOf(key), ConsistentRead: true }),
     );
     return out.Item;
+  }
+
+  async getMany(keys: ItemKey[]): Promise<Item[]> {
+    const found: Item[] = [];
+    for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
+      let pending: ItemKey[] | undefined = keys.slice(i, i + BATCH_GET_LIMIT).map((key) => this.keyOf(key));
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt > 0) await unprocessedPause(attempt, this.keys.tableName);
+        const out = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.keys.tableName]: { Keys: pending, ConsistentRead: true } } }),
+        );
+        found.push(...(out.Responses?.[this.keys.tableName] ?? []));
+        pending = out.UnprocessedKeys?.[this.keys.tableName]?.Keys as ItemKey[] | undefined;
+      }
+    }
+    return found;
+  }
+
+  async putMany(items: Item[]): Promise<void> {
+    for (let i = 0; i < items.length; i += BATCH_WRITE_LIMIT) {
+      let pending = items.slice(i, i + BATCH_WRITE_LIMIT).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 0) await unprocessedPause(attempt, this.keys.tableName);
+        const out = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.keys.tableName]: pending } }));
+        pending = (out.UnprocessedItems?.[this.keys.tableName] ?? []) as typeof pending;
+      }
+    }
   }
 
   async putIfAbsent(item: Item): Promise<boolean> {
@@ -139,14 +168,14 @@ export class DynamoTable implements KeyValueTable {
   }
 
   async scan(
-    options: { limit?: number; cursor?: string; segment?: number; totalSegments?: number } = {},
+    options: { limit?: number; cursor?: string; startAfter?: ItemKey; segment?: number; totalSegments?: number } = {},
   ): Promise<Page> {
     const out = await this.client.send(
       new ScanCommand({
         TableName: this.keys.tableName,
         ConsistentRead: true,
         Limit: options.limit,
-        ExclusiveStartKey: decodeCursor(options.cursor),
+        ExclusiveStartKey: options.startAfter ? this.keyOf(options.startAfter) : decodeCursor(options.cursor),
         Segment: options.segment,
         TotalSegments: options.totalSegments,
       }),
@@ -166,6 +195,19 @@ export class DynamoTable implements KeyValueTable {
     }
     return out;
   }
+}
+
+/** DynamoDB's limits per BatchGetItem and BatchWriteItem request. */
+const BATCH_GET_LIMIT = 100;
+const BATCH_WRITE_LIMIT = 25;
+const UNPROCESSED_ATTEMPTS = 8;
+
+/** Unprocessed keys or items mean the table is throttling: wait (exponential, jittered) before asking again. */
+async function unprocessedPause(attempt: number, tableName: string): Promise<void> {
+  if (attempt >= UNPROCESSED_ATTEMPTS) {
+    throw Object.assign(new Error(`${tableName}: batch still unprocessed after ${attempt} attempts`), { name: 'ProvisionedThroughputExceededException' });
+  }
+  await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1_000, 25 * 2 ** attempt)));
 }
 
 function isConditionFailure(err: unknown): boolean {

@@ -1,8 +1,8 @@
 import type { Logger } from '../../log.ts';
-import type { Clock, Item, KeyValueTable, ObjectStore, Queue } from '../../ports.ts';
+import type { Clock, Item, ItemKey, KeyValueTable, ObjectStore, Queue } from '../../ports.ts';
 import type { DispatchRequest } from '../publish/dispatch-request.ts';
 import { copyTemplateToLedger } from './dispatch-template.ts';
-import { dispatchStateKey } from './ledger-keys.ts';
+import { dispatchStateKey, shardRecordKey, shardRecordPartition } from './ledger-keys.ts';
 import { encodeShard, SUBSCRIBER_ID, type ShardMessage } from './shard-message.ts';
 
 export interface PlanDeps {
@@ -19,8 +19,9 @@ export interface PlanDeps {
 }
 
 export interface PlanResult {
-  /** 'duplicate': this dispatch was planned before (a repeated S3 event) and nothing was queued. */
-  status: 'planned' | 'duplicate';
+  /** 'duplicate': this dispatch was planned before (a repeated S3 event) and nothing was queued. 'superseded':
+   * another call was planning it at the same moment and goes on alone. */
+  status: 'planned' | 'duplicate' | 'superseded';
   shards: number;
   recipients: number;
 }
@@ -40,12 +41,24 @@ export function wantsEditorial(subscriber: Item, editorialTopics: ReadonlySet<st
 
 const normaliseTopic = (topic: string) => topic.trim().toLowerCase();
 
+/** Where a segment's planning stands: the shards recorded so far and where its scan goes on. */
+interface SegmentProgress {
+  shards: number;
+  recipients: number;
+  resumeAfter?: ItemKey;
+}
+
 /**
  * Plans one dispatch: every subscriber who wants the editorial, in shards of `shardSize`, onto the dispatch queue.
  *
- * The dispatch state item makes repeated S3 events harmless: the first call creates it as 'planning'; a call that
- * finds it 'planned' queues nothing. One that finds it 'planning' (an earlier call crashed mid-plan, or is still
- * running) plans again: a recipient queued twice is still sent once, because the ledger claims each send.
+ * No subscriber is ever in two shards of one dispatch, whatever happens to the planner: that is what lets a worker
+ * hold a whole shard under one lease. Each shard is recorded in the ledger (its message, and the subscriber its scan
+ * position ends at) before it is queued, one after another, so the records of a segment always cover one unbroken
+ * stretch of the table's scan order. The dispatch state item makes repeated S3 events harmless: the first call
+ * creates it as 'planning'; a call that finds it 'planned' queues nothing. One that finds it 'planning' (an earlier
+ * call crashed mid-plan, or is still running) queues every recorded shard again (a worker skips a shard that is done)
+ * and resumes each segment's scan right after its last recorded shard; should it lose the race to record a shard, the
+ * other call is planning and this one stops.
  * The scan is streamed page by page into shards, so memory does not grow with the number of subscribers.
  * Before anything else the template is copied into the ledger, where the workers read it: a dispatch whose template
  * is missing or unusable fails here (TemplateError) and queues nothing.
@@ -67,22 +80,29 @@ export async function planDispatch(deps: PlanDeps, request: DispatchRequest): Pr
     templateKey: request.templateKey,
     startedAt: deps.clock.now().toISOString(),
   });
+  const totalSegments = Math.max(1, Math.floor(deps.totalSegments ?? 1));
+  let progress: SegmentProgress[] = Array.from({ length: totalSegments }, () => ({ shards: 0, recipients: 0 }));
   if (!created) {
     const state = await deps.ledger.get(key);
     if (state?.status === 'planned') {
       log.info('dispatch already planned; duplicate request ignored', { shards: state.shards, recipients: state.recipients });
       return { status: 'duplicate', shards: Number(state.shards ?? 0), recipients: Number(state.recipients ?? 0) };
     }
-    log.warn('dispatch found mid-plan; planning again (the ledger keeps sends single)', { status: state?.status });
+    progress = await requeueRecordedShards(deps, request, totalSegments);
+    log.warn('dispatch found mid-plan; queued its recorded shards again and resuming after them', {
+      status: state?.status,
+      shards: progress.reduce((n, p) => n + p.shards, 0),
+    });
   }
 
   const topics = new Set(request.topics.map(normaliseTopic).filter(Boolean));
-  const totalSegments = Math.max(1, Math.floor(deps.totalSegments ?? 1));
-  const counts = await Promise.all(
-    Array.from({ length: totalSegments }, (_, segment) => planSegment(deps, request, topics, segment, totalSegments)),
-  );
-  const shards = counts.reduce((n, c) => n + c.shards, 0);
-  const recipients = counts.reduce((n, c) => n + c.recipients, 0);
+  const outcomes = await Promise.all(progress.map((from, segment) => planSegment(deps, request, topics, segment, totalSegments, from)));
+  const shards = outcomes.reduce((n, c) => n + c.shards, 0);
+  const recipients = outcomes.reduce((n, c) => n + c.recipients, 0);
+  if (outcomes.some((o) => o.superseded)) {
+    log.warn('another call is planning this dispatch; this one stops', { shards, recipients });
+    return { status: 'superseded', shards, recipients };
+  }
 
   await deps.ledger.update(key, {
     set: { status: 'planned', shards, recipients, plannedAt: deps.clock.now().toISOString() },
@@ -91,23 +111,59 @@ export async function planDispatch(deps: PlanDeps, request: DispatchRequest): Pr
   return { status: 'planned', shards, recipients };
 }
 
+/** Queues every recorded shard of the dispatch again, and says where each segment's scan resumes. */
+async function requeueRecordedShards(deps: PlanDeps, request: DispatchRequest, totalSegments: number): Promise<SegmentProgress[]> {
+  const progress: SegmentProgress[] = Array.from({ length: totalSegments }, () => ({ shards: 0, recipients: 0 }));
+  let cursor: string | undefined;
+  do {
+    const page = await deps.ledger.query(shardRecordPartition(request.dispatchId), cursor === undefined ? {} : { cursor });
+    const bodies: string[] = [];
+    for (const record of page.items) {
+      const segment = Number(record.segment);
+      const at = progress[segment];
+      if (!at || typeof record.body !== 'string') throw new Error(`shard record ${String(record.sk)} of ${request.dispatchId} is unreadable`);
+      at.shards += 1;
+      at.recipients += Number(record.recipients ?? 0);
+      at.resumeAfter = record.resumeAfter as ItemKey;
+      bodies.push(record.body);
+    }
+    for (let i = 0; i < bodies.length; i += SHARDS_PER_SEND) await deps.queue.sendBatch(bodies.slice(i, i + SHARDS_PER_SEND));
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+  return progress;
+}
+
 async function planSegment(
   deps: PlanDeps,
   request: DispatchRequest,
   topics: ReadonlySet<string>,
   segment: number,
   totalSegments: number,
-): Promise<{ shards: number; recipients: number }> {
+  from: SegmentProgress,
+): Promise<SegmentProgress & { superseded: boolean }> {
   let current: ShardMessage['recipients'] = [];
   let pending: string[] = [];
-  let shards = 0;
-  let recipients = 0;
+  let { shards, recipients } = from;
+  let superseded = false;
 
-  const closeShard = () => {
+  /** Records the shard, then keeps it for the next send; false when another call recorded it first. */
+  const closeShard = async (): Promise<boolean> => {
     const shard = segment + shards * totalSegments;
-    pending.push(encodeShard({ v: 1, dispatchId: request.dispatchId, slug: request.slug, templateKey: request.templateKey, shard, recipients: current }));
+    const body = encodeShard({ v: 1, dispatchId: request.dispatchId, slug: request.slug, templateKey: request.templateKey, shard, recipients: current });
+    const last = current[current.length - 1]!;
+    const recorded = await deps.ledger.putIfAbsent({
+      ...shardRecordKey(request.dispatchId, shard),
+      segment,
+      recipients: current.length,
+      resumeAfter: { id: last.id },
+      body,
+    });
+    if (!recorded) return false;
+    pending.push(body);
     shards += 1;
+    recipients += current.length;
     current = [];
+    return true;
   };
   const flush = async () => {
     if (pending.length === 0) return;
@@ -116,21 +172,26 @@ async function planSegment(
   };
 
   let cursor: string | undefined;
-  do {
+  let first = true;
+  scan: do {
     const page = await deps.subscribers.scan({
       ...(cursor !== undefined && { cursor }),
+      ...(first && from.resumeAfter !== undefined && { startAfter: from.resumeAfter }),
       ...(totalSegments > 1 && { segment, totalSegments }),
     });
+    first = false;
     for (const subscriber of page.items) {
       if (!wantsEditorial(subscriber, topics)) continue;
       current.push({ id: subscriber.id as string, email: subscriber.email as string });
-      recipients += 1;
-      if (current.length === deps.shardSize) closeShard();
+      if (current.length === deps.shardSize && !(await closeShard())) {
+        superseded = true;
+        break scan;
+      }
       if (pending.length === SHARDS_PER_SEND) await flush();
     }
     cursor = page.cursor;
   } while (cursor !== undefined);
-  if (current.length > 0) closeShard();
+  if (!superseded && current.length > 0 && !(await closeShard())) superseded = true;
   await flush();
-  return { shards, recipients };
+  return { shards, recipients, superseded };
 }

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock, Item, ItemKey, KeyValueTable } from '../../ports.ts';
+
+export type Lease =
+  | { kind: 'claimed'; claimId: string; claimedAt: string; reclaimedFrom?: string }
+  /** The shard is done: every recipient was sent, or failed for good. */
+  | { kind: 'done' }
+  /** Another worker holds a live lease. */
+  | { kind: 'busy'; claimedAt: string };
+
+/** Far enough in the past that any lease has run out: a released lease is free to take at once. */
+export const RELEASED_AT = new Date(0).toISOString();
+
+/**
+ * Takes the lease on one shard before any of it is sent. A lease is a 'sending' item with `claimedAt` and a random
+ * `claimId` (the fence for every later write of this worker). A 'sending' item older than the lease belongs to a
+ * worker that died (or gave up): it is taken over with a write conditional on the `claimedAt` seen, so of two workers
+ * reclaiming at once only one wins.
+ *
+ * Safe to call again after a failed call: finding its own claimId, the caller knows the earlier write landed.
+ */
+export async function claimLease(
+  ledger: KeyValueTable,
+  clock: Clock,
+  leaseMs: number,
+  key: ItemKey,
+  claimId: string = randomUUID(),
+): Promise<Lease> {
+  const claimedAt = clock.now().toISOString();
+  if (await ledger.putIfAbsent({ ...key, status: 'sending', claimedAt, claimId, attempts: 1 })) {
+    return { kind: 'claimed', claimId, claimedAt };
+  }
+  const existing: Item | undefined = await ledger.get(key);
+  if (!existing) return { kind: 'busy', claimedAt: RELEASED_AT };
+  if (existing.status !== 'sending') return { kind: 'done' };
+  const heldSince = typeof existing.claimedAt === 'string' ? existing.claimedAt : RELEASED_AT;
+  if (existing.claimId === claimId) return { kind: 'claimed', claimId, claimedAt: heldSince };
+  const age = clock.now().getTime() - Date.parse(heldSince);
+  if (!(age >= leaseMs)) return { kind: 'busy', claimedAt: heldSince };
+  const taken = await ledger.update(key, {
+    set: { claimedAt, claimId },
+    increment: { attempts: 1 },
+    expected: { status: 'sending', claimedAt: existing.claimedAt },
+  });
+  return taken ? { kind: 'claimed', claimId, claimedAt, reclaimedFrom: heldSince } : { kind: 'busy', claimedAt: heldSince };
+}
+
+/** Extends a lease still held; undefined when it was taken over (the holder must stop sending). */
+export function renewLease(ledger: KeyValueTable, clock: Clock, key: ItemKey, claimId: string) {
+  return ledger.update(key, { set: { claimedAt: clock.now().toISOString() }, expected: { status: 'sending', claimId } });
+}
+
+/** The shard is finished: later deliveries of it skip it at once. */
+export function finishLease(ledger: KeyValueTable, clock: Clock, key: ItemKey, claimId: string) {
+  return ledger.update(key, { set: { status: 'done', doneAt: clock.now().toISOString() }, expected: { status: 'sending', claimId } });
+}
+
+/** Gives the lease up when every send of this worker is recorded, so the next delivery takes the shard at once. */
+export function releaseLease(ledger: KeyValueTable, key: ItemKey, claimId: string, because: string) {
+  return ledger.update(key, { set: { claimedAt: RELEASED_AT, releasedBecause: because }, expected: { status: 'sending', claimId } });
+}
