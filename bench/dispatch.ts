@@ -25,7 +25,7 @@ import { planForScale } from '../src/pipeline/dispatch/scale-plan.ts';
 import { shardRecords } from '../src/pipeline/dispatch/sqs-event.ts';
 import { createTokenBucket } from '../src/pipeline/dispatch/token-bucket.ts';
 import { unsubscribeUrl } from '../src/subscribers/tokens.ts';
-import { processShards } from '../src/pipeline/dispatch/worker.ts';
+import { processShards, tagValue } from '../src/pipeline/dispatch/worker.ts';
 import { config, parseSample } from './sample.ts';
 import { median, round } from './stats.ts';
 
@@ -117,10 +117,9 @@ export async function benchDispatch(options: { recipients: number; concurrency: 
       );
     }
 
-    // The raw limit: SendEmail straight from the SDK, the same content and headers, `concurrency` calls at a time.
-    const url = unsubscribeUrl(config, SECRET, benchId(0));
-    const copy = personalize(template, { unsubscribeUrl: url });
-    const headers = unsubscribeHeaders(config, url).map((h) => ({ Name: h.name, Value: h.value }));
+    // The raw limit: SendEmail straight from the SDK, `concurrency` calls at a time, of the very messages the path
+    // sends (each reader's own unsubscribe link, the same headers, configuration set and tags), with no queue, no
+    // ledger and no planner: the ratio is what the pipeline's machinery costs.
     const rawRound = async (): Promise<number> => {
       let next = 0;
       const start = performance.now();
@@ -128,17 +127,25 @@ export async function benchDispatch(options: { recipients: number; concurrency: 
         Array.from({ length: concurrency }, async () => {
           while (next < recipients) {
             const n = next++;
+            const url = unsubscribeUrl(config, SECRET, benchId(n));
+            const copy = personalize(template, { unsubscribeUrl: url });
             await ses.send(
               new SendEmailCommand({
                 FromEmailAddress: from,
                 Destination: { ToAddresses: [`reader${n}@bench.example`] },
+                ...(config.sender.replyTo !== undefined && { ReplyToAddresses: [config.sender.replyTo] }),
                 Content: {
                   Simple: {
                     Subject: { Data: template.subject, Charset: 'UTF-8' },
                     Body: { Html: { Data: copy.html, Charset: 'UTF-8' }, Text: { Data: copy.text, Charset: 'UTF-8' } },
-                    Headers: headers,
+                    Headers: unsubscribeHeaders(config, url).map((h) => ({ Name: h.name, Value: h.value })),
                   },
                 },
+                ConfigurationSetName: 'bench',
+                EmailTags: [
+                  { Name: 'dispatch', Value: 'raw' },
+                  { Name: 'slug', Value: tagValue(editorial.slug) },
+                ],
               }),
             );
           }
@@ -184,7 +191,8 @@ export async function benchDispatch(options: { recipients: number; concurrency: 
         batchSize: 1,
         visibilityTimeoutSeconds: 60,
         concurrency,
-        idleMs: 5,
+        waitSeconds: 1,
+        idleMs: 0,
       });
       const start = performance.now();
       await planDispatch({ editorials, subscribers, ledger, queue, log: silent, clock: systemClock, shardSize }, { dispatchId, slug: editorial.slug, templateKey, topics: [] });

@@ -22,6 +22,9 @@ export interface SqsPollerOptions {
   queueArn?: string;
   /** Pause after an empty receive. Default 100 ms. */
   idleMs?: number;
+  /** Long-poll each receive up to this many seconds, as Lambda's event source mapping does: a new message is handed
+   * over at once without polling in a tight loop; stop() and drain() may take that long. Default 0. */
+  waitSeconds?: number;
 }
 
 export interface SqsPoller {
@@ -98,7 +101,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
       const started = Date.now();
       let messages: ReceivedMessage[];
       try {
-        messages = await queue.receive(batchSize, { waitSeconds: 0, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds });
+        messages = await queue.receive(batchSize, { waitSeconds: options.waitSeconds ?? 0, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds });
       } catch (err) {
         log?.warn('receive failed', { error: err });
         await delay(idleMs);
