@@ -399,4 +399,40 @@ describe('DynamoTable', () => {
     await subscribers.delete({ id: 'scan-0' });
     expect(await subscribers.get({ id: 'scan-0' })).toBeUndefined();
   });
+
+  it('writes and reads any number of items in batches, leaving out keys that have no item', async () => {
+    const ledger = new DynamoTable(documents, LEDGER);
+    // More than one BatchWriteItem (25) and one BatchGetItem (100) request each.
+    const items = Array.from({ length: 130 }, (_, i) => ({ editorial: 'batch', subscriber: `s${String(i).padStart(3, '0')}`, status: 'sent', n: i }));
+    await ledger.putMany(items);
+    const keys = [...items.map(({ editorial, subscriber }) => ({ editorial, subscriber })), { editorial: 'batch', subscriber: 'nobody' }];
+    const found = await ledger.getMany(keys);
+    expect(found.map((item) => item.subscriber).sort()).toEqual(items.map((item) => item.subscriber));
+    expect(found.find((item) => item.subscriber === 's129')).toEqual(items[129]);
+    // A put replaces the whole item.
+    await ledger.putMany([{ editorial: 'batch', subscriber: 's000', status: 'failed' }]);
+    expect(await ledger.get({ editorial: 'batch', subscriber: 's000' })).toEqual({ editorial: 'batch', subscriber: 's000', status: 'failed' });
+  });
+
+  it('resumes a scan right after a given item, also one deleted since', async () => {
+    const subscribers = new DynamoTable(documents, SUBSCRIBERS);
+    for (let i = 0; i < 9; i++) await subscribers.put({ id: `resume-${i}`, status: 'confirmed' });
+    const order = async (startAfter?: { id: string }) => {
+      const ids: string[] = [];
+      let cursor: string | undefined;
+      let first = true;
+      do {
+        const page = await subscribers.scan({ limit: 4, ...(cursor && { cursor }), ...(first && startAfter && { startAfter }) });
+        first = false;
+        ids.push(...page.items.map((i) => String(i.id)));
+        cursor = page.cursor;
+      } while (cursor);
+      return ids;
+    };
+    const all = await order();
+    const at = all.indexOf('resume-4');
+    expect(await order({ id: 'resume-4' })).toEqual(all.slice(at + 1));
+    await subscribers.delete({ id: 'resume-4' });
+    expect(await order({ id: 'resume-4' })).toEqual(all.slice(at + 1));
+  });
 });

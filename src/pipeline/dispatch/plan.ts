@@ -121,7 +121,12 @@ async function requeueRecordedShards(deps: PlanDeps, request: DispatchRequest, t
     for (const record of page.items) {
       const segment = Number(record.segment);
       const at = progress[segment];
-      if (!at || typeof record.body !== 'string') throw new Error(`shard record ${String(record.sk)} of ${request.dispatchId} is unreadable`);
+      if (!at || typeof record.body !== 'string') {
+        // Resuming with another segment count would scan from the wrong places: the planner's settings must match.
+        throw new Error(
+          `shard record ${String(record.sk)} of ${request.dispatchId} does not fit this planner (segment ${String(record.segment)} of ${totalSegments}, body ${typeof record.body}); plan it with the segment count it started with`,
+        );
+      }
       at.shards += 1;
       at.recipients += Number(record.recipients ?? 0);
       at.resumeAfter = record.resumeAfter as ItemKey;
