@@ -258,7 +258,7 @@ class ShardLedger {
     const keys = this.shard.recipients.map((r) => sendKey(this.shard.dispatchId, r.id));
     try {
       const items = await this.call('read records', () => this.deps.ledger.getMany(keys));
-      return new Set(items.map((item) => String(item.sk)));
+      return new Set(items.filter((item) => item.status === 'sent' || item.status === 'failed').map((item) => String(item.sk)));
     } catch {
       this.log.error('ledger unavailable; the shard comes back later');
       return undefined;
