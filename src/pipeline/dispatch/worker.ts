@@ -31,17 +31,16 @@ import type { TokenBucket } from './token-bucket.ts';
  * first and sends only what is not recorded.
  *
  * Records are written by group commit: one batch write in flight at a time, carrying every send accepted since the
- * previous one began. At a few sends per ledger round trip (SES's rate spread over its workers) that is a write per
- * send, as soon as SES accepts it; under load one write carries many, so the ledger does not cost a round trip per
- * recipient.
+ * previous one began; a short batch waits up to recordLingerMs (50 ms) for company, or until it is full. So the
+ * ledger costs a fraction of a call per recipient instead of a round trip (or two) each.
  *
  * One window stays open: a worker that dies (or loses the ledger for longer than its retries) after SES accepted
  * messages and before their records were written. When the lease runs out the next delivery sends those again, and
  * their recipients get two copies. Closing it would need SES to recognise the second call as the same message:
  * SendEmail has no idempotency key (no client token; the Message-ID is SES's own, assigned on acceptance), and no API
  * answers "was this message already sent to this address?". Resending after the lease is the choice that loses
- * nothing. The window holds the sends accepted during one record write and the one before it, and never more than
- * MAX_UNRECORDED per worker: lanes wait before sending while that many are unrecorded. The lease is renewed while
+ * nothing. The window holds the sends accepted during one linger and one record write, and never more than
+ * MAX_UNRECORDED per worker: lanes wait before sending while that many are under way or unrecorded. The lease is renewed while
  * the worker sends, so a slow shard (a low send rate) is not taken over by a second worker.
  */
 
