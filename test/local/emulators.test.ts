@@ -9,6 +9,7 @@ import { decodeS3EventKey, type S3NotificationEvent } from '../../src/adapters/s
 import { SesMailer } from '../../src/adapters/ses-mailer.ts';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SqsQueue } from '../../src/adapters/sqs-queue.ts';
+import { startSqsPoller } from '../../src/local/sqs-poller.ts';
 
 let emulators: Emulators;
 let s3: S3Client;
@@ -68,6 +69,27 @@ describe('startEmulators', () => {
     const [parked] = await dlq.receive(1, { waitSeconds: 5 });
     expect(parked?.body).toBe('poison');
     expect(await dispatch.receive(1)).toEqual([]);
+  });
+});
+
+describe('the local SQS poller', () => {
+  it('long-polling, hands a message sent while it waits to the handler, deletes it, and drains', async () => {
+    const plain = new SqsQueue(sqs, emulators.queueUrls.plain!);
+    const bodies: string[] = [];
+    let receives = 0;
+    const counting = { ...plain, sendBatch: plain.sendBatch.bind(plain), delete: plain.delete.bind(plain), receive: (max: number, options?: { waitSeconds?: number }) => (receives++, plain.receive(max, options)) };
+    const poller = startSqsPoller({ queue: counting, handler: async (event) => void bodies.push(...event.Records.map((r) => r.body)), visibilityTimeoutSeconds: 5, waitSeconds: 1, idleMs: 0 });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await plain.sendBatch(['late']);
+      await poller.drain();
+    } finally {
+      await poller.stop();
+    }
+    expect(bodies).toEqual(['late']);
+    expect(await plain.receive(1)).toEqual([]);
+    // Waiting on the queue, not asking it again and again: a handful of receives over more than a second.
+    expect(receives).toBeLessThan(10);
   });
 });
 
