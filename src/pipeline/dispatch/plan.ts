@@ -132,7 +132,8 @@ async function requeueRecordedShards(deps: PlanDeps, request: DispatchRequest, t
       at.resumeAfter = record.resumeAfter as ItemKey;
       bodies.push(record.body);
     }
-    for (let i = 0; i < bodies.length; i += SHARDS_PER_SEND) await deps.queue.sendBatch(bodies.slice(i, i + SHARDS_PER_SEND));
+    // The page is in memory already; the queue adapter splits it into requests the queue accepts.
+    if (bodies.length > 0) await deps.queue.sendBatch(bodies);
     cursor = page.cursor;
   } while (cursor !== undefined);
   return progress;

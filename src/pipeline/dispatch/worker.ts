@@ -154,7 +154,7 @@ async function processShard(deps: WorkerDeps, message: ShardRecord): Promise<boo
     stopped ??= reason;
     counts.stop += 1;
   };
-  const journal = new SendJournal(deps, ledger, log, (reason) => stop(reason));
+  const journal = new SendJournal(deps, ledger, log, stop);
   const sender = new RecipientSender(deps, log, shard, template);
   let next = 0;
   const outOfTime = () => deps.remainingMs !== undefined && deps.remainingMs() < TIME_RESERVE_MS;
