@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import defaults from '../broadsheet.config.json' with { type: 'json' };
+import { BroadsheetError } from './errors.ts';
 
 export interface Config {
   publication: { name: string; description: string; siteUrl: string; language: string };
@@ -12,7 +13,7 @@ export interface Config {
   partners: { id: string; name: string; formats: string[] }[];
 }
 
-export class ConfigError extends Error {
+export class ConfigError extends BroadsheetError {
   override name = 'ConfigError';
 }
 

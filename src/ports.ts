@@ -1,3 +1,4 @@
+import { BroadsheetError } from './errors.ts';
 /**
  * The ports the core depends on. Adapters (src/adapters/) implement them over AWS; tests and local runs use the
  * same adapters against emulators. Nothing here knows about AWS.
@@ -48,7 +49,7 @@ export interface ObjectStore {
 
 /** A conditional put lost: the key exists (ifNoneMatch) or holds another version (ifMatch), or a concurrent
  * conditional write to the same key won. Re-read and decide again. */
-export class PreconditionFailedError extends Error {
+export class PreconditionFailedError extends BroadsheetError {
   override name = 'PreconditionFailedError';
 }
 
@@ -77,12 +78,12 @@ export interface Mailer {
 }
 
 /** The provider refused this call because of its sending rate; the same message may be retried later. */
-export class ThrottledError extends Error {
+export class ThrottledError extends BroadsheetError {
   override name = 'ThrottledError';
 }
 
 /** The provider refused this message for good (bad address, rejected content): retrying it cannot help. */
-export class MessageRejectedError extends Error {
+export class MessageRejectedError extends BroadsheetError {
   override name = 'MessageRejectedError';
 }
 

@@ -1,9 +1,10 @@
 import type { FunctionUrlEvent } from './types.ts';
+import { BroadsheetError } from '../errors.ts';
 
 /** Larger bodies are refused: every form this project serves is a few hundred bytes. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-export class BodyTooLargeError extends Error {
+export class BodyTooLargeError extends BroadsheetError {
   override name = 'BodyTooLargeError';
 }
 

@@ -1,5 +1,6 @@
+import { BroadsheetError } from '../errors.ts';
 /** Raised inside the parser when the editorial cannot be accepted; parseEditorial turns it into a Rejection. */
-export class EditorialError extends Error {
+export class EditorialError extends BroadsheetError {
   readonly line: number | null;
 
   constructor(reason: string, line: number | null = null) {

@@ -1,6 +1,7 @@
+import { BroadsheetError } from '../errors.ts';
 /** RFC 4180 CSV: comma-separated, fields with a comma, quote or line break in double quotes, `""` for a quote. */
 
-export class CsvError extends Error {
+export class CsvError extends BroadsheetError {
   override name = 'CsvError';
   constructor(
     message: string,

@@ -3,12 +3,13 @@ import { formatCsv, parseCsv } from './csv.ts';
 import { cleanTopics, sendConfirmation, type SubscriberDeps } from './flows.ts';
 import { CONFIRMATION_RESEND_COOLDOWN_MS, SubscriberStore, type ImportOutcome, type ImportRecord } from './store.ts';
 import { isSubscriberStatus, SUBSCRIBER_STATUSES, type Subscriber } from './subscriber.ts';
+import { BroadsheetError } from '../errors.ts';
 
 export const CSV_COLUMNS = ['email', 'status', 'topics', 'consent_at', 'source'] as const;
 const KNOWN = new Set<string>(CSV_COLUMNS);
 
 /** The file cannot be imported at all (no header, no email column, broken quoting). */
-export class ImportFileError extends Error {
+export class ImportFileError extends BroadsheetError {
   override name = 'ImportFileError';
 }
 

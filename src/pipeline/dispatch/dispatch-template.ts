@@ -1,6 +1,7 @@
 import type { KeyValueTable, ObjectStore } from '../../ports.ts';
 import type { EmailTemplate } from '../../render/email/types.ts';
 import { templateItemKey } from './ledger-keys.ts';
+import { BroadsheetError } from '../../errors.ts';
 
 /** `rendered/<slug>/<dispatchId>/email.json`: the email rendered once; workers only splice in each recipient's URL. */
 export interface DispatchTemplate {
@@ -18,7 +19,7 @@ export interface DispatchTemplate {
 /** The stored template, also usable as the renderer's EmailTemplate that personalize() splices into. */
 export type LoadedTemplate = DispatchTemplate & EmailTemplate;
 
-export class TemplateError extends Error {
+export class TemplateError extends BroadsheetError {
   override name = 'TemplateError';
 }
 

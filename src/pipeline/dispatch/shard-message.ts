@@ -1,3 +1,4 @@
+import { BroadsheetError } from '../../errors.ts';
 /** The dispatch queue's message: one shard of recipients of one dispatch. */
 export interface ShardMessage {
   v: 1;
@@ -11,7 +12,7 @@ export interface ShardMessage {
 /** A subscriber id as the subscribers table keys it (src/subscribers/tokens.ts subscriberId). */
 export const SUBSCRIBER_ID = /^[A-Za-z0-9_-]{22}$/;
 
-export class MalformedShardError extends Error {
+export class MalformedShardError extends BroadsheetError {
   override name = 'MalformedShardError';
 }
 

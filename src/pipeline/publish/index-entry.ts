@@ -1,6 +1,7 @@
 import type { Editorial } from '../../model.ts';
 import { PreconditionFailedError, type Clock, type ObjectStore } from '../../ports.ts';
 import { JSON_TYPE, keys } from './keys.ts';
+import { BroadsheetError } from '../../errors.ts';
 
 /** The published state of one slug: its newest version and what the pipeline has done with it. */
 export interface IndexEntry {
@@ -22,7 +23,7 @@ export type SerialisedEditorial = Omit<Editorial, 'published' | 'updated' | 'emb
   embargo?: string;
 };
 
-export class IndexEntryError extends Error {
+export class IndexEntryError extends BroadsheetError {
   override name = 'IndexEntryError';
 }
 

@@ -1,4 +1,5 @@
 import type { Clock } from '../../ports.ts';
+import { BroadsheetError } from '../../errors.ts';
 
 /** Attempts of one optimistic read-decide-write loop before the event fails (and is delivered again). */
 export const MAX_ATTEMPTS = 12;
@@ -9,6 +10,6 @@ export function backoff(clock: Clock, attempt: number): Promise<void> {
   return clock.sleep(Math.floor(Math.random() * cap));
 }
 
-export class ContentionError extends Error {
+export class ContentionError extends BroadsheetError {
   override name = 'ContentionError';
 }

@@ -1,5 +1,6 @@
 /** Header fields for RFC 5322 messages: one line of content each, encoded and folded. */
 import { dropForbiddenChars } from '../escape.ts';
+import { BroadsheetError } from '../../errors.ts';
 
 export const CRLF = '\r\n';
 /** RFC 5322 2.1.1: lines SHOULD stay within 78 characters and MUST within 998. */
@@ -8,7 +9,7 @@ const HARD_LIMIT = 998;
 /** UTF-8 bytes per encoded-word: 56 base64 characters, so "Subject: " plus one word stays within 78. */
 const WORD_BYTES = 42;
 
-export class HeaderError extends Error {
+export class HeaderError extends BroadsheetError {
   override name = 'HeaderError';
 }
 

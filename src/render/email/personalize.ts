@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import type { Config } from '../../config.ts';
 import { escapeHtml } from '../escape.ts';
 import type { EmailTemplate } from './types.ts';
+import { BroadsheetError } from '../../errors.ts';
 
-export class UnsubscribeUrlError extends Error {
+export class UnsubscribeUrlError extends BroadsheetError {
   override name = 'UnsubscribeUrlError';
 }
 
