@@ -5,14 +5,9 @@ import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { S3Client } from '@aws-sdk/client-s3';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock } from '../src/adapters/clock.ts';
-import { createDocumentClient, DynamoTable } from '../src/adapters/dynamo-table.ts';
-import { S3ObjectStore } from '../src/adapters/s3-store.ts';
-import { SesMailer } from '../src/adapters/ses-mailer.ts';
-import { SqsQueue } from '../src/adapters/sqs-queue.ts';
+import { idTable, mailer as adapterMailer, objectStore, pairTable, queue as adapterQueue } from '../src/app/adapters.ts';
 import type { EndpointMap } from '../src/adapters/aws-clients.ts';
 import { awsClientConfigs } from '../src/adapters/aws-clients.ts';
 import { startEmulators, type EmulatorOptions } from '../src/local/emulators.ts';
@@ -94,15 +89,14 @@ export async function benchDispatch(options: { recipients: number; concurrency: 
     clearMail: async () => void (await fetch(`${mail.endpoints.sesv2.url}/clear-store`, { method: 'POST' })),
     stop: () => Promise.all([mail.stop(), data.stop()]),
   };
-  const documents = createDocumentClient(clientConfigs.dynamodb);
-  const s3 = new S3Client(clientConfigs.s3);
-  const sqs = new SQSClient(clientConfigs.sqs);
+  // The raw loop's own client; the path's adapters are built as the functions build them.
   const ses = new SESv2Client(clientConfigs.sesv2);
+  const where = { endpoints };
   try {
-    const subscribers = new DynamoTable(documents, { tableName: 'bench-subscribers', partitionKey: 'id' });
-    const ledger = new DynamoTable(documents, { tableName: 'bench-ledger', partitionKey: 'pk', sortKey: 'sk' });
-    const queue = new SqsQueue(sqs, emulators.queueUrls['bench-dispatch']!);
-    const editorials = new S3ObjectStore(s3, 'bench-editorials');
+    const subscribers = idTable(where, 'bench-subscribers');
+    const ledger = pairTable(where, 'bench-ledger');
+    const queue = adapterQueue(where, emulators.queueUrls['bench-dispatch']!);
+    const editorials = objectStore(where, 'bench-editorials');
     const silent = createLogger({}, () => {});
 
     const editorial = parseSample();
@@ -155,7 +149,7 @@ export async function benchDispatch(options: { recipients: number; concurrency: 
     };
 
     // The real path, from the planner's first scan to the last message SES accepted, with the rate limit off.
-    const mailer = new SesMailer(ses);
+    const mailer = adapterMailer(where);
     let sent = 0;
     let lastSend = 0;
     const counting: Mailer = {
@@ -173,7 +167,7 @@ export async function benchDispatch(options: { recipients: number; concurrency: 
       log: silent,
       rate: createTokenBucket({ ratePerSecond: Infinity, clock: systemClock }),
       config,
-      tokenSecret: SECRET,
+      unsubscribeUrl: (id: string) => unsubscribeUrl(config, SECRET, id),
       configurationSet: 'bench',
     };
     // Production shards hold 500; smaller here only so that every worker has a shard of its own.
@@ -268,9 +262,6 @@ export async function benchDispatch(options: { recipients: number; concurrency: 
       scale_wall_seconds: scale.wallSeconds,
     };
   } finally {
-    documents.destroy();
-    s3.destroy();
-    sqs.destroy();
     ses.destroy();
     await emulators.stop();
   }

@@ -13,6 +13,7 @@ import { PublishStage } from './constructs/publish-stage.ts';
 import { SiteDistribution } from './constructs/site-distribution.ts';
 import { SubscriberStage } from './constructs/subscriber-stage.ts';
 import type { BroadsheetSettings } from './settings.ts';
+import { runtimeEnvironment } from '../src/app/runtime-config.ts';
 
 export interface PipelineStackProps extends StackProps {
   readonly data: DataStack;
@@ -67,18 +68,19 @@ export class PipelineStack extends Stack {
       reason: 'This queue is itself a dead-letter destination: of asynchronous invocations (publish, ses-events) and of the SES feedback rule.',
     });
 
-    const environment: Record<string, string> = {
-      EDITORIALS_BUCKET: editorials.bucket.bucketName,
-      PUBLIC_BUCKET: siteBucket.bucket.bucketName,
-      SUBSCRIBERS_TABLE: subscribers.tableName,
-      LEDGER_TABLE: ledger.tableName,
-      SEND_RATE_PER_SECOND: String(settings.sendRate),
-      WORKER_CONCURRENCY: String(settings.workerConcurrency),
-      SHARD_SIZE: String(settings.shardSize),
-      CONFIGURATION_SET: data.mail.configurationSet.configurationSetName,
-      SOFT_BOUNCE_THRESHOLD: String(settings.softBounceThreshold),
-      BROADSHEET_CONFIG: JSON.stringify(settings.publication),
-    };
+    // Named as src/app/runtime-config.ts reads them: one list of names for the stack and the functions.
+    const environment = runtimeEnvironment({
+      editorialsBucket: editorials.bucket.bucketName,
+      publicBucket: siteBucket.bucket.bucketName,
+      subscribersTable: subscribers.tableName,
+      ledgerTable: ledger.tableName,
+      sendRatePerSecond: settings.sendRate,
+      workerConcurrency: settings.workerConcurrency,
+      shardSize: settings.shardSize,
+      configurationSet: data.mail.configurationSet.configurationSetName,
+      softBounceThreshold: settings.softBounceThreshold,
+      publication: JSON.stringify(settings.publication),
+    });
     const base = { tokenSecret: data.tokenSecret, logRetention: settings.logRetentionDays };
 
     this.dispatch = new DispatchStage(this, 'Dispatch', {
@@ -89,7 +91,7 @@ export class PipelineStack extends Stack {
       workerConcurrency: settings.workerConcurrency,
       shardSize: settings.shardSize,
     });
-    const runtime: FunctionRuntime = { ...base, environment: { ...environment, DISPATCH_QUEUE_URL: this.dispatch.queue.queueUrl } };
+    const runtime: FunctionRuntime = { ...base, environment: { ...environment, ...runtimeEnvironment({ dispatchQueueUrl: this.dispatch.queue.queueUrl }) } };
 
     this.publish = new PublishStage(this, 'Publish', {
       runtime,

@@ -1,5 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { RUNTIME_DEFAULTS } from '../src/app/runtime-config.ts';
 import { loadConfig, type Config } from '../src/config.ts';
+import { BroadsheetError } from '../src/errors.ts';
 
 /**
  * Everything a deployment may choose, read from CDK context (`cdk.json` or `-c key=value`). Every setting has a
@@ -43,7 +45,7 @@ export interface BroadsheetSettings {
 /** A worker must finish a shard well inside Lambda's 15 minutes, or every shard would need several deliveries. */
 export const MAX_SHARD_SECONDS = 540;
 
-export class SettingsError extends Error {
+export class SettingsError extends BroadsheetError {
   override name = 'SettingsError';
 }
 
@@ -84,10 +86,10 @@ export function readSettings(context: (key: string) => unknown): BroadsheetSetti
   }
   if (!/^https:\/\/[^/\s]+$/.test(siteUrl)) problems.push(`siteUrl "${siteUrl}" must be an https:// origin without a path`);
 
-  const sendRate = integer('sendRate', 14, 1, 100_000);
-  const workerConcurrency = integer('workerConcurrency', 2, 1, 1000);
+  const sendRate = integer('sendRate', RUNTIME_DEFAULTS.sendRatePerSecond, 1, 100_000);
+  const workerConcurrency = integer('workerConcurrency', RUNTIME_DEFAULTS.workerConcurrency, 1, 1000);
   if (workerConcurrency > sendRate) problems.push(`workerConcurrency (${workerConcurrency}) must not exceed sendRate (${sendRate}): each worker needs at least one message per second`);
-  const shardSize = integer('shardSize', 500, 1, 10_000);
+  const shardSize = integer('shardSize', RUNTIME_DEFAULTS.shardSize, 1, 10_000);
   const shardSeconds = (shardSize * workerConcurrency) / sendRate;
   if (shardSeconds > MAX_SHARD_SECONDS) {
     problems.push(
@@ -95,7 +97,7 @@ export function readSettings(context: (key: string) => unknown): BroadsheetSetti
         `keep shardSize * workerConcurrency / sendRate under ${MAX_SHARD_SECONDS} s (Lambda runs at most 900 s) with a smaller shardSize`,
     );
   }
-  const softBounceThreshold = integer('softBounceThreshold', 3, 1, 100);
+  const softBounceThreshold = integer('softBounceThreshold', RUNTIME_DEFAULTS.softBounceThreshold, 1, 100);
   const logRetentionDays = integer('logRetentionDays', 30, 1, 3653);
   if (!(Object.values(RetentionDays) as unknown[]).includes(logRetentionDays)) {
     problems.push(`logRetentionDays must be one of CloudWatch's retention periods (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...), not ${logRetentionDays}`);

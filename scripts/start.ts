@@ -1,4 +1,6 @@
 // npm start [-- --serve]: the whole pipeline on this machine, through the handlers Lambda runs.
+// The SDK warns about Node 20 on every client; a local run knows, and says so once in the README.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,21 +22,22 @@ say('Broadsheet: the whole pipeline on this machine, on local emulators (nothing
 say();
 await rm(OUT, { recursive: true, force: true });
 await mkdir(OUT, { recursive: true });
-process.env.BROADSHEET_LOG_FILE = join(OUT, 'logs.jsonl');
 
 let step = Date.now();
 process.stdout.write('[1/5] Starting S3 (s3rver), SES (aws-ses-v2-local), DynamoDB (dynalite), SQS (local-aws-sqs) … ');
-const pipeline = await startLocalPipeline({ serve: values.serve, ...(values.port && { port: Number(values.port) }) });
+const pipeline = await startLocalPipeline({
+  serve: values.serve,
+  ...(values.port && { port: Number(values.port) }),
+  functionLogFile: join(OUT, 'logs.jsonl'),
+});
 say(`ready (${seconds(step)})`);
 
 try {
   step = Date.now();
   const { importSubscribers } = await import('../src/subscribers/import-export.ts');
-  const { subscriberDeps } = await import('../src/subscribers/runtime-deps.ts');
-  const { readRuntimeConfig } = await import('../src/pipeline/runtime-config.ts');
-  const { endpointsFromEnv } = await import('../src/pipeline/deps.ts');
+  const { subscriberWiring } = await import('../src/app/subscriber-wiring.ts');
   const csv = await readFile(join(SAMPLES, 'subscribers.csv'), 'utf8');
-  const report = await importSubscribers(subscriberDeps(readRuntimeConfig(), endpointsFromEnv(), 'import'), csv, { sourceName: 'samples/subscribers.csv' });
+  const report = await importSubscribers(subscriberWiring(pipeline.runtime, 'import'), csv, { sourceName: 'samples/subscribers.csv' });
   const confirmed = report.rows - report.pending - report.rejected.length;
   say(`[2/5] Imported samples/subscribers.csv: ${confirmed} confirmed, ${report.pending} pending (mailed nothing until they confirm) (${seconds(step)})`);
 

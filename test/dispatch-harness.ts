@@ -1,12 +1,6 @@
 // Shared set-up of the dispatch tests: the real emulators, the real adapters, seeded subscribers, a real template.
-import { S3Client } from '@aws-sdk/client-s3';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { expect } from 'vitest';
-import { createDocumentClient, DynamoTable } from '../src/adapters/dynamo-table.ts';
-import { S3ObjectStore } from '../src/adapters/s3-store.ts';
-import { SesMailer } from '../src/adapters/ses-mailer.ts';
-import { SqsQueue } from '../src/adapters/sqs-queue.ts';
+import { idTable, mailer, objectStore, pairTable, queue } from '../src/app/adapters.ts';
 import { systemClock } from '../src/adapters/clock.ts';
 import { loadConfig } from '../src/config.ts';
 import { startEmulators, type Emulators, type SentEmail } from '../src/local/emulators.ts';
@@ -19,7 +13,7 @@ import { sendKey } from '../src/pipeline/dispatch/ledger-keys.ts';
 import { planDispatch } from '../src/pipeline/dispatch/plan.ts';
 import { shardRecords, type SqsEvent } from '../src/pipeline/dispatch/sqs-event.ts';
 import { createTokenBucket } from '../src/pipeline/dispatch/token-bucket.ts';
-import { signUnsubscribeToken, subscriberId as idOf } from '../src/subscribers/tokens.ts';
+import { signUnsubscribeToken, subscriberId as idOf, unsubscribeUrl } from '../src/subscribers/tokens.ts';
 import { processShards, type BatchResponse, type WorkerDeps } from '../src/pipeline/dispatch/worker.ts';
 import { makeEditorial } from './fixtures/editorial.ts';
 
@@ -62,29 +56,20 @@ export async function startWorld(): Promise<World> {
     ],
     queues: [{ name: 'dispatch', visibilityTimeoutSeconds: VISIBILITY_SECONDS, maxReceiveCount: 5 }],
   });
-  const documents = createDocumentClient(emulators.clientConfigs.dynamodb);
-  const s3 = new S3Client(emulators.clientConfigs.s3);
-  const sqs = new SQSClient(emulators.clientConfigs.sqs);
-  const ses = new SESv2Client(emulators.clientConfigs.sesv2);
   const logs: string[] = [];
+  // The adapters as the functions build them; stopping the emulators closes their connections.
   const world: World = {
     emulators,
-    subscribers: new DynamoTable(documents, { tableName: 'subscribers', partitionKey: 'id' }),
-    ledger: new DynamoTable(documents, { tableName: 'ledger', partitionKey: 'pk', sortKey: 'sk' }),
-    queue: new SqsQueue(sqs, emulators.queueUrls.dispatch!),
-    dlq: new SqsQueue(sqs, emulators.queueUrls['dispatch-dlq']!),
-    editorials: new S3ObjectStore(s3, 'editorials'),
-    mailer: new SesMailer(ses),
+    subscribers: idTable(emulators, 'subscribers'),
+    ledger: pairTable(emulators, 'ledger'),
+    queue: queue(emulators, emulators.queueUrls.dispatch!),
+    dlq: queue(emulators, emulators.queueUrls['dispatch-dlq']!),
+    editorials: objectStore(emulators, 'editorials'),
+    mailer: mailer(emulators),
     logs,
     log: createLogger({ fn: 'test' }, (line) => logs.push(line)),
     seeded: [],
-    async stop() {
-      documents.destroy();
-      s3.destroy();
-      sqs.destroy();
-      ses.destroy();
-      await emulators.stop();
-    },
+    stop: () => emulators.stop(),
   };
   world.seeded = await seedSubscribers(world.subscribers);
   return world;
@@ -159,7 +144,7 @@ export function workerDeps(world: World, overrides: Partial<WorkerDeps> = {}): W
     log: world.log.child({ fn: 'dispatch-worker' }),
     rate: createTokenBucket({ ratePerSecond: Infinity, clock: systemClock }),
     config,
-    tokenSecret: TOKEN_SECRET,
+    unsubscribeUrl: (id) => unsubscribeUrl(config, TOKEN_SECRET, id),
     configurationSet: 'broadsheet-dispatch',
     leaseMs: LEASE_MS,
     recipientConcurrency: 4,

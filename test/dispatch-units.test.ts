@@ -10,6 +10,7 @@ import { createTokenBucket, workerTokenBucket } from '../src/pipeline/dispatch/t
 import { MAX_UNRECORDED, processShards, tagValue, type WorkerDeps } from '../src/pipeline/dispatch/worker.ts';
 import { sendKey, shardLeaseKey, templateItemKey } from '../src/pipeline/dispatch/ledger-keys.ts';
 import { TemplateCache } from '../src/pipeline/dispatch/dispatch-template.ts';
+import { unsubscribeUrl } from '../src/subscribers/tokens.ts';
 import { config } from './dispatch-harness.ts';
 
 /** Time that moves only when every sleeper so far has been scheduled: sleeps wake in time order. */
@@ -102,7 +103,7 @@ function unitDeps(overrides: Partial<WorkerDeps> = {}): WorkerDeps & { ledger: M
     log: createLogger({}, (line) => lines.push(line)),
     rate: createTokenBucket({ ratePerSecond: Infinity, clock }),
     config,
-    tokenSecret: 'unit-secret-0123456789-0123456789-abc',
+    unsubscribeUrl: (id: string) => unsubscribeUrl(config, 'unit-secret-0123456789-0123456789-abc', id),
     lines,
     ...overrides,
   } as WorkerDeps & { ledger: MemoryTable; lines: string[] };

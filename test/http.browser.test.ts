@@ -42,7 +42,7 @@ beforeAll(async () => {
   store = new SubscriberStore(subscribers, SECRET);
   const site = new S3ObjectStore(s3, 'public');
   await site.put(`editorials/${editorial.slug}/index.html`, renderPage(editorial, config), { contentType: 'text/html; charset=utf-8' });
-  const deps = { subscribers, mailer: new SesMailer(ses), config, tokenSecret: SECRET, clock: systemClock, log: createLogger({}, () => {}) };
+  const deps = { subscribers, mailer: new SesMailer(ses), config, tokenSecret: SECRET, clock: systemClock, log: createLogger({}, () => {}), softBounceThreshold: 3 };
   server = await startHttpServer({ routes: subscriberRoutes(deps), static: site });
 
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'] });

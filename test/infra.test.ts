@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSettings, SettingsError } from '../infra/settings.ts';
 import { synthesizeBroadsheet, type Synthesised } from '../infra/synth.ts';
-import { loadRuntimeConfig, readRuntimeConfig } from '../src/pipeline/runtime-config.ts';
+import { loadRuntimeConfig, readRuntimeConfig } from '../src/app/runtime-config.ts';
 
 type Json = Record<string, unknown>;
 type Resource = { Type: string; Properties?: Json; DeletionPolicy?: string; UpdateReplacePolicy?: string; Metadata?: Json };

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/config.ts';
-import { loadRuntimeConfig, readRuntimeConfig } from '../src/pipeline/runtime-config.ts';
+import { loadRuntimeConfig, readRuntimeConfig } from '../src/app/runtime-config.ts';
 
 const ENV = {
   EDITORIALS_BUCKET: 'editorials',

@@ -73,6 +73,7 @@ describe('broadsheet subscribers import/export', () => {
     tokenSecret: SECRET,
     clock: { now: () => NOW, sleep: async () => {} },
     log: createLogger({}, () => {}),
+    softBounceThreshold: 3,
   });
 
   async function run(tableName: string, ...args: string[]) {

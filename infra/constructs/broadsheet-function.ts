@@ -6,6 +6,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { runtimeEnvironment } from '../../src/app/runtime-config.ts';
 
 /** The project root: functions/, templates/ and package-lock.json live here. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -19,7 +20,7 @@ export function handlerEntry(name: HandlerName): string {
 
 /** What every function shares: the environment readRuntimeConfig() reads, the token key and the runtime. */
 export interface FunctionRuntime {
-  /** Variables of src/pipeline/runtime-config.ts (without TOKEN_SECRET: the key is read through TOKEN_SECRET_ARN). */
+  /** Variables of src/app/runtime-config.ts (without TOKEN_SECRET: the key is read through TOKEN_SECRET_ARN). */
   readonly environment: Readonly<Record<string, string>>;
   readonly tokenSecret: secretsmanager.ISecret;
   readonly logRetention: logs.RetentionDays;
@@ -103,7 +104,7 @@ export class BroadsheetFunction extends Construct {
       environment: {
         ...props.runtime.environment,
         ...props.environment,
-        TOKEN_SECRET_ARN: props.runtime.tokenSecret.secretArn,
+        ...runtimeEnvironment({ tokenSecretArn: props.runtime.tokenSecret.secretArn }),
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {

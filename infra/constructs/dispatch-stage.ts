@@ -5,6 +5,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BroadsheetFunction, type FunctionRuntime } from './broadsheet-function.ts';
 import { grantItems, grantSend, type SendingIdentity } from './grants.ts';
+import { runtimeEnvironment } from '../../src/app/runtime-config.ts';
 
 export interface DispatchStageProps {
   readonly runtime: FunctionRuntime;
@@ -60,7 +61,7 @@ export class DispatchStage extends Construct {
       handler: 'dispatch-worker',
       description: 'Broadsheet: sends one shard of recipients through SES, once per recipient (ledger)',
       runtime: props.runtime,
-      environment: { DISPATCH_QUEUE_URL: this.queue.queueUrl },
+      environment: runtimeEnvironment({ dispatchQueueUrl: this.queue.queueUrl }),
       memorySize: props.memorySize ?? 512,
       timeout,
       reservedConcurrentExecutions: props.workerConcurrency,

@@ -32,7 +32,7 @@ export async function main(argv: string[]): Promise<number> {
       const config = loadConfig(configAt > 0 ? argv[configAt + 1] : undefined);
       const rest = configAt > 0 ? argv.filter((_, i) => i !== configAt && i !== configAt + 1) : argv;
       // Loaded only here, so building editorials never loads the AWS SDK.
-      const { subscribersCommandDeps } = await import('./subscribers-env.ts');
+      const { subscribersCommandDeps } = await import('../app/cli.ts');
       return await runSubscribersCommand(rest.slice(1), subscribersCommandDeps(config));
     }
     const { values, positionals } = parseArgs({

@@ -81,8 +81,6 @@ const DUMMY = { accessKeyId: 'local', secretAccessKey: 'local' };
  * aws-ses-v2-local keeps its mail in a module-level store: every instance in one process shares it.
  */
 export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
-  // The SDK warns about Node 20 on every client; local runs know.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const log = options.log ?? (() => {});
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { S3ObjectStore } from '../adapters/s3-store.ts';
-import { SqsQueue } from '../adapters/sqs-queue.ts';
+import { dispatchQueue, objectStore } from '../app/adapters.ts';
+import { createDispatchWorkerHandler } from '../app/dispatch-worker.ts';
+import { createPublishHandler } from '../app/publish.ts';
+import { RUNTIME_DEFAULTS, type RuntimeConfig } from '../app/runtime-config.ts';
+import { createConfirmHandler, createSubscribeHandler, createUnsubscribeHandler, type FunctionUrlHandler } from '../app/subscribers.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { startHttpServer, type HttpServer } from '../http/local-server.ts';
-import type { FunctionUrlEvent, FunctionUrlResult } from '../http/types.ts';
 import { createLogger, type Logger } from '../log.ts';
 import type { ObjectStore } from '../ports.ts';
 import { startEmulators, type Emulators } from './emulators.ts';
@@ -26,12 +26,18 @@ export interface LocalPipelineOptions {
   /** The account's send rate the workers share. */
   sendRatePerSecond?: number;
   workerConcurrency?: number;
-  /** Where the local runner's own structured logs go (the functions log as in Lambda; see BROADSHEET_LOG_FILE). */
+  /** Where the local runner's own structured logs go. */
   logLine?: (line: string) => void;
+  /** Where the functions' logs go (a JSON object a line); standard output, as in Lambda, when not given. */
+  functionLogFile?: string;
+  /** The key that signs subscriber tokens; a fresh random one per run when not given. */
+  tokenSecret?: string;
 }
 
 export interface LocalPipeline {
   emulators: Emulators;
+  /** What the functions were given, as Lambda's environment would give it. */
+  runtime: RuntimeConfig;
   config: Config;
   editorials: ObjectStore;
   site: ObjectStore;
@@ -41,12 +47,11 @@ export interface LocalPipeline {
   stop(): Promise<void>;
 }
 
-type FunctionUrlHandler = { handler: (event: FunctionUrlEvent) => Promise<FunctionUrlResult> };
-
 /**
- * The whole pipeline on this machine: the emulators, and the very handlers Lambda runs (functions/), called the
- * way AWS calls them: S3 notifications to publish, SQS batches to the dispatch worker, Function URL events to the
- * subscriber endpoints. One per process: the handlers read their environment once, when first imported.
+ * The whole pipeline on this machine: the emulators, and the handlers Lambda runs, built by the same factories
+ * (src/app) from a runtime configuration that points at the emulators, and called the way AWS calls them: S3
+ * notifications to publish, SQS batches to the dispatch worker, Function URL events to the subscriber endpoints.
+ * Nothing is global, so several can run in one process.
  */
 export async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<LocalPipeline> {
   const log: Logger = createLogger({ fn: 'local' }, options.logLine ?? (() => {}));
@@ -64,25 +69,20 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     stops.length = 0;
   };
   try {
-    const s3 = new S3Client(emulators.clientConfigs.s3);
-    const site = new S3ObjectStore(s3, LOCAL_NAMES.site);
-    const editorials = new S3ObjectStore(s3, LOCAL_NAMES.editorials);
-    const routes: Record<string, FunctionUrlHandler['handler']> = {};
+    const site = objectStore(emulators, LOCAL_NAMES.site);
+    const routes: Record<string, FunctionUrlHandler> = {};
     const http = options.serve ? await startHttpServer({ routes, static: site, port: options.port ?? 0 }) : undefined;
     if (http) stops.push(() => http.close());
-    const config = localConfig(http?.url);
-    setFunctionEnvironment(emulators, config, options);
+    // The site's URL is known only once the server listens: every link the functions write points there.
+    const runtime = localRuntime(emulators, localConfig(http?.url), options);
+    const editorials = objectStore(runtime, runtime.editorialsBucket);
+    const config = runtime.publication;
 
-    const [publish, worker, subscribe, confirm, unsubscribe] = await Promise.all([
-      import('../../functions/publish.ts'),
-      import('../../functions/dispatch-worker.ts'),
-      import('../../functions/subscribe.ts') as Promise<FunctionUrlHandler>,
-      import('../../functions/confirm.ts') as Promise<FunctionUrlHandler>,
-      import('../../functions/unsubscribe.ts') as Promise<FunctionUrlHandler>,
-    ]);
-    routes['/subscribe'] = subscribe.handler;
-    routes['/confirm'] = confirm.handler;
-    routes[new URL(config.unsubscribe.url).pathname] = unsubscribe.handler;
+    const publish = { handler: createPublishHandler(runtime) };
+    const worker = { handler: createDispatchWorkerHandler(runtime) };
+    routes['/subscribe'] = createSubscribeHandler(runtime);
+    routes['/confirm'] = createConfirmHandler(runtime);
+    routes[new URL(config.unsubscribe.url).pathname] = createUnsubscribeHandler(runtime);
 
     const unsubscribeEvents = emulators.onObjectEvent(async (event) => {
       // Only the editorials bucket notifies the publish function, as in the deployed stack.
@@ -97,18 +97,19 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     });
     stops.push(async () => unsubscribeEvents());
 
-    const queue = new SqsQueue(new SQSClient(emulators.clientConfigs.sqs), emulators.queueUrls[LOCAL_NAMES.queue]!);
+    const queue = dispatchQueue(runtime);
     const poller: SqsPoller = startSqsPoller({
       queue,
       handler: (event) => worker.handler(event),
       visibilityTimeoutSeconds: 30,
-      concurrency: options.workerConcurrency ?? 2,
+      concurrency: runtime.workerConcurrency,
       log,
     });
     stops.splice(1, 0, () => poller.stop());
 
     return {
       emulators,
+      runtime,
       config,
       editorials,
       site,
@@ -132,20 +133,24 @@ function localConfig(siteUrl: string | undefined): Config {
   return { ...config, publication: { ...config.publication, siteUrl }, unsubscribe: { ...config.unsubscribe, url: `${siteUrl}/unsubscribe` } };
 }
 
-function setFunctionEnvironment(emulators: Emulators, config: Config, options: LocalPipelineOptions): void {
-  Object.assign(process.env, {
-    EDITORIALS_BUCKET: LOCAL_NAMES.editorials,
-    PUBLIC_BUCKET: LOCAL_NAMES.site,
-    SUBSCRIBERS_TABLE: LOCAL_NAMES.subscribers,
-    LEDGER_TABLE: LOCAL_NAMES.ledger,
-    DISPATCH_QUEUE_URL: emulators.queueUrls[LOCAL_NAMES.queue],
-    SEND_RATE_PER_SECOND: String(options.sendRatePerSecond ?? 50),
-    WORKER_CONCURRENCY: String(options.workerConcurrency ?? 2),
-    SHARD_SIZE: '500',
-    CONFIGURATION_SET: 'broadsheet-local',
+/** What the stack's environment gives each function, pointing at the emulators instead of AWS. */
+function localRuntime(emulators: Emulators, config: Config, options: LocalPipelineOptions): RuntimeConfig {
+  return {
+    publication: config,
+    editorialsBucket: LOCAL_NAMES.editorials,
+    publicBucket: LOCAL_NAMES.site,
+    subscribersTable: LOCAL_NAMES.subscribers,
+    ledgerTable: LOCAL_NAMES.ledger,
+    dispatchQueueUrl: emulators.queueUrls[LOCAL_NAMES.queue]!,
+    // Faster than a new SES account, so a local run drains in a moment; the workers still share it.
+    sendRatePerSecond: options.sendRatePerSecond ?? 50,
+    workerConcurrency: options.workerConcurrency ?? RUNTIME_DEFAULTS.workerConcurrency,
+    shardSize: RUNTIME_DEFAULTS.shardSize,
+    configurationSet: 'broadsheet-local',
     // A fresh key per run: local links only need to verify within the run.
-    TOKEN_SECRET: process.env.TOKEN_SECRET ?? randomBytes(32).toString('base64url'),
-    BROADSHEET_CONFIG: JSON.stringify(config),
-    BROADSHEET_LOCAL_ENDPOINTS: JSON.stringify(emulators.endpoints),
-  });
+    tokenSecret: options.tokenSecret ?? randomBytes(32).toString('base64url'),
+    softBounceThreshold: RUNTIME_DEFAULTS.softBounceThreshold,
+    endpoints: emulators.endpoints,
+    ...(options.functionLogFile !== undefined && { logFile: options.functionLogFile }),
+  };
 }

@@ -14,13 +14,12 @@ export interface SubscriberDeps {
   tokenSecret: string;
   clock: Clock;
   log: Logger;
-  /** Soft bounces after which a subscriber is suppressed (default 3). */
-  softBounceThreshold?: number;
+  /** Soft bounces after which a subscriber is suppressed. */
+  softBounceThreshold: number;
   /** SES configuration set for confirmation mail, so its bounces are reported too. */
   configurationSet?: string;
 }
 
-export const DEFAULT_SOFT_BOUNCE_THRESHOLD = 3;
 const MAX_TOPICS = 20;
 const TOPIC = /^[\p{L}\p{N}][\p{L}\p{N} _.-]{0,63}$/u;
 const SOURCE = /^[a-z0-9][a-z0-9._-]{0,99}$/;
@@ -142,7 +141,7 @@ export async function handleSesEvent(deps: SubscriberDeps, event: unknown): Prom
   const parsed = parseSesEvent(event);
   const summary: SesEventSummary = { suppressed: 0, softBounces: 0, unknownRecipients: 0, ignored: 0, malformed: parsed.malformed };
   const store = new SubscriberStore(deps.subscribers, deps.tokenSecret);
-  const threshold = deps.softBounceThreshold ?? DEFAULT_SOFT_BOUNCE_THRESHOLD;
+  const threshold = deps.softBounceThreshold;
   const now = deps.clock.now();
   for (const feedback of parsed.feedback) {
     if (feedback.kind === 'other') {

@@ -30,8 +30,7 @@ const heading = () => page.locator('h1').first().textContent();
 const LOG_FILE = join(mkdtempSync(join(tmpdir(), 'broadsheet-e2e-')), 'functions.jsonl');
 
 beforeAll(async () => {
-  process.env.BROADSHEET_LOG_FILE = LOG_FILE;
-  local = await startLocalPipeline({ serve: true });
+  local = await startLocalPipeline({ serve: true, functionLogFile: LOG_FILE });
   s3 = new S3Client(local.emulators.clientConfigs.s3);
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   page = await browser.newPage();

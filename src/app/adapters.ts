@@ -1,0 +1,48 @@
+import { appendFileSync } from 'node:fs';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { awsClientConfigs, type EndpointMap } from '../adapters/aws-clients.ts';
+import { createDocumentClient, DynamoTable } from '../adapters/dynamo-table.ts';
+import { S3ObjectStore } from '../adapters/s3-store.ts';
+import { SesMailer } from '../adapters/ses-mailer.ts';
+import { SqsQueue } from '../adapters/sqs-queue.ts';
+import { createLogger, type Logger } from '../log.ts';
+import type { KeyValueTable, Mailer, ObjectStore, Queue } from '../ports.ts';
+import type { RuntimeConfig } from './runtime-config.ts';
+
+/*
+ * The only place the AWS adapters are built. Each is its own export, so a function's bundle carries just the SDK
+ * clients its wiring asks for (the dispatch worker has no S3 client). `endpoints` is empty in Lambda and points
+ * at the emulators in local runs, tests and benchmarks.
+ */
+type Where = Pick<RuntimeConfig, 'endpoints'>;
+
+export const objectStore = (where: Where, bucket: string): ObjectStore =>
+  new S3ObjectStore(new S3Client(awsClientConfigs(where.endpoints).s3), bucket);
+
+/** A table keyed by `id` alone (subscribers). */
+export const idTable = (where: Where, tableName: string): KeyValueTable =>
+  new DynamoTable(createDocumentClient(awsClientConfigs(where.endpoints).dynamodb), { tableName, partitionKey: 'id' });
+
+/** A table keyed by `pk` and `sk` (the send ledger). */
+export const pairTable = (where: Where, tableName: string): KeyValueTable =>
+  new DynamoTable(createDocumentClient(awsClientConfigs(where.endpoints).dynamodb), { tableName, partitionKey: 'pk', sortKey: 'sk' });
+
+export const queue = (where: Where, queueUrl: string): Queue => new SqsQueue(new SQSClient(awsClientConfigs(where.endpoints).sqs), queueUrl);
+
+export const mailer = (where: Where): Mailer => new SesMailer(new SESv2Client(awsClientConfigs(where.endpoints).sesv2));
+
+export const editorialsStore = (runtime: RuntimeConfig): ObjectStore => objectStore(runtime, runtime.editorialsBucket);
+export const siteStore = (runtime: RuntimeConfig): ObjectStore => objectStore(runtime, runtime.publicBucket);
+export const subscribersTable = (runtime: RuntimeConfig): KeyValueTable => idTable(runtime, runtime.subscribersTable);
+export const ledgerTable = (runtime: RuntimeConfig): KeyValueTable => pairTable(runtime, runtime.ledgerTable);
+export const dispatchQueue = (runtime: RuntimeConfig): Queue => queue(runtime, runtime.dispatchQueueUrl);
+
+/** Lambda collects standard output; a local run may send the functions' logs to a file instead. */
+export function functionLog(runtime: Pick<RuntimeConfig, 'logFile'>, fn: string): Logger {
+  const file = runtime.logFile;
+  return createLogger({ fn }, file ? (line) => appendFileSync(file, `${line}\n`) : (line) => process.stdout.write(`${line}\n`));
+}
+
+export type { EndpointMap };

@@ -1,0 +1,39 @@
+// Never loads mjml, Handlebars or the S3 client (the template comes from the ledger): only the adapters asked for
+// here end up in the worker's bundle (test/infra-bundle.test.ts checks).
+import { systemClock } from '../adapters/clock.ts';
+import { TemplateCache } from '../pipeline/dispatch/dispatch-template.ts';
+import { shardRecords, type SqsEvent } from '../pipeline/dispatch/sqs-event.ts';
+import { workerTokenBucket } from '../pipeline/dispatch/token-bucket.ts';
+import { processShards, type BatchResponse, type WorkerDeps } from '../pipeline/dispatch/worker.ts';
+import { unsubscribeUrl } from '../subscribers/tokens.ts';
+import { functionLog, ledgerTable, mailer } from './adapters.ts';
+import type { RuntimeConfig } from './runtime-config.ts';
+
+export function workerWiring(runtime: RuntimeConfig): WorkerDeps {
+  const clock = systemClock;
+  return {
+    ledger: ledgerTable(runtime),
+    mailer: mailer(runtime),
+    clock,
+    log: functionLog(runtime, 'dispatch-worker'),
+    rate: workerTokenBucket(runtime.sendRatePerSecond, runtime.workerConcurrency, clock),
+    config: runtime.publication,
+    unsubscribeUrl: (subscriberId) => unsubscribeUrl(runtime.publication, runtime.tokenSecret, subscriberId),
+    // One cache per worker (one per Lambda container): two local pipelines in one process never share templates.
+    templates: new TemplateCache(),
+    ...(runtime.configurationSet !== undefined && { configurationSet: runtime.configurationSet }),
+  };
+}
+
+export type WorkerContext = { getRemainingTimeInMillis?: () => number };
+
+/** The dispatch worker: SQS shards of recipients → SES, each send recorded in the ledger. */
+export function createDispatchWorkerHandler(
+  runtime: RuntimeConfig,
+  deps = workerWiring(runtime),
+): (event: SqsEvent, context?: WorkerContext) => Promise<BatchResponse> {
+  return (event, context) => {
+    const remaining = context?.getRemainingTimeInMillis;
+    return processShards(remaining ? { ...deps, remainingMs: () => remaining.call(context) } : deps, shardRecords(event));
+  };
+}

@@ -1,0 +1,56 @@
+import { decodeS3EventKey, type S3NotificationEvent } from '../adapters/s3-event.ts';
+import { systemClock } from '../adapters/clock.ts';
+import { planDispatch, type PlanDeps } from '../pipeline/dispatch/plan.ts';
+import { publishObject, releaseEmbargoed, type PublishDeps } from '../pipeline/publish/index.ts';
+import { dispatchQueue, editorialsStore, functionLog, ledgerTable, siteStore, subscribersTable } from './adapters.ts';
+import type { RuntimeConfig } from './runtime-config.ts';
+
+export interface PublishWiring {
+  publish: PublishDeps;
+  plan: PlanDeps;
+}
+
+/** The publish stage and the dispatch planner it calls, on one set of adapters. */
+export function publishWiring(runtime: RuntimeConfig): PublishWiring {
+  const clock = systemClock;
+  const log = functionLog(runtime, 'publish');
+  const editorials = editorialsStore(runtime);
+  const plan: PlanDeps = {
+    editorials,
+    subscribers: subscribersTable(runtime),
+    ledger: ledgerTable(runtime),
+    queue: dispatchQueue(runtime),
+    clock,
+    log,
+    shardSize: runtime.shardSize,
+  };
+  const publish: PublishDeps = {
+    editorials,
+    site: siteStore(runtime),
+    config: runtime.publication,
+    clock,
+    log,
+    planDispatch: async (request) => void (await planDispatch(plan, request)),
+  };
+  return { publish, plan };
+}
+
+export type PublishEvent = S3NotificationEvent | { source?: string };
+
+/**
+ * The publish function: S3 events of the editorials bucket → pages, ninjs, feeds, then the dispatch plan. A
+ * scheduled event (anything without Records) releases editorials whose embargo has passed.
+ */
+export function createPublishHandler(runtime: RuntimeConfig, wiring = publishWiring(runtime)): (event: PublishEvent) => Promise<void> {
+  const deps = wiring.publish;
+  return async (event) => {
+    if (!('Records' in event)) {
+      await releaseEmbargoed(deps);
+      return;
+    }
+    for (const record of event.Records) {
+      const kind = record.eventName.startsWith('ObjectRemoved:') ? 'removed' : record.eventName.startsWith('ObjectCreated:') ? 'created' : undefined;
+      if (kind) await publishObject(deps, { kind, key: decodeS3EventKey(record.s3.object.key) });
+    }
+  };
+}

@@ -1,0 +1,84 @@
+import type { Logger } from '../../log.ts';
+import { MessageRejectedError, ThrottledError, type OutgoingEmail } from '../../ports.ts';
+// Only the splice and the header helpers: neither loads mjml nor Handlebars (see test/dispatch-units.test.ts).
+import { unsubscribeHeaders } from '../../render/email/mime.ts';
+import { personalize } from '../../render/email/personalize.ts';
+import { fullJitterMs, type BackoffPolicy } from './backoff.ts';
+import type { LoadedTemplate } from './dispatch-template.ts';
+import type { SendRecord } from './send-record.ts';
+import type { ShardMessage } from './shard-message.ts';
+import type { WorkerDeps } from './worker.ts';
+
+const THROTTLE_BACKOFF: BackoffPolicy = { attempts: 6, baseMs: 100, capMs: 5_000 };
+
+/** Sends one recipient, with the throttling retries; a record to keep, or why the shard must stop. */
+export class RecipientSender {
+  private readonly random: () => number;
+
+  constructor(
+    private readonly deps: WorkerDeps,
+    private readonly log: Logger,
+    private readonly shard: ShardMessage,
+    private readonly template: LoadedTemplate,
+  ) {
+    this.random = deps.random ?? Math.random;
+  }
+
+  async send(recipient: { id: string; email: string }): Promise<SendRecord | 'throttled' | 'send failed'> {
+    const { deps, log } = this;
+    const subscriberId = recipient.id;
+    const email = composeEmail(deps, this.shard, this.template, recipient);
+    const throttle = deps.throttleBackoff ?? THROTTLE_BACKOFF;
+    for (let attempt = 1; ; attempt++) {
+      await deps.rate.take();
+      try {
+        const { messageId } = await deps.mailer.send(email);
+        return { subscriberId, status: 'sent', messageId };
+      } catch (err) {
+        if (err instanceof ThrottledError) {
+          log.warn('send throttled; backing off', { subscriberId, attempt });
+          if (attempt < throttle.attempts) {
+            await deps.clock.sleep(fullJitterMs(attempt - 1, throttle, this.random));
+            continue;
+          }
+          // SES refused every call, so nothing went out: the shard is given back once the rest is recorded.
+          log.error('still throttled after retries; shard stops here', { subscriberId, attempts: attempt });
+          return 'throttled';
+        }
+        if (err instanceof MessageRejectedError) {
+          log.warn('message rejected for this recipient; not retried', { subscriberId, error: err });
+          return { subscriberId, status: 'failed', reason: err.message.slice(0, 500) };
+        }
+        // Unknown outcome (a timeout may hide an accepted send): the lease is kept until it runs out.
+        log.error('send failed; the shard lease is left to expire', { subscriberId, error: err });
+        return 'send failed';
+      }
+    }
+  }
+}
+
+function composeEmail(
+  deps: WorkerDeps,
+  shard: ShardMessage,
+  template: LoadedTemplate,
+  recipient: { id: string; email: string },
+): OutgoingEmail {
+  const url = deps.unsubscribeUrl(recipient.id);
+  const copy = personalize(template, { unsubscribeUrl: url });
+  return {
+    from: template.from,
+    to: recipient.email,
+    ...(template.replyTo !== undefined && { replyTo: template.replyTo }),
+    subject: template.subject,
+    html: copy.html,
+    text: copy.text,
+    headers: unsubscribeHeaders(deps.config, url),
+    ...(deps.configurationSet !== undefined && { configurationSet: deps.configurationSet }),
+    tags: { dispatch: tagValue(shard.dispatchId), slug: tagValue(shard.slug) },
+  };
+}
+
+/** SES message tags allow ASCII letters, digits, `_` and `-` only (a correction's dispatch id has a `~`). */
+export function tagValue(value: string): string {
+  return value.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 256) || '_';
+}

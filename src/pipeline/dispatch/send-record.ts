@@ -1,0 +1,12 @@
+import type { SendStatus } from './ledger-keys.ts';
+
+/** What the ledger learns of one recipient: the send item it keeps. */
+export interface SendRecord {
+  subscriberId: string;
+  status: SendStatus;
+  messageId?: string;
+  reason?: string;
+}
+
+/** Why a shard stopped before its end; a stopped shard comes back. */
+export type StopReason = 'throttled' | 'out of time' | 'ledger' | 'send failed' | 'lease lost';
