@@ -39,7 +39,7 @@ beforeAll(async () => {
   s3 = new S3Client(emulators.clientConfigs.s3);
   ses = new SESv2Client(emulators.clientConfigs.sesv2);
   const subscribers = new DynamoTable(createDocumentClient(emulators.clientConfigs.dynamodb), { tableName: 'subscribers', partitionKey: 'id' });
-  store = new SubscriberStore(subscribers, SECRET);
+  store = new SubscriberStore(subscribers, SECRET, systemClock);
   const site = new S3ObjectStore(s3, 'public');
   await site.put(`editorials/${editorial.slug}/index.html`, renderPage(editorial, config), { contentType: 'text/html; charset=utf-8' });
   const deps = { subscribers, mailer: new SesMailer(ses), config, tokenSecret: SECRET, clock: systemClock, log: createLogger({}, () => {}), softBounceThreshold: 3 };

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../src/adapters/clock.ts';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { createDocumentClient, DynamoTable } from '../src/adapters/dynamo-table.ts';
 import { SesMailer } from '../src/adapters/ses-mailer.ts';
@@ -144,7 +145,7 @@ describe('broadsheet subscribers import/export', () => {
     expect(rejected[0]).toEqual(['row', 'reason', 'email', 'topics', 'consent_at', 'source', 'status', 'name']);
     expect(rejected.slice(1).map((r) => [r[0], r[2]])).toContainEqual(['10', 'quoted,comma@example.org']);
 
-    const store = new SubscriberStore(depsFor('subscribers').subscribers, SECRET);
+    const store = new SubscriberStore(depsFor('subscribers').subscribers, SECRET, systemClock);
     expect(await store.getByAddress('consented@example.org')).toMatchObject({
       status: 'confirmed',
       topics: ['markets', 'ports'],
@@ -166,13 +167,13 @@ describe('broadsheet subscribers import/export', () => {
     const mail = await emulators.sentMail();
     expect(mail.map((m) => m.destination.to[0]).sort()).toEqual(['waiting-1@example.org', 'waiting-2@example.org']);
     expect(mail[0]!.body.text).toMatch(/\/confirm\?token=confirm\./);
-    const store = new SubscriberStore(depsFor('subscribers').subscribers, SECRET);
+    const store = new SubscriberStore(depsFor('subscribers').subscribers, SECRET, systemClock);
     expect(await store.getByAddress('waiting-1@example.org')).toMatchObject({ status: 'pending', consentSource: 'import:fair-2026' });
   });
 
   it('never lifts a suppression or an unsubscription from a file without later consent', async () => {
     const deps = depsFor('merge');
-    const store = new SubscriberStore(deps.subscribers, SECRET);
+    const store = new SubscriberStore(deps.subscribers, SECRET, systemClock);
     await store.subscribe({ address: 'complained@example.org', consentSource: 'web-form', topics: [] }, NOW);
     await store.suppress(subscriberId(SECRET, 'complained@example.org'), 'complaint', NOW);
     await store.subscribe({ address: 'opted-out@example.org', consentSource: 'web-form', topics: [] }, NOW);
@@ -188,7 +189,7 @@ describe('broadsheet subscribers import/export', () => {
   });
 
   it('exports valid CSV that re-imports into an empty table as the same export, without suppression reasons', async () => {
-    const store = new SubscriberStore(depsFor('subscribers').subscribers, SECRET);
+    const store = new SubscriberStore(depsFor('subscribers').subscribers, SECRET, systemClock);
     await store.subscribe({ address: 'bounced@example.org', consentSource: 'web-form:2026-06-04-harbour-talks', topics: ['ports'] }, NOW);
     await store.suppress(subscriberId(SECRET, 'bounced@example.org'), 'bounce:General', NOW);
     await store.subscribe({ address: 'web@example.org', consentSource: 'web-form:2026-06-04-harbour-talks', topics: ['Märkte', 'ports'] }, NOW);

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../src/adapters/clock.ts';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { simpleParser } from 'mailparser';
 import { createDocumentClient, DynamoTable } from '../src/adapters/dynamo-table.ts';
@@ -44,7 +45,7 @@ beforeAll(async () => {
     log: recordingLogger(),
     softBounceThreshold: 3,
   };
-  store = new SubscriberStore(deps.subscribers, SECRET);
+  store = new SubscriberStore(deps.subscribers, SECRET, systemClock);
   server = await startHttpServer({ routes: subscriberRoutes(deps) });
 });
 

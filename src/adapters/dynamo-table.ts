@@ -11,6 +11,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Item, ItemKey, KeyValueTable, Page, UpdateSpec } from '../ports.ts';
+import { AGAIN, retry, RetriesExhaustedError, type BackoffPolicy } from '../retry.ts';
+import { systemClock } from './clock.ts';
 
 export interface TableKeys {
   tableName: string;
@@ -43,15 +45,15 @@ export class DynamoTable implements KeyValueTable {
   async getMany(keys: ItemKey[]): Promise<Item[]> {
     const found: Item[] = [];
     for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
-      let pending: ItemKey[] | undefined = keys.slice(i, i + BATCH_GET_LIMIT).map((key) => this.keyOf(key));
-      for (let attempt = 0; pending && pending.length > 0; attempt++) {
-        if (attempt > 0) await unprocessedPause(attempt, this.keys.tableName);
+      let pending: ItemKey[] = keys.slice(i, i + BATCH_GET_LIMIT).map((key) => this.keyOf(key));
+      await this.untilProcessed(async () => {
         const out = await this.client.send(
           new BatchGetCommand({ RequestItems: { [this.keys.tableName]: { Keys: pending, ConsistentRead: true } } }),
         );
         found.push(...(out.Responses?.[this.keys.tableName] ?? []));
-        pending = out.UnprocessedKeys?.[this.keys.tableName]?.Keys as ItemKey[] | undefined;
-      }
+        pending = (out.UnprocessedKeys?.[this.keys.tableName]?.Keys ?? []) as ItemKey[];
+        return pending.length > 0 ? AGAIN : undefined;
+      });
     }
     return found;
   }
@@ -59,12 +61,24 @@ export class DynamoTable implements KeyValueTable {
   async putMany(items: Item[]): Promise<void> {
     for (let i = 0; i < items.length; i += BATCH_WRITE_LIMIT) {
       let pending = items.slice(i, i + BATCH_WRITE_LIMIT).map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 0) await unprocessedPause(attempt, this.keys.tableName);
+      await this.untilProcessed(async () => {
         const out = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.keys.tableName]: pending } }));
         pending = (out.UnprocessedItems?.[this.keys.tableName] ?? []) as typeof pending;
-      }
+        return pending.length > 0 ? AGAIN : undefined;
+      });
     }
+  }
+
+  /** Unprocessed keys or items mean the table is throttling: ask again for what is left, after a jittered wait. A
+   * failed call is the SDK's to retry (it does, with its own backoff), so only the leftovers are retried here. */
+  private untilProcessed(attempt: () => Promise<typeof AGAIN | undefined>): Promise<undefined> {
+    return retry(systemClock, UNPROCESSED_POLICY, attempt, {
+      retryable: () => false,
+      exhausted: (attempts) =>
+        Object.assign(new RetriesExhaustedError(`${this.keys.tableName}: batch still unprocessed after ${attempts} attempts`), {
+          name: 'ProvisionedThroughputExceededException',
+        }),
+    });
   }
 
   async putIfAbsent(item: Item): Promise<boolean> {
@@ -200,15 +214,7 @@ export class DynamoTable implements KeyValueTable {
 /** DynamoDB's limits per BatchGetItem and BatchWriteItem request. */
 const BATCH_GET_LIMIT = 100;
 const BATCH_WRITE_LIMIT = 25;
-const UNPROCESSED_ATTEMPTS = 8;
-
-/** Unprocessed keys or items mean the table is throttling: wait (exponential, jittered) before asking again. */
-async function unprocessedPause(attempt: number, tableName: string): Promise<void> {
-  if (attempt >= UNPROCESSED_ATTEMPTS) {
-    throw Object.assign(new Error(`${tableName}: batch still unprocessed after ${attempt} attempts`), { name: 'ProvisionedThroughputExceededException' });
-  }
-  await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1_000, 25 * 2 ** attempt)));
-}
+const UNPROCESSED_POLICY: BackoffPolicy = { attempts: 8, baseMs: 25, capMs: 1_000 };
 
 function isConditionFailure(err: unknown): boolean {
   return (err as { name?: string })?.name === 'ConditionalCheckFailedException';

@@ -2,15 +2,20 @@ import {
   DeleteMessageCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
+  type BatchResultErrorEntry,
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { BroadsheetError } from '../errors.ts';
 import type { Queue, ReceivedMessage, ReceiveOptions } from '../ports.ts';
+import { AGAIN, retry, type BackoffPolicy } from '../retry.ts';
+import { systemClock } from './clock.ts';
 
 const MAX_ENTRIES = 10;
 /** SQS limits a whole batch request's payload; keep under the long-standing 256 KiB limit. */
 const MAX_BATCH_BYTES = 256 * 1024;
-const ATTEMPTS = 3;
+/** Entries SQS failed for its own reasons are sent again, twice at most, after a short jittered wait. */
+const RESEND_POLICY: BackoffPolicy = { attempts: 3, baseMs: 50, capMs: 500 };
 
 /** Queue over one SQS queue. */
 export class SqsQueue implements Queue {
@@ -50,18 +55,25 @@ export class SqsQueue implements Queue {
   /** Resends only the entries SQS reports as failed; a sender fault (an invalid body) is not retried. */
   private async sendOneBatch(bodies: string[]): Promise<void> {
     let pending: SendMessageBatchRequestEntry[] = bodies.map((body, i) => ({ Id: String(i), MessageBody: body }));
-    for (let attempt = 1; ; attempt++) {
-      const out = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending }));
-      const failed = out.Failed ?? [];
-      if (failed.length === 0) return;
-      const fatal = failed.filter((f) => f.SenderFault);
-      if (fatal.length > 0 || attempt === ATTEMPTS) {
-        const reasons = failed.map((f) => `${f.Code ?? 'error'}: ${f.Message ?? ''}`.trim()).join('; ');
-        throw new Error(`${failed.length} of ${bodies.length} messages not sent to ${this.queueUrl}: ${reasons}`);
-      }
-      const retry = new Set(failed.map((f) => f.Id));
-      pending = pending.filter((entry) => retry.has(entry.Id));
-    }
+    let failed: BatchResultErrorEntry[] = [];
+    const notSent = () => {
+      const reasons = failed.map((f) => `${f.Code ?? 'error'}: ${f.Message ?? ''}`.trim()).join('; ');
+      return new BroadsheetError(`${failed.length} of ${bodies.length} messages not sent to ${this.queueUrl}: ${reasons}`);
+    };
+    await retry(
+      systemClock,
+      RESEND_POLICY,
+      async () => {
+        const out = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending }));
+        failed = out.Failed ?? [];
+        if (failed.length === 0) return;
+        if (failed.some((f) => f.SenderFault)) throw notSent();
+        const again = new Set(failed.map((f) => f.Id));
+        pending = pending.filter((entry) => again.has(entry.Id));
+        return AGAIN;
+      },
+      { retryable: () => false, exhausted: notSent },
+    );
   }
 }
 

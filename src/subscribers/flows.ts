@@ -51,7 +51,7 @@ export async function subscribe(
     deps.log.info('subscribe refused', { problem: 'invalid-address' });
     return { ok: false, problem: 'invalid-address', reason: checked.reason };
   }
-  const store = new SubscriberStore(deps.subscribers, deps.tokenSecret);
+  const store = new SubscriberStore(deps.subscribers, deps.tokenSecret, deps.clock);
   const now = deps.clock.now();
   const result = await store.subscribe(
     { address: checked.address, consentSource: webFormSource(request.source), topics: cleanTopics(request.topics ?? []) },
@@ -100,7 +100,7 @@ export async function confirm(deps: SubscriberDeps, token: string): Promise<Conf
     deps.log.info('confirm refused', { reason: check.reason });
     return { ok: false, problem: tokenProblem(check) };
   }
-  const store = new SubscriberStore(deps.subscribers, deps.tokenSecret);
+  const store = new SubscriberStore(deps.subscribers, deps.tokenSecret, deps.clock);
   const { outcome } = await store.confirm(check.subscriberId, deps.clock.now());
   deps.log.info('confirm', { subscriberId: check.subscriberId, outcome });
   if (outcome === 'confirmed') return { ok: true, alreadyConfirmed: false };
@@ -119,7 +119,7 @@ export async function unsubscribe(deps: SubscriberDeps, token: string): Promise<
     deps.log.info('unsubscribe refused', { reason: check.reason });
     return { ok: false, problem: 'invalid' };
   }
-  const store = new SubscriberStore(deps.subscribers, deps.tokenSecret);
+  const store = new SubscriberStore(deps.subscribers, deps.tokenSecret, deps.clock);
   const { outcome } = await store.unsubscribe(check.subscriberId, deps.clock.now());
   deps.log.info('unsubscribe', { subscriberId: check.subscriberId, outcome });
   return { ok: true };
@@ -140,7 +140,7 @@ export interface SesEventSummary {
 export async function handleSesEvent(deps: SubscriberDeps, event: unknown): Promise<SesEventSummary> {
   const parsed = parseSesEvent(event);
   const summary: SesEventSummary = { suppressed: 0, softBounces: 0, unknownRecipients: 0, ignored: 0, malformed: parsed.malformed };
-  const store = new SubscriberStore(deps.subscribers, deps.tokenSecret);
+  const store = new SubscriberStore(deps.subscribers, deps.tokenSecret, deps.clock);
   const threshold = deps.softBounceThreshold;
   const now = deps.clock.now();
   for (const feedback of parsed.feedback) {

@@ -145,7 +145,7 @@ export async function importSubscribers(deps: SubscriberDeps, csv: string, optio
     valid.push({ row, record: checked.record });
   });
 
-  const store = new SubscriberStore(deps.subscribers, deps.tokenSecret);
+  const store = new SubscriberStore(deps.subscribers, deps.tokenSecret, deps.clock);
   const pending: Subscriber[] = [];
   for (const { record } of valid) {
     const { outcome, subscriber } = await store.upsertImported(record, now);
@@ -177,7 +177,7 @@ export function rejectedRowsCsv(report: ImportReport, columns: readonly string[]
 
 /** Every subscriber as CSV (sorted by address), in the columns import reads, so an export re-imports as it was. */
 export async function exportSubscribers(deps: SubscriberDeps): Promise<{ csv: string; count: number }> {
-  const store = new SubscriberStore(deps.subscribers, deps.tokenSecret);
+  const store = new SubscriberStore(deps.subscribers, deps.tokenSecret, deps.clock);
   const rows: string[][] = [];
   for await (const s of store.all()) rows.push([s.email, s.status, s.topics.join(';'), s.consentAt ?? '', s.consentSource ?? '']);
   rows.sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0));

@@ -1,10 +1,12 @@
-import type { Item, KeyValueTable } from '../ports.ts';
+import type { Clock, Item, KeyValueTable } from '../ports.ts';
+import { AGAIN, retry, RetriesExhaustedError, type BackoffPolicy } from '../retry.ts';
 import { subscriberFromItem, type Subscriber, type SubscriberStatus } from './subscriber.ts';
 import { subscriberId } from './tokens.ts';
 
 /** A web-form subscriber asking again within this time gets no second confirmation email (no mail bombing). */
 export const CONFIRMATION_RESEND_COOLDOWN_MS = 10 * 60 * 1000;
-const ATTEMPTS = 8;
+/** Writers of one subscriber that collide try again, a few milliseconds apart, eight times in all. */
+const CHANGE_POLICY: BackoffPolicy = { attempts: 8, baseMs: 5, capMs: 200 };
 
 export type SubscribeOutcome = 'created' | 'pending-again' | 'resubscribed' | 'already-confirmed' | 'suppressed';
 export type ConfirmOutcome = 'confirmed' | 'already-confirmed' | 'not-pending' | 'unknown';
@@ -52,6 +54,7 @@ export class SubscriberStore {
   constructor(
     private readonly table: KeyValueTable,
     private readonly tokenSecret: string,
+    private readonly clock: Clock,
   ) {}
 
   idFor(normalisedAddress: string): string {
@@ -215,7 +218,7 @@ export class SubscriberStore {
     now: Date,
     decide: (current: Subscriber | undefined) => Mutation<O>,
   ): Promise<Changed<O>> {
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const attempt = async (): Promise<Changed<O> | typeof AGAIN> => {
       const current = await this.get(id);
       const mutation = decide(current);
       if (mutation.kind === 'none') return { outcome: mutation.outcome, subscriber: current };
@@ -223,9 +226,9 @@ export class SubscriberStore {
       if (mutation.kind === 'create') {
         const item: Subscriber = { id, ...mutation.fields, updatedAt, version: 1 };
         if (await this.table.putIfAbsent(item as unknown as Item)) return { outcome: mutation.outcome, subscriber: item };
-        continue;
+        return AGAIN;
       }
-      if (!current) continue;
+      if (!current) return AGAIN;
       const after = await this.table.update(
         { id },
         {
@@ -234,8 +237,11 @@ export class SubscriberStore {
           expected: { version: current.version === 0 ? undefined : current.version },
         },
       );
-      if (after) return { outcome: mutation.outcome, subscriber: subscriberFromItem(after) };
-    }
-    throw new Error(`subscriber ${id} kept changing under concurrent writes; try again`);
+      return after ? { outcome: mutation.outcome, subscriber: subscriberFromItem(after) } : AGAIN;
+    };
+    return retry(this.clock, CHANGE_POLICY, attempt, {
+      retryable: () => false,
+      exhausted: () => new RetriesExhaustedError(`subscriber ${id} kept changing under concurrent writes; try again`),
+    });
   }
 }

@@ -3,7 +3,7 @@ import { MessageRejectedError, ThrottledError, type OutgoingEmail } from '../../
 // Only the splice and the header helpers: neither loads mjml nor Handlebars (see test/dispatch-units.test.ts).
 import { unsubscribeHeaders } from '../../render/email/mime.ts';
 import { personalize } from '../../render/email/personalize.ts';
-import { fullJitterMs, type BackoffPolicy } from './backoff.ts';
+import { retry, type BackoffPolicy } from '../../retry.ts';
 import type { LoadedTemplate } from './dispatch-template.ts';
 import type { SendRecord } from './send-record.ts';
 import type { ShardMessage } from './shard-message.ts';
@@ -13,46 +13,49 @@ const THROTTLE_BACKOFF: BackoffPolicy = { attempts: 6, baseMs: 100, capMs: 5_000
 
 /** Sends one recipient, with the throttling retries; a record to keep, or why the shard must stop. */
 export class RecipientSender {
-  private readonly random: () => number;
-
   constructor(
     private readonly deps: WorkerDeps,
     private readonly log: Logger,
     private readonly shard: ShardMessage,
     private readonly template: LoadedTemplate,
-  ) {
-    this.random = deps.random ?? Math.random;
-  }
+  ) {}
 
   async send(recipient: { id: string; email: string }): Promise<SendRecord | 'throttled' | 'send failed'> {
     const { deps, log } = this;
     const subscriberId = recipient.id;
     const email = composeEmail(deps, this.shard, this.template, recipient);
     const throttle = deps.throttleBackoff ?? THROTTLE_BACKOFF;
-    for (let attempt = 1; ; attempt++) {
-      await deps.rate.take();
-      try {
-        const { messageId } = await deps.mailer.send(email);
-        return { subscriberId, status: 'sent', messageId };
-      } catch (err) {
-        if (err instanceof ThrottledError) {
-          log.warn('send throttled; backing off', { subscriberId, attempt });
-          if (attempt < throttle.attempts) {
-            await deps.clock.sleep(fullJitterMs(attempt - 1, throttle, this.random));
-            continue;
-          }
-          // SES refused every call, so nothing went out: the shard is given back once the rest is recorded.
-          log.error('still throttled after retries; shard stops here', { subscriberId, attempts: attempt });
-          return 'throttled';
-        }
-        if (err instanceof MessageRejectedError) {
-          log.warn('message rejected for this recipient; not retried', { subscriberId, error: err });
-          return { subscriberId, status: 'failed', reason: err.message.slice(0, 500) };
-        }
-        // Unknown outcome (a timeout may hide an accepted send): the lease is kept until it runs out.
-        log.error('send failed; the shard lease is left to expire', { subscriberId, error: err });
-        return 'send failed';
+    let attempts = 0;
+    try {
+      const { messageId } = await retry(
+        deps.clock,
+        throttle,
+        async (attempt) => {
+          attempts = attempt;
+          // Every call takes a token, retries too: a throttled account needs fewer calls, not more.
+          await deps.rate.take();
+          return deps.mailer.send(email);
+        },
+        {
+          retryable: (err) => err instanceof ThrottledError,
+          onFailure: (attempt) => log.warn('send throttled; backing off', { subscriberId, attempt }),
+          ...(deps.random && { random: deps.random }),
+        },
+      );
+      return { subscriberId, status: 'sent', messageId };
+    } catch (err) {
+      if (err instanceof ThrottledError) {
+        // SES refused every call, so nothing went out: the shard is given back once the rest is recorded.
+        log.error('still throttled after retries; shard stops here', { subscriberId, attempts });
+        return 'throttled';
       }
+      if (err instanceof MessageRejectedError) {
+        log.warn('message rejected for this recipient; not retried', { subscriberId, error: err });
+        return { subscriberId, status: 'failed', reason: err.message.slice(0, 500) };
+      }
+      // Unknown outcome (a timeout may hide an accepted send): the lease is kept until it runs out.
+      log.error('send failed; the shard lease is left to expire', { subscriberId, error: err });
+      return 'send failed';
     }
   }
 }

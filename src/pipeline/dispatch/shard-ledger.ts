@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../log.ts';
 import type { ItemKey } from '../../ports.ts';
-import { withRetries, type BackoffPolicy } from './backoff.ts';
+import { retry, type BackoffPolicy } from '../../retry.ts';
 import { sendKey, shardLeaseKey } from './ledger-keys.ts';
 import type { SendRecord, StopReason } from './send-record.ts';
 import { claimLease, finishLease, releaseLease, renewLease } from './shard-lease.ts';
@@ -31,7 +31,10 @@ export class ShardLedger {
   }
 
   call<T>(op: string, call: () => Promise<T>, policy = this.deps.ledgerBackoff ?? LEDGER_BACKOFF): Promise<T> {
-    return withRetries(call, policy, this.deps.clock, (err, attempt) => this.log.warn('ledger call failed', { op, attempt, error: err }), this.deps.random);
+    return retry(this.deps.clock, policy, call, {
+      onFailure: (attempt, err) => this.log.warn('ledger call failed', { op, attempt, error: err }),
+      ...(this.deps.random && { random: this.deps.random }),
+    });
   }
 
   /** 'claimed' when this worker now holds the shard; 'done' when it needs nothing more; otherwise it comes back. */

@@ -1,7 +1,7 @@
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../log.ts';
 import type { Clock, KeyValueTable, Mailer } from '../../ports.ts';
-import type { BackoffPolicy } from './backoff.ts';
+import type { BackoffPolicy } from '../../retry.ts';
 import { TemplateCache, TemplateError, type LoadedTemplate } from './dispatch-template.ts';
 import { RecipientSender } from './recipient-sender.ts';
 import { SendJournal } from './send-journal.ts';

@@ -3,7 +3,7 @@ import { isPublic } from '../../render/feeds/window.ts';
 import type { PublishDeps } from './deps.ts';
 import { readIndexEntry, visibleEditorial, writeIndexEntry, type IndexEntry } from './index-entry.ts';
 import { JSON_TYPE, keys } from './keys.ts';
-import { backoff, ContentionError, MAX_ATTEMPTS } from './retry.ts';
+import { AGAIN, untilWritten } from './retry.ts';
 import { renderStoredTemplate } from './email-template.ts';
 
 /** The send this entry still owes: due once public (published, embargo passed, source not removed). */
@@ -38,14 +38,13 @@ export async function dispatchIfDue(deps: PublishDeps, slug: string): Promise<st
   return dispatchId;
 }
 
-async function recordDispatched(deps: PublishDeps, slug: string, dispatchId: string): Promise<void> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+function recordDispatched(deps: PublishDeps, slug: string, dispatchId: string): Promise<void> {
+  return untilWritten(deps.clock, `the index entry of ${slug} kept changing while dispatch ${dispatchId} was recorded`, async () => {
     const stored = await readIndexEntry(deps.editorials, deps.clock, slug);
     if (!stored || stored.entry.dispatchId !== dispatchId || stored.entry.dispatchedAt) return;
     if (await writeIndexEntry(deps.editorials, { ...stored.entry, dispatchedAt: deps.clock.now() }, stored)) return;
-    await backoff(deps.clock, attempt);
-  }
-  throw new ContentionError(`could not record dispatch ${dispatchId} in the index entry of ${slug}`);
+    return AGAIN;
+  });
 }
 
 async function exists(deps: PublishDeps, key: string): Promise<boolean> {

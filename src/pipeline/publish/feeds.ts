@@ -5,7 +5,7 @@ import type { PublishDeps } from './deps.ts';
 import { visibleEditorial } from './index-entry.ts';
 import { forEachIndexEntry } from './index-listing.ts';
 import { FEED_CACHE, FEED_FILES } from './keys.ts';
-import { backoff, ContentionError, MAX_ATTEMPTS } from './retry.ts';
+import { AGAIN, untilWritten } from './retry.ts';
 
 type FeedName = (typeof FEED_FILES)[number]['name'];
 
@@ -18,7 +18,7 @@ type FeedName = (typeof FEED_FILES)[number]['name'];
  */
 export async function rebuildFeeds(deps: PublishDeps): Promise<void> {
   const pending = new Set<FeedName>(FEED_FILES.map((f) => f.name));
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  await untilWritten(deps.clock, 'the feeds kept changing while they were written', async (attempt) => {
     const etags = await feedEtags(deps);
     const now = deps.clock.now();
     const window = new FeedWindow(deps.config.feeds.limit, now);
@@ -43,9 +43,8 @@ export async function rebuildFeeds(deps: PublishDeps): Promise<void> {
     if (fatal) throw fatal;
     if (pending.size === 0) return;
     deps.log.debug('feed write lost a race; rebuilding', { feeds: [...pending], attempt });
-    await backoff(deps.clock, attempt);
-  }
-  throw new ContentionError(`feeds not written after ${MAX_ATTEMPTS} attempts: ${[...pending].join(', ')}`);
+    return AGAIN;
+  });
 }
 
 async function feedEtags(deps: PublishDeps): Promise<Map<string, string>> {

@@ -2,6 +2,7 @@ import type { Editorial } from '../../model.ts';
 import { PreconditionFailedError, type Clock, type ObjectStore } from '../../ports.ts';
 import { JSON_TYPE, keys } from './keys.ts';
 import { BroadsheetError } from '../../errors.ts';
+import { retry, type BackoffPolicy } from '../../retry.ts';
 
 /** The published state of one slug: its newest version and what the pipeline has done with it. */
 export interface IndexEntry {
@@ -104,24 +105,20 @@ export async function readIndexEntry(store: ObjectStore, clock: Clock, slug: str
   return readEntryAt(store, clock, keys.index(slug));
 }
 
-const READS = 4;
+/** Reads are safe to repeat: four in all, a few milliseconds apart. */
+const READ_POLICY: BackoffPolicy = { attempts: 4, baseMs: 10, capMs: 100 };
 
 /**
  * Reads and decodes the entry at `key`. A read racing an overwrite of the same key can come back cut off or torn
  * on a store without atomic reads (s3rver rewrites files in place), and a response body can break off on any
  * network: reads are safe to repeat, so a failed or undecodable read is tried again a few times before it counts.
  */
-export async function readEntryAt(store: ObjectStore, clock: Clock, key: string): Promise<StoredEntry | undefined> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const object = await store.get(key);
-      if (!object) return undefined;
-      return { entry: decodeIndexEntry(new TextDecoder().decode(object.body)), etag: object.etag };
-    } catch (err) {
-      if (attempt === READS) throw err;
-      await clock.sleep(10 * attempt);
-    }
-  }
+export function readEntryAt(store: ObjectStore, clock: Clock, key: string): Promise<StoredEntry | undefined> {
+  return retry(clock, READ_POLICY, async () => {
+    const object = await store.get(key);
+    if (!object) return undefined;
+    return { entry: decodeIndexEntry(new TextDecoder().decode(object.body)), etag: object.etag };
+  });
 }
 
 /**

@@ -3,15 +3,15 @@ import { renderPage } from '../../render/page.ts';
 import type { PublishDeps } from './deps.ts';
 import { readIndexEntry, visibleEditorial } from './index-entry.ts';
 import { JSON_TYPE, keys, PAGE_CACHE } from './keys.ts';
-import { backoff, ContentionError, MAX_ATTEMPTS } from './retry.ts';
+import { AGAIN, untilWritten } from './retry.ts';
 
 /**
  * Writes the page and ninjs of what the index holds for `slug`, and checks the index did not move meanwhile: a
  * publisher that lost a race always rewrites from the newer index entry, so the last page written is the newest.
  * Nothing is written while an embargo holds.
  */
-export async function syncPublicFiles(deps: PublishDeps, slug: string): Promise<'written' | 'embargoed' | 'absent'> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+export function syncPublicFiles(deps: PublishDeps, slug: string): Promise<'written' | 'embargoed' | 'absent'> {
+  return untilWritten(deps.clock, `the index entry of ${slug} kept changing while its page was written`, async () => {
     const before = await readIndexEntry(deps.editorials, deps.clock, slug);
     if (!before) return 'absent';
     const editorial = visibleEditorial(before.entry);
@@ -26,8 +26,7 @@ export async function syncPublicFiles(deps: PublishDeps, slug: string): Promise<
       deps.site.put(keys.ninjs(slug), ninjs, { contentType: JSON_TYPE, cacheControl: PAGE_CACHE }),
     ]);
     const after = await readIndexEntry(deps.editorials, deps.clock, slug);
-    if (after?.etag === before.etag) return 'written';
-    await backoff(deps.clock, attempt);
-  }
-  throw new ContentionError(`the index entry of ${slug} kept changing while its page was written`);
+    if (after?.etag === before.etag) return 'written' as const;
+    return AGAIN;
+  });
 }

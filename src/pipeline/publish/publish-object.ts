@@ -6,7 +6,7 @@ import { rebuildFeeds } from './feeds.ts';
 import { readIndexEntry, writeIndexEntry, type IndexEntry, type StoredEntry } from './index-entry.ts';
 import { approvedName, JSON_TYPE, keys } from './keys.ts';
 import { syncPublicFiles } from './public-files.ts';
-import { backoff, ContentionError, MAX_ATTEMPTS } from './retry.ts';
+import { AGAIN, untilWritten } from './retry.ts';
 import { findSlugOfSource, recordSource } from './sources.ts';
 import { compareVersions, keepFirstPublished, versionOf } from './versions.ts';
 
@@ -63,7 +63,7 @@ type Recorded = { kind: 'new' | 'newer' | 'same'; entry: IndexEntry } | { kind: 
 
 /** Puts this version in the index unless the index already holds it or a newer one (events arrive in any order). */
 async function recordVersion(deps: PublishDeps, key: string, lastModified: Date, parsed: Editorial): Promise<Recorded> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  return untilWritten(deps.clock, `the index entry of ${parsed.slug} kept changing`, async (): Promise<Recorded | typeof AGAIN> => {
     const current = await readIndexEntry(deps.editorials, deps.clock, parsed.slug);
     const editorial = keepFirstPublished(parsed, lastModified, current?.entry.editorial);
     if (current) {
@@ -78,9 +78,8 @@ async function recordVersion(deps: PublishDeps, key: string, lastModified: Date,
       ...dispatchFor(editorial, current),
     };
     if (await writeIndexEntry(deps.editorials, entry, current)) return { kind: current ? 'newer' : 'new', entry };
-    await backoff(deps.clock, attempt);
-  }
-  throw new ContentionError(`the index entry of ${parsed.slug} kept changing`);
+    return AGAIN;
+  });
 }
 
 /**
@@ -113,16 +112,15 @@ async function withdrawRemoved(deps: PublishDeps, key: string): Promise<PublishO
     deps.log.info('no published editorial came from this object');
     return { outcome: 'ignored', reason: 'nothing published from this object' };
   }
-  for (let attempt = 0; ; attempt++) {
-    if (attempt === MAX_ATTEMPTS) throw new ContentionError(`the index entry of ${slug} kept changing`);
+  const marked = await untilWritten(deps.clock, `the index entry of ${slug} kept changing`, async () => {
     const current = await readIndexEntry(deps.editorials, deps.clock, slug);
-    if (!current || current.entry.sourceKey !== key) {
-      deps.log.info('the published version of this slug comes from another object; left as it is', { slug });
-      return { outcome: 'ignored', reason: 'published from another object' };
-    }
-    if (current.entry.removedAt) break;
-    if (await writeIndexEntry(deps.editorials, { ...current.entry, removedAt: deps.clock.now() }, current)) break;
-    await backoff(deps.clock, attempt);
+    if (!current || current.entry.sourceKey !== key) return false;
+    if (current.entry.removedAt) return true;
+    return (await writeIndexEntry(deps.editorials, { ...current.entry, removedAt: deps.clock.now() }, current)) || AGAIN;
+  });
+  if (!marked) {
+    deps.log.info('the published version of this slug comes from another object; left as it is', { slug });
+    return { outcome: 'ignored', reason: 'published from another object' };
   }
   await syncPublicFiles(deps, slug);
   await rebuildFeeds(deps);

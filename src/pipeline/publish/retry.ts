@@ -1,15 +1,24 @@
-import type { Clock } from '../../ports.ts';
 import { BroadsheetError } from '../../errors.ts';
+import type { Clock } from '../../ports.ts';
+import { AGAIN, retry, type BackoffPolicy } from '../../retry.ts';
 
-/** Attempts of one optimistic read-decide-write loop before the event fails (and is delivered again). */
-export const MAX_ATTEMPTS = 12;
+export { AGAIN };
 
-/** Full jitter, so writers that collided once spread out instead of colliding again in step. */
-export function backoff(clock: Clock, attempt: number): Promise<void> {
-  const cap = Math.min(2_000, 20 * 2 ** attempt);
-  return clock.sleep(Math.floor(Math.random() * cap));
-}
+/** One optimistic read-decide-write loop: 12 attempts before the event fails (and is delivered again), full jitter
+ * from 20 ms up to 2 s between them. */
+export const RACE_POLICY: BackoffPolicy = { attempts: 12, baseMs: 20, capMs: 2_000 };
 
 export class ContentionError extends BroadsheetError {
   override name = 'ContentionError';
+}
+
+/**
+ * Runs a read-decide-write attempt until it stops saying AGAIN (it lost a race: another writer moved the object
+ * it read). Errors are not retried here: the event is delivered again instead. `what` names what kept changing.
+ */
+export function untilWritten<T>(clock: Clock, what: string, attempt: (n: number) => Promise<T | typeof AGAIN>): Promise<T> {
+  return retry(clock, RACE_POLICY, attempt, {
+    retryable: () => false,
+    exhausted: (attempts) => new ContentionError(`${what} after ${attempts} attempts`),
+  });
 }
