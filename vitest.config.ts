@@ -1,12 +1,45 @@
 import { defineConfig } from 'vitest/config';
 
+/*
+ * Three projects, each runnable alone (`npm run test:unit`, `test:integration`, `test:browser`; `npm test` runs
+ * all three):
+ * - unit: pure code, no server and no process of its own;
+ * - integration: the real emulators started in-process (S3, SES, DynamoDB, SQS), the CLI and `npm start` as
+ *   child processes, the CDK app synthesised and bundled;
+ * - browser: headless Chromium (shipped inside an npm package) against pages and the local servers.
+ */
+const BROWSER = ['test/**/*.browser.test.ts'];
+const INTEGRATION = [
+  'test/adapters.test.ts',
+  'test/cli.test.ts',
+  'test/dispatch.test.ts',
+  'test/dispatch-faults.test.ts',
+  'test/dispatch-units.test.ts',
+  'test/http.test.ts',
+  'test/http-*.test.ts',
+  'test/infra.test.ts',
+  'test/infra-*.test.ts',
+  'test/key-value-table.contract.test.ts',
+  'test/publish.test.ts',
+  'test/publish-*.test.ts',
+  'test/subscribers-csv.test.ts',
+  'test/subscribers-flows.test.ts',
+  'test/local/*.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     reporters: ['default', './test/reporters/summary.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // CommonJS default exports (mjml, s3rver, aws-ses-v2-local) must resolve the same way as under Node.
     deps: { interopDefault: false },
+    // The AWS SDK warns about Node 20 on every client; the README says which Node versions are supported.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...BROWSER, ...INTEGRATION] } },
+      { extends: true, test: { name: 'integration', include: INTEGRATION, exclude: BROWSER } },
+      { extends: true, test: { name: 'browser', include: BROWSER } },
+    ],
   },
 });

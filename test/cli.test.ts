@@ -73,10 +73,10 @@ describe('broadsheet build over valid and invalid editorials', () => {
     for (const slug of slugs(out)) for (const name of OUTPUTS) expect(existsSync(join(out, 'editorials', slug, name)), `${slug}/${name}`).toBe(true);
   });
 
-  it('writes feeds that xmllint, feedparser and the JSON Feed rules accept, newest first, each item ending with its sources', () => {
+  it('writes feeds that xmllint, feedparser and the JSON Feed rules accept, newest first, each item ending with its sources', async () => {
     const rss = join(out, 'feeds/rss.xml');
     const atom = join(out, 'feeds/atom.xml');
-    expect(xmllintFiles([rss, atom])).toBe('');
+    expect(await xmllintFiles([rss, atom])).toBe('');
     const [parsedRss, parsedAtom] = parseFeedFiles([rss, atom]);
     for (const feed of [parsedRss!, parsedAtom!]) {
       expect(feed.bozo).toBe(false);

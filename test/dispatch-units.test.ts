@@ -12,6 +12,7 @@ import { sendKey, shardLeaseKey, templateItemKey } from '../src/pipeline/dispatc
 import { TemplateCache } from '../src/pipeline/dispatch/dispatch-template.ts';
 import { unsubscribeUrl } from '../src/subscribers/tokens.ts';
 import { config } from './dispatch-harness.ts';
+import { MemoryTable } from './helpers/memory-table.ts';
 
 /** Time that moves only when every sleeper so far has been scheduled: sleeps wake in time order. */
 class FakeClock implements Clock {
@@ -37,48 +38,6 @@ class FakeClock implements Clock {
 }
 
 /** The KeyValueTable contract in memory: conditional single-item writes, strongly consistent reads. */
-class MemoryTable implements KeyValueTable {
-  readonly items = new Map<string, Item>();
-  private id = (key: ItemKey) => `${key.pk}\u0000${key.sk}`;
-  async get(key: ItemKey) {
-    const item = this.items.get(this.id(key));
-    return item && structuredClone(item);
-  }
-  async putIfAbsent(item: Item) {
-    const id = this.id(item as ItemKey);
-    if (this.items.has(id)) return false;
-    this.items.set(id, structuredClone(item));
-    return true;
-  }
-  async put(item: Item) {
-    this.items.set(this.id(item as ItemKey), structuredClone(item));
-  }
-  async getMany(keys: ItemKey[]) {
-    return keys.flatMap((key) => (this.items.has(this.id(key)) ? [structuredClone(this.items.get(this.id(key))!)] : []));
-  }
-  async putMany(items: Item[]) {
-    for (const item of items) await this.put(item);
-  }
-  async update(key: ItemKey, changes: UpdateSpec) {
-    const item = this.items.get(this.id(key));
-    if (!item) return undefined;
-    for (const [name, value] of Object.entries(changes.expected ?? {})) if (item[name] !== value) return undefined;
-    Object.assign(item, changes.set);
-    for (const [name, n] of Object.entries(changes.increment ?? {})) item[name] = Number(item[name] ?? 0) + n;
-    for (const name of changes.remove ?? []) delete item[name];
-    return structuredClone(item);
-  }
-  async delete(key: ItemKey) {
-    this.items.delete(this.id(key));
-  }
-  async query(): Promise<Page> {
-    throw new Error('not used');
-  }
-  async scan(): Promise<Page> {
-    throw new Error('not used');
-  }
-}
-
 const TEMPLATE = {
   subject: 'Subject',
   html: '<a href="PLACEHOLDER">Unsubscribe</a>',

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
@@ -7,6 +6,7 @@ import { blocksText } from '../src/render/body.ts';
 import { composeMessage, personalize, renderEmail } from '../src/render/email/index.ts';
 import { urls } from '../src/render/urls.ts';
 import { inline, makeEditorial } from './fixtures/editorial.ts';
+import { htmlNodes } from './helpers/html.ts';
 
 const config = loadConfig();
 /** A long, realistic per-recipient URL: signed token plus list id. */
@@ -14,11 +14,7 @@ const UNSUBSCRIBE = `https://monexus.example/unsubscribe?token=${'9f2c'.repeat(3
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
 function paragraphTexts(html: string): string[] {
-  const run = spawnSync('xmllint', ['--html', '--nonet', '--xpath', '//td[contains(@class,"bs-article")]//p', '-'], { input: html, encoding: 'utf8', maxBuffer: 64 << 20 });
-  return run.stdout
-    .split(/<\/p>\s*/)
-    .filter((p) => p.includes('<p'))
-    .map((p) => p.replace(/<[^>]*>/g, '').replace(/&amp;/g, '&').trim());
+  return htmlNodes(html, '//td[contains(@class,"bs-article")]//p').map((p) => (p.textContent ?? '').trim());
 }
 
 /** About `words` words of distinct, numbered paragraphs, with a section heading every eight paragraphs. */

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import mjml2html from 'mjml';
 import { describe, expect, it } from 'vitest';
@@ -7,17 +6,13 @@ import type { Editorial } from '../src/model.ts';
 import { composeMessage, personalize, renderEmail, renderEmailMjml, sampleUnsubscribeUrl, type EmailTemplate } from '../src/render/email/index.ts';
 import { urls } from '../src/render/urls.ts';
 import { inline, makeEditorial } from './fixtures/editorial.ts';
+import { htmlXPath } from './helpers/html.ts';
 
 const config = loadConfig();
 const UNSUBSCRIBE = 'https://monexus.example/unsubscribe?token=4f9c2b7e1d0a&list=daily';
 
-/** The string value of an XPath 1.0 expression over `html`, as libxml2's HTML parser reads it. */
-function xpath(html: string, expression: string): string {
-  const run = spawnSync('xmllint', ['--html', '--nonet', '--xpath', expression, '-'], { input: html, encoding: 'utf8', maxBuffer: 64 << 20 });
-  // Status 10: the expression selected nothing.
-  if (run.status !== 0 && run.status !== 10) throw new Error(`xmllint failed: ${run.stderr}`);
-  return run.stdout.trim();
-}
+/** The string value of an XPath 1.0 expression over `html`, as an independent HTML parser reads it. */
+const xpath = (html: string, expression: string) => htmlXPath(html, expression).trim();
 const text = (html: string, expression: string) => xpath(html, `normalize-space(${expression})`);
 const count = (html: string, expression: string) => Number(xpath(html, `count(${expression})`));
 /** XPath 1.0 has no escaping inside literals; concat() joins the pieces around quotes. */

@@ -1,4 +1,4 @@
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
@@ -15,6 +15,7 @@ import { renderPage } from '../src/render/page.ts';
 import { SubscriberStore } from '../src/subscribers/store.ts';
 import { unsubscribeUrl } from '../src/subscribers/tokens.ts';
 import { makeEditorial } from './fixtures/editorial.ts';
+import { launchBrowser } from './helpers/browser.ts';
 
 // Callbacks given to page.evaluate run in the browser; the project type-checks without the DOM library.
 declare const document: any;
@@ -45,7 +46,7 @@ beforeAll(async () => {
   const deps = { subscribers, mailer: new SesMailer(ses), config, tokenSecret: SECRET, clock: systemClock, log: createLogger({}, () => {}), softBounceThreshold: 3 };
   server = await startHttpServer({ routes: subscriberRoutes(deps), static: site });
 
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'] });
+  browser = await launchBrowser();
   context = await browser.newContext();
   // The browser believes it talks to the public site; the local server answers for it, nothing else is reachable.
   await context.route('**/*', async (route) => {

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -11,6 +10,7 @@ import { contentSecurityPolicy, htmlResponse } from '../src/http/response.ts';
 import type { FunctionUrlEvent } from '../src/http/types.ts';
 import { startEmulators, type Emulators } from '../src/local/emulators.ts';
 import { dropForbiddenChars } from '../src/render/escape.ts';
+import { htmlXPath } from './helpers/html.ts';
 
 const config = loadConfig();
 
@@ -26,14 +26,7 @@ const event = (overrides: Partial<FunctionUrlEvent> & { contentType?: string } =
   };
 };
 
-/** libxml2's HTML parser: the text of every node an XPath selects. */
-function xpath(html: string, expression: string): string {
-  try {
-    return execFileSync('xmllint', ['--html', '--nonet', '--xpath', expression, '-'], { input: html, encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'] }).replace(/\n$/, '');
-  } catch {
-    return '';
-  }
-}
+const xpath = htmlXPath;
 
 describe('request parsing', () => {
   it('reads urlencoded bodies, plain or base64 as Function URLs send them', () => {

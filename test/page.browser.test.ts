@@ -1,9 +1,10 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import type { Editorial } from '../src/model.ts';
 import { renderPage } from '../src/render/page.ts';
 import { inline, makeEditorial } from './fixtures/editorial.ts';
+import { launchBrowser } from './helpers/browser.ts';
 
 // The callbacks given to page.evaluate run in the browser; the project type-checks for Node, without the DOM
 // library, so the few browser globals they use are declared here, loosely, for this file only.
@@ -12,16 +13,6 @@ declare const window: any;
 declare function getComputedStyle(element: unknown): { direction: string; paddingRight: string; backgroundColor: string };
 
 const config = loadConfig();
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 const HOSTILE = '</script><script>window.__pwned = "title"</script>{{x}} <img src=x onerror="window.__pwned=\'img\'"> <mj-text>';
 
@@ -42,7 +33,7 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
   const context = await browser.newContext({ javaScriptEnabled: true });
   // The page must render on its own: nothing it needs comes from the network.
   await context.route('**/*', (route) => route.abort());

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/adapters/clock.ts';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
@@ -13,6 +12,7 @@ import type { Logger, LogFields } from '../src/log.ts';
 import { handleSesEvent, type SubscriberDeps } from '../src/subscribers/flows.ts';
 import { SubscriberStore } from '../src/subscribers/store.ts';
 import { signConfirmToken, signUnsubscribeToken, subscriberId, unsubscribeUrl } from '../src/subscribers/tokens.ts';
+import { htmlXPath } from './helpers/html.ts';
 
 const SECRET = 'flows-test-secret-0123456789-abcdefghij';
 const config = loadConfig();
@@ -60,14 +60,8 @@ beforeEach(async () => {
   await emulators.clearMail();
 });
 
-/** XPath over the page, evaluated by libxml2's HTML parser (an independent reading of the markup). */
-function xpath(html: string, expression: string): string {
-  try {
-    return execFileSync('xmllint', ['--html', '--nonet', '--xpath', expression, '-'], { input: html, encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'] }).replace(/\n$/, '');
-  } catch {
-    return '';
-  }
-}
+/** XPath over the page, evaluated by an independent HTML parser. */
+const xpath = htmlXPath;
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 

@@ -2,17 +2,17 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_NAMES, startLocalPipeline, type LocalPipeline } from '../../src/local/pipeline.ts';
 import type { SentEmail } from '../../src/local/emulators.ts';
+import { launchBrowser } from '../helpers/browser.ts';
 
 // Callbacks given to page.evaluate run in the browser; the project type-checks without the DOM library.
 declare const document: any;
 
 const SAMPLES = join(import.meta.dirname, '../../samples');
 const READER = 'e2e.reader@example.org';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 let local: LocalPipeline;
 let s3: S3Client;
@@ -32,7 +32,7 @@ const LOG_FILE = join(mkdtempSync(join(tmpdir(), 'broadsheet-e2e-')), 'functions
 beforeAll(async () => {
   local = await startLocalPipeline({ serve: true, functionLogFile: LOG_FILE });
   s3 = new S3Client(local.emulators.clientConfigs.s3);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchBrowser();
   page = await browser.newPage();
   await approve('2026-06-02-grain-corridor.txt');
 });
