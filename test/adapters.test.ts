@@ -4,42 +4,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { simpleParser } from 'mailparser';
-import { startEmulators, type Emulators } from '../src/local/emulators.ts';
 import { S3ObjectStore } from '../src/adapters/s3-store.ts';
 import { SesMailer } from '../src/adapters/ses-mailer.ts';
 import { SqsQueue } from '../src/adapters/sqs-queue.ts';
-import { DynamoTable, createDocumentClient } from '../src/adapters/dynamo-table.ts';
+import { DynamoTable } from '../src/adapters/dynamo-table.ts';
 import { awsClientConfigs, s3ClientConfig, sesClientConfig } from '../src/adapters/aws-clients.ts';
 import { decodeS3EventKey, encodeS3EventKey } from '../src/adapters/s3-event.ts';
 import { MessageRejectedError, ThrottledError, type OutgoingEmail, type ReceivedMessage } from '../src/ports.ts';
+import { useEmulators } from './helpers/emulators.ts';
 
 const SUBSCRIBERS = { tableName: 'subscribers', partitionKey: 'id' };
 const LEDGER = { tableName: 'send-ledger', partitionKey: 'editorial', sortKey: 'subscriber' };
 
-let emulators: Emulators;
-let s3: S3Client;
-let ses: SESv2Client;
-let sqs: SQSClient;
-let documents: DynamoDBDocumentClient;
-
-beforeAll(async () => {
-  emulators = await startEmulators({
-    s3Buckets: ['public-site'],
-    tables: [SUBSCRIBERS, LEDGER],
-    queues: ['shards', { name: 'short', visibilityTimeoutSeconds: 1 }],
-  });
-  s3 = new S3Client(emulators.clientConfigs.s3);
-  ses = new SESv2Client(emulators.clientConfigs.sesv2);
-  sqs = new SQSClient(emulators.clientConfigs.sqs);
-  documents = createDocumentClient(emulators.clientConfigs.dynamodb);
-});
-
-afterAll(async () => {
-  for (const client of [s3, ses, sqs, documents]) client?.destroy();
-  await emulators?.stop();
+const emulators = useEmulators({
+  s3Buckets: ['public-site'],
+  tables: [SUBSCRIBERS, LEDGER],
+  queues: ['shards', { name: 'short', visibilityTimeoutSeconds: 1 }],
 });
 
 const text = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes);
@@ -61,7 +42,7 @@ describe('aws client configs', () => {
 
 describe('S3ObjectStore', () => {
   it('round-trips body, content type, cache control and metadata', async () => {
-    const store = new S3ObjectStore(s3, 'public-site');
+    const store = new S3ObjectStore(emulators.s3, 'public-site');
     const body = '<h1>Harbour talks — “quoted” ünïcode ✓</h1>';
     const { etag } = await store.put('editorials/harbour/index.html', body, {
       contentType: 'text/html; charset=utf-8',
@@ -78,20 +59,20 @@ describe('S3ObjectStore', () => {
   });
 
   it('stores bytes exactly', async () => {
-    const store = new S3ObjectStore(s3, 'public-site');
+    const store = new S3ObjectStore(emulators.s3, 'public-site');
     const bytes = Uint8Array.from({ length: 256 }, (_, i) => i);
     await store.put('bin/all-bytes', bytes, { contentType: 'application/octet-stream' });
     expect(Array.from((await store.get('bin/all-bytes'))!.body)).toEqual(Array.from(bytes));
   });
 
   it('answers undefined for a missing key, and deleting a missing key is fine', async () => {
-    const store = new S3ObjectStore(s3, 'public-site');
+    const store = new S3ObjectStore(emulators.s3, 'public-site');
     expect(await store.get('nothing/here')).toBeUndefined();
     await expect(store.delete('nothing/here')).resolves.toBeUndefined();
   });
 
   it('lists exactly the keys under a prefix, and forgets deleted ones', async () => {
-    const store = new S3ObjectStore(s3, 'public-site');
+    const store = new S3ObjectStore(emulators.s3, 'public-site');
     const keys = ['feeds/a.xml', 'feeds/b.xml', 'feeds/c.json', 'feeds/d.json', 'feeds/e.xml'];
     for (const key of keys) await store.put(key, key, { contentType: 'text/plain' });
     await store.put('feedsX/not-me', 'x', { contentType: 'text/plain' });
@@ -181,7 +162,7 @@ describe('SesMailer', () => {
 
   it('sends through SES with subject, both bodies, reply-to, destination and the custom headers', async () => {
     await emulators.clearMail();
-    const { messageId } = await new SesMailer(ses).send(email);
+    const { messageId } = await new SesMailer(emulators.ses).send(email);
     const [sent, ...rest] = await emulators.sentMail();
     expect(rest).toEqual([]);
     expect(sent).toMatchObject({
@@ -206,7 +187,7 @@ describe('SesMailer', () => {
 
   it('refuses tags and headers SES would refuse, before sending anything', async () => {
     await emulators.clearMail();
-    const mailer = new SesMailer(ses);
+    const mailer = new SesMailer(emulators.ses);
     await expect(mailer.send({ ...email, tags: { editorial: 'has spaces' } })).rejects.toBeInstanceOf(
       MessageRejectedError,
     );
@@ -276,7 +257,7 @@ describe('SqsQueue', () => {
   }
 
   it('delivers every body of a batch larger than ten, and deleted messages stay gone', async () => {
-    const queue = new SqsQueue(sqs, emulators.queueUrls.shards!);
+    const queue = new SqsQueue(emulators.sqs, emulators.queueUrls.shards!);
     const bodies = Array.from({ length: 23 }, (_, i) => JSON.stringify({ shard: i, editorial: 'harbour' }));
     await queue.sendBatch(bodies);
     const received = await drain(queue);
@@ -286,7 +267,7 @@ describe('SqsQueue', () => {
   });
 
   it('splits batches that would exceed the request size limit', async () => {
-    const queue = new SqsQueue(sqs, emulators.queueUrls.shards!);
+    const queue = new SqsQueue(emulators.sqs, emulators.queueUrls.shards!);
     // Together over the 1 MiB a batch request may carry, which local-aws-sqs enforces like SQS.
     const bodies = ['a', 'b', 'c', 'd', 'e'].map((c) => c.repeat(250 * 1024));
     await queue.sendBatch(bodies);
@@ -294,7 +275,7 @@ describe('SqsQueue', () => {
   });
 
   it('redelivers a message that was not deleted once its visibility timeout passes', async () => {
-    const queue = new SqsQueue(sqs, emulators.queueUrls.short!);
+    const queue = new SqsQueue(emulators.sqs, emulators.queueUrls.short!);
     await queue.sendBatch(['shard-7']);
     const [first] = await queue.receive(1, { waitSeconds: 5 });
     expect(first).toMatchObject({ body: 'shard-7', receiveCount: 1 });
@@ -309,7 +290,7 @@ describe('SqsQueue', () => {
 
 describe('DynamoTable', () => {
   it('puts an item only when absent: true the first time, false after, the first item kept', async () => {
-    const ledger = new DynamoTable(documents, LEDGER);
+    const ledger = new DynamoTable(emulators.documents, LEDGER);
     const first = { editorial: 'harbour', subscriber: 's-1', state: 'sending' };
     expect(await ledger.putIfAbsent(first)).toBe(true);
     expect(await ledger.putIfAbsent({ ...first, state: 'other' })).toBe(false);
@@ -318,7 +299,7 @@ describe('DynamoTable', () => {
   });
 
   it('updates only when the expected values hold, and never creates an item', async () => {
-    const subscribers = new DynamoTable(documents, SUBSCRIBERS);
+    const subscribers = new DynamoTable(emulators.documents, SUBSCRIBERS);
     await subscribers.put({ id: 'sub-1', status: 'pending', topics: ['harbour'] });
 
     const confirmed = await subscribers.update(
@@ -344,7 +325,7 @@ describe('DynamoTable', () => {
   });
 
   it('increments atomically, removes attributes and checks for absent attributes', async () => {
-    const subscribers = new DynamoTable(documents, SUBSCRIBERS);
+    const subscribers = new DynamoTable(emulators.documents, SUBSCRIBERS);
     await subscribers.put({ id: 'sub-2', status: 'confirmed', note: 'x' });
     const bounce = () => subscribers.update({ id: 'sub-2' }, { increment: { softBounces: 1 } });
     await Promise.all([bounce(), bounce(), bounce()]);
@@ -360,7 +341,7 @@ describe('DynamoTable', () => {
   });
 
   it('queries a partition by sort key prefix, page by page', async () => {
-    const ledger = new DynamoTable(documents, LEDGER);
+    const ledger = new DynamoTable(emulators.documents, LEDGER);
     for (const subscriber of ['a-1', 'a-2', 'a-3', 'b-1']) {
       await ledger.put({ editorial: 'q-test', subscriber, state: 'sent' });
     }
@@ -380,7 +361,7 @@ describe('DynamoTable', () => {
   });
 
   it('scans every item across pages and parallel segments, and deletes', async () => {
-    const subscribers = new DynamoTable(documents, SUBSCRIBERS);
+    const subscribers = new DynamoTable(emulators.documents, SUBSCRIBERS);
     const ids = Array.from({ length: 7 }, (_, i) => `scan-${i}`);
     for (const id of ids) await subscribers.put({ id, status: 'confirmed' });
 
@@ -401,7 +382,7 @@ describe('DynamoTable', () => {
   });
 
   it('writes and reads any number of items in batches, leaving out keys that have no item', async () => {
-    const ledger = new DynamoTable(documents, LEDGER);
+    const ledger = new DynamoTable(emulators.documents, LEDGER);
     // More than one BatchWriteItem (25) and one BatchGetItem (100) request each.
     const items = Array.from({ length: 130 }, (_, i) => ({ editorial: 'batch', subscriber: `s${String(i).padStart(3, '0')}`, status: 'sent', n: i }));
     await ledger.putMany(items);
@@ -415,7 +396,7 @@ describe('DynamoTable', () => {
   });
 
   it('resumes a scan right after a given item, also one deleted since', async () => {
-    const subscribers = new DynamoTable(documents, SUBSCRIBERS);
+    const subscribers = new DynamoTable(emulators.documents, SUBSCRIBERS);
     for (let i = 0; i < 9; i++) await subscribers.put({ id: `resume-${i}`, status: 'confirmed' });
     const order = async (startAfter?: { id: string }) => {
       const ids: string[] = [];

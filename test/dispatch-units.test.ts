@@ -1,8 +1,7 @@
 import { build } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '../src/log.ts';
-import { startEmulators, type Emulators } from '../src/local/emulators.ts';
-import { MessageRejectedError, ThrottledError, type Clock, type Item, type ItemKey, type KeyValueTable, type Mailer, type OutgoingEmail, type Page, type UpdateSpec } from '../src/ports.ts';
+import { MessageRejectedError, ThrottledError, type Clock, type Item, type Mailer, type OutgoingEmail } from '../src/ports.ts';
 import { claimLease, finishLease, renewLease } from '../src/pipeline/dispatch/shard-lease.ts';
 import { planForScale } from '../src/pipeline/dispatch/scale-plan.ts';
 import { MalformedShardError, parseShard } from '../src/pipeline/dispatch/shard-message.ts';
@@ -12,6 +11,7 @@ import { sendKey, shardLeaseKey, templateItemKey } from '../src/pipeline/dispatc
 import { TemplateCache } from '../src/pipeline/dispatch/dispatch-template.ts';
 import { unsubscribeUrl } from '../src/subscribers/tokens.ts';
 import { config } from './dispatch-harness.ts';
+import { useEmulators } from './helpers/emulators.ts';
 import { MemoryTable } from './helpers/memory-table.ts';
 
 /** Time that moves only when every sleeper so far has been scheduled: sleeps wake in time order. */
@@ -37,7 +37,6 @@ class FakeClock implements Clock {
   }
 }
 
-/** The KeyValueTable contract in memory: conditional single-item writes, strongly consistent reads. */
 const TEMPLATE = {
   subject: 'Subject',
   html: '<a href="PLACEHOLDER">Unsubscribe</a>',
@@ -315,13 +314,7 @@ describe('the dispatch worker function', () => {
   });
 
   describe('against the emulators', () => {
-    let emulators: Emulators;
-    beforeAll(async () => {
-      emulators = await startEmulators({
-        tables: [{ tableName: 'handler-ledger', partitionKey: 'pk', sortKey: 'sk' }],
-      });
-    });
-    afterAll(async () => emulators?.stop());
+    const emulators = useEmulators({ tables: [{ tableName: 'handler-ledger', partitionKey: 'pk', sortKey: 'sk' }] });
 
     it('turns an SQS event into sends and a partial batch response', async () => {
       const env = {

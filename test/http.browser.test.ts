@@ -1,21 +1,19 @@
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { createDocumentClient, DynamoTable } from '../src/adapters/dynamo-table.ts';
+import { DynamoTable } from '../src/adapters/dynamo-table.ts';
 import { S3ObjectStore } from '../src/adapters/s3-store.ts';
 import { SesMailer } from '../src/adapters/ses-mailer.ts';
 import { systemClock } from '../src/adapters/clock.ts';
 import { loadConfig } from '../src/config.ts';
 import { startHttpServer, type HttpServer } from '../src/http/local-server.ts';
 import { subscriberRoutes } from '../src/http/subscriber-routes.ts';
-import { startEmulators, type Emulators } from '../src/local/emulators.ts';
 import { createLogger } from '../src/log.ts';
 import { renderPage } from '../src/render/page.ts';
 import { SubscriberStore } from '../src/subscribers/store.ts';
 import { unsubscribeUrl } from '../src/subscribers/tokens.ts';
 import { makeEditorial } from './fixtures/editorial.ts';
 import { launchBrowser } from './helpers/browser.ts';
+import { useEmulators } from './helpers/emulators.ts';
 
 // Callbacks given to page.evaluate run in the browser; the project type-checks without the DOM library.
 declare const document: any;
@@ -25,9 +23,7 @@ const SECRET = 'browser-test-secret-0123456789-abcdefghij';
 const config = loadConfig();
 const editorial = makeEditorial();
 
-let emulators: Emulators;
-let s3: S3Client;
-let ses: SESv2Client;
+const emulators = useEmulators({ s3Buckets: ['public'], tables: [{ tableName: 'subscribers', partitionKey: 'id' }] });
 let server: HttpServer;
 let browser: Browser;
 let context: BrowserContext;
@@ -36,14 +32,11 @@ let store: SubscriberStore;
 const violations: string[] = [];
 
 beforeAll(async () => {
-  emulators = await startEmulators({ s3Buckets: ['public'], tables: [{ tableName: 'subscribers', partitionKey: 'id' }] });
-  s3 = new S3Client(emulators.clientConfigs.s3);
-  ses = new SESv2Client(emulators.clientConfigs.sesv2);
-  const subscribers = new DynamoTable(createDocumentClient(emulators.clientConfigs.dynamodb), { tableName: 'subscribers', partitionKey: 'id' });
+  const subscribers = new DynamoTable(emulators.documents, { tableName: 'subscribers', partitionKey: 'id' });
   store = new SubscriberStore(subscribers, SECRET, systemClock);
-  const site = new S3ObjectStore(s3, 'public');
+  const site = new S3ObjectStore(emulators.s3, 'public');
   await site.put(`editorials/${editorial.slug}/index.html`, renderPage(editorial, config), { contentType: 'text/html; charset=utf-8' });
-  const deps = { subscribers, mailer: new SesMailer(ses), config, tokenSecret: SECRET, clock: systemClock, log: createLogger({}, () => {}), softBounceThreshold: 3 };
+  const deps = { subscribers, mailer: new SesMailer(emulators.ses), config, tokenSecret: SECRET, clock: systemClock, log: createLogger({}, () => {}), softBounceThreshold: 3 };
   server = await startHttpServer({ routes: subscriberRoutes(deps), static: site });
 
   browser = await launchBrowser();
@@ -64,9 +57,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  s3?.destroy();
-  ses?.destroy();
-  await emulators?.stop();
 });
 
 const heading = () => page.locator('h1').textContent();

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { S3Client } from '@aws-sdk/client-s3';
 import { S3ObjectStore } from '../src/adapters/s3-store.ts';
 import { loadConfig } from '../src/config.ts';
 import { startHttpServer, type HttpServer } from '../src/http/local-server.ts';
@@ -8,8 +7,8 @@ import { renderNotice } from '../src/http/pages.ts';
 import { formFields, queryParams, MAX_BODY_BYTES } from '../src/http/request.ts';
 import { contentSecurityPolicy, htmlResponse } from '../src/http/response.ts';
 import type { FunctionUrlEvent } from '../src/http/types.ts';
-import { startEmulators, type Emulators } from '../src/local/emulators.ts';
 import { dropForbiddenChars } from '../src/render/escape.ts';
+import { useEmulators } from './helpers/emulators.ts';
 import { htmlXPath } from './helpers/html.ts';
 
 const config = loadConfig();
@@ -113,15 +112,12 @@ describe('pages', () => {
 });
 
 describe('local HTTP server', () => {
-  let emulators: Emulators;
-  let s3: S3Client;
+  const emulators = useEmulators({ s3Buckets: ['public'] });
   let server: HttpServer;
   const seen: FunctionUrlEvent[] = [];
 
   beforeAll(async () => {
-    emulators = await startEmulators({ s3Buckets: ['public'] });
-    s3 = new S3Client(emulators.clientConfigs.s3);
-    const site = new S3ObjectStore(s3, 'public');
+    const site = new S3ObjectStore(emulators.s3, 'public');
     await site.put('editorials/2026-06-04-harbour-talks/index.html', '<!doctype html><title>Harbour</title>', { contentType: 'text/html; charset=utf-8', cacheControl: 'public, max-age=300' });
     await site.put('feeds/rss.xml', '<rss version="2.0"/>', { contentType: 'application/rss+xml; charset=utf-8', cacheControl: 'public, max-age=60' });
     await site.put('feeds/feed.json', '{}', { contentType: 'application/feed+json; charset=utf-8' });
@@ -138,8 +134,6 @@ describe('local HTTP server', () => {
 
   afterAll(async () => {
     await server?.close();
-    s3?.destroy();
-    await emulators?.stop();
   });
 
   it('hands route requests to the handler as Function URL events and sends back its answer', async () => {

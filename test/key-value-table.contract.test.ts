@@ -1,22 +1,17 @@
 // One contract for the KeyValueTable port, run against DynamoDB local (dynalite, through the adapter Lambda uses)
 // and against the in-memory table the unit tests use: what a unit test proves with one holds for the other.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pairTable } from '../src/app/adapters.ts';
-import { startEmulators, type Emulators } from '../src/local/emulators.ts';
+import { describe, expect, it } from 'vitest';
+import { DynamoTable } from '../src/adapters/dynamo-table.ts';
 import type { Item, KeyValueTable } from '../src/ports.ts';
+import { useEmulators } from './helpers/emulators.ts';
 import { MemoryTable } from './helpers/memory-table.ts';
 
-let emulators: Emulators;
 let tables = 0;
 const TABLES = Array.from({ length: 12 }, (_, n) => `contract-${n}`);
-
-beforeAll(async () => {
-  emulators = await startEmulators({ tables: TABLES.map((tableName) => ({ tableName, partitionKey: 'pk', sortKey: 'sk' })) });
-});
-afterAll(async () => emulators?.stop());
+const emulators = useEmulators({ tables: TABLES.map((tableName) => ({ tableName, partitionKey: 'pk', sortKey: 'sk' })) });
 
 const implementations: [string, () => KeyValueTable][] = [
-  ['DynamoDB local', () => pairTable(emulators, TABLES[tables++]!)],
+  ['DynamoDB local', () => new DynamoTable(emulators.documents, { tableName: TABLES[tables++]!, partitionKey: 'pk', sortKey: 'sk' })],
   ['in memory', () => new MemoryTable()],
 ];
 

@@ -1,23 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { decodeS3EventKey, type S3NotificationEvent } from '../src/adapters/s3-event.ts';
-import { startEmulators, type Emulators } from '../src/local/emulators.ts';
 import type { ObjectStore } from '../src/ports.ts';
 import { decodeIndexEntry, publishObject, type DispatchRequest, type ObjectEvent, type PublishDeps } from '../src/pipeline/publish/index.ts';
+import { useEmulators } from './helpers/emulators.ts';
 import { feedLinks, markdown, newStage, pageUrl, samples, type Stage } from './publish-harness.ts';
 
-let emulators: Emulators;
-let s3: S3Client;
-
-beforeAll(async () => {
-  emulators = await startEmulators();
-  s3 = new S3Client(emulators.clientConfigs.s3);
-});
-
-afterAll(async () => {
-  s3?.destroy();
-  await emulators?.stop();
-});
+const emulators = useEmulators();
 
 const sorted = (values: readonly string[]) => [...values].sort();
 
@@ -54,7 +43,7 @@ const editorial = (title: string, published: string, extra: Record<string, strin
 
 describe('every S3 event delivered three times', () => {
   it('at once, through the S3 event relay: one index entry each, each feed item once, one dispatch id per send', async () => {
-    const stage = await newStage(s3);
+    const stage = await newStage(emulators.s3);
     const stop = emulators.onObjectEvent(async (event) => {
       for (const objectEvent of objectEvents(event, stage.buckets.editorials)) {
         await Promise.all([1, 2, 3].map(() => publishObject(stage.deps, objectEvent)));
@@ -69,7 +58,7 @@ describe('every S3 event delivered three times', () => {
         markdown({ title: '"Europe\'s grid, corrected"', slug: grid, published: '2026-06-03T06:00:00Z', updated: '2026-06-04T08:00:00Z', resend: 'true' }),
       );
       await emulators.objectEventsSettled();
-      await s3.send(new DeleteObjectCommand({ Bucket: stage.buckets.editorials, Key: 'approved/2026-06-05-sahel-ceasefire.md' }));
+      await emulators.s3.send(new DeleteObjectCommand({ Bucket: stage.buckets.editorials, Key: 'approved/2026-06-05-sahel-ceasefire.md' }));
       await emulators.objectEventsSettled();
     } finally {
       stop();
@@ -93,7 +82,7 @@ describe('every S3 event delivered three times', () => {
   });
 
   it('late and out of order, ends where delivery in order ends', async () => {
-    const stage = await newStage(s3);
+    const stage = await newStage(emulators.s3);
     const events: ObjectEvent[] = [];
     const stop = emulators.onObjectEvent((event) => void events.push(...objectEvents(event, stage.buckets.editorials)));
     const slug = '2026-06-27-port';
@@ -101,7 +90,7 @@ describe('every S3 event delivered three times', () => {
       await stage.upload('2026-06-27-port.md', editorial('Port reopens', '2026-06-27T06:00:00Z'));
       await stage.upload('2026-06-27-port-fix.md', markdown({ title: 'Port reopens, corrected', slug, published: '2026-06-27T06:00:00Z', updated: '2026-06-27T09:00:00Z' }));
       await stage.upload('2026-06-27-pulled.md', editorial('Pulled', '2026-06-27T07:00:00Z'));
-      await s3.send(new DeleteObjectCommand({ Bucket: stage.buckets.editorials, Key: 'approved/2026-06-27-pulled.md' }));
+      await emulators.s3.send(new DeleteObjectCommand({ Bucket: stage.buckets.editorials, Key: 'approved/2026-06-27-pulled.md' }));
       await stage.upload('2026-06-27-kept.md', editorial('Kept', '2026-06-27T08:00:00Z'));
       await emulators.objectEventsSettled();
     } finally {
@@ -124,7 +113,7 @@ describe('every S3 event delivered three times', () => {
 
 describe('editorials approved at the same moment', () => {
   it('two at a time, round after round: both are always in every feed', async () => {
-    const stage = await newStage(s3);
+    const stage = await newStage(emulators.s3);
     const slugs: string[] = [];
     for (let round = 0; round < 8; round++) {
       const pair = [`2026-06-${10 + round}-pair-a`, `2026-06-${10 + round}-pair-b`];
@@ -140,7 +129,7 @@ describe('editorials approved at the same moment', () => {
   });
 
   it('six at once: all six are in every feed', async () => {
-    const stage = await newStage(s3);
+    const stage = await newStage(emulators.s3);
     const slugs = Array.from({ length: 6 }, (_, n) => `2026-06-28-six-${n}`);
     const keys = await Promise.all(slugs.map((slug, n) => stage.upload(`${slug}.md`, editorial(`Six ${n}`, `2026-06-28T0${n}:00:00Z`))));
     await Promise.all(keys.map((key) => stage.publish(key)));
@@ -167,7 +156,7 @@ function failingOnce(store: ObjectStore, matches: (key: string) => boolean): Obj
 
 describe('a failure mid-publish', () => {
   it('a failed feed write fails the event, and its redelivery completes the feeds with a single send', async () => {
-    const stage = await newStage(s3);
+    const stage = await newStage(emulators.s3);
     const deps: PublishDeps = { ...stage.deps, site: failingOnce(stage.site, (key) => key === 'feeds/atom.xml') };
     const key = await stage.upload('2026-06-29-storm.md', editorial('Storm', '2026-06-29T06:00:00Z'));
 
@@ -180,7 +169,7 @@ describe('a failure mid-publish', () => {
   });
 
   it('a failed dispatch plan fails the event, and the redelivery plans the same dispatch id, then no more', async () => {
-    const stage = await newStage(s3);
+    const stage = await newStage(emulators.s3);
     const calls: DispatchRequest[] = [];
     const deps: PublishDeps = {
       ...stage.deps,
@@ -203,7 +192,7 @@ describe('a failure mid-publish', () => {
   });
 
   it('an unreadable index entry is logged and left out; the feeds still carry every other editorial', async () => {
-    const stage = await newStage(s3);
+    const stage = await newStage(emulators.s3);
     await stage.editorials.put('index/broken.json', '{"title": "half a', { contentType: 'application/json' });
     const key = await stage.upload('2026-07-01-calm.md', editorial('Calm', '2026-07-01T06:00:00Z'));
 

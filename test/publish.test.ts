@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { decodeS3EventKey } from '../src/adapters/s3-event.ts';
-import { startEmulators, type Emulators } from '../src/local/emulators.ts';
 import type { Editorial } from '../src/model.ts';
 import { parseEditorial } from '../src/parse/index.ts';
 import { escapeHtml } from '../src/render/escape.ts';
@@ -17,21 +16,11 @@ import {
   type StoredEmailTemplate,
 } from '../src/pipeline/publish/index.ts';
 import { makeEditorial } from './fixtures/editorial.ts';
+import { useEmulators } from './helpers/emulators.ts';
 import { ninjsErrors } from './helpers/ninjs-validator.ts';
 import { config, feedLinks, markdown, newStage, pageUrl, samples, type Stage } from './publish-harness.ts';
 
-let emulators: Emulators;
-let s3: S3Client;
-
-beforeAll(async () => {
-  emulators = await startEmulators();
-  s3 = new S3Client(emulators.clientConfigs.s3);
-});
-
-afterAll(async () => {
-  s3?.destroy();
-  await emulators?.stop();
-});
+const emulators = useEmulators();
 
 const parseOptions = (date: Date) => ({ publication: config.publication.name, defaultLang: config.publication.language, date });
 const sorted = (values: readonly string[]) => [...values].sort();
@@ -64,7 +53,7 @@ describe('publishing the project samples', () => {
   const published: Editorial[] = [];
 
   beforeAll(async () => {
-    stage = await newStage(s3);
+    stage = await newStage(emulators.s3);
     for (const sample of samples()) {
       const key = await stage.upload(sample.name, sample.bytes);
       const outcome = await stage.publish(key);
@@ -171,7 +160,7 @@ describe('the serialised editorial', () => {
 
 describe('an invalid editorial', () => {
   it('gets a rejection record the desk can read, stays byte for byte where it was, and nothing goes public', async () => {
-    const stage = await newStage(s3);
+    const stage = await newStage(emulators.s3);
     const name = '2026-06-10-source-ftp.txt';
     const bytes = readFileSync(new URL(`./fixtures/invalid/${name}`, import.meta.url));
     const key = await stage.upload(name, bytes);
@@ -194,7 +183,7 @@ describe('an invalid editorial', () => {
   });
 
   it('once fixed and uploaded again, is published and its rejection record goes away', async () => {
-    const stage = await newStage(s3);
+    const stage = await newStage(emulators.s3);
     const name = '2026-06-10-harbour.txt';
     const broken = 'Harbour talks\nPara one of the editorial, long enough to be a paragraph.\nWire provenance\n- ftp://files.example.org/x.pdf\n';
     await stage.publish(await stage.upload(name, broken));
@@ -222,7 +211,7 @@ describe('corrections', () => {
     });
 
   it('update the page and every feed under the same id with a later updated, and send no second email', async () => {
-    const stage = await newStage(s3);
+    const stage = await newStage(emulators.s3);
     await stage.publish(await stage.upload(name, first));
     const before = await stage.feeds();
 
@@ -248,7 +237,7 @@ describe('corrections', () => {
   });
 
   it('with resend: true go out again under a new dispatch id, once however often the event comes', async () => {
-    const stage = await newStage(s3);
+    const stage = await newStage(emulators.s3);
     await stage.publish(await stage.upload(name, first));
     const key = await stage.upload(name, corrected({ updated: '2026-06-20T09:30:00Z', resend: 'true' }));
 
@@ -266,14 +255,14 @@ describe('corrections', () => {
   });
 
   it('asking resend without a later updated send nothing new', async () => {
-    const stage = await newStage(s3);
+    const stage = await newStage(emulators.s3);
     await stage.publish(await stage.upload(name, first));
     await stage.publish(await stage.upload(name, corrected({ resend: 'true' })));
     expect(stage.planned.map((r) => r.dispatchId)).toEqual([slug]);
   });
 
   it('of a plain-text editorial keep its first publication date and take the upload time as updated', async () => {
-    const stage = await newStage(s3);
+    const stage = await newStage(emulators.s3);
     const textName = '2026-06-21-grain.txt';
     const body = (title: string) =>
       `${title}\nThe convoy left at dawn, and the insurers watched.\nWire provenance\n- https://t.me/ukr_seaports\n`;
@@ -296,7 +285,7 @@ describe('corrections', () => {
   });
 
   it('arriving out of order never let an older version replace a newer one', async () => {
-    const stage = await newStage(s3);
+    const stage = await newStage(emulators.s3);
     const version = (title: string, updated: string) =>
       markdown({ title, slug: '2026-06-22-harbour', published: '2026-06-22T06:00:00Z', updated });
     const older = await stage.upload('2026-06-22-harbour.md', version('Harbour, first take', '2026-06-22T08:00:00Z'));
@@ -313,14 +302,14 @@ describe('corrections', () => {
 
 describe('withdrawal', () => {
   it('removing the approved object takes the editorial out of the feeds and leaves a withdrawn page', async () => {
-    const stage = await newStage(s3);
+    const stage = await newStage(emulators.s3);
     const kept = await stage.upload('2026-06-23-kept.md', markdown({ title: 'Kept', published: '2026-06-23T06:00:00Z' }));
     const gone = await stage.upload('2026-06-23-gone.md', markdown({ title: 'Gone soon', published: '2026-06-23T07:00:00Z' }, 'A body that will be taken down.'));
     await stage.publish(kept);
     await stage.publish(gone);
     expect(sorted(feedLinks(await stage.feeds()).atom)).toEqual(sorted([pageUrl('2026-06-23-kept'), pageUrl('2026-06-23-gone')]));
 
-    await s3.send(new DeleteObjectCommand({ Bucket: stage.buckets.editorials, Key: gone }));
+    await emulators.s3.send(new DeleteObjectCommand({ Bucket: stage.buckets.editorials, Key: gone }));
     expect(await stage.publish(gone, 'removed')).toEqual({ outcome: 'withdrawn', slug: '2026-06-23-gone' });
     expect(await stage.publish(gone, 'removed')).toEqual({ outcome: 'withdrawn', slug: '2026-06-23-gone' });
     expect(await stage.publish(gone, 'created')).toEqual({ outcome: 'missing' });
@@ -336,11 +325,11 @@ describe('withdrawal', () => {
   });
 
   it('uploading a removed editorial again republishes it without a second email', async () => {
-    const stage = await newStage(s3);
+    const stage = await newStage(emulators.s3);
     const body = markdown({ title: 'Back again', published: '2026-06-24T06:00:00Z' });
     const key = await stage.upload('2026-06-24-back.md', body);
     await stage.publish(key);
-    await s3.send(new DeleteObjectCommand({ Bucket: stage.buckets.editorials, Key: key }));
+    await emulators.s3.send(new DeleteObjectCommand({ Bucket: stage.buckets.editorials, Key: key }));
     await stage.publish(key, 'removed');
     expect(feedLinks(await stage.feeds()).atom).toEqual([]);
 
@@ -355,7 +344,7 @@ describe('withdrawal', () => {
   });
 
   it('status: withdrawn keeps an editorial out of the feeds and out of the mail; publishing it later sends it once', async () => {
-    const stage = await newStage(s3);
+    const stage = await newStage(emulators.s3);
     const name = '2026-06-25-pulled.md';
     const key = await stage.upload(name, markdown({ title: 'Pulled', published: '2026-06-25T06:00:00Z', status: 'withdrawn' }));
     expect((await stage.publish(key)).outcome).toBe('published');
@@ -374,7 +363,7 @@ describe('withdrawal', () => {
 
 describe('embargo', () => {
   it('holds the page, the feeds and the send until releaseEmbargoed runs past it, then releases them once', async () => {
-    const stage = await newStage(s3, { now: new Date('2026-07-01T00:00:00Z') });
+    const stage = await newStage(emulators.s3, { now: new Date('2026-07-01T00:00:00Z') });
     const slug = '2026-07-01-summit';
     const key = await stage.upload(
       `${slug}.md`,
@@ -407,7 +396,7 @@ describe('embargo', () => {
 
 describe('S3 event keys', () => {
   it('are decoded from the form S3 sends them in, so a file name with spaces and signs publishes', async () => {
-    const stage = await newStage(s3);
+    const stage = await newStage(emulators.s3);
     const handled: string[] = [];
     const stop = emulators.onObjectEvent(async (event) => {
       for (const record of event.Records) {

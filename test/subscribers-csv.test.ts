@@ -6,18 +6,17 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/adapters/clock.ts';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { createDocumentClient, DynamoTable } from '../src/adapters/dynamo-table.ts';
+import { DynamoTable } from '../src/adapters/dynamo-table.ts';
 import { SesMailer } from '../src/adapters/ses-mailer.ts';
 import { runSubscribersCommand } from '../src/cli/subscribers.ts';
 import { loadConfig } from '../src/config.ts';
-import { startEmulators, type Emulators } from '../src/local/emulators.ts';
 import { createLogger } from '../src/log.ts';
 import { CsvError, formatCsv, parseCsv } from '../src/subscribers/csv.ts';
 import type { SubscriberDeps } from '../src/subscribers/flows.ts';
 import { parseConsentDate } from '../src/subscribers/import-export.ts';
 import { SubscriberStore } from '../src/subscribers/store.ts';
 import { subscriberId } from '../src/subscribers/tokens.ts';
+import { useEmulators } from './helpers/emulators.ts';
 
 const SECRET = 'csv-test-secret-0123456789-abcdefghijklm';
 const NOW = new Date('2026-06-10T08:00:00Z');
@@ -63,13 +62,12 @@ describe('CSV', () => {
 });
 
 describe('broadsheet subscribers import/export', () => {
-  let emulators: Emulators;
-  let ses: SESv2Client;
-  let dir: string;
   const tables = ['subscribers', 'copy', 'merge'];
+  const emulators = useEmulators({ tables: tables.map((tableName) => ({ tableName, partitionKey: 'id' })) });
+  let dir: string;
   const depsFor = (tableName: string): SubscriberDeps => ({
-    subscribers: new DynamoTable(createDocumentClient(emulators.clientConfigs.dynamodb), { tableName, partitionKey: 'id' }),
-    mailer: new SesMailer(ses),
+    subscribers: new DynamoTable(emulators.documents, { tableName, partitionKey: 'id' }),
+    mailer: new SesMailer(emulators.ses),
     config: loadConfig(),
     tokenSecret: SECRET,
     clock: { now: () => NOW, sleep: async () => {} },
@@ -85,14 +83,10 @@ describe('broadsheet subscribers import/export', () => {
   }
 
   beforeAll(async () => {
-    emulators = await startEmulators({ tables: tables.map((tableName) => ({ tableName, partitionKey: 'id' })) });
-    ses = new SESv2Client(emulators.clientConfigs.sesv2);
     dir = await mkdtemp(join(tmpdir(), 'broadsheet-subscribers-'));
   });
 
   afterAll(async () => {
-    ses?.destroy();
-    await emulators?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 

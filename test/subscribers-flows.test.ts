@@ -1,25 +1,23 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/adapters/clock.ts';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { simpleParser } from 'mailparser';
-import { createDocumentClient, DynamoTable } from '../src/adapters/dynamo-table.ts';
+import { DynamoTable } from '../src/adapters/dynamo-table.ts';
 import { SesMailer } from '../src/adapters/ses-mailer.ts';
 import { loadConfig } from '../src/config.ts';
 import { startHttpServer, type HttpServer } from '../src/http/local-server.ts';
 import { subscriberRoutes } from '../src/http/subscriber-routes.ts';
-import { startEmulators, type Emulators } from '../src/local/emulators.ts';
 import type { Logger, LogFields } from '../src/log.ts';
 import { handleSesEvent, type SubscriberDeps } from '../src/subscribers/flows.ts';
 import { SubscriberStore } from '../src/subscribers/store.ts';
 import { signConfirmToken, signUnsubscribeToken, subscriberId, unsubscribeUrl } from '../src/subscribers/tokens.ts';
+import { useEmulators } from './helpers/emulators.ts';
 import { htmlXPath } from './helpers/html.ts';
 
 const SECRET = 'flows-test-secret-0123456789-abcdefghij';
 const config = loadConfig();
 const START = new Date('2026-06-10T08:00:00Z');
 
-let emulators: Emulators;
-let ses: SESv2Client;
+const emulators = useEmulators({ tables: [{ tableName: 'subscribers', partitionKey: 'id' }] });
 let server: HttpServer;
 let deps: SubscriberDeps;
 let store: SubscriberStore;
@@ -34,11 +32,9 @@ function recordingLogger(base: LogFields = {}): Logger {
 }
 
 beforeAll(async () => {
-  emulators = await startEmulators({ tables: [{ tableName: 'subscribers', partitionKey: 'id' }] });
-  ses = new SESv2Client(emulators.clientConfigs.sesv2);
   deps = {
-    subscribers: new DynamoTable(createDocumentClient(emulators.clientConfigs.dynamodb), { tableName: 'subscribers', partitionKey: 'id' }),
-    mailer: new SesMailer(ses),
+    subscribers: new DynamoTable(emulators.documents, { tableName: 'subscribers', partitionKey: 'id' }),
+    mailer: new SesMailer(emulators.ses),
     config,
     tokenSecret: SECRET,
     clock: { now: () => now, sleep: async () => {} },
@@ -51,8 +47,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
-  ses?.destroy();
-  await emulators?.stop();
 });
 
 beforeEach(async () => {

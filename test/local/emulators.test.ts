@@ -1,34 +1,21 @@
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBClient, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { simpleParser } from 'mailparser';
-import { startEmulators, type Emulators } from '../../src/local/emulators.ts';
+import { startEmulators } from '../../src/local/emulators.ts';
 import { decodeS3EventKey, type S3NotificationEvent } from '../../src/adapters/s3-event.ts';
 import { SesMailer } from '../../src/adapters/ses-mailer.ts';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SqsQueue } from '../../src/adapters/sqs-queue.ts';
 import { startSqsPoller } from '../../src/local/sqs-poller.ts';
+import { useEmulators } from '../helpers/emulators.ts';
 
-let emulators: Emulators;
-let s3: S3Client;
-let sqs: SQSClient;
-
-beforeAll(async () => {
-  emulators = await startEmulators({
-    s3Buckets: ['desk-inbox'],
-    tables: [{ tableName: 'send-ledger', partitionKey: 'editorial', sortKey: 'subscriber' }],
-    queues: ['plain', { name: 'dispatch', visibilityTimeoutSeconds: 1, maxReceiveCount: 2 }],
-  });
-  s3 = new S3Client(emulators.clientConfigs.s3);
-  sqs = new SQSClient(emulators.clientConfigs.sqs);
-});
-
-afterAll(async () => {
-  s3?.destroy();
-  sqs?.destroy();
-  await emulators?.stop();
+const emulators = useEmulators({
+  s3Buckets: ['desk-inbox'],
+  tables: [{ tableName: 'send-ledger', partitionKey: 'editorial', sortKey: 'subscriber' }],
+  queues: ['plain', { name: 'dispatch', visibilityTimeoutSeconds: 1, maxReceiveCount: 2 }],
 });
 
 describe('startEmulators', () => {
@@ -54,9 +41,9 @@ describe('startEmulators', () => {
 
   it('creates the queues, with a dead-letter queue that takes a message after maxReceiveCount receives', async () => {
     expect(Object.keys(emulators.queueUrls).sort()).toEqual(['dispatch', 'dispatch-dlq', 'plain']);
-    const dispatch = new SqsQueue(sqs, emulators.queueUrls.dispatch!);
-    const dlq = new SqsQueue(sqs, emulators.queueUrls['dispatch-dlq']!);
-    await sqs.send(new SendMessageCommand({ QueueUrl: emulators.queueUrls.dispatch, MessageBody: 'poison' }));
+    const dispatch = new SqsQueue(emulators.sqs, emulators.queueUrls.dispatch!);
+    const dlq = new SqsQueue(emulators.sqs, emulators.queueUrls['dispatch-dlq']!);
+    await emulators.sqs.send(new SendMessageCommand({ QueueUrl: emulators.queueUrls.dispatch, MessageBody: 'poison' }));
 
     const counts: number[] = [];
     for (let i = 0; i < 2; i++) {
@@ -74,7 +61,7 @@ describe('startEmulators', () => {
 
 describe('the local SQS poller', () => {
   it('long-polling, hands a message sent while it waits to the handler, deletes it, and drains', async () => {
-    const plain = new SqsQueue(sqs, emulators.queueUrls.plain!);
+    const plain = new SqsQueue(emulators.sqs, emulators.queueUrls.plain!);
     const bodies: string[] = [];
     let receives = 0;
     const counting = { ...plain, sendBatch: plain.sendBatch.bind(plain), delete: plain.delete.bind(plain), receive: (max: number, options?: { waitSeconds?: number }) => (receives++, plain.receive(max, options)) };
@@ -99,7 +86,7 @@ describe('S3 object events', () => {
     const unsubscribe = emulators.onObjectEvent((event) => void events.push(event));
     const key = 'approved/2026-06-04 harbour+talks (1).txt';
     try {
-      await s3.send(
+      await emulators.s3.send(
         new PutObjectCommand({ Bucket: 'desk-inbox', Key: key, Body: 'title: x', ContentType: 'text/plain' }),
       );
       await emulators.objectEventsSettled();
@@ -120,8 +107,8 @@ describe('S3 object events', () => {
     const events: S3NotificationEvent[] = [];
     const unsubscribe = emulators.onObjectEvent((event) => void events.push(event));
     try {
-      await s3.send(new PutObjectCommand({ Bucket: 'desk-inbox', Key: 'approved/gone.txt', Body: 'x' }));
-      await s3.send(new DeleteObjectCommand({ Bucket: 'desk-inbox', Key: 'approved/gone.txt' }));
+      await emulators.s3.send(new PutObjectCommand({ Bucket: 'desk-inbox', Key: 'approved/gone.txt', Body: 'x' }));
+      await emulators.s3.send(new DeleteObjectCommand({ Bucket: 'desk-inbox', Key: 'approved/gone.txt' }));
       await emulators.objectEventsSettled();
     } finally {
       unsubscribe();
