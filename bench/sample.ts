@@ -17,7 +17,7 @@ export function parseSample(bytes: Uint8Array = readFileSync(SAMPLE_FILE)): Edit
 }
 
 export function parse(file: string, bytes: Uint8Array): Editorial {
-  const result = parseEditorial(file, bytes, { publication: config.publication.name, defaultLang: config.publication.language });
+  const result = parseEditorial(file, bytes, { publication: config.publication.name, defaultLang: config.publication.language, limits: config.limits });
   if (!result.ok) throw new Error(`${file}: ${result.rejection.reason}`);
   return result.editorial;
 }

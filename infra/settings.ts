@@ -1,6 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { RUNTIME_DEFAULTS } from '../src/app/runtime-config.ts';
-import { loadConfig, type Config } from '../src/config.ts';
+import { isEmailAddress, loadConfig, type Config } from '../src/config.ts';
+import { trimEndOf } from '../src/strings.ts';
 import { BroadsheetError } from '../src/errors.ts';
 
 /**
@@ -77,7 +78,7 @@ export function readSettings(context: (key: string) => unknown): BroadsheetSetti
   const domain = (text('domain') ?? new URL(base.publication.siteUrl).hostname).toLowerCase();
   const sender = text('sender') ?? base.sender.address;
   const senderName = text('senderName') ?? base.sender.name;
-  const siteUrl = (text('siteUrl') ?? `https://${domain}`).replace(/\/+$/, '');
+  const siteUrl = trimEndOf(text('siteUrl') ?? `https://${domain}`, '/');
 
   if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(domain)) problems.push(`domain "${domain}" is not a domain name`);
   const senderDomain = sender.split('@')[1]?.toLowerCase();
@@ -104,7 +105,7 @@ export function readSettings(context: (key: string) => unknown): BroadsheetSetti
   }
   const embargoReleaseMinutes = integer('embargoReleaseMinutes', 5, 0, 1440);
   const alarmEmail = text('alarmEmail');
-  if (alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail)) problems.push(`alarmEmail "${alarmEmail}" is not an email address`);
+  if (alarmEmail !== undefined && !isEmailAddress(alarmEmail)) problems.push(`alarmEmail "${alarmEmail}" is not an email address`);
   const certificateArn = text('certificateArn');
   if (certificateArn !== undefined && !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(certificateArn)) {
     problems.push('certificateArn must be an ACM certificate ARN in us-east-1 (CloudFront reads certificates only there)');

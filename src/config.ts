@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import defaults from '../broadsheet.config.json' with { type: 'json' };
 import { BroadsheetError } from './errors.ts';
+import { trimEndOf } from './strings.ts';
 
 export interface Config {
   publication: { name: string; description: string; siteUrl: string; language: string };
@@ -10,14 +11,31 @@ export interface Config {
   rights: { copyrightHolder: string; copyrightNotice: string; usageTerms: string };
   feeds: { limit: number };
   email: { clipBytes: number; sampleRecipient: string };
+  /** What one editorial may be: larger files and longer lines are rejected before they are parsed. */
+  limits: EditorialLimits;
   partners: { id: string; name: string; formats: string[] }[];
+}
+
+export interface EditorialLimits {
+  /** Bytes of one editorial file (default 2,000,000: a long editorial is a few tens of kilobytes). */
+  maxEditorialBytes: number;
+  /** Characters of one line (default 20,000: a long paragraph of the plain-text form is a few thousand). */
+  maxLineLength: number;
 }
 
 export class ConfigError extends BroadsheetError {
   override name = 'ConfigError';
 }
 
-const EMAIL = /^[^\s@<>()",;:\\[\]]+@[^\s@<>()",;:\\[\]]+\.[^\s@<>()",;:\\[\]]+$/;
+const ADDRESS_PART = /^[^\s@<>()",;:\\[\]]+$/;
+
+/** `local@domain.tld`: the domain has a dot with something on both sides (one pass, no backtracking). */
+export function isEmailAddress(value: string): boolean {
+  const at = value.indexOf('@');
+  const local = value.slice(0, at);
+  const domain = value.slice(at + 1);
+  return at > 0 && ADDRESS_PART.test(local) && ADDRESS_PART.test(domain) && domain.slice(1, -1).includes('.');
+}
 
 /** The built-in defaults (a sample publication), overlaid with the given file when there is one. */
 export function loadConfig(file?: string): Config {
@@ -53,7 +71,7 @@ export function validateConfig(config: Config, origin: string): Config {
   };
   const address = (path: string, value: unknown) => {
     text(path, value);
-    if (typeof value === 'string' && !EMAIL.test(value)) problems.push(`${path} must be an email address`);
+    if (typeof value === 'string' && !isEmailAddress(value)) problems.push(`${path} must be an email address`);
   };
   text('publication.name', config.publication?.name);
   text('publication.description', config.publication?.description);
@@ -73,11 +91,15 @@ export function validateConfig(config: Config, origin: string): Config {
     problems.push('email.clipBytes must be an integer of at least 10000');
   }
   address('email.sampleRecipient', config.email?.sampleRecipient);
+  for (const name of ['maxEditorialBytes', 'maxLineLength'] as const) {
+    const value = config.limits?.[name];
+    if (!Number.isInteger(value) || value < 1000) problems.push(`limits.${name} must be an integer of at least 1000`);
+  }
   if (!Array.isArray(config.partners)) problems.push('partners must be an array');
   if (problems.length) {
     throw new ConfigError(`${origin}: invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
-  config.publication.siteUrl = config.publication.siteUrl.replace(/\/+$/, '');
+  config.publication.siteUrl = trimEndOf(config.publication.siteUrl, '/');
   return config;
 }
 

@@ -13,10 +13,32 @@ export interface Logger {
   child(fields: LogFields): Logger;
 }
 
-const ADDRESS = /[^\s@<>"',;:()[\]]+@[^\s@<>"',;:()[\]]+\.[^\s@<>"',;:()[\]]+/g;
+/** A run of characters that can belong to an address: what lies between spaces, quotes, brackets and the like. */
+const WORD = /[^\s<>"',;:()[\]]+/g;
+
+/**
+ * Masks `local@domain.tld` within each word, as /[^…@]+@[^…@]+\.[^…@]+/g would, in one pass: that pattern would
+ * try every start of a long word without an @ (quadratic time on a long log value).
+ */
+function maskWord(word: string): string {
+  if (!word.includes('@')) return word;
+  const parts = word.split('@');
+  let out = '';
+  for (let i = 0; i < parts.length; i++) {
+    const next = parts[i + 1];
+    if (parts[i] !== '' && next !== undefined && next.slice(1, -1).includes('.')) {
+      out += '[address]';
+      i++;
+    } else {
+      out += parts[i]!;
+    }
+    if (i < parts.length - 1) out += '@';
+  }
+  return out;
+}
 
 export function maskAddresses(value: unknown): unknown {
-  if (typeof value === 'string') return value.replace(ADDRESS, '[address]');
+  if (typeof value === 'string') return value.replace(WORD, maskWord);
   if (value instanceof Error) return { name: value.name, message: maskAddresses(value.message) };
   if (Array.isArray(value)) return value.map(maskAddresses);
   if (value && typeof value === 'object') {

@@ -16,6 +16,13 @@ export interface StoredObject {
   contentType?: string;
   cacheControl?: string;
   metadata?: Record<string, string>;
+  /** Set when the object is larger than the `maxBytes` asked for: its size, and an empty body (never read). */
+  tooLarge?: { bytes: number };
+}
+
+export interface GetOptions {
+  /** Objects larger than this are not read: the answer says `tooLarge` instead of carrying the body. */
+  maxBytes?: number;
 }
 
 export interface ObjectSummary {
@@ -39,7 +46,7 @@ export interface PutOptions {
 
 export interface ObjectStore {
   /** The object, or undefined when there is none under this key. */
-  get(key: string): Promise<StoredObject | undefined>;
+  get(key: string, options?: GetOptions): Promise<StoredObject | undefined>;
   put(key: string, body: string | Uint8Array, options: PutOptions): Promise<{ etag: string }>;
   /** Deleting a missing key is not an error. */
   delete(key: string): Promise<void>;

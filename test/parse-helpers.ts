@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { expect } from 'vitest';
 import type { Block, Editorial, Inline, Rejection } from '../src/model.ts';
+import { loadConfig } from '../src/config.ts';
 import { parseEditorial, type ParseOptions } from '../src/parse/index.ts';
 import { htmlXPath } from './helpers/html.ts';
 
-export const OPTIONS: ParseOptions = { publication: 'Monexus', defaultLang: 'en' };
+export const OPTIONS: ParseOptions = { publication: 'Monexus', defaultLang: 'en', limits: loadConfig().limits };
 export const FIXTURES = join(import.meta.dirname, 'fixtures');
 
 export function parseBytes(file: string, bytes: Uint8Array | string, options: Partial<ParseOptions> = {}) {

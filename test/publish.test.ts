@@ -22,7 +22,7 @@ import { config, feedLinks, markdown, newStage, pageUrl, samples, type Stage } f
 
 const emulators = useEmulators();
 
-const parseOptions = (date: Date) => ({ publication: config.publication.name, defaultLang: config.publication.language, date });
+const parseOptions = (date: Date) => ({ publication: config.publication.name, defaultLang: config.publication.language, date, limits: config.limits });
 const sorted = (values: readonly string[]) => [...values].sort();
 const epochSeconds = (iso: string) => Math.floor(new Date(iso).getTime() / 1000);
 

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-s3';
 import {
   PreconditionFailedError,
+  type GetOptions,
   type ObjectStore,
   type ObjectSummary,
   type PutOptions,
@@ -26,11 +27,16 @@ export class S3ObjectStore implements ObjectStore {
     readonly bucket: string,
   ) {}
 
-  async get(key: string): Promise<StoredObject | undefined> {
+  async get(key: string, options: GetOptions = {}): Promise<StoredObject | undefined> {
     try {
       const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      const body = out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
+      const size = out.ContentLength ?? 0;
+      const tooLarge = options.maxBytes !== undefined && size > options.maxBytes;
+      // Too large: the response is abandoned before its body is read, so memory never holds it.
+      if (tooLarge) (out.Body as { destroy?: () => void } | undefined)?.destroy?.();
+      const body = out.Body && !tooLarge ? await out.Body.transformToByteArray() : new Uint8Array();
       return {
+        ...(tooLarge && { tooLarge: { bytes: size } }),
         key,
         body,
         lastModified: out.LastModified ?? new Date(0),

@@ -7,6 +7,7 @@ import { renderFeeds } from '../render/feeds/index.ts';
 import { FeedWindow, isPublic } from '../render/feeds/window.ts';
 import { renderEditorialOutputs } from '../render/outputs.ts';
 import { UsageError } from './errors.ts';
+import { tooLargeReason } from '../parse/limits.ts';
 
 export interface BuildOptions {
   inputs: string[];
@@ -52,11 +53,18 @@ export async function buildSite(options: BuildOptions): Promise<BuildReport> {
       reject({ file, line: null, reason: 'not an editorial: expected a .txt or .md file' });
       continue;
     }
+    const stats = await stat(file);
+    // Checked before the file is read: a huge file is refused without being held in memory.
+    if (stats.size > config.limits.maxEditorialBytes) {
+      reject({ file, line: null, reason: tooLargeReason(stats.size, config.limits) });
+      continue;
+    }
     const result = parseEditorial(file, await readFile(file), {
       publication: config.publication.name,
       defaultLang: config.publication.language,
       date: options.date,
-      fallbackDate: (await stat(file)).mtime,
+      fallbackDate: stats.mtime,
+      limits: config.limits,
     });
     if (!result.ok) {
       reject(result.rejection);

@@ -1,4 +1,5 @@
 import { reject } from './rejection.ts';
+import { trimEndOf } from '../strings.ts';
 
 export const SLUG_MAX_LENGTH = 200;
 const SAFE_SLUG = /^[a-z0-9][a-z0-9._-]*$/;
@@ -29,15 +30,17 @@ export function isSafeSlug(slug: string): boolean {
  * safe in a URL path segment turned into hyphens (so "Grain Corridor.txt" is "grain-corridor").
  */
 export function slugFromFileName(file: string): string {
-  const slug = stem(file)
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/\.{2,}/g, '.')
-    .replace(/^[^a-z0-9]+/, '')
-    .slice(0, SLUG_MAX_LENGTH)
-    .replace(/[-_.]+$/, '');
+  const slug = trimEndOf(
+    stem(file)
+      .normalize('NFKD')
+      .replace(/\p{M}+/gu, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/\.{2,}/g, '.')
+      .replace(/^[^a-z0-9]+/, '')
+      .slice(0, SLUG_MAX_LENGTH),
+    '-_.',
+  );
   if (!isSafeSlug(slug)) {
     reject(
       `the file name "${baseName(file)}" gives no usable identifier (slug): rename the file using lowercase Latin letters, digits and hyphens, e.g. 2026-07-13-harbour-talks.txt.`,

@@ -1,8 +1,10 @@
+import type { EditorialLimits } from '../config.ts';
 import type { Editorial, Rejection } from '../model.ts';
 import { DATE_FORMAT_HINT, fileNameDate, isValidDate } from './dates.ts';
 import { decodeLines } from './decode.ts';
 import { baseName, checkSlug, extensionOf, slugFromFileName } from './identity.ts';
 import { canonicalLang, textDirection } from './lang.ts';
+import { lineTooLongReason, tooLargeReason } from './limits.ts';
 import { parseMarkdown } from './markdown.ts';
 import { parsePlainText } from './plain-text.ts';
 import { EditorialError, reject } from './rejection.ts';
@@ -16,6 +18,8 @@ export interface ParseOptions {
   date?: Date;
   /** Last resort when no date is known at all (e.g. the file's mtime). */
   fallbackDate?: Date;
+  /** Larger files and longer lines are rejected before any parsing (config.limits). */
+  limits: EditorialLimits;
 }
 
 export type ParseResult = { ok: true; editorial: Editorial } | { ok: false; rejection: Rejection };
@@ -132,7 +136,10 @@ function parseMarkdownEditorial(file: string, lines: string[], options: ParseOpt
  */
 export function parseEditorial(file: string, bytes: Uint8Array, options: ParseOptions): ParseResult {
   try {
+    if (bytes.length > options.limits.maxEditorialBytes) reject(tooLargeReason(bytes.length, options.limits));
     const lines = decodeLines(bytes);
+    const long = lines.findIndex((line) => line.length > options.limits.maxLineLength);
+    if (long >= 0) reject(lineTooLongReason(lines[long]!.length, options.limits), long + 1);
     const editorial =
       extensionOf(file) === 'md' || extensionOf(file) === 'markdown'
         ? parseMarkdownEditorial(file, lines, options)

@@ -3,6 +3,7 @@ import type Token from 'markdown-it/lib/token.mjs';
 import type { Block, Inline } from '../model.ts';
 import { escapeHtml } from '../render/escape.ts';
 import { plainInline, renderInline } from './inline.ts';
+import { trimEndOf } from '../strings.ts';
 
 // Raw HTML in an editorial shows as text; bare URLs are not turned into links; quotes are left as written.
 const markdown = new MarkdownIt('default', { html: false, linkify: false, typographer: false });
@@ -79,7 +80,7 @@ function quoteParagraphs(tokens: readonly Token[]): Inline[] {
       const inline = renderInline(token.children ?? []);
       if (inline.text) paragraphs.push(inline);
     } else if (token.type === 'fence' || token.type === 'code_block') {
-      const text = token.content.replace(/\n+$/, '');
+      const text = trimEndOf(token.content, '\n');
       if (text.trim()) paragraphs.push(plainInline(text));
     }
   }
@@ -121,7 +122,7 @@ function toBlock(tokens: readonly Token[]): Block | undefined {
     }
     case 'fence':
     case 'code_block': {
-      const text = first.content.replace(/\n+$/, '');
+      const text = trimEndOf(first.content, '\n');
       return text.trim() ? { kind: 'code', text } : undefined;
     }
     case 'hr':

@@ -4,6 +4,7 @@ import { FrontMatter, findFrontMatter } from './front-matter.ts';
 import { markdownBlocks } from './markdown-blocks.ts';
 import { reject } from './rejection.ts';
 import { parseProvenanceSection, type NumberedLine } from './sources.ts';
+import { trimEndOf } from '../strings.ts';
 import { collapseWhitespace, countWords } from './text.ts';
 
 export interface MarkdownContent {
@@ -16,8 +17,19 @@ export interface MarkdownContent {
   wordCount: number;
 }
 
-// "Wire provenance" as a Markdown heading or alone on its line (optionally bold), the way form 1 writes it.
-const BODY_PROVENANCE_HEADING = /^ {0,3}(?:#{1,6}\s+)?(?:\*\*|__)?wire provenance(?:\*\*|__)?\s*:?\s*#*\s*$/i;
+// "Wire provenance" as a Markdown heading or alone on its line (optionally bold), the way form 1 writes it: the
+// words, then optionally a colon and closing hashes. The tail is checked apart from the pattern, since
+// /\s*:?\s*#*\s*$/ backtracks cubically on a long run of spaces that does not end the line, and every body line is
+// tested.
+const BODY_PROVENANCE_HEAD = /^ {0,3}(?:#{1,6}\s+)?(?:\*\*|__)?wire provenance(?:\*\*|__)?/i;
+
+function isBodyProvenanceHeading(line: string): boolean {
+  const head = BODY_PROVENANCE_HEAD.exec(line);
+  if (!head) return false;
+  let tail = line.slice(head[0].length).trim();
+  if (tail.startsWith(':')) tail = tail.slice(1).trim();
+  return trimEndOf(tail, '#') === '';
+}
 
 interface BodySplit {
   body: NumberedLine[];
@@ -27,7 +39,7 @@ interface BodySplit {
 function splitBodyProvenance(lines: readonly NumberedLine[]): BodySplit {
   let index = -1;
   for (let i = lines.length - 1; i >= 0; i--) {
-    if (BODY_PROVENANCE_HEADING.test(lines[i]!.text)) {
+    if (isBodyProvenanceHeading(lines[i]!.text)) {
       index = i;
       break;
     }

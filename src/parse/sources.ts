@@ -8,8 +8,9 @@ export function isProvenanceHeading(line: string): boolean {
   return PROVENANCE_HEADING_PATTERN.test(line.trim());
 }
 
-/** "- URL[ label]", also with "*" or "•" as the bullet. */
-const SOURCE_LINE = /^[-*•]\s+(\S+)(?:\s+(.*))?$/u;
+/** "- URL[ label]", also with "*" or "•" as the bullet. The URL runs to the first space (the lookahead keeps the
+ * engine from trying shorter URLs), the label is the rest of the line. */
+const SOURCE_LINE = /^[-*•]\s+(\S+)(?=\s|$)([^\n\r\u2028\u2029]*)$/u;
 /** "- [label](URL)", the Markdown way of writing the same thing. */
 const MARKDOWN_LINK_SOURCE_LINE = /^[-*•]\s+\[([^\]]*)\]\(\s*<?([^)\s>]+)>?\s*\)\s*$/u;
 
@@ -95,7 +96,8 @@ export function parseSourceLine(text: string, line: number): Source {
   if (md) return makeSource(md[2]!, md[1], line);
   const m = SOURCE_LINE.exec(trimmed);
   if (!m) reject(`expected a source line "- https://…" here, found "${shorten(trimmed)}".`, line);
-  return makeSource(m[1]!, m[2], line);
+  const label = m[2]!.trim();
+  return makeSource(m[1]!, label === '' ? undefined : label, line);
 }
 
 export interface NumberedLine {

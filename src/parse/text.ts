@@ -1,3 +1,5 @@
+import { trimEndOf } from '../strings.ts';
+
 /** Trims and turns every run of whitespace (including line breaks) into one space. */
 export function collapseWhitespace(text: string): string {
   return text.replace(/\s+/gu, ' ').trim();
@@ -18,8 +20,8 @@ export const HEADING_MAX_CHARS = 80;
 
 // Sentence and clause marks across scripts: Latin, Arabic (؟ ، ؛ ۔), CJK and full-width, Devanagari danda.
 const CLOSING_PUNCTUATION = /[.!?:;,…؟،؛۔。！？：；，।]$/u;
-// Quotes and brackets that may follow the mark: `."`, `?”`, `.)`.
-const TRAILING_CLOSERS = /["”’'»›)\]」』]+$/u;
+// Quotes and brackets that may follow the mark: `."`, `?”`, `.)` (all in the Basic Multilingual Plane).
+const TRAILING_CLOSERS = '"”’\'»›)]」』';
 
 /**
  * A line that can be a section heading: short, and not ending in sentence or clause punctuation
@@ -28,6 +30,6 @@ const TRAILING_CLOSERS = /["”’'»›)\]」』]+$/u;
 export function isHeadingLike(line: string): boolean {
   const text = line.trim();
   if (text === '' || [...text].length > HEADING_MAX_CHARS) return false;
-  const bare = text.replace(TRAILING_CLOSERS, '');
+  const bare = trimEndOf(text, TRAILING_CLOSERS);
   return !CLOSING_PUNCTUATION.test(bare);
 }

@@ -64,6 +64,15 @@ export function blocksText(blocks: readonly Block[]): string {
   return blocks.map(blockText).join('\n\n');
 }
 
+/** The text up to its last run of whitespace (a word cut in half is dropped); all of it when it has none. */
+function cutAtLastSpace(text: string): string {
+  let end = text.length;
+  while (end > 0 && !/\s/u.test(text[end - 1]!)) end--;
+  if (end === 0) return text;
+  while (end > 0 && /\s/u.test(text[end - 1]!)) end--;
+  return text.slice(0, end);
+}
+
 /** The first sentences of the body, up to about `max` characters: the preheader when there is no summary. */
 export function leadText(blocks: readonly Block[], max = 150): string {
   const first = blocks.find((b) => b.kind === 'paragraph');
@@ -74,6 +83,6 @@ export function leadText(blocks: readonly Block[], max = 150): string {
     if (out && (out + s).length > max) break;
     out += s;
   }
-  if (out.length > max) out = `${out.slice(0, max - 1).replace(/\s+\S*$/u, '')}…`;
+  if (out.length > max) out = `${cutAtLastSpace(out.slice(0, max - 1))}…`;
   return out.trim();
 }

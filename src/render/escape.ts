@@ -20,6 +20,6 @@ export const escapeXml = escapeHtml;
 /** Strips markup from a safe HTML fragment produced by this project, giving its text. */
 export function htmlToText(html: string): string {
   return html
-    .replace(/<[^>]*>/g, '')
+    .replace(/<[^<>]*>/g, '')
     .replace(/&(lt|gt|quot|#39|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' })[e]!);
 }

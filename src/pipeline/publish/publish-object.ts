@@ -9,6 +9,7 @@ import { syncPublicFiles } from './public-files.ts';
 import { AGAIN, untilWritten } from './retry.ts';
 import { findSlugOfSource, recordSource } from './sources.ts';
 import { compareVersions, keepFirstPublished, versionOf } from './versions.ts';
+import { tooLargeReason } from '../../parse/limits.ts';
 
 /**
  * Handles one S3 record of the editorials bucket. Safe to run any number of times for the same record and
@@ -24,15 +25,18 @@ export async function publishObject(deps: PublishDeps, event: ObjectEvent): Prom
 }
 
 async function publishCreated(deps: PublishDeps, key: string, name: string): Promise<PublishOutcome> {
-  const object = await deps.editorials.get(key);
+  const limits = deps.config.limits;
+  const object = await deps.editorials.get(key, { maxBytes: limits.maxEditorialBytes });
   if (!object) {
     deps.log.info('approved object is gone; nothing to publish');
     return { outcome: 'missing' };
   }
+  if (object.tooLarge) return reject(deps, key, name, { file: baseName(key), line: null, reason: tooLargeReason(object.tooLarge.bytes, limits) });
   const parsed = parseEditorial(baseName(key), object.body, {
     publication: deps.config.publication.name,
     defaultLang: deps.config.publication.language,
     date: object.lastModified,
+    limits,
   });
   if (!parsed.ok) return reject(deps, key, name, parsed.rejection);
 

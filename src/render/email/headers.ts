@@ -18,8 +18,13 @@ export class HeaderError extends BroadsheetError {
  * become a header of its own. Breaks become one space; other controls are dropped.
  */
 export function headerText(value: string): string {
+  // Split at the breaks and trim each piece: a pattern with \s* on both sides of the break would be quadratic on
+  // long runs of spaces.
   return dropForbiddenChars(value)
-    .replace(/\s*[\r\n\u2028\u2029]+\s*/g, ' ')
+    .split(/[\r\n\u2028\u2029]/)
+    .map((piece) => piece.trim())
+    .filter((piece) => piece !== '')
+    .join(' ')
     .replace(/\t/g, ' ')
     .trim();
 }
@@ -144,7 +149,9 @@ export function rfc5322Date(date: Date): string {
 /** A msg-id: `<left@right>` in printable ASCII without spaces. */
 export function messageIdValue(messageId: string): string {
   const bare = headerText(messageId).replace(/^<|>$/g, '');
-  if (!/^[\x21-\x7e]+@[\x21-\x7e]+$/.test(bare) || /[<>\s]/.test(bare)) {
+  // An @ with something on both sides, in printable ASCII: the same test as /^[\x21-\x7e]+@[\x21-\x7e]+$/ without
+  // its quadratic backtracking on a run of @.
+  if (!bare.slice(1, -1).includes('@') || !/^[\x21-\x7e]+$/.test(bare) || /[<>\s]/.test(bare)) {
     throw new HeaderError(`not a usable Message-ID: ${JSON.stringify(messageId)}`);
   }
   return `<${bare}>`;

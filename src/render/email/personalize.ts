@@ -10,7 +10,7 @@ export class UnsubscribeUrlError extends BroadsheetError {
 
 /** An absolute http(s) URL with nothing that could break out of an attribute, a text line or a header. */
 export function checkUnsubscribeUrl(url: string): string {
-  if (!/^https?:\/\/[^\s/?#]+[^\s]*$/i.test(url) || /[\u0000-\u001f\u007f-\u009f<>"]/.test(url)) {
+  if (!/^https?:\/\/[^\s/?#]+(?:[/?#]\S*)?$/i.test(url) || /[\u0000-\u001f\u007f-\u009f<>"]/.test(url)) {
     throw new UnsubscribeUrlError(`not a usable unsubscribe URL: ${JSON.stringify(url)}`);
   }
   return url;

@@ -4,6 +4,7 @@ import { articleHtml } from '../article.ts';
 import { leadText } from '../body.ts';
 import { dropForbiddenChars } from '../escape.ts';
 import { urls } from '../urls.ts';
+import { trimOf } from '../../strings.ts';
 
 /**
  * The date part of every tag: URI this publication mints. It must never change: the feed id and every
@@ -52,7 +53,7 @@ export function feedItems(entries: readonly Editorial[], config: Config): FeedIt
 
 function tagPrefix(config: Config): string {
   const site = new URL(config.publication.siteUrl);
-  const path = site.pathname.replace(/^\/+|\/+$/g, '');
+  const path = trimOf(site.pathname, '/');
   return `tag:${site.hostname},${TAG_DATE}:${path ? `${path}/` : ''}`;
 }
 
