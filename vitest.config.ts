@@ -39,7 +39,7 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...BROWSER, ...INTEGRATION] } },
       { extends: true, test: { name: 'integration', include: INTEGRATION, exclude: BROWSER } },
-      { extends: true, test: { name: 'browser', include: BROWSER } },
+      { extends: true, test: { name: 'browser', include: BROWSER, globalSetup: ['./test/helpers/browser-setup.ts'] } },
     ],
   },
 });

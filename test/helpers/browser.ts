@@ -1,17 +1,60 @@
+import { spawn } from 'node:child_process';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createBrotliDecompress } from 'node:zlib';
 import sparticuz from '@sparticuz/chromium';
 import { chromium, type Browser } from 'playwright-core';
 
 /*
- * Headless Chromium from an npm package that carries the browser inside itself (@sparticuz/chromium unpacks it
- * to the temporary folder on first use), so the browser tests need nothing installed beside Node.
+ * Headless Chromium from an npm package that carries the browser inside itself (@sparticuz/chromium), so the
+ * browser tests need nothing installed beside Node. The package also carries the few shared libraries the
+ * binary needs beyond glibc (NSS, NSPR, expat), built for Amazon Linux 2023; the browser is pointed at those, so
+ * it starts on a minimal Debian too, where they are not installed.
  */
 
-/** The package's flags, less the ones that would make these tests lie: the same-origin policy stays on (the
- * pages are checked against other origins) and the browser keeps its usual processes. */
-const DROPPED = new Set(['--disable-web-security', '--single-process', '--no-zygote']);
+/** Where the package itself would unpack those libraries. */
+const LIBRARIES = join(tmpdir(), 'al2023', 'lib');
+
+/** The package's flags, less the ones that would make these tests lie: the same-origin policy and mixed-content
+ * blocking stay on (the pages are checked against other origins) and the browser keeps its usual processes. */
+const DROPPED = new Set(['--disable-web-security', '--allow-running-insecure-content', '--single-process', '--no-zygote']);
+
+/**
+ * Unpacks the browser, its fonts and its libraries into the temporary folder, once. The package writes straight
+ * to the final paths and takes any existing path as done, so two processes unpacking at the same moment could
+ * start a half-written binary: the browser project runs this in its global set-up, before any test file.
+ */
+export async function unpackBrowser(): Promise<string> {
+  const executablePath = await sparticuz.executablePath();
+  if (!existsSync(join(LIBRARIES, 'libnss3.so'))) {
+    const archive = join(dirname(createRequire(import.meta.url).resolve('@sparticuz/chromium')), '../../bin/al2023.tar.br');
+    await mkdir(dirname(LIBRARIES), { recursive: true });
+    // Unpacked beside the target and renamed into place, so a reader sees all of the libraries or none.
+    const staging = await mkdtemp(join(dirname(LIBRARIES), '.unpacking-'));
+    try {
+      const tar = spawn('tar', ['-x', '-C', staging], { stdio: ['pipe', 'ignore', 'inherit'] });
+      const exited = new Promise<void>((resolve, reject) => {
+        tar.once('error', reject);
+        tar.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`tar exited with ${code} unpacking ${archive}`))));
+      });
+      await pipeline(createReadStream(archive), createBrotliDecompress(), tar.stdin);
+      await exited;
+      await rename(join(staging, 'lib'), LIBRARIES).catch((err: NodeJS.ErrnoException) => {
+        if (!existsSync(join(LIBRARIES, 'libnss3.so'))) throw err;
+      });
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+  }
+  return executablePath;
+}
 
 export async function launchBrowser(): Promise<Browser> {
-  const executablePath = await sparticuz.executablePath();
+  const executablePath = await unpackBrowser();
   const args = [
     ...sparticuz.args.filter((arg) => !DROPPED.has(arg)),
     // This machine reaches no network: no background fetches, component updates or sync at start.
@@ -21,5 +64,6 @@ export async function launchBrowser(): Promise<Browser> {
     '--disable-dev-shm-usage',
     '--no-first-run',
   ];
-  return chromium.launch({ executablePath, args, headless: true });
+  const env = { ...process.env, LD_LIBRARY_PATH: [LIBRARIES, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') };
+  return chromium.launch({ executablePath, args, env, headless: true });
 }
