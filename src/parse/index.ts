@@ -8,6 +8,7 @@ import { lineTooLongReason, tooLargeReason } from './limits.ts';
 import { parseMarkdown } from './markdown.ts';
 import { parsePlainText } from './plain-text.ts';
 import { EditorialError, reject } from './rejection.ts';
+import { dropBidiControls } from '../strings.ts';
 
 export interface ParseOptions {
   /** Publication name, e.g. "Monexus": the framing note is the last paragraph before the provenance section when it starts with "<name> frames". */
@@ -61,6 +62,20 @@ function parsePlainTextEditorial(file: string, lines: string[], options: ParseOp
     sources: content.provenance.sources,
     blocks: content.blocks,
     wordCount: content.wordCount,
+  };
+}
+
+/** The one-line fields with no bidi embedding, override or isolate control (source labels are cleaned where they
+ * are made). A title of nothing else is no title. */
+function withoutBidiControls(editorial: Editorial): Editorial {
+  const title = dropBidiControls(editorial.title).trim();
+  if (!title) reject('the title is empty once its invisible direction controls (U+202A–U+202E, U+2066–U+2069) are removed: give the editorial a title in words.');
+  const clean = (text: string | undefined) => (text === undefined ? undefined : dropBidiControls(text));
+  return {
+    ...editorial,
+    title,
+    topics: editorial.topics.map((t) => dropBidiControls(t)).filter(Boolean),
+    ...definedOnly({ summary: clean(editorial.summary), author: clean(editorial.author) }),
   };
 }
 
@@ -144,7 +159,7 @@ export function parseEditorial(file: string, bytes: Uint8Array, options: ParseOp
       extensionOf(file) === 'md' || extensionOf(file) === 'markdown'
         ? parseMarkdownEditorial(file, lines, options)
         : parsePlainTextEditorial(file, lines, options);
-    return { ok: true, editorial };
+    return { ok: true, editorial: withoutBidiControls(editorial) };
   } catch (error) {
     if (error instanceof EditorialError) return { ok: false, rejection: { file, line: error.line, reason: error.message } };
     throw error;

@@ -1,6 +1,8 @@
 import type { Source } from '../model.ts';
 import { reject } from './rejection.ts';
+import { dropBidiControls } from '../strings.ts';
 import { collapseWhitespace } from './text.ts';
+import { dropForbiddenChars } from '../render/escape.ts';
 
 export const PROVENANCE_HEADING_PATTERN = /^wire provenance$/i;
 
@@ -85,8 +87,13 @@ export function deriveLabel(href: string): string {
 
 export function makeSource(rawUrl: string, rawLabel: string | undefined, line: number | null): Source {
   const url = checkSourceUrl(rawUrl, line);
-  const label = rawLabel === undefined ? '' : collapseWhitespace(rawLabel);
-  return { url, label: label || deriveLabel(url) };
+  const label = rawLabel === undefined ? '' : cleanLabel(rawLabel);
+  return { url, label: label || cleanLabel(deriveLabel(url)) };
+}
+
+/** One line of plain text: a label derived from a URL may decode to line breaks, controls or bidi overrides. */
+function cleanLabel(text: string): string {
+  return collapseWhitespace(dropForbiddenChars(dropBidiControls(text)));
 }
 
 /** One "- URL[ label]" (or "- [label](URL)") line of a provenance section. */

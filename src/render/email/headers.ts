@@ -1,6 +1,7 @@
 /** Header fields for RFC 5322 messages: one line of content each, encoded and folded. */
 import { dropForbiddenChars } from '../escape.ts';
 import { BroadsheetError } from '../../errors.ts';
+import { dropBidiControls } from '../../strings.ts';
 
 export const CRLF = '\r\n';
 /** RFC 5322 2.1.1: lines SHOULD stay within 78 characters and MUST within 998. */
@@ -20,7 +21,7 @@ export class HeaderError extends BroadsheetError {
 export function headerText(value: string): string {
   // Split at the breaks and trim each piece: a pattern with \s* on both sides of the break would be quadratic on
   // long runs of spaces.
-  return dropForbiddenChars(value)
+  return dropBidiControls(dropForbiddenChars(value))
     .split(/[\r\n\u2028\u2029]/)
     .map((piece) => piece.trim())
     .filter((piece) => piece !== '')
