@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { BROWSER, INTEGRATION } from './test/projects.ts';
 
 /*
  * Three projects, each runnable alone (`npm run test:unit`, `test:integration`, `test:browser`; `npm test` runs
@@ -7,25 +8,8 @@ import { defineConfig } from 'vitest/config';
  * - integration: the real emulators started in-process (S3, SES, DynamoDB, SQS), the CLI and `npm start` as
  *   child processes, the CDK app synthesised and bundled;
  * - browser: headless Chromium (shipped inside an npm package) against pages and the local servers.
+ * Which file is in which project: test/projects.ts.
  */
-const BROWSER = ['test/**/*.browser.test.ts'];
-const INTEGRATION = [
-  'test/adapters.test.ts',
-  'test/cli.test.ts',
-  'test/dispatch.test.ts',
-  'test/dispatch-faults.test.ts',
-  'test/dispatch-units.test.ts',
-  'test/http.test.ts',
-  'test/http-*.test.ts',
-  'test/infra.test.ts',
-  'test/infra-*.test.ts',
-  'test/key-value-table.contract.test.ts',
-  'test/publish.test.ts',
-  'test/publish-*.test.ts',
-  'test/subscribers-csv.test.ts',
-  'test/subscribers-flows.test.ts',
-  'test/local/*.test.ts',
-];
 
 export default defineConfig({
   test: {

@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
-import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { createBrotliDecompress } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliDecompressSync } from 'node:zlib';
 import sparticuz from '@sparticuz/chromium';
 import { chromium, type Browser } from 'playwright-core';
 
@@ -15,6 +15,8 @@ import { chromium, type Browser } from 'playwright-core';
  * binary needs beyond glibc (NSS, NSPR, expat), built for Amazon Linux 2023; the browser is pointed at those, so
  * it starts on a minimal Debian too, where they are not installed.
  */
+
+const execFileAsync = promisify(execFile);
 
 /** Where the package itself would unpack those libraries. */
 const LIBRARIES = join(tmpdir(), 'al2023', 'lib');
@@ -36,13 +38,10 @@ export async function unpackBrowser(): Promise<string> {
     // Unpacked beside the target and renamed into place, so a reader sees all of the libraries or none.
     const staging = await mkdtemp(join(dirname(LIBRARIES), '.unpacking-'));
     try {
-      const tar = spawn('tar', ['-x', '-C', staging], { stdio: ['pipe', 'ignore', 'inherit'] });
-      const exited = new Promise<void>((resolve, reject) => {
-        tar.once('error', reject);
-        tar.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`tar exited with ${code} unpacking ${archive}`))));
-      });
-      await pipeline(createReadStream(archive), createBrotliDecompress(), tar.stdin);
-      await exited;
+      // Decompressed to a file first: tar may stop reading a pipe at the end-of-archive marker, before the padding.
+      const archiveTar = join(staging, 'libraries.tar');
+      await writeFile(archiveTar, brotliDecompressSync(await readFile(archive)));
+      await execFileAsync('tar', ['-xf', archiveTar, '-C', staging]);
       await rename(join(staging, 'lib'), LIBRARIES).catch((err: NodeJS.ErrnoException) => {
         if (!existsSync(join(LIBRARIES, 'libnss3.so'))) throw err;
       });
