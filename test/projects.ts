@@ -13,6 +13,7 @@ export const INTEGRATION = [
   'test/dispatch-faults.test.ts',
   'test/dispatch-units.test.ts',
   'test/http.test.ts',
+  'test/http-*.test.ts',
   'test/infra.test.ts',
   'test/infra-*.test.ts',
   'test/key-value-table.contract.test.ts',
