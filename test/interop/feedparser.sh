@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Python's feedparser reads the feeds Broadsheet builds (see feedparser-check.ts). Needs /usr/bin/python3 with
-# feedparser (Debian: python3-feedparser); says so and fails when it is missing, never skips silently.
+# Python's feedparser reads the feeds Broadsheet builds (see feedparser-check.ts). Needs a Python with feedparser:
+# /usr/bin/python3 with Debian's python3-feedparser, or another interpreter named in FEEDPARSER_PYTHON. Says so
+# and fails when it is missing, never skips silently.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-if ! /usr/bin/python3 -c 'import feedparser' 2>/dev/null; then
-  echo "test:interop needs Python's feedparser for /usr/bin/python3: apt-get install python3-feedparser" >&2
+python="${FEEDPARSER_PYTHON:-/usr/bin/python3}"
+if ! "$python" -I -c 'import feedparser' 2>/dev/null; then
+  echo "test:interop needs Python's feedparser for $python: apt-get install python3-feedparser (or set FEEDPARSER_PYTHON)" >&2
   exit 1
 fi
-node --import tsx/esm test/interop/feedparser-check.ts
+FEEDPARSER_PYTHON="$python" node --import tsx/esm test/interop/feedparser-check.ts
