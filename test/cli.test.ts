@@ -152,19 +152,23 @@ describe('broadsheet build: the contract around it', () => {
     expect(rss).toContain('https://letter.example/editorials/2026-06-02-grain-corridor/');
   });
 
+  // A usage error writes nothing, so the folder named `out` never comes to exist. Paths are relative to the
+  // project, where the command runs, so the test names read the same on every machine.
+  const unwritten = join(mkdtempSync(join(tmpdir(), 'broadsheet-cli-')), 'out');
   it.each([
-    [['build', SAMPLES], /--out/],
-    [['build', '--out', '/tmp/x'], /at least one/],
-    [['build', SAMPLES, '--out', '/tmp/x', '--date', '2026-02-30'], /--date/],
-    [['build', SAMPLES, '--out', '/tmp/x', '--colour'], /colour/],
-    [['build', join(SAMPLES, 'no-such-file.txt'), '--out', '/tmp/x'], /no such file/],
+    [['build', 'samples'], /--out/],
+    [['build', '--out', 'out'], /at least one/],
+    [['build', 'samples', '--out', 'out', '--date', '2026-02-30'], /--date/],
+    [['build', 'samples', '--out', 'out', '--colour'], /colour/],
+    [['build', 'samples/no-such-file.txt', '--out', 'out'], /no such file/],
     [['publish'], /unknown command/],
     [[], /no command/],
   ])('exits 2 with the usage on a usage error: %j', async (args, message) => {
-    const run = await broadsheet(...args);
+    const run = await broadsheet(...args.map((arg) => (arg === 'out' ? unwritten : arg)));
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).toContain('Usage:');
+    expect(existsSync(unwritten)).toBe(false);
   });
 
   it('exits 2 and names the problem when the configuration is invalid', async () => {
