@@ -45,6 +45,10 @@ export class SiteDistribution extends Construct {
 
   constructor(scope: Construct, id: string, props: SiteDistributionProps) {
     super(scope, id);
+    // Only Accept-Encoding (normalised to gzip or br) goes into the key. CloudFront answers a viewer's If-None-Match
+    // or If-Modified-Since with 304 from its cached copy, by the ETag and Last-Modified S3 sent, and revalidates an
+    // expired copy with a conditional GET of its own: a validator in the key would split the cache per client, and
+    // forwarding cookies would switch conditional requests off. test/infra-site-cache.test.ts holds these rules.
     const ttlPolicy = (name: string, defaultTtl: Duration, maxTtl: Duration) =>
       new cloudfront.CachePolicy(this, name, {
         comment: `Broadsheet ${name}: the object's Cache-Control within bounds, compressed`,

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ObjectStore } from '../ports.ts';
+import type { ObjectStore, StoredObject } from '../ports.ts';
 import { escapeHtml } from '../render/escape.ts';
+import { entityTag, httpDate, isNotModified, type Preconditions } from './conditional.ts';
 import { MAX_BODY_BYTES } from './request.ts';
 import type { FunctionUrlEvent, FunctionUrlResult, HttpHandler } from './types.ts';
 
@@ -70,7 +71,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, options: HttpServerOptions): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = requestUrl(req.url ?? '/');
+  if (!url) return send(res, { statusCode: 400, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Bad request\n' });
   const handler = Object.hasOwn(options.routes, url.pathname) ? options.routes[url.pathname] : undefined;
   if (handler) {
     const body = await readBody(req);
@@ -78,9 +80,20 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: HttpSer
     return send(res, await handler(toEvent(req, url, body)));
   }
   if (options.static && (req.method === 'GET' || req.method === 'HEAD')) {
-    return send(res, await staticResponse(options.static, url.pathname), req.method === 'HEAD');
+    const preconditions = { ifNoneMatch: req.headers['if-none-match'], ifModifiedSince: req.headers['if-modified-since'] };
+    return send(res, await staticResponse(options.static, url.pathname, preconditions), req.method === 'HEAD');
   }
   send(res, { statusCode: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Not found\n' });
+}
+
+/** The request target as a URL. A path is read as a path even when it starts with `//`, which URL alone would take
+ * for a host name (and throw on, for `//[x`). */
+function requestUrl(target: string): URL | undefined {
+  try {
+    return target.startsWith('/') ? new URL(`http://localhost${target}`) : new URL(target, 'http://localhost');
+  } catch {
+    return undefined;
+  }
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
@@ -119,35 +132,69 @@ export function toEvent(req: IncomingMessage, url: URL, body: Buffer): FunctionU
 
 function send(res: ServerResponse, result: FunctionUrlResult, headOnly = false): void {
   const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body, 'utf8');
-  res.writeHead(result.statusCode, { ...result.headers, 'content-length': String(body.length) });
-  res.end(headOnly ? undefined : body);
+  // A 304 has no body, and a Content-Length on it would have to be the full object's, so it gets none.
+  const length = result.statusCode === 304 ? {} : { 'content-length': String(body.length) };
+  res.writeHead(result.statusCode, { ...result.headers, ...length });
+  res.end(headOnly || result.statusCode === 304 ? undefined : body);
 }
 
-/** `/` → `index.html` or a list of the editorials; `/editorials/<slug>/` → its index.html; else the key itself. */
-async function staticResponse(store: ObjectStore, pathname: string): Promise<FunctionUrlResult> {
+/** S3's limit on the length of a key, in UTF-8 bytes. */
+const MAX_KEY_BYTES = 1024;
+
+/**
+ * The bucket key a request path names, or undefined when it can name none. s3rver keeps each object as a file
+ * under its bucket's folder and joins the key onto that folder, so a `..` segment (sent as `%2e%2e`, or after an
+ * encoded slash as in `..%2f`) would read another bucket or any file of the machine: such paths never reach the
+ * store. Backslashes (a separator on Windows) and control characters are refused with them; no page has any.
+ */
+function bucketKey(pathname: string): string | undefined {
   let path: string;
   try {
     path = decodeURIComponent(pathname);
   } catch {
-    return notFound();
+    return undefined;
   }
-  if (path.split('/').some((segment) => segment === '..' || segment === '.')) return notFound();
+  if (/[\\\u0000-\u001f\u007f]/.test(path)) return undefined;
+  if (path.split('/').some((segment) => segment === '..' || segment === '.')) return undefined;
   const key = path.replace(/^\/+/, '');
-  if (key === '') {
-    const index = await store.get('index.html');
-    return index ? objectResponse(index.key, index) : listing(store);
-  }
-  if (/^editorials\/[^/]+$/.test(key)) return { statusCode: 301, headers: { location: `${pathname}/` }, body: '' };
-  const object = await store.get(key.endsWith('/') ? `${key}index.html` : key);
-  return object ? objectResponse(object.key, object) : notFound();
+  return Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES ? undefined : key;
 }
 
-function objectResponse(key: string, object: { body: Uint8Array; contentType?: string; cacheControl?: string }): FunctionUrlResult {
-  const extension = /\.([a-z0-9]+)$/i.exec(key)?.[1]?.toLowerCase() ?? '';
-  const type = object.contentType && object.contentType !== 'binary/octet-stream' ? object.contentType : FEED_TYPES[key] ?? CONTENT_TYPES[extension] ?? 'application/octet-stream';
+/** `/` → `index.html` or a list of the editorials; `/editorials/<slug>/` → its index.html; else the key itself. */
+async function staticResponse(store: ObjectStore, pathname: string, preconditions: Preconditions): Promise<FunctionUrlResult> {
+  const key = bucketKey(pathname);
+  if (key === undefined) return notFound();
+  if (key === '') {
+    const index = await store.get('index.html');
+    return index ? objectResponse(index, preconditions) : listing(store);
+  }
+  const slug = /^editorials\/([^/]+)$/.exec(key)?.[1];
+  // Built from the checked key, not echoed from the request: `//editorials/x` must not redirect to another host.
+  if (slug !== undefined) return { statusCode: 301, headers: { location: `/editorials/${encodeURIComponent(slug)}/` }, body: '' };
+  const object = await store.get(key.endsWith('/') ? `${key}index.html` : key);
+  return object ? objectResponse(object, preconditions) : notFound();
+}
+
+/**
+ * An object as S3 serves it through CloudFront: its ETag, Last-Modified and Cache-Control, and 304 Not Modified
+ * with only those three when the request's preconditions show the client's copy is current. No Vary: nothing here
+ * depends on a request header (CloudFront adds `Vary: Accept-Encoding` to what it compresses itself).
+ */
+function objectResponse(object: StoredObject, preconditions: Preconditions): FunctionUrlResult {
+  const etag = entityTag(object.etag);
+  const lastModified = httpDate(object.lastModified);
+  const validators: Record<string, string> = {
+    ...(etag && { etag }),
+    ...(lastModified && { 'last-modified': lastModified }),
+    ...(object.cacheControl && { 'cache-control': object.cacheControl }),
+  };
+  if (isNotModified(preconditions, object, new Date())) return { statusCode: 304, headers: validators, body: '' };
+  const extension = /\.([a-z0-9]+)$/i.exec(object.key)?.[1]?.toLowerCase() ?? '';
+  const type =
+    object.contentType && object.contentType !== 'binary/octet-stream' ? object.contentType : FEED_TYPES[object.key] ?? CONTENT_TYPES[extension] ?? 'application/octet-stream';
   return {
     statusCode: 200,
-    headers: { 'content-type': type, ...(object.cacheControl && { 'cache-control': object.cacheControl }), 'x-content-type-options': 'nosniff' },
+    headers: { 'content-type': type, ...validators, 'x-content-type-options': 'nosniff' },
     body: Buffer.from(object.body).toString('base64'),
     isBase64Encoded: true,
   };
