@@ -12,6 +12,13 @@ export interface FrontMatterBlock {
   yaml: string;
 }
 
+/**
+ * The fields of an editorial take a few kilobytes (the samples' take under one). The YAML parser reports one error
+ * per stray quote or bracket, so a long malformed front matter costs seconds and hundreds of megabytes per 100 KB:
+ * above this size it is refused before it is parsed.
+ */
+export const FRONT_MATTER_MAX_CHARS = 64_000;
+
 const FORM_HINT = 'a Markdown (.md) editorial starts with a line "---", then fields such as "title: ..." and "provenance:", then a line "---", then the body';
 
 /** Locates the front matter: a "---" line at the very top (blank lines before it are tolerated) and its closing line. */
@@ -33,6 +40,12 @@ export function findFrontMatter(lines: readonly string[]): FrontMatterBlock {
     .slice(open + 1, close)
     .map((l) => l.trimEnd())
     .join('\n');
+  if (yaml.length > FRONT_MATTER_MAX_CHARS) {
+    reject(
+      `the front matter is ${yaml.length.toLocaleString('en-US')} characters long, more than the ${FRONT_MATTER_MAX_CHARS.toLocaleString('en-US')} it may be: only the fields go between the two "---" lines, the editorial itself below the second one (a forgotten closing "---" makes the body part of the front matter).`,
+      open + 1,
+    );
+  }
   return { openLine: open + 1, closeLine: close + 1, yaml };
 }
 
@@ -52,6 +65,31 @@ function openedAt(yaml: string, reportedLine: number, code: string): number {
   return reportedLine;
 }
 
+/**
+ * The parsed document. The parser reports bad YAML as errors, except nesting deep enough to exhaust the stack
+ * (a line of ": : : …" opens a map per colon), which it throws: that is the desk's text too, so it is a rejection.
+ */
+function readYaml(block: FrontMatterBlock, lineCounter: LineCounter) {
+  try {
+    // The failsafe schema knows only maps, lists and strings: no custom tags, no implicit types.
+    return parseDocument(block.yaml, {
+      schema: 'failsafe',
+      lineCounter,
+      // Only the first problem is reported: prettyErrors would format every one of them (one per stray quote).
+      prettyErrors: false,
+      uniqueKeys: true,
+      strict: true,
+      merge: false,
+    });
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return reject(
+      'the front matter is nested too deeply to be read (a line of many ":" or "-" opens a level for each): write each field as "name: value" on a line of its own.',
+      block.openLine,
+    );
+  }
+}
+
 interface Field {
   value: unknown;
   node: Node | null;
@@ -69,21 +107,13 @@ export class FrontMatter {
 
   static parse(block: FrontMatterBlock): FrontMatter {
     const lineCounter = new LineCounter();
-    // The failsafe schema knows only maps, lists and strings: no custom tags, no implicit types.
-    const doc = parseDocument(block.yaml, {
-      schema: 'failsafe',
-      lineCounter,
-      prettyErrors: true,
-      uniqueKeys: true,
-      strict: true,
-      merge: false,
-    });
+    const doc = readYaml(block, lineCounter);
     const fm = new FrontMatter(block, lineCounter);
     const problem = doc.errors[0] ?? doc.warnings[0];
     if (problem) {
-      const yamlLine = problem.linePos ? openedAt(block.yaml, problem.linePos[0].line, problem.code) : 0;
+      const yamlLine = problem.pos[0] >= 0 ? openedAt(block.yaml, lineCounter.linePos(problem.pos[0]).line, problem.code) : 0;
       const line = block.openLine + yamlLine;
-      const message = collapseWhitespace(problem.message.replace(/ at line \d+, column \d+:[\s\S]*$/, ''));
+      const message = collapseWhitespace(problem.message);
       reject(`the front matter is not valid YAML (${message}): fix the field on this line; text with a colon or a quote is safest in double quotes.`, line);
     }
     const contents = doc.contents;
