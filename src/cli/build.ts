@@ -1,10 +1,11 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { Config } from '../config.ts';
-import type { Rejection } from '../model.ts';
+import type { Editorial, Rejection } from '../model.ts';
 import { parseEditorial } from '../parse/index.ts';
 import { renderFeeds } from '../render/feeds/index.ts';
 import { FeedWindow, isPublic } from '../render/feeds/window.ts';
+import { EmailTooLargeError } from '../render/email/index.ts';
 import { renderEditorialOutputs } from '../render/outputs.ts';
 import { UsageError } from './errors.ts';
 import { tooLargeReason } from '../parse/limits.ts';
@@ -48,6 +49,18 @@ export async function buildSite(options: BuildOptions): Promise<BuildReport> {
     stderr(`${rejection.file}: rejected: ${rejection.line ? `line ${rejection.line}: ` : ''}${rejection.reason}`);
   };
 
+  // An email that cannot fit the clipping budget is the editorial's fault (too many or too long sources): that file
+  // is rejected like any other, and the rest are built.
+  const renderOrReject = async (editorial: Editorial) => {
+    try {
+      return await renderEditorialOutputs(editorial, config);
+    } catch (error) {
+      if (!(error instanceof EmailTooLargeError)) throw error;
+      reject({ file: editorial.file, line: null, reason: error.reason });
+      return undefined;
+    }
+  };
+
   for (const [index, file] of files.entries()) {
     if (!EDITORIAL_EXTENSIONS.has(extname(file).toLowerCase())) {
       reject({ file, line: null, reason: 'not an editorial: expected a .txt or .md file' });
@@ -76,11 +89,12 @@ export async function buildSite(options: BuildOptions): Promise<BuildReport> {
       stderr(`${file}: skipped: ${previous.file} is a later version of "${editorial.slug}"`);
       continue;
     }
+    const outputs = await renderOrReject(editorial);
+    if (!outputs) continue;
     if (previous) stderr(`${previous.file}: superseded by ${file}, a later version of "${editorial.slug}"`);
     newestBySlug.set(editorial.slug, { file, updated: editorial.updated.getTime() });
 
     const dir = join(out, 'editorials', editorial.slug);
-    const outputs = await renderEditorialOutputs(editorial, config);
     await mkdir(dir, { recursive: true });
     for (const output of outputs.files) await writeFile(join(dir, output.name), output.body);
     window.add(editorial);

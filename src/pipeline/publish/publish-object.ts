@@ -1,5 +1,6 @@
 import type { Editorial, Rejection } from '../../model.ts';
 import { parseEditorial } from '../../parse/index.ts';
+import { EmailTooLargeError, renderEmail } from '../../render/email/index.ts';
 import type { ObjectEvent, PublishDeps, PublishOutcome } from './deps.ts';
 import { dispatchIfDue } from './dispatch.ts';
 import { rebuildFeeds } from './feeds.ts';
@@ -39,6 +40,8 @@ async function publishCreated(deps: PublishDeps, key: string, name: string): Pro
     limits,
   });
   if (!parsed.ok) return reject(deps, key, name, parsed.rejection);
+  const unsendable = await emailRejection(deps, parsed.editorial);
+  if (unsendable) return reject(deps, key, name, unsendable);
 
   const { slug } = parsed.editorial;
   await recordSource(deps.editorials, name, key, slug);
@@ -54,6 +57,23 @@ async function publishCreated(deps: PublishDeps, key: string, name: string): Pro
   const outcome = recorded.kind === 'new' ? 'published' : recorded.kind === 'newer' ? 'corrected' : 'duplicate';
   deps.log.info(`editorial ${outcome}`, { slug, updated: recorded.entry.editorial.updated.toISOString() });
   return { outcome, slug, ...(dispatchId && { dispatchId }) };
+}
+
+/**
+ * Why the editorial's email could never be sent, if so. The email is rendered only once the editorial is public (an
+ * embargoed one at its release), after the index holds it: failing there would retry until the event is dropped, with
+ * the editorial public and never sent. A render takes milliseconds, so it is tried before anything is published.
+ * A withdrawn version is never sent, and must not be kept from withdrawing.
+ */
+async function emailRejection(deps: PublishDeps, editorial: Editorial): Promise<Rejection | undefined> {
+  if (editorial.status !== 'published') return undefined;
+  try {
+    await renderEmail(editorial, deps.config);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof EmailTooLargeError)) throw error;
+    return { file: editorial.file, line: null, reason: error.reason };
+  }
 }
 
 async function reject(deps: PublishDeps, key: string, name: string, rejection: Rejection): Promise<PublishOutcome> {

@@ -6,12 +6,31 @@ import { occurrences, unsubscribePlaceholder } from './placeholder.ts';
 import { emailMjmlTemplate } from './template.ts';
 import type { EmailTemplate } from './types.ts';
 import { urls } from '../urls.ts';
+import { BroadsheetError } from '../../errors.ts';
 
 /** Room for the unsubscribe URL each recipient's copy splices in place of the placeholder. */
 export const UNSUBSCRIBE_URL_ALLOWANCE = 256;
 /** Kept free under `config.email.clipBytes`, so a longer URL or a client's own additions stay under it too. */
 export const CLIP_HEADROOM = 1024;
 const MAX_RENDERS = 6;
+
+/**
+ * The email cannot be cut to fit the clipping budget: what is never cut (title, notes, the provenance footer with
+ * every source) is too large by itself. This is the editorial's doing, not a fault to retry, so the CLI and the
+ * publish function reject the editorial with `reason`.
+ */
+export class EmailTooLargeError extends BroadsheetError {
+  override name = 'EmailTooLargeError';
+
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+  }
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
 
 interface Rendered {
   html: string;
@@ -83,7 +102,11 @@ export async function renderEmail(editorial: Editorial, config: Config): Promise
       const size = personalisedSize(rendered);
       if (size <= limit) break;
       if (kept === 0 || renders >= MAX_RENDERS) {
-        throw new Error(`${editorial.file}: email HTML is ${size} bytes, over the ${limit}-byte clipping budget even when cut`);
+        const cut = kept === 0 ? 'with none of the body' : `with the body cut to its first ${kept} blocks`;
+        throw new EmailTooLargeError(
+          editorial.file,
+          `the email would be ${count(size)} bytes even ${cut}, over the ${count(limit)}-byte clipping budget (email.clipBytes: Gmail hides what follows, the unsubscribe link with it): the provenance footer's ${editorial.sources.length} sources, the title and the notes take that room; list fewer sources or shorter source addresses (tracking and AMP links usually have a short form), or shorten the framing note and the correction.`,
+        );
       }
       let excess = size - limit;
       let next = kept;
