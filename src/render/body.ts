@@ -1,5 +1,6 @@
 import type { Block, Inline } from '../model.ts';
 import { escapeHtml } from './escape.ts';
+import { dropBidiControls } from '../strings.ts';
 
 /** Inline styles per element, for email clients that ignore style sheets; pages and feeds pass none. */
 export interface BodyStyles {
@@ -77,7 +78,10 @@ function cutAtLastSpace(text: string): string {
 export function leadText(blocks: readonly Block[], max = 150): string {
   const first = blocks.find((b) => b.kind === 'paragraph');
   if (!first || first.kind !== 'paragraph') return '';
-  const sentences = first.text.match(/[^.!?…]+[.!?…]+["'”’»)]*\s*|[^.!?…]+$/gu) ?? [first.text];
+  // The lead stands in for a summary (feeds, ninjs, the page's description), a one-line field: no direction
+  // controls, which the body may carry and which a cut could leave unclosed.
+  const text = dropBidiControls(first.text);
+  const sentences = text.match(/[^.!?…]+[.!?…]+["'”’»)]*\s*|[^.!?…]+$/gu) ?? [text];
   let out = '';
   for (const s of sentences) {
     if (out && (out + s).length > max) break;
