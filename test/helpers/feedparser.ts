@@ -6,7 +6,7 @@ import { parseFeed } from 'feedsmith';
  * What a feed reader makes of a feed: feedsmith, a maintained JavaScript parser of RSS and Atom (with the Atom,
  * Dublin Core and content namespaces), read into the shape of Python feedparser's result, so the assertions
  * name what a reader sees (title, link, id, dates, via links, content). Python's feedparser itself reads the
- * same documents in test/interop/, run by CI after the suite.
+ * same documents in scripts/interop/, run by CI after the suite.
  */
 
 export interface ParsedLink {

@@ -9,4 +9,4 @@ if ! "$python" -I -c 'import feedparser' 2>/dev/null; then
   echo "test:interop needs Python's feedparser for $python: apt-get install python3-feedparser (or set FEEDPARSER_PYTHON)" >&2
   exit 1
 fi
-FEEDPARSER_PYTHON="$python" node --import tsx/esm test/interop/feedparser-check.ts
+FEEDPARSER_PYTHON="$python" node --import tsx/esm scripts/interop/feedparser-check.ts
