@@ -2,7 +2,7 @@ import { appendFileSync } from 'node:fs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { awsClientConfigs, type EndpointMap } from '../adapters/aws-clients.ts';
+import { awsClientConfigs } from '../adapters/aws-clients.ts';
 import { createDocumentClient, DynamoTable } from '../adapters/dynamo-table.ts';
 import { S3ObjectStore } from '../adapters/s3-store.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
@@ -45,4 +45,3 @@ export function functionLog(runtime: Pick<RuntimeConfig, 'logFile'>, fn: string)
   return createLogger({ fn }, file ? (line) => appendFileSync(file, `${line}\n`) : (line) => process.stdout.write(`${line}\n`));
 }
 
-export type { EndpointMap };

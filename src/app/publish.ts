@@ -5,13 +5,8 @@ import { publishObject, releaseEmbargoed, type PublishDeps } from '../pipeline/p
 import { dispatchQueue, editorialsStore, functionLog, ledgerTable, siteStore, subscribersTable } from './adapters.ts';
 import type { RuntimeConfig } from './runtime-config.ts';
 
-export interface PublishWiring {
-  publish: PublishDeps;
-  plan: PlanDeps;
-}
-
 /** The publish stage and the dispatch planner it calls, on one set of adapters. */
-export function publishWiring(runtime: RuntimeConfig): PublishWiring {
+export function publishWiring(runtime: RuntimeConfig): PublishDeps {
   const clock = systemClock;
   const log = functionLog(runtime, 'publish');
   const editorials = editorialsStore(runtime);
@@ -24,7 +19,7 @@ export function publishWiring(runtime: RuntimeConfig): PublishWiring {
     log,
     shardSize: runtime.shardSize,
   };
-  const publish: PublishDeps = {
+  return {
     editorials,
     site: siteStore(runtime),
     config: runtime.publication,
@@ -32,7 +27,6 @@ export function publishWiring(runtime: RuntimeConfig): PublishWiring {
     log,
     planDispatch: async (request) => void (await planDispatch(plan, request)),
   };
-  return { publish, plan };
 }
 
 export type PublishEvent = S3NotificationEvent | { source?: string };
@@ -41,8 +35,7 @@ export type PublishEvent = S3NotificationEvent | { source?: string };
  * The publish function: S3 events of the editorials bucket → pages, ninjs, feeds, then the dispatch plan. A
  * scheduled event (anything without Records) releases editorials whose embargo has passed.
  */
-export function createPublishHandler(runtime: RuntimeConfig, wiring = publishWiring(runtime)): (event: PublishEvent) => Promise<void> {
-  const deps = wiring.publish;
+export function createPublishHandler(runtime: RuntimeConfig, deps = publishWiring(runtime)): (event: PublishEvent) => Promise<void> {
   return async (event) => {
     if (!('Records' in event)) {
       await releaseEmbargoed(deps);
