@@ -35,7 +35,7 @@ export const mailer = (where: Where): Mailer => new SesMailer(new SESv2Client(aw
 
 export const editorialsStore = (runtime: RuntimeConfig): ObjectStore => objectStore(runtime, runtime.editorialsBucket);
 export const siteStore = (runtime: RuntimeConfig): ObjectStore => objectStore(runtime, runtime.publicBucket);
-export const subscribersTable = (runtime: RuntimeConfig): KeyValueTable => idTable(runtime, runtime.subscribersTable);
+export const subscribersTable = (runtime: Pick<RuntimeConfig, 'endpoints' | 'subscribersTable'>): KeyValueTable => idTable(runtime, runtime.subscribersTable);
 export const ledgerTable = (runtime: RuntimeConfig): KeyValueTable => pairTable(runtime, runtime.ledgerTable);
 export const dispatchQueue = (runtime: RuntimeConfig): Queue => queue(runtime, runtime.dispatchQueueUrl);
 

@@ -1,9 +1,8 @@
-import { systemClock } from '../adapters/clock.ts';
 import { ConfigError, type Config } from '../config.ts';
 import { createLogger } from '../log.ts';
 import type { SubscriberDeps } from '../subscribers/flows.ts';
-import { idTable, mailer } from './adapters.ts';
 import { endpointsFromEnv, RUNTIME_DEFAULTS, RUNTIME_ENV } from './runtime-config.ts';
+import { subscriberWiring, type SubscriberRuntime } from './subscriber-wiring.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -20,16 +19,15 @@ export function subscribersCommandDeps(config: Config, env: Env = process.env): 
     );
   }
   const configurationSet = env[RUNTIME_ENV.configurationSet]?.trim();
-  const where = { endpoints: endpointsFromEnv(env) };
-  return {
-    subscribers: idTable(where, table),
-    mailer: mailer(where),
-    config,
+  const runtime: SubscriberRuntime = {
+    publication: config,
+    subscribersTable: table,
     tokenSecret,
-    clock: systemClock,
-    // Standard output carries the command's own report; the flows' logs go beside it.
-    log: createLogger({ fn: 'subscribers-cli' }, (line) => process.stderr.write(`${line}\n`)),
     softBounceThreshold: RUNTIME_DEFAULTS.softBounceThreshold,
+    endpoints: endpointsFromEnv(env),
     ...(configurationSet && { configurationSet }),
   };
+  // Standard output carries the command's own report; the flows' logs go beside it.
+  return subscriberWiring(runtime, 'subscribers-cli', createLogger({ fn: 'subscribers-cli' }, (line) => process.stderr.write(`${line}
+`)));
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { dispatchQueue, objectStore } from '../app/adapters.ts';
+import { dispatchQueue, editorialsStore, objectStore } from '../app/adapters.ts';
 import { createDispatchWorkerHandler } from '../app/dispatch-worker.ts';
 import { createPublishHandler } from '../app/publish.ts';
 import { RUNTIME_DEFAULTS, type RuntimeConfig } from '../app/runtime-config.ts';
@@ -75,11 +75,11 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     if (http) stops.push(() => http.close());
     // The site's URL is known only once the server listens: every link the functions write points there.
     const runtime = localRuntime(emulators, localConfig(http?.url), options);
-    const editorials = objectStore(runtime, runtime.editorialsBucket);
+    const editorials = editorialsStore(runtime);
     const config = runtime.publication;
 
-    const publish = { handler: createPublishHandler(runtime) };
-    const worker = { handler: createDispatchWorkerHandler(runtime) };
+    const publish = createPublishHandler(runtime);
+    const worker = createDispatchWorkerHandler(runtime);
     routes['/subscribe'] = createSubscribeHandler(runtime);
     routes['/confirm'] = createConfirmHandler(runtime);
     routes[new URL(config.unsubscribe.url).pathname] = createUnsubscribeHandler(runtime);
@@ -88,11 +88,11 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       // Only the editorials bucket notifies the publish function, as in the deployed stack.
       if (event.Records[0]?.s3.bucket.name !== LOCAL_NAMES.editorials) return;
       try {
-        await publish.handler(event);
+        await publish(event);
       } catch (err) {
         // Lambda would retry an asynchronous invocation twice; the publish step is idempotent, so one retry shows it.
         log.error('publish failed; retrying once', { error: err });
-        await publish.handler(event);
+        await publish(event);
       }
     });
     stops.push(async () => unsubscribeEvents());
@@ -100,7 +100,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     const queue = dispatchQueue(runtime);
     const poller: SqsPoller = startSqsPoller({
       queue,
-      handler: (event) => worker.handler(event),
+      handler: (event) => worker(event),
       visibilityTimeoutSeconds: 30,
       concurrency: runtime.workerConcurrency,
       log,
