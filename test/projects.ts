@@ -19,8 +19,10 @@ export const INTEGRATION = [
   'test/key-value-table.contract.test.ts',
   'test/publish.test.ts',
   'test/publish-*.test.ts',
+  'test/runtime-config.test.ts',
   'test/subscribers-csv.test.ts',
   'test/subscribers-flows.test.ts',
+  'test/websub-hub.test.ts',
   'test/local/*.test.ts',
 ];
 
@@ -30,6 +32,7 @@ export const STARTS_SOMETHING = [
   /from '(?:\.\.\/)+src\/local\/[^']+'/,
   /from '\.\/dispatch-harness\.ts'/,
   /from 'node:child_process'/,
+  /import \{[^}]*\bcreateServer\b[^}]*\} from 'node:http'/,
   /from '(?:\.\.\/)+infra\/synth\.ts'/,
 ];
 
