@@ -9,7 +9,10 @@ export interface Config {
   postalAddress: string;
   unsubscribe: { url: string; mailto?: string };
   rights: { copyrightHolder: string; copyrightNotice: string; usageTerms: string };
+  /** `limit`: items in each subscription document, and in each archive page behind it. */
   feeds: { limit: number };
+  /** When set, every feed names this WebSub hub (`rel="hub"`) and every change to a feed is announced to it. */
+  websub?: { hub: string };
   email: { clipBytes: number; sampleRecipient: string };
   /** What one editorial may be: larger files and longer lines are rejected before they are parsed. */
   limits: EditorialLimits;
@@ -87,6 +90,7 @@ export function validateConfig(config: Config, origin: string): Config {
   text('rights.copyrightNotice', config.rights?.copyrightNotice);
   text('rights.usageTerms', config.rights?.usageTerms);
   if (!Number.isInteger(config.feeds?.limit) || config.feeds.limit < 1) problems.push('feeds.limit must be a positive integer');
+  if (config.websub !== undefined) url('websub.hub', config.websub?.hub);
   if (!Number.isInteger(config.email?.clipBytes) || config.email.clipBytes < 10_000) {
     problems.push('email.clipBytes must be an integer of at least 10000');
   }

@@ -125,6 +125,15 @@ export interface Queue {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// WebSub (a hub told that feeds changed)
+
+export interface HubNotifier {
+  /** Tells the hub that each of these feed URLs has new content (`hub.mode=publish`). Throws when the hub could not
+   * be told after its retries; the feeds themselves are already written then. */
+  publish(feedUrls: readonly string[]): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Time
 
 export interface Clock {

@@ -1,6 +1,6 @@
 import Handlebars from 'handlebars';
-import { scopeUrls, topicScope } from '../catalogue/paths.ts';
-import { topicsOf } from '../catalogue/topics.ts';
+import { scopeUrls, topicScope } from './scopes.ts';
+import { topicsOf } from './topics.ts';
 import type { Config } from '../config.ts';
 import type { Editorial } from '../model.ts';
 import { leadText } from './body.ts';

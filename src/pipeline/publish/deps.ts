@@ -1,17 +1,19 @@
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../log.ts';
-import type { Clock, ObjectStore } from '../../ports.ts';
+import type { Clock, HubNotifier, ObjectStore } from '../../ports.ts';
 import type { PlanDispatch } from './dispatch-request.ts';
 
 export interface PublishDeps {
-  /** The private bucket: approved/, rejected/, index/, sources/, rendered/. */
+  /** The private bucket: approved/, rejected/, index/, sources/, rendered/, catalogue/. */
   editorials: ObjectStore;
-  /** The public bucket served to readers: editorials/ and feeds/. */
+  /** The public bucket served to readers: the pages, feeds, archives and sitemaps. */
   site: ObjectStore;
   config: Config;
   clock: Clock;
   log: Logger;
   planDispatch: PlanDispatch;
+  /** The WebSub hub told of every change to a subscription document, when one is configured. */
+  hub?: HubNotifier;
 }
 
 /** One S3 record: an object written or deleted under the editorials bucket (key already decoded). */

@@ -1,6 +1,6 @@
 export { publishObject } from './publish-object.ts';
 export { releaseEmbargoed } from './release.ts';
-export { rebuildFeeds } from './feeds.ts';
+export { updateCatalogue } from './catalogue.ts';
 export type { DispatchRequest, PlanDispatch } from './dispatch-request.ts';
 export type { ObjectEvent, PublishDeps, PublishOutcome } from './deps.ts';
 export {

@@ -3,7 +3,7 @@ import { parseEditorial } from '../../parse/index.ts';
 import { EmailTooLargeError, renderEmail } from '../../render/email/index.ts';
 import type { ObjectEvent, PublishDeps, PublishOutcome } from './deps.ts';
 import { dispatchIfDue } from './dispatch.ts';
-import { rebuildFeeds } from './feeds.ts';
+import { updateCatalogue } from './catalogue.ts';
 import { readIndexEntry, writeIndexEntry, type IndexEntry, type StoredEntry } from './index-entry.ts';
 import { approvedName, JSON_TYPE, keys } from './keys.ts';
 import { syncPublicFiles } from './public-files.ts';
@@ -52,7 +52,7 @@ async function publishCreated(deps: PublishDeps, key: string, name: string): Pro
   }
   await deps.editorials.delete(keys.rejected(name));
   await syncPublicFiles(deps, slug);
-  await rebuildFeeds(deps);
+  await updateCatalogue(deps, slug);
   const dispatchId = await dispatchIfDue(deps, slug);
   const outcome = recorded.kind === 'new' ? 'published' : recorded.kind === 'newer' ? 'corrected' : 'duplicate';
   deps.log.info(`editorial ${outcome}`, { slug, updated: recorded.entry.editorial.updated.toISOString() });
@@ -147,7 +147,7 @@ async function withdrawRemoved(deps: PublishDeps, key: string): Promise<PublishO
     return { outcome: 'ignored', reason: 'published from another object' };
   }
   await syncPublicFiles(deps, slug);
-  await rebuildFeeds(deps);
+  await updateCatalogue(deps, slug);
   deps.log.info('editorial withdrawn: its approved object was removed', { slug });
   return { outcome: 'withdrawn', slug };
 }

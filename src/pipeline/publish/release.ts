@@ -1,6 +1,6 @@
 import type { PublishDeps } from './deps.ts';
 import { dispatchIfDue, dueDispatch } from './dispatch.ts';
-import { rebuildFeeds } from './feeds.ts';
+import { updateCatalogue } from './catalogue.ts';
 import { forEachIndexEntry } from './index-listing.ts';
 import { syncPublicFiles } from './public-files.ts';
 
@@ -16,8 +16,10 @@ export async function releaseEmbargoed(deps: PublishDeps): Promise<string[]> {
   });
   if (due.length === 0) return [];
   due.sort();
-  for (const slug of due) await syncPublicFiles(deps, slug);
-  await rebuildFeeds(deps);
+  for (const slug of due) {
+    await syncPublicFiles(deps, slug);
+    await updateCatalogue(deps, slug);
+  }
   for (const slug of due) await dispatchIfDue(deps, slug);
   deps.log.info('embargoed editorials released', { slugs: due });
   return due;

@@ -1,7 +1,9 @@
 import type { Config } from '../../config.ts';
 import type { Editorial } from '../../model.ts';
 import { urls } from '../urls.ts';
-import { EMPTY_FEED_DATE, feedId, feedItems, latest, rfc3339, type FeedItem } from './feed-item.ts';
+import { FEED_HISTORY_NS, publicationFeed, type FeedDocument } from './document.ts';
+import { EMPTY_FEED_DATE, feedItems, latest, rfc3339, type FeedItem } from './feed-item.ts';
+import type { ItemDates } from './rss.ts';
 import { element, openTag, xmlText, XML_DECLARATION } from './xml.ts';
 
 /** Atom 1.0 (RFC 4287); `entries` are already windowed, newest first. */
@@ -10,28 +12,41 @@ export function renderAtom(entries: readonly Editorial[], config: Config): strin
 }
 
 export function atomFromItems(items: readonly FeedItem[], config: Config): string {
+  const dates = { updated: latest(items, 'updated'), published: latest(items, 'published') };
+  return atomDocument(publicationFeed(config, urls.atom(config)), items.map((item) => atomEntry(item, config)), dates, config);
+}
+
+/** An Atom document around entries already rendered by `atomEntry`, newest first. */
+export function atomDocument(doc: FeedDocument, renderedEntries: readonly string[], dates: ItemDates, config: Config): string {
   const { publication } = config;
   // RFC 4287 requires `updated`; a feed with no entries reports a fixed date rather than the clock's.
-  const updated = latest(items, 'updated') ?? EMPTY_FEED_DATE;
+  const updated = dates.updated ?? EMPTY_FEED_DATE;
   const head = [
-    `<id>${xmlText(feedId(config))}</id>`,
-    `<title type="text">${xmlText(publication.name)}</title>`,
-    `<subtitle type="text">${xmlText(publication.description)}</subtitle>`,
+    `<id>${xmlText(doc.id)}</id>`,
+    `<title type="text">${xmlText(doc.title)}</title>`,
+    `<subtitle type="text">${xmlText(doc.description)}</subtitle>`,
     `<updated>${rfc3339(updated)}</updated>`,
-    element('link', { rel: 'self', type: 'application/atom+xml', href: urls.atom(config) }),
-    element('link', { rel: 'alternate', type: 'text/html', href: urls.home(config) }),
+    element('link', { rel: 'self', type: 'application/atom+xml', href: doc.selfUrl }),
+    element('link', { rel: 'alternate', type: 'text/html', href: doc.htmlUrl }),
+    doc.hub && element('link', { rel: 'hub', href: doc.hub }),
+    doc.currentUrl && element('link', { rel: 'current', type: 'application/atom+xml', href: doc.currentUrl }),
+    doc.prevArchiveUrl && element('link', { rel: 'prev-archive', type: 'application/atom+xml', href: doc.prevArchiveUrl }),
+    doc.nextArchiveUrl && element('link', { rel: 'next-archive', type: 'application/atom+xml', href: doc.nextArchiveUrl }),
+    doc.currentUrl && '<fh:archive/>',
     `<author><name>${xmlText(publication.name)}</name><uri>${xmlText(urls.home(config))}</uri></author>`,
     `<rights type="text">${xmlText(config.rights.copyrightNotice)}</rights>`,
     '<generator>Broadsheet</generator>',
-  ];
-  const lines = [XML_DECLARATION, openTag('feed', { xmlns: 'http://www.w3.org/2005/Atom', 'xml:lang': publication.language })];
+  ].filter(Boolean);
+  const namespaces = { xmlns: 'http://www.w3.org/2005/Atom', 'xmlns:fh': doc.currentUrl ? FEED_HISTORY_NS : undefined };
+  const lines = [XML_DECLARATION, openTag('feed', { ...namespaces, 'xml:lang': publication.language })];
   for (const line of head) lines.push(`  ${line}`);
-  for (const item of items) lines.push(atomEntry(item, config));
+  for (const entry of renderedEntries) lines.push(entry);
   lines.push('</feed>', '');
   return lines.join('\n');
 }
 
-function atomEntry(item: FeedItem, config: Config): string {
+/** One `<entry>`, indented for its place in the feed: rendered once per version, stored, and assembled. */
+export function atomEntry(item: FeedItem, config: Config): string {
   const { editorial } = item;
   const lang = editorial.lang !== config.publication.language ? editorial.lang : undefined;
   const parts = [

@@ -61,6 +61,11 @@ export function feedId(config: Config): string {
   return `${tagPrefix(config)}feed`;
 }
 
+/** A topic feed's identity, shared by its subscription document and every archive page of it. */
+export function topicFeedId(config: Config, topicSlug: string): string {
+  return `${tagPrefix(config)}topics/${encodeURIComponent(topicSlug)}/feed`;
+}
+
 export function entryId(config: Config, slug: string): string {
   return `${tagPrefix(config)}editorials/${encodeURIComponent(slug)}`;
 }

@@ -2,6 +2,7 @@ import type { Config } from '../../config.ts';
 import type { Editorial } from '../../model.ts';
 import { dropForbiddenChars } from '../escape.ts';
 import { urls } from '../urls.ts';
+import { publicationFeed, type FeedDocument } from './document.ts';
 import { feedItems, rfc3339, type FeedItem } from './feed-item.ts';
 
 export const JSON_FEED_VERSION = 'https://jsonfeed.org/version/1.1';
@@ -12,18 +13,37 @@ export function renderJsonFeed(entries: readonly Editorial[], config: Config): s
 }
 
 export function jsonFeedFromItems(items: readonly FeedItem[], config: Config): string {
+  return jsonFeedDocument(publicationFeed(config, urls.jsonFeed(config)), items.map((item) => jsonFeedItem(item, config)), config);
+}
+
+/**
+ * A JSON Feed around items already rendered by `jsonFeedItem`, newest first: the same bytes as stringifying the whole
+ * feed with two-space indentation. Older items are a page away through `next_url` (JSON Feed's own paging).
+ */
+export function jsonFeedDocument(doc: FeedDocument, renderedItems: readonly string[], config: Config): string {
   const { publication } = config;
-  const feed = {
+  const head = {
     version: JSON_FEED_VERSION,
-    title: publication.name,
-    home_page_url: urls.home(config),
-    feed_url: urls.jsonFeed(config),
-    description: publication.description,
+    title: doc.title,
+    home_page_url: doc.htmlUrl,
+    feed_url: doc.selfUrl,
+    description: doc.description,
+    next_url: doc.prevArchiveUrl,
     language: publication.language,
     authors: [{ name: publication.name, url: urls.home(config) }],
-    items: items.map((item) => jsonItem(item, config)),
+    hubs: doc.hub ? [{ type: 'WebSub', url: doc.hub }] : undefined,
   };
-  return `${JSON.stringify(feed, null, 2)}\n`;
+  const text = JSON.stringify(head, null, 2);
+  const list = renderedItems.length ? `[\n${renderedItems.join(',\n')}\n  ]` : '[]';
+  return `${text.slice(0, -2)},\n  "items": ${list}\n}\n`;
+}
+
+/** One item as it stands in the `items` array (indented four spaces): rendered once per version, stored, assembled. */
+export function jsonFeedItem(item: FeedItem, config: Config): string {
+  return JSON.stringify(jsonItem(item, config), null, 2)
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n');
 }
 
 function jsonItem(item: FeedItem, config: Config) {

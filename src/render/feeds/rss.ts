@@ -2,6 +2,7 @@ import type { Config } from '../../config.ts';
 import type { Editorial } from '../../model.ts';
 import { escapeHtml } from '../escape.ts';
 import { urls } from '../urls.ts';
+import { FEED_HISTORY_NS, publicationFeed, type FeedDocument } from './document.ts';
 import { feedItems, latest, rfc822, type FeedItem } from './feed-item.ts';
 import { cdata, element, openTag, rssText, xmlText, XML_DECLARATION } from './xml.ts';
 
@@ -17,13 +18,25 @@ export function renderRss(entries: readonly Editorial[], config: Config): string
 }
 
 export function rssFromItems(items: readonly FeedItem[], config: Config): string {
+  const dates = { updated: latest(items, 'updated'), published: latest(items, 'published') };
+  return rssDocument(publicationFeed(config, urls.rss(config)), items.map((item) => rssItem(item, config)), dates, config);
+}
+
+/** Dates of the items a document holds: channel dates come from them, never from the clock. */
+export interface ItemDates {
+  updated: Date | undefined;
+  published: Date | undefined;
+}
+
+/** An RSS document around items already rendered by `rssItem`, newest first. */
+export function rssDocument(doc: FeedDocument, renderedItems: readonly string[], dates: ItemDates, config: Config): string {
   const { publication } = config;
-  const lastBuild = latest(items, 'updated');
-  const published = latest(items, 'published');
+  const lastBuild = dates.updated;
+  const published = dates.published;
   const channel = [
-    `<title>${rssText(publication.name)}</title>`,
-    `<link>${xmlText(urls.home(config))}</link>`,
-    `<description>${rssText(publication.description)}</description>`,
+    `<title>${rssText(doc.title)}</title>`,
+    `<link>${xmlText(doc.htmlUrl)}</link>`,
+    `<description>${rssText(doc.description)}</description>`,
     `<language>${xmlText(publication.language)}</language>`,
     `<copyright>${rssText(config.rights.copyrightNotice)}</copyright>`,
     '<generator>Broadsheet</generator>',
@@ -31,16 +44,23 @@ export function rssFromItems(items: readonly FeedItem[], config: Config): string
     // Without items there is no date to report: both elements are optional, the clock is never read.
     lastBuild && `<lastBuildDate>${rfc822(lastBuild)}</lastBuildDate>`,
     published && `<pubDate>${rfc822(published)}</pubDate>`,
-    element('atom:link', { href: urls.rss(config), rel: 'self', type: 'application/rss+xml' }),
+    element('atom:link', { href: doc.selfUrl, rel: 'self', type: 'application/rss+xml' }),
+    doc.hub && element('atom:link', { href: doc.hub, rel: 'hub' }),
+    doc.currentUrl && element('atom:link', { href: doc.currentUrl, rel: 'current', type: 'application/rss+xml' }),
+    doc.prevArchiveUrl && element('atom:link', { href: doc.prevArchiveUrl, rel: 'prev-archive', type: 'application/rss+xml' }),
+    doc.nextArchiveUrl && element('atom:link', { href: doc.nextArchiveUrl, rel: 'next-archive', type: 'application/rss+xml' }),
+    doc.currentUrl && '<fh:archive/>',
   ].filter(Boolean);
-  const lines = [XML_DECLARATION, openTag('rss', { version: '2.0', ...NAMESPACES }), '  <channel>'];
+  const namespaces = doc.currentUrl ? { ...NAMESPACES, 'xmlns:fh': FEED_HISTORY_NS } : NAMESPACES;
+  const lines = [XML_DECLARATION, openTag('rss', { version: '2.0', ...namespaces }), '  <channel>'];
   for (const line of channel) lines.push(`    ${line}`);
-  for (const item of items) lines.push(rssItem(item, config));
+  for (const item of renderedItems) lines.push(item);
   lines.push('  </channel>', '</rss>', '');
   return lines.join('\n');
 }
 
-function rssItem(item: FeedItem, config: Config): string {
+/** One `<item>`, indented for its place in the channel: rendered once per version, stored, and assembled. */
+export function rssItem(item: FeedItem, config: Config): string {
   const { editorial } = item;
   const parts = [
     `<title>${rssText(item.title)}</title>`,

@@ -1,0 +1,252 @@
+import { listingFiles, type PublicFile } from '../../catalogue/documents.ts';
+import {
+  changePage,
+  emptyHead,
+  newestArchivePage,
+  remove,
+  shapeOf,
+  upsert,
+  type HeadChange,
+  type PageRecord,
+  type ScopeHead,
+} from '../../catalogue/head.ts';
+import { itemContent, type ItemContent } from '../../catalogue/item.ts';
+import { catalogueKeys } from '../../catalogue/paths.ts';
+import { ALL, scopeUrls, topicScope, type Scope } from '../../render/scopes.ts';
+import { archiveSiteMapFile, currentSiteMapFiles, siteMapIndexFile } from '../../catalogue/site-maps.ts';
+import { isPublic } from '../../render/feeds/window.ts';
+import type { PublishDeps } from './deps.ts';
+import { readIndexEntry, visibleEditorial } from './index-entry.ts';
+import { CatalogueObjectError, currentEtag, readJson, writeJsonOver, type Stored } from './catalogue-store.ts';
+import { AGAIN, untilWritten } from './retry.ts';
+
+/** Which scopes a slug is in, and its place in every scope it ever was in (a return puts it back there). */
+export interface MemberRecord {
+  format: 1;
+  seqs: Record<string, number>;
+  in: string[];
+}
+
+/**
+ * Brings the catalogue in line with what the index holds for `slug`: admitted to, changed in or taken out of the
+ * publication's scope and each of its topics, and every document that shows it rewritten. Each scope changes under
+ * its own conditional write; the pass is repeated until the index entry did not move while it ran, so the last pass
+ * always works from the newest version.
+ */
+export async function updateCatalogue(deps: PublishDeps, slug: string): Promise<void> {
+  const announced = new Set<string>();
+  await untilWritten(deps.clock, `the catalogue of ${slug} kept changing`, async () => {
+    const before = await readIndexEntry(deps.editorials, deps.clock, slug);
+    const member = await readJson(deps.editorials, deps.clock, catalogueKeys.member(slug), isMemberRecord);
+    const editorial = before && visibleEditorial(before.entry);
+    const content = editorial && isPublic(editorial, deps.clock.now()) ? itemContent(editorial, deps.config) : undefined;
+    const wanted = content ? [ALL, ...content.topics.map(topicScope)] : [];
+    const scopes = new Map(wanted.map((scope) => [scope.id, scope]));
+    for (const id of member?.value.in ?? []) if (!scopes.has(id)) scopes.set(id, scopeOfId(id));
+    // The publication's feeds exist from the first editorial on, even when it is not public yet.
+    if (!scopes.has(ALL.id)) scopes.set(ALL.id, ALL);
+
+    const seqs = { ...member?.value.seqs };
+    for (const scope of scopes.values()) {
+      const inScope = wanted.some((s) => s.id === scope.id);
+      const seq = await applyToScope(deps, scope, slug, inScope ? content : undefined, seqs[scope.id], announced);
+      if (seq !== undefined) seqs[scope.id] = seq;
+    }
+    const record: MemberRecord = { format: 1, seqs, in: wanted.map((s) => s.id) };
+    if (JSON.stringify(record) !== JSON.stringify(member?.value)) {
+      if (!(await writeJsonOver(deps.editorials, catalogueKeys.member(slug), record, member))) return AGAIN;
+    }
+    const after = await readIndexEntry(deps.editorials, deps.clock, slug);
+    return after?.etag === before?.etag ? undefined : AGAIN;
+  });
+  await announce(deps, [...announced]);
+}
+
+function scopeOfId(id: string): Scope {
+  if (id === ALL.id) return ALL;
+  const slug = id.slice('topics/'.length);
+  return topicScope({ slug, label: slug });
+}
+
+/** Puts `content` in the scope (or takes the slug out when undefined); returns the slug's place there. */
+async function applyToScope(
+  deps: PublishDeps,
+  scope: Scope,
+  slug: string,
+  content: ItemContent | undefined,
+  knownSeq: number | undefined,
+  announced: Set<string>,
+): Promise<number | undefined> {
+  const shape = shapeOf(deps.config);
+  return untilWritten(deps.clock, `the ${scope.id} catalogue kept changing`, async () => {
+    const stored = await readHead(deps, scope);
+    const base = labelled(stored?.value ?? emptyHead(), scope, content);
+    let change: HeadChange = { kind: 'none', ...(knownSeq !== undefined && { seq: knownSeq }) };
+    if (content) change = upsert(base, content, knownSeq, shape);
+    else if (knownSeq !== undefined) change = remove(base, slug, knownSeq, shape);
+    if (change.kind === 'page') {
+      await applyToPage(deps, scope, change.page, slug, content, change.seq);
+      return change.seq;
+    }
+    if (change.kind === 'none') {
+      // Nothing new: this may repeat a run that stopped after its write, so its documents are written again.
+      if (stored) await repairScope(deps, scope, stored);
+      else {
+        const etag = await writeJsonOver(deps.editorials, catalogueKeys.head(scope), base, undefined);
+        if (!etag) return AGAIN;
+        await syncHeadFiles(deps, scope, { value: base, etag }, true);
+      }
+      return change.seq;
+    }
+    const head = withTopics(change.head, scope, content);
+    const pages: Stored<PageRecord>[] = [];
+    for (const record of change.sealed) pages.push({ value: record, etag: await storeSealedPage(deps, scope, record) });
+    const etag = await writeJsonOver(deps.editorials, catalogueKeys.head(scope), head, stored);
+    if (!etag) return AGAIN;
+    await syncHeadFiles(deps, scope, { value: head, etag }, pages.length > 0);
+    for (const page of pages) await syncPageFiles(deps, scope, page);
+    for (const format of ['rss', 'atom', 'json'] as const) announced.add(scopeUrls.feed(deps.config, scope, format));
+    return change.seq;
+  });
+}
+
+/** A topic scope's head carries the topic's label as the newest editorial spells it. */
+function labelled(head: ScopeHead, scope: Scope, content: ItemContent | undefined): ScopeHead {
+  const label = scope.topic && content?.topics.find((t) => t.slug === scope.topic!.slug)?.label;
+  return label && label !== head.label ? { ...head, label } : head;
+}
+
+function withTopics(head: ScopeHead, scope: Scope, content: ItemContent | undefined): ScopeHead {
+  if (scope.id !== ALL.id || !content) return head;
+  const known = new Map((head.topics ?? []).map((t) => [t.slug, t]));
+  for (const topic of content.topics) known.set(topic.slug, topic);
+  return { ...head, topics: [...known.values()].sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0)) };
+}
+
+/** The scope as documents name it: a topic by the label its head holds. */
+function shown(scope: Scope, label: string | undefined): Scope {
+  return scope.topic && label ? topicScope({ slug: scope.topic.slug, label }) : scope;
+}
+
+async function readHead(deps: PublishDeps, scope: Scope): Promise<Stored<ScopeHead> | undefined> {
+  return readJson(deps.editorials, deps.clock, catalogueKeys.head(scope), isScopeHead);
+}
+
+async function readPage(deps: PublishDeps, scope: Scope, page: number): Promise<Stored<PageRecord> | undefined> {
+  return readJson(deps.editorials, deps.clock, catalogueKeys.page(scope, page), isPageRecord);
+}
+
+/**
+ * Stores a page an admission completed, before the head that says so. Every admission from one head version seals
+ * the same items under the same `gen`, so a page already stored with this `gen` or a later one is left as it is: a
+ * writer that lost its race, however late, cannot replace what a newer head relies on.
+ */
+async function storeSealedPage(deps: PublishDeps, scope: Scope, record: PageRecord): Promise<string> {
+  return untilWritten(deps.clock, `page ${record.page} of the ${scope.id} catalogue kept changing`, async () => {
+    const existing = await readPage(deps, scope, record.page);
+    if (existing && existing.value.gen >= record.gen) return existing.etag;
+    return (await writeJsonOver(deps.editorials, catalogueKeys.page(scope, record.page), record, existing)) ?? AGAIN;
+  });
+}
+
+/** A correction or withdrawal of an editorial in a complete page: that page alone changes. */
+async function applyToPage(deps: PublishDeps, scope: Scope, page: number, slug: string, content: ItemContent | undefined, seq: number): Promise<void> {
+  await untilWritten(deps.clock, `page ${page} of the ${scope.id} catalogue kept changing`, async () => {
+    const stored = await readPage(deps, scope, page);
+    if (!stored) throw new CatalogueObjectError(`${catalogueKeys.page(scope, page)} is missing: rebuild the catalogue with "broadsheet catalogue rebuild"`);
+    const next = changePage(stored.value, slug, content, seq);
+    if (!next) return syncPageFiles(deps, scope, stored);
+    const etag = await writeJsonOver(deps.editorials, catalogueKeys.page(scope, page), next, stored);
+    if (!etag) return AGAIN;
+    return syncPageFiles(deps, scope, { value: next, etag });
+  });
+}
+
+/** Writes the subscription documents, the open archive page and (for the publication) the sitemaps of a head. */
+async function syncHeadFiles(deps: PublishDeps, scope: Scope, stored: Stored<ScopeHead>, indexChanged: boolean): Promise<void> {
+  const shape = shapeOf(deps.config);
+  let current = stored;
+  await untilWritten(deps.clock, `the ${scope.id} documents kept changing while they were written`, async () => {
+    const head = current.value;
+    const openPage = newestArchivePage(head, shape);
+    const named = shown(scope, head.label);
+    const files: PublicFile[] = listingFiles(deps.config, { scope: named, openPage }, head.window);
+    if (openPage > 0) files.push(...listingFiles(deps.config, { scope: named, page: openPage, openPage }, head.open));
+    if (scope.id === ALL.id) {
+      files.push(...currentSiteMapFiles(deps.config, head, openPage, head.topics ?? [], deps.clock.now()));
+      if (indexChanged) files.push(siteMapIndexFile(deps.config, openPage));
+    }
+    await putAll(deps, files);
+    if (sameEtag(await currentEtag(deps.editorials, catalogueKeys.head(scope)), current.etag)) return;
+    const newer = await readHead(deps, scope);
+    if (!newer) return;
+    current = newer;
+    return AGAIN;
+  });
+}
+
+/** Writes the documents of a complete page, again until the page did not change meanwhile. */
+async function syncPageFiles(deps: PublishDeps, scope: Scope, stored: Stored<PageRecord>): Promise<void> {
+  let current = stored;
+  await untilWritten(deps.clock, `page ${stored.value.page} of the ${scope.id} documents kept changing`, async () => {
+    const { page, items, label } = current.value;
+    // A complete page always has a newer one after it; which one does not change what this page says.
+    const files = listingFiles(deps.config, { scope: shown(scope, label), page, openPage: page + 1 }, items);
+    if (scope.id === ALL.id) files.push(archiveSiteMapFile(deps.config, page, items));
+    await putAll(deps, files);
+    if (sameEtag(await currentEtag(deps.editorials, catalogueKeys.page(scope, page)), current.etag)) return;
+    const newer = await readPage(deps, scope, page);
+    if (!newer) return;
+    current = newer;
+    return AGAIN;
+  });
+}
+
+/** A repeated run: the head's documents, and those of the pages its latest completing admission completed. */
+async function repairScope(deps: PublishDeps, scope: Scope, stored: Stored<ScopeHead>): Promise<void> {
+  const sealed = stored.value.lastSealed ?? [];
+  await syncHeadFiles(deps, scope, stored, sealed.length > 0);
+  for (const page of sealed) {
+    const record = await readPage(deps, scope, page);
+    if (record) await syncPageFiles(deps, scope, record);
+  }
+}
+
+async function putAll(deps: PublishDeps, files: readonly PublicFile[]): Promise<void> {
+  await Promise.all(files.map((f) => deps.site.put(f.key, f.body, { contentType: f.contentType, cacheControl: f.cacheControl })));
+}
+
+/** Tells the WebSub hub, when there is one, which subscription documents changed. A hub that cannot be told is
+ * logged and left: the feeds are written, and readers polling them see the change. */
+async function announce(deps: PublishDeps, feedUrls: string[]): Promise<void> {
+  if (!deps.hub || feedUrls.length === 0) return;
+  try {
+    await deps.hub.publish(feedUrls);
+  } catch (error) {
+    deps.log.error('the WebSub hub could not be told of the change; readers polling the feeds still see it', { error, feeds: feedUrls });
+  }
+}
+
+function sameEtag(a: string | undefined, b: string): boolean {
+  return a !== undefined && unquoted(a) === unquoted(b);
+}
+
+function unquoted(etag: string): string {
+  return etag.startsWith('"') && etag.endsWith('"') ? etag.slice(1, -1) : etag;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isScopeHead(value: unknown): value is ScopeHead {
+  return isRecord(value) && value.format === 1 && Array.isArray(value.window) && Array.isArray(value.open) && typeof value.boundary === 'number';
+}
+
+function isPageRecord(value: unknown): value is PageRecord {
+  return isRecord(value) && value.format === 1 && Array.isArray(value.items) && typeof value.page === 'number';
+}
+
+function isMemberRecord(value: unknown): value is MemberRecord {
+  return isRecord(value) && value.format === 1 && isRecord(value.seqs) && Array.isArray(value.in);
+}
