@@ -1,10 +1,10 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import type { Config } from '../config.ts';
 import type { Editorial, Rejection } from '../model.ts';
 import { parseEditorial } from '../parse/index.ts';
-import { renderFeeds } from '../render/feeds/index.ts';
-import { FeedWindow, isPublic } from '../render/feeds/window.ts';
+import { buildCatalogue } from '../catalogue/site.ts';
+import { isPublic } from '../render/feeds/window.ts';
 import { EmailTooLargeError } from '../render/email/index.ts';
 import { renderEditorialOutputs } from '../render/outputs.ts';
 import { UsageError } from './errors.ts';
@@ -40,7 +40,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildReport> {
   const stderr = options.stderr ?? ((line) => process.stderr.write(`${line}\n`));
   const now = options.now ?? new Date();
   const files = await collectInputs(options.inputs);
-  const window = new FeedWindow(config.feeds.limit, now);
+  const latest = new Map<string, Editorial>();
   const report: BuildReport = { built: [], rejected: [], feeds: [] };
   const newestBySlug = new Map<string, { file: string; updated: number }>();
 
@@ -97,24 +97,29 @@ export async function buildSite(options: BuildOptions): Promise<BuildReport> {
     const dir = join(out, 'editorials', editorial.slug);
     await mkdir(dir, { recursive: true });
     for (const output of outputs.files) await writeFile(join(dir, output.name), output.body);
-    window.add(editorial);
+    latest.set(editorial.slug, editorial);
     report.built.push({ file, slug: editorial.slug, dir });
     const held = isPublic(editorial, now) ? '' : editorial.status === 'withdrawn' ? '  (withdrawn: not in feeds)' : `  (embargoed until ${editorial.embargo?.toISOString()}: not in feeds)`;
     stdout(`[${index + 1}/${files.length}] built ${dir}/${held}`);
   }
 
-  const feeds = renderFeeds(window.entries(), config);
-  await mkdir(join(out, 'feeds'), { recursive: true });
-  for (const [name, body] of [['rss.xml', feeds.rss], ['atom.xml', feeds.atom], ['feed.json', feeds.json]] as const) {
-    const path = join(out, 'feeds', name);
-    await writeFile(path, body);
-    report.feeds.push(path);
+  const visible = [...latest.values()].filter((editorial) => isPublic(editorial, now));
+  const site = buildCatalogue(visible, config, now);
+  for (const file of site.files) {
+    const path = join(out, ...file.key.split('/'));
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, file.body);
   }
+  report.feeds.push(...['rss.xml', 'atom.xml', 'feed.json'].map((name) => join(out, 'feeds', name)));
+  const topics = site.scopes.length - 1;
   await writeFile(join(out, 'rejected.json'), `${JSON.stringify(report.rejected, null, 2)}\n`);
 
   stdout(
-    `\n${report.built.length} built, ${report.rejected.length} rejected, ${window.entries().length} in the feeds.` +
+    `\n${report.built.length} built, ${report.rejected.length} rejected, ${visible.length} in the feeds and archives` +
+      ` (${site.files.length} listing files, ${topics} topic${topics === 1 ? '' : 's'}).` +
+      `\nHome:     ${join(out, 'index.html')}` +
       `\nFeeds:    ${report.feeds.join('  ')}` +
+      `\nSitemap:  ${join(out, 'sitemap.xml')}` +
       (report.rejected.length ? `\nRejected: ${join(out, 'rejected.json')} lists each file, line and reason.` : ''),
   );
   return report;

@@ -11,6 +11,7 @@ import {
   type ScopeHead,
 } from '../../catalogue/head.ts';
 import { itemContent, type ItemContent } from '../../catalogue/item.ts';
+import { isMemberRecord, type MemberRecord } from '../../catalogue/member.ts';
 import { catalogueKeys } from '../../catalogue/paths.ts';
 import { ALL, scopeUrls, topicScope, type Scope } from '../../render/scopes.ts';
 import { archiveSiteMapFile, currentSiteMapFiles, siteMapIndexFile } from '../../catalogue/site-maps.ts';
@@ -19,13 +20,6 @@ import type { PublishDeps } from './deps.ts';
 import { readIndexEntry, visibleEditorial } from './index-entry.ts';
 import { CatalogueObjectError, currentEtag, readJson, writeJsonOver, type Stored } from './catalogue-store.ts';
 import { AGAIN, untilWritten } from './retry.ts';
-
-/** Which scopes a slug is in, and its place in every scope it ever was in (a return puts it back there). */
-export interface MemberRecord {
-  format: 1;
-  seqs: Record<string, number>;
-  in: string[];
-}
 
 /**
  * Brings the catalogue in line with what the index holds for `slug`: admitted to, changed in or taken out of the
@@ -245,8 +239,4 @@ function isScopeHead(value: unknown): value is ScopeHead {
 
 function isPageRecord(value: unknown): value is PageRecord {
   return isRecord(value) && value.format === 1 && Array.isArray(value.items) && typeof value.page === 'number';
-}
-
-function isMemberRecord(value: unknown): value is MemberRecord {
-  return isRecord(value) && value.format === 1 && isRecord(value.seqs) && Array.isArray(value.in);
 }

@@ -1,0 +1,71 @@
+import type { Config } from '../config.ts';
+import type { Editorial } from '../model.ts';
+import { ALL, topicScope, type Scope } from '../render/scopes.ts';
+import { listingFiles, type PublicFile } from './documents.ts';
+import { layout, newestArchivePage, shapeOf, type PageRecord, type ScopeHead } from './head.ts';
+import { itemContent, type ItemContent } from './item.ts';
+import type { MemberRecord } from './member.ts';
+import { archiveSiteMapFile, currentSiteMapFiles, siteMapIndexFile } from './site-maps.ts';
+
+export interface BuiltScope {
+  scope: Scope;
+  head: ScopeHead;
+  pages: PageRecord[];
+}
+
+export interface BuiltCatalogue {
+  scopes: BuiltScope[];
+  members: Map<string, MemberRecord>;
+  /** Every listing document, archive, page and sitemap of the public site. */
+  files: PublicFile[];
+}
+
+/**
+ * The whole catalogue at once from the public editorials (one version each): admitted in order of publication, the
+ * same catalogue the publish stage reaches by admitting them one by one in that order. The offline builder writes
+ * its files; rebuilding a deployed catalogue stores its heads, pages and members too.
+ */
+export function buildCatalogue(editorials: readonly Editorial[], config: Config, now: Date): BuiltCatalogue {
+  const shape = shapeOf(config);
+  const ordered = [...editorials].sort((a, b) => a.published.getTime() - b.published.getTime() || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+  const contents = ordered.map((editorial) => itemContent(editorial, config));
+  const byTopic = new Map<string, { label: string; contents: ItemContent[] }>();
+  for (const content of contents) {
+    for (const topic of content.topics) {
+      const entry = byTopic.get(topic.slug) ?? { label: topic.label, contents: [] };
+      entry.label = topic.label;
+      entry.contents.push(content);
+      byTopic.set(topic.slug, entry);
+    }
+  }
+  const topics = [...byTopic].map(([slug, { label }]) => ({ slug, label })).sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+  const all = layout(contents, shape);
+  all.head.topics = topics;
+  const scopes: BuiltScope[] = [{ scope: ALL, ...all }];
+  for (const topic of topics) {
+    const built = layout(byTopic.get(topic.slug)!.contents, shape, topic.label);
+    scopes.push({ scope: topicScope(topic), ...built });
+  }
+
+  const members = new Map<string, MemberRecord>();
+  for (const { scope, head, pages } of scopes) {
+    for (const item of [...head.window, ...head.open, ...pages.flatMap((p) => p.items)]) {
+      const member = members.get(item.slug) ?? { format: 1, seqs: {}, in: [] };
+      member.seqs[scope.id] = item.seq;
+      member.in.push(scope.id);
+      members.set(item.slug, member);
+    }
+  }
+
+  const files: PublicFile[] = [];
+  for (const { scope, head, pages } of scopes) {
+    const openPage = newestArchivePage(head, shape);
+    files.push(...listingFiles(config, { scope, openPage }, head.window));
+    if (openPage > 0) files.push(...listingFiles(config, { scope, page: openPage, openPage }, head.open));
+    for (const page of pages) files.push(...listingFiles(config, { scope, page: page.page, openPage }, page.items));
+    if (scope.id !== ALL.id) continue;
+    files.push(...currentSiteMapFiles(config, head, openPage, topics, now), siteMapIndexFile(config, openPage));
+    for (const page of pages) files.push(archiveSiteMapFile(config, page.page, page.items));
+  }
+  return { scopes, members, files };
+}
