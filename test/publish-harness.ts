@@ -2,9 +2,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { S3ObjectStore } from '../src/adapters/s3-store.ts';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig, type Config } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
-import type { Clock, ObjectStore } from '../src/ports.ts';
+import type { Clock, HubNotifier, ObjectStore } from '../src/ports.ts';
 import { publishObject, type DispatchRequest, type ObjectEvent, type PublishDeps, type PublishOutcome } from '../src/pipeline/publish/index.ts';
 import { parseFeedTexts, type ParsedFeed } from './helpers/feedparser.ts';
 import { jsonFeedErrors } from './helpers/json-feed.ts';
@@ -59,7 +59,15 @@ export interface Stage {
 let stages = 0;
 
 /** A fresh pair of buckets on the running emulator, and publish deps over them. */
-export async function newStage(s3: S3Client, options: { now?: Date; planDispatch?: (r: DispatchRequest) => Promise<void> } = {}): Promise<Stage> {
+export interface StageOptions {
+  now?: Date;
+  planDispatch?: (r: DispatchRequest) => Promise<void>;
+  /** The publication's configuration (default: the built-in one). */
+  config?: Config;
+  hub?: HubNotifier;
+}
+
+export async function newStage(s3: S3Client, options: StageOptions = {}): Promise<Stage> {
   const n = ++stages;
   const buckets = { editorials: `editorials-${n}`, site: `site-${n}` };
   for (const bucket of Object.values(buckets)) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -71,8 +79,9 @@ export async function newStage(s3: S3Client, options: { now?: Date; planDispatch
   const deps: PublishDeps = {
     editorials,
     site,
-    config,
+    config: options.config ?? config,
     clock,
+    ...(options.hub && { hub: options.hub }),
     log: createLogger({}, (line) => logs.push(JSON.parse(line) as Record<string, unknown>)),
     planDispatch:
       options.planDispatch ??

@@ -7,8 +7,11 @@ import { createDocumentClient, DynamoTable } from '../adapters/dynamo-table.ts';
 import { S3ObjectStore } from '../adapters/s3-store.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
 import { SqsQueue } from '../adapters/sqs-queue.ts';
+import { systemClock } from '../adapters/clock.ts';
+import { WebSubHub } from '../adapters/websub-hub.ts';
+import type { Config } from '../config.ts';
 import { createLogger, type Logger } from '../log.ts';
-import type { KeyValueTable, Mailer, ObjectStore, Queue } from '../ports.ts';
+import type { HubNotifier, KeyValueTable, Mailer, ObjectStore, Queue } from '../ports.ts';
 import type { RuntimeConfig } from './runtime-config.ts';
 
 /*
@@ -38,6 +41,10 @@ export const siteStore = (runtime: RuntimeConfig): ObjectStore => objectStore(ru
 export const subscribersTable = (runtime: Pick<RuntimeConfig, 'endpoints' | 'subscribersTable'>): KeyValueTable => idTable(runtime, runtime.subscribersTable);
 export const ledgerTable = (runtime: RuntimeConfig): KeyValueTable => pairTable(runtime, runtime.ledgerTable);
 export const dispatchQueue = (runtime: RuntimeConfig): Queue => queue(runtime, runtime.dispatchQueueUrl);
+
+/** The WebSub hub the publication names, if any. */
+export const hubNotifier = (config: Config): HubNotifier | undefined =>
+  config.websub ? new WebSubHub(config.websub.hub, { clock: systemClock }) : undefined;
 
 /** Lambda collects standard output; a local run may send the functions' logs to a file instead. */
 export function functionLog(runtime: Pick<RuntimeConfig, 'logFile'>, fn: string): Logger {

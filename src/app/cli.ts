@@ -1,6 +1,9 @@
 import { ConfigError, type Config } from '../config.ts';
 import { createLogger } from '../log.ts';
 import type { SubscriberDeps } from '../subscribers/flows.ts';
+import { systemClock } from '../adapters/clock.ts';
+import type { PublishDeps } from '../pipeline/publish/index.ts';
+import { hubNotifier, objectStore } from './adapters.ts';
 import { endpointsFromEnv, RUNTIME_DEFAULTS, RUNTIME_ENV } from './runtime-config.ts';
 import { subscriberWiring, type SubscriberRuntime } from './subscriber-wiring.ts';
 
@@ -30,4 +33,31 @@ export function subscribersCommandDeps(config: Config, env: Env = process.env): 
   // Standard output carries the command's own report; the flows' logs go beside it.
   return subscriberWiring(runtime, 'subscribers-cli', createLogger({ fn: 'subscribers-cli' }, (line) => process.stderr.write(`${line}
 `)));
+}
+
+/**
+ * `broadsheet catalogue rebuild` works on the deployed buckets, named by the environment the publish function reads
+ * (EDITORIALS_BUCKET, PUBLIC_BUCKET), with the usual AWS credentials. It plans no dispatch: rebuilding sends nothing.
+ */
+export function catalogueCommandDeps(config: Config, env: Env = process.env): PublishDeps {
+  const editorials = env[RUNTIME_ENV.editorialsBucket]?.trim();
+  const site = env[RUNTIME_ENV.publicBucket]?.trim();
+  if (!editorials || !site) {
+    throw new ConfigError(
+      `catalogue commands work on the deployed buckets: set ${RUNTIME_ENV.editorialsBucket} and ${RUNTIME_ENV.publicBucket} to the stack's bucket names, with AWS credentials for the account`,
+    );
+  }
+  const where = { endpoints: endpointsFromEnv(env) };
+  const hub = hubNotifier(config);
+  return {
+    editorials: objectStore(where, editorials),
+    site: objectStore(where, site),
+    config,
+    clock: systemClock,
+    log: createLogger({ fn: 'catalogue-cli' }, (line) => process.stderr.write(`${line}\n`)),
+    planDispatch: async () => {
+      throw new ConfigError('rebuilding the catalogue never plans a dispatch');
+    },
+    ...(hub && { hub }),
+  };
 }

@@ -2,7 +2,7 @@ import { decodeS3EventKey, type S3NotificationEvent } from '../adapters/s3-event
 import { systemClock } from '../adapters/clock.ts';
 import { planDispatch, type PlanDeps } from '../pipeline/dispatch/plan.ts';
 import { publishObject, releaseEmbargoed, type PublishDeps } from '../pipeline/publish/index.ts';
-import { dispatchQueue, editorialsStore, functionLog, ledgerTable, siteStore, subscribersTable } from './adapters.ts';
+import { dispatchQueue, editorialsStore, functionLog, hubNotifier, ledgerTable, siteStore, subscribersTable } from './adapters.ts';
 import type { RuntimeConfig } from './runtime-config.ts';
 
 /** The publish stage and the dispatch planner it calls, on one set of adapters. */
@@ -19,6 +19,7 @@ export function publishWiring(runtime: RuntimeConfig): PublishDeps {
     log,
     shardSize: runtime.shardSize,
   };
+  const hub = hubNotifier(runtime.publication);
   return {
     editorials,
     site: siteStore(runtime),
@@ -26,6 +27,7 @@ export function publishWiring(runtime: RuntimeConfig): PublishDeps {
     clock,
     log,
     planDispatch: async (request) => void (await planDispatch(plan, request)),
+    ...(hub && { hub }),
   };
 }
 

@@ -4,6 +4,7 @@ import { build } from './build.ts';
 import { UsageError } from './errors.ts';
 import { preview } from './preview.ts';
 import { runSubscribersCommand, SUBSCRIBERS_USAGE } from './subscribers.ts';
+import { CATALOGUE_USAGE, checkCatalogueArgs, runCatalogueCommand } from './catalogue.ts';
 
 export const USAGE = `Usage:
   broadsheet build <file-or-folder>... --out <dir> [--config <file>] [--date YYYY-MM-DD]
@@ -22,17 +23,22 @@ Exit status: 0 all built, 1 some editorials rejected (listed on standard error a
 rejected.json), 2 usage or configuration error.
 
 Subscribers (on the deployed table):
-${SUBSCRIBERS_USAGE.replace(/^Usage:\n/, '')}`;
+${SUBSCRIBERS_USAGE.replace(/^Usage:\n/, '')}
+
+Catalogue (on the deployed buckets):
+${CATALOGUE_USAGE.replace(/^Usage:\n/, '')}`;
 
 /** Runs the command line; returns the exit status. */
 export async function main(argv: string[]): Promise<number> {
   try {
-    if (argv[0] === 'subscribers') {
+    if (argv[0] === 'subscribers' || argv[0] === 'catalogue') {
       const configAt = argv.indexOf('--config');
       const config = loadConfig(configAt > 0 ? argv[configAt + 1] : undefined);
       const rest = configAt > 0 ? argv.filter((_, i) => i !== configAt && i !== configAt + 1) : argv;
+      if (argv[0] === 'catalogue') checkCatalogueArgs(rest.slice(1));
       // Loaded only here, so building editorials never loads the AWS SDK.
-      const { subscribersCommandDeps } = await import('../app/cli.ts');
+      const { catalogueCommandDeps, subscribersCommandDeps } = await import('../app/cli.ts');
+      if (argv[0] === 'catalogue') return await runCatalogueCommand(rest.slice(1), catalogueCommandDeps(config));
       return await runSubscribersCommand(rest.slice(1), subscribersCommandDeps(config));
     }
     const { values, positionals } = parseArgs({

@@ -1,0 +1,89 @@
+import { listingFiles, type PublicFile } from '../../catalogue/documents.ts';
+import { emptyHead, newestArchivePage, shapeOf, upsert, type PageRecord, type ScopeHead } from '../../catalogue/head.ts';
+import { itemContent } from '../../catalogue/item.ts';
+import type { MemberRecord } from '../../catalogue/member.ts';
+import { catalogueKeys } from '../../catalogue/paths.ts';
+import { archiveSiteMapFile, currentSiteMapFiles, siteMapIndexFile } from '../../catalogue/site-maps.ts';
+import { isPublic } from '../../render/feeds/window.ts';
+import { ALL, topicScope, type Scope } from '../../render/scopes.ts';
+import { topicsOf } from '../../render/topics.ts';
+import type { PublishDeps } from './deps.ts';
+import { readIndexEntry, visibleEditorial } from './index-entry.ts';
+import { forEachIndexEntry } from './index-listing.ts';
+import { JSON_TYPE } from './keys.ts';
+
+export interface RebuildReport {
+  /** Index entries read. */
+  editorials: number;
+  /** Of those, public now: in the feeds, archives and pages. */
+  public: number;
+  scopes: number;
+  pages: number;
+}
+
+/**
+ * Builds the catalogue again from the index: every public editorial admitted in order of publication, exactly as
+ * publishing them one by one in that order would. Memory holds the index's dates and topics and one head per scope;
+ * each archive page is stored as soon as it is complete. For a first deployment of the catalogue, or after the
+ * catalogue objects were lost; run it while nothing is being published (it writes the heads last, unconditionally).
+ */
+export async function rebuildCatalogue(deps: PublishDeps, progress: (done: number, total: number) => void = () => {}): Promise<RebuildReport> {
+  const now = deps.clock.now();
+  const shape = shapeOf(deps.config);
+  const order: { slug: string; published: number }[] = [];
+  let editorials = 0;
+  await forEachIndexEntry(deps, (entry) => {
+    editorials++;
+    const editorial = visibleEditorial(entry);
+    if (isPublic(editorial, now)) order.push({ slug: editorial.slug, published: editorial.published.getTime() });
+  });
+  order.sort((a, b) => a.published - b.published || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+
+  const heads = new Map<string, { scope: Scope; head: ScopeHead }>();
+  let pages = 0;
+  for (const [done, { slug }] of order.entries()) {
+    const stored = await readIndexEntry(deps.editorials, deps.clock, slug);
+    if (!stored) continue;
+    const content = itemContent(visibleEditorial(stored.entry), deps.config);
+    const member: MemberRecord = { format: 1, seqs: {}, in: [] };
+    for (const scope of [ALL, ...content.topics.map(topicScope)]) {
+      const state = heads.get(scope.id) ?? { scope, head: { ...emptyHead(), ...(scope.topic && { label: scope.topic.label }) } };
+      if (scope.topic) state.head = { ...state.head, label: scope.topic.label };
+      const change = upsert(state.head, content, undefined, shape);
+      if (change.kind !== 'head') continue;
+      state.head = change.head;
+      heads.set(scope.id, state);
+      member.seqs[scope.id] = change.seq;
+      member.in.push(scope.id);
+      for (const page of change.sealed) await storePage(deps, scope, page);
+      pages += change.sealed.length;
+    }
+    await deps.editorials.put(catalogueKeys.member(slug), JSON.stringify(member), { contentType: JSON_TYPE });
+    progress(done + 1, order.length);
+  }
+
+  if (!heads.has(ALL.id)) heads.set(ALL.id, { scope: ALL, head: emptyHead() });
+  const topics = [...heads.values()].flatMap(({ scope }) => (scope.topic ? [scope.topic] : []));
+  for (const { scope, head } of heads.values()) {
+    const final = scope.id === ALL.id ? { ...head, topics: topicsOf(topics.map((t) => t.label)) } : head;
+    const openPage = newestArchivePage(final, shape);
+    const files: PublicFile[] = listingFiles(deps.config, { scope, openPage }, final.window);
+    if (openPage > 0) files.push(...listingFiles(deps.config, { scope, page: openPage, openPage }, final.open));
+    if (scope.id === ALL.id) files.push(...currentSiteMapFiles(deps.config, final, openPage, final.topics ?? [], now), siteMapIndexFile(deps.config, openPage));
+    await putFiles(deps, files);
+    await deps.editorials.put(catalogueKeys.head(scope), JSON.stringify(final), { contentType: JSON_TYPE });
+  }
+  deps.log.info('catalogue rebuilt', { editorials, public: order.length, scopes: heads.size, pages });
+  return { editorials, public: order.length, scopes: heads.size, pages };
+}
+
+async function storePage(deps: PublishDeps, scope: Scope, page: PageRecord): Promise<void> {
+  await deps.editorials.put(catalogueKeys.page(scope, page.page), JSON.stringify(page), { contentType: JSON_TYPE });
+  const files = listingFiles(deps.config, { scope, page: page.page, openPage: page.page + 1 }, page.items);
+  if (scope.id === ALL.id) files.push(archiveSiteMapFile(deps.config, page.page, page.items));
+  await putFiles(deps, files);
+}
+
+async function putFiles(deps: PublishDeps, files: readonly PublicFile[]): Promise<void> {
+  await Promise.all(files.map((f) => deps.site.put(f.key, f.body, { contentType: f.contentType, cacheControl: f.cacheControl })));
+}
