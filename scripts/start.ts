@@ -64,17 +64,24 @@ try {
 
   step = Date.now();
   process.stdout.write(`[5/5] Copying the public bucket, the rejections and the sent mail to ${rel(OUT)}/ … `);
-  const siteFiles = await copyBucket(pipeline.site, '', join(OUT, 'site'));
+  const siteKeys = await copyBucket(pipeline.site, '', join(OUT, 'site'));
   await copyBucket(pipeline.editorials, 'rejected/', join(OUT, 'rejected'));
   const mailbox = await saveMailbox(pipeline, join(OUT, 'mailbox'));
-  say(`${siteFiles} files, ${mailbox} messages (${seconds(step)})`);
+  say(`${siteKeys.length} files, ${mailbox} messages (${seconds(step)})`);
 
   const pages = (await readdir(join(OUT, 'site/editorials'))).sort();
+  const site = siteMap(siteKeys);
+  const file = (key: string) => rel(join(OUT, 'site', key));
   say();
   say(`Done in ${seconds(started)}. Where to look:`);
+  if (site.home) say(`  Home       ${file('index.html')}`);
+  for (const page of site.archive) say(`  Archive    ${file(`archive/${page}/index.html`)}`);
   say(`  Feeds      ${rel(join(OUT, 'site/feeds'))}/rss.xml, atom.xml, feed.json`);
+  for (const slug of site.topics) say(`  Topic      ${file(`topics/${slug}`)}/index.html, feeds/rss.xml, feeds/atom.xml, feeds/feed.json`);
   for (const slug of pages) say(`  Page       ${rel(join(OUT, 'site/editorials', slug, 'index.html'))}`);
   say(`  Partners   ${rel(join(OUT, 'site/editorials'))}/<slug>/ninjs.json (IPTC ninjs 3.1)`);
+  if (site.sitemap) say(`  Sitemap    ${file('sitemap.xml')} (the index of sitemaps/*.xml)${site.newsSitemap ? ', news-sitemap.xml (Google News)' : ''}`);
+  if (site.robots) say(`  Robots     ${file('robots.txt')}`);
   say(`  Mailbox    ${rel(join(OUT, 'mailbox'))}/ (.eml files as SES would deliver them; index.txt lists them)`);
   say(`  Logs       ${rel(join(OUT, 'logs.jsonl'))} (the functions' structured logs)`);
   if (pipeline.http) {
@@ -84,6 +91,13 @@ try {
     say(`  Site       ${url}/  (each page has the subscribe form; try it)`);
     say(`  Feeds      ${url}/feeds/rss.xml  ${url}/feeds/atom.xml  ${url}/feeds/feed.json`);
     say(`  Mailbox    ${pipeline.emulators.endpoints.sesv2.url}/  (confirmation and editorial mail; unsubscribe links work)`);
+    const at = (key: string) => `${url}/${key.split('/').map(encodeURIComponent).join('/')}`;
+    const feeds = (folder: string) => ['rss.xml', 'atom.xml', 'feed.json'].map((name) => at(`${folder}feeds/${name}`)).join('  ');
+    if (site.home) say(`  Home       ${url}/  (the newest editorials, with the archive and the topics)`);
+    for (const page of site.archive) say(`  Archive    ${at(`archive/${page}/`)}`);
+    for (const slug of site.topics) say(`  Topic      ${at(`topics/${slug}/`)}  ${feeds(`topics/${slug}/`)}`);
+    if (site.sitemap) say(`  Sitemap    ${at('sitemap.xml')}`);
+    if (site.robots) say(`  Robots     ${at('robots.txt')}`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
@@ -93,17 +107,38 @@ try {
   await pipeline.stop();
 }
 
-async function copyBucket(store: ObjectStore, prefix: string, dir: string): Promise<number> {
-  let count = 0;
+/** Copies the objects under `prefix` to files below `dir`; returns the keys copied. */
+async function copyBucket(store: ObjectStore, prefix: string, dir: string): Promise<string[]> {
+  const keys: string[] = [];
   for await (const { key } of store.list(prefix)) {
     const object = await store.get(key);
     if (!object) continue;
     const path = join(dir, key.slice(prefix.length));
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, object.body);
-    count++;
+    keys.push(key);
   }
-  return count;
+  return keys;
+}
+
+/** What the publish stage wrote to the public bucket, by its keys (src/render/scopes.ts, src/catalogue/site-maps.ts). */
+function siteMap(keys: readonly string[]) {
+  const present = new Set(keys);
+  const archive: number[] = [];
+  const topics: string[] = [];
+  for (const key of keys) {
+    const parts = key.split('/');
+    if (parts.length === 3 && parts[0] === 'archive' && parts[2] === 'index.html' && /^\d+$/.test(parts[1]!)) archive.push(Number(parts[1]));
+    if (parts.length === 4 && parts[0] === 'topics' && parts[2] === 'feeds' && parts[3] === 'rss.xml') topics.push(parts[1]!);
+  }
+  return {
+    home: present.has('index.html'),
+    archive: archive.sort((a, b) => a - b),
+    topics: topics.sort(),
+    sitemap: present.has('sitemap.xml'),
+    newsSitemap: present.has('news-sitemap.xml'),
+    robots: present.has('robots.txt'),
+  };
 }
 
 async function saveMailbox(local: LocalPipeline, dir: string): Promise<number> {

@@ -121,6 +121,10 @@ describe('local HTTP server', () => {
     await site.put('editorials/2026-06-04-harbour-talks/index.html', '<!doctype html><title>Harbour</title>', { contentType: 'text/html; charset=utf-8', cacheControl: 'public, max-age=300' });
     await site.put('feeds/rss.xml', '<rss version="2.0"/>', { contentType: 'application/rss+xml; charset=utf-8', cacheControl: 'public, max-age=60' });
     await site.put('feeds/feed.json', '{}', { contentType: 'application/feed+json; charset=utf-8' });
+    await site.put('index.html', '<!doctype html><title>Home</title><a href="/editorials/2026-06-04-harbour-talks/">Harbour</a>', {
+      contentType: 'text/html; charset=utf-8',
+      cacheControl: 'public, max-age=60',
+    });
     server = await startHttpServer({
       routes: {
         '/echo': async (e) => {
@@ -147,7 +151,7 @@ describe('local HTTP server', () => {
     expect(formFields(e).get('List-Unsubscribe')).toBe('One-Click');
   });
 
-  it('serves the public bucket with its content types, and a list of editorials at /', async () => {
+  it('serves the public bucket with its content types, and its index.html at /', async () => {
     const page = await fetch(`${server.url}/editorials/2026-06-04-harbour-talks/`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
@@ -159,8 +163,9 @@ describe('local HTTP server', () => {
     expect(rss.headers.get('content-type')).toBe('application/rss+xml; charset=utf-8');
     expect(await rss.text()).toBe('<rss version="2.0"/>');
     expect((await fetch(`${server.url}/feeds/feed.json`)).headers.get('content-type')).toBe('application/feed+json; charset=utf-8');
-    const home = await (await fetch(`${server.url}/`)).text();
-    expect(xpath(home, 'string(//a[1]/@href)')).toBe('/editorials/2026-06-04-harbour-talks/');
+    const home = await fetch(`${server.url}/`);
+    expect(home.headers.get('cache-control')).toBe('public, max-age=60');
+    expect(xpath(await home.text(), 'string(//a[1]/@href)')).toBe('/editorials/2026-06-04-harbour-talks/');
     for (const missing of ['/nothing', '/editorials/none/', '/%2e%2e/etc/passwd', '/%E0%A4%A']) {
       expect((await fetch(`${server.url}${missing}`)).status, missing).toBe(404);
     }

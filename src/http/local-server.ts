@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ObjectStore, StoredObject } from '../ports.ts';
-import { escapeHtml } from '../render/escape.ts';
 import { entityTag, httpDate, isNotModified, type Preconditions } from './conditional.ts';
+import { renderNothingPublished } from './pages.ts';
 import { MAX_BODY_BYTES } from './request.ts';
 import type { FunctionUrlEvent, FunctionUrlResult, HttpHandler } from './types.ts';
 
@@ -24,6 +24,7 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
+/** Types by extension, for objects stored without one (S3 then reports `binary/octet-stream`). */
 const CONTENT_TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',
   json: 'application/json',
@@ -31,11 +32,7 @@ const CONTENT_TYPES: Record<string, string> = {
   txt: 'text/plain; charset=utf-8',
   css: 'text/css; charset=utf-8',
 };
-const FEED_TYPES: Record<string, string> = {
-  'feeds/rss.xml': 'application/rss+xml; charset=utf-8',
-  'feeds/atom.xml': 'application/atom+xml; charset=utf-8',
-  'feeds/feed.json': 'application/feed+json; charset=utf-8',
-};
+const UNTYPED = new Set(['', 'binary/octet-stream']);
 
 /**
  * A local stand-in for the Function URLs and the CDN: requests to a route become Function URL (payload 2.0)
@@ -146,6 +143,7 @@ const MAX_KEY_BYTES = 1024;
  * under its bucket's folder and joins the key onto that folder, so a `..` segment (sent as `%2e%2e`, or after an
  * encoded slash as in `..%2f`) would read another bucket or any file of the machine: such paths never reach the
  * store. Backslashes (a separator on Windows) and control characters are refused with them; no page has any.
+ * Anything else is decoded to the raw UTF-8 key: `/topics/%D0%B5%D1%81/` names `topics/ес/`.
  */
 function bucketKey(pathname: string): string | undefined {
   let path: string;
@@ -156,23 +154,30 @@ function bucketKey(pathname: string): string | undefined {
   }
   if (/[\\\u0000-\u001f\u007f]/.test(path)) return undefined;
   if (path.split('/').some((segment) => segment === '..' || segment === '.')) return undefined;
-  const key = path.replace(/^\/+/, '');
-  return Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES ? undefined : key;
+  return path.replace(/^\/+/, '');
 }
 
-/** `/` → `index.html` or a list of the editorials; `/editorials/<slug>/` → its index.html; else the key itself. */
+/**
+ * The public site's answer to a path: a folder (`/`, `/archive/3/`, `/topics/экономика/`) is its index.html, as
+ * the distribution's directory-index function makes it, any other path the object of that key. A folder named
+ * without its slash (`/archive/3`) that has an index.html is redirected to the slash form, so relative links on
+ * the page resolve inside it. `/` of a bucket without a home page is a 404 page that says how to publish.
+ */
 async function staticResponse(store: ObjectStore, pathname: string, preconditions: Preconditions): Promise<FunctionUrlResult> {
   const key = bucketKey(pathname);
   if (key === undefined) return notFound();
-  if (key === '') {
-    const index = await store.get('index.html');
-    return index ? objectResponse(index, preconditions) : listing(store);
-  }
-  const slug = /^editorials\/([^/]+)$/.exec(key)?.[1];
-  // Built from the checked key, not echoed from the request: `//editorials/x` must not redirect to another host.
-  if (slug !== undefined) return { statusCode: 301, headers: { location: `/editorials/${encodeURIComponent(slug)}/` }, body: '' };
-  const object = await store.get(key.endsWith('/') ? `${key}index.html` : key);
-  return object ? objectResponse(object, preconditions) : notFound();
+  const folder = key === '' || key.endsWith('/');
+  const object = await readKey(store, folder ? `${key}index.html` : key);
+  if (object) return objectResponse(object, preconditions);
+  if (key === '') return htmlNotFound(renderNothingPublished());
+  if (folder || !(await readKey(store, `${key}/index.html`))) return notFound();
+  // Built from the checked key, not echoed from the request: `//archive/3` must not redirect to another host.
+  return { statusCode: 301, headers: { location: `/${key.split('/').map(encodeURIComponent).join('/')}/` }, body: '' };
+}
+
+/** The object under a key S3 could hold (at most 1,024 bytes of UTF-8); undefined for any other. */
+async function readKey(store: ObjectStore, key: string): Promise<StoredObject | undefined> {
+  return Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES ? undefined : store.get(key);
 }
 
 /**
@@ -190,8 +195,8 @@ function objectResponse(object: StoredObject, preconditions: Preconditions): Fun
   };
   if (isNotModified(preconditions, object, new Date())) return { statusCode: 304, headers: validators, body: '' };
   const extension = /\.([a-z0-9]+)$/i.exec(object.key)?.[1]?.toLowerCase() ?? '';
-  const type =
-    object.contentType && object.contentType !== 'binary/octet-stream' ? object.contentType : FEED_TYPES[object.key] ?? CONTENT_TYPES[extension] ?? 'application/octet-stream';
+  const stored = object.contentType ?? '';
+  const type = UNTYPED.has(stored) ? (CONTENT_TYPES[extension] ?? 'application/octet-stream') : stored;
   return {
     statusCode: 200,
     headers: { 'content-type': type, ...validators, 'x-content-type-options': 'nosniff' },
@@ -200,29 +205,10 @@ function objectResponse(object: StoredObject, preconditions: Preconditions): Fun
   };
 }
 
-async function listing(store: ObjectStore): Promise<FunctionUrlResult> {
-  const slugs: string[] = [];
-  for await (const { key } of store.list('editorials/')) {
-    const match = /^editorials\/([^/]+)\/index\.html$/.exec(key);
-    if (match) slugs.push(match[1]!);
-  }
-  slugs.sort().reverse();
-  const items = slugs.map((slug) => `<li><a href="/editorials/${encodeURIComponent(slug)}/">${escapeHtml(slug)}</a></li>`).join('\n');
-  const html = `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Editorials</title></head>
-<body>
-<h1>Editorials</h1>
-<ul>
-${items}
-</ul>
-<p><a href="/feeds/rss.xml">RSS</a> · <a href="/feeds/atom.xml">Atom</a> · <a href="/feeds/feed.json">JSON Feed</a></p>
-</body>
-</html>
-`;
-  return { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: html };
-}
-
 function notFound(): FunctionUrlResult {
   return { statusCode: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Not found\n' };
+}
+
+function htmlNotFound(html: string): FunctionUrlResult {
+  return { statusCode: 404, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }, body: html };
 }

@@ -51,3 +51,26 @@ function withoutForbiddenChars(value: unknown): unknown {
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutForbiddenChars(v)]));
   return value;
 }
+
+/**
+ * What the local server answers at `/` while the public bucket has no home page: a 404 that says why and how to
+ * get one. No configuration is at hand there, so the page names no publication.
+ */
+export function renderNothingPublished(): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="robots" content="noindex">
+<title>Nothing published yet</title>
+</head>
+<body>
+<h1>Nothing published yet</h1>
+<p>The public bucket has no <code>index.html</code>: the publish stage writes the home page, the archive, the topic pages,
+the feeds and the sitemaps with the first approved editorial.</p>
+<p>Approve one by putting it under <code>approved/</code> in the editorials bucket (<code>npm start</code> does that with
+the samples), then reload this page.</p>
+</body>
+</html>
+`;
+}
