@@ -106,6 +106,7 @@ describe('the catalogue on the publish stage', () => {
   it('moves an editorial between topic feeds when a correction changes its topics', async () => {
     const stage = await newStage(emulators.s3, { config: base });
     await publishAll(stage, [1, 2]);
+    expect(await sitemapLocations(bucketReader(stage), site('sitemap.xml'))).toContain(pageUrl(slugOf(2)));
     stage.clock.set(new Date('2026-07-02T00:00:00Z'));
     const key = await stage.upload(`${slugOf(2)}.md`, editorial(2, ['ports'], { updated: '2026-07-02T00:00:00Z' }));
     expect((await stage.publish(key)).outcome).toBe('corrected');

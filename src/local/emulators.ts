@@ -19,6 +19,7 @@ import {
 import type { TableKeys } from '../adapters/dynamo-table.ts';
 import { conditionalWritesMiddleware } from './s3-conditional-writes.ts';
 import { ObjectEventRelay, type ObjectEventListener } from './s3-event-relay.ts';
+import { supportSingleDesForS3rver } from './s3rver-listing-tokens.ts';
 
 export type TableSpec = TableKeys;
 
@@ -134,6 +135,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
 async function startS3(buckets: string[], relay: ObjectEventRelay, stops: (() => Promise<void>)[]): Promise<string> {
   const directory = await mkdtemp(join(tmpdir(), 'broadsheet-s3-'));
   stops.push(() => rm(directory, { recursive: true, force: true }));
+  supportSingleDesForS3rver();
   const server = new S3rver({
     address: HOST,
     port: 0,

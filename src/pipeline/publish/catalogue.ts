@@ -97,7 +97,7 @@ async function applyToScope(
     for (const record of change.sealed) pages.push({ value: record, etag: await storeSealedPage(deps, scope, record) });
     const etag = await writeJsonOver(deps.editorials, catalogueKeys.head(scope), head, stored);
     if (!etag) return AGAIN;
-    await syncHeadFiles(deps, scope, { value: head, etag }, pages.length > 0);
+    await syncHeadFiles(deps, scope, { value: head, etag }, pages.length > 0 || !stored);
     for (const page of pages) await syncPageFiles(deps, scope, page);
     for (const format of ['rss', 'atom', 'json'] as const) announced.add(scopeUrls.feed(deps.config, scope, format));
     return change.seq;
