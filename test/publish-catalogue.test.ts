@@ -114,6 +114,24 @@ describe('the catalogue on the publish stage', () => {
     expect(await reachable(stage, 'topics/ports/')).toEqual(ids([2]));
   });
 
+  it('releases an embargoed editorial from its marker alone, into the feeds and archives, and forgets the marker', async () => {
+    const stage = await newStage(emulators.s3, { config: base });
+    await publishAll(stage, range(1, 4));
+    await stage.editorials.put('index/unreadable.json', '{"half', { contentType: 'application/json' });
+    const key = await stage.upload(`${slugOf(5)}.md`, editorial(5, ['economy'], { embargo: '2026-07-03T00:00:00Z' }));
+    expect((await stage.publish(key)).outcome).toBe('published');
+    expect(await stage.keys(stage.editorials, 'embargoed/')).toEqual([`embargoed/${slugOf(5)}.json`]);
+    expect(await reachable(stage)).toEqual(ids([4, 3, 2, 1]));
+    const { releaseEmbargoed } = await import('../src/pipeline/publish/release.ts');
+    expect(await releaseEmbargoed(stage.deps)).toEqual([]);
+    stage.clock.set(new Date('2026-07-03T00:00:01Z'));
+    expect(await releaseEmbargoed(stage.deps)).toEqual([slugOf(5)]);
+    expect(await releaseEmbargoed(stage.deps)).toEqual([]);
+    expect(await stage.keys(stage.editorials, 'embargoed/')).toEqual([]);
+    expect(await reachable(stage)).toEqual(ids([5, 4, 3, 2, 1]));
+    expect(stage.logs.filter((l) => l.level === 'error')).toEqual([]);
+  });
+
   it('builds the same documents again from the index with rebuildCatalogue', async () => {
     const stage = await newStage(emulators.s3, { config: base });
     await publishAll(stage, range(1, 8), ['economy']);

@@ -11,6 +11,7 @@ import type { PublishDeps } from './deps.ts';
 import { readIndexEntry, visibleEditorial } from './index-entry.ts';
 import { forEachIndexEntry } from './index-listing.ts';
 import { JSON_TYPE } from './keys.ts';
+import { holdForEmbargo } from './release.ts';
 
 export interface RebuildReport {
   /** Index entries read. */
@@ -32,10 +33,11 @@ export async function rebuildCatalogue(deps: PublishDeps, progress: (done: numbe
   const shape = shapeOf(deps.config);
   const order: { slug: string; published: number }[] = [];
   let editorials = 0;
-  await forEachIndexEntry(deps, (entry) => {
+  await forEachIndexEntry(deps, async (entry) => {
     editorials++;
     const editorial = visibleEditorial(entry);
     if (isPublic(editorial, now)) order.push({ slug: editorial.slug, published: editorial.published.getTime() });
+    else if (!entry.removedAt) await holdForEmbargo(deps, editorial);
   });
   order.sort((a, b) => a.published - b.published || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
 

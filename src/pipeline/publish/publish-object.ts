@@ -4,6 +4,7 @@ import { EmailTooLargeError, renderEmail } from '../../render/email/index.ts';
 import type { ObjectEvent, PublishDeps, PublishOutcome } from './deps.ts';
 import { dispatchIfDue } from './dispatch.ts';
 import { updateCatalogue } from './catalogue.ts';
+import { holdForEmbargo } from './release.ts';
 import { readIndexEntry, writeIndexEntry, type IndexEntry, type StoredEntry } from './index-entry.ts';
 import { approvedName, JSON_TYPE, keys } from './keys.ts';
 import { syncPublicFiles } from './public-files.ts';
@@ -51,6 +52,7 @@ async function publishCreated(deps: PublishDeps, key: string, name: string): Pro
     return { outcome: 'stale', slug };
   }
   await deps.editorials.delete(keys.rejected(name));
+  await holdForEmbargo(deps, recorded.entry.editorial);
   await syncPublicFiles(deps, slug);
   await updateCatalogue(deps, slug);
   const dispatchId = await dispatchIfDue(deps, slug);

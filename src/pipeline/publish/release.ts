@@ -1,26 +1,42 @@
+import type { Editorial } from '../../model.ts';
 import type { PublishDeps } from './deps.ts';
-import { dispatchIfDue, dueDispatch } from './dispatch.ts';
 import { updateCatalogue } from './catalogue.ts';
-import { forEachIndexEntry } from './index-listing.ts';
+import { dispatchIfDue, dueDispatch } from './dispatch.ts';
+import { readIndexEntry } from './index-entry.ts';
+import { EMBARGO_PREFIX, JSON_TYPE, keys } from './keys.ts';
 import { syncPublicFiles } from './public-files.ts';
+
+/** Notes that `editorial` waits for its embargo, for the scheduled release to find without reading the index. */
+export async function holdForEmbargo(deps: PublishDeps, editorial: Editorial): Promise<void> {
+  if (editorial.status !== 'published' || !editorial.embargo || editorial.embargo.getTime() <= deps.clock.now().getTime()) return;
+  const marker = { slug: editorial.slug, until: editorial.embargo.toISOString() };
+  await deps.editorials.put(keys.embargo(editorial.slug), `${JSON.stringify(marker)}\n`, { contentType: JSON_TYPE });
+}
 
 /**
  * Publishes the editorials whose embargo has passed since they were indexed (run on a schedule): their pages go
- * up, the feeds are rebuilt with them, and their dispatch is planned. Returns the slugs released.
+ * up, the catalogue admits them, and their dispatch is planned. It reads the embargo markers alone, so its cost
+ * follows the editorials waiting, not the history. A marker goes once its editorial is out, or no longer waits.
+ * Returns the slugs released.
  */
 export async function releaseEmbargoed(deps: PublishDeps): Promise<string[]> {
   const now = deps.clock.now();
-  const due: string[] = [];
-  await forEachIndexEntry(deps, (entry) => {
-    if (entry.editorial.embargo && dueDispatch(entry, now)) due.push(entry.editorial.slug);
-  });
-  if (due.length === 0) return [];
-  due.sort();
-  for (const slug of due) {
-    await syncPublicFiles(deps, slug);
-    await updateCatalogue(deps, slug);
+  const released: string[] = [];
+  const markers: string[] = [];
+  for await (const summary of deps.editorials.list(EMBARGO_PREFIX)) if (summary.key.endsWith('.json')) markers.push(summary.key);
+  for (const key of markers.sort()) {
+    const slug = key.slice(EMBARGO_PREFIX.length, -'.json'.length);
+    const stored = await readIndexEntry(deps.editorials, deps.clock, slug);
+    const embargo = stored?.entry.editorial.embargo;
+    if (stored && embargo && embargo.getTime() > now.getTime() && !stored.entry.removedAt) continue;
+    if (stored && embargo && dueDispatch(stored.entry, now)) {
+      await syncPublicFiles(deps, slug);
+      await updateCatalogue(deps, slug);
+      await dispatchIfDue(deps, slug);
+      released.push(slug);
+    }
+    await deps.editorials.delete(key);
   }
-  for (const slug of due) await dispatchIfDue(deps, slug);
-  deps.log.info('embargoed editorials released', { slugs: due });
-  return due;
+  if (released.length) deps.log.info('embargoed editorials released', { slugs: released });
+  return released;
 }
