@@ -11,6 +11,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBroadsheet } from '../infra/broadsheet.ts';
+import { DIRECTORY_INDEX } from '../infra/constructs/site-distribution.ts';
 import { readSettings } from '../infra/settings.ts';
 import { cdkJsonContext } from '../infra/synth.ts';
 
@@ -60,7 +61,41 @@ function resourceOf(ref: unknown, type: string): Json | undefined {
 
 describe('the site behaviours', () => {
   it('cover the pages, ninjs and feeds, all from the bucket', () => {
-    expect(bucketBehaviours().map(([path]) => path).sort()).toEqual(['*', '/editorials/*', '/editorials/*/ninjs.json', '/feeds/*']);
+    expect(bucketBehaviours().map(([path]) => path).sort()).toEqual([
+      '*',
+      '/editorials/*',
+      '/editorials/*/ninjs.json',
+      '/feeds/*',
+      '/feeds/archive/*',
+      '/topics/*/feeds/*',
+      '/topics/*/feeds/archive/*',
+    ]);
+  });
+
+  it('match archives before subscription documents, and cache archives longer', () => {
+    const order = bucketBehaviours().map(([path]) => path);
+    expect(order.indexOf('/feeds/archive/*')).toBeLessThan(order.indexOf('/feeds/*'));
+    expect(order.indexOf('/topics/*/feeds/archive/*')).toBeLessThan(order.indexOf('/topics/*/feeds/*'));
+    const maxTtl = (path: string) => {
+      const behaviour = bucketBehaviours().find(([p]) => p === path)![1];
+      return (resourceOf(behaviour.CachePolicyId, 'AWS::CloudFront::CachePolicy')!.CachePolicyConfig as Json).MaxTTL as number;
+    };
+    expect(maxTtl('/feeds/archive/*')).toBeGreaterThan(maxTtl('/feeds/*'));
+    expect(maxTtl('/topics/*/feeds/archive/*')).toBe(maxTtl('/feeds/archive/*'));
+    expect(maxTtl('/topics/*/feeds/*')).toBe(maxTtl('/feeds/*'));
+  });
+
+  it('serve folders by their index.html and send a folder named without its slash to the slash form', () => {
+    const handler = new Function(`${DIRECTORY_INDEX}; return handler;`)() as (event: Json) => Json;
+    const request = (uri: string) => handler({ request: { uri, headers: {} } });
+    expect(request('/')).toMatchObject({ uri: '/index.html' });
+    expect(request('/archive/3/')).toMatchObject({ uri: '/archive/3/index.html' });
+    expect(request('/topics/%D1%83%D0%BA/')).toMatchObject({ uri: '/topics/%D1%83%D0%BA/index.html' });
+    expect(request('/topics/economy')).toEqual({ statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: '/topics/economy/' } } });
+    expect(request('/feeds/rss.xml')).toMatchObject({ uri: '/feeds/rss.xml' });
+    expect(request('/robots.txt')).toMatchObject({ uri: '/robots.txt' });
+    const [fn] = Object.values(resources).filter((r) => r.Type === 'AWS::CloudFront::Function');
+    expect(fn!.Properties.FunctionCode).toBe(DIRECTORY_INDEX);
   });
 
   it('compress, with gzip and Brotli normalised into the cache key, for GET and HEAD', () => {

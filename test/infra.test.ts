@@ -7,6 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSettings, SettingsError } from '../infra/settings.ts';
 import { synthesizeBroadsheet, type Synthesised } from '../infra/synth.ts';
 import { loadRuntimeConfig, readRuntimeConfig } from '../src/app/runtime-config.ts';
+import { buildCatalogue } from '../src/catalogue/site.ts';
+import { configFrom } from '../src/config.ts';
+import { makeEditorial } from './fixtures/editorial.ts';
 
 type Json = Record<string, unknown>;
 type Resource = { Type: string; Properties?: Json; DeletionPolicy?: string; UpdateReplacePolicy?: string; Metadata?: Json };
@@ -258,6 +261,22 @@ describe('publish stage', () => {
     expect(json(writes)).not.toMatch(/"\/\*"/);
     const reads = statements.filter((s) => asArray(s.Action).includes('s3:GetObject'));
     expect(json(reads)).toContain('/approved/*');
+  });
+
+  it('may write every file of the public site the publish stage writes, in the site bucket alone', () => {
+    const statements = statementsOfFunction('PublishPublisher').filter((s) => asArray(s.Action).includes('s3:PutObject'));
+    const siteBucket = json(statements).includes('PublicBucket') || json(statements).includes('SiteBucket');
+    expect(siteBucket).toBe(true);
+    // Object ARNs are joined as [bucket ARN, "/<pattern>"]: the patterns granted, in either bucket.
+    const patterns = [...json(statements).matchAll(/"\/([^"]*)"\]\]\}/g)].map((m) => m[1]!);
+    const granted = (key: string) => patterns.some((p) => new RegExp(`^${p.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(key));
+    const config = configFrom({ feeds: { limit: 2 } }, 'test');
+    const editorials = ['a', 'b', 'c', 'd', 'e'].map((x, n) =>
+      makeEditorial({ slug: `2026-06-0${n + 1}-${x}`, topics: ['economy', 'Україна'], published: new Date(Date.UTC(2026, 5, n + 1)) }),
+    );
+    const keys = buildCatalogue(editorials, config, new Date('2026-06-10T00:00:00Z')).files.map((f) => f.key);
+    expect(keys).toEqual(expect.arrayContaining(['index.html', 'archive/1/index.html', 'topics/україна/feeds/archive/1/atom.xml', 'sitemap.xml', 'robots.txt']));
+    for (const key of [...keys, 'editorials/2026-06-01-a/index.html', 'editorials/2026-06-01-a/ninjs.json']) expect(granted(key), key).toBe(true);
   });
 
   it('parks failed S3 events in a queue rather than dropping them', () => {

@@ -71,16 +71,30 @@ export class PublishStage extends Construct {
   }
 }
 
+/** Every key of the public site the publish stage writes (src/render/scopes.ts, src/catalogue/site-maps.ts). */
+export const PUBLIC_KEYS = [
+  'index.html',
+  'archive/*',
+  'editorials/*',
+  'feeds/*',
+  'topics/*',
+  'sitemap.xml',
+  'sitemaps/*',
+  'news-sitemap.xml',
+  'robots.txt',
+];
+
 /** What publishing reads and writes: never the desk's approved/ objects (read only), only the keys it owns. */
 function grantPublishing(fn: lambda.IFunction, props: PublishStageProps): void {
   grantObjects(fn, props.editorials, {
     // rendered/: the planner copies each dispatch's template into the ledger for the workers.
-    get: ['approved/*', 'sources/*', 'index/*', 'rendered/*'],
-    put: ['rejected/*', 'sources/*', 'index/*', 'rendered/*'],
-    delete: ['rejected/*'],
+    // catalogue/: the heads, archive pages and memberships of the feeds; embargoed/: editorials waiting for release.
+    get: ['approved/*', 'sources/*', 'index/*', 'rendered/*', 'catalogue/*', 'embargoed/*'],
+    put: ['rejected/*', 'sources/*', 'index/*', 'rendered/*', 'catalogue/*', 'embargoed/*'],
+    delete: ['rejected/*', 'embargoed/*'],
     list: true,
   });
-  grantObjects(fn, props.site, { put: ['editorials/*', 'feeds/*'], list: true });
+  grantObjects(fn, props.site, { put: PUBLIC_KEYS, list: true });
   grantItems(fn, props.subscribers, ['Scan']);
   grantItems(fn, props.ledger, ['GetItem', 'PutItem', 'UpdateItem', 'Query']);
   props.dispatchQueue.grantSendMessages(fn);

@@ -27,10 +27,21 @@ export interface SiteDistributionProps {
   readonly priceClass?: cloudfront.PriceClass;
 }
 
-/** `/editorials/<slug>/` → `/editorials/<slug>/index.html`: S3 has no directory index behind origin access control. */
-const DIRECTORY_INDEX = `function handler(event) {
+/**
+ * S3 has no directory index behind origin access control: `/archive/3/` → `/archive/3/index.html`, and a folder
+ * named without its slash (`/topics/economy`: a last segment with no dot, since every file the site holds has an
+ * extension) is redirected to the slash form, as the local server does.
+ */
+export const DIRECTORY_INDEX = `function handler(event) {
   var request = event.request;
-  if (request.uri.endsWith('/')) request.uri += 'index.html';
+  var uri = request.uri;
+  if (uri.endsWith('/')) {
+    request.uri = uri + 'index.html';
+    return request;
+  }
+  if (uri.substring(uri.lastIndexOf('/') + 1).indexOf('.') === -1) {
+    return { statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: uri + '/' } } };
+  }
   return request;
 }`;
 
@@ -82,7 +93,7 @@ export class SiteDistribution extends Construct {
       originAccessLevels: [cloudfront.AccessLevel.READ],
     });
     const directoryIndex = new cloudfront.Function(this, 'DirectoryIndex', {
-      comment: 'Broadsheet: /editorials/<slug>/ → index.html',
+      comment: 'Broadsheet: folder/ → folder/index.html, folder → folder/',
       code: cloudfront.FunctionCode.fromInline(DIRECTORY_INDEX),
       runtime: cloudfront.FunctionRuntime.JS_2_0,
     });
@@ -129,7 +140,12 @@ export class SiteDistribution extends Construct {
       additionalBehaviors: {
         '/editorials/*/ninjs.json': fromBucket(pages, shared),
         '/editorials/*': { ...fromBucket(pages, cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS), functionAssociations: onViewerRequest },
+        // Complete archive pages change only on a correction or withdrawal: cached like pages. Listed before the
+        // subscription documents, since CloudFront takes the first pattern that matches.
+        '/feeds/archive/*': fromBucket(pages, shared),
         '/feeds/*': fromBucket(feeds, shared),
+        '/topics/*/feeds/archive/*': fromBucket(pages, shared),
+        '/topics/*/feeds/*': fromBucket(feeds, shared),
         '/subscribe': toFunction('subscribe'),
         '/confirm': toFunction('confirm'),
         '/unsubscribe': toFunction('unsubscribe'),
