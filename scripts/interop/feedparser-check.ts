@@ -2,9 +2,10 @@
 // against) reads the feeds `broadsheet build` writes for the samples and the test editorials. Run by .ci/run after
 // `npm test`, where Debian's python3-feedparser is installed; `npm run test:interop` runs it anywhere it is.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeArchiveDesk } from '../../test/fixtures/archive-desk.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const PYTHON = process.env.FEEDPARSER_PYTHON ?? '/usr/bin/python3';
@@ -37,8 +38,54 @@ try {
     });
   });
   console.log(`feedparser read ${parsed.length} feeds of ${expected.length} editorials${problems.length ? ', with problems:' : ' as written.'}`);
+  checkArchives(join(out, 'archive'));
 } finally {
   rmSync(out, { recursive: true, force: true });
 }
+/**
+ * A desk of a few hundred editorials across topics, built with a window of 20: feedparser reads every subscription
+ * and archive document, and following rel="prev-archive" from each subscription document reaches every editorial
+ * of its JSON Feed chain exactly once.
+ */
+function checkArchives(dir: string): void {
+  writeArchiveDesk(join(dir, 'desk'), 260, new Date());
+  const configFile = join(dir, 'config.json');
+  writeFileSync(configFile, JSON.stringify({ feeds: { limit: 20 } }));
+  const site = join(dir, 'site');
+  execFileSync(process.execPath, ['bin/broadsheet.js', 'build', join(dir, 'desk'), '--out', site, '--config', configFile], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const siteUrl = 'https://monexus.example';
+  const pathOf = (url: string) => join(site, ...url.slice(siteUrl.length + 1).split('/').map(decodeURIComponent));
+  const starts = ['feeds/', ...readdirSync(join(site, 'topics')).map((t) => `topics/${encodeURIComponent(t)}/feeds/`)].map((p) => `${siteUrl}/${p}`);
+  let documents = 0;
+  for (const start of starts) {
+    const jsonIds: string[] = [];
+    for (let url: string | undefined = `${start}feed.json`; url; ) {
+      const page = JSON.parse(readFileSync(pathOf(url), 'utf8')) as { items: { id: string }[]; next_url?: string };
+      jsonIds.push(...page.items.map((i) => i.id));
+      url = page.next_url;
+    }
+    for (const format of ['rss.xml', 'atom.xml']) {
+      const ids: string[] = [];
+      for (let url: string | undefined = `${start}${format}`; url; documents++) {
+        const feed = JSON.parse(execFileSync(PYTHON, ['-I', join(import.meta.dirname, 'feedparser.py'), pathOf(url)], { encoding: 'utf8' })) as {
+          bozo: boolean;
+          bozo_exception: string | null;
+          feed: { links: { rel: string; href: string }[] };
+          entries: { id: string }[];
+        };
+        if (feed.bozo) problems.push(`${url}: feedparser found it malformed: ${feed.bozo_exception}`);
+        ids.push(...feed.entries.map((e) => e.id));
+        url = feed.feed.links.find((l) => l.rel === 'prev-archive')?.href;
+      }
+      if (new Set(ids).size !== ids.length) problems.push(`${start}${format}: an editorial appears twice across the archive`);
+      if (JSON.stringify([...ids].sort()) !== JSON.stringify([...jsonIds].sort())) problems.push(`${start}${format}: the archive holds other editorials than the JSON Feed pages`);
+    }
+  }
+  console.log(`feedparser followed ${starts.length} feeds back through ${documents} RSS and Atom documents${problems.length ? ', with problems.' : ', each editorial once.'}`);
+}
+
 for (const problem of problems) console.error(`  ${problem}`);
 process.exitCode = problems.length ? 1 : 0;
