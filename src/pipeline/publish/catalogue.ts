@@ -41,11 +41,14 @@ export async function updateCatalogue(deps: PublishDeps, slug: string): Promise<
     if (!scopes.has(ALL.id)) scopes.set(ALL.id, ALL);
 
     const seqs = { ...member?.value.seqs };
-    for (const scope of scopes.values()) {
-      const inScope = wanted.some((s) => s.id === scope.id);
-      const seq = await applyToScope(deps, scope, slug, inScope ? content : undefined, seqs[scope.id], announced);
-      if (seq !== undefined) seqs[scope.id] = seq;
-    }
+    // Scopes are independent objects: changed side by side, a publish takes as long as its slowest scope.
+    await Promise.all(
+      [...scopes.values()].map(async (scope) => {
+        const inScope = wanted.some((s) => s.id === scope.id);
+        const seq = await applyToScope(deps, scope, slug, inScope ? content : undefined, seqs[scope.id], announced);
+        if (seq !== undefined) seqs[scope.id] = seq;
+      }),
+    );
     const record: MemberRecord = { format: 1, seqs, in: wanted.map((s) => s.id) };
     if (JSON.stringify(record) !== JSON.stringify(member?.value)) {
       if (!(await writeJsonOver(deps.editorials, catalogueKeys.member(slug), record, member))) return AGAIN;
