@@ -462,10 +462,10 @@ describe('least privilege', () => {
     }
   });
 
-  it('scopes every S3 write to a key prefix, never a whole bucket', () => {
+  it('scopes every S3 write to a key prefix or one named key, never a whole bucket', () => {
     for (const { policy, statement } of identityStatements()) {
       if (!asArray(statement.Action).some((a) => /^s3:(Put|Delete)Object/.test(a))) continue;
-      for (const resource of asArray(statement.Resource)) expect(json(resource), policy).toMatch(/"\/[a-z-]+\/\*"/);
+      for (const resource of asArray(statement.Resource)) expect(json(resource), policy).toMatch(/"\/(?:[a-z-]+\/\*|[a-z-]+\.[a-z]+)"/);
     }
   });
 
