@@ -16,15 +16,28 @@ export function parseSample(bytes: Uint8Array = readFileSync(SAMPLE_FILE)): Edit
   return parse(SAMPLE_FILE.split('/').pop()!, bytes);
 }
 
-export function parse(file: string, bytes: Uint8Array): Editorial {
-  const result = parseEditorial(file, bytes, { publication: config.publication.name, defaultLang: config.publication.language, limits: config.limits });
+/** `date`, when given, is the publication date, as an upload time is to the publish step. */
+export function parse(file: string, bytes: Uint8Array, date?: Date): Editorial {
+  const result = parseEditorial(file, bytes, {
+    publication: config.publication.name,
+    defaultLang: config.publication.language,
+    limits: config.limits,
+    ...(date && { date }),
+  });
   if (!result.ok) throw new Error(`${file}: ${result.rejection.reason}`);
   return result.editorial;
 }
 
-/** A plain-text editorial of about `words` words, numbered so every one is distinct and dated apart. */
-export function syntheticEditorial(n: number, words = 600): { file: string; bytes: Uint8Array } {
-  const day = new Date(Date.UTC(2026, 0, 1) + n * 3_600_000).toISOString().slice(0, 10);
+/**
+ * A plain-text editorial of about `words` words, numbered so every one is distinct. Its file name carries the day
+ * of `published` (by default an hour after number n - 1): editorials of one day share the file-name date, so a
+ * caller wanting them apart passes `published` to `parse` as well.
+ */
+export function syntheticEditorial(
+  n: number,
+  { words = 600, published = new Date(Date.UTC(2026, 0, 1) + n * 3_600_000) }: { words?: number; published?: Date } = {},
+): { file: string; bytes: Uint8Array; published: Date } {
+  const day = published.toISOString().slice(0, 10);
   const sentence = `Dispatch ${n} weighs the wire against the record, and the record holds. `;
   const paragraphs: string[] = [];
   for (let w = 0; w < words; w += 120) paragraphs.push(sentence.repeat(10).trim());
@@ -35,5 +48,5 @@ export function syntheticEditorial(n: number, words = 600): { file: string; byte
     `- https://t.me/channel_${n % 17}`,
     `- https://example.org/wire/${n}  Example Wire ${n}`,
   ].join('\n');
-  return { file: `${day}-synthetic-${String(n).padStart(6, '0')}.txt`, bytes: new TextEncoder().encode(text) };
+  return { file: `${day}-synthetic-${String(n).padStart(6, '0')}.txt`, bytes: new TextEncoder().encode(text), published };
 }

@@ -18,23 +18,24 @@ export async function warmMedianMs(fn: () => unknown, runs: number, warmup = 3):
   return round(median(times));
 }
 
-/** Interleaves two workloads run for run, so both see the same machine load; returns both medians. */
-export async function pairedMedianMs(a: () => unknown, b: () => unknown, runs: number, warmup = 3): Promise<[number, number]> {
-  for (let i = 0; i < warmup; i++) {
-    await a();
-    await b();
-  }
-  const ta: number[] = [];
-  const tb: number[] = [];
+/** Interleaves workloads run for run, so all see the same machine load; returns their medians in order. */
+export async function interleavedMedianMs(workloads: readonly (() => unknown)[], runs: number, warmup = 3): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) for (const fn of workloads) await fn();
+  const times = workloads.map((): number[] => []);
   for (let i = 0; i < runs; i++) {
-    let start = performance.now();
-    await a();
-    ta.push(performance.now() - start);
-    start = performance.now();
-    await b();
-    tb.push(performance.now() - start);
+    for (const [k, fn] of workloads.entries()) {
+      const start = performance.now();
+      await fn();
+      times[k]!.push(performance.now() - start);
+    }
   }
-  return [round(median(ta)), round(median(tb))];
+  return times.map((t) => round(median(t)));
+}
+
+/** Two workloads interleaved run for run; returns both medians. */
+export async function pairedMedianMs(a: () => unknown, b: () => unknown, runs: number, warmup = 3): Promise<[number, number]> {
+  const [first, second] = await interleavedMedianMs([a, b], runs, warmup);
+  return [first!, second!];
 }
 
 export const round = (n: number, places = 3) => Math.round(n * 10 ** places) / 10 ** places;
