@@ -11,6 +11,7 @@ export const INTEGRATION = [
   'test/cli.test.ts',
   'test/dispatch.test.ts',
   'test/dispatch-faults.test.ts',
+  'test/dispatch-stop.test.ts',
   'test/dispatch-units.test.ts',
   'test/http.test.ts',
   'test/http-*.test.ts',

@@ -5,7 +5,7 @@ import { S3ObjectStore } from '../src/adapters/s3-store.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
 import type { Clock, HubNotifier, ObjectStore } from '../src/ports.ts';
-import { publishObject, type DispatchRequest, type ObjectEvent, type PublishDeps, type PublishOutcome } from '../src/pipeline/publish/index.ts';
+import { publishObject, type DispatchRequest, type ObjectEvent, type PublishDeps, type PublishOutcome, type StopRequest } from '../src/pipeline/publish/index.ts';
 import { parseFeedTexts, type ParsedFeed } from './helpers/feedparser.ts';
 import { jsonFeedErrors } from './helpers/json-feed.ts';
 
@@ -47,6 +47,8 @@ export interface Stage {
   clock: FakeClock;
   /** Every call of planDispatch, in order. */
   planned: DispatchRequest[];
+  /** Every call of stopDispatch, in order. */
+  stopped: StopRequest[];
   logs: Record<string, unknown>[];
   deps: PublishDeps;
   upload(name: string, body: string | Uint8Array): Promise<string>;
@@ -62,6 +64,7 @@ let stages = 0;
 export interface StageOptions {
   now?: Date;
   planDispatch?: (r: DispatchRequest) => Promise<void>;
+  stopDispatch?: (r: StopRequest) => Promise<void>;
   /** The publication's configuration (default: the built-in one). */
   config?: Config;
   hub?: HubNotifier;
@@ -75,6 +78,7 @@ export async function newStage(s3: S3Client, options: StageOptions = {}): Promis
   const site = new S3ObjectStore(s3, buckets.site);
   const clock = fakeClock(options.now ?? new Date('2026-07-01T00:00:00Z'));
   const planned: DispatchRequest[] = [];
+  const stopped: StopRequest[] = [];
   const logs: Record<string, unknown>[] = [];
   const deps: PublishDeps = {
     editorials,
@@ -88,6 +92,11 @@ export async function newStage(s3: S3Client, options: StageOptions = {}): Promis
       (async (request) => {
         planned.push(request);
       }),
+    stopDispatch:
+      options.stopDispatch ??
+      (async (request) => {
+        stopped.push(request);
+      }),
   };
   const text = async (store: ObjectStore, key: string) => {
     const object = await store.get(key);
@@ -99,6 +108,7 @@ export async function newStage(s3: S3Client, options: StageOptions = {}): Promis
     site,
     clock,
     planned,
+    stopped,
     logs,
     deps,
     upload: async (name, body) => {

@@ -1,19 +1,21 @@
 import { decodeS3EventKey, type S3NotificationEvent } from '../adapters/s3-event.ts';
 import { systemClock } from '../adapters/clock.ts';
+import { stopDispatch } from '../pipeline/dispatch/dispatch-stop.ts';
 import { planDispatch, type PlanDeps } from '../pipeline/dispatch/plan.ts';
 import { publishObject, releaseEmbargoed, type PublishDeps } from '../pipeline/publish/index.ts';
 import { dispatchQueue, editorialsStore, functionLog, hubNotifier, ledgerTable, siteStore, subscribersTable } from './adapters.ts';
 import type { RuntimeConfig } from './runtime-config.ts';
 
-/** The publish stage and the dispatch planner it calls, on one set of adapters. */
+/** The publish stage and the dispatch planner (and stop) it calls, on one set of adapters. */
 export function publishWiring(runtime: RuntimeConfig): PublishDeps {
   const clock = systemClock;
   const log = functionLog(runtime, 'publish');
   const editorials = editorialsStore(runtime);
+  const ledger = ledgerTable(runtime);
   const plan: PlanDeps = {
     editorials,
     subscribers: subscribersTable(runtime),
-    ledger: ledgerTable(runtime),
+    ledger,
     queue: dispatchQueue(runtime),
     clock,
     log,
@@ -27,6 +29,7 @@ export function publishWiring(runtime: RuntimeConfig): PublishDeps {
     clock,
     log,
     planDispatch: async (request) => void (await planDispatch(plan, request)),
+    stopDispatch: async (request) => void (await stopDispatch({ ledger, clock, log }, request)),
     ...(hub && { hub }),
   };
 }

@@ -2,6 +2,7 @@ import type { Logger } from '../../log.ts';
 import type { Clock, Item, ItemKey, KeyValueTable, ObjectStore, Queue } from '../../ports.ts';
 import type { DispatchRequest } from '../publish/dispatch-request.ts';
 import { copyTemplateToLedger } from './dispatch-template.ts';
+import { readDispatchStop } from './dispatch-stop.ts';
 import { dispatchStateKey, shardRecordKey, shardRecordPartition } from './ledger-keys.ts';
 import { encodeShard, SUBSCRIBER_ID, type ShardMessage } from './shard-message.ts';
 
@@ -20,8 +21,9 @@ export interface PlanDeps {
 
 export interface PlanResult {
   /** 'duplicate': this dispatch was planned before (a repeated S3 event) and nothing was queued. 'superseded':
-   * another call was planning it at the same moment and goes on alone. */
-  status: 'planned' | 'duplicate' | 'superseded';
+   * another call was planning it at the same moment and goes on alone. 'stopped': the dispatch was stopped (its
+   * editorial withdrawn) before planning began, and nothing was queued. */
+  status: 'planned' | 'duplicate' | 'superseded' | 'stopped';
   shards: number;
   recipients: number;
 }
@@ -61,11 +63,17 @@ interface SegmentProgress {
  * other call is planning and this one stops.
  * The scan is streamed page by page into shards, so memory does not grow with the number of subscribers.
  * Before anything else the template is copied into the ledger, where the workers read it: a dispatch whose template
- * is missing or unusable fails here (TemplateError) and queues nothing.
+ * is missing or unusable fails here (TemplateError) and queues nothing. A stopped dispatch queues nothing either; one
+ * stopped mid-plan is queued to the end, and its workers stop every shard before its first send.
  */
 export async function planDispatch(deps: PlanDeps, request: DispatchRequest): Promise<PlanResult> {
   if (!Number.isInteger(deps.shardSize) || deps.shardSize < 1) throw new RangeError('shardSize must be a positive integer');
   const log = deps.log.child({ dispatchId: request.dispatchId, slug: request.slug });
+  const stop = await readDispatchStop(deps.ledger, request.dispatchId);
+  if (stop) {
+    log.warn('dispatch stopped before it was planned; nothing queued', { reason: stop.reason, stoppedAt: stop.stoppedAt });
+    return { status: 'stopped', shards: 0, recipients: 0 };
+  }
   try {
     await copyTemplateToLedger(deps.editorials, deps.ledger, request);
   } catch (err) {

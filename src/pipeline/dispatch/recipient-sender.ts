@@ -6,6 +6,7 @@ import { personalize } from '../../render/email/personalize.ts';
 import { retry, type BackoffPolicy } from '../../retry.ts';
 import type { LoadedTemplate } from './dispatch-template.ts';
 import type { SendRecord } from './send-record.ts';
+import type { Interruption } from './shard-ledger.ts';
 import type { ShardMessage } from './shard-message.ts';
 import type { WorkerDeps } from './worker.ts';
 
@@ -13,28 +14,33 @@ const THROTTLE_BACKOFF: BackoffPolicy = { attempts: 6, baseMs: 100, capMs: 5_000
 
 /** Sends one recipient, with the throttling retries; a record to keep, or why the shard must stop. */
 export class RecipientSender {
+  /**
+   * `interrupted`: why the shard must stop now, as the worker knows it; asked again after each wait for a token, so
+   * a send that waited while the dispatch was stopped never reaches the provider.
+   */
   constructor(
     private readonly deps: WorkerDeps,
     private readonly log: Logger,
     private readonly shard: ShardMessage,
     private readonly template: LoadedTemplate,
+    private readonly interrupted: () => Interruption | undefined = () => undefined,
   ) {}
 
-  async send(recipient: { id: string; email: string }): Promise<SendRecord | 'throttled' | 'send failed'> {
+  async send(recipient: { id: string; email: string }): Promise<SendRecord | Interruption | 'throttled' | 'send failed'> {
     const { deps, log } = this;
     const subscriberId = recipient.id;
     const email = composeEmail(deps, this.shard, this.template, recipient);
     const throttle = deps.throttleBackoff ?? THROTTLE_BACKOFF;
     let attempts = 0;
     try {
-      const { messageId } = await retry(
+      const sent = await retry(
         deps.clock,
         throttle,
         async (attempt) => {
           attempts = attempt;
           // Every call takes a token, retries too: a throttled account needs fewer calls, not more.
           await deps.rate.take();
-          return deps.mailer.send(email);
+          return this.interrupted() ?? deps.mailer.send(email);
         },
         {
           retryable: (err) => err instanceof ThrottledError,
@@ -42,7 +48,8 @@ export class RecipientSender {
           ...(deps.random && { random: deps.random }),
         },
       );
-      return { subscriberId, status: 'sent', messageId };
+      if (typeof sent === 'string') return sent;
+      return { subscriberId, status: 'sent', messageId: sent.messageId };
     } catch (err) {
       if (err instanceof ThrottledError) {
         // SES refused every call, so nothing went out: the shard is given back once the rest is recorded.

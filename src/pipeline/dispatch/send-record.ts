@@ -8,5 +8,5 @@ export interface SendRecord {
   reason?: string;
 }
 
-/** Why a shard stopped before its end; a stopped shard comes back. */
-export type StopReason = 'throttled' | 'out of time' | 'ledger' | 'send failed' | 'lease lost';
+/** Why a shard stopped before its end; a shard stopped for any reason but 'dispatch stopped' comes back. */
+export type StopReason = 'throttled' | 'out of time' | 'ledger' | 'send failed' | 'lease lost' | 'dispatch stopped';

@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Clock, Item, ItemKey, KeyValueTable } from '../../ports.ts';
 
 export type Lease =
-  | { kind: 'claimed'; claimId: string; claimedAt: string; reclaimedFrom?: string }
+  /** `first`: this claim created the lease, so nothing of the shard was sent before it. */
+  | { kind: 'claimed'; claimId: string; claimedAt: string; reclaimedFrom?: string; first?: true }
   /** The shard is done: every recipient was sent, or failed for good. */
   | { kind: 'done' }
+  /** The dispatch was stopped while (or before) this shard was sent: the rest of it is never sent. */
+  | { kind: 'stopped' }
   /** Another worker holds a live lease. */
   | { kind: 'busy'; claimedAt: string };
 
@@ -28,13 +31,17 @@ export async function claimLease(
 ): Promise<Lease> {
   const claimedAt = clock.now().toISOString();
   if (await ledger.putIfAbsent({ ...key, status: 'sending', claimedAt, claimId, attempts: 1 })) {
-    return { kind: 'claimed', claimId, claimedAt };
+    return { kind: 'claimed', claimId, claimedAt, first: true };
   }
   const existing: Item | undefined = await ledger.get(key);
   if (!existing) return { kind: 'busy', claimedAt: RELEASED_AT };
+  if (existing.status === 'stopped') return { kind: 'stopped' };
   if (existing.status !== 'sending') return { kind: 'done' };
   const heldSince = typeof existing.claimedAt === 'string' ? existing.claimedAt : RELEASED_AT;
-  if (existing.claimId === claimId) return { kind: 'claimed', claimId, claimedAt: heldSince };
+  if (existing.claimId === claimId) {
+    // An earlier try of this very call created the lease (its answer was lost), or this worker claimed it before.
+    return { kind: 'claimed', claimId, claimedAt: heldSince, ...(existing.attempts === 1 && { first: true as const }) };
+  }
   const age = clock.now().getTime() - Date.parse(heldSince);
   if (!(age >= leaseMs)) return { kind: 'busy', claimedAt: heldSince };
   const taken = await ledger.update(key, {
@@ -50,9 +57,20 @@ export function renewLease(ledger: KeyValueTable, clock: Clock, key: ItemKey, cl
   return ledger.update(key, { set: { claimedAt: clock.now().toISOString() }, expected: { status: 'sending', claimId } });
 }
 
-/** The shard is finished: later deliveries of it skip it at once. */
-export function finishLease(ledger: KeyValueTable, clock: Clock, key: ItemKey, claimId: string) {
-  return ledger.update(key, { set: { status: 'done', doneAt: clock.now().toISOString() }, expected: { status: 'sending', claimId } });
+/** The shard is finished: later deliveries of it skip it at once. `sent`: how many of it SES accepted, all tries. */
+export function finishLease(ledger: KeyValueTable, clock: Clock, key: ItemKey, claimId: string, sent?: number) {
+  return ledger.update(key, {
+    set: { status: 'done', doneAt: clock.now().toISOString(), ...(sent !== undefined && { sent }) },
+    expected: { status: 'sending', claimId },
+  });
+}
+
+/** The dispatch was stopped: the shard ends here with `sent` of it sent (all tries) and `unsent` never to be. */
+export function stopLease(ledger: KeyValueTable, clock: Clock, key: ItemKey, claimId: string, counts: { sent: number; unsent: number }) {
+  return ledger.update(key, {
+    set: { status: 'stopped', stoppedAt: clock.now().toISOString(), sent: counts.sent, unsent: counts.unsent },
+    expected: { status: 'sending', claimId },
+  });
 }
 
 /** Gives the lease up when every send of this worker is recorded, so the next delivery takes the shard at once. */

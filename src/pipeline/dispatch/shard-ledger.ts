@@ -2,24 +2,41 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../log.ts';
 import type { ItemKey } from '../../ports.ts';
 import { retry, type BackoffPolicy } from '../../retry.ts';
+import { readDispatchStop, type DispatchStop } from './dispatch-stop.ts';
 import { sendKey, shardLeaseKey } from './ledger-keys.ts';
 import type { SendRecord, StopReason } from './send-record.ts';
-import { claimLease, finishLease, releaseLease, renewLease } from './shard-lease.ts';
+import { claimLease, finishLease, releaseLease, renewLease, stopLease } from './shard-lease.ts';
 import type { ShardMessage } from './shard-message.ts';
 import type { WorkerDeps } from './worker.ts';
 
 export const DEFAULT_LEASE_MS = 10 * 60_000;
+/** How often a sending worker reads its dispatch's stop record (it also does at every lease renewal). */
+export const DEFAULT_STOP_CHECK_MS = 2_000;
 const LEDGER_BACKOFF: BackoffPolicy = { attempts: 4, baseMs: 50, capMs: 1_000 };
 const RECORD_BACKOFF: BackoffPolicy = { attempts: 8, baseMs: 50, capMs: 2_000 };
 
-/** The shard's lease and its send records, with retries and logs. */
+/** What the ledger already holds of a shard: the recipients with a record, and how many of those were sent. */
+export interface Recorded {
+  ids: Set<string>;
+  sent: number;
+}
+
+/** Why a worker holding a shard must stop sending it now, if it must. */
+export type Interruption = 'lease lost' | 'dispatch stopped';
+
+/** The shard's lease, its send records and its dispatch's stop record, with retries and logs. */
 export class ShardLedger {
   private readonly key: ItemKey;
   private readonly claimId = randomUUID();
   private readonly leaseMs: number;
+  private readonly stopCheckMs: number;
   private renewedAt = 0;
-  private renewing: Promise<boolean> | undefined;
+  private checkedAt = 0;
+  private keeping: Promise<void> | undefined;
   private lost = false;
+  private first = false;
+  /** The dispatch's stop record, once this worker has seen it. */
+  stop: DispatchStop | undefined;
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -28,6 +45,7 @@ export class ShardLedger {
   ) {
     this.key = shardLeaseKey(shard.dispatchId, shard.shard);
     this.leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+    this.stopCheckMs = deps.stopCheckMs ?? DEFAULT_STOP_CHECK_MS;
   }
 
   call<T>(op: string, call: () => Promise<T>, policy = this.deps.ledgerBackoff ?? LEDGER_BACKOFF): Promise<T> {
@@ -37,17 +55,19 @@ export class ShardLedger {
     });
   }
 
-  /** 'claimed' when this worker now holds the shard; 'done' when it needs nothing more; otherwise it comes back. */
-  async claim(): Promise<'claimed' | 'done' | 'busy' | 'unavailable'> {
+  /** 'claimed' when this worker now holds the shard; 'done' or 'stopped' when it needs nothing more; otherwise it
+   * comes back. */
+  async claim(): Promise<'claimed' | 'done' | 'stopped' | 'busy' | 'unavailable'> {
     try {
       const lease = await this.call('lease', () => claimLease(this.deps.ledger, this.deps.clock, this.leaseMs, this.key, this.claimId));
-      if (lease.kind === 'done') return 'done';
+      if (lease.kind === 'done' || lease.kind === 'stopped') return lease.kind;
       if (lease.kind === 'busy') {
         this.log.warn('another worker holds this shard; it comes back later', { claimedAt: lease.claimedAt });
         return 'busy';
       }
       if (lease.reclaimedFrom) this.log.warn('took over an expired shard lease; sending what is not recorded', { claimedAt: lease.reclaimedFrom });
       this.renewedAt = Date.parse(lease.claimedAt);
+      this.first = lease.first === true;
       return 'claimed';
     } catch {
       this.log.error('ledger unavailable; the shard comes back later');
@@ -55,12 +75,15 @@ export class ShardLedger {
     }
   }
 
-  /** The subscribers of this shard the ledger already has a record for (sent, or failed for good). */
-  async recorded(): Promise<Set<string> | undefined> {
+  /** The subscribers of this shard the ledger already has a record for (sent, or failed for good). A lease this
+   * worker created has none: nothing is read then. */
+  async recorded(): Promise<Recorded | undefined> {
+    if (this.first) return { ids: new Set(), sent: 0 };
     const keys = this.shard.recipients.map((r) => sendKey(this.shard.dispatchId, r.id));
     try {
       const items = await this.call('read records', () => this.deps.ledger.getMany(keys));
-      return new Set(items.filter((item) => item.status === 'sent' || item.status === 'failed').map((item) => String(item.sk)));
+      const done = items.filter((item) => item.status === 'sent' || item.status === 'failed');
+      return { ids: new Set(done.map((item) => String(item.sk))), sent: done.filter((item) => item.status === 'sent').length };
     } catch {
       this.log.error('ledger unavailable; the shard comes back later');
       return undefined;
@@ -79,31 +102,64 @@ export class ShardLedger {
     return this.call('record', () => this.deps.ledger.putMany(items), this.deps.recordBackoff ?? RECORD_BACKOFF);
   }
 
-  /** Renews the lease once a third of it has passed; false when it was taken over (stop sending). */
-  keep(): Promise<boolean> {
-    if (this.lost) return Promise.resolve(false);
-    if (this.deps.clock.now().getTime() - this.renewedAt < this.leaseMs / 3) return Promise.resolve(true);
-    this.renewing ??= this.call('renew', () => renewLease(this.deps.ledger, this.deps.clock, this.key, this.claimId))
-      .then(
-        (item) => {
-          if (item) this.renewedAt = this.deps.clock.now().getTime();
-          else this.log.error('the shard lease was taken over; this worker stops sending');
-          return item !== undefined;
-        },
-        () => true, // Not renewed this time; the lease still has two thirds to run, the next send tries again.
-      )
-      .then((ok) => {
-        this.renewing = undefined;
-        this.lost ||= !ok;
-        return ok;
-      });
-    return this.renewing;
+  /**
+   * Whether this worker may go on sending: renews the lease once a third of it has passed, and reads the dispatch's
+   * stop record every stopCheckMs and at every renewal. Undefined: go on; otherwise stop sending at once.
+   */
+  async keep(): Promise<Interruption | undefined> {
+    const now = this.deps.clock.now().getTime();
+    if (!this.interrupted()) {
+      const renew = now - this.renewedAt >= this.leaseMs / 3;
+      if (renew || now - this.checkedAt >= this.stopCheckMs) {
+        this.keeping ??= Promise.all([renew ? this.renew() : undefined, this.checkStop()]).then(() => {
+          this.keeping = undefined;
+        });
+        await this.keeping;
+      }
+    }
+    return this.interrupted();
   }
 
-  async finish(): Promise<void> {
-    await this.call('finish', () => finishLease(this.deps.ledger, this.deps.clock, this.key, this.claimId)).catch(() =>
+  /** Why sending must stop, from what this worker has seen so far (no ledger call). */
+  interrupted(): Interruption | undefined {
+    return this.lost ? 'lease lost' : this.stop ? 'dispatch stopped' : undefined;
+  }
+
+  /** Reads the dispatch's stop record now; a read that fails counts as no stop this time (the next check reads again). */
+  async checkStop(): Promise<DispatchStop | undefined> {
+    this.checkedAt = this.deps.clock.now().getTime();
+    this.stop ??= await this.call('read stop', () => readDispatchStop(this.deps.ledger, this.shard.dispatchId)).catch(() => {
+      this.log.warn('could not read the dispatch stop record; sending goes on and reads it again');
+      return undefined;
+    });
+    return this.stop;
+  }
+
+  private async renew(): Promise<void> {
+    const ok = await this.call('renew', () => renewLease(this.deps.ledger, this.deps.clock, this.key, this.claimId)).then(
+      (item) => {
+        if (item) this.renewedAt = this.deps.clock.now().getTime();
+        else this.log.error('the shard lease was taken over; this worker stops sending');
+        return item !== undefined;
+      },
+      () => true, // Not renewed this time; the lease still has two thirds to run, the next send tries again.
+    );
+    this.lost ||= !ok;
+  }
+
+  async finish(sent: number): Promise<void> {
+    await this.call('finish', () => finishLease(this.deps.ledger, this.deps.clock, this.key, this.claimId, sent)).catch(() =>
       this.log.warn('could not mark the shard done; a later delivery finds every record and sends nothing'),
     );
+  }
+
+  /** Ends the shard of a stopped dispatch: true once the lease says 'stopped' (later deliveries skip it). */
+  async stopped(counts: { sent: number; unsent: number }): Promise<boolean> {
+    const item = await this.call('stop', () => stopLease(this.deps.ledger, this.deps.clock, this.key, this.claimId, counts)).catch(() => {
+      this.log.warn('could not mark the shard stopped; a later delivery sees the stop and marks it');
+      return undefined;
+    });
+    return item !== undefined;
   }
 
   /** Gives the lease back after every send is recorded, so the next delivery takes the shard at once. */

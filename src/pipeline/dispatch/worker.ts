@@ -6,7 +6,7 @@ import { TemplateCache, TemplateError, type LoadedTemplate } from './dispatch-te
 import { RecipientSender } from './recipient-sender.ts';
 import { SendJournal } from './send-journal.ts';
 import type { StopReason } from './send-record.ts';
-import { ShardLedger } from './shard-ledger.ts';
+import { ShardLedger, type Recorded } from './shard-ledger.ts';
 import { parseShard, type ShardMessage } from './shard-message.ts';
 import type { TokenBucket } from './token-bucket.ts';
 
@@ -34,6 +34,13 @@ export { tagValue } from './recipient-sender.ts';
  * nothing. The window holds the sends accepted during one linger and one record write, and never more than
  * MAX_UNRECORDED per worker: lanes wait before sending while that many are under way or unrecorded. The lease is renewed while
  * the worker sends, so a slow shard (a low send rate) is not taken over by a second worker.
+ *
+ * A withdrawn editorial stops its dispatch: the publish stage writes one stop record for the dispatch id (see
+ * dispatch-stop.ts). A worker reads it once it holds a shard, before the first send, and while it sends every
+ * stopCheckMs (2 s) and at every lease renewal; a lane that waited for its send-rate token looks again (at what this
+ * worker has seen) before it calls SES. Once stopped, the worker sends nothing more, waits for the records of what it
+ * sent, marks the shard's lease 'stopped' with the count sent (every delivery's sends) and acknowledges the message;
+ * every later delivery of a stopped shard is acknowledged at once, and a shard first taken after the stop sends none.
  */
 
 export interface WorkerDeps {
@@ -50,6 +57,9 @@ export interface WorkerDeps {
   /** How long a shard lease protects a shard after its last renewal before another worker may take it over.
    * Default 10 minutes. */
   leaseMs?: number;
+  /** How often a worker sending a shard reads whether its dispatch was stopped (also at every lease renewal).
+   * Default 2 seconds. */
+  stopCheckMs?: number;
   /** Recipients of one shard sent at the same time (each still takes a token). Default 1. */
   recipientConcurrency?: number;
   /** Retries of one recipient the provider throttled. */
@@ -124,15 +134,20 @@ async function processShard(deps: WorkerDeps, message: ShardRecord): Promise<boo
     log.info('shard already sent; repeated delivery skipped', { receiveCount: message.receiveCount });
     return true;
   }
+  if (lease === 'stopped') {
+    log.info('shard stopped with its dispatch; repeated delivery acknowledged, nothing sent', { receiveCount: message.receiveCount });
+    return true;
+  }
   if (lease !== 'claimed') return false;
-  const recorded = await ledger.recorded();
+  const [recorded, stopSeen] = await Promise.all([ledger.recorded(), ledger.checkStop()]);
   if (!recorded) {
     await ledger.release('ledger');
     return false;
   }
+  if (stopSeen) return endStopped(ledger, log, message, recorded, { sent: 0, unsent: shard.recipients.length - recorded.ids.size });
 
   const counts: Record<Outcome, number> = { sent: 0, skipped: 0, rejected: 0, stop: 0 };
-  const todo = shard.recipients.filter((r) => !recorded.has(r.id));
+  const todo = shard.recipients.filter((r) => !recorded.ids.has(r.id));
   counts.skipped = shard.recipients.length - todo.length;
   let stopped: StopReason | undefined;
   const stop = (reason: StopReason) => {
@@ -140,7 +155,7 @@ async function processShard(deps: WorkerDeps, message: ShardRecord): Promise<boo
     counts.stop += 1;
   };
   const journal = new SendJournal(deps, ledger, log, stop);
-  const sender = new RecipientSender(deps, log, shard, template);
+  const sender = new RecipientSender(deps, log, shard, template, () => ledger.interrupted());
   let next = 0;
   const outOfTime = () => deps.remainingMs !== undefined && deps.remainingMs() < TIME_RESERVE_MS;
 
@@ -152,7 +167,7 @@ async function processShard(deps: WorkerDeps, message: ShardRecord): Promise<boo
         break;
       }
       const recipient = todo[next++]!;
-      const cannot = outOfTime() ? 'out of time' : !(await ledger.keep()) ? 'lease lost' : undefined;
+      const cannot = outOfTime() ? 'out of time' : await ledger.keep();
       if (cannot !== undefined) {
         journal.giveBack();
         if (cannot === 'out of time') log.warn('invocation nearly out of time; the rest of the shard comes back', { left: todo.length - next + 1 });
@@ -171,11 +186,15 @@ async function processShard(deps: WorkerDeps, message: ShardRecord): Promise<boo
   };
   await Promise.all(Array.from({ length: Math.max(1, deps.recipientConcurrency ?? 1) }, lane));
   const allRecorded = await journal.close();
+  if (stopped === 'dispatch stopped') {
+    // Nothing more is sent, by this worker or any later one: what is unrecorded stays so (logged by the journal).
+    return endStopped(ledger, log, message, recorded, { sent: counts.sent, unsent: todo.length - counts.sent - counts.rejected });
+  }
 
   if (!allRecorded) {
     // What stays unrecorded is sent again once the lease runs out (the window described above): the lease is kept.
   } else if (stopped === undefined) {
-    await ledger.finish();
+    await ledger.finish(recorded.sent + counts.sent);
   } else if (stopped !== 'send failed' && stopped !== 'lease lost') {
     await ledger.release(stopped);
   }
@@ -187,4 +206,29 @@ async function processShard(deps: WorkerDeps, message: ShardRecord): Promise<boo
     ...(stopped !== undefined && { stoppedBecause: stopped }),
   });
   return done;
+}
+
+/**
+ * Ends a shard of a stopped dispatch: its lease says 'stopped' with how many of it were sent (earlier deliveries
+ * included) and how many never will be. Acknowledged once the lease says so; otherwise it comes back and ends then.
+ */
+async function endStopped(
+  ledger: ShardLedger,
+  log: Logger,
+  message: ShardRecord,
+  recorded: Recorded,
+  now: { sent: number; unsent: number },
+): Promise<boolean> {
+  const sent = recorded.sent + now.sent;
+  const marked = await ledger.stopped({ sent, unsent: now.unsent });
+  log.warn('dispatch stopped: the rest of this shard is never sent', {
+    receiveCount: message.receiveCount,
+    sent,
+    sentThisDelivery: now.sent,
+    unsent: now.unsent,
+    reason: ledger.stop?.reason,
+    stoppedAt: ledger.stop?.stoppedAt,
+    ...(!marked && { acknowledged: false }),
+  });
+  return marked;
 }

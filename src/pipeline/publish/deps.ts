@@ -1,7 +1,7 @@
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../log.ts';
 import type { Clock, HubNotifier, ObjectStore } from '../../ports.ts';
-import type { PlanDispatch } from './dispatch-request.ts';
+import type { PlanDispatch, StopDispatch } from './dispatch-request.ts';
 
 export interface PublishDeps {
   /** The private bucket: approved/, rejected/, index/, sources/, rendered/, catalogue/. */
@@ -12,6 +12,9 @@ export interface PublishDeps {
   clock: Clock;
   log: Logger;
   planDispatch: PlanDispatch;
+  /** Stops a dispatch of a withdrawn editorial, whatever its sending has reached. Left out only where nothing is
+   * ever sent from these deps (rebuilding the catalogue); a withdrawal there logs that it stopped nothing. */
+  stopDispatch?: StopDispatch;
   /** The WebSub hub told of every change to a subscription document, when one is configured. */
   hub?: HubNotifier;
 }

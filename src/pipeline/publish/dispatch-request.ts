@@ -13,3 +13,16 @@ export interface DispatchRequest {
 }
 
 export type PlanDispatch = (request: DispatchRequest) => Promise<void>;
+
+/**
+ * What the publish stage asks when an editorial is withdrawn: nothing more of `dispatchId` is sent, wherever its
+ * sending stands (not planned yet, mid-send, or done). Asking again is allowed and changes nothing.
+ */
+export interface StopRequest {
+  dispatchId: string;
+  slug: string;
+  /** 'removed': the approved object was deleted; 'withdrawn': a version with `status: withdrawn` was published. */
+  reason: 'removed' | 'withdrawn';
+}
+
+export type StopDispatch = (request: StopRequest) => Promise<void>;

@@ -14,6 +14,10 @@ export interface IndexEntry {
   dispatchId?: string;
   /** When `dispatchId` was handed to the dispatch stage. */
   dispatchedAt?: Date;
+  /** The dispatch ids this slug used before `dispatchId`: each handed over and then followed by a resend, or stopped
+   * by a withdrawal before it was recorded as handed over. A withdrawal stops every one of them (any may still be
+   * sending), and a new dispatch id is never one of them. */
+  earlierDispatchIds?: string[];
   /** When the approved object was deleted: the editorial is then withdrawn from the public. */
   removedAt?: Date;
 }
@@ -63,6 +67,7 @@ export function encodeIndexEntry(entry: IndexEntry): string {
     sourceLastModified: entry.sourceLastModified.toISOString(),
     ...(entry.dispatchId !== undefined && { dispatchId: entry.dispatchId }),
     ...(entry.dispatchedAt && { dispatchedAt: entry.dispatchedAt.toISOString() }),
+    ...(entry.earlierDispatchIds?.length && { earlierDispatchIds: entry.earlierDispatchIds }),
     ...(entry.removedAt && { removedAt: entry.removedAt.toISOString() }),
   };
   return `${JSON.stringify({ ...serialiseEditorial(entry.editorial), indexed })}\n`;
@@ -81,12 +86,17 @@ export function decodeIndexEntry(text: string): IndexEntry {
   if (indexed.dispatchId !== undefined && typeof indexed.dispatchId !== 'string') {
     throw new IndexEntryError('"indexed.dispatchId" must be a string');
   }
+  const earlier = indexed.earlierDispatchIds;
+  if (earlier !== undefined && !(Array.isArray(earlier) && earlier.every((id) => typeof id === 'string'))) {
+    throw new IndexEntryError('"indexed.earlierDispatchIds" must be an array of strings');
+  }
   return {
     editorial: deserialiseEditorial(editorial),
     sourceKey: indexed.sourceKey,
     sourceLastModified: isoDate(indexed.sourceLastModified, 'indexed.sourceLastModified'),
     ...(indexed.dispatchId !== undefined && { dispatchId: indexed.dispatchId as string }),
     ...(indexed.dispatchedAt !== undefined && { dispatchedAt: isoDate(indexed.dispatchedAt, 'indexed.dispatchedAt') }),
+    ...(earlier?.length && { earlierDispatchIds: earlier as string[] }),
     ...(indexed.removedAt !== undefined && { removedAt: isoDate(indexed.removedAt, 'indexed.removedAt') }),
   };
 }

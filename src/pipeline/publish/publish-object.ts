@@ -5,12 +5,13 @@ import type { ObjectEvent, PublishDeps, PublishOutcome } from './deps.ts';
 import { dispatchIfDue } from './dispatch.ts';
 import { updateCatalogue } from './catalogue.ts';
 import { holdForEmbargo } from './release.ts';
-import { readIndexEntry, writeIndexEntry, type IndexEntry, type StoredEntry } from './index-entry.ts';
+import { readIndexEntry, visibleEditorial, writeIndexEntry, type IndexEntry, type StoredEntry } from './index-entry.ts';
 import { approvedName, JSON_TYPE, keys } from './keys.ts';
 import { syncPublicFiles } from './public-files.ts';
 import { AGAIN, untilWritten } from './retry.ts';
 import { findSlugOfSource, recordSource } from './sources.ts';
 import { compareVersions, keepFirstPublished, versionOf } from './versions.ts';
+import { newDispatchId, stopDispatches, withdrawnDispatches } from './withdrawal.ts';
 import { tooLargeReason } from '../../parse/limits.ts';
 
 /**
@@ -50,6 +51,10 @@ async function publishCreated(deps: PublishDeps, key: string, name: string): Pro
   if (recorded.kind === 'stale') {
     deps.log.info('an older version than the published one; left unpublished', { slug });
     return { outcome: 'stale', slug };
+  }
+  // First of all, while its email may be going out: a withdrawn editorial's sends stop within seconds.
+  if (visibleEditorial(recorded.entry).status === 'withdrawn') {
+    await stopDispatches(deps, recorded.entry, recorded.entry.removedAt ? 'removed' : 'withdrawn');
   }
   await deps.editorials.delete(keys.rejected(name));
   await holdForEmbargo(deps, recorded.entry.editorial);
@@ -110,19 +115,25 @@ async function recordVersion(deps: PublishDeps, key: string, lastModified: Date,
 
 /**
  * The first publication owes the send `<slug>`; a correction owes nothing new unless it asks (`resend: true`) and the
- * earlier send has already gone to the dispatch stage, in which case it owes `<slug>~<updated epoch seconds>`.
+ * earlier send has already gone to the dispatch stage, in which case it owes `<slug>~<updated epoch seconds>`. A
+ * withdrawn version owes nothing, and a send it stopped before it was handed over is never owed again (the next
+ * publication gets a new id). New ids are never ones the slug used before.
  */
-function dispatchFor(editorial: Editorial, current: StoredEntry | undefined): Pick<IndexEntry, 'dispatchId' | 'dispatchedAt'> {
+function dispatchFor(editorial: Editorial, current: StoredEntry | undefined): Pick<IndexEntry, 'dispatchId' | 'dispatchedAt' | 'earlierDispatchIds'> {
   const previous = current?.entry;
+  const earlier = previous?.earlierDispatchIds ?? [];
+  const kept = earlier.length > 0 ? { earlierDispatchIds: earlier } : {};
   const carried = {
     ...(previous?.dispatchId !== undefined && { dispatchId: previous.dispatchId }),
     ...(previous?.dispatchedAt && { dispatchedAt: previous.dispatchedAt }),
+    ...kept,
   };
-  if (editorial.status !== 'published') return carried;
-  if (!previous?.dispatchId) return { dispatchId: editorial.slug };
+  if (editorial.status !== 'published') return withdrawnDispatches(carried);
+  if (!previous?.dispatchId) return { dispatchId: newDispatchId(editorial, earlier), ...kept };
   const later = editorial.updated.getTime() > previous.editorial.updated.getTime();
   if (editorial.resend === true && later && previous.dispatchedAt) {
-    return { dispatchId: `${editorial.slug}~${Math.floor(editorial.updated.getTime() / 1000)}` };
+    const used = [...earlier, previous.dispatchId];
+    return { dispatchId: newDispatchId(editorial, used, true), earlierDispatchIds: used };
   }
   return carried;
 }
@@ -138,16 +149,18 @@ async function withdrawRemoved(deps: PublishDeps, key: string): Promise<PublishO
     deps.log.info('no published editorial came from this object');
     return { outcome: 'ignored', reason: 'nothing published from this object' };
   }
-  const marked = await untilWritten(deps.clock, `the index entry of ${slug} kept changing`, async () => {
+  const marked = await untilWritten(deps.clock, `the index entry of ${slug} kept changing`, async (): Promise<IndexEntry | undefined | typeof AGAIN> => {
     const current = await readIndexEntry(deps.editorials, deps.clock, slug);
-    if (!current || current.entry.sourceKey !== key) return false;
-    if (current.entry.removedAt) return true;
-    return (await writeIndexEntry(deps.editorials, { ...current.entry, removedAt: deps.clock.now() }, current)) || AGAIN;
+    if (!current || current.entry.sourceKey !== key) return undefined;
+    if (current.entry.removedAt) return current.entry;
+    const entry: IndexEntry = { ...withdrawnDispatches(current.entry), removedAt: deps.clock.now() };
+    return (await writeIndexEntry(deps.editorials, entry, current)) ? entry : AGAIN;
   });
   if (!marked) {
     deps.log.info('the published version of this slug comes from another object; left as it is', { slug });
     return { outcome: 'ignored', reason: 'published from another object' };
   }
+  await stopDispatches(deps, marked, 'removed');
   await syncPublicFiles(deps, slug);
   await updateCatalogue(deps, slug);
   deps.log.info('editorial withdrawn: its approved object was removed', { slug });
