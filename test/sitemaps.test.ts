@@ -191,22 +191,24 @@ describe('renderNewsSitemap', () => {
 });
 
 describe('renderRobots', () => {
-  it('allows everything and names both sitemaps under the site URL', () => {
+  it('allows everything but partners/ and names both sitemaps under the site URL', () => {
     const text = renderRobots(config);
     expect(text.split('\n')).toEqual([
       'User-agent: *',
       'Allow: /',
+      'Disallow: /partners/',
       '',
       'Sitemap: https://monexus.example/sitemap.xml',
       'Sitemap: https://monexus.example/news-sitemap.xml',
       '',
     ]);
-    expect(text).not.toMatch(/^Disallow: \S/m);
+    expect(text.match(/^Disallow: \S+/gm)).toEqual(['Disallow: /partners/']);
   });
 
   it('keeps a site under a path, without doubling its slash', () => {
     const text = renderRobots(configFrom({ publication: { siteUrl: 'https://example.org/letters/' } }, 'test'));
     expect(text).toContain('Sitemap: https://example.org/letters/sitemap.xml\n');
     expect(text).toContain('Sitemap: https://example.org/letters/news-sitemap.xml\n');
+    expect(text).toContain('Disallow: /letters/partners/\n');
   });
 });

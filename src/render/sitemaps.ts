@@ -86,10 +86,14 @@ export function renderNewsSitemap(items: readonly NewsItem[], config: Config, no
   return lines.join('\n');
 }
 
-/** robots.txt allowing everything and naming `${siteUrl}/sitemap.xml` and `${siteUrl}/news-sitemap.xml`. */
+/**
+ * robots.txt allowing everything but the partners' folder (whose paths nothing public names; should one leak, it is
+ * still not crawled), and naming `${siteUrl}/sitemap.xml` and `${siteUrl}/news-sitemap.xml`.
+ */
 export function renderRobots(config: Config): string {
   const site = config.publication.siteUrl;
-  return ['User-agent: *', 'Allow: /', '', `Sitemap: ${site}/sitemap.xml`, `Sitemap: ${site}/news-sitemap.xml`, ''].join('\n');
+  const path = new URL(`${site}/`).pathname;
+  return ['User-agent: *', 'Allow: /', `Disallow: ${path}partners/`, '', `Sitemap: ${site}/sitemap.xml`, `Sitemap: ${site}/news-sitemap.xml`, ''].join('\n');
 }
 
 /**
