@@ -16,7 +16,31 @@ export interface Config {
   email: { clipBytes: number; sampleRecipient: string };
   /** What one editorial may be: larger files and longer lines are rejected before they are parsed. */
   limits: EditorialLimits;
-  partners: { id: string; name: string; formats: string[] }[];
+  /** Partner outlets: each gets its own feeds under an unguessable path (src/partners/). */
+  partners: PartnerConfig[];
+  /** `tombstoneDays`: how long a withdrawn editorial stays in partner documents as a tombstone. */
+  partnerFeeds: { tombstoneDays: number };
+}
+
+export const PARTNER_FORMATS = ['atom', 'ninjs', 'json'] as const;
+export type PartnerFormat = (typeof PARTNER_FORMATS)[number];
+
+/** One partner outlet, as checked: `rotation` is 0 unless given. */
+export interface PartnerConfig {
+  /** Lower-case letters, digits and hyphens, at most 40 characters: named in partners.json and on the command line. */
+  id: string;
+  name: string;
+  formats: PartnerFormat[];
+  /** Only editorials with one of these topics (compared by topic slug); every topic when absent. */
+  topics?: string[];
+  /** Overrides `rights.usageTerms` for this partner. */
+  usageTerms?: string;
+  /** Overrides `rights.copyrightHolder` for this partner. */
+  copyrightHolder?: string;
+  /** An https URL told of changes to this partner's feeds. */
+  webhook?: string;
+  /** Incremented to give the partner a new path (the old one is no longer written). */
+  rotation: number;
 }
 
 export interface EditorialLimits {
@@ -55,7 +79,8 @@ export function loadConfig(file?: string): Config {
 /** The built-in defaults overlaid, field by field, with a parsed configuration object, then checked. */
 export function configFrom(raw: unknown, origin: string): Config {
   if (!isObject(raw)) throw new ConfigError(`${origin}: configuration must be a JSON object`);
-  return validateConfig(merge(structuredClone(defaults), raw) as unknown as Config, origin);
+  // Copied, so filling in defaults (a partner's rotation) never changes the caller's object.
+  return validateConfig(merge(structuredClone(defaults), structuredClone(raw)) as unknown as Config, origin);
 }
 
 export function validateConfig(config: Config, origin: string): Config {
@@ -99,12 +124,91 @@ export function validateConfig(config: Config, origin: string): Config {
     const value = config.limits?.[name];
     if (!Number.isInteger(value) || value < 1000) problems.push(`limits.${name} must be an integer of at least 1000`);
   }
-  if (!Array.isArray(config.partners)) problems.push('partners must be an array');
+  partnerProblems(config, problems, text);
   if (problems.length) {
     throw new ConfigError(`${origin}: invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
   config.publication.siteUrl = trimEndOf(config.publication.siteUrl, '/');
   return config;
+}
+
+export const PARTNER_ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
+const PARTNER_FIELDS = ['id', 'name', 'formats', 'topics', 'usageTerms', 'copyrightHolder', 'webhook', 'rotation'];
+
+/** Checks `partners` and `partnerFeeds`, filling in each partner's default rotation. */
+function partnerProblems(config: Config, problems: string[], single: (path: string, value: unknown) => void): void {
+  const days = config.partnerFeeds?.tombstoneDays;
+  if (!Number.isInteger(days) || days < 1) problems.push('partnerFeeds.tombstoneDays must be a positive integer');
+  if (!Array.isArray(config.partners)) {
+    problems.push('partners must be an array');
+    return;
+  }
+  const ids = new Map<string, number>();
+  for (const [n, partner] of (config.partners as unknown[]).entries()) {
+    const at = `partners[${n}]`;
+    if (!isObject(partner)) {
+      problems.push(`${at} must be an object with id, name and formats`);
+      continue;
+    }
+    for (const key of Object.keys(partner)) {
+      if (!PARTNER_FIELDS.includes(key)) problems.push(`${at}.${key} is not a partner field (${PARTNER_FIELDS.join(', ')})`);
+    }
+    const { id, formats, topics, webhook } = partner;
+    if (typeof id !== 'string' || !PARTNER_ID.test(id)) {
+      problems.push(`${at}.id must be 1 to 40 lower-case letters, digits and hyphens, starting with a letter or digit (not ${JSON.stringify(id)})`);
+    } else if (ids.has(id)) {
+      problems.push(`${at}.id "${id}" is already the id of partners[${ids.get(id)}]: ids must be unique`);
+    } else {
+      ids.set(id, n);
+    }
+    single(`${at}.name`, partner.name);
+    if (!Array.isArray(formats) || formats.length === 0) {
+      problems.push(`${at}.formats must list at least one of ${PARTNER_FORMATS.join(', ')}`);
+    } else {
+      for (const [k, format] of formats.entries()) {
+        if (!(PARTNER_FORMATS as readonly unknown[]).includes(format)) problems.push(`${at}.formats[${k}] ${JSON.stringify(format)} is not a partner format (${PARTNER_FORMATS.join(', ')})`);
+        else if (formats.indexOf(format) !== k) problems.push(`${at}.formats lists "${format}" twice`);
+      }
+    }
+    if (topics !== undefined) {
+      if (!Array.isArray(topics) || topics.length === 0) problems.push(`${at}.topics must be a non-empty array of topics (leave it out for every topic)`);
+      else {
+        for (const [k, topic] of topics.entries()) {
+          if (typeof topic !== 'string' || !hasTopicSlug(topic)) problems.push(`${at}.topics[${k}] must be a topic with a letter or digit in it (not ${JSON.stringify(topic)})`);
+        }
+      }
+    }
+    if (partner.usageTerms !== undefined) single(`${at}.usageTerms`, partner.usageTerms);
+    if (partner.copyrightHolder !== undefined) single(`${at}.copyrightHolder`, partner.copyrightHolder);
+    if (webhook !== undefined && !isHttpsUrl(webhook)) problems.push(`${at}.webhook must be an https:// URL`);
+    if (partner.rotation === undefined) partner.rotation = 0;
+    else if (!Number.isInteger(partner.rotation) || (partner.rotation as number) < 0) problems.push(`${at}.rotation must be a whole number, 0 or more`);
+  }
+}
+
+/** Whether a partner is one of the sample publication's own (the built-in defaults): its paths need not be secret. */
+export function isSamplePartner(partner: PartnerConfig): boolean {
+  const canonical = (value: object) => JSON.stringify(Object.entries({ rotation: 0, ...value }).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return (defaults.partners as object[]).some((sample) => canonical(sample) === canonical(partner));
+}
+
+/**
+ * Whether a topic has a slug by the topic slug rule (`topicSlug` in src/render/topics.ts, which this module may not
+ * import): a topic has one exactly when, in NFKC, it holds a letter, a mark or a digit. test/partners-config.test.ts
+ * holds the two to the same answer.
+ */
+export function hasTopicSlug(topic: string): boolean {
+  return /[\p{L}\p{M}\p{N}]/u.test(topic.normalize('NFKC'));
+}
+
+function isHttpsUrl(value: unknown): boolean {
+  if (typeof value !== 'string' || /\s/.test(value)) return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && url.hostname !== '';
+  } catch {
+    return false;
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

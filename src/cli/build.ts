@@ -1,6 +1,6 @@
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
-import type { Config } from '../config.ts';
+import { isSamplePartner, type Config } from '../config.ts';
 import type { Editorial, Rejection } from '../model.ts';
 import { parseEditorial } from '../parse/index.ts';
 import { buildCatalogue } from '../catalogue/site.ts';
@@ -9,6 +9,8 @@ import { EmailTooLargeError } from '../render/email/index.ts';
 import { renderEditorialOutputs } from '../render/outputs.ts';
 import { UsageError } from './errors.ts';
 import { tooLargeReason } from '../parse/limits.ts';
+import { buildPartnerFeeds, type PartnerManifestEntry } from '../partners/feeds.ts';
+import { DEVELOPMENT_PARTNER_SECRET, DEVELOPMENT_SECRET_WARNING, PARTNERS_FOLDER, type PartnerSecret } from '../partners/paths.ts';
 
 export interface BuildOptions {
   inputs: string[];
@@ -16,6 +18,8 @@ export interface BuildOptions {
   config: Config;
   date?: Date;
   now?: Date;
+  /** Derives the partners' paths (`partnerSecretFrom(process.env)`); the development secret when not given. */
+  partnerSecret?: PartnerSecret;
   stdout?: (line: string) => void;
   stderr?: (line: string) => void;
 }
@@ -24,6 +28,8 @@ export interface BuildReport {
   built: { file: string; slug: string; dir: string }[];
   rejected: Rejection[];
   feeds: string[];
+  /** What partners.json says: each partner's feeds, relative to the output folder. */
+  partners: PartnerManifestEntry[];
 }
 
 const EDITORIAL_EXTENSIONS = new Set(['.txt', '.md']);
@@ -41,7 +47,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildReport> {
   const now = options.now ?? new Date();
   const files = await collectInputs(options.inputs);
   const latest = new Map<string, Editorial>();
-  const report: BuildReport = { built: [], rejected: [], feeds: [] };
+  const report: BuildReport = { built: [], rejected: [], feeds: [], partners: [] };
   const newestBySlug = new Map<string, { file: string; updated: number }>();
 
   const reject = (rejection: Rejection) => {
@@ -105,11 +111,8 @@ export async function buildSite(options: BuildOptions): Promise<BuildReport> {
 
   const visible = [...latest.values()].filter((editorial) => isPublic(editorial, now));
   const site = buildCatalogue(visible, config, now);
-  for (const file of site.files) {
-    const path = join(out, ...file.key.split('/'));
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, file.body);
-  }
+  await writeFiles(out, site.files);
+  const partnerLines = await writePartnerFeeds([...latest.values()], options, now, report, stderr);
   report.feeds.push(...['rss.xml', 'atom.xml', 'feed.json'].map((name) => join(out, 'feeds', name)));
   const topics = site.scopes.length - 1;
   await writeFile(join(out, 'rejected.json'), `${JSON.stringify(report.rejected, null, 2)}\n`);
@@ -120,9 +123,36 @@ export async function buildSite(options: BuildOptions): Promise<BuildReport> {
       `\nHome:     ${join(out, 'index.html')}` +
       `\nFeeds:    ${report.feeds.join('  ')}` +
       `\nSitemap:  ${join(out, 'sitemap.xml')}` +
+      partnerLines +
       (report.rejected.length ? `\nRejected: ${join(out, 'rejected.json')} lists each file, line and reason.` : ''),
   );
   return report;
+}
+
+async function writeFiles(out: string, files: readonly { key: string; body: string }[]): Promise<void> {
+  for (const file of files) {
+    const path = join(out, ...file.key.split('/'));
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, file.body);
+  }
+}
+
+/**
+ * Every partner's feeds under `partners/<path>/` (the folder is the build's own: a path no longer current, after a
+ * rotation, is removed) and partners.json; returns the summary's lines naming each partner's feeds.
+ */
+async function writePartnerFeeds(editorials: Editorial[], options: BuildOptions, now: Date, report: BuildReport, stderr: (line: string) => void): Promise<string> {
+  const { config, out } = options;
+  const secret = options.partnerSecret ?? { value: DEVELOPMENT_PARTNER_SECRET, development: true };
+  if (secret.development && !config.partners.every(isSamplePartner)) stderr(DEVELOPMENT_SECRET_WARNING);
+  const partners = buildPartnerFeeds(editorials, config, secret.value, now);
+  await rm(join(out, PARTNERS_FOLDER), { recursive: true, force: true });
+  await writeFiles(out, [...partners.files, partners.manifestFile]);
+  report.partners = partners.manifest;
+  if (!partners.manifest.length) return '';
+  const lines = partners.manifest.map(({ id, feeds }) => `\n  ${id}: ${Object.values(feeds).map((feed) => join(out, feed)).join('  ')}`);
+  const note = secret.development ? ' (paths from the development secret: not secret)' : '';
+  return `\nPartners: ${join(out, partners.manifestFile.key)}${note}${lines.join('')}`;
 }
 
 /** A folder's README describes the folder; it is never an editorial. */

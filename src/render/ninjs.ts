@@ -80,12 +80,20 @@ export interface NinjsOptions {
    * `now` it is withheld whenever it has an embargo, since nothing may go out early.
    */
   now?: Date;
+  /** The rights to state in place of the publication's `rights`: a partner's own usage terms and copyright. */
+  rights?: Config['rights'];
+  /**
+   * How an editorial still under embargo at `now` is marked: 'withheld' (the default), or 'usable' beside its
+   * `embargoedUntil`, for a partner that receives it in advance and may publish it once the embargo is over.
+   */
+  underEmbargo?: 'withheld' | 'usable';
 }
 
 export function renderNinjs(editorial: Editorial, config: Config, options: NinjsOptions = {}): Ninjs {
   const body = bodyHtml(editorial, config);
   const bodyText = visibleText(body);
   const summary = editorial.status === 'withdrawn' ? '' : editorial.summary || leadText(editorial.blocks);
+  const rights = options.rights ?? config.rights;
   const descriptions: NinjsText[] = [];
   if (summary) descriptions.push({ role: 'summary', contentType: 'text/plain', value: summary });
   if (editorial.framing) descriptions.push({ role: 'framing', contentType: 'text/plain', value: editorial.framing });
@@ -99,7 +107,7 @@ export function renderNinjs(editorial: Editorial, config: Config, options: Ninjs
     firstCreated: isoDate(editorial.published),
     versionCreated: isoDate(editorial.updated),
     ...(editorial.embargo ? { embargoedUntil: isoDate(editorial.embargo) } : {}),
-    pubStatus: pubStatus(editorial, options.now),
+    pubStatus: pubStatus(editorial, options.now, options.underEmbargo ?? 'withheld'),
     language: editorial.lang,
     slugline: editorial.slug,
     headlines: [{ role: 'main', contentType: 'text/plain', value: editorial.title }],
@@ -114,9 +122,9 @@ export function renderNinjs(editorial: Editorial, config: Config, options: Ninjs
       },
     ],
     by: editorial.author ?? config.publication.name,
-    copyrightHolder: config.rights.copyrightHolder,
-    copyrightNotice: config.rights.copyrightNotice,
-    usageTerms: config.rights.usageTerms,
+    copyrightHolder: rights.copyrightHolder,
+    copyrightNotice: rights.copyrightNotice,
+    usageTerms: rights.usageTerms,
     ...(editorial.correction ? { edNote: editorial.correction } : {}),
     ...(editorial.topics.length ? { subjects: editorial.topics.map((name) => ({ name })) } : {}),
     infoSources: editorial.sources.map((s) => ({ name: s.label, uri: s.url, role: 'source' as const })),
@@ -136,9 +144,9 @@ export function ninjsVersion(editorial: Editorial): string {
   return updated > editorial.published.getTime() ? String(Math.floor(updated / 1000)) : '1';
 }
 
-function pubStatus(editorial: Editorial, now: Date | undefined): NinjsPubStatus {
+function pubStatus(editorial: Editorial, now: Date | undefined, underEmbargo: 'withheld' | 'usable'): NinjsPubStatus {
   if (editorial.status === 'withdrawn') return 'canceled';
-  if (editorial.embargo && (!now || now.getTime() < editorial.embargo.getTime())) return 'withheld';
+  if (editorial.embargo && (!now || now.getTime() < editorial.embargo.getTime())) return underEmbargo;
   return 'usable';
 }
 
