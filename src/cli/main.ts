@@ -5,6 +5,8 @@ import { UsageError } from './errors.ts';
 import { preview } from './preview.ts';
 import { runSubscribersCommand, SUBSCRIBERS_USAGE } from './subscribers.ts';
 import { CATALOGUE_USAGE, checkCatalogueArgs, runCatalogueCommand } from './catalogue.ts';
+import { PARTNERS_USAGE, runPartnersCommand } from './partners.ts';
+import { partnerSecretFrom } from '../partners/paths.ts';
 
 export const USAGE = `Usage:
   broadsheet build <file-or-folder>... --out <dir> [--config <file>] [--date YYYY-MM-DD]
@@ -12,7 +14,9 @@ export const USAGE = `Usage:
 
 build    renders every .txt and .md editorial given (folders: their files) into <dir>:
          feeds/rss.xml, feeds/atom.xml, feeds/feed.json, editorials/<slug>/{index.html,
-         email.html, email.txt, email.eml, ninjs.json} and rejected.json.
+         email.html, email.txt, email.eml, ninjs.json} and rejected.json, the rest of the
+         site, each partner's feeds in partners/<path>/ and partners.json (the paths come
+         from BROADSHEET_PARTNER_SECRET, at least 32 characters).
 preview  renders one editorial the same way into a temporary folder and prints the paths.
 
 --config  a JSON file overriding broadsheet.config.json (default: the sample publication)
@@ -22,15 +26,19 @@ preview  renders one editorial the same way into a temporary folder and prints t
 Exit status: 0 all built, 1 some editorials rejected (listed on standard error and in
 rejected.json), 2 usage or configuration error.
 
+Partners (in a configuration file):
+${PARTNERS_USAGE.replace(/^Usage:\n/, '')}
+
 Subscribers (on the deployed table):
 ${SUBSCRIBERS_USAGE.replace(/^Usage:\n/, '')}
 
 Catalogue (on the deployed buckets):
 ${CATALOGUE_USAGE.replace(/^Usage:\n/, '')}`;
 
-/** Runs the command line; returns the exit status. */
-export async function main(argv: string[]): Promise<number> {
+/** Runs the command line; returns the exit status. `env` holds BROADSHEET_PARTNER_SECRET. */
+export async function main(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
   try {
+    if (argv[0] === 'partners') return await runPartnersCommand(argv.slice(1), { env });
     if (argv[0] === 'subscribers' || argv[0] === 'catalogue') {
       const configAt = argv.indexOf('--config');
       const config = loadConfig(configAt > 0 ? argv[configAt + 1] : undefined);
@@ -61,7 +69,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'build') {
       if (!values.out) throw new UsageError('build needs --out <dir>');
       if (inputs.length === 0) throw new UsageError('build needs at least one file or folder');
-      return await build({ inputs, out: values.out, config, date });
+      return await build({ inputs, out: values.out, config, date, partnerSecret: partnerSecretFrom(env) });
     }
     if (command === 'preview') {
       if (inputs.length !== 1) throw new UsageError('preview takes exactly one file');
