@@ -90,6 +90,13 @@ describe('the built archive', () => {
       expect(locations.includes(urls.page(config, editorial.slug))).toBe(isPublicAt(editorial, NOW));
     }
     expect(locations).toContain(site(''));
+    for (const page of await walkPages(read, site(''))) expect(locations).toContain(page.url);
+    for (const topic of new Set(desk.flatMap((e) => e.topics))) {
+      const pages = await walkPages(read, site(`topics/${encodeURIComponent(topicSlug(topic)!)}/`));
+      expect(pages.length).toBeGreaterThan(1);
+      for (const page of pages) expect(locations).toContain(page.url);
+    }
+    expect(locations.length).toBe(new Set(locations).size);
     expect(await read(site('robots.txt'))).toContain(`Sitemap: ${site('sitemap.xml')}`);
   });
 });

@@ -28,7 +28,7 @@ const FILES: PublicFile[] = [
   ...listingFiles(config, { scope: ALL, page: 2, openPage: 2 }, []),
   ...listingFiles(config, { scope: UKRAINE, openPage: 0 }, []),
   ...listingFiles(config, { scope: SAHEL, openPage: 0 }, []),
-  ...currentSiteMapFiles(config, emptyHead(), 2, [UKRAINE.topic!, SAHEL.topic!], new Date()),
+  ...currentSiteMapFiles(config, emptyHead(), 2, new Date()),
   siteMapIndexFile(config, 2),
 ];
 const stored = (key: string) => {

@@ -65,6 +65,8 @@ describe('the catalogue on the publish stage', () => {
     expect(await reachable(stage, 'topics/economy/')).toEqual(ids(range(1, 11).reverse()));
     const locations = await sitemapLocations(read, site('sitemap.xml'));
     for (const n of range(1, 11)) expect(locations).toContain(pageUrl(slugOf(n)));
+    for (const page of [...pages, ...(await walkPages(read, site('topics/economy/')))]) expect(locations).toContain(page.url);
+    expect(locations.length).toBe(new Set(locations).size);
   });
 
   it('admits editorials approved at the same moment into every feed, archive and topic', async () => {

@@ -5,7 +5,7 @@ import { listingFiles, type PublicFile } from './documents.ts';
 import { layout, newestArchivePage, shapeOf, type PageRecord, type ScopeHead } from './head.ts';
 import { itemContent, type ItemContent } from './item.ts';
 import type { MemberRecord } from './member.ts';
-import { archiveSiteMapFile, currentSiteMapFiles, siteMapIndexFile } from './site-maps.ts';
+import { archiveSiteMapFile, currentSiteMapFiles, siteMapIndexFile, topicSiteMapFile } from './site-maps.ts';
 
 export interface BuiltScope {
   scope: Scope;
@@ -63,8 +63,11 @@ export function buildCatalogue(editorials: readonly Editorial[], config: Config,
     files.push(...listingFiles(config, { scope, openPage }, head.window));
     if (openPage > 0) files.push(...listingFiles(config, { scope, page: openPage, openPage }, head.open));
     for (const page of pages) files.push(...listingFiles(config, { scope, page: page.page, openPage }, page.items));
-    if (scope.id !== ALL.id) continue;
-    files.push(...currentSiteMapFiles(config, head, openPage, topics, now), siteMapIndexFile(config, openPage));
+    if (scope.topic) {
+      files.push(topicSiteMapFile(config, scope.topic, openPage));
+      continue;
+    }
+    files.push(...currentSiteMapFiles(config, head, openPage, now), siteMapIndexFile(config, openPage, topics));
     for (const page of pages) files.push(archiveSiteMapFile(config, page.page, page.items));
   }
   return { scopes, members, files };

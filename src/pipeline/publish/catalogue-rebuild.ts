@@ -3,7 +3,7 @@ import { emptyHead, newestArchivePage, shapeOf, upsert, type PageRecord, type Sc
 import { itemContent } from '../../catalogue/item.ts';
 import type { MemberRecord } from '../../catalogue/member.ts';
 import { catalogueKeys } from '../../catalogue/paths.ts';
-import { archiveSiteMapFile, currentSiteMapFiles, siteMapIndexFile } from '../../catalogue/site-maps.ts';
+import { archiveSiteMapFile, currentSiteMapFiles, siteMapIndexFile, topicSiteMapFile } from '../../catalogue/site-maps.ts';
 import { isPublic } from '../../render/feeds/window.ts';
 import { ALL, topicScope, type Scope } from '../../render/scopes.ts';
 import { topicsOf } from '../../render/topics.ts';
@@ -67,11 +67,12 @@ export async function rebuildCatalogue(deps: PublishDeps, progress: (done: numbe
   if (!heads.has(ALL.id)) heads.set(ALL.id, { scope: ALL, head: emptyHead() });
   const topics = [...heads.values()].flatMap(({ scope }) => (scope.topic ? [scope.topic] : []));
   for (const { scope, head } of heads.values()) {
-    const final = scope.id === ALL.id ? { ...head, topics: topicsOf(topics.map((t) => t.label)) } : head;
+    const final = scope.id === ALL.id ? { ...head, topics: topicsOf(topics.map((t) => t.label)).sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0)) } : head;
     const openPage = newestArchivePage(final, shape);
     const files: PublicFile[] = listingFiles(deps.config, { scope, openPage }, final.window);
     if (openPage > 0) files.push(...listingFiles(deps.config, { scope, page: openPage, openPage }, final.open));
-    if (scope.id === ALL.id) files.push(...currentSiteMapFiles(deps.config, final, openPage, final.topics ?? [], now), siteMapIndexFile(deps.config, openPage));
+    if (scope.id === ALL.id) files.push(...currentSiteMapFiles(deps.config, final, openPage, now), siteMapIndexFile(deps.config, openPage, final.topics ?? []));
+    else if (scope.topic) files.push(topicSiteMapFile(deps.config, scope.topic, openPage));
     await putFiles(deps, files);
     await deps.editorials.put(catalogueKeys.head(scope), JSON.stringify(final), { contentType: JSON_TYPE });
   }

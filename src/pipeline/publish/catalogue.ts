@@ -14,7 +14,7 @@ import { itemContent, type ItemContent } from '../../catalogue/item.ts';
 import { isMemberRecord, type MemberRecord } from '../../catalogue/member.ts';
 import { catalogueKeys } from '../../catalogue/paths.ts';
 import { ALL, scopeUrls, topicScope, type Scope } from '../../render/scopes.ts';
-import { archiveSiteMapFile, currentSiteMapFiles, siteMapIndexFile } from '../../catalogue/site-maps.ts';
+import { archiveSiteMapFile, currentSiteMapFiles, siteMapIndexFile, topicSiteMapFile } from '../../catalogue/site-maps.ts';
 import { isPublic } from '../../render/feeds/window.ts';
 import type { PublishDeps } from './deps.ts';
 import { readIndexEntry, visibleEditorial } from './index-entry.ts';
@@ -100,11 +100,16 @@ async function applyToScope(
     for (const record of change.sealed) pages.push({ value: record, etag: await storeSealedPage(deps, scope, record) });
     const etag = await writeJsonOver(deps.editorials, catalogueKeys.head(scope), head, stored);
     if (!etag) return AGAIN;
-    await syncHeadFiles(deps, scope, { value: head, etag }, pages.length > 0 || !stored);
+    await syncHeadFiles(deps, scope, { value: head, etag }, !stored || changesMaps(stored.value, head, shape));
     for (const page of pages) await syncPageFiles(deps, scope, page);
     for (const format of ['rss', 'atom', 'json'] as const) announced.add(scopeUrls.feed(deps.config, scope, format));
     return change.seq;
   });
+}
+
+/** Whether the sitemaps that list pages (the index, a topic's) change: a page was added, or a topic appeared. */
+function changesMaps(before: ScopeHead, after: ScopeHead, shape: ReturnType<typeof shapeOf>): boolean {
+  return newestArchivePage(before, shape) !== newestArchivePage(after, shape) || (before.topics?.length ?? 0) !== (after.topics?.length ?? 0);
 }
 
 /** A topic scope's head carries the topic's label as the newest editorial spells it. */
@@ -160,7 +165,7 @@ async function applyToPage(deps: PublishDeps, scope: Scope, page: number, slug: 
 }
 
 /** Writes the subscription documents, the open archive page and (for the publication) the sitemaps of a head. */
-async function syncHeadFiles(deps: PublishDeps, scope: Scope, stored: Stored<ScopeHead>, indexChanged: boolean): Promise<void> {
+async function syncHeadFiles(deps: PublishDeps, scope: Scope, stored: Stored<ScopeHead>, mapsChanged: boolean): Promise<void> {
   const shape = shapeOf(deps.config);
   let current = stored;
   await untilWritten(deps.clock, `the ${scope.id} documents kept changing while they were written`, async () => {
@@ -170,8 +175,10 @@ async function syncHeadFiles(deps: PublishDeps, scope: Scope, stored: Stored<Sco
     const files: PublicFile[] = listingFiles(deps.config, { scope: named, openPage }, head.window);
     if (openPage > 0) files.push(...listingFiles(deps.config, { scope: named, page: openPage, openPage }, head.open));
     if (scope.id === ALL.id) {
-      files.push(...currentSiteMapFiles(deps.config, head, openPage, head.topics ?? [], deps.clock.now()));
-      if (indexChanged) files.push(siteMapIndexFile(deps.config, openPage));
+      files.push(...currentSiteMapFiles(deps.config, head, openPage, deps.clock.now()));
+      if (mapsChanged) files.push(siteMapIndexFile(deps.config, openPage, head.topics ?? []));
+    } else if (mapsChanged && named.topic) {
+      files.push(topicSiteMapFile(deps.config, named.topic, openPage));
     }
     await putAll(deps, files);
     if (sameEtag(await currentEtag(deps.editorials, catalogueKeys.head(scope)), current.etag)) return;
