@@ -7,7 +7,7 @@ import type { FeedDocument } from '../render/feeds/document.ts';
 import { feedId } from '../render/feeds/feed-item.ts';
 import { jsonFeedDocument } from '../render/feeds/json-feed.ts';
 import { urls } from '../render/urls.ts';
-import { partnerEntries, partnerFeedConfig, renderPartnerItem, takes, type PartnerEntry } from './items.ts';
+import { partnerEntries, partnerFeedConfig, renderPartnerItem, takenBy, type PartnerEntry } from './items.ts';
 import { PARTNER_CONTENT_TYPES, partnerKey, partnerPath, partnerUrl, PARTNERS_MANIFEST } from './paths.ts';
 
 /** A file of a partner's feeds, below the site root (`partners/<path>/...`). */
@@ -43,7 +43,7 @@ export function buildPartnerFeeds(editorials: readonly Editorial[], config: Conf
   const manifest: PartnerManifestEntry[] = [];
   for (const partner of config.partners) {
     const path = partnerPath(secret, partner);
-    const mine = entries.filter((entry) => takes(partner, entry));
+    const mine = entries.filter(takenBy(partner));
     for (const format of partner.formats) files.push(...partnerDocuments(format, mine, partner, path, config, now));
     manifest.push({ id: partner.id, name: partner.name, feeds: Object.fromEntries(partner.formats.map((format) => [format, partnerKey(path, format)])) });
   }

@@ -1,4 +1,5 @@
 import type { Config, PartnerConfig, PartnerFormat } from '../config.ts';
+import { BroadsheetError } from '../errors.ts';
 import type { Editorial } from '../model.ts';
 import { atomEntry } from '../render/feeds/atom.ts';
 import { feedItem, rfc3339, type FeedItem } from '../render/feeds/feed-item.ts';
@@ -55,10 +56,12 @@ export function partnerEntries(editorials: readonly Editorial[], config: Config,
   return entries.sort((a, b) => a.changed.getTime() - b.changed.getTime() || (a.editorial.slug < b.editorial.slug ? -1 : a.editorial.slug > b.editorial.slug ? 1 : 0));
 }
 
-/** Whether the partner takes this entry: every topic without `topics`, else one of them (by topic slug). */
-export function takes(partner: PartnerConfig, entry: PartnerEntry): boolean {
-  if (!partner.topics) return true;
-  return partner.topics.some((topic) => entry.topicSlugs.includes(topicSlug(topic)!));
+/** Which entries the partner takes: every topic without `topics`, else those with one of them (by topic slug). */
+export function takenBy(partner: PartnerConfig): (entry: PartnerEntry) => boolean {
+  if (!partner.topics) return () => true;
+  // Every configured topic has a slug: the configuration is checked for it.
+  const wanted = new Set(partner.topics.map((topic) => topicSlug(topic)!));
+  return (entry) => entry.topicSlugs.some((slug) => wanted.has(slug));
 }
 
 /** The partner's rights: its own usage terms and copyright holder where it has them, the publication's otherwise. */
@@ -111,7 +114,7 @@ function atomPartnerEntry(entry: PartnerEntry, feedConfig: Config): string {
   const rendered = atomEntry(item, feedConfig);
   if (entry.kind === 'current') return rendered;
   const close = '\n  </entry>';
-  if (!rendered.endsWith(close)) throw new Error('an Atom entry ends with </entry>');
+  if (!rendered.endsWith(close)) throw new BroadsheetError('an Atom entry ends with </entry> on a line of its own');
   const embargo = `<bp:embargoed-until xmlns:bp="${PARTNER_ATOM_NS}">${rfc3339(entry.editorial.embargo!)}</bp:embargoed-until>`;
   return `${rendered.slice(0, -close.length)}\n    ${embargo}${close}`;
 }
