@@ -101,6 +101,7 @@ export class PipelineStack extends Stack {
       ledger,
       dispatchQueue: this.dispatch.queue,
       failedEvents: this.failedEvents,
+      partnerSecret: data.partnerSecret,
       embargoReleaseSchedule:
         settings.embargoReleaseMinutes > 0 ? events.Schedule.rate(Duration.minutes(settings.embargoReleaseMinutes)) : undefined,
     });

@@ -23,6 +23,9 @@ const MANAGED_RESPONSE_HEADERS = {
   CORS_ALLOW_ALL_ORIGINS_AND_SECURITY_HEADERS: 'e61eb60c-9c35-4d20-a928-2b84e02af89c',
 };
 const VALIDATORS = ['etag', 'last-modified', 'cache-control'];
+/** aws-cdk-lib's managed CachingDisabled policy: partner feeds are never kept at the edge. */
+const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+const PARTNERS = '/partners/*';
 
 const outdir = mkdtempSync(join(tmpdir(), 'broadsheet-site-cache-'));
 let resources: Record<string, { Type: string; Properties: Json }>;
@@ -51,6 +54,11 @@ function bucketBehaviours(): [string, Json][] {
   return all.filter(([, b]) => fromBucket(b));
 }
 
+/** The bucket behaviours CloudFront caches: all but the partners' feeds. */
+function cachedBehaviours(): [string, Json][] {
+  return bucketBehaviours().filter(([path]) => path !== PARTNERS);
+}
+
 function resourceOf(ref: unknown, type: string): Json | undefined {
   const id = (ref as { Ref?: string } | undefined)?.Ref;
   if (id === undefined) return undefined;
@@ -67,6 +75,7 @@ describe('the site behaviours', () => {
       '/editorials/*/ninjs.json',
       '/feeds/*',
       '/feeds/archive/*',
+      '/partners/*',
       '/topics/*/feeds/*',
       '/topics/*/feeds/archive/*',
     ]);
@@ -98,8 +107,17 @@ describe('the site behaviours', () => {
     expect(fn!.Properties.FunctionCode).toBe(DIRECTORY_INDEX);
   });
 
+  it('serve partner feeds uncached, compressed, with CORS, for GET and HEAD', () => {
+    const behaviour = bucketBehaviours().find(([path]) => path === PARTNERS)![1];
+    expect(behaviour.CachePolicyId).toBe(CACHING_DISABLED);
+    expect(behaviour.ResponseHeadersPolicyId).toBe(MANAGED_RESPONSE_HEADERS.CORS_ALLOW_ALL_ORIGINS_AND_SECURITY_HEADERS);
+    expect(behaviour.Compress).toBe(true);
+    expect(behaviour.AllowedMethods).toEqual(['GET', 'HEAD']);
+    expect(behaviour.OriginRequestPolicyId).toBeUndefined();
+  });
+
   it('compress, with gzip and Brotli normalised into the cache key, for GET and HEAD', () => {
-    for (const [path, behaviour] of bucketBehaviours()) {
+    for (const [path, behaviour] of cachedBehaviours()) {
       expect(behaviour.Compress, path).toBe(true);
       expect(behaviour.AllowedMethods, path).toEqual(['GET', 'HEAD']);
       const policy = resourceOf(behaviour.CachePolicyId, 'AWS::CloudFront::CachePolicy')!.CachePolicyConfig as Json;
@@ -108,7 +126,7 @@ describe('the site behaviours', () => {
   });
 
   it('cache, honouring the object Cache-Control from zero up, so CloudFront can answer 304 itself', () => {
-    for (const [path, behaviour] of bucketBehaviours()) {
+    for (const [path, behaviour] of cachedBehaviours()) {
       const policy = resourceOf(behaviour.CachePolicyId, 'AWS::CloudFront::CachePolicy')!.CachePolicyConfig as Json;
       expect(policy.MinTTL, path).toBe(0);
       expect(policy.DefaultTTL as number, path).toBeGreaterThan(0);
@@ -117,7 +135,7 @@ describe('the site behaviours', () => {
   });
 
   it('put no header, cookie or query string in the key and forward none to S3', () => {
-    for (const [path, behaviour] of bucketBehaviours()) {
+    for (const [path, behaviour] of cachedBehaviours()) {
       const policy = resourceOf(behaviour.CachePolicyId, 'AWS::CloudFront::CachePolicy')!.CachePolicyConfig as Json;
       expect(policy.ParametersInCacheKeyAndForwardedToOrigin, path).toMatchObject({
         HeadersConfig: { HeaderBehavior: 'none' },

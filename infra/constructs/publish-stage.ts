@@ -2,12 +2,15 @@ import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { RUNTIME_ENV } from '../../src/app/runtime-config.ts';
 import { BroadsheetFunction, type FunctionRuntime } from './broadsheet-function.ts';
 import { grantItems, grantObjects, type ImportedBucket } from './grants.ts';
 
@@ -26,6 +29,9 @@ export interface PublishStageProps {
   /** How often the publish function releases editorials whose embargo has passed (it treats any event without
    * S3 records as a release run). Default: off. */
   readonly embargoReleaseSchedule?: events.Schedule | undefined;
+  /** The key partner feed paths are derived from, read like the token key (by ARN, through the secrets extension).
+   * Default: none (the development secret: partner paths are then not secret). */
+  readonly partnerSecret?: secretsmanager.ISecret;
   /** Default: 1536 MB (MJML rendering is CPU bound, and Lambda's CPU share grows with memory). */
   readonly memorySize?: number;
   /** Default: 5 minutes (planning a dispatch reads every subscriber). */
@@ -55,6 +61,12 @@ export class PublishStage extends Construct {
     fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new destinations.SqsDestination(props.failedEvents) });
 
     grantPublishing(fn, props);
+    if (props.partnerSecret) {
+      this.publish.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.partnerSecret.secretArn] }),
+      );
+      fn.addEnvironment(RUNTIME_ENV.partnerSecretArn, props.partnerSecret.secretArn);
+    }
 
     const filter: s3.NotificationKeyFilter = { prefix: APPROVED_PREFIX };
     props.editorials.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(fn), filter);
@@ -84,6 +96,9 @@ export const PUBLIC_KEYS = [
   'robots.txt',
 ];
 
+/** The partners' feeds (src/partners/paths.ts): in the site bucket, never linked from a public key. */
+export const PARTNER_KEYS = ['partners/*'];
+
 /** What publishing reads and writes: never the desk's approved/ objects (read only), only the keys it owns. */
 function grantPublishing(fn: lambda.IFunction, props: PublishStageProps): void {
   grantObjects(fn, props.editorials, {
@@ -94,7 +109,7 @@ function grantPublishing(fn: lambda.IFunction, props: PublishStageProps): void {
     delete: ['rejected/*', 'embargoed/*'],
     list: true,
   });
-  grantObjects(fn, props.site, { put: PUBLIC_KEYS, list: true });
+  grantObjects(fn, props.site, { put: [...PUBLIC_KEYS, ...PARTNER_KEYS], list: true });
   grantItems(fn, props.subscribers, ['Scan']);
   grantItems(fn, props.ledger, ['GetItem', 'PutItem', 'UpdateItem', 'Query']);
   props.dispatchQueue.grantSendMessages(fn);

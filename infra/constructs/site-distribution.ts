@@ -146,6 +146,8 @@ export class SiteDistribution extends Construct {
         '/feeds/*': fromBucket(feeds, shared),
         '/topics/*/feeds/archive/*': fromBucket(pages, shared),
         '/topics/*/feeds/*': fromBucket(feeds, shared),
+        // Partner feeds: each partner reads its own, by a secret path; never kept by CloudFront (Cache-Control private).
+        '/partners/*': fromBucket(cloudfront.CachePolicy.CACHING_DISABLED, shared),
         '/subscribe': toFunction('subscribe'),
         '/confirm': toFunction('confirm'),
         '/unsubscribe': toFunction('unsubscribe'),

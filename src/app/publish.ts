@@ -31,6 +31,7 @@ export function publishWiring(runtime: RuntimeConfig): PublishDeps {
     planDispatch: async (request) => void (await planDispatch(plan, request)),
     stopDispatch: async (request) => void (await stopDispatch({ ledger, clock, log }, request)),
     ...(hub && { hub }),
+    ...(runtime.partnerSecret !== undefined && { partnerSecret: runtime.partnerSecret }),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { EndpointMap } from '../adapters/aws-clients.ts';
 import { ConfigError, configFrom, loadConfig, type Config } from '../config.ts';
+import { MIN_PARTNER_SECRET_LENGTH } from '../partners/paths.ts';
 
 /**
  * Everything a function needs to know about where it runs, typed and checked once. Lambda reads it from the
@@ -21,6 +22,8 @@ export interface RuntimeConfig {
   configurationSet?: string;
   /** Key for the HMAC that signs confirm and unsubscribe tokens. */
   tokenSecret: string;
+  /** Key for the HMAC of partner feed paths (src/partners/paths.ts); the development secret when absent. */
+  partnerSecret?: string;
   softBounceThreshold: number;
   /** Emulator endpoints: empty in Lambda, where each client finds its service from the region. */
   endpoints: EndpointMap;
@@ -52,6 +55,9 @@ export const RUNTIME_ENV = {
   tokenSecret: 'TOKEN_SECRET',
   /** In AWS the key itself stays in Secrets Manager; the function reads it by this ARN at cold start. */
   tokenSecretArn: 'TOKEN_SECRET_ARN',
+  partnerSecret: 'BROADSHEET_PARTNER_SECRET',
+  /** In AWS the partner secret stays in Secrets Manager too, read by this ARN at cold start. */
+  partnerSecretArn: 'BROADSHEET_PARTNER_SECRET_ARN',
   softBounceThreshold: 'SOFT_BOUNCE_THRESHOLD',
   endpoints: 'BROADSHEET_LOCAL_ENDPOINTS',
   logFile: 'BROADSHEET_LOG_FILE',
@@ -87,6 +93,10 @@ export function readRuntimeConfig(env: Env = process.env): RuntimeConfig {
   const publication = readPublication(env, problems);
   const tokenSecret = required('tokenSecret');
   if (tokenSecret && tokenSecret.length < 32) problems.push(`${RUNTIME_ENV.tokenSecret} must be at least 32 characters`);
+  const partnerSecret = env[RUNTIME_ENV.partnerSecret];
+  if (partnerSecret !== undefined && [...partnerSecret].length < MIN_PARTNER_SECRET_LENGTH) {
+    problems.push(`${RUNTIME_ENV.partnerSecret} must be at least ${MIN_PARTNER_SECRET_LENGTH} characters`);
+  }
   const configurationSet = env[RUNTIME_ENV.configurationSet]?.trim();
   const logFile = env[RUNTIME_ENV.logFile]?.trim();
   const config: RuntimeConfig = {
@@ -101,6 +111,7 @@ export function readRuntimeConfig(env: Env = process.env): RuntimeConfig {
     shardSize: Math.floor(positive('shardSize')),
     ...(configurationSet && { configurationSet }),
     tokenSecret,
+    ...(partnerSecret !== undefined && { partnerSecret }),
     softBounceThreshold: Math.floor(positive('softBounceThreshold')),
     endpoints: readEndpoints(env, problems),
     ...(logFile && { logFile }),
@@ -151,6 +162,8 @@ export function endpointsFromEnv(env: Env = process.env): EndpointMap {
 export async function loadRuntimeConfig(env: Env = process.env, fetchSecret = fetchSecretFromExtension): Promise<RuntimeConfig> {
   const arn = env[RUNTIME_ENV.tokenSecretArn];
   if (!env[RUNTIME_ENV.tokenSecret] && arn) env = { ...env, [RUNTIME_ENV.tokenSecret]: await fetchSecret(arn, env) };
+  const partnerArn = env[RUNTIME_ENV.partnerSecretArn];
+  if (!env[RUNTIME_ENV.partnerSecret] && partnerArn) env = { ...env, [RUNTIME_ENV.partnerSecret]: await fetchSecret(partnerArn, env) };
   return readRuntimeConfig(env);
 }
 

@@ -24,6 +24,15 @@ export interface CatalogueItem {
   url: string;
   topics: { slug: string; label: string }[];
   fragments: { rss: string; atom: string; json: string; card: string };
+  /** Only in a partner's scope (`partners/<id>`): what that partner is told of this change, in each of its formats. */
+  partner?: PartnerItemState;
+}
+
+/** A partner scope's item: its kind, when partners were told of it (ISO 8601), and its fragment in each format. */
+export interface PartnerItemState {
+  kind: 'current' | 'embargoed' | 'withdrawn';
+  changed: string;
+  fragments: Partial<Record<'atom' | 'json' | 'ninjs', string>>;
 }
 
 export type ItemContent = Omit<CatalogueItem, 'seq'>;

@@ -32,6 +32,8 @@ export interface LocalPipelineOptions {
   functionLogFile?: string;
   /** The key that signs subscriber tokens; a fresh random one per run when not given. */
   tokenSecret?: string;
+  /** The secret partner feed paths come from; a fresh random one per run when not given. */
+  partnerSecret?: string;
 }
 
 export interface LocalPipeline {
@@ -149,6 +151,8 @@ function localRuntime(emulators: Emulators, config: Config, options: LocalPipeli
     configurationSet: 'broadsheet-local',
     // A fresh key per run: local links only need to verify within the run.
     tokenSecret: options.tokenSecret ?? randomBytes(32).toString('base64url'),
+    // Likewise the partner paths: a fresh secret per run, exposed as runtime.partnerSecret.
+    partnerSecret: options.partnerSecret ?? randomBytes(32).toString('base64url'),
     softBounceThreshold: RUNTIME_DEFAULTS.softBounceThreshold,
     endpoints: emulators.endpoints,
     ...(options.functionLogFile !== undefined && { logFile: options.functionLogFile }),

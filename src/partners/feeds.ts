@@ -55,21 +55,48 @@ export function buildPartnerFeeds(editorials: readonly Editorial[], config: Conf
 function partnerDocuments(format: PartnerFormat, entries: readonly PartnerEntry[], partner: PartnerConfig, path: string, config: Config, now: Date): PartnerFile[] {
   const shape = shapeOf(config);
   const bySlug = new Map(entries.map((entry) => [entry.editorial.slug, entry]));
-  const { head, pages } = layout(entries.map(placeholder), shape);
+  const { head, pages } = layout(entries.map((entry) => partnerItemContent(entry, {})), shape);
   const openPage = newestArchivePage(head, shape);
   const positions: [number | undefined, CatalogueItem[]][] = [[undefined, head.window]];
   if (openPage > 0) positions.push([openPage, head.open]);
   for (const page of pages) positions.push([page.page, page.items]);
   return positions.map(([page, items]) => {
     const held = items.map((item) => bySlug.get(item.slug)!);
-    const rendered = held.map((entry) => renderPartnerItem(format, entry, partner, config, now));
-    const doc = partnerFeedDocument(format, partner, path, config, page, openPage);
-    return { key: partnerKey(path, format, page), body: partnerDocument(format, doc, rendered, held, partner, config), contentType: PARTNER_CONTENT_TYPES[format] };
+    const rendered = held.map((entry) => ({ fragment: renderPartnerItem(format, entry, partner, config, now), changed: entry.changed, published: entry.item.published }));
+    return renderPartnerPage(format, partner, path, config, page, openPage, rendered);
   });
 }
 
-/** `layout` numbers and pages items by their order and slug alone: the rest of a catalogue item is not needed here. */
-function placeholder(entry: PartnerEntry): ItemContent {
+/** One item of a partner document, already rendered in the document's format. */
+export interface PartnerPageItem {
+  fragment: string;
+  changed: Date;
+  published: Date;
+}
+
+/**
+ * One partner document: the subscription document (`page` undefined) or archive page `page`, `openPage` the newest
+ * archive page (0 while nothing is archived), its items newest change first. Shared by `broadsheet build` and the
+ * publish stage, so both write the same bytes for the same items.
+ */
+export function renderPartnerPage(
+  format: PartnerFormat,
+  partner: PartnerConfig,
+  path: string,
+  config: Config,
+  page: number | undefined,
+  openPage: number,
+  items: readonly PartnerPageItem[],
+): PartnerFile {
+  const doc = partnerFeedDocument(format, partner, path, config, page, openPage);
+  return { key: partnerKey(path, format, page), body: partnerDocument(format, doc, items, partner, config), contentType: PARTNER_CONTENT_TYPES[format] };
+}
+
+/**
+ * The entry as a partner scope's catalogue item holds it, with its fragment in each format given. `layout` numbers and
+ * pages items by their order and slug alone, so the builder gives none.
+ */
+export function partnerItemContent(entry: PartnerEntry, fragments: Partial<Record<PartnerFormat, string>>): ItemContent {
   const { item, editorial } = entry;
   return {
     slug: editorial.slug,
@@ -80,6 +107,7 @@ function placeholder(entry: PartnerEntry): ItemContent {
     url: item.url,
     topics: [],
     fragments: { rss: '', atom: '', json: '', card: '' },
+    partner: { kind: entry.kind, changed: entry.changed.toISOString(), fragments },
   };
 }
 
@@ -103,14 +131,15 @@ function partnerFeedDocument(format: PartnerFormat, partner: PartnerConfig, path
   return doc;
 }
 
-function partnerDocument(format: PartnerFormat, doc: FeedDocument, rendered: readonly string[], held: readonly PartnerEntry[], partner: PartnerConfig, config: Config): string {
+function partnerDocument(format: PartnerFormat, doc: FeedDocument, items: readonly PartnerPageItem[], partner: PartnerConfig, config: Config): string {
   const feedConfig = partnerFeedConfig(partner, config);
+  const rendered = items.map((item) => item.fragment);
   if (format === 'atom') {
-    const newest = (date: (entry: PartnerEntry) => Date) => held.reduce<Date | undefined>((max, e) => (!max || date(e) > max ? date(e) : max), undefined);
-    return atomDocument(doc, rendered, { updated: newest((e) => e.changed), published: newest((e) => e.item.published) }, feedConfig);
+    const newest = (date: (item: PartnerPageItem) => Date) => items.reduce<Date | undefined>((max, e) => (!max || date(e) > max ? date(e) : max), undefined);
+    return atomDocument(doc, rendered, { updated: newest((e) => e.changed), published: newest((e) => e.published) }, feedConfig);
   }
   if (format === 'json') return jsonFeedDocument(doc, rendered, feedConfig);
   // The same bytes as JSON.stringify({ items, next }, null, 2), joined from the items rendered one by one.
-  const items = rendered.length ? `[\n${rendered.join(',\n')}\n  ]` : '[]';
-  return `{\n  "items": ${items},\n  "next": ${JSON.stringify(doc.prevArchiveUrl ?? null)}\n}\n`;
+  const joined = rendered.length ? `[\n${rendered.join(',\n')}\n  ]` : '[]';
+  return `{\n  "items": ${joined},\n  "next": ${JSON.stringify(doc.prevArchiveUrl ?? null)}\n}\n`;
 }

@@ -11,6 +11,7 @@ import type { PublishDeps } from './deps.ts';
 import { readIndexEntry, visibleEditorial } from './index-entry.ts';
 import { forEachIndexEntry } from './index-listing.ts';
 import { JSON_TYPE } from './keys.ts';
+import { rebuildPartnerFeeds } from './partner-catalogue.ts';
 import { holdForEmbargo } from './release.ts';
 
 export interface RebuildReport {
@@ -76,6 +77,7 @@ export async function rebuildCatalogue(deps: PublishDeps, progress: (done: numbe
     await putFiles(deps, files);
     await deps.editorials.put(catalogueKeys.head(scope), JSON.stringify(final), { contentType: JSON_TYPE });
   }
+  await rebuildPartnerFeeds(deps);
   deps.log.info('catalogue rebuilt', { editorials, public: order.length, scopes: heads.size, pages });
   return { editorials, public: order.length, scopes: heads.size, pages };
 }

@@ -231,7 +231,7 @@ async function announce(deps: PublishDeps, feedUrls: string[]): Promise<void> {
   }
 }
 
-function sameEtag(a: string | undefined, b: string): boolean {
+export function sameEtag(a: string | undefined, b: string): boolean {
   return a !== undefined && unquoted(a) === unquoted(b);
 }
 
@@ -243,10 +243,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isScopeHead(value: unknown): value is ScopeHead {
+export function isScopeHead(value: unknown): value is ScopeHead {
   return isRecord(value) && value.format === 1 && Array.isArray(value.window) && Array.isArray(value.open) && typeof value.boundary === 'number';
 }
 
-function isPageRecord(value: unknown): value is PageRecord {
+export function isPageRecord(value: unknown): value is PageRecord {
   return isRecord(value) && value.format === 1 && Array.isArray(value.items) && typeof value.page === 'number';
 }

@@ -17,6 +17,8 @@ export interface PublishDeps {
   stopDispatch?: StopDispatch;
   /** The WebSub hub told of every change to a subscription document, when one is configured. */
   hub?: HubNotifier;
+  /** The secret partner paths are derived from (src/partners/paths.ts): the development secret when absent. */
+  partnerSecret?: string;
 }
 
 /** One S3 record: an object written or deleted under the editorials bucket (key already decoded). */

@@ -4,6 +4,7 @@ import { EmailTooLargeError, renderEmail } from '../../render/email/index.ts';
 import type { ObjectEvent, PublishDeps, PublishOutcome } from './deps.ts';
 import { dispatchIfDue } from './dispatch.ts';
 import { updateCatalogue } from './catalogue.ts';
+import { updatePartnerFeeds } from './partner-catalogue.ts';
 import { holdForEmbargo } from './release.ts';
 import { readIndexEntry, visibleEditorial, writeIndexEntry, type IndexEntry, type StoredEntry } from './index-entry.ts';
 import { approvedName, JSON_TYPE, keys } from './keys.ts';
@@ -60,6 +61,7 @@ async function publishCreated(deps: PublishDeps, key: string, name: string): Pro
   await holdForEmbargo(deps, recorded.entry.editorial);
   await syncPublicFiles(deps, slug);
   await updateCatalogue(deps, slug);
+  await updatePartnerFeeds(deps, slug);
   const dispatchId = await dispatchIfDue(deps, slug);
   const outcome = recorded.kind === 'new' ? 'published' : recorded.kind === 'newer' ? 'corrected' : 'duplicate';
   deps.log.info(`editorial ${outcome}`, { slug, updated: recorded.entry.editorial.updated.toISOString() });
@@ -163,6 +165,7 @@ async function withdrawRemoved(deps: PublishDeps, key: string): Promise<PublishO
   await stopDispatches(deps, marked, 'removed');
   await syncPublicFiles(deps, slug);
   await updateCatalogue(deps, slug);
+  await updatePartnerFeeds(deps, slug);
   deps.log.info('editorial withdrawn: its approved object was removed', { slug });
   return { outcome: 'withdrawn', slug };
 }

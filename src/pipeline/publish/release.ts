@@ -1,6 +1,7 @@
 import type { Editorial } from '../../model.ts';
 import type { PublishDeps } from './deps.ts';
 import { updateCatalogue } from './catalogue.ts';
+import { updatePartnerFeeds } from './partner-catalogue.ts';
 import { dispatchIfDue, dueDispatch } from './dispatch.ts';
 import { readIndexEntry } from './index-entry.ts';
 import { EMBARGO_PREFIX, JSON_TYPE, keys } from './keys.ts';
@@ -32,6 +33,7 @@ export async function releaseEmbargoed(deps: PublishDeps): Promise<string[]> {
     if (stored && embargo && dueDispatch(stored.entry, now)) {
       await syncPublicFiles(deps, slug);
       await updateCatalogue(deps, slug);
+      await updatePartnerFeeds(deps, slug);
       await dispatchIfDue(deps, slug);
       released.push(slug);
     }

@@ -1,0 +1,255 @@
+import type { Config, PartnerConfig, PartnerFormat } from '../../config.ts';
+import type { Editorial } from '../../model.ts';
+import { changePage, emptyHead, newestArchivePage, remove, shapeOf, upsert, type HeadChange, type PageRecord, type ScopeHead } from '../../catalogue/head.ts';
+import type { CatalogueItem, ItemContent } from '../../catalogue/item.ts';
+import { isMemberRecord, type MemberRecord } from '../../catalogue/member.ts';
+import { partnerItemContent, renderPartnerPage, type PartnerFile } from '../../partners/feeds.ts';
+import { renderPartnerItem, takenBy, type PartnerEntry } from '../../partners/items.ts';
+import { DEVELOPMENT_PARTNER_SECRET, partnerPath } from '../../partners/paths.ts';
+import { feedItem } from '../../render/feeds/feed-item.ts';
+import { isPublic } from '../../render/feeds/window.ts';
+import { topicsOf } from '../../render/topics.ts';
+import type { PublishDeps } from './deps.ts';
+import { readIndexEntry, visibleEditorial } from './index-entry.ts';
+import { forEachIndexEntry } from './index-listing.ts';
+import { isPageRecord, isScopeHead, sameEtag } from './catalogue.ts';
+import { CatalogueObjectError, currentEtag, readJson, writeJsonOver, type Stored } from './catalogue-store.ts';
+import { AGAIN, untilWritten } from './retry.ts';
+
+/*
+ * Each partner's feeds on the publish stage. A partner's scope (`partners/<id>`) is ordered by change, not by first
+ * publication: every change a partner hears of (a publish, a correction, a withdrawal, an embargoed publish, which
+ * partners get at once) takes the slug out of its old place (in the head or a complete page) and admits it at the
+ * next one, so the newest change is always first and every item is in one place only. The documents are the ones
+ * `broadsheet build` writes (src/partners/feeds.ts renders both), under the partner's secret path, never cached
+ * publicly.
+ */
+
+/** Partner documents may be kept by the partner's client for a minute, never by a shared cache. */
+export const PARTNER_CACHE = 'private, max-age=60';
+
+/** Private keys, in the editorials bucket. */
+export const partnerCatalogueKeys = {
+  head: (id: string) => `catalogue/partners/${id}/head.json`,
+  page: (id: string, page: number) => `catalogue/partners/${id}/pages/${page}.json`,
+  member: (slug: string) => `catalogue/partner-members/${slug}.json`,
+};
+
+/** A slug's place in each partner scope it is in (`seqs`, `in`), and the version of the change that put it there. */
+interface PartnerMemberRecord extends MemberRecord {
+  versions: Record<string, string>;
+}
+
+function isPartnerMember(value: unknown): value is PartnerMemberRecord {
+  return isMemberRecord(value) && typeof (value as Partial<PartnerMemberRecord>).versions === 'object';
+}
+
+/** Brings every partner scope that takes `slug` (or took it before) in line with its index entry. */
+export async function updatePartnerFeeds(deps: PublishDeps, slug: string): Promise<void> {
+  const partners = deps.config.partners;
+  if (partners.length === 0) return;
+  const secret = deps.partnerSecret ?? DEVELOPMENT_PARTNER_SECRET;
+  await untilWritten(deps.clock, `the partner feeds of ${slug} kept changing`, async () => {
+    const before = await readIndexEntry(deps.editorials, deps.clock, slug);
+    if (!before) return undefined;
+    const member = await readJson(deps.editorials, deps.clock, partnerCatalogueKeys.member(slug), isPartnerMember);
+    const entry = partnerEntryOf(visibleEditorial(before.entry), before.entry.removedAt, deps.config, deps.clock.now());
+    const seqs = { ...member?.value.seqs };
+    const versions = { ...member?.value.versions };
+    const inScope = new Set<string>();
+    await Promise.all(
+      partners.map(async (partner) => {
+        const takes = takenBy(partner)(entry);
+        const took = member?.value.in.includes(partner.id) ?? false;
+        if (!takes && !took) return;
+        inScope.add(partner.id);
+        const previous = versions[partner.id];
+        // No longer in its topics: told once, as a tombstone, which then stays as it is.
+        if (!takes && previous?.startsWith('withdrawn|')) return;
+        const shown = takes ? entry : tombstone(entry);
+        const version = `${shown.kind === 'withdrawn' ? 'withdrawn' : 'live'}|${shown.changed.toISOString()}`;
+        const scope = { partner, path: partnerPath(secret, partner) };
+        const content = partnerContent(shown, partner, deps.config, deps.clock.now());
+        seqs[partner.id] = await applyToPartner(deps, scope, slug, content, seqs[partner.id], version === previous);
+        versions[partner.id] = version;
+      }),
+    );
+    const record: PartnerMemberRecord = { format: 1, seqs, in: partners.filter((p) => inScope.has(p.id)).map((p) => p.id), versions };
+    if (JSON.stringify(record) !== JSON.stringify(member?.value)) {
+      if (!(await writeJsonOver(deps.editorials, partnerCatalogueKeys.member(slug), record, member))) return AGAIN;
+    }
+    const after = await readIndexEntry(deps.editorials, deps.clock, slug);
+    return after?.etag === before.etag ? undefined : AGAIN;
+  });
+}
+
+/**
+ * Builds every partner scope again from the index (with `broadsheet catalogue rebuild`, once the catalogue objects
+ * are gone): each editorial's latest change replayed in the order of change, as publishing them in that order would.
+ */
+export async function rebuildPartnerFeeds(deps: PublishDeps): Promise<void> {
+  if (deps.config.partners.length === 0) return;
+  const order: { slug: string; changed: number }[] = [];
+  const now = deps.clock.now();
+  await forEachIndexEntry(deps, async (entry) => {
+    const { editorial, changed } = partnerEntryOf(visibleEditorial(entry), entry.removedAt, deps.config, now);
+    order.push({ slug: editorial.slug, changed: changed.getTime() });
+  });
+  order.sort((a, b) => a.changed - b.changed || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+  for (const { slug } of order) await updatePartnerFeeds(deps, slug);
+}
+
+/** The editorial as partners hear of it now; a withdrawal by removal is a change at the moment of removal. */
+function partnerEntryOf(editorial: Editorial, removedAt: Date | undefined, config: Config, now: Date): PartnerEntry {
+  const item = feedItem(editorial, config);
+  const kind = editorial.status === 'withdrawn' ? 'withdrawn' : isPublic(editorial, now) ? 'current' : 'embargoed';
+  const changed = kind === 'withdrawn' && removedAt ? removedAt : item.updated;
+  return { editorial, item, kind, changed, topicSlugs: topicsOf(item.topics).map((t) => t.slug) };
+}
+
+function tombstone(entry: PartnerEntry): PartnerEntry {
+  return entry.kind === 'withdrawn' ? entry : { ...entry, editorial: { ...entry.editorial, status: 'withdrawn' }, kind: 'withdrawn' };
+}
+
+function partnerContent(entry: PartnerEntry, partner: PartnerConfig, config: Config, now: Date): ItemContent {
+  return partnerItemContent(entry, Object.fromEntries(partner.formats.map((format) => [format, renderPartnerItem(format, entry, partner, config, now)])));
+}
+
+interface PartnerScope {
+  partner: PartnerConfig;
+  path: string;
+}
+
+/**
+ * Puts the change in the partner's scope; returns the slug's place. The same version again changes its item where
+ * it is (nothing, when nothing differs); a new one takes the old place out first, then admits it at the next place.
+ */
+async function applyToPartner(deps: PublishDeps, scope: PartnerScope, slug: string, content: ItemContent, old: number | undefined, sameVersion: boolean): Promise<number> {
+  const shape = shapeOf(deps.config);
+  const id = scope.partner.id;
+  if (old !== undefined && !sameVersion) await removeFromPartner(deps, scope, slug, old);
+  return untilWritten(deps.clock, `the partners/${id} catalogue kept changing`, async () => {
+    const stored = await readHead(deps, id);
+    const base = stored?.value ?? emptyHead();
+    // An admission of this version by a run that stopped before its member record: its place is the latest one.
+    const latest = base.recent.find(([s]) => s === slug)?.[1];
+    const known = sameVersion ? old : latest !== undefined && (old === undefined || latest > old) ? latest : undefined;
+    const change: HeadChange =
+      known !== undefined ? upsert(base, content, known, shape) : upsert({ ...base, recent: base.recent.filter(([s]) => s !== slug) }, content, undefined, shape);
+    if (change.kind === 'page') {
+      await changeInPage(deps, scope, change.page, slug, content, change.seq);
+      return change.seq;
+    }
+    if (change.kind === 'none') {
+      if (stored) await syncHead(deps, scope, stored);
+      return change.seq!;
+    }
+    const pages: Stored<PageRecord>[] = [];
+    for (const record of change.sealed) pages.push({ value: record, etag: await storeSealedPage(deps, id, record) });
+    const etag = await writeJsonOver(deps.editorials, partnerCatalogueKeys.head(id), change.head, stored);
+    if (!etag) return AGAIN;
+    await syncHead(deps, scope, { value: change.head, etag });
+    for (const page of pages) await syncPage(deps, scope, page);
+    return change.seq;
+  });
+}
+
+/** Takes the slug out of its old place: the head, or the complete page holding it. */
+async function removeFromPartner(deps: PublishDeps, scope: PartnerScope, slug: string, seq: number): Promise<void> {
+  const shape = shapeOf(deps.config);
+  const id = scope.partner.id;
+  await untilWritten(deps.clock, `the partners/${id} catalogue kept changing`, async () => {
+    const stored = await readHead(deps, id);
+    if (!stored) return undefined;
+    const change = remove(stored.value, slug, seq, shape);
+    if (change.kind === 'page') return changeInPage(deps, scope, change.page, slug, undefined, seq);
+    if (change.kind === 'none') return undefined;
+    // The head's documents are written once the change is admitted, which follows at once.
+    return (await writeJsonOver(deps.editorials, partnerCatalogueKeys.head(id), change.head, stored)) ? undefined : AGAIN;
+  });
+}
+
+async function changeInPage(deps: PublishDeps, scope: PartnerScope, page: number, slug: string, content: ItemContent | undefined, seq: number): Promise<void> {
+  const id = scope.partner.id;
+  await untilWritten(deps.clock, `page ${page} of the partners/${id} catalogue kept changing`, async () => {
+    const stored = await readPage(deps, id, page);
+    if (!stored) throw new CatalogueObjectError(`${partnerCatalogueKeys.page(id, page)} is missing`);
+    const next = changePage(stored.value, slug, content, seq);
+    if (!next) return syncPage(deps, scope, stored);
+    const etag = await writeJsonOver(deps.editorials, partnerCatalogueKeys.page(id, page), next, stored);
+    if (!etag) return AGAIN;
+    return syncPage(deps, scope, { value: next, etag });
+  });
+}
+
+/** As the public catalogue: a page stored with this `gen` or a later one is left as it is. */
+async function storeSealedPage(deps: PublishDeps, id: string, record: PageRecord): Promise<string> {
+  return untilWritten(deps.clock, `page ${record.page} of the partners/${id} catalogue kept changing`, async () => {
+    const existing = await readPage(deps, id, record.page);
+    if (existing && existing.value.gen >= record.gen) return existing.etag;
+    return (await writeJsonOver(deps.editorials, partnerCatalogueKeys.page(id, record.page), record, existing)) ?? AGAIN;
+  });
+}
+
+/** Writes the subscription document and the open archive page in each format, again while the head moves. */
+async function syncHead(deps: PublishDeps, scope: PartnerScope, stored: Stored<ScopeHead>): Promise<void> {
+  const shape = shapeOf(deps.config);
+  const id = scope.partner.id;
+  let current = stored;
+  await untilWritten(deps.clock, `the partners/${id} documents kept changing while they were written`, async () => {
+    const head = current.value;
+    const openPage = newestArchivePage(head, shape);
+    const files = partnerFiles(deps, scope, undefined, openPage, head.window);
+    if (openPage > 0) files.push(...partnerFiles(deps, scope, openPage, openPage, head.open));
+    await putAll(deps, files);
+    if (sameEtag(await currentEtag(deps.editorials, partnerCatalogueKeys.head(id)), current.etag)) return;
+    const newer = await readHead(deps, id);
+    if (!newer) return;
+    current = newer;
+    return AGAIN;
+  });
+}
+
+async function syncPage(deps: PublishDeps, scope: PartnerScope, stored: Stored<PageRecord>): Promise<void> {
+  const id = scope.partner.id;
+  let current = stored;
+  await untilWritten(deps.clock, `page ${stored.value.page} of the partners/${id} documents kept changing`, async () => {
+    const { page, items } = current.value;
+    // A complete page always has a newer one after it; which one does not change what this page says.
+    await putAll(deps, partnerFiles(deps, scope, page, page + 1, items));
+    if (sameEtag(await currentEtag(deps.editorials, partnerCatalogueKeys.page(id, page)), current.etag)) return;
+    const newer = await readPage(deps, id, page);
+    if (!newer) return;
+    current = newer;
+    return AGAIN;
+  });
+}
+
+/** One document per format of the partner; tombstones older than `partnerFeeds.tombstoneDays` are left out. */
+function partnerFiles(deps: PublishDeps, scope: PartnerScope, page: number | undefined, openPage: number, items: readonly CatalogueItem[]): PartnerFile[] {
+  const oldest = deps.clock.now().getTime() - deps.config.partnerFeeds.tombstoneDays * 86_400_000;
+  const shown = items.filter((i) => i.partner && !(i.partner.kind === 'withdrawn' && Date.parse(i.partner.changed) < oldest));
+  return scope.partner.formats.map((format: PartnerFormat) =>
+    renderPartnerPage(
+      format,
+      scope.partner,
+      scope.path,
+      deps.config,
+      page,
+      openPage,
+      shown.map((i) => ({ fragment: i.partner!.fragments[format] ?? '', changed: new Date(i.partner!.changed), published: new Date(i.published) })),
+    ),
+  );
+}
+
+async function putAll(deps: PublishDeps, files: readonly PartnerFile[]): Promise<void> {
+  await Promise.all(files.map((f) => deps.site.put(f.key, f.body, { contentType: f.contentType, cacheControl: PARTNER_CACHE })));
+}
+
+function readHead(deps: PublishDeps, id: string): Promise<Stored<ScopeHead> | undefined> {
+  return readJson(deps.editorials, deps.clock, partnerCatalogueKeys.head(id), isScopeHead);
+}
+
+function readPage(deps: PublishDeps, id: string, page: number): Promise<Stored<PageRecord> | undefined> {
+  return readJson(deps.editorials, deps.clock, partnerCatalogueKeys.page(id, page), isPageRecord);
+}
