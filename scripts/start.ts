@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_NAMES, startLocalPipeline, type LocalPipeline } from '../src/local/pipeline.ts';
+import { DEVELOPMENT_PARTNER_SECRET, partnerKey, partnerPath } from '../src/partners/paths.ts';
 import type { ObjectStore } from '../src/ports.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -84,6 +85,14 @@ try {
   if (site.robots) say(`  Robots     ${file('robots.txt')}`);
   say(`  Mailbox    ${rel(join(OUT, 'mailbox'))}/ (.eml files as SES would deliver them; index.txt lists them)`);
   say(`  Logs       ${rel(join(OUT, 'logs.jsonl'))} (the functions' structured logs)`);
+  // Each partner's own feeds, under a path derived from this run's partner secret.
+  const partnerFeeds = pipeline.config.partners.map((partner) => {
+    const path = partnerPath(pipeline.runtime.partnerSecret ?? DEVELOPMENT_PARTNER_SECRET, partner);
+    return { id: partner.id, path, keys: partner.formats.map((format) => partnerKey(path, format)) };
+  });
+  for (const partner of partnerFeeds) {
+    say(`  Partner    ${partner.id}: ${rel(join(OUT, 'site/partners', partner.path))}/${partner.keys.map((k) => k.slice(k.lastIndexOf('/') + 1)).join(', ')}`);
+  }
   if (pipeline.http) {
     const url = pipeline.http.url;
     say();
@@ -98,6 +107,7 @@ try {
     for (const slug of site.topics) say(`  Topic      ${at(`topics/${slug}/`)}  ${feeds(`topics/${slug}/`)}`);
     if (site.sitemap) say(`  Sitemap    ${at('sitemap.xml')}`);
     if (site.robots) say(`  Robots     ${at('robots.txt')}`);
+    for (const partner of partnerFeeds) say(`  Partner    ${partner.id}: ${partner.keys.map(at).join('  ')}`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSite } from '../src/cli/build.ts';
 import { configFrom, type PartnerConfig } from '../src/config.ts';
 import { partnerPath } from '../src/partners/paths.ts';
+import { releaseEmbargoed } from '../src/pipeline/publish/index.ts';
 import { entryId } from '../src/render/feeds/index.ts';
 import { useEmulators } from './helpers/emulators.ts';
 import { parseFeedText } from './helpers/feedparser.ts';
@@ -194,5 +195,44 @@ describe('partner feeds on the publish stage', () => {
       for (const path of paths) expect(body.includes(path), `${key} names ${path}`).toBe(false);
       if (!key.endsWith('robots.txt')) expect(body.includes('/partners/'), key).toBe(false);
     }
+  });
+
+  it('tells of a removal at once, keeps a released editorial in its place, and drops a tombstone once it is old', async () => {
+    const own = await newStage(emulators.s3, { config, now: NOW });
+    own.deps.partnerSecret = SECRET;
+    const read: Read = async (url) => own.text(own.site, url.slice(site.length + 1));
+    const [wire, digest] = config.partners as [PartnerConfig, PartnerConfig];
+    const items = async (partner: PartnerConfig, format: 'atom' | 'json') => (await walk(read, feedUrl(partner, format), format)).flatMap((d) => d.items);
+    for (const n of [1, 2]) await own.publish(await own.upload(`${slugOf(n)}.md`, text(n)));
+    await own.publish(await own.upload(`${slugOf(28)}.md`, text(28, { embargo: EMBARGO })));
+    await own.publish(await own.upload(`${slugOf(5)}.md`, text(5)));
+
+    await own.editorials.delete(`approved/${slugOf(1)}.md`);
+    expect((await own.publish(`approved/${slugOf(1)}.md`, 'removed')).outcome).toBe('withdrawn');
+    const tombstone = JSON.parse((await own.text(own.site, `partners/${partnerPath(SECRET, digest)}/feed.json`))!).items[0];
+    expect(tombstone.id).toBe(entryId(config, slugOf(1)));
+    expect(tombstone._deleted.deleted_at).toBe('2026-07-01T00:00:00Z');
+    expect((await items(digest, 'json')).map((i) => [i.slug, i.kind])).toEqual([
+      [slugOf(1), 'withdrawn'],
+      [slugOf(5), 'current'],
+    ]);
+
+    expect((await items(wire, 'atom')).map((i) => [i.slug, i.kind])).toEqual([
+      [slugOf(28), 'embargoed'],
+      [slugOf(2), 'current'],
+    ]);
+    own.clock.set(new Date('2026-07-05T07:00:00Z'));
+    expect(await releaseEmbargoed(own.deps)).toEqual([slugOf(28)]);
+    expect((await items(wire, 'atom')).map((i) => [i.slug, i.kind])).toEqual([
+      [slugOf(28), 'current'],
+      [slugOf(2), 'current'],
+    ]);
+
+    own.clock.set(new Date(NOW.getTime() + (config.partnerFeeds.tombstoneDays + 1) * 86_400_000));
+    await own.publish(await own.upload(`${slugOf(7)}.md`, text(7)));
+    expect((await items(digest, 'json')).map((i) => [i.slug, i.kind])).toEqual([
+      [slugOf(7), 'current'],
+      [slugOf(5), 'current'],
+    ]);
   });
 });
