@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import type { DataStack } from './data-stack.ts';
 import type { FunctionRuntime } from './constructs/broadsheet-function.ts';
 import { DispatchStage } from './constructs/dispatch-stage.ts';
+import { PartnerWebhookStage } from './constructs/partner-webhook-stage.ts';
 import { FeedbackStage } from './constructs/feedback-stage.ts';
 import type { ImportedBucket, SendingIdentity } from './constructs/grants.ts';
 import { Operations } from './constructs/operations.ts';
@@ -27,6 +28,7 @@ export interface PipelineStackProps extends StackProps {
 export class PipelineStack extends Stack {
   readonly publish: PublishStage;
   readonly dispatch: DispatchStage;
+  readonly webhooks: PartnerWebhookStage;
   readonly subscribers: SubscriberStage;
   readonly feedback: FeedbackStage;
   readonly site: SiteDistribution;
@@ -93,6 +95,8 @@ export class PipelineStack extends Stack {
     });
     const runtime: FunctionRuntime = { ...base, environment: { ...environment, ...runtimeEnvironment({ dispatchQueueUrl: this.dispatch.queue.queueUrl }) } };
 
+    this.webhooks = new PartnerWebhookStage(this, 'PartnerWebhooks', { runtime, partnerSecret: data.partnerSecret });
+
     this.publish = new PublishStage(this, 'Publish', {
       runtime,
       editorials,
@@ -100,6 +104,7 @@ export class PipelineStack extends Stack {
       subscribers,
       ledger,
       dispatchQueue: this.dispatch.queue,
+      webhookQueue: this.webhooks.queue,
       failedEvents: this.failedEvents,
       partnerSecret: data.partnerSecret,
       embargoReleaseSchedule:
@@ -125,12 +130,17 @@ export class PipelineStack extends Stack {
       functions: {
         Publish: this.publish.publish.function,
         DispatchWorker: this.dispatch.worker.function,
+        PartnerWebhook: this.webhooks.worker.function,
         Subscribe: this.subscribers.functions.subscribe.function,
         Confirm: this.subscribers.functions.confirm.function,
         Unsubscribe: this.subscribers.functions.unsubscribe.function,
         SesEvents: this.feedback.sesEvents.function,
       },
-      deadLetterQueues: { DispatchDeadLetters: this.dispatch.deadLetterQueue, FailedEvents: this.failedEvents },
+      deadLetterQueues: {
+        DispatchDeadLetters: this.dispatch.deadLetterQueue,
+        PartnerWebhookDeadLetters: this.webhooks.deadLetterQueue,
+        FailedEvents: this.failedEvents,
+      },
       dispatchQueue: this.dispatch.queue,
       alarmEmail: settings.alarmEmail,
     });

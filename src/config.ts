@@ -180,7 +180,7 @@ function partnerProblems(config: Config, problems: string[], single: (path: stri
     }
     if (partner.usageTerms !== undefined) single(`${at}.usageTerms`, partner.usageTerms);
     if (partner.copyrightHolder !== undefined) single(`${at}.copyrightHolder`, partner.copyrightHolder);
-    if (webhook !== undefined && !isHttpsUrl(webhook)) problems.push(`${at}.webhook must be an https:// URL`);
+    if (webhook !== undefined && !isHttpsUrl(webhook) && !isLocalHttpUrl(webhook)) problems.push(`${at}.webhook must be an https:// URL`);
     if (partner.rotation === undefined) partner.rotation = 0;
     else if (!Number.isInteger(partner.rotation) || (partner.rotation as number) < 0) problems.push(`${at}.rotation must be a whole number, 0 or more`);
   }
@@ -199,6 +199,11 @@ export function isSamplePartner(partner: PartnerConfig): boolean {
  */
 export function hasTopicSlug(topic: string): boolean {
   return /[\p{L}\p{M}\p{N}]/u.test(topic.normalize('NFKC'));
+}
+
+/** Plain http is for a local run on this machine only, as for the publication's URLs. */
+function isLocalHttpUrl(value: unknown): boolean {
+  return typeof value === 'string' && /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(value) && !/\s/.test(value);
 }
 
 function isHttpsUrl(value: unknown): boolean {

@@ -196,3 +196,11 @@ export interface KeyValueTable {
    * after that item. */
   scan(options?: { limit?: number; cursor?: string; startAfter?: ItemKey; segment?: number; totalSegments?: number }): Promise<Page>;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Outgoing HTTP (partner webhooks)
+
+export interface HttpPoster {
+  /** POSTs the body; the answer's status. Throws on a network error or when no answer came within the timeout. */
+  post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number }>;
+}

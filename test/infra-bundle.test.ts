@@ -29,6 +29,7 @@ beforeAll(() => {
   const functions: [HandlerName, NodejsFunction][] = [
     ['publish', pipeline.publish.publish.function],
     ['dispatch-worker', pipeline.dispatch.worker.function],
+    ['partner-webhook', pipeline.webhooks.worker.function],
     ['subscribe', pipeline.subscribers.functions.subscribe.function],
     ['confirm', pipeline.subscribers.functions.confirm.function],
     ['unsubscribe', pipeline.subscribers.functions.unsubscribe.function],
@@ -81,10 +82,14 @@ describe('function bundles (esbuild, as deployed)', () => {
     }
   });
 
-  it('keeps mjml out of the dispatch worker, which stays under 1 MB', () => {
+  it('keeps mjml out of the dispatch and webhook workers, which stay under 1 MB', () => {
     const worker = bundle('dispatch-worker');
     for (const marker of MJML_MARKERS) expect(worker.code.includes(marker), marker).toBe(false);
     expect(worker.bytes).toBeLessThan(1024 * 1024);
+    // The webhook worker signs and POSTs what its queue carries: no mjml, and smaller still.
+    const webhooks = bundle('partner-webhook');
+    for (const marker of MJML_MARKERS) expect(webhooks.code.includes(marker), `partner-webhook ${marker}`).toBe(false);
+    expect(webhooks.bytes).toBeLessThan(1024 * 1024);
     // The same markers do find mjml where it belongs.
     const publish = bundle('publish');
     expect(MJML_MARKERS.filter((m) => publish.code.includes(m)).length).toBeGreaterThanOrEqual(2);

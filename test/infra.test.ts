@@ -53,6 +53,9 @@ const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [
 const broadsheetFunctions = () =>
   resourcesOf(pipelineJson, 'AWS::Lambda::Function').filter(([, r]) => !String(r.Properties?.Description ?? '').startsWith('AWS CloudFormation handler'));
 
+/** The functions given the partner key: publish (partner paths) and the webhook worker (signing keys). */
+const readsPartnerKey = (id: string) => id.startsWith('PublishPublisher') || id.startsWith('PartnerWebhooksWorker');
+
 function functionId(prefix: string): string {
   const found = broadsheetFunctions().find(([id]) => id.startsWith(prefix));
   if (!found) throw new Error(`no function ${prefix}`);
@@ -352,6 +355,43 @@ describe('dispatch stage', () => {
   });
 });
 
+describe('partner webhook stage', () => {
+  it('parks a delivery in its dead-letter queue after 5 receives, retried after 6 × the worker timeout, with an alarm', () => {
+    const queues = resourcesOf(pipelineJson, 'AWS::SQS::Queue');
+    const main = queues.find(([id]) => id.startsWith('PartnerWebhooksQueue'))!;
+    const dlq = queues.find(([id]) => id.startsWith('PartnerWebhooksDeadLetters'))!;
+    expect(main[1].Properties!.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [dlq[0], 'Arn'] }, maxReceiveCount: 5 });
+    expect(dlq[1].Properties!.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    const worker = pipelineJson.Resources[functionId('PartnerWebhooksWorker')]!.Properties!;
+    expect(main[1].Properties!.VisibilityTimeout).toBeGreaterThanOrEqual(6 * (worker.Timeout as number));
+    pipeline.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq[0], 'QueueName'] } }],
+      Threshold: 1,
+    });
+  });
+
+  it('feeds the worker batches and reports partial batch failures; only publish may send to the queue', () => {
+    pipeline.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId('PartnerWebhooksWorker') },
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PartnerWebhooksQueue'), 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const senders = broadsheetFunctions()
+      .filter(([id]) => statementsOfFunction(id).some((s) => asArray(s.Action).includes('sqs:SendMessage') && json(s.Resource).includes('PartnerWebhooksQueue')))
+      .map(([id]) => id);
+    expect(senders).toEqual([functionId('PublishPublisher')]);
+    const publish = pipelineJson.Resources[functionId('PublishPublisher')]!.Properties!;
+    expect((publish.Environment as { Variables: Json }).Variables.WEBHOOK_QUEUE_URL).toEqual({ Ref: expect.stringMatching(/^PartnerWebhooksQueue/) });
+  });
+
+  it('gives the worker no bucket, table or mail access', () => {
+    const actions = actionsOf(statementsOfFunction('PartnerWebhooksWorker'));
+    expect(actions.filter((a) => /^(s3|dynamodb|ses):/.test(a))).toEqual([]);
+  });
+});
+
 describe('subscriber stage', () => {
   it('serves subscribe, confirm and unsubscribe from Function URLs that check their own tokens', () => {
     const urls = resourcesOf(pipelineJson, 'AWS::Lambda::Url');
@@ -418,8 +458,8 @@ describe('every function', () => {
         expect(fnEnv?.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, id).toBe('2773');
         return 'k'.repeat(64);
       });
-      // The publish function alone also reads the partner key, by its own ARN.
-      expect(asked, id).toEqual(['deployed-TOKEN_SECRET_ARN', ...(id.startsWith('PublishPublisher') ? ['deployed-BROADSHEET_PARTNER_SECRET_ARN'] : [])]);
+      // The publish function and the webhook worker alone also read the partner key, by its own ARN.
+      expect(asked, id).toEqual(['deployed-TOKEN_SECRET_ARN', ...(readsPartnerKey(id) ? ['deployed-BROADSHEET_PARTNER_SECRET_ARN'] : [])]);
       expect(runtime.tokenSecret, id).toBe('k'.repeat(64));
     }
   });
@@ -429,9 +469,9 @@ describe('every function', () => {
       const role = (fn.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
       const mine = identityStatements().filter((s) => s.roles.includes(role));
       const secret = mine.filter((s) => asArray(s.statement.Action).some((a) => a.startsWith('secretsmanager:')));
-      const partnerKey = id.startsWith('PublishPublisher');
+      const partnerKey = readsPartnerKey(id);
       expect(secret.map((s) => s.statement.Action), id).toEqual(['secretsmanager:GetSecretValue']);
-      // The publish function alone may also read the partner key.
+      // The publish function and the webhook worker alone may also read the partner key.
       const secrets = asArray(secret[0]!.statement.Resource).map((r) => /TokenSecret|PartnerSecret/.exec(String((r as Json)['Fn::ImportValue']))?.[0]);
       expect(secrets.sort(), id).toEqual(partnerKey ? ['PartnerSecret', 'TokenSecret'] : ['TokenSecret']);
       const logs = mine.filter((s) => asArray(s.statement.Action).some((a) => a.startsWith('logs:')));

@@ -24,6 +24,8 @@ export interface PublishStageProps {
   readonly subscribers: dynamodb.ITable;
   readonly ledger: dynamodb.ITable;
   readonly dispatchQueue: sqs.IQueue;
+  /** Where each partner change is queued for the partner's webhook. Default: none (no webhook is sent). */
+  readonly webhookQueue?: sqs.IQueue;
   /** Where S3 events go after Lambda's own retries failed, so no approved editorial is silently skipped. */
   readonly failedEvents: sqs.IQueue;
   /** How often the publish function releases editorials whose embargo has passed (it treats any event without
@@ -61,6 +63,10 @@ export class PublishStage extends Construct {
     fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new destinations.SqsDestination(props.failedEvents) });
 
     grantPublishing(fn, props);
+    if (props.webhookQueue) {
+      props.webhookQueue.grantSendMessages(fn);
+      fn.addEnvironment(RUNTIME_ENV.webhookQueueUrl, props.webhookQueue.queueUrl);
+    }
     if (props.partnerSecret) {
       this.publish.role.addToPrincipalPolicy(
         new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.partnerSecret.secretArn] }),

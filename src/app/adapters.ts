@@ -7,11 +7,12 @@ import { createDocumentClient, DynamoTable } from '../adapters/dynamo-table.ts';
 import { S3ObjectStore } from '../adapters/s3-store.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
 import { SqsQueue } from '../adapters/sqs-queue.ts';
+import { FetchPoster } from '../adapters/http-poster.ts';
 import { systemClock } from '../adapters/clock.ts';
 import { WebSubHub } from '../adapters/websub-hub.ts';
 import type { Config } from '../config.ts';
 import { createLogger, type Logger } from '../log.ts';
-import type { HubNotifier, KeyValueTable, Mailer, ObjectStore, Queue } from '../ports.ts';
+import type { HttpPoster, HubNotifier, KeyValueTable, Mailer, ObjectStore, Queue } from '../ports.ts';
 import type { RuntimeConfig } from './runtime-config.ts';
 
 /*
@@ -41,6 +42,11 @@ export const siteStore = (runtime: RuntimeConfig): ObjectStore => objectStore(ru
 export const subscribersTable = (runtime: Pick<RuntimeConfig, 'endpoints' | 'subscribersTable'>): KeyValueTable => idTable(runtime, runtime.subscribersTable);
 export const ledgerTable = (runtime: RuntimeConfig): KeyValueTable => pairTable(runtime, runtime.ledgerTable);
 export const dispatchQueue = (runtime: RuntimeConfig): Queue => queue(runtime, runtime.dispatchQueueUrl);
+/** The partner webhook queue, when the runtime names one. */
+export const webhookQueue = (runtime: RuntimeConfig): Queue | undefined =>
+  runtime.webhookQueueUrl !== undefined ? queue(runtime, runtime.webhookQueueUrl) : undefined;
+
+export const httpPoster = (timeoutMs: number): HttpPoster => new FetchPoster({ timeoutMs });
 
 /** The WebSub hub the publication names, if any. */
 export const hubNotifier = (config: Config): HubNotifier | undefined =>

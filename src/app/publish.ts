@@ -3,7 +3,7 @@ import { systemClock } from '../adapters/clock.ts';
 import { stopDispatch } from '../pipeline/dispatch/dispatch-stop.ts';
 import { planDispatch, type PlanDeps } from '../pipeline/dispatch/plan.ts';
 import { publishObject, releaseEmbargoed, type PublishDeps } from '../pipeline/publish/index.ts';
-import { dispatchQueue, editorialsStore, functionLog, hubNotifier, ledgerTable, siteStore, subscribersTable } from './adapters.ts';
+import { dispatchQueue, editorialsStore, functionLog, hubNotifier, ledgerTable, siteStore, subscribersTable, webhookQueue } from './adapters.ts';
 import type { RuntimeConfig } from './runtime-config.ts';
 
 /** The publish stage and the dispatch planner (and stop) it calls, on one set of adapters. */
@@ -22,6 +22,7 @@ export function publishWiring(runtime: RuntimeConfig): PublishDeps {
     shardSize: runtime.shardSize,
   };
   const hub = hubNotifier(runtime.publication);
+  const webhooks = webhookQueue(runtime);
   return {
     editorials,
     site: siteStore(runtime),
@@ -31,6 +32,7 @@ export function publishWiring(runtime: RuntimeConfig): PublishDeps {
     planDispatch: async (request) => void (await planDispatch(plan, request)),
     stopDispatch: async (request) => void (await stopDispatch({ ledger, clock, log }, request)),
     ...(hub && { hub }),
+    ...(webhooks && { webhooks }),
     ...(runtime.partnerSecret !== undefined && { partnerSecret: runtime.partnerSecret }),
   };
 }

@@ -14,6 +14,9 @@ export interface RuntimeConfig {
   subscribersTable: string;
   ledgerTable: string;
   dispatchQueueUrl: string;
+  /** The partner webhook queue: the publish stage sends to it, the webhook worker takes from it. Without it the
+   * publish stage queues no webhook. */
+  webhookQueueUrl?: string;
   /** The SES account's maximum send rate, messages per second, shared by all workers. */
   sendRatePerSecond: number;
   /** The dispatch worker's reserved concurrency: each worker takes sendRatePerSecond / workerConcurrency. */
@@ -48,6 +51,7 @@ export const RUNTIME_ENV = {
   subscribersTable: 'SUBSCRIBERS_TABLE',
   ledgerTable: 'LEDGER_TABLE',
   dispatchQueueUrl: 'DISPATCH_QUEUE_URL',
+  webhookQueueUrl: 'WEBHOOK_QUEUE_URL',
   sendRatePerSecond: 'SEND_RATE_PER_SECOND',
   workerConcurrency: 'WORKER_CONCURRENCY',
   shardSize: 'SHARD_SIZE',
@@ -99,6 +103,7 @@ export function readRuntimeConfig(env: Env = process.env): RuntimeConfig {
   }
   const configurationSet = env[RUNTIME_ENV.configurationSet]?.trim();
   const logFile = env[RUNTIME_ENV.logFile]?.trim();
+  const webhookQueueUrl = env[RUNTIME_ENV.webhookQueueUrl]?.trim();
   const config: RuntimeConfig = {
     publication,
     editorialsBucket: required('editorialsBucket'),
@@ -106,6 +111,7 @@ export function readRuntimeConfig(env: Env = process.env): RuntimeConfig {
     subscribersTable: required('subscribersTable'),
     ledgerTable: required('ledgerTable'),
     dispatchQueueUrl: required('dispatchQueueUrl'),
+    ...(webhookQueueUrl && { webhookQueueUrl }),
     sendRatePerSecond: positive('sendRatePerSecond'),
     workerConcurrency: Math.floor(positive('workerConcurrency')),
     shardSize: Math.floor(positive('shardSize')),

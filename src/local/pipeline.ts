@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { dispatchQueue, editorialsStore, objectStore } from '../app/adapters.ts';
+import { dispatchQueue, editorialsStore, objectStore, webhookQueue } from '../app/adapters.ts';
 import { createDispatchWorkerHandler } from '../app/dispatch-worker.ts';
+import { createPartnerWebhookHandler } from '../app/partner-webhook.ts';
 import { createPublishHandler } from '../app/publish.ts';
 import { RUNTIME_DEFAULTS, type RuntimeConfig } from '../app/runtime-config.ts';
 import { createConfirmHandler, createSubscribeHandler, createUnsubscribeHandler, type FunctionUrlHandler } from '../app/subscribers.ts';
-import { loadConfig, type Config } from '../config.ts';
+import { loadConfig, type Config, type PartnerConfig } from '../config.ts';
 import { startHttpServer, type HttpServer } from '../http/local-server.ts';
 import { createLogger, type Logger } from '../log.ts';
 import type { ObjectStore } from '../ports.ts';
@@ -17,6 +18,7 @@ export const LOCAL_NAMES = {
   subscribers: 'broadsheet-subscribers',
   ledger: 'broadsheet-ledger',
   queue: 'broadsheet-dispatch',
+  webhooks: 'broadsheet-partner-webhooks',
 } as const;
 
 export interface LocalPipelineOptions {
@@ -34,6 +36,10 @@ export interface LocalPipelineOptions {
   tokenSecret?: string;
   /** The secret partner feed paths come from; a fresh random one per run when not given. */
   partnerSecret?: string;
+  /** The partners instead of the sample publication's (checked already, as configFrom returns them). */
+  partners?: PartnerConfig[];
+  /** How long a failed webhook delivery waits before it comes back. Default 30 s, as in the stack. */
+  webhookRetrySeconds?: number;
 }
 
 export interface LocalPipeline {
@@ -44,7 +50,8 @@ export interface LocalPipeline {
   editorials: ObjectStore;
   site: ObjectStore;
   http?: HttpServer;
-  /** Resolves when every S3 event so far has been handled and the dispatch queue is empty. */
+  /** Resolves when every S3 event so far has been handled and the dispatch and webhook queues are empty (a webhook
+   * delivery failed five times counts as done: it is in the dead-letter queue). */
   settled(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -57,13 +64,17 @@ export interface LocalPipeline {
  */
 export async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<LocalPipeline> {
   const log: Logger = createLogger({ fn: 'local' }, options.logLine ?? (() => {}));
+  const webhookRetrySeconds = options.webhookRetrySeconds ?? 30;
   const emulators = await startEmulators({
     s3Buckets: [LOCAL_NAMES.editorials, LOCAL_NAMES.site],
     tables: [
       { tableName: LOCAL_NAMES.subscribers, partitionKey: 'id' },
       { tableName: LOCAL_NAMES.ledger, partitionKey: 'pk', sortKey: 'sk' },
     ],
-    queues: [{ name: LOCAL_NAMES.queue, visibilityTimeoutSeconds: 30, maxReceiveCount: 5 }],
+    queues: [
+      { name: LOCAL_NAMES.queue, visibilityTimeoutSeconds: 30, maxReceiveCount: 5 },
+      { name: LOCAL_NAMES.webhooks, visibilityTimeoutSeconds: webhookRetrySeconds, maxReceiveCount: 5 },
+    ],
   });
   const stops: (() => Promise<void>)[] = [() => emulators.stop()];
   const stop = async () => {
@@ -76,7 +87,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     const http = options.serve ? await startHttpServer({ routes, static: site, port: options.port ?? 0 }) : undefined;
     if (http) stops.push(() => http.close());
     // The site's URL is known only once the server listens: every link the functions write points there.
-    const runtime = localRuntime(emulators, localConfig(http?.url), options);
+    const sample = localConfig(http?.url);
+    const runtime = localRuntime(emulators, options.partners ? { ...sample, partners: options.partners } : sample, options);
     const editorials = editorialsStore(runtime);
     const config = runtime.publication;
 
@@ -108,6 +120,15 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       log,
     });
     stops.splice(1, 0, () => poller.stop());
+    const hooks = createPartnerWebhookHandler(runtime);
+    const webhookPoller: SqsPoller = startSqsPoller({
+      queue: webhookQueue(runtime)!,
+      handler: (event) => hooks(event),
+      visibilityTimeoutSeconds: webhookRetrySeconds,
+      concurrency: 2,
+      log,
+    });
+    stops.splice(1, 0, () => webhookPoller.stop());
 
     return {
       emulators,
@@ -119,6 +140,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       settled: async () => {
         await emulators.objectEventsSettled();
         await poller.drain();
+        await webhookPoller.drain();
       },
       stop,
     };
@@ -144,6 +166,7 @@ function localRuntime(emulators: Emulators, config: Config, options: LocalPipeli
     subscribersTable: LOCAL_NAMES.subscribers,
     ledgerTable: LOCAL_NAMES.ledger,
     dispatchQueueUrl: emulators.queueUrls[LOCAL_NAMES.queue]!,
+    webhookQueueUrl: emulators.queueUrls[LOCAL_NAMES.webhooks]!,
     // Faster than a new SES account, so a local run drains in a moment; the workers still share it.
     sendRatePerSecond: options.sendRatePerSecond ?? 50,
     workerConcurrency: options.workerConcurrency ?? RUNTIME_DEFAULTS.workerConcurrency,

@@ -1,6 +1,6 @@
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../log.ts';
-import type { Clock, HubNotifier, ObjectStore } from '../../ports.ts';
+import type { Clock, HubNotifier, ObjectStore, Queue } from '../../ports.ts';
 import type { PlanDispatch, StopDispatch } from './dispatch-request.ts';
 
 export interface PublishDeps {
@@ -19,6 +19,9 @@ export interface PublishDeps {
   hub?: HubNotifier;
   /** The secret partner paths are derived from (src/partners/paths.ts): the development secret when absent. */
   partnerSecret?: string;
+  /** Where each change of an item a partner with a `webhook` takes is queued for delivery (src/partners/webhooks.ts);
+   * without it no webhook is sent. */
+  webhooks?: Queue;
 }
 
 /** One S3 record: an object written or deleted under the editorials bucket (key already decoded). */

@@ -6,6 +6,7 @@ import { isMemberRecord, type MemberRecord } from '../../catalogue/member.ts';
 import { partnerItemContent, renderPartnerPage, type PartnerFile } from '../../partners/feeds.ts';
 import { renderPartnerItem, takenBy, type PartnerEntry } from '../../partners/items.ts';
 import { DEVELOPMENT_PARTNER_SECRET, partnerPath } from '../../partners/paths.ts';
+import { webhookEventId, type WebhookMessage } from '../../partners/webhooks.ts';
 import { feedItem } from '../../render/feeds/feed-item.ts';
 import { isPublic } from '../../render/feeds/window.ts';
 import { topicsOf } from '../../render/topics.ts';
@@ -49,6 +50,8 @@ export async function updatePartnerFeeds(deps: PublishDeps, slug: string): Promi
   const partners = deps.config.partners;
   if (partners.length === 0) return;
   const secret = deps.partnerSecret ?? DEVELOPMENT_PARTNER_SECRET;
+  // Each partner's newest change, queued once the member record says it was made (a retry never loses one).
+  const hooks = new Map<string, WebhookMessage>();
   await untilWritten(deps.clock, `the partner feeds of ${slug} kept changing`, async () => {
     const before = await readIndexEntry(deps.editorials, deps.clock, slug);
     if (!before) return undefined;
@@ -72,6 +75,9 @@ export async function updatePartnerFeeds(deps: PublishDeps, slug: string): Promi
         const content = partnerContent(shown, partner, deps.config, deps.clock.now());
         seqs[partner.id] = await applyToPartner(deps, scope, slug, content, seqs[partner.id], version === previous);
         versions[partner.id] = version;
+        if (partner.webhook && deps.webhooks && version !== previous) {
+          hooks.set(partner.id, { partner: partner.id, eventId: webhookEventId(partner.id, slug, version), body: webhookBody(shown, partner, deps.config, deps.clock.now()) });
+        }
       }),
     );
     const record: PartnerMemberRecord = { format: 1, seqs, in: partners.filter((p) => inScope.has(p.id)).map((p) => p.id), versions };
@@ -81,6 +87,12 @@ export async function updatePartnerFeeds(deps: PublishDeps, slug: string): Promi
     const after = await readIndexEntry(deps.editorials, deps.clock, slug);
     return after?.etag === before.etag ? undefined : AGAIN;
   });
+  if (hooks.size > 0) await deps.webhooks!.sendBatch([...hooks.values()].map((m) => JSON.stringify(m)));
+}
+
+/** The ninjs item the partner's ninjs feed carries for this change, as one JSON text. */
+function webhookBody(entry: PartnerEntry, partner: PartnerConfig, config: Config, now: Date): string {
+  return JSON.stringify(JSON.parse(renderPartnerItem('ninjs', entry, partner, config, now)));
 }
 
 /**
@@ -96,7 +108,10 @@ export async function rebuildPartnerFeeds(deps: PublishDeps): Promise<void> {
     order.push({ slug: editorial.slug, changed: changed.getTime() });
   });
   order.sort((a, b) => a.changed - b.changed || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
-  for (const { slug } of order) await updatePartnerFeeds(deps, slug);
+  // A replay of changes partners were told of already: no webhook is sent for them again.
+  const replay: PublishDeps = { ...deps };
+  delete replay.webhooks;
+  for (const { slug } of order) await updatePartnerFeeds(replay, slug);
 }
 
 /** The editorial as partners hear of it now; a withdrawal by removal is a change at the moment of removal. */

@@ -1,0 +1,64 @@
+import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { BroadsheetFunction, type FunctionRuntime } from './broadsheet-function.ts';
+import { RUNTIME_ENV, runtimeEnvironment } from '../../src/app/runtime-config.ts';
+
+export interface PartnerWebhookStageProps {
+  readonly runtime: FunctionRuntime;
+  /** The key each partner's signing key is derived from, read by ARN through the secrets extension. Default: none
+   * (the development secret). */
+  readonly partnerSecret?: secretsmanager.ISecret;
+  /** Deliveries of one change before it is parked in the dead-letter queue. Default: 5. */
+  readonly maxReceiveCount?: number;
+}
+
+/** The worker's timeout: a batch of POSTs, each given 10 s (src/app/partner-webhook.ts), in parallel. */
+export const WEBHOOK_WORKER_TIMEOUT = Duration.seconds(30);
+
+/**
+ * The partner webhook queue (one message per change a partner with a webhook hears of, sent by the publish stage),
+ * its dead-letter queue, and the worker that POSTs each signed ninjs item. A refused or unanswered delivery is
+ * named in the partial batch response, comes back after the visibility timeout (the retry's backoff), and is parked
+ * after `maxReceiveCount` receives; the dead-letter queue's depth alarms (infra/constructs/operations.ts). The
+ * worker reads no bucket and no table.
+ */
+export class PartnerWebhookStage extends Construct {
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly worker: BroadsheetFunction;
+
+  constructor(scope: Construct, id: string, props: PartnerWebhookStageProps) {
+    super(scope, id);
+    const secure = { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true } satisfies sqs.QueueProps;
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', { ...secure, retentionPeriod: Duration.days(14) });
+    this.queue = new sqs.Queue(this, 'Queue', {
+      ...secure,
+      retentionPeriod: Duration.days(4),
+      // Six times the function timeout (AWS's advice for Lambda event sources): a refused delivery is tried again
+      // about three minutes later, five times in all.
+      visibilityTimeout: Duration.seconds(WEBHOOK_WORKER_TIMEOUT.toSeconds() * 6),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+    });
+
+    this.worker = new BroadsheetFunction(this, 'Worker', {
+      handler: 'partner-webhook',
+      description: 'Broadsheet: POSTs each partner change, signed, to the partner webhook',
+      runtime: props.runtime,
+      environment: runtimeEnvironment({ webhookQueueUrl: this.queue.queueUrl }),
+      memorySize: 256,
+      timeout: WEBHOOK_WORKER_TIMEOUT,
+    });
+    const fn = this.worker.function;
+    fn.addEventSource(new SqsEventSource(this.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true }));
+    if (props.partnerSecret) {
+      this.worker.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.partnerSecret.secretArn] }),
+      );
+      fn.addEnvironment(RUNTIME_ENV.partnerSecretArn, props.partnerSecret.secretArn);
+    }
+  }
+}
