@@ -103,6 +103,13 @@ describe('partner webhooks', () => {
     expect(JSON.parse(parked[0]!.body)).toMatchObject({ partner: 'dead-end', eventId: broken.deliveries[0]!.headers[EVENT_ID_HEADER.toLowerCase()] });
   });
 
+  it('sends nothing again for the same editorial uploaded again: no change', async () => {
+    const before = [flaky.deliveries.length, broken.deliveries.length];
+    await local.editorials.put(`approved/${SAMPLE}`, readFileSync(join(SAMPLES, SAMPLE)), { contentType: 'text/markdown; charset=utf-8' });
+    await local.settled();
+    expect([flaky.deliveries.length, broken.deliveries.length]).toEqual(before);
+  }, 60_000);
+
   it('delivers a withdrawal as a canceled item, a change of its own', async () => {
     const before = flaky.deliveries.length;
     await local.editorials.delete(`approved/${SAMPLE}`);
