@@ -48,6 +48,18 @@ export interface Shape {
 
 const RECENT = 1000;
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function isScopeHead(value: unknown): value is ScopeHead {
+  return isRecord(value) && value.format === 1 && Array.isArray(value.window) && Array.isArray(value.open) && typeof value.boundary === 'number';
+}
+
+export function isPageRecord(value: unknown): value is PageRecord {
+  return isRecord(value) && value.format === 1 && Array.isArray(value.items) && typeof value.page === 'number';
+}
+
 export function emptyHead(): ScopeHead {
   return { format: 1, gen: 0, nextSeq: 1, boundary: 0, window: [], open: [], recent: [] };
 }

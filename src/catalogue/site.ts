@@ -1,6 +1,7 @@
 import type { Config } from '../config.ts';
 import type { Editorial } from '../model.ts';
 import { ALL, topicScope, type Scope } from '../render/scopes.ts';
+import { bySlug } from '../render/topics.ts';
 import { listingFiles, type PublicFile } from './documents.ts';
 import { layout, newestArchivePage, shapeOf, type PageRecord, type ScopeHead } from './head.ts';
 import { itemContent, type ItemContent } from './item.ts';
@@ -38,7 +39,7 @@ export function buildCatalogue(editorials: readonly Editorial[], config: Config,
       byTopic.set(topic.slug, entry);
     }
   }
-  const topics = [...byTopic].map(([slug, { label }]) => ({ slug, label })).sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+  const topics = [...byTopic].map(([slug, { label }]) => ({ slug, label })).sort(bySlug);
   const all = layout(contents, shape);
   all.head.topics = topics;
   const scopes: BuiltScope[] = [{ scope: ALL, ...all }];
@@ -59,16 +60,41 @@ export function buildCatalogue(editorials: readonly Editorial[], config: Config,
 
   const files: PublicFile[] = [];
   for (const { scope, head, pages } of scopes) {
-    const openPage = newestArchivePage(head, shape);
-    files.push(...listingFiles(config, { scope, openPage }, head.window));
-    if (openPage > 0) files.push(...listingFiles(config, { scope, page: openPage, openPage }, head.open));
-    for (const page of pages) files.push(...listingFiles(config, { scope, page: page.page, openPage }, page.items));
-    if (scope.topic) {
-      files.push(topicSiteMapFile(config, scope.topic, openPage));
-      continue;
-    }
-    files.push(...currentSiteMapFiles(config, head, openPage, now), siteMapIndexFile(config, openPage, topics));
-    for (const page of pages) files.push(archiveSiteMapFile(config, page.page, page.items));
+    files.push(...headFiles(config, scope, head, now, true));
+    for (const page of pages) files.push(...pageFiles(config, scope, page));
   }
   return { scopes, members, files };
+}
+
+/** The scope as documents name it: a topic by the label its head (or page) holds. */
+function shown(scope: Scope, label: string | undefined): Scope {
+  return scope.topic && label ? topicScope({ slug: scope.topic.slug, label }) : scope;
+}
+
+/**
+ * What a head shows: the subscription documents and home (or topic) page, the archive page still filling, and for
+ * the publication the current sitemaps. `maps`: also the sitemaps that list pages (the index, a topic's), which
+ * change only when a page is added or a topic appears.
+ */
+export function headFiles(config: Config, scope: Scope, head: ScopeHead, now: Date, maps: boolean): PublicFile[] {
+  const openPage = newestArchivePage(head, shapeOf(config));
+  const named = shown(scope, head.label);
+  const files = listingFiles(config, { scope: named, openPage }, head.window);
+  if (openPage > 0) files.push(...listingFiles(config, { scope: named, page: openPage, openPage }, head.open));
+  if (!named.topic) {
+    files.push(...currentSiteMapFiles(config, head, openPage, now));
+    if (maps) files.push(siteMapIndexFile(config, openPage, head.topics ?? []));
+  } else if (maps) {
+    files.push(topicSiteMapFile(config, named.topic, openPage));
+  }
+  return files;
+}
+
+/** What a complete page shows: its documents, and for the publication its sitemap. */
+export function pageFiles(config: Config, scope: Scope, record: PageRecord): PublicFile[] {
+  const { page, items, label } = record;
+  // A complete page always has a newer one after it; which one does not change what this page says.
+  const files = listingFiles(config, { scope: shown(scope, label), page, openPage: page + 1 }, items);
+  if (!scope.topic) files.push(archiveSiteMapFile(config, page, items));
+  return files;
 }

@@ -30,3 +30,8 @@ export function topicsOf(topics: readonly string[]): { slug: string; label: stri
   }
   return [...seen].map(([slug, label]) => ({ slug, label }));
 }
+
+/** Topics in slug order: how lists of topics are kept, so the same topics give the same bytes. */
+export function bySlug(a: { slug: string }, b: { slug: string }): number {
+  return a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0;
+}

@@ -1,16 +1,16 @@
-import { listingFiles, type PublicFile } from '../../catalogue/documents.ts';
-import { emptyHead, newestArchivePage, shapeOf, upsert, type PageRecord, type ScopeHead } from '../../catalogue/head.ts';
+import { emptyHead, shapeOf, upsert, type PageRecord, type ScopeHead } from '../../catalogue/head.ts';
 import { itemContent } from '../../catalogue/item.ts';
 import type { MemberRecord } from '../../catalogue/member.ts';
 import { catalogueKeys } from '../../catalogue/paths.ts';
-import { archiveSiteMapFile, currentSiteMapFiles, siteMapIndexFile, topicSiteMapFile } from '../../catalogue/site-maps.ts';
+import { headFiles, pageFiles } from '../../catalogue/site.ts';
 import { isPublic } from '../../render/feeds/window.ts';
 import { ALL, topicScope, type Scope } from '../../render/scopes.ts';
-import { topicsOf } from '../../render/topics.ts';
+import { bySlug, topicsOf } from '../../render/topics.ts';
 import type { PublishDeps } from './deps.ts';
 import { readIndexEntry, visibleEditorial } from './index-entry.ts';
 import { forEachIndexEntry } from './index-listing.ts';
 import { JSON_TYPE } from './keys.ts';
+import { putFiles } from './object-io.ts';
 import { rebuildPartnerFeeds } from './partner-catalogue.ts';
 import { holdForEmbargo } from './release.ts';
 
@@ -68,13 +68,8 @@ export async function rebuildCatalogue(deps: PublishDeps, progress: (done: numbe
   if (!heads.has(ALL.id)) heads.set(ALL.id, { scope: ALL, head: emptyHead() });
   const topics = [...heads.values()].flatMap(({ scope }) => (scope.topic ? [scope.topic] : []));
   for (const { scope, head } of heads.values()) {
-    const final = scope.id === ALL.id ? { ...head, topics: topicsOf(topics.map((t) => t.label)).sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0)) } : head;
-    const openPage = newestArchivePage(final, shape);
-    const files: PublicFile[] = listingFiles(deps.config, { scope, openPage }, final.window);
-    if (openPage > 0) files.push(...listingFiles(deps.config, { scope, page: openPage, openPage }, final.open));
-    if (scope.id === ALL.id) files.push(...currentSiteMapFiles(deps.config, final, openPage, now), siteMapIndexFile(deps.config, openPage, final.topics ?? []));
-    else if (scope.topic) files.push(topicSiteMapFile(deps.config, scope.topic, openPage));
-    await putFiles(deps, files);
+    const final = scope.id === ALL.id ? { ...head, topics: topicsOf(topics.map((t) => t.label)).sort(bySlug) } : head;
+    await putFiles(deps.site, headFiles(deps.config, scope, final, now, true));
     await deps.editorials.put(catalogueKeys.head(scope), JSON.stringify(final), { contentType: JSON_TYPE });
   }
   await rebuildPartnerFeeds(deps);
@@ -84,11 +79,5 @@ export async function rebuildCatalogue(deps: PublishDeps, progress: (done: numbe
 
 async function storePage(deps: PublishDeps, scope: Scope, page: PageRecord): Promise<void> {
   await deps.editorials.put(catalogueKeys.page(scope, page.page), JSON.stringify(page), { contentType: JSON_TYPE });
-  const files = listingFiles(deps.config, { scope, page: page.page, openPage: page.page + 1 }, page.items);
-  if (scope.id === ALL.id) files.push(archiveSiteMapFile(deps.config, page.page, page.items));
-  await putFiles(deps, files);
-}
-
-async function putFiles(deps: PublishDeps, files: readonly PublicFile[]): Promise<void> {
-  await Promise.all(files.map((f) => deps.site.put(f.key, f.body, { contentType: f.contentType, cacheControl: f.cacheControl })));
+  await putFiles(deps.site, pageFiles(deps.config, scope, page));
 }

@@ -1,7 +1,8 @@
-import { listingFiles, type PublicFile } from '../../catalogue/documents.ts';
 import {
   changePage,
   emptyHead,
+  isPageRecord,
+  isScopeHead,
   newestArchivePage,
   remove,
   shapeOf,
@@ -14,11 +15,12 @@ import { itemContent, type ItemContent } from '../../catalogue/item.ts';
 import { isMemberRecord, type MemberRecord } from '../../catalogue/member.ts';
 import { catalogueKeys } from '../../catalogue/paths.ts';
 import { ALL, scopeUrls, topicScope, type Scope } from '../../render/scopes.ts';
-import { archiveSiteMapFile, currentSiteMapFiles, siteMapIndexFile, topicSiteMapFile } from '../../catalogue/site-maps.ts';
+import { headFiles, pageFiles } from '../../catalogue/site.ts';
+import { bySlug } from '../../render/topics.ts';
 import { isPublic } from '../../render/feeds/window.ts';
 import type { PublishDeps } from './deps.ts';
 import { readIndexEntry, visibleEditorial } from './index-entry.ts';
-import { CatalogueObjectError, currentEtag, readJson, writeJsonOver, type Stored } from './catalogue-store.ts';
+import { CatalogueObjectError, readJson, writeDerived, writeJsonOver, type Stored } from './object-io.ts';
 import { AGAIN, untilWritten } from './retry.ts';
 
 /**
@@ -97,7 +99,7 @@ async function applyToScope(
     }
     const head = withTopics(change.head, scope, content);
     const pages: Stored<PageRecord>[] = [];
-    for (const record of change.sealed) pages.push({ value: record, etag: await storeSealedPage(deps, scope, record) });
+    for (const record of change.sealed) pages.push({ value: record, etag: await storeSealedPage(deps, catalogueKeys.page(scope, record.page), record) });
     const etag = await writeJsonOver(deps.editorials, catalogueKeys.head(scope), head, stored);
     if (!etag) return AGAIN;
     await syncHeadFiles(deps, scope, { value: head, etag }, !stored || changesMaps(stored.value, head, shape));
@@ -122,12 +124,7 @@ function withTopics(head: ScopeHead, scope: Scope, content: ItemContent | undefi
   if (scope.id !== ALL.id || !content) return head;
   const known = new Map((head.topics ?? []).map((t) => [t.slug, t]));
   for (const topic of content.topics) known.set(topic.slug, topic);
-  return { ...head, topics: [...known.values()].sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0)) };
-}
-
-/** The scope as documents name it: a topic by the label its head holds. */
-function shown(scope: Scope, label: string | undefined): Scope {
-  return scope.topic && label ? topicScope({ slug: scope.topic.slug, label }) : scope;
+  return { ...head, topics: [...known.values()].sort(bySlug) };
 }
 
 async function readHead(deps: PublishDeps, scope: Scope): Promise<Stored<ScopeHead> | undefined> {
@@ -139,15 +136,15 @@ async function readPage(deps: PublishDeps, scope: Scope, page: number): Promise<
 }
 
 /**
- * Stores a page an admission completed, before the head that says so. Every admission from one head version seals
- * the same items under the same `gen`, so a page already stored with this `gen` or a later one is left as it is: a
- * writer that lost its race, however late, cannot replace what a newer head relies on.
+ * Stores a page an admission completed (at `key`), before the head that says so. Every admission from one head
+ * version seals the same items under the same `gen`, so a page already stored with this `gen` or a later one is left
+ * as it is: a writer that lost its race, however late, cannot replace what a newer head relies on.
  */
-async function storeSealedPage(deps: PublishDeps, scope: Scope, record: PageRecord): Promise<string> {
-  return untilWritten(deps.clock, `page ${record.page} of the ${scope.id} catalogue kept changing`, async () => {
-    const existing = await readPage(deps, scope, record.page);
+export async function storeSealedPage(deps: Pick<PublishDeps, 'clock' | 'editorials'>, key: string, record: PageRecord): Promise<string> {
+  return untilWritten(deps.clock, `${key}, a completed page, kept changing`, async () => {
+    const existing = await readJson(deps.editorials, deps.clock, key, isPageRecord);
     if (existing && existing.value.gen >= record.gen) return existing.etag;
-    return (await writeJsonOver(deps.editorials, catalogueKeys.page(scope, record.page), record, existing)) ?? AGAIN;
+    return (await writeJsonOver(deps.editorials, key, record, existing)) ?? AGAIN;
   });
 }
 
@@ -165,45 +162,26 @@ async function applyToPage(deps: PublishDeps, scope: Scope, page: number, slug: 
 }
 
 /** Writes the subscription documents, the open archive page and (for the publication) the sitemaps of a head. */
-async function syncHeadFiles(deps: PublishDeps, scope: Scope, stored: Stored<ScopeHead>, mapsChanged: boolean): Promise<void> {
-  const shape = shapeOf(deps.config);
-  let current = stored;
-  await untilWritten(deps.clock, `the ${scope.id} documents kept changing while they were written`, async () => {
-    const head = current.value;
-    const openPage = newestArchivePage(head, shape);
-    const named = shown(scope, head.label);
-    const files: PublicFile[] = listingFiles(deps.config, { scope: named, openPage }, head.window);
-    if (openPage > 0) files.push(...listingFiles(deps.config, { scope: named, page: openPage, openPage }, head.open));
-    if (scope.id === ALL.id) {
-      files.push(...currentSiteMapFiles(deps.config, head, openPage, deps.clock.now()));
-      if (mapsChanged) files.push(siteMapIndexFile(deps.config, openPage, head.topics ?? []));
-    } else if (mapsChanged && named.topic) {
-      files.push(topicSiteMapFile(deps.config, named.topic, openPage));
-    }
-    await putAll(deps, files);
-    if (sameEtag(await currentEtag(deps.editorials, catalogueKeys.head(scope)), current.etag)) return;
-    const newer = await readHead(deps, scope);
-    if (!newer) return;
-    current = newer;
-    return AGAIN;
-  });
+function syncHeadFiles(deps: PublishDeps, scope: Scope, stored: Stored<ScopeHead>, mapsChanged: boolean): Promise<void> {
+  const from = {
+    key: catalogueKeys.head(scope),
+    read: () => readHead(deps, scope),
+    render: (head: ScopeHead) => headFiles(deps.config, scope, head, deps.clock.now(), mapsChanged),
+    what: `the ${scope.id} documents kept changing while they were written`,
+  };
+  return writeDerived(deps, from, stored);
 }
 
 /** Writes the documents of a complete page, again until the page did not change meanwhile. */
-async function syncPageFiles(deps: PublishDeps, scope: Scope, stored: Stored<PageRecord>): Promise<void> {
-  let current = stored;
-  await untilWritten(deps.clock, `page ${stored.value.page} of the ${scope.id} documents kept changing`, async () => {
-    const { page, items, label } = current.value;
-    // A complete page always has a newer one after it; which one does not change what this page says.
-    const files = listingFiles(deps.config, { scope: shown(scope, label), page, openPage: page + 1 }, items);
-    if (scope.id === ALL.id) files.push(archiveSiteMapFile(deps.config, page, items));
-    await putAll(deps, files);
-    if (sameEtag(await currentEtag(deps.editorials, catalogueKeys.page(scope, page)), current.etag)) return;
-    const newer = await readPage(deps, scope, page);
-    if (!newer) return;
-    current = newer;
-    return AGAIN;
-  });
+function syncPageFiles(deps: PublishDeps, scope: Scope, stored: Stored<PageRecord>): Promise<void> {
+  const { page } = stored.value;
+  const from = {
+    key: catalogueKeys.page(scope, page),
+    read: () => readPage(deps, scope, page),
+    render: (record: PageRecord) => pageFiles(deps.config, scope, record),
+    what: `page ${page} of the ${scope.id} documents kept changing`,
+  };
+  return writeDerived(deps, from, stored);
 }
 
 /** A repeated run: the head's documents, and those of the pages its latest completing admission completed. */
@@ -216,10 +194,6 @@ async function repairScope(deps: PublishDeps, scope: Scope, stored: Stored<Scope
   }
 }
 
-async function putAll(deps: PublishDeps, files: readonly PublicFile[]): Promise<void> {
-  await Promise.all(files.map((f) => deps.site.put(f.key, f.body, { contentType: f.contentType, cacheControl: f.cacheControl })));
-}
-
 /** Tells the WebSub hub, when there is one, which subscription documents changed. A hub that cannot be told is
  * logged and left: the feeds are written, and readers polling them see the change. */
 async function announce(deps: PublishDeps, feedUrls: string[]): Promise<void> {
@@ -229,24 +203,4 @@ async function announce(deps: PublishDeps, feedUrls: string[]): Promise<void> {
   } catch (error) {
     deps.log.error('the WebSub hub could not be told of the change; readers polling the feeds still see it', { error, feeds: feedUrls });
   }
-}
-
-export function sameEtag(a: string | undefined, b: string): boolean {
-  return a !== undefined && unquoted(a) === unquoted(b);
-}
-
-function unquoted(etag: string): string {
-  return etag.startsWith('"') && etag.endsWith('"') ? etag.slice(1, -1) : etag;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function isScopeHead(value: unknown): value is ScopeHead {
-  return isRecord(value) && value.format === 1 && Array.isArray(value.window) && Array.isArray(value.open) && typeof value.boundary === 'number';
-}
-
-export function isPageRecord(value: unknown): value is PageRecord {
-  return isRecord(value) && value.format === 1 && Array.isArray(value.items) && typeof value.page === 'number';
 }

@@ -1,8 +1,8 @@
 import type { Editorial } from '../../model.ts';
-import { PreconditionFailedError, type Clock, type ObjectStore } from '../../ports.ts';
-import { JSON_TYPE, keys } from './keys.ts';
+import type { Clock, ObjectStore } from '../../ports.ts';
+import { keys } from './keys.ts';
 import { BroadsheetError } from '../../errors.ts';
-import { retry, type BackoffPolicy } from '../../retry.ts';
+import { readDecoded, writeOver } from './object-io.ts';
 
 /** The published state of one slug: its newest version and what the pipeline has done with it. */
 export interface IndexEntry {
@@ -115,20 +115,10 @@ export async function readIndexEntry(store: ObjectStore, clock: Clock, slug: str
   return readEntryAt(store, clock, keys.index(slug));
 }
 
-/** Reads are safe to repeat: four in all, a few milliseconds apart. */
-const READ_POLICY: BackoffPolicy = { attempts: 4, baseMs: 10, capMs: 100 };
-
-/**
- * Reads and decodes the entry at `key`. A read racing an overwrite of the same key can come back cut off or torn
- * on a store without atomic reads (s3rver rewrites files in place), and a response body can break off on any
- * network: reads are safe to repeat, so a failed or undecodable read is tried again a few times before it counts.
- */
-export function readEntryAt(store: ObjectStore, clock: Clock, key: string): Promise<StoredEntry | undefined> {
-  return retry(clock, READ_POLICY, async () => {
-    const object = await store.get(key);
-    if (!object) return undefined;
-    return { entry: decodeIndexEntry(new TextDecoder().decode(object.body)), etag: object.etag };
-  });
+/** Reads and decodes the entry at `key`, tried again when torn (see readDecoded). */
+export async function readEntryAt(store: ObjectStore, clock: Clock, key: string): Promise<StoredEntry | undefined> {
+  const stored = await readDecoded(store, clock, key, decodeIndexEntry);
+  return stored && { entry: stored.value, etag: stored.etag };
 }
 
 /**
@@ -136,16 +126,7 @@ export function readEntryAt(store: ObjectStore, clock: Clock, key: string): Prom
  * writer got there first, so the caller reads again and decides again.
  */
 export async function writeIndexEntry(store: ObjectStore, entry: IndexEntry, previous: StoredEntry | undefined): Promise<boolean> {
-  try {
-    await store.put(keys.index(entry.editorial.slug), encodeIndexEntry(entry), {
-      contentType: JSON_TYPE,
-      ...(previous ? { ifMatch: previous.etag } : { ifNoneMatch: '*' as const }),
-    });
-    return true;
-  } catch (err) {
-    if (err instanceof PreconditionFailedError) return false;
-    throw err;
-  }
+  return (await writeOver(store, keys.index(entry.editorial.slug), encodeIndexEntry(entry), previous)) !== undefined;
 }
 
 function isoDate(value: unknown, field: string): Date {

@@ -1,9 +1,22 @@
 import type { Config, PartnerConfig, PartnerFormat } from '../../config.ts';
 import type { Editorial } from '../../model.ts';
-import { changePage, emptyHead, newestArchivePage, remove, shapeOf, upsert, type HeadChange, type PageRecord, type ScopeHead } from '../../catalogue/head.ts';
+import {
+  changePage,
+  emptyHead,
+  isPageRecord,
+  isScopeHead,
+  newestArchivePage,
+  remove,
+  shapeOf,
+  upsert,
+  type HeadChange,
+  type PageRecord,
+  type ScopeHead,
+} from '../../catalogue/head.ts';
 import type { CatalogueItem, ItemContent } from '../../catalogue/item.ts';
 import { isMemberRecord, type MemberRecord } from '../../catalogue/member.ts';
-import { partnerItemContent, renderPartnerPage, type PartnerFile } from '../../partners/feeds.ts';
+import type { PublicFile } from '../../catalogue/documents.ts';
+import { partnerItemContent, renderPartnerPage } from '../../partners/feeds.ts';
 import { renderPartnerItem, takenBy, type PartnerEntry } from '../../partners/items.ts';
 import { DEVELOPMENT_PARTNER_SECRET, partnerPath } from '../../partners/paths.ts';
 import { webhookEventId, type WebhookMessage } from '../../partners/webhooks.ts';
@@ -13,8 +26,8 @@ import { topicsOf } from '../../render/topics.ts';
 import type { PublishDeps } from './deps.ts';
 import { readIndexEntry, visibleEditorial } from './index-entry.ts';
 import { forEachIndexEntry } from './index-listing.ts';
-import { isPageRecord, isScopeHead, sameEtag } from './catalogue.ts';
-import { CatalogueObjectError, currentEtag, readJson, writeJsonOver, type Stored } from './catalogue-store.ts';
+import { storeSealedPage } from './catalogue.ts';
+import { CatalogueObjectError, readJson, writeDerived, writeJsonOver, type Stored } from './object-io.ts';
 import { AGAIN, untilWritten } from './retry.ts';
 
 /*
@@ -160,7 +173,7 @@ async function applyToPartner(deps: PublishDeps, scope: PartnerScope, slug: stri
       return change.seq!;
     }
     const pages: Stored<PageRecord>[] = [];
-    for (const record of change.sealed) pages.push({ value: record, etag: await storeSealedPage(deps, id, record) });
+    for (const record of change.sealed) pages.push({ value: record, etag: await storeSealedPage(deps, partnerCatalogueKeys.page(id, record.page), record) });
     const etag = await writeJsonOver(deps.editorials, partnerCatalogueKeys.head(id), change.head, stored);
     if (!etag) return AGAIN;
     await syncHead(deps, scope, { value: change.head, etag });
@@ -197,55 +210,45 @@ async function changeInPage(deps: PublishDeps, scope: PartnerScope, page: number
   });
 }
 
-/** As the public catalogue: a page stored with this `gen` or a later one is left as it is. */
-async function storeSealedPage(deps: PublishDeps, id: string, record: PageRecord): Promise<string> {
-  return untilWritten(deps.clock, `page ${record.page} of the partners/${id} catalogue kept changing`, async () => {
-    const existing = await readPage(deps, id, record.page);
-    if (existing && existing.value.gen >= record.gen) return existing.etag;
-    return (await writeJsonOver(deps.editorials, partnerCatalogueKeys.page(id, record.page), record, existing)) ?? AGAIN;
-  });
-}
-
 /** Writes the subscription document and the open archive page in each format, again while the head moves. */
-async function syncHead(deps: PublishDeps, scope: PartnerScope, stored: Stored<ScopeHead>): Promise<void> {
+function syncHead(deps: PublishDeps, scope: PartnerScope, stored: Stored<ScopeHead>): Promise<void> {
   const shape = shapeOf(deps.config);
   const id = scope.partner.id;
-  let current = stored;
-  await untilWritten(deps.clock, `the partners/${id} documents kept changing while they were written`, async () => {
-    const head = current.value;
+  const render = (head: ScopeHead) => {
     const openPage = newestArchivePage(head, shape);
     const files = partnerFiles(deps, scope, undefined, openPage, head.window);
     if (openPage > 0) files.push(...partnerFiles(deps, scope, openPage, openPage, head.open));
-    await putAll(deps, files);
-    if (sameEtag(await currentEtag(deps.editorials, partnerCatalogueKeys.head(id)), current.etag)) return;
-    const newer = await readHead(deps, id);
-    if (!newer) return;
-    current = newer;
-    return AGAIN;
-  });
+    return files;
+  };
+  const from = {
+    key: partnerCatalogueKeys.head(id),
+    read: () => readHead(deps, id),
+    render,
+    what: `the partners/${id} documents kept changing while they were written`,
+  };
+  return writeDerived(deps, from, stored);
 }
 
-async function syncPage(deps: PublishDeps, scope: PartnerScope, stored: Stored<PageRecord>): Promise<void> {
+function syncPage(deps: PublishDeps, scope: PartnerScope, stored: Stored<PageRecord>): Promise<void> {
   const id = scope.partner.id;
-  let current = stored;
-  await untilWritten(deps.clock, `page ${stored.value.page} of the partners/${id} documents kept changing`, async () => {
-    const { page, items } = current.value;
+  const { page } = stored.value;
+  const from = {
+    key: partnerCatalogueKeys.page(id, page),
+    read: () => readPage(deps, id, page),
     // A complete page always has a newer one after it; which one does not change what this page says.
-    await putAll(deps, partnerFiles(deps, scope, page, page + 1, items));
-    if (sameEtag(await currentEtag(deps.editorials, partnerCatalogueKeys.page(id, page)), current.etag)) return;
-    const newer = await readPage(deps, id, page);
-    if (!newer) return;
-    current = newer;
-    return AGAIN;
-  });
+    render: (record: PageRecord) => partnerFiles(deps, scope, page, page + 1, record.items),
+    what: `page ${page} of the partners/${id} documents kept changing`,
+  };
+  return writeDerived(deps, from, stored);
 }
 
 /** One document per format of the partner; tombstones older than `partnerFeeds.tombstoneDays` are left out. */
-function partnerFiles(deps: PublishDeps, scope: PartnerScope, page: number | undefined, openPage: number, items: readonly CatalogueItem[]): PartnerFile[] {
+function partnerFiles(deps: PublishDeps, scope: PartnerScope, page: number | undefined, openPage: number, items: readonly CatalogueItem[]): PublicFile[] {
   const oldest = deps.clock.now().getTime() - deps.config.partnerFeeds.tombstoneDays * 86_400_000;
   const shown = items.filter((i) => i.partner && !(i.partner.kind === 'withdrawn' && Date.parse(i.partner.changed) < oldest));
-  return scope.partner.formats.map((format: PartnerFormat) =>
-    renderPartnerPage(
+  return scope.partner.formats.map((format: PartnerFormat) => ({
+    cacheControl: PARTNER_CACHE,
+    ...renderPartnerPage(
       format,
       scope.partner,
       scope.path,
@@ -254,11 +257,7 @@ function partnerFiles(deps: PublishDeps, scope: PartnerScope, page: number | und
       openPage,
       shown.map((i) => ({ fragment: i.partner!.fragments[format] ?? '', changed: new Date(i.partner!.changed), published: new Date(i.published) })),
     ),
-  );
-}
-
-async function putAll(deps: PublishDeps, files: readonly PartnerFile[]): Promise<void> {
-  await Promise.all(files.map((f) => deps.site.put(f.key, f.body, { contentType: f.contentType, cacheControl: PARTNER_CACHE })));
+  }));
 }
 
 function readHead(deps: PublishDeps, id: string): Promise<Stored<ScopeHead> | undefined> {
