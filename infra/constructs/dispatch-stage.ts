@@ -4,6 +4,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BroadsheetFunction, type FunctionRuntime } from './broadsheet-function.ts';
+import { workQueue } from './work-queue.ts';
 import { grantItems, grantSend, type SendingIdentity } from './grants.ts';
 import { runtimeEnvironment } from '../../src/app/runtime-config.ts';
 
@@ -46,16 +47,12 @@ export class DispatchStage extends Construct {
   constructor(scope: Construct, id: string, props: DispatchStageProps) {
     super(scope, id);
     const timeout = workerTimeout(props.shardSize, props.sendRate, props.workerConcurrency);
-    const secure = { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true } satisfies sqs.QueueProps;
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', { ...secure, retentionPeriod: Duration.days(14) });
-    this.queue = new sqs.Queue(this, 'Queue', {
-      ...secure,
-      retentionPeriod: Duration.days(4),
+    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = workQueue(this, {
       // AWS's advice for Lambda event sources: six times the function timeout, so retries of a throttled batch do
       // not make a message visible again while it is still being worked on.
       visibilityTimeout: Duration.seconds(Math.min(43_200, timeout.toSeconds() * 6)),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
-    });
+      maxReceiveCount: props.maxReceiveCount ?? 5,
+    }));
 
     this.worker = new BroadsheetFunction(this, 'Worker', {
       handler: 'dispatch-worker',

@@ -5,6 +5,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { BroadsheetFunction, type FunctionRuntime } from './broadsheet-function.ts';
+import { workQueue } from './work-queue.ts';
 import { RUNTIME_ENV, runtimeEnvironment } from '../../src/app/runtime-config.ts';
 
 export interface PartnerWebhookStageProps {
@@ -33,16 +34,12 @@ export class PartnerWebhookStage extends Construct {
 
   constructor(scope: Construct, id: string, props: PartnerWebhookStageProps) {
     super(scope, id);
-    const secure = { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true } satisfies sqs.QueueProps;
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', { ...secure, retentionPeriod: Duration.days(14) });
-    this.queue = new sqs.Queue(this, 'Queue', {
-      ...secure,
-      retentionPeriod: Duration.days(4),
+    ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = workQueue(this, {
       // Six times the function timeout (AWS's advice for Lambda event sources): a refused delivery is tried again
       // about three minutes later, five times in all.
       visibilityTimeout: Duration.seconds(WEBHOOK_WORKER_TIMEOUT.toSeconds() * 6),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
-    });
+      maxReceiveCount: props.maxReceiveCount ?? 5,
+    }));
 
     this.worker = new BroadsheetFunction(this, 'Worker', {
       handler: 'partner-webhook',
