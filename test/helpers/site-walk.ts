@@ -33,27 +33,36 @@ export interface WalkedDocument {
   ids: string[];
 }
 
-/** Follows rel="prev-archive" (RSS, Atom) or next_url (JSON Feed) from `start` until a document names none. */
-export async function walkFeed(read: Read, start: string): Promise<WalkedDocument[]> {
-  const documents: WalkedDocument[] = [];
+/**
+ * Reads `start`, then each document `step` names next, until one names none: each step's result in order. A link
+ * to a missing document or back to one already read fails the walk.
+ */
+async function follow<T>(read: Read, start: string, kind: string, step: (url: string, text: string) => { result: T; next: string | undefined }): Promise<T[]> {
+  const results: T[] = [];
   const seen = new Set<string>();
   for (let url: string | undefined = start; url; ) {
-    if (seen.has(url)) throw new Error(`the archive links loop back to ${url}`);
+    if (seen.has(url)) throw new Error(`the ${kind} links loop back to ${url}`);
     seen.add(url);
     const text = await read(url);
     if (text === undefined) throw new Error(`${url} is linked but missing`);
+    const { result, next } = step(url, text);
+    results.push(result);
+    url = next;
+  }
+  return results;
+}
+
+/** Follows rel="prev-archive" (RSS, Atom) or next_url (JSON Feed) from `start` until a document names none. */
+export function walkFeed(read: Read, start: string): Promise<WalkedDocument[]> {
+  return follow(read, start, 'archive', (url, text) => {
     if (url.endsWith('.json')) {
       const feed = JSON.parse(text) as { items: { id: string }[]; next_url?: string };
-      documents.push({ url, text, ids: feed.items.map((i) => i.id) });
-      url = feed.next_url;
-    } else {
-      const feed = parseFeedText(text);
-      if (feed.bozo) throw new Error(`${url}: ${feed.bozo_exception}`);
-      documents.push({ url, text, ids: feed.entries.map((e) => e.id ?? '') });
-      url = linkOf(feed, 'prev-archive');
+      return { result: { url, text, ids: feed.items.map((i) => i.id) }, next: feed.next_url };
     }
-  }
-  return documents;
+    const feed = parseFeedText(text);
+    if (feed.bozo) throw new Error(`${url}: ${feed.bozo_exception}`);
+    return { result: { url, text, ids: feed.entries.map((e) => e.id ?? '') }, next: linkOf(feed, 'prev-archive') };
+  });
 }
 
 export function linkOf(feed: ParsedFeed, rel: string): string | undefined {
@@ -61,19 +70,11 @@ export function linkOf(feed: ParsedFeed, rel: string): string | undefined {
 }
 
 /** Follows rel="next" from the home page (or a topic page); returns each page with its editorial links. */
-export async function walkPages(read: Read, start: string): Promise<{ url: string; html: string; editorials: string[] }[]> {
-  const pages: { url: string; html: string; editorials: string[] }[] = [];
-  const seen = new Set<string>();
-  for (let url: string | undefined = start; url; ) {
-    if (seen.has(url)) throw new Error(`the page links loop back to ${url}`);
-    seen.add(url);
-    const html = await read(url);
-    if (html === undefined) throw new Error(`${url} is linked but missing`);
+export function walkPages(read: Read, start: string): Promise<{ url: string; html: string; editorials: string[] }[]> {
+  return follow(read, start, 'page', (url, html) => {
     const editorials = htmlNodes(html, '//main//article//h2//a/@href | //main//article//h3//a/@href').map((n) => n.nodeValue ?? '');
-    pages.push({ url, html, editorials });
-    url = htmlNodes(html, '//head/link[@rel="next"]/@href')[0]?.nodeValue ?? undefined;
-  }
-  return pages;
+    return { result: { url, html, editorials }, next: htmlNodes(html, '//head/link[@rel="next"]/@href')[0]?.nodeValue ?? undefined };
+  });
 }
 
 const xml = new XMLParser({ ignoreAttributes: false, isArray: (name) => name === 'url' || name === 'sitemap' });
