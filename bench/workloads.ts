@@ -1,20 +1,16 @@
 import { Feed } from 'feed';
-import { listingFiles } from '../src/catalogue/documents.ts';
+import { listingFeeds } from '../src/catalogue/documents.ts';
 import { itemContent, type CatalogueItem } from '../src/catalogue/item.ts';
 import type { Config } from '../src/config.ts';
 import type { Editorial } from '../src/model.ts';
 import { renderEmail } from '../src/render/email/index.ts';
 import { articleHtml } from '../src/render/article.ts';
 import { leadText } from '../src/render/body.ts';
-import { atomDocument } from '../src/render/feeds/atom.ts';
-import { publicationFeed } from '../src/render/feeds/document.ts';
 import { renderFeeds } from '../src/render/feeds/index.ts';
-import { jsonFeedDocument } from '../src/render/feeds/json-feed.ts';
-import { rssDocument, type ItemDates } from '../src/render/feeds/rss.ts';
 import { FeedWindow, newestFirst } from '../src/render/feeds/window.ts';
 import { renderNinjs } from '../src/render/ninjs.ts';
 import { renderPage } from '../src/render/page.ts';
-import { ALL, scopeUrls } from '../src/render/scopes.ts';
+import { ALL } from '../src/render/scopes.ts';
 import { urls } from '../src/render/urls.ts';
 
 /** What the publish step renders per editorial: email (HTML and text), page and ninjs. */
@@ -68,31 +64,10 @@ export function catalogueItems(editorials: readonly Editorial[], config: Config,
 }
 
 /**
- * What a rebuild of the publication's subscription documents does now (listingFiles at the head, nothing archived):
- * join the stored fragments into the three feeds. listingFiles also renders the HTML listing page; that is left out.
+ * What a rebuild of the publication's subscription documents does now (at the head, nothing archived): join the
+ * stored fragments into the three feeds, as listingFiles does before it renders the HTML listing page.
  */
 export function assembleFeeds(items: readonly CatalogueItem[], config: Config) {
-  const doc = (format: 'rss' | 'atom' | 'json') => publicationFeed(config, scopeUrls.feed(config, ALL, format));
-  const dates = newestDates(items);
-  return {
-    rss: rssDocument(doc('rss'), items.map((i) => i.fragments.rss), dates, config),
-    atom: atomDocument(doc('atom'), items.map((i) => i.fragments.atom), dates, config),
-    json: jsonFeedDocument(doc('json'), items.map((i) => i.fragments.json), config),
-  };
+  return listingFeeds(config, { scope: ALL, openPage: 0 }, items);
 }
 
-/** Throws unless `assembleFeeds` writes the very feeds listingFiles writes for the same items. */
-export function checkAssembly(items: readonly CatalogueItem[], config: Config): void {
-  const [rss, atom, json] = listingFiles(config, { scope: ALL, openPage: 0 }, items);
-  const own = assembleFeeds(items, config);
-  for (const [format, file] of [['rss', rss], ['atom', atom], ['json', json]] as const) {
-    if (file?.body !== own[format]) throw new Error(`feed assembly: the ${format} feed differs from what listingFiles writes (${file?.key})`);
-  }
-}
-
-/** ISO 8601 in UTC compares as text. */
-function newestDates(items: readonly CatalogueItem[]): ItemDates {
-  const newest = (field: 'updated' | 'published') => items.reduce<string | undefined>((max, i) => (!max || i[field] > max ? i[field] : max), undefined);
-  const date = (iso: string | undefined) => (iso === undefined ? undefined : new Date(iso));
-  return { updated: date(newest('updated')), published: date(newest('published')) };
-}
