@@ -20,6 +20,16 @@ export interface Config {
   partners: PartnerConfig[];
   /** `tombstoneDays`: how long a withdrawn editorial stays in partner documents as a tombstone. */
   partnerFeeds: { tombstoneDays: number };
+  /** What a reader may choose: the topics offered on the subscribe form and the preference page, and whether a
+   * welcome email follows the confirmation. */
+  subscription: { topics: ReaderTopic[]; welcomeEmail: boolean };
+}
+
+/** A topic readers can choose. `name` is the topic as editorials name it (compared without case); `labels` gives
+ * its name per language (a primary language subtag such as `fr`), shown instead of `name` where one fits. */
+export interface ReaderTopic {
+  name: string;
+  labels?: Record<string, string>;
 }
 
 export const PARTNER_FORMATS = ['atom', 'ninjs', 'json'] as const;
@@ -125,6 +135,7 @@ export function validateConfig(config: Config, origin: string): Config {
     if (!Number.isInteger(value) || value < 1000) problems.push(`limits.${name} must be an integer of at least 1000`);
   }
   partnerProblems(config, problems, text);
+  subscriptionProblems(config, problems, text);
   if (problems.length) {
     throw new ConfigError(`${origin}: invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
@@ -183,6 +194,46 @@ function partnerProblems(config: Config, problems: string[], single: (path: stri
     if (webhook !== undefined && !isHttpsUrl(webhook) && !isLocalHttpUrl(webhook)) problems.push(`${at}.webhook must be an https:// URL`);
     if (partner.rotation === undefined) partner.rotation = 0;
     else if (!Number.isInteger(partner.rotation) || (partner.rotation as number) < 0) problems.push(`${at}.rotation must be a whole number, 0 or more`);
+  }
+}
+
+const LANGUAGE_SUBTAG = /^[a-z]{2,3}$/;
+
+/** Checks `subscription`: unique topic names (without case), labels keyed by primary language subtags. */
+function subscriptionProblems(config: Config, problems: string[], single: (path: string, value: unknown) => void): void {
+  const subscription = config.subscription;
+  if (!isObject(subscription)) {
+    problems.push('subscription must be an object with topics and welcomeEmail');
+    return;
+  }
+  if (typeof subscription.welcomeEmail !== 'boolean') problems.push('subscription.welcomeEmail must be true or false');
+  if (!Array.isArray(subscription.topics)) {
+    problems.push('subscription.topics must be an array of { "name", "labels" } (empty: readers get every topic)');
+    return;
+  }
+  const seen = new Map<string, number>();
+  for (const [n, topic] of (subscription.topics as unknown[]).entries()) {
+    const at = `subscription.topics[${n}]`;
+    if (!isObject(topic)) {
+      problems.push(`${at} must be an object with a name`);
+      continue;
+    }
+    single(`${at}.name`, topic.name);
+    if (typeof topic.name === 'string') {
+      const key = topic.name.trim().toLowerCase();
+      if (seen.has(key)) problems.push(`${at}.name "${topic.name}" is already subscription.topics[${seen.get(key)}]`);
+      else seen.set(key, n);
+      if (topic.name.length > 64) problems.push(`${at}.name must be at most 64 characters`);
+    }
+    if (topic.labels !== undefined) {
+      if (!isObject(topic.labels)) problems.push(`${at}.labels must map languages (such as "fr") to names`);
+      else {
+        for (const [lang, label] of Object.entries(topic.labels)) {
+          if (!LANGUAGE_SUBTAG.test(lang)) problems.push(`${at}.labels key "${lang}" must be a primary language subtag such as "fr"`);
+          single(`${at}.labels.${lang}`, label);
+        }
+      }
+    }
   }
 }
 

@@ -24,6 +24,18 @@ describe('configuration', () => {
     expect(config.feeds.limit).toBe(10);
   });
 
+  it('checks the topics readers may choose: unique names without case, labels by language', () => {
+    const topics = loadConfig().subscription.topics;
+    expect(topics.map((t) => t.name)).toContain('energy');
+    expect(loadConfig(configFile({ subscription: { topics: [{ name: 'Climate', labels: { fr: 'Climat' } }] } })).subscription.topics).toEqual([
+      { name: 'Climate', labels: { fr: 'Climat' } },
+    ]);
+    const bad = configFile({ subscription: { topics: [{ name: 'Climate' }, { name: 'climate ' }, { name: 'Sport', labels: { French: 'Sport' } }], welcomeEmail: 'yes' } });
+    expect(() => loadConfig(bad)).toThrow(/subscription.topics\[1\].name "climate " is already subscription.topics\[0\]/);
+    expect(() => loadConfig(bad)).toThrow(/subscription.topics\[2\].labels key "French" must be a primary language subtag/);
+    expect(() => loadConfig(bad)).toThrow(/subscription.welcomeEmail must be true or false/);
+  });
+
   it('accepts plain http only for a local run on this machine', () => {
     expect(loadConfig(configFile({ publication: { siteUrl: 'http://127.0.0.1:8080/' } })).publication.siteUrl).toBe('http://127.0.0.1:8080');
     expect(() => loadConfig(configFile({ publication: { siteUrl: 'http://monexus.example' } }))).toThrow(/publication.siteUrl must be an https:\/\/ URL/);

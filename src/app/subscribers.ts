@@ -1,4 +1,5 @@
-import { handleConfirmRequest, handleSubscribeRequest, handleUnsubscribeRequest } from '../http/subscriber-routes.ts';
+import { handlePreferenceRequest } from '../http/preference-routes.ts';
+import { handleConfirmRequest, handleSubscribeRequest } from '../http/subscriber-routes.ts';
 import type { FunctionUrlEvent, FunctionUrlResult } from '../http/types.ts';
 import type { RuntimeConfig } from './runtime-config.ts';
 import { subscriberWiring } from './subscriber-wiring.ts';
@@ -17,8 +18,9 @@ export const createConfirmHandler = (runtime: RuntimeConfig): FunctionUrlHandler
   return (event) => handleConfirmRequest(deps, event);
 };
 
-/** GET → a page with a button; POST from it or RFC 8058 one-click → unsubscribed. */
+/** The link in every email. GET → the preference page (topics, unsubscribe, download, erase); POST from it, or an
+ * RFC 8058 one-click POST → that change. */
 export const createUnsubscribeHandler = (runtime: RuntimeConfig): FunctionUrlHandler => {
   const deps = subscriberWiring(runtime, 'unsubscribe');
-  return (event) => handleUnsubscribeRequest(deps, event);
+  return (event) => handlePreferenceRequest(deps, event);
 };

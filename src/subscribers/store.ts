@@ -143,6 +143,38 @@ export class SubscriberStore {
     });
   }
 
+  /** The reader's own choice from the preference page: empty means every topic. Only a live subscription changes. */
+  changeTopics(id: string, topics: string[], now: Date): Promise<Changed<'changed' | 'unchanged' | 'not-subscribed' | 'unknown'>> {
+    return this.change(id, now, (current) => {
+      if (!current) return { kind: 'none', outcome: 'unknown' };
+      if (current.status !== 'confirmed' && current.status !== 'pending') return { kind: 'none', outcome: 'not-subscribed' };
+      if (JSON.stringify(current.topics) === JSON.stringify(topics)) return { kind: 'none', outcome: 'unchanged' };
+      return { kind: 'update', set: { topics }, outcome: 'changed' };
+    });
+  }
+
+  /**
+   * Erasure on the reader's request. The record goes; a suppressed one keeps only its id (a keyed digest of the
+   * address), its status and why, so the address is never mailed again and nothing else about it is kept.
+   */
+  async erase(id: string, now: Date): Promise<'erased' | 'kept-suppression' | 'unknown'> {
+    const item = await this.table.get({ id });
+    if (!item) return 'unknown';
+    if (item.status !== 'suppressed') {
+      await this.table.delete({ id });
+      return 'erased';
+    }
+    // Every attribute the item holds, also ones newer code added, except what keeps the suppression.
+    const kept = new Set(['id', 'status', 'suppressedReason', 'suppressedAt', 'email', 'topics', 'softBounces', 'updatedAt', 'version']);
+    await this.change(id, now, () => ({
+      kind: 'update',
+      set: { email: '', topics: [], softBounces: 0 },
+      remove: Object.keys(item).filter((key) => !kept.has(key)) as (keyof Subscriber)[],
+      outcome: 'kept-suppression',
+    }));
+    return 'kept-suppression';
+  }
+
   /** Never mail this address again (hard bounce, complaint); the first reason recorded is kept. */
   suppress(id: string, reason: string, now: Date): Promise<Changed<SuppressOutcome>> {
     return this.change<SuppressOutcome>(id, now, (current) => {

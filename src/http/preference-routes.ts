@@ -1,0 +1,88 @@
+import { urls } from '../render/urls.ts';
+import type { SubscriberDeps } from '../subscribers/flows.ts';
+import { changeTopics, erase, exportData, preferencesOf, type PreferenceView } from '../subscribers/preferences.ts';
+import { preferenceLanguage, preferenceText, renderPreferencePage, type PreferencePageInput } from './preference-page.ts';
+import { renderNotice } from './pages.ts';
+import { formFields, queryParams, requestMethod } from './request.ts';
+import { htmlResponse } from './response.ts';
+import { handleUnsubscribeRequest } from './subscriber-routes.ts';
+import type { FunctionUrlEvent, FunctionUrlResult } from './types.ts';
+
+/**
+ * The link at the bottom of every email: GET shows the preference page (topics, unsubscribe, download, erase);
+ * each POST does one thing, named by its `action`. An unsubscribe (a button without an action, or an RFC 8058
+ * one-click POST) and every bad link are the unsubscribe route's, exactly as before.
+ */
+export async function handlePreferenceRequest(deps: SubscriberDeps, event: FunctionUrlEvent): Promise<FunctionUrlResult> {
+  const method = requestMethod(event);
+  if (method === 'GET') {
+    const token = queryParams(event).get('token') ?? '';
+    const view = await preferencesOf(deps, token);
+    if (!view.ok) return view.problem === 'gone' ? gone(deps) : handleUnsubscribeRequest(deps, event);
+    return page(deps, 200, token, view);
+  }
+  if (method !== 'POST') return handleUnsubscribeRequest(deps, event);
+  const form = formFields(event);
+  const action = form.get('action');
+  const token = form.get('token') ?? '';
+  if (form.get('List-Unsubscribe') === 'One-Click' || action === null || action === 'unsubscribe') return handleUnsubscribeRequest(deps, event);
+  if (action === 'topics') {
+    const changed = await changeTopics(deps, token, form.getAll('topics'));
+    if (!changed.ok && (changed.problem === 'invalid' || changed.problem === 'gone')) return changed.problem === 'gone' ? gone(deps) : handleUnsubscribeRequest(deps, withoutBody(event, token));
+    const view = await preferencesOf(deps, token);
+    if (!view.ok) return gone(deps);
+    const saved = changed.ok ? 'saved' : changed.problem === 'no-topic' ? 'noTopic' : 'notSubscribed';
+    return page(deps, changed.ok ? 200 : 400, token, view, saved);
+  }
+  if (action === 'export') {
+    const data = await exportData(deps, token);
+    if (!data.ok) return data.problem === 'gone' ? gone(deps) : handleUnsubscribeRequest(deps, withoutBody(event, token));
+    return {
+      statusCode: 200,
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'content-disposition': `attachment; filename="${data.fileName}"`,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+        'referrer-policy': 'no-referrer',
+      },
+      body: data.json,
+    };
+  }
+  if (action === 'erase') {
+    const view = await preferencesOf(deps, token);
+    if (!view.ok) return view.problem === 'gone' ? gone(deps) : handleUnsubscribeRequest(deps, withoutBody(event, token));
+    // The box must be ticked: one stray press of a button must not erase a subscription.
+    if (form.get('confirm') !== 'yes') return page(deps, 400, token, view);
+    await erase(deps, token);
+    const text = preferenceText(preferenceLanguage(deps.config, languageOf(view)).lang, { name: deps.config.publication.name });
+    return htmlResponse(200, renderNotice(deps.config, { title: text.erasedTitle, paragraphs: [text.erasedText], link: { href: urls.home(deps.config), text: deps.config.publication.name } }));
+  }
+  return page(deps, 400, token, await preferencesOf(deps, token));
+}
+
+/** Set by the subscribe form from the page's language; absent on older records. */
+const languageOf = (view: Extract<PreferenceView, { ok: true }>): string | undefined => (view.subscriber as { language?: string }).language;
+
+function page(deps: SubscriberDeps, status: number, token: string, view: PreferenceView, saved?: PreferencePageInput['saved']): FunctionUrlResult {
+  if (!view.ok) return gone(deps);
+  const input: PreferencePageInput = {
+    token,
+    email: view.subscriber.email,
+    ...(languageOf(view) !== undefined && { language: languageOf(view) }),
+    topics: view.topics.map(({ topic, chosen }) => ({ ...topic, chosen })),
+    ...(saved && { saved }),
+  };
+  return htmlResponse(status, renderPreferencePage(deps.config, input));
+}
+
+function gone(deps: SubscriberDeps): FunctionUrlResult {
+  const text = preferenceText(preferenceLanguage(deps.config, undefined).lang, { name: deps.config.publication.name });
+  return htmlResponse(404, renderNotice(deps.config, { title: text.goneTitle, paragraphs: [text.goneText], link: { href: urls.subscribe(deps.config), text: text.subscribeAgain } }));
+}
+
+/** The same request as a GET of the link, so a bad token gets the unsubscribe route's own answer. */
+function withoutBody(event: FunctionUrlEvent, token: string): FunctionUrlEvent {
+  return { ...event, body: '', rawQueryString: new URLSearchParams({ token }).toString(), requestContext: { ...event.requestContext, http: { ...event.requestContext?.http, method: 'GET' } } } as FunctionUrlEvent;
+}

@@ -1,0 +1,99 @@
+import type { Config, ReaderTopic } from '../config.ts';
+import { checkUnsubscribeToken, type SubscriberDeps } from './flows.ts';
+import { SubscriberStore } from './store.ts';
+import type { Subscriber } from './subscriber.ts';
+
+/**
+ * The preference page's flows. Every email's own signed link (the unsubscribe token: it never expires, so an old
+ * email still works) opens the page: no login, and nothing changes on GET, because mail scanners open links.
+ */
+
+export type PreferenceView =
+  | { ok: true; subscriber: Subscriber; topics: { topic: ReaderTopic; chosen: boolean }[]; everyTopic: boolean }
+  | { ok: false; problem: 'invalid' | 'gone' };
+
+/** What the page shows, or why it cannot. */
+export async function preferencesOf(deps: SubscriberDeps, token: string): Promise<PreferenceView> {
+  const check = checkUnsubscribeToken(deps, token);
+  if (!check.ok) return { ok: false, problem: 'invalid' };
+  const subscriber = await storeOf(deps).get(check.subscriberId);
+  if (!subscriber || subscriber.email === '') return { ok: false, problem: 'gone' };
+  const chosen = new Set(subscriber.topics.map(topicKey));
+  const everyTopic = chosen.size === 0;
+  return {
+    ok: true,
+    subscriber,
+    everyTopic,
+    topics: deps.config.subscription.topics.map((topic) => ({ topic, chosen: everyTopic || chosen.has(topicKey(topic.name)) })),
+  };
+}
+
+export type PreferenceChange = { ok: true; outcome: string } | { ok: false; problem: 'invalid' | 'gone' | 'not-subscribed' | 'no-topic' };
+
+/**
+ * Keeps the offered topics among `names` (in the configuration's order); undefined when none is left. Choosing
+ * every offered topic is stored as "every topic", so a topic added later reaches the reader too.
+ */
+export function chosenTopics(config: Config, names: readonly string[]): string[] | undefined {
+  const picked = new Set(names.map(topicKey));
+  const offered = config.subscription.topics.filter((topic) => picked.has(topicKey(topic.name))).map((topic) => topic.name);
+  if (offered.length === 0) return undefined;
+  return offered.length === config.subscription.topics.length ? [] : offered;
+}
+
+export async function changeTopics(deps: SubscriberDeps, token: string, names: readonly string[]): Promise<PreferenceChange> {
+  const check = checkUnsubscribeToken(deps, token);
+  if (!check.ok) return { ok: false, problem: 'invalid' };
+  const topics = chosenTopics(deps.config, names);
+  if (topics === undefined) return { ok: false, problem: 'no-topic' };
+  const { outcome } = await storeOf(deps).changeTopics(check.subscriberId, topics, deps.clock.now());
+  deps.log.info('preferences changed', { subscriberId: check.subscriberId, outcome });
+  if (outcome === 'unknown') return { ok: false, problem: 'gone' };
+  if (outcome === 'not-subscribed') return { ok: false, problem: 'not-subscribed' };
+  return { ok: true, outcome };
+}
+
+/** Everything kept about one subscriber, as the reader (or the desk, for them) receives it. */
+export function subscriberData(subscriber: Subscriber, config: Config): Record<string, unknown> {
+  const { id, email, status, topics, consentAt, consentSource, requestedAt, confirmationSentAt, confirmedAt, unsubscribedAt, softBounces, suppressedReason, suppressedAt, updatedAt } = subscriber;
+  return {
+    publication: config.publication.name,
+    subscriber: {
+      id,
+      email,
+      status,
+      topics: topics.length ? topics : 'every topic',
+      ...Object.fromEntries(
+        Object.entries({ consentAt, consentSource, requestedAt, confirmationSentAt, confirmedAt, unsubscribedAt, suppressedReason, suppressedAt, updatedAt }).filter(([, v]) => v !== undefined),
+      ),
+      softBounces,
+      ...Object.fromEntries(Object.entries(subscriber).filter(([key]) => key === 'language')),
+    },
+  };
+}
+
+export type DataExport = { ok: true; fileName: string; json: string } | { ok: false; problem: 'invalid' | 'gone' };
+
+export async function exportData(deps: SubscriberDeps, token: string): Promise<DataExport> {
+  const view = await preferencesOf(deps, token);
+  if (!view.ok) return view;
+  deps.log.info('data exported', { subscriberId: view.subscriber.id });
+  return { ok: true, fileName: `${deps.config.publication.name.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase() || 'subscription'}-data.json`, json: `${JSON.stringify(subscriberData(view.subscriber, deps.config), null, 2)}\n` };
+}
+
+export type Erasure = { ok: true; outcome: 'erased' | 'kept-suppression' | 'unknown' } | { ok: false; problem: 'invalid' };
+
+/** Idempotent: erasing twice, or a subscriber already gone, succeeds. */
+export async function erase(deps: SubscriberDeps, token: string): Promise<Erasure> {
+  const check = checkUnsubscribeToken(deps, token);
+  if (!check.ok) return { ok: false, problem: 'invalid' };
+  const outcome = await storeOf(deps).erase(check.subscriberId, deps.clock.now());
+  deps.log.info('subscriber erased', { subscriberId: check.subscriberId, outcome });
+  return { ok: true, outcome };
+}
+
+const topicKey = (name: string) => name.trim().toLowerCase();
+
+function storeOf(deps: SubscriberDeps): SubscriberStore {
+  return new SubscriberStore(deps.subscribers, deps.tokenSecret, deps.clock);
+}

@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoTable } from '../src/adapters/dynamo-table.ts';
+import { SesMailer } from '../src/adapters/ses-mailer.ts';
+import { loadConfig } from '../src/config.ts';
+import { startHttpServer, type HttpServer } from '../src/http/local-server.ts';
+import { handlePreferenceRequest } from '../src/http/preference-routes.ts';
+import { createLogger } from '../src/log.ts';
+import { wantsEditorial } from '../src/pipeline/dispatch/plan.ts';
+import type { SubscriberDeps } from '../src/subscribers/flows.ts';
+import { SubscriberStore } from '../src/subscribers/store.ts';
+import { subscriberId, unsubscribeUrl } from '../src/subscribers/tokens.ts';
+import { useEmulators } from './helpers/emulators.ts';
+import { htmlNodes, htmlXPath as xpath } from './helpers/html.ts';
+
+const SECRET = 'preferences-test-secret-0123456789-abcdef';
+const config = loadConfig();
+const now = new Date('2026-06-10T08:00:00Z');
+const emulators = useEmulators({ tables: [{ tableName: 'subscribers', partitionKey: 'id' }] });
+let server: HttpServer;
+let deps: SubscriberDeps;
+let store: SubscriberStore;
+let table: DynamoTable;
+
+beforeAll(async () => {
+  table = new DynamoTable(emulators.documents, { tableName: 'subscribers', partitionKey: 'id' });
+  deps = {
+    subscribers: table,
+    mailer: new SesMailer(emulators.ses),
+    config,
+    tokenSecret: SECRET,
+    clock: { now: () => now, sleep: async () => {} },
+    log: createLogger({}, () => {}),
+    softBounceThreshold: 3,
+  };
+  store = new SubscriberStore(table, SECRET, deps.clock);
+  server = await startHttpServer({ routes: { '/unsubscribe': (event) => handlePreferenceRequest(deps, event) } });
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+/** A confirmed reader and the link at the bottom of their emails, as the local server answers it. */
+async function confirmedReader(address: string, status: 'confirmed' | 'suppressed' = 'confirmed'): Promise<{ id: string; link: string }> {
+  await store.upsertImported({ address, status: 'confirmed', consentAt: '2026-06-01T00:00:00.000Z', defaultSource: 'import:test' }, now);
+  const id = subscriberId(SECRET, address);
+  if (status === 'suppressed') await store.suppress(id, 'complaint', now);
+  const url = new URL(unsubscribeUrl(config, SECRET, id));
+  return { id, link: `${server.url}${url.pathname}${url.search}` };
+}
+
+const tokenOf = (link: string) => new URL(link).searchParams.get('token')!;
+
+async function post(link: string, fields: [string, string][]) {
+  const res = await fetch(link.split('?')[0]!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  return { status: res.status, headers: res.headers, body: await res.text() };
+}
+
+/** The values of the nodes an XPath selects, by an independent HTML parser. */
+const values = (html: string, expression: string) => htmlNodes(html, expression).map((node) => node.nodeValue ?? node.textContent ?? '');
+const checkedTopics = (html: string) => values(html, '//input[@name="topics"][@checked]/@value');
+
+describe('the preference page behind every email link', () => {
+  it('shows every offered topic chosen for a reader who takes everything, and changes nothing on GET', async () => {
+    const { id, link } = await confirmedReader('all-topics@example.org');
+    const page = await fetch(link);
+    const html = await page.text();
+    expect(page.status).toBe(200);
+    expect(xpath(html, 'string(//h1)')).toBe('Your subscription');
+    expect(values(html, '//input[@name="topics"]/@value')).toEqual(config.subscription.topics.map((t) => t.name));
+    expect(checkedTopics(html)).toEqual(config.subscription.topics.map((t) => t.name));
+    expect(values(html, '//input[@name="action"]/@value')).toEqual(['topics', 'unsubscribe', 'export', 'erase']);
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    expect((await store.get(id))?.topics).toEqual([]);
+  });
+
+  it('stores the topics a reader picks, and the next editorial follows the choice', async () => {
+    const { id, link } = await confirmedReader('two-topics@example.org');
+    const saved = await post(link, [['token', tokenOf(link)], ['action', 'topics'], ['topics', 'energy'], ['topics', 'europe']]);
+    expect(saved.status).toBe(200);
+    expect(xpath(saved.body, 'string(//*[@role="status"])')).toContain('Your topics are saved');
+    expect(checkedTopics(saved.body)).toEqual(['energy', 'europe']);
+    const item = (await table.get({ id }))!;
+    expect(item.topics).toEqual(['energy', 'europe']);
+    expect(wantsEditorial(item, new Set(['europe']))).toBe(true);
+    expect(wantsEditorial(item, new Set(['الساحل']))).toBe(false);
+
+    // Ticking every offered topic again means "everything", so a topic added later reaches the reader too.
+    const all = config.subscription.topics.map((t): [string, string] => ['topics', t.name]);
+    await post(link, [['token', tokenOf(link)], ['action', 'topics'], ...all]);
+    expect((await table.get({ id }))!.topics).toEqual([]);
+  });
+
+  it('refuses an empty choice and topics nobody offers, without changing the subscription', async () => {
+    const { id, link } = await confirmedReader('no-topic@example.org');
+    const none = await post(link, [['token', tokenOf(link)], ['action', 'topics']]);
+    expect(none.status).toBe(400);
+    expect(xpath(none.body, 'string(//*[@role="status"])')).toContain('Choose at least one topic');
+    const unknown = await post(link, [['token', tokenOf(link)], ['action', 'topics'], ['topics', 'celebrity gossip']]);
+    expect(unknown.status).toBe(400);
+    expect((await store.get(id))?.topics).toEqual([]);
+  });
+
+  it('gives the reader their data as a JSON download', async () => {
+    const { link } = await confirmedReader('my-data@example.org');
+    const data = await post(link, [['token', tokenOf(link)], ['action', 'export']]);
+    expect(data.status).toBe(200);
+    expect(data.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(data.headers.get('content-disposition')).toMatch(/^attachment; filename="[a-z0-9-]+-data\.json"$/);
+    const body = JSON.parse(data.body);
+    expect(body.subscriber).toMatchObject({ email: 'my-data@example.org', status: 'confirmed', consentAt: '2026-06-01T00:00:00.000Z', consentSource: 'import:test', topics: 'every topic' });
+  });
+
+  it('erases a subscription only with the box ticked, and the link then says it is gone', async () => {
+    const { id, link } = await confirmedReader('erase-me@example.org');
+    const unticked = await post(link, [['token', tokenOf(link)], ['action', 'erase']]);
+    expect(unticked.status).toBe(400);
+    expect(await store.get(id)).toBeDefined();
+
+    const erased = await post(link, [['token', tokenOf(link)], ['action', 'erase'], ['confirm', 'yes']]);
+    expect(erased.status).toBe(200);
+    expect(xpath(erased.body, 'string(//h1)')).toBe('Your data is erased');
+    expect(await table.get({ id })).toBeUndefined();
+    const after = await fetch(link);
+    expect(after.status).toBe(404);
+    expect(xpath(await after.text(), 'string(//h1)')).toBe('This subscription no longer exists');
+    // Erasing twice is harmless.
+    expect((await post(link, [['token', tokenOf(link)], ['action', 'erase'], ['confirm', 'yes']])).status).toBe(404);
+  });
+
+  it('keeps a complained address suppressed as its keyed digest alone', async () => {
+    const { id, link } = await confirmedReader('complained@example.org', 'suppressed');
+    await post(link, [['token', tokenOf(link)], ['action', 'erase'], ['confirm', 'yes']]);
+    const item = (await table.get({ id }))!;
+    expect(item).toMatchObject({ id, status: 'suppressed', suppressedReason: 'complaint', email: '', topics: [] });
+    expect(JSON.stringify(item)).not.toContain('complained');
+    expect(item.consentSource).toBeUndefined();
+    // The same address through the form stays suppressed: its id is the same digest.
+    const again = await store.subscribe({ address: 'complained@example.org', consentSource: 'web-form', topics: [] }, now);
+    expect(again.outcome).toBe('suppressed');
+  });
+
+  it('still unsubscribes with one click (RFC 8058) and from the page button', async () => {
+    const first = await confirmedReader('one-click@example.org');
+    const oneClick = await fetch(first.link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    expect(oneClick.status).toBe(200);
+    expect((await store.get(first.id))?.status).toBe('unsubscribed');
+
+    const second = await confirmedReader('button@example.org');
+    const pressed = await post(second.link, [['token', tokenOf(second.link)], ['action', 'unsubscribe']]);
+    expect(pressed.status).toBe(200);
+    expect((await store.get(second.id))?.status).toBe('unsubscribed');
+  });
+
+  it('answers a changed link as the unsubscribe page does, and changes nothing', async () => {
+    const { id, link } = await confirmedReader('tampered@example.org');
+    const tampered = `${link.slice(0, -2)}xx`;
+    expect((await fetch(tampered)).status).toBe(400);
+    expect((await post(tampered, [['token', tokenOf(tampered)], ['action', 'erase'], ['confirm', 'yes']])).status).toBe(400);
+    expect(await store.get(id)).toBeDefined();
+  });
+});
