@@ -40,6 +40,8 @@ export interface LocalPipelineOptions {
   partners?: PartnerConfig[];
   /** How long a failed webhook delivery waits before it comes back. Default 30 s, as in the stack. */
   webhookRetrySeconds?: number;
+  /** Run the scheduled embargo release (every 5 minutes in the stack) this often; never when not given. */
+  releaseEverySeconds?: number;
 }
 
 export interface LocalPipeline {
@@ -129,6 +131,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       log,
     });
     stops.splice(1, 0, () => webhookPoller.stop());
+    const releases = options.releaseEverySeconds ? startReleaseTimer(() => publish({ source: 'local.release-timer' }), options.releaseEverySeconds, log) : undefined;
+    if (releases) stops.splice(1, 0, () => releases.stop());
 
     return {
       emulators,
@@ -138,6 +142,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       site,
       ...(http && { http }),
       settled: async () => {
+        await releases?.idle();
         await emulators.objectEventsSettled();
         await poller.drain();
         await webhookPoller.drain();
@@ -148,6 +153,27 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     await stop();
     throw err;
   }
+}
+
+/**
+ * The stack's schedule as a timer: a scheduled event to the publish function, one run at a time; a failed run is
+ * logged and the next tick tries again, as the next scheduled invocation would.
+ */
+function startReleaseTimer(release: () => Promise<void>, everySeconds: number, log: Logger): { idle(): Promise<void>; stop(): Promise<void> } {
+  let running: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    running ??= release()
+      .catch((err: unknown) => log.error('embargo release failed; the next tick tries again', { error: err }))
+      .finally(() => (running = undefined));
+  }, everySeconds * 1000);
+  timer.unref();
+  return {
+    idle: async () => void (await running),
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }
 
 /** The sample publication; served locally, its site and unsubscribe links point at the local server. */
