@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_NAMES, startLocalPipeline, type LocalPipeline } from '../src/local/pipeline.ts';
-import { DEVELOPMENT_PARTNER_SECRET, partnerKey, partnerPath } from '../src/partners/paths.ts';
+import { runLifecycle } from '../src/local/lifecycle.ts';
+import { partnerFeeds as partnerFeedsOf } from '../src/local/lifecycle-parties.ts';
+import { wrap } from '../src/local/lifecycle-timeline.ts';
 import type { ObjectStore } from '../src/ports.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -25,11 +27,13 @@ await rm(OUT, { recursive: true, force: true });
 await mkdir(OUT, { recursive: true });
 
 let step = Date.now();
-process.stdout.write('[1/5] Starting S3 (s3rver), SES (aws-ses-v2-local), DynamoDB (dynalite), SQS (local-aws-sqs) … ');
+process.stdout.write('[1/6] Starting S3 (s3rver), SES (aws-ses-v2-local), DynamoDB (dynalite), SQS (local-aws-sqs) … ');
 const pipeline = await startLocalPipeline({
   serve: values.serve,
   ...(values.port && { port: Number(values.port) }),
   functionLogFile: join(OUT, 'logs.jsonl'),
+  // The stack's five-minute embargo release, every second here, so an embargo a few seconds ahead shows.
+  releaseEverySeconds: 1,
 });
 say(`ready (${seconds(step)})`);
 
@@ -40,11 +44,11 @@ try {
   const csv = await readFile(join(SAMPLES, 'subscribers.csv'), 'utf8');
   const report = await importSubscribers(subscriberWiring(pipeline.runtime, 'import'), csv, { sourceName: 'samples/subscribers.csv' });
   const confirmed = report.rows - report.pending - report.rejected.length;
-  say(`[2/5] Imported samples/subscribers.csv: ${confirmed} confirmed, ${report.pending} pending (mailed nothing until they confirm) (${seconds(step)})`);
+  say(`[2/6] Imported samples/subscribers.csv: ${confirmed} confirmed, ${report.pending} pending (mailed nothing until they confirm) (${seconds(step)})`);
 
   step = Date.now();
   const names = (await readdir(SAMPLES)).filter((n) => /\.(txt|md)$/.test(n) && !/^readme\./i.test(n)).sort();
-  say(`[3/5] Approving ${names.length} sample editorials: each lands in s3://${LOCAL_NAMES.editorials}/approved/ and S3 notifies the publish function`);
+  say(`[3/6] Approving ${names.length} sample editorials: each lands in s3://${LOCAL_NAMES.editorials}/approved/ and S3 notifies the publish function`);
   const s3 = new S3Client(pipeline.emulators.clientConfigs.s3);
   for (const name of names) {
     const begun = Date.now();
@@ -55,7 +59,7 @@ try {
   }
 
   step = Date.now();
-  process.stdout.write('[4/5] Dispatching through SQS to the worker, the send ledger and SES … ');
+  process.stdout.write('[4/6] Dispatching through SQS to the worker, the send ledger and SES … ');
   await pipeline.settled();
   const mail = await pipeline.emulators.sentMail();
   const editorialMail = mail.filter((m) => m.headers?.some((h) => h.name.toLowerCase() === 'list-unsubscribe-post'));
@@ -64,7 +68,12 @@ try {
   say(`      ${pairs.size === editorialMail.length ? 'each subscriber got each editorial once' : `DUPLICATES: ${editorialMail.length - pairs.size}`}; topics decide who gets what`);
 
   step = Date.now();
-  process.stdout.write(`[5/5] Copying the public bucket, the rejections and the sent mail to ${rel(OUT)}/ … `);
+  say('[5/6] Lifecycle: the desk corrects, withdraws and embargoes; a feed reader, each partner, the pages and the mailbox poll');
+  const lifecycle = await runLifecycle(pipeline, { samplesDir: SAMPLES, say });
+  for (const line of wrap(`${lifecycle.paragraph} (${seconds(step)})`, 118, '      ')) say(line);
+
+  step = Date.now();
+  process.stdout.write(`[6/6] Copying the public bucket, the rejections and the sent mail to ${rel(OUT)}/ … `);
   const siteKeys = await copyBucket(pipeline.site, '', join(OUT, 'site'));
   await copyBucket(pipeline.editorials, 'rejected/', join(OUT, 'rejected'));
   const mailbox = await saveMailbox(pipeline, join(OUT, 'mailbox'));
@@ -86,10 +95,7 @@ try {
   say(`  Mailbox    ${rel(join(OUT, 'mailbox'))}/ (.eml files as SES would deliver them; index.txt lists them)`);
   say(`  Logs       ${rel(join(OUT, 'logs.jsonl'))} (the functions' structured logs)`);
   // Each partner's own feeds, under a path derived from this run's partner secret.
-  const partnerFeeds = pipeline.config.partners.map((partner) => {
-    const path = partnerPath(pipeline.runtime.partnerSecret ?? DEVELOPMENT_PARTNER_SECRET, partner);
-    return { id: partner.id, path, keys: partner.formats.map((format) => partnerKey(path, format)) };
-  });
+  const partnerFeeds = partnerFeedsOf(pipeline).map(({ id, path, feeds }) => ({ id, path, keys: feeds.map((f) => f.key) }));
   for (const partner of partnerFeeds) {
     say(`  Partner    ${partner.id}: ${rel(join(OUT, 'site/partners', partner.path))}/${partner.keys.map((k) => k.slice(k.lastIndexOf('/') + 1)).join(', ')}`);
   }
