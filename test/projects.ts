@@ -19,6 +19,7 @@ export const INTEGRATION = [
   'test/infra-*.test.ts',
   'test/key-value-table.contract.test.ts',
   'test/partner-webhooks.test.ts',
+  'test/partners-registry*.test.ts',
   'test/publish.test.ts',
   'test/publish-*.test.ts',
   'test/runtime-config.test.ts',

@@ -3,6 +3,7 @@ import { systemClock } from '../adapters/clock.ts';
 import { stopDispatch } from '../pipeline/dispatch/dispatch-stop.ts';
 import { planDispatch, type PlanDeps } from '../pipeline/dispatch/plan.ts';
 import { publishObject, releaseEmbargoed, type PublishDeps } from '../pipeline/publish/index.ts';
+import { withRegistryPartners } from '../pipeline/publish/partner-catalogue.ts';
 import { dispatchQueue, editorialsStore, functionLog, hubNotifier, ledgerTable, siteStore, subscribersTable, webhookQueue } from './adapters.ts';
 import type { RuntimeConfig } from './runtime-config.ts';
 
@@ -45,13 +46,16 @@ export type PublishEvent = S3NotificationEvent | { source?: string };
  */
 export function createPublishHandler(runtime: RuntimeConfig, deps = publishWiring(runtime)): (event: PublishEvent) => Promise<void> {
   return async (event) => {
+    // The partners in effect for this invocation: the partner registry, read once, else the configuration's.
+    const { deps: now, problem } = await withRegistryPartners(deps);
     if (!('Records' in event)) {
-      await releaseEmbargoed(deps);
-      return;
+      await releaseEmbargoed(now);
+    } else {
+      for (const record of event.Records) {
+        const kind = record.eventName.startsWith('ObjectRemoved:') ? 'removed' : record.eventName.startsWith('ObjectCreated:') ? 'created' : undefined;
+        if (kind) await publishObject(now, { kind, key: decodeS3EventKey(record.s3.object.key) });
+      }
     }
-    for (const record of event.Records) {
-      const kind = record.eventName.startsWith('ObjectRemoved:') ? 'removed' : record.eventName.startsWith('ObjectCreated:') ? 'created' : undefined;
-      if (kind) await publishObject(deps, { kind, key: decodeS3EventKey(record.s3.object.key) });
-    }
+    if (problem) throw problem;
   };
 }

@@ -2,20 +2,34 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError, configFrom, isSamplePartner, loadConfig, PARTNER_FORMATS, type PartnerConfig } from '../config.ts';
 import { DEVELOPMENT_SECRET_WARNING, partnerPath, partnerSecretFrom, PARTNERS_FOLDER, PARTNER_SECRET_ENV } from '../partners/paths.ts';
+import { PartnerRegistryError, PARTNER_REGISTRY_KEY, type RawPartner } from '../partners/registry.ts';
+import { SIGNATURE_HEADER, webhookKey } from '../partners/webhooks.ts';
 import { UsageError } from './errors.ts';
+import { addEdit, describePartner, partnerLines, rotateEdit, type PartnerEdit } from './partner-edits.ts';
 
 export const PARTNERS_USAGE = `Usage:
-  broadsheet partners list [--config <file>]
-  broadsheet partners add <id> --name <name> --formats ${PARTNER_FORMATS.join(',')} --config <file>
+  broadsheet partners list [--config <file>] [--stack]
+  broadsheet partners add <id> --name <name> --formats ${PARTNER_FORMATS.join(',')} (--config <file> | --stack)
                           [--topics <topic>,<topic>] [--webhook https://...]
                           [--usage-terms <text>] [--copyright-holder <name>]
-  broadsheet partners rotate <id> --config <file>
+  broadsheet partners rotate <id> (--config <file> | --stack)
+  broadsheet partners webhook-key <id> [--config <file>] [--stack]
 
-list    prints each partner's id, name, formats, topics and current path (derived with
-        ${PARTNER_SECRET_ENV}, at least 32 characters; a development secret when unset)
-add     appends a partner to the configuration file (made when missing), checked like the whole file
-rotate  gives the partner a new path (its rotation + 1) and prints it: the next build writes the
-        partner's feeds there, and no longer at the old one`;
+list         prints each partner's id, name, formats, topics and current path (derived with
+             ${PARTNER_SECRET_ENV}, at least 32 characters; a development secret when unset)
+add          appends a partner to the configuration file (made when missing), checked like the whole file
+rotate       gives the partner a new path (its rotation + 1) and prints it: the next build writes the
+             partner's feeds there, and no longer at the old one
+webhook-key  prints the key the partner checks ${SIGNATURE_HEADER} with, and how
+
+--stack      works on the deployed pipeline instead of a file: the partner registry
+             s3://$EDITORIALS_BUCKET/${PARTNER_REGISTRY_KEY}, which the publish function reads at every
+             run (the configuration's partners until the first add or rotate makes it), and the feeds in
+             $PUBLIC_BUCKET. add writes the partner's feeds at once (empty until its next editorial);
+             rotate writes them at the new path and deletes every object under the old one, at once.
+             Needs AWS credentials, EDITORIALS_BUCKET, PUBLIC_BUCKET and the stack's partner secret in
+             ${PARTNER_SECRET_ENV}; --config names the deployed publication configuration.
+             BROADSHEET_LOCAL_ENDPOINTS points it at a local run.`;
 
 export interface PartnersCommandDeps {
   env: Record<string, string | undefined>;
@@ -39,6 +53,7 @@ export async function runPartnersCommand(args: string[], deps: PartnersCommandDe
         webhook: { type: 'string' },
         'usage-terms': { type: 'string' },
         'copyright-holder': { type: 'string' },
+        stack: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -49,31 +64,30 @@ export async function runPartnersCommand(args: string[], deps: PartnersCommandDe
     }
     const adding = ['name', 'formats', 'topics', 'webhook', 'usage-terms', 'copyright-holder'].filter((key) => values[key as keyof typeof values] !== undefined);
     if (command !== 'add' && adding.length) throw new UsageError(`--${adding[0]} is for add`);
+    if (command === 'list' && rest.length) throw new UsageError('list takes no partner id');
+    if (!command || !['list', 'add', 'rotate', 'webhook-key'].includes(command)) {
+      throw new UsageError(command ? `unknown partners command "${command}"` : 'partners needs list, add or rotate (or webhook-key)');
+    }
+    if (command !== 'list' && rest.length !== 1) throw new UsageError(`${command} takes exactly one partner id`);
+    if (values.stack) return await onStack(command, rest[0], values, deps.env, out, err);
     if (command === 'list') {
-      if (rest.length) throw new UsageError('list takes no partner id');
       list(loadConfig(values.config).partners, deps.env, out, err);
       return 0;
     }
-    if (command !== 'add' && command !== 'rotate') throw new UsageError(command ? `unknown partners command "${command}"` : 'partners needs list, add or rotate');
-    if (rest.length !== 1) throw new UsageError(`${command} takes exactly one partner id`);
-    if (!values.config) throw new UsageError(`${command} writes the configuration: name it with --config <file>`);
     const id = rest[0]!;
+    if (command === 'webhook-key') {
+      const secret = partnerSecretFrom(deps.env);
+      printWebhookKey(findPartner(loadConfig(values.config).partners, id, values.config ?? 'the built-in configuration'), secret.value, out, err);
+      if (secret.development) err(DEVELOPMENT_SECRET_WARNING);
+      return 0;
+    }
+    if (!values.config) throw new UsageError(`${command} writes the configuration: name it with --config <file>`);
     const secret = partnerSecretFrom(deps.env);
     if (command === 'add') {
-      const partner = await change(values.config, true, (partners) => {
-        if (partners.some((p) => p.id === id)) throw new UsageError(`there is already a partner "${id}"`);
-        partners.push(newPartner(id, values));
-        return partners.length - 1;
-      });
-      out(`Added ${partner.id} (${partner.name}) to ${values.config}: ${describe(partner, secret.value)}`);
+      const partner = await change(values.config, true, addEdit(id, values));
+      out(`Added ${partner.id} (${partner.name}) to ${values.config}: ${describePartner(partner, secret.value)}`);
     } else {
-      const partner = await change(values.config, false, (partners) => {
-        const at = partners.findIndex((p) => p.id === id);
-        if (at < 0) throw new UsageError(`no partner "${id}" in ${values.config}`);
-        const rotation = partners[at]!.rotation ?? 0;
-        partners[at] = { ...partners[at]!, rotation: (typeof rotation === 'number' ? rotation : 0) + 1 };
-        return at;
-      });
+      const partner = await change(values.config, false, rotateEdit(id, values.config));
       out(`Rotated ${partner.id} to rotation ${partner.rotation}: its feeds move to ${PARTNERS_FOLDER}/${partnerPath(secret.value, partner)}/ at the next build.`);
     }
     if (secret.development) err(DEVELOPMENT_SECRET_WARNING);
@@ -83,7 +97,7 @@ export async function runPartnersCommand(args: string[], deps: PartnersCommandDe
       err(`broadsheet partners: ${(e as Error).message}\n\n${PARTNERS_USAGE}`);
       return 2;
     }
-    if (e instanceof ConfigError) {
+    if (e instanceof ConfigError || e instanceof PartnerRegistryError) {
       err(`broadsheet partners: ${e.message}`);
       return 2;
     }
@@ -94,39 +108,48 @@ export async function runPartnersCommand(args: string[], deps: PartnersCommandDe
 function list(partners: readonly PartnerConfig[], env: Record<string, string | undefined>, out: (line: string) => void, err: (line: string) => void): void {
   const secret = partnerSecretFrom(env);
   if (secret.development && !partners.every(isSamplePartner)) err(DEVELOPMENT_SECRET_WARNING);
-  if (!partners.length) out('No partners configured.');
-  for (const partner of partners) {
-    out(`${partner.id}\t${partner.name}`);
-    out(`  formats  ${partner.formats.join(', ')}`);
-    out(`  topics   ${partner.topics ? partner.topics.join(', ') : 'every topic'}`);
-    out(`  path     ${PARTNERS_FOLDER}/${partnerPath(secret.value, partner)}/  (rotation ${partner.rotation})`);
-  }
+  for (const line of partnerLines(partners, secret.value)) out(line);
 }
 
-function describe(partner: PartnerConfig, secret: string): string {
-  return `${partner.formats.join(', ')}; ${partner.topics ? `topics ${partner.topics.join(', ')}` : 'every topic'}; path ${PARTNERS_FOLDER}/${partnerPath(secret, partner)}/`;
-}
-
-type RawPartner = Record<string, unknown>;
-
-function newPartner(id: string, values: Record<string, string | boolean | undefined>): RawPartner {
-  const list = (value: unknown) => (typeof value === 'string' ? value.split(',').map((part) => part.trim()) : undefined);
-  if (values.name === undefined) throw new UsageError('add needs --name <name>');
-  if (values.formats === undefined) throw new UsageError(`add needs --formats, some of ${PARTNER_FORMATS.join(',')}`);
-  const partner: RawPartner = { id, name: values.name, formats: list(values.formats) };
-  if (values.topics !== undefined) partner.topics = list(values.topics);
-  if (values.webhook !== undefined) partner.webhook = values.webhook;
-  if (values['usage-terms'] !== undefined) partner.usageTerms = values['usage-terms'];
-  if (values['copyright-holder'] !== undefined) partner.copyrightHolder = values['copyright-holder'];
-  partner.rotation = 0;
+function findPartner(partners: readonly PartnerConfig[], id: string, where: string): PartnerConfig {
+  const partner = partners.find((p) => p.id === id);
+  if (!partner) throw new UsageError(`no partner "${id}" in ${where}`);
   return partner;
+}
+
+/** The key alone on the first line (for a script), then how the partner checks a delivery with it. */
+function printWebhookKey(partner: PartnerConfig, secret: string, out: (line: string) => void, err: (line: string) => void): void {
+  out(webhookKey(secret, partner.id));
+  out(
+    `${SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex>; v1 must equal the hex HMAC-SHA256 of "<t>.<raw request body>" keyed with the line above (as text): compare in constant time and refuse a t more than 5 minutes old.`,
+  );
+  if (!partner.webhook) err(`note: ${partner.id} has no webhook yet, so nothing is signed for it until one is added`);
+}
+
+/** `--stack`: the deployed partner registry, wired in src/app (loaded only here, so a build never loads the AWS SDK). */
+async function onStack(command: string, id: string | undefined, values: Record<string, string | boolean | undefined>, env: Record<string, string | undefined>, out: (line: string) => void, err: (line: string) => void): Promise<number> {
+  const config = loadConfig(typeof values.config === 'string' ? values.config : undefined);
+  if (values.config === undefined && command !== 'list' && command !== 'webhook-key') {
+    err(`warning: no --config: the partner's documents name the built-in publication's site (${config.publication.siteUrl}); give the deployed configuration`);
+  }
+  const { partnerDeskDeps } = await import('../app/partner-desk.ts');
+  const stack = await import('./partners-stack.ts');
+  const deps = partnerDeskDeps(config, env);
+  if (command === 'list') await stack.listOnStack(deps, out);
+  else if (command === 'add') await stack.addOnStack(deps, id!, values, out);
+  else if (command === 'rotate') await stack.rotateOnStack(deps, id!, out);
+  else {
+    const { partners, from } = await stack.stackPartners(deps);
+    printWebhookKey(findPartner(partners, id!, from), deps.partnerSecret, out, err);
+  }
+  return 0;
 }
 
 /**
  * Reads the configuration file, changes its partners (those of the defaults when the file names none), checks the
  * whole result as a build would, and only then writes it back; returns the partner changed, as checked.
  */
-async function change(file: string, mayCreate: boolean, edit: (partners: RawPartner[]) => number): Promise<PartnerConfig> {
+async function change(file: string, mayCreate: boolean, edit: PartnerEdit): Promise<PartnerConfig> {
   let raw: Record<string, unknown> = {};
   try {
     raw = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;

@@ -18,7 +18,8 @@ import { isMemberRecord, type MemberRecord } from '../../catalogue/member.ts';
 import type { PublicFile } from '../../catalogue/documents.ts';
 import { partnerItemContent, renderPartnerPage } from '../../partners/feeds.ts';
 import { renderPartnerItem, takenBy, type PartnerEntry } from '../../partners/items.ts';
-import { DEVELOPMENT_PARTNER_SECRET, partnerPath } from '../../partners/paths.ts';
+import { DEVELOPMENT_PARTNER_SECRET, partnerPath, PARTNERS_FOLDER } from '../../partners/paths.ts';
+import { PartnerRegistryError, readPartnerRegistry, registryName } from '../../partners/registry.ts';
 import { webhookEventId, type WebhookMessage } from '../../partners/webhooks.ts';
 import { feedItem } from '../../render/feeds/feed-item.ts';
 import { isPublic } from '../../render/feeds/window.ts';
@@ -27,7 +28,7 @@ import type { PublishDeps } from './deps.ts';
 import { readIndexEntry, visibleEditorial } from './index-entry.ts';
 import { forEachIndexEntry } from './index-listing.ts';
 import { storeSealedPage } from './catalogue.ts';
-import { CatalogueObjectError, readJson, writeDerived, writeJsonOver, type Stored } from './object-io.ts';
+import { CatalogueObjectError, putFiles, readJson, writeDerived, writeJsonOver, type Stored } from './object-io.ts';
 import { AGAIN, untilWritten } from './retry.ts';
 
 /*
@@ -45,7 +46,8 @@ export const PARTNER_CACHE = 'private, max-age=60';
 /** Private keys, in the editorials bucket. */
 export const partnerCatalogueKeys = {
   head: (id: string) => `catalogue/partners/${id}/head.json`,
-  page: (id: string, page: number) => `catalogue/partners/${id}/pages/${page}.json`,
+  pages: (id: string) => `catalogue/partners/${id}/pages/`,
+  page: (id: string, page: number) => `${partnerCatalogueKeys.pages(id)}${page}.json`,
   member: (slug: string) => `catalogue/partner-members/${slug}.json`,
 };
 
@@ -56,6 +58,57 @@ interface PartnerMemberRecord extends MemberRecord {
 
 function isPartnerMember(value: unknown): value is PartnerMemberRecord {
   return isMemberRecord(value) && typeof (value as Partial<PartnerMemberRecord>).versions === 'object';
+}
+
+/**
+ * The deps of one invocation with the partners in effect now: the registry's (one GET) when there is one, else the
+ * configuration's. A malformed registry holds every partner's feeds back instead of falling back to the
+ * configuration: its partners may be out of date, and writing them would bring a rotated-away path back to life or
+ * feed a partner that was taken out. Everything else (pages, public feeds, the email) goes ahead, since readers
+ * should not wait on a partner typo; the caller fails the invocation with `problem` afterwards, so the event is
+ * retried, then parked with the failed events (alarmed) for a redrive once the registry is fixed.
+ */
+export async function withRegistryPartners(deps: PublishDeps): Promise<{ deps: PublishDeps; problem?: PartnerRegistryError }> {
+  try {
+    const registry = await readPartnerRegistry(deps.editorials, deps.clock);
+    return { deps: registry ? { ...deps, config: { ...deps.config, partners: registry.partners } } : deps };
+  } catch (err) {
+    if (!(err instanceof PartnerRegistryError)) throw err;
+    deps.log.error('partner feeds held back: the partner registry is malformed; fix it, then redrive the failed events', { registry: registryName(deps.editorials), error: err });
+    return { deps: { ...deps, config: { ...deps.config, partners: [] } }, problem: err };
+  }
+}
+
+/** Deletes run this many at a time: a long-archived partner has a few hundred documents. */
+const DELETES_AT_ONCE = 20;
+
+/**
+ * Writes the partner's documents at its current path now, not at the next publish: from its catalogue scope, or one
+ * empty but valid document per format while nothing is in it. With `oldPath` (a rotation) every object under that
+ * path is then deleted, so it stops answering. No other partner's objects are read or written. Returns the path and
+ * how many old objects went.
+ */
+export async function republishPartnerFeeds(deps: PublishDeps, partner: PartnerConfig, oldPath?: string): Promise<{ path: string; removed: number }> {
+  const scope = { partner, path: partnerPath(deps.partnerSecret ?? DEVELOPMENT_PARTNER_SECRET, partner) };
+  const head = await readHead(deps, partner.id);
+  if (head) await syncHead(deps, scope, head);
+  else await putFiles(deps.site, partnerFiles(deps, scope, undefined, 0, []));
+  const pageKeys = await keysUnder(deps.editorials, partnerCatalogueKeys.pages(partner.id));
+  for (const key of pageKeys) {
+    const page = Number(/(\d+)\.json$/.exec(key)?.[1]);
+    const stored = Number.isInteger(page) ? await readPage(deps, partner.id, page) : undefined;
+    if (stored) await syncPage(deps, scope, stored);
+  }
+  if (oldPath === undefined || oldPath === scope.path) return { path: scope.path, removed: 0 };
+  const old = await keysUnder(deps.site, `${PARTNERS_FOLDER}/${oldPath}/`);
+  for (let at = 0; at < old.length; at += DELETES_AT_ONCE) await Promise.all(old.slice(at, at + DELETES_AT_ONCE).map((key) => deps.site.delete(key)));
+  return { path: scope.path, removed: old.length };
+}
+
+async function keysUnder(store: PublishDeps['site'], prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const summary of store.list(prefix)) keys.push(summary.key);
+  return keys;
 }
 
 /** Brings every partner scope that takes `slug` (or took it before) in line with its index entry. */
@@ -111,8 +164,12 @@ function webhookBody(entry: PartnerEntry, partner: PartnerConfig, config: Config
 /**
  * Builds every partner scope again from the index (with `broadsheet catalogue rebuild`, once the catalogue objects
  * are gone): each editorial's latest change replayed in the order of change, as publishing them in that order would.
+ * It also fills the scope of a partner added since its editorials were published.
  */
-export async function rebuildPartnerFeeds(deps: PublishDeps): Promise<void> {
+export async function rebuildPartnerFeeds(given: PublishDeps): Promise<void> {
+  // The partners in effect now; a rebuild never goes ahead on a malformed registry.
+  const { deps, problem } = await withRegistryPartners(given);
+  if (problem) throw problem;
   if (deps.config.partners.length === 0) return;
   const order: { slug: string; changed: number }[] = [];
   const now = deps.clock.now();
