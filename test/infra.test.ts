@@ -8,6 +8,7 @@ import { readSettings, SettingsError } from '../infra/settings.ts';
 import { synthesizeBroadsheet, type Synthesised } from '../infra/synth.ts';
 import { loadRuntimeConfig, readRuntimeConfig } from '../src/app/runtime-config.ts';
 import { buildCatalogue } from '../src/catalogue/site.ts';
+import { PARTNER_REGISTRY_KEY } from '../src/partners/registry.ts';
 import { configFrom } from '../src/config.ts';
 import { makeEditorial } from './fixtures/editorial.ts';
 
@@ -264,6 +265,14 @@ describe('publish stage', () => {
     expect(json(writes)).not.toMatch(/"\/\*"/);
     const reads = statements.filter((s) => asArray(s.Action).includes('s3:GetObject'));
     expect(json(reads)).toContain('/approved/*');
+  });
+
+  it('may read the partner registry, the one key of config/, and never write it', () => {
+    const statements = statementsOfFunction('PublishPublisher');
+    const on = (action: string) => json(statements.filter((s) => asArray(s.Action).includes(action)));
+    expect(on('s3:GetObject')).toContain(`"/${PARTNER_REGISTRY_KEY}"`);
+    expect(on('s3:GetObject')).not.toContain('"/config/*"');
+    for (const action of ['s3:PutObject', 's3:DeleteObject']) expect(on(action)).not.toContain('config/');
   });
 
   it('may write every file of the public site the publish stage writes, in the site bucket alone', () => {

@@ -28,7 +28,8 @@ export function grantObjects(grantee: iam.IGrantable, imported: ImportedBucket, 
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: [action], resources: patterns.map((p) => bucket.arnForObjects(p)) }),
     );
-    for (const pattern of patterns) {
+    // A single key (no wildcard) needs no acknowledgement.
+    for (const pattern of patterns.filter((p) => p.endsWith('*'))) {
       Validations.of(grantee.grantPrincipal as unknown as IConstruct).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${imported.arnExport}/${pattern}]`,
         reason: `Objects under the ${pattern.replace(/\*$/, '')} prefix only (layout in docs/pipeline.md); an S3 object ARN needs a wildcard to name a prefix.`,

@@ -11,6 +11,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { RUNTIME_ENV } from '../../src/app/runtime-config.ts';
+import { PARTNER_REGISTRY_KEY } from '../../src/partners/registry.ts';
 import { BroadsheetFunction, type FunctionRuntime } from './broadsheet-function.ts';
 import { grantItems, grantObjects, type ImportedBucket } from './grants.ts';
 
@@ -110,7 +111,8 @@ function grantPublishing(fn: lambda.IFunction, props: PublishStageProps): void {
   grantObjects(fn, props.editorials, {
     // rendered/: the planner copies each dispatch's template into the ledger for the workers.
     // catalogue/: the heads, archive pages and memberships of the feeds; embargoed/: editorials waiting for release.
-    get: ['approved/*', 'sources/*', 'index/*', 'rendered/*', 'catalogue/*', 'embargoed/*'],
+    // The partner registry is the desk's: read at every invocation, never written here.
+    get: ['approved/*', 'sources/*', 'index/*', 'rendered/*', 'catalogue/*', 'embargoed/*', PARTNER_REGISTRY_KEY],
     put: ['rejected/*', 'sources/*', 'index/*', 'rendered/*', 'catalogue/*', 'embargoed/*'],
     delete: ['rejected/*', 'embargoed/*'],
     list: true,
