@@ -134,11 +134,13 @@ export class PipelineStack extends Stack {
         Subscribe: this.subscribers.functions.subscribe.function,
         Confirm: this.subscribers.functions.confirm.function,
         Unsubscribe: this.subscribers.functions.unsubscribe.function,
+        ConfirmationSender: this.subscribers.confirmationSender.function,
         SesEvents: this.feedback.sesEvents.function,
       },
       deadLetterQueues: {
         DispatchDeadLetters: this.dispatch.deadLetterQueue,
         PartnerWebhookDeadLetters: this.webhooks.deadLetterQueue,
+        ConfirmationDeadLetters: this.subscribers.confirmationDeadLetters,
         FailedEvents: this.failedEvents,
       },
       dispatchQueue: this.dispatch.queue,

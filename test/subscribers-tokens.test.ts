@@ -54,7 +54,7 @@ describe('tokens', () => {
 
   it('verify for their own purpose and subscriber', () => {
     const id = subscriberId(SECRET, 'reader@example.org');
-    expect(verifyToken(SECRET, 'unsubscribe', signUnsubscribeToken(SECRET, id), NOW)).toEqual({ ok: true, subscriberId: id });
+    expect(verifyToken(SECRET, 'unsubscribe', signUnsubscribeToken(SECRET, id), NOW)).toEqual({ ok: true, subscriberId: id, kid: '0' });
     const confirm = verifyToken(SECRET, 'confirm', signConfirmToken(SECRET, id, new Date(NOW.getTime() + 1000)), NOW);
     expect(confirm.ok && confirm.subscriberId).toBe(id);
   });

@@ -12,7 +12,7 @@ import { runtimeEnvironment } from '../../src/app/runtime-config.ts';
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The handlers in functions/, by file name. */
-export type HandlerName = 'publish' | 'dispatch-worker' | 'partner-webhook' | 'subscribe' | 'confirm' | 'unsubscribe' | 'ses-events';
+export type HandlerName = 'publish' | 'dispatch-worker' | 'partner-webhook' | 'subscribe' | 'confirm' | 'unsubscribe' | 'ses-events' | 'confirmation-sender';
 
 export function handlerEntry(name: HandlerName): string {
   return `${PROJECT_ROOT}functions/${name}.ts`;

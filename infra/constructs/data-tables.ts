@@ -22,6 +22,8 @@ export class DataTables extends Construct {
     this.subscribers = new dynamodb.Table(this, 'Subscribers', {
       ...common,
       partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      // Rate and mailbox counters (ids with `#`) expire by it; subscribers have no such attribute.
+      timeToLiveAttribute: 'expiresAt',
     });
     this.ledger = new dynamodb.Table(this, 'Ledger', {
       ...common,

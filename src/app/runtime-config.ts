@@ -1,6 +1,8 @@
 import type { EndpointMap } from '../adapters/aws-clients.ts';
 import { ConfigError, configFrom, loadConfig, type Config } from '../config.ts';
 import { MIN_PARTNER_SECRET_LENGTH } from '../partners/paths.ts';
+import type { TokenKeys } from '../subscribers/tokens.ts';
+import { readTokenKeys, TOKEN_KEY_ENV } from './token-keys.ts';
 
 /**
  * Everything a function needs to know about where it runs, typed and checked once. Lambda reads it from the
@@ -23,8 +25,16 @@ export interface RuntimeConfig {
   workerConcurrency: number;
   shardSize: number;
   configurationSet?: string;
-  /** Key for the HMAC that signs confirm and unsubscribe tokens. */
+  /** The key subscriber ids are derived with: TOKEN_SECRET alone, else SUBSCRIBER_ID_KEY (tokenKeys.idKey). */
   tokenSecret: string;
+  /** The id key and the signing keys of confirm and unsubscribe tokens, by key id (src/app/token-keys.ts); always
+   * set when read from the environment; absent in a configuration built by hand: `tokenSecret` is the one key. */
+  tokenKeys?: TokenKeys;
+  /** The queue the subscribe function hands confirmation sends to; the confirmation sender takes from it. Without
+   * it the confirmation is sent within the request. */
+  confirmationQueueUrl?: string;
+  /** Subscribe requests one client address may make a minute. Default 20 (RUNTIME_DEFAULTS). */
+  subscribeRatePerMinute?: number;
   /** Key for the HMAC of partner feed paths (src/partners/paths.ts); the development secret when absent. */
   partnerSecret?: string;
   softBounceThreshold: number;
@@ -41,6 +51,7 @@ export const RUNTIME_DEFAULTS = {
   workerConcurrency: 2,
   shardSize: 500,
   softBounceThreshold: 3,
+  subscribeRatePerMinute: 20,
 } as const;
 
 /** The environment variable behind each field: the CDK stack writes them, the functions read them. */
@@ -56,9 +67,16 @@ export const RUNTIME_ENV = {
   workerConcurrency: 'WORKER_CONCURRENCY',
   shardSize: 'SHARD_SIZE',
   configurationSet: 'CONFIGURATION_SET',
-  tokenSecret: 'TOKEN_SECRET',
+  tokenSecret: TOKEN_KEY_ENV.tokenSecret,
   /** In AWS the key itself stays in Secrets Manager; the function reads it by this ARN at cold start. */
   tokenSecretArn: 'TOKEN_SECRET_ARN',
+  /** The signing key set as JSON; in AWS by ARN too. */
+  tokenKeys: TOKEN_KEY_ENV.tokenKeys,
+  tokenKeysArn: 'TOKEN_KEYS_ARN',
+  subscriberIdKey: TOKEN_KEY_ENV.subscriberIdKey,
+  subscriberIdKeyArn: 'SUBSCRIBER_ID_KEY_ARN',
+  confirmationQueueUrl: 'CONFIRMATION_QUEUE_URL',
+  subscribeRatePerMinute: 'SUBSCRIBE_RATE_PER_MINUTE',
   partnerSecret: 'BROADSHEET_PARTNER_SECRET',
   /** In AWS the partner secret stays in Secrets Manager too, read by this ARN at cold start. */
   partnerSecretArn: 'BROADSHEET_PARTNER_SECRET_ARN',
@@ -95,8 +113,7 @@ export function readRuntimeConfig(env: Env = process.env): RuntimeConfig {
     return value;
   };
   const publication = readPublication(env, problems);
-  const tokenSecret = required('tokenSecret');
-  if (tokenSecret && tokenSecret.length < 32) problems.push(`${RUNTIME_ENV.tokenSecret} must be at least 32 characters`);
+  const tokenKeys = readTokenKeys(env, problems);
   const partnerSecret = env[RUNTIME_ENV.partnerSecret];
   if (partnerSecret !== undefined && [...partnerSecret].length < MIN_PARTNER_SECRET_LENGTH) {
     problems.push(`${RUNTIME_ENV.partnerSecret} must be at least ${MIN_PARTNER_SECRET_LENGTH} characters`);
@@ -104,6 +121,7 @@ export function readRuntimeConfig(env: Env = process.env): RuntimeConfig {
   const configurationSet = env[RUNTIME_ENV.configurationSet]?.trim();
   const logFile = env[RUNTIME_ENV.logFile]?.trim();
   const webhookQueueUrl = env[RUNTIME_ENV.webhookQueueUrl]?.trim();
+  const confirmationQueueUrl = env[RUNTIME_ENV.confirmationQueueUrl]?.trim();
   const config: RuntimeConfig = {
     publication,
     editorialsBucket: required('editorialsBucket'),
@@ -116,7 +134,10 @@ export function readRuntimeConfig(env: Env = process.env): RuntimeConfig {
     workerConcurrency: Math.floor(positive('workerConcurrency')),
     shardSize: Math.floor(positive('shardSize')),
     ...(configurationSet && { configurationSet }),
-    tokenSecret,
+    tokenSecret: tokenKeys.idKey,
+    tokenKeys,
+    ...(confirmationQueueUrl && { confirmationQueueUrl }),
+    subscribeRatePerMinute: Math.floor(positive('subscribeRatePerMinute')),
     ...(partnerSecret !== undefined && { partnerSecret }),
     softBounceThreshold: Math.floor(positive('softBounceThreshold')),
     endpoints: readEndpoints(env, problems),
@@ -162,14 +183,21 @@ export function endpointsFromEnv(env: Env = process.env): EndpointMap {
 }
 
 /**
- * The runtime configuration with the token secret resolved: TOKEN_SECRET when set (local runs), else the secret
- * named by TOKEN_SECRET_ARN, read once at cold start so the key never sits in the function's environment.
+ * The runtime configuration with the keys resolved: each of TOKEN_SECRET, TOKEN_KEYS, SUBSCRIBER_ID_KEY and the
+ * partner secret when set (local runs), else the secret its `_ARN` variable names, read once at cold start so no
+ * key sits in the function's environment.
  */
 export async function loadRuntimeConfig(env: Env = process.env, fetchSecret = fetchSecretFromExtension): Promise<RuntimeConfig> {
-  const arn = env[RUNTIME_ENV.tokenSecretArn];
-  if (!env[RUNTIME_ENV.tokenSecret] && arn) env = { ...env, [RUNTIME_ENV.tokenSecret]: await fetchSecret(arn, env) };
-  const partnerArn = env[RUNTIME_ENV.partnerSecretArn];
-  if (!env[RUNTIME_ENV.partnerSecret] && partnerArn) env = { ...env, [RUNTIME_ENV.partnerSecret]: await fetchSecret(partnerArn, env) };
+  const byArn: [EnvField, EnvField][] = [
+    ['tokenSecret', 'tokenSecretArn'],
+    ['tokenKeys', 'tokenKeysArn'],
+    ['subscriberIdKey', 'subscriberIdKeyArn'],
+    ['partnerSecret', 'partnerSecretArn'],
+  ];
+  for (const [field, arnField] of byArn) {
+    const arn = env[RUNTIME_ENV[arnField]];
+    if (!env[RUNTIME_ENV[field]] && arn) env = { ...env, [RUNTIME_ENV[field]]: await fetchSecret(arn, env) };
+  }
   return readRuntimeConfig(env);
 }
 

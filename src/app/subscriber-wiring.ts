@@ -1,22 +1,28 @@
 import { systemClock } from '../adapters/clock.ts';
 import type { Logger } from '../log.ts';
 import type { SubscriberDeps } from '../subscribers/flows.ts';
-import { functionLog, mailer, subscribersTable } from './adapters.ts';
+import { singleKey } from '../subscribers/tokens.ts';
+import { functionLog, mailer, queue, subscribersTable } from './adapters.ts';
 import type { RuntimeConfig } from './runtime-config.ts';
 
-/** What the subscriber flows need of the runtime configuration (a desk command has only this much). */
+/** What the subscriber flows need of the runtime configuration (a desk command has only the required part). */
 export type SubscriberRuntime = Pick<
   RuntimeConfig,
   'publication' | 'subscribersTable' | 'tokenSecret' | 'softBounceThreshold' | 'configurationSet' | 'endpoints' | 'logFile'
->;
+> &
+  Partial<Pick<RuntimeConfig, 'tokenKeys' | 'confirmationQueueUrl' | 'subscribeRatePerMinute'>>;
 
-/** The subscriber flows' dependencies: the subscribers table, SES for confirmation mail, the token key. */
+/** The subscriber flows' dependencies: the subscribers table, SES, the keys, and the confirmation queue if any. */
 export function subscriberWiring(runtime: SubscriberRuntime, fn: string, log: Logger = functionLog(runtime, fn)): SubscriberDeps {
+  const tokenKeys = runtime.tokenKeys ?? singleKey(runtime.tokenSecret);
   return {
     subscribers: subscribersTable(runtime),
     mailer: mailer(runtime),
     config: runtime.publication,
-    tokenSecret: runtime.tokenSecret,
+    tokenSecret: tokenKeys.idKey,
+    tokenKeys,
+    ...(runtime.confirmationQueueUrl !== undefined && { confirmations: queue(runtime, runtime.confirmationQueueUrl) }),
+    ...(runtime.subscribeRatePerMinute !== undefined && { subscribeRatePerMinute: runtime.subscribeRatePerMinute }),
     clock: systemClock,
     log,
     softBounceThreshold: runtime.softBounceThreshold,

@@ -6,7 +6,7 @@ import { subscriberWiring } from './subscriber-wiring.ts';
 
 export type FunctionUrlHandler = (event: FunctionUrlEvent) => Promise<FunctionUrlResult>;
 
-/** The web form's POST → a pending subscriber and a confirmation email; GET → the form. */
+/** The web form's POST → a pending subscriber and a queued confirmation send (or, without a queue, the email); GET → the form. */
 export const createSubscribeHandler = (runtime: RuntimeConfig): FunctionUrlHandler => {
   const deps = subscriberWiring(runtime, 'subscribe');
   return (event) => handleSubscribeRequest(deps, event);

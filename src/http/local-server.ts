@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { ObjectStore, StoredObject } from '../ports.ts';
 import { entityTag, httpDate, isNotModified, type Preconditions } from './conditional.ts';
 import { renderNothingPublished } from './pages.ts';
-import { MAX_BODY_BYTES } from './request.ts';
+import { MAX_BODY_BYTES, VIEWER_ADDRESS_HEADER } from './request.ts';
 import type { FunctionUrlEvent, FunctionUrlResult, HttpHandler } from './types.ts';
 
 export interface HttpServerOptions {
@@ -109,6 +109,8 @@ export function toEvent(req: IncomingMessage, url: URL, body: Buffer): FunctionU
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
+  // As CloudFront does: the viewer's address comes from the connection, never from what the client wrote.
+  headers[VIEWER_ADDRESS_HEADER] = `${req.socket.remoteAddress ?? ''}:${req.socket.remotePort ?? 0}`;
   const method = req.method ?? 'GET';
   return {
     version: '2.0',

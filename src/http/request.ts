@@ -18,6 +18,24 @@ export function header(event: FunctionUrlEvent, name: string): string | undefine
   return undefined;
 }
 
+/** CloudFront's header naming the viewer's address and port; the local server sets it from the socket. */
+export const VIEWER_ADDRESS_HEADER = 'cloudfront-viewer-address';
+
+/**
+ * The address of the client that sent the request, for per-client limits: the `CloudFront-Viewer-Address` header
+ * (`198.51.100.10:46532`, `2001:db8::1:46532`) without its port, which only the distribution can set because only
+ * it may call the functions; else the request context's source IP (the caller of a Function URL); else empty.
+ */
+export function clientAddress(event: FunctionUrlEvent): string {
+  const viewer = header(event, VIEWER_ADDRESS_HEADER)?.trim();
+  if (viewer) {
+    const colon = viewer.lastIndexOf(':');
+    const address = colon > 0 && /^\d+$/.test(viewer.slice(colon + 1)) ? viewer.slice(0, colon) : viewer;
+    return address.replace(/^\[(.*)\]$/, '$1');
+  }
+  return event.requestContext?.http?.sourceIp?.trim() ?? '';
+}
+
 export function bodyBytes(event: FunctionUrlEvent): Buffer {
   const body = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');

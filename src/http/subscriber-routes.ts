@@ -1,4 +1,4 @@
-import type { Config } from '../config.ts';
+import { messagesFor, type Messages } from '../i18n/index.ts';
 import { ThrottledError } from '../ports.ts';
 import { urls } from '../render/urls.ts';
 import {
@@ -10,7 +10,9 @@ import {
   type LinkProblem,
   type SubscriberDeps,
 } from '../subscribers/flows.ts';
+import { MAX_ADDRESS_LENGTH } from '../subscribers/address.ts';
 import { CONFIRM_TOKEN_LIFETIME_MS } from '../subscribers/tokens.ts';
+import { limitClient, refuseCrossSite } from './guards.ts';
 import { renderNotice, type Notice } from './pages.ts';
 import { BodyTooLargeError, formFields, queryParams, requestMethod } from './request.ts';
 import { htmlResponse, textResponse } from './response.ts';
@@ -20,68 +22,99 @@ const DAYS = Math.round(CONFIRM_TOKEN_LIFETIME_MS / 86_400_000);
 /** A form echoes at most this much of what was typed. */
 const ECHO_LIMIT = 320;
 
-const page = (deps: SubscriberDeps, status: number, notice: Notice, headers?: Record<string, string>) =>
-  htmlResponse(status, renderNotice(deps.config, notice), headers);
+const page = (deps: SubscriberDeps, m: Messages, status: number, notice: Notice, headers?: Record<string, string>) =>
+  htmlResponse(status, renderNotice(deps.config, notice, m.lang), headers);
 
-function methodNotAllowed(deps: SubscriberDeps, allow: string): FunctionUrlResult {
-  return page(deps, 405, { title: 'Not available', paragraphs: ['This address only answers the forms on our pages.'] }, { allow });
+/**
+ * The reader's language: the form's `lang` field (every page's subscribe form sends its own), else a `lang` query
+ * parameter on a link, else the publication's.
+ */
+function readerMessages(deps: SubscriberDeps, event: FunctionUrlEvent, form?: URLSearchParams): Messages {
+  const lang = form?.get('lang') ?? queryParams(event).get('lang') ?? undefined;
+  return messagesFor(lang?.slice(0, 35), deps.config.publication.language);
+}
+
+/** The forms of these pages post their language back, so the next answer stays in it. */
+const langField = (m: Messages) => ({ name: 'lang', value: m.lang });
+
+function methodNotAllowed(deps: SubscriberDeps, m: Messages, allow: string): FunctionUrlResult {
+  return page(deps, m, 405, { title: m.t('notice.notAvailableTitle'), paragraphs: [m.t('notice.notAvailable')] }, { allow });
+}
+
+const ADDRESS_REASONS = ['address.empty', 'address.space', 'address.oneAt', 'address.local', 'address.domain', 'address.tooLong'] as const;
+
+/** Why an address was refused, in the reader's language: the check's English reason is matched to its message. */
+function addressRefusal(m: Messages, reason: string): string {
+  const sentence = `${reason[0]!.toUpperCase()}${reason.slice(1)}.`;
+  const english = messagesFor('en', 'en');
+  const key = ADDRESS_REASONS.find((k) => english.t(k, { max: MAX_ADDRESS_LENGTH }) === sentence);
+  if (key) return m.t(key, { max: MAX_ADDRESS_LENGTH });
+  return m.lang === 'en' ? sentence : m.t('address.invalid');
 }
 
 /** Turns failures into pages: a request never sees a stack trace, and the log never sees an address. */
-async function guarded(deps: SubscriberDeps, route: string, run: () => Promise<FunctionUrlResult>): Promise<FunctionUrlResult> {
+async function guarded(deps: SubscriberDeps, route: string, event: FunctionUrlEvent, run: () => Promise<FunctionUrlResult>): Promise<FunctionUrlResult> {
   try {
     return await run();
   } catch (err) {
-    if (err instanceof BodyTooLargeError) return page(deps, 413, { title: 'Too much data', paragraphs: ['The form sent more than it should. Please try again.'] });
+    // The body may be what failed, so only the link's language is at hand here.
+    const m = readerMessages(deps, event);
+    if (err instanceof BodyTooLargeError) return page(deps, m, 413, { title: m.t('notice.tooLargeTitle'), paragraphs: [m.t('notice.tooLarge')] });
     const throttled = err instanceof ThrottledError;
     deps.log.error('request failed', { route, error: err });
     return page(
       deps,
+      m,
       throttled ? 503 : 500,
-      { title: 'Something went wrong', paragraphs: ['We could not finish this just now. Nothing was lost: please try again in a minute.'] },
+      { title: m.t('notice.failedTitle'), paragraphs: [m.t('notice.failed')] },
       throttled ? { 'retry-after': '60' } : {},
     );
   }
 }
 
-function subscribeForm(config: Config, options: { emailValue?: string; source?: string } = {}): Notice['form'] {
+function subscribeForm(m: Messages, options: { emailValue?: string; source?: string } = {}): Notice['form'] {
   return {
-    button: 'Subscribe',
+    button: m.t('subscribe.button'),
     emailField: true,
     ...(options.emailValue !== undefined && { emailValue: options.emailValue.slice(0, ECHO_LIMIT) }),
-    hidden: [{ name: 'source', value: (options.source ?? 'subscribe-page').slice(0, ECHO_LIMIT) }],
+    hidden: [{ name: 'source', value: (options.source ?? 'subscribe-page').slice(0, ECHO_LIMIT) }, langField(m)],
   };
 }
 
 /** POST `email`, `source`, `topics` → "check your inbox" (the same page whatever the address's state). */
 export function handleSubscribeRequest(deps: SubscriberDeps, event: FunctionUrlEvent): Promise<FunctionUrlResult> {
-  return guarded(deps, 'subscribe', async () => {
+  return guarded(deps, 'subscribe', event, async () => {
     const { config } = deps;
     const name = config.publication.name;
     const method = requestMethod(event);
     if (method === 'GET') {
-      return page(deps, 200, { title: `Get ${name} by email`, paragraphs: [config.publication.description], form: subscribeForm(config) });
+      const m = readerMessages(deps, event);
+      return page(deps, m, 200, { title: m.t('subscribe.heading', { publication: name }), paragraphs: [config.publication.description], form: subscribeForm(m) });
     }
-    if (method !== 'POST') return methodNotAllowed(deps, 'GET, POST');
+    if (method !== 'POST') return methodNotAllowed(deps, readerMessages(deps, event), 'GET, POST');
+    const refused = refuseCrossSite(deps, event) ?? (await limitClient(deps, event, 'subscribe'));
+    if (refused) return refused;
     const form = formFields(event);
+    const m = readerMessages(deps, event, form);
     const email = form.get('email') ?? '';
     const source = form.get('source') ?? undefined;
-    const result = await subscribe(deps, { email, ...(source !== undefined && { source }), topics: form.getAll('topics') });
+    const language = form.get('lang') ?? form.get('language') ?? undefined;
+    const result = await subscribe(deps, { email, ...(source !== undefined && { source }), ...(language !== undefined && { language }), topics: form.getAll('topics') });
     if (!result.ok) {
-      return page(deps, 400, {
-        title: 'That address does not look right',
-        paragraphs: [`${result.reason[0]!.toUpperCase()}${result.reason.slice(1)}.`, 'Check it and try again; an address looks like name@example.org.'],
-        form: subscribeForm(config, { emailValue: email, ...(source !== undefined && { source }) }),
+      return page(deps, m, 400, {
+        title: m.t('notice.badAddressTitle'),
+        paragraphs: [addressRefusal(m, result.reason), m.t('notice.badAddressHint')],
+        form: subscribeForm(m, { emailValue: email, ...(source !== undefined && { source }) }),
       });
     }
-    return page(deps, 200, {
-      title: 'Check your inbox',
+    return page(deps, m, 200, {
+      title: m.t('notice.checkInboxTitle'),
       paragraphs: [
-        'We have sent a confirmation link to the address you entered, unless it is already subscribed.',
-        `Open the link in that email to start receiving ${name}. It works for ${DAYS} days; until then you will get nothing else from us.`,
-        'Nothing there after a few minutes? Look in your spam folder, or subscribe again.',
+        m.t('notice.checkInboxSent'),
+        m.t('notice.checkInboxOpen', { publication: name, count: DAYS }),
+        m.t('notice.checkInboxSpam'),
       ],
-      link: { href: urls.home(config), text: `Back to ${name}` },
+      link: { href: urls.home(config), text: m.t('notice.backTo', { publication: name }) },
     });
   });
 }
@@ -90,57 +123,62 @@ function tokenOf(event: FunctionUrlEvent, form?: URLSearchParams): string {
   return form?.get('token') ?? queryParams(event).get('token') ?? '';
 }
 
-function badConfirmLink(deps: SubscriberDeps, problem: LinkProblem): FunctionUrlResult {
+function badConfirmLink(deps: SubscriberDeps, m: Messages, problem: LinkProblem): FunctionUrlResult {
   const why: Record<LinkProblem, string> = {
-    expired: `It has expired: confirmation links work for ${DAYS} days.`,
-    invalid: 'It is incomplete or has been changed. Check that you opened the whole link from the email.',
-    'not-pending': 'It belongs to a subscription that has since been cancelled.',
+    expired: m.t('notice.badConfirmExpired', { count: DAYS }),
+    invalid: m.t('notice.badConfirmInvalid'),
+    'not-pending': m.t('notice.badConfirmNotPending'),
   };
-  return page(deps, 400, {
-    title: 'This confirmation link does not work',
-    paragraphs: [why[problem], 'To subscribe, enter your address again and we will send you a new link.'],
-    link: { href: urls.subscribe(deps.config), text: 'Subscribe again' },
+  return page(deps, m, 400, {
+    title: m.t('notice.badConfirmTitle'),
+    paragraphs: [why[problem], m.t('notice.badConfirmAgain')],
+    link: { href: urls.subscribe(deps.config), text: m.t('notice.subscribeAgain') },
   });
 }
 
 /** GET shows a button (mail scanners open links; only a person presses it); POST confirms. */
 export function handleConfirmRequest(deps: SubscriberDeps, event: FunctionUrlEvent): Promise<FunctionUrlResult> {
-  return guarded(deps, 'confirm', async () => {
+  return guarded(deps, 'confirm', event, async () => {
     const name = deps.config.publication.name;
     const method = requestMethod(event);
     if (method === 'GET') {
+      const m = readerMessages(deps, event);
       const token = tokenOf(event);
       const check = checkConfirmToken(deps, token);
-      if (!check.ok) return badConfirmLink(deps, check.reason === 'expired' ? 'expired' : 'invalid');
-      return page(deps, 200, {
-        title: 'Confirm your subscription',
-        paragraphs: [`Press the button to start receiving ${name} by email.`],
-        form: { button: 'Confirm subscription', hidden: [{ name: 'token', value: token }] },
+      if (!check.ok) return badConfirmLink(deps, m, check.reason === 'expired' ? 'expired' : 'invalid');
+      return page(deps, m, 200, {
+        title: m.t('notice.confirmTitle'),
+        paragraphs: [m.t('notice.confirmText', { publication: name })],
+        form: { button: m.t('notice.confirmButton'), hidden: [{ name: 'token', value: token }, langField(m)] },
       });
     }
-    if (method !== 'POST') return methodNotAllowed(deps, 'GET, POST');
-    const result = await confirm(deps, tokenOf(event, formFields(event)));
-    if (!result.ok) return badConfirmLink(deps, result.problem);
-    return page(deps, 200, {
-      title: "You're subscribed",
+    if (method !== 'POST') return methodNotAllowed(deps, readerMessages(deps, event), 'GET, POST');
+    const refused = refuseCrossSite(deps, event);
+    if (refused) return refused;
+    const form = formFields(event);
+    const m = readerMessages(deps, event, form);
+    const result = await confirm(deps, tokenOf(event, form));
+    if (!result.ok) return badConfirmLink(deps, m, result.problem);
+    return page(deps, m, 200, {
+      title: m.t('notice.subscribedTitle'),
       paragraphs: [
-        result.alreadyConfirmed ? `You were already subscribed to ${name}.` : `Thank you: ${name} will arrive in your inbox from the next edition.`,
-        'Every email has a link at the bottom to unsubscribe at once.',
+        m.t(result.alreadyConfirmed ? 'notice.subscribedAlready' : 'notice.subscribedThanks', { publication: name }),
+        m.t('notice.subscribedLeave'),
       ],
-      link: { href: urls.home(deps.config), text: `Read ${name}` },
+      link: { href: urls.home(deps.config), text: m.t('notice.read', { publication: name }) },
     });
   });
 }
 
-function badUnsubscribeLink(deps: SubscriberDeps): FunctionUrlResult {
+function badUnsubscribeLink(deps: SubscriberDeps, m: Messages): FunctionUrlResult {
   const mailto = deps.config.unsubscribe.mailto;
-  return page(deps, 400, {
-    title: 'This unsubscribe link does not work',
+  return page(deps, m, 400, {
+    title: m.t('notice.badUnsubscribeTitle'),
     paragraphs: [
-      'It is incomplete or has been changed. Open the whole link from the bottom of one of our emails.',
-      mailto ? `Or write to ${mailto} and we will take you off the list.` : 'Or reply to one of our emails and we will take you off the list.',
+      m.t('notice.badUnsubscribe'),
+      mailto ? m.t('notice.badUnsubscribeWrite', { address: mailto }) : m.t('notice.badUnsubscribeReply'),
     ],
-    ...(mailto && { link: { href: `mailto:${mailto}?subject=unsubscribe`, text: `Write to ${mailto}` } }),
+    ...(mailto && { link: { href: `mailto:${mailto}?subject=unsubscribe`, text: m.t('notice.writeTo', { address: mailto }) } }),
   });
 }
 
@@ -149,28 +187,30 @@ function badUnsubscribeLink(deps: SubscriberDeps): FunctionUrlResult {
  * (`List-Unsubscribe=One-Click`, token in the query string), which gets a short plain answer. Idempotent.
  */
 export function handleUnsubscribeRequest(deps: SubscriberDeps, event: FunctionUrlEvent): Promise<FunctionUrlResult> {
-  return guarded(deps, 'unsubscribe', async () => {
+  return guarded(deps, 'unsubscribe', event, async () => {
     const name = deps.config.publication.name;
     const method = requestMethod(event);
     if (method === 'GET') {
+      const m = readerMessages(deps, event);
       const token = tokenOf(event);
-      if (!checkUnsubscribeToken(deps, token).ok) return badUnsubscribeLink(deps);
-      return page(deps, 200, {
-        title: `Unsubscribe from ${name}`,
-        paragraphs: [`Press the button and you will get no more emails from ${name}.`],
-        form: { button: 'Unsubscribe', hidden: [{ name: 'token', value: token }] },
+      if (!checkUnsubscribeToken(deps, token).ok) return badUnsubscribeLink(deps, m);
+      return page(deps, m, 200, {
+        title: m.t('notice.unsubscribeTitle', { publication: name }),
+        paragraphs: [m.t('notice.unsubscribeText', { publication: name })],
+        form: { button: m.t('notice.unsubscribeButton'), hidden: [{ name: 'token', value: token }, langField(m)] },
       });
     }
-    if (method !== 'POST') return methodNotAllowed(deps, 'GET, POST');
+    if (method !== 'POST') return methodNotAllowed(deps, readerMessages(deps, event), 'GET, POST');
     const form = formFields(event);
+    const m = readerMessages(deps, event, form);
     const oneClick = form.get('List-Unsubscribe') === 'One-Click';
     const result = await unsubscribe(deps, tokenOf(event, form));
     if (oneClick) return result.ok ? textResponse(200, 'Unsubscribed.\n') : textResponse(400, 'This unsubscribe link is not valid.\n');
-    if (!result.ok) return badUnsubscribeLink(deps);
-    return page(deps, 200, {
-      title: "You're unsubscribed",
-      paragraphs: [`You will get no more emails from ${name}.`, 'Changed your mind? You can subscribe again at any time.'],
-      link: { href: urls.subscribe(deps.config), text: 'Subscribe again' },
+    if (!result.ok) return badUnsubscribeLink(deps, m);
+    return page(deps, m, 200, {
+      title: m.t('notice.unsubscribedTitle'),
+      paragraphs: [m.t('notice.unsubscribed', { publication: name }), m.t('notice.unsubscribedAgain')],
+      link: { href: urls.subscribe(deps.config), text: m.t('notice.subscribeAgain') },
     });
   });
 }

@@ -4,10 +4,12 @@ export interface FunctionUrlEvent {
   rawPath: string;
   /** Without the leading `?`; empty when there is none. */
   rawQueryString: string;
-  /** Header names in lower case; repeated headers joined with commas. */
+  /** Header names in lower case; repeated headers joined with commas. `cloudfront-viewer-address` names the client
+   * (clientAddress in request.ts): CloudFront sets it, and so does the local server, from the socket. */
   headers: Record<string, string | undefined>;
   cookies?: string[];
   requestContext: {
+    /** `sourceIp`: the caller of the Function URL (behind CloudFront, an edge server: see clientAddress). */
     http: { method: string; path?: string; sourceIp?: string; userAgent?: string; protocol?: string };
     requestId?: string;
     domainName?: string;

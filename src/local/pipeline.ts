@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { dispatchQueue, editorialsStore, objectStore, webhookQueue } from '../app/adapters.ts';
+import { dispatchQueue, editorialsStore, objectStore, queue as queueAt, webhookQueue } from '../app/adapters.ts';
 import { createDispatchWorkerHandler } from '../app/dispatch-worker.ts';
+import { createConfirmationSenderHandler } from '../app/confirmation-sender.ts';
 import { createPartnerWebhookHandler } from '../app/partner-webhook.ts';
 import { createPublishHandler } from '../app/publish.ts';
 import { RUNTIME_DEFAULTS, type RuntimeConfig } from '../app/runtime-config.ts';
@@ -19,7 +20,11 @@ export const LOCAL_NAMES = {
   ledger: 'broadsheet-ledger',
   queue: 'broadsheet-dispatch',
   webhooks: 'broadsheet-partner-webhooks',
+  confirmations: 'broadsheet-confirmations',
 } as const;
+
+/** A confirmation the mail service failed to take comes back this soon. */
+const CONFIRMATION_RETRY_SECONDS = 10;
 
 export interface LocalPipelineOptions {
   /** Serve the site and the subscriber endpoints over HTTP on 127.0.0.1, and make every link point there. */
@@ -52,8 +57,8 @@ export interface LocalPipeline {
   editorials: ObjectStore;
   site: ObjectStore;
   http?: HttpServer;
-  /** Resolves when every S3 event so far has been handled and the dispatch and webhook queues are empty (a webhook
-   * delivery failed five times counts as done: it is in the dead-letter queue). */
+  /** Resolves when every S3 event so far has been handled and the dispatch, webhook and confirmation queues are
+   * empty (a delivery failed five times counts as done: it is in the dead-letter queue). */
   settled(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -76,6 +81,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     queues: [
       { name: LOCAL_NAMES.queue, visibilityTimeoutSeconds: 30, maxReceiveCount: 5 },
       { name: LOCAL_NAMES.webhooks, visibilityTimeoutSeconds: webhookRetrySeconds, maxReceiveCount: 5 },
+      { name: LOCAL_NAMES.confirmations, visibilityTimeoutSeconds: CONFIRMATION_RETRY_SECONDS, maxReceiveCount: 5 },
     ],
   });
   const stops: (() => Promise<void>)[] = [() => emulators.stop()];
@@ -131,6 +137,16 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       log,
     });
     stops.splice(1, 0, () => webhookPoller.stop());
+    const confirmations = createConfirmationSenderHandler(runtime);
+    const confirmationPoller: SqsPoller = startSqsPoller({
+      queue: queueAt(runtime, runtime.confirmationQueueUrl!),
+      handler: (event) => confirmations(event),
+      visibilityTimeoutSeconds: CONFIRMATION_RETRY_SECONDS,
+      concurrency: 2,
+      idleMs: 20,
+      log,
+    });
+    stops.splice(1, 0, () => confirmationPoller.stop());
     const releases = options.releaseEverySeconds ? startReleaseTimer(() => publish({ source: 'local.release-timer' }), options.releaseEverySeconds, log) : undefined;
     if (releases) stops.splice(1, 0, () => releases.stop());
 
@@ -146,6 +162,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
         await emulators.objectEventsSettled();
         await poller.drain();
         await webhookPoller.drain();
+        await confirmationPoller.drain();
       },
       stop,
     };
@@ -193,6 +210,7 @@ function localRuntime(emulators: Emulators, config: Config, options: LocalPipeli
     ledgerTable: LOCAL_NAMES.ledger,
     dispatchQueueUrl: emulators.queueUrls[LOCAL_NAMES.queue]!,
     webhookQueueUrl: emulators.queueUrls[LOCAL_NAMES.webhooks]!,
+    confirmationQueueUrl: emulators.queueUrls[LOCAL_NAMES.confirmations]!,
     // Faster than a new SES account, so a local run drains in a moment; the workers still share it.
     sendRatePerSecond: options.sendRatePerSecond ?? 50,
     workerConcurrency: options.workerConcurrency ?? RUNTIME_DEFAULTS.workerConcurrency,

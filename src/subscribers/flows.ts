@@ -1,30 +1,24 @@
-import type { Config } from '../config.ts';
-import type { Logger } from '../log.ts';
-import { MessageRejectedError, type Clock, type KeyValueTable, type Mailer } from '../ports.ts';
+import { MessageRejectedError } from '../ports.ts';
 import { normalizeAddress } from './address.ts';
+import { deliverOwedConfirmation, confirmationMessage } from './confirmations.ts';
 import { confirmationEmail } from './confirmation-email.ts';
 import { parseSesEvent } from './ses-events.ts';
-import { SubscriberStore } from './store.ts';
+import { keysOf, storeOf, type SubscriberDeps } from './deps.ts';
+import type { SubscriberStore } from './store.ts';
 import { confirmUrl, verifyToken, type TokenCheck } from './tokens.ts';
 
-export interface SubscriberDeps {
-  subscribers: KeyValueTable;
-  mailer: Mailer;
-  config: Config;
-  tokenSecret: string;
-  clock: Clock;
-  log: Logger;
-  /** Soft bounces after which a subscriber is suppressed. */
-  softBounceThreshold: number;
-  /** SES configuration set for confirmation mail, so its bounces are reported too. */
-  configurationSet?: string;
-}
+export { keysOf, storeOf, type SubscriberDeps } from './deps.ts';
 
 const MAX_TOPICS = 20;
 const TOPIC = /^[\p{L}\p{N}][\p{L}\p{N} _.-]{0,63}$/u;
 const SOURCE = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+// The shape of a BCP 47 tag (language, then subtags of 1-8 letters or digits); Intl then checks and canonicalises it.
+const LANGUAGE_TAG = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,7}$/;
 
-export type SubscribeResult = { ok: true } | { ok: false; problem: 'invalid-address'; reason: string };
+export type SubscribeResult =
+  | { ok: true }
+  | { ok: false; problem: 'invalid-address'; reason: string }
+  | { ok: false; problem: 'invalid-language'; reason: string };
 
 /** `web-form:<source>` when the form's source is a plain slug; anything else is not recorded. */
 export function webFormSource(source: string | undefined): string {
@@ -38,41 +32,64 @@ export function cleanTopics(topics: readonly string[]): string[] {
   return [...new Set(clean)].slice(0, MAX_TOPICS);
 }
 
+/** A BCP 47 language tag in its canonical spelling (`pt-br` → `pt-BR`), or undefined when it is not one. */
+export function languageTag(input: string): string | undefined {
+  const value = input.trim();
+  if (!LANGUAGE_TAG.test(value)) return undefined;
+  try {
+    return Intl.getCanonicalLocales(value)[0];
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * A subscribe request from the web form. The answer is the same whatever the address's state (new, pending,
- * confirmed, unsubscribed, suppressed), so the form cannot tell anyone who subscribes.
+ * A subscribe request from the web form. It only writes and hands over: the record is changed (or not) and one
+ * message queued, the same work whatever the address's state (new, pending, confirmed, unsubscribed, suppressed),
+ * and the email is sent by the confirmation sender. So neither the answer nor its timing tells who subscribes.
  */
 export async function subscribe(
   deps: SubscriberDeps,
-  request: { email: string; source?: string; topics?: string[] },
+  request: { email: string; source?: string; topics?: string[]; language?: string },
 ): Promise<SubscribeResult> {
   const checked = normalizeAddress(request.email);
   if (!checked.ok) {
     deps.log.info('subscribe refused', { problem: 'invalid-address' });
     return { ok: false, problem: 'invalid-address', reason: checked.reason };
   }
-  const store = new SubscriberStore(deps.subscribers, deps.tokenSecret, deps.clock);
+  const language = request.language === undefined || request.language.trim() === '' ? undefined : languageTag(request.language);
+  if (request.language?.trim() && language === undefined) {
+    deps.log.info('subscribe refused', { problem: 'invalid-language' });
+    return { ok: false, problem: 'invalid-language', reason: 'the language is not a language tag such as "fr" or "pt-BR"' };
+  }
+  const store = storeOf(deps);
   const now = deps.clock.now();
   const result = await store.subscribe(
-    { address: checked.address, consentSource: webFormSource(request.source), topics: cleanTopics(request.topics ?? []) },
+    {
+      address: checked.address,
+      consentSource: webFormSource(request.source),
+      topics: cleanTopics(request.topics ?? []),
+      ...(language !== undefined && { language }),
+    },
     now,
   );
   const id = store.idFor(checked.address);
-  if (result.sendConfirmation) await sendConfirmation(deps, store, id, checked.address, now);
-  deps.log.info('subscribe request', { subscriberId: id, outcome: result.outcome, confirmationSent: result.sendConfirmation });
+  // Queued for every address, owed or not: the sender finds out from the record.
+  if (deps.confirmations) await deps.confirmations.sendBatch([confirmationMessage(id)]);
+  else await deliverOwedConfirmation(deps, id);
+  deps.log.info('subscribe request', { subscriberId: id, outcome: result.outcome, confirmationDue: result.confirmationDue });
   return { ok: true };
 }
 
-/** Sends the double opt-in message to a pending subscriber and records when. */
+/** Sends the double opt-in message to a pending subscriber at once and records when (an import's confirmations). */
 export async function sendConfirmation(deps: SubscriberDeps, store: SubscriberStore, id: string, address: string, now: Date): Promise<boolean> {
-  const email = confirmationEmail(deps.config, address, confirmUrl(deps.config, deps.tokenSecret, id, now), deps.configurationSet);
+  const email = confirmationEmail(deps.config, address, confirmUrl(deps.config, keysOf(deps), id, now), deps.configurationSet);
   try {
     const { messageId } = await deps.mailer.send(email);
     await store.markConfirmationSent(id, now);
     deps.log.info('confirmation sent', { subscriberId: id, messageId });
     return true;
   } catch (err) {
-    // A rejected address gets the same answer as any other: the form must not reveal what SES thinks of it.
     if (err instanceof MessageRejectedError) {
       deps.log.warn('confirmation rejected', { subscriberId: id, error: err });
       return false;
@@ -85,13 +102,14 @@ export type LinkProblem = 'invalid' | 'expired' | 'not-pending';
 export type ConfirmResult = { ok: true; alreadyConfirmed: boolean } | { ok: false; problem: LinkProblem };
 export type UnsubscribeResult = { ok: true } | { ok: false; problem: 'invalid' };
 
+/** A link signed with a key no longer accepted reads as any other broken link. */
 function tokenProblem(check: Exclude<TokenCheck, { ok: true }>): 'invalid' | 'expired' {
   return check.reason === 'expired' ? 'expired' : 'invalid';
 }
 
 /** Checks a confirm token without changing anything (for the GET page, which mail scanners also open). */
 export function checkConfirmToken(deps: SubscriberDeps, token: string): TokenCheck {
-  return verifyToken(deps.tokenSecret, 'confirm', token, deps.clock.now());
+  return verifyToken(keysOf(deps), 'confirm', token, deps.clock.now());
 }
 
 export async function confirm(deps: SubscriberDeps, token: string): Promise<ConfirmResult> {
@@ -100,7 +118,7 @@ export async function confirm(deps: SubscriberDeps, token: string): Promise<Conf
     deps.log.info('confirm refused', { reason: check.reason });
     return { ok: false, problem: tokenProblem(check) };
   }
-  const store = new SubscriberStore(deps.subscribers, deps.tokenSecret, deps.clock);
+  const store = storeOf(deps);
   const { outcome } = await store.confirm(check.subscriberId, deps.clock.now());
   deps.log.info('confirm', { subscriberId: check.subscriberId, outcome });
   if (outcome === 'confirmed') return { ok: true, alreadyConfirmed: false };
@@ -109,7 +127,7 @@ export async function confirm(deps: SubscriberDeps, token: string): Promise<Conf
 }
 
 export function checkUnsubscribeToken(deps: SubscriberDeps, token: string): TokenCheck {
-  return verifyToken(deps.tokenSecret, 'unsubscribe', token, deps.clock.now());
+  return verifyToken(keysOf(deps), 'unsubscribe', token, deps.clock.now());
 }
 
 /** Idempotent: a second unsubscribe, or one for a subscriber no longer on file, succeeds too. */
@@ -119,7 +137,7 @@ export async function unsubscribe(deps: SubscriberDeps, token: string): Promise<
     deps.log.info('unsubscribe refused', { reason: check.reason });
     return { ok: false, problem: 'invalid' };
   }
-  const store = new SubscriberStore(deps.subscribers, deps.tokenSecret, deps.clock);
+  const store = storeOf(deps);
   const { outcome } = await store.unsubscribe(check.subscriberId, deps.clock.now());
   deps.log.info('unsubscribe', { subscriberId: check.subscriberId, outcome });
   return { ok: true };
@@ -140,7 +158,7 @@ export interface SesEventSummary {
 export async function handleSesEvent(deps: SubscriberDeps, event: unknown): Promise<SesEventSummary> {
   const parsed = parseSesEvent(event);
   const summary: SesEventSummary = { suppressed: 0, softBounces: 0, unknownRecipients: 0, ignored: 0, malformed: parsed.malformed };
-  const store = new SubscriberStore(deps.subscribers, deps.tokenSecret, deps.clock);
+  const store = storeOf(deps);
   const threshold = deps.softBounceThreshold;
   const now = deps.clock.now();
   for (const feedback of parsed.feedback) {

@@ -1,10 +1,12 @@
 import type { Clock, Item, KeyValueTable } from '../ports.ts';
 import { AGAIN, retry, RetriesExhaustedError, type BackoffPolicy } from '../retry.ts';
-import { subscriberFromItem, type Subscriber, type SubscriberStatus } from './subscriber.ts';
+import { isSubscriberItem, subscriberFromItem, type Subscriber, type SubscriberStatus } from './subscriber.ts';
 import { subscriberId } from './tokens.ts';
 
 /** A web-form subscriber asking again within this time gets no second confirmation email (no mail bombing). */
 export const CONFIRMATION_RESEND_COOLDOWN_MS = 10 * 60 * 1000;
+/** Versions start at 1: a write expecting this one is always refused. */
+const NEVER_A_VERSION = -1;
 /** Writers of one subscriber that collide try again, a few milliseconds apart, eight times in all. */
 const CHANGE_POLICY: BackoffPolicy = { attempts: 8, baseMs: 5, capMs: 200 };
 
@@ -26,6 +28,8 @@ export interface SubscribeRequest {
   address: string;
   consentSource: string;
   topics: string[];
+  /** A BCP 47 language tag, already checked. */
+  language?: string;
 }
 
 export interface ImportRecord {
@@ -42,7 +46,9 @@ export interface ImportRecord {
 
 type Fields = Partial<Omit<Subscriber, 'id' | 'version'>>;
 type Mutation<O> =
-  | { kind: 'none'; outcome: O }
+  /** `balance`: make a write that its condition refuses, so that an answer needing no change takes as long as one
+   * that changes the record (the subscribe form must not tell, by its timing, who is subscribed). */
+  | { kind: 'none'; outcome: O; balance?: boolean }
   | { kind: 'create'; fields: Omit<Subscriber, 'id' | 'version' | 'updatedAt'>; outcome: O }
   | { kind: 'update'; set: Fields; remove?: (keyof Subscriber)[]; outcome: O };
 
@@ -75,50 +81,78 @@ export class SubscriberStore {
     let cursor: string | undefined;
     do {
       const page = await this.table.scan({ limit: 500, ...(cursor !== undefined && { cursor }) });
-      for (const item of page.items) yield subscriberFromItem(item);
+      for (const item of page.items) if (isSubscriberItem(item)) yield subscriberFromItem(item);
       cursor = page.cursor;
     } while (cursor !== undefined);
   }
 
   /**
-   * A subscribe request from the web form. A new or unsubscribed address becomes pending; a pending one is
-   * refreshed; a confirmed one stays as it is; a suppressed one is never re-activated from a form.
+   * A subscribe request from the web form. A new or unsubscribed address becomes pending; a pending one keeps what
+   * it first asked for (topics, consent source, language); a confirmed one stays as it is; a suppressed one is never
+   * re-activated from a form. Whether a confirmation is owed is decided and recorded (`confirmationDueAt`) by the
+   * same conditional write, so of any number of simultaneous requests for one address exactly one owes a send.
    */
-  subscribe(request: SubscribeRequest, now: Date): Promise<Changed<SubscribeOutcome> & { sendConfirmation: boolean }> {
+  subscribe(request: SubscribeRequest, now: Date): Promise<Changed<SubscribeOutcome> & { confirmationDue: boolean }> {
     const at = now.toISOString();
-    let sendConfirmation = false;
-    const pendingFields = { consentSource: request.consentSource, topics: request.topics, requestedAt: at };
+    let confirmationDue = false;
+    const asked = {
+      consentSource: request.consentSource,
+      topics: request.topics,
+      ...(request.language !== undefined && { language: request.language }),
+      requestedAt: at,
+      confirmationDueAt: at,
+    };
     return this.change<SubscribeOutcome>(this.idFor(request.address), now, (current) => {
-      sendConfirmation = false;
+      confirmationDue = false;
       if (!current) {
-        sendConfirmation = true;
-        return {
-          kind: 'create',
-          fields: { email: request.address, status: 'pending', softBounces: 0, ...pendingFields },
-          outcome: 'created',
-        };
+        confirmationDue = true;
+        return { kind: 'create', fields: { email: request.address, status: 'pending', softBounces: 0, ...asked }, outcome: 'created' };
       }
       switch (current.status) {
         case 'suppressed':
-          return { kind: 'none', outcome: 'suppressed' };
+          return { kind: 'none', outcome: 'suppressed', balance: true };
         case 'confirmed':
-          return { kind: 'none', outcome: 'already-confirmed' };
+          return { kind: 'none', outcome: 'already-confirmed', balance: true };
         case 'unsubscribed':
-          sendConfirmation = true;
-          return { kind: 'update', set: { status: 'pending', ...pendingFields }, outcome: 'resubscribed' };
+          confirmationDue = true;
+          return { kind: 'update', set: { status: 'pending', ...asked }, outcome: 'resubscribed' };
         case 'pending': {
-          const last = current.confirmationSentAt ? Date.parse(current.confirmationSentAt) : Number.NaN;
-          sendConfirmation = !(now.getTime() - last < CONFIRMATION_RESEND_COOLDOWN_MS);
-          return { kind: 'update', set: pendingFields, outcome: 'pending-again' };
+          if (now.getTime() - lastConfirmationAt(current) < CONFIRMATION_RESEND_COOLDOWN_MS) {
+            return { kind: 'none', outcome: 'pending-again', balance: true };
+          }
+          confirmationDue = true;
+          return { kind: 'update', set: { requestedAt: at, confirmationDueAt: at }, outcome: 'pending-again' };
         }
       }
-    }).then((changed) => ({ ...changed, sendConfirmation }));
+    }).then((changed) => ({ ...changed, confirmationDue }));
   }
 
+  /**
+   * The confirmation sender takes an owed send: one conditional write clears `confirmationDueAt` and records
+   * `confirmationSentAt`, so a redelivered or duplicated queue message finds nothing owed and sends nothing.
+   */
+  takeConfirmation(id: string, now: Date): Promise<Changed<'taken' | 'nothing-owed'>> {
+    return this.change<'taken' | 'nothing-owed'>(id, now, (current) =>
+      current?.status === 'pending' && current.confirmationDueAt !== undefined
+        ? { kind: 'update', set: { confirmationSentAt: now.toISOString() }, remove: ['confirmationDueAt'], outcome: 'taken' }
+        : { kind: 'none', outcome: 'nothing-owed' },
+    );
+  }
+
+  /** A confirmation sent outside the queue (an import's): recorded for the cooldown. */
   async markConfirmationSent(id: string, now: Date): Promise<void> {
     await this.change(id, now, (current) =>
       current?.status === 'pending'
-        ? { kind: 'update', set: { confirmationSentAt: now.toISOString() }, outcome: 'marked' }
+        ? { kind: 'update', set: { confirmationSentAt: now.toISOString() }, remove: ['confirmationDueAt'], outcome: 'marked' }
+        : { kind: 'none', outcome: 'skipped' },
+    );
+  }
+
+  /** Gives back a send taken but not made (the mail service failed for now), so the next delivery makes it. */
+  async returnConfirmation(id: string, now: Date): Promise<void> {
+    await this.change(id, now, (current) =>
+      current?.status === 'pending' && current.confirmationDueAt === undefined
+        ? { kind: 'update', set: { confirmationDueAt: now.toISOString() }, outcome: 'returned' }
         : { kind: 'none', outcome: 'skipped' },
     );
   }
@@ -253,7 +287,10 @@ export class SubscriberStore {
     const attempt = async (): Promise<Changed<O> | typeof AGAIN> => {
       const current = await this.get(id);
       const mutation = decide(current);
-      if (mutation.kind === 'none') return { outcome: mutation.outcome, subscriber: current };
+      if (mutation.kind === 'none') {
+        if (mutation.balance && current) await this.table.update({ id }, { set: { version: current.version }, expected: { version: NEVER_A_VERSION } });
+        return { outcome: mutation.outcome, subscriber: current };
+      }
       const updatedAt = now.toISOString();
       if (mutation.kind === 'create') {
         const item: Subscriber = { id, ...mutation.fields, updatedAt, version: 1 };
@@ -276,4 +313,10 @@ export class SubscriberStore {
       exhausted: () => new RetriesExhaustedError(`subscriber ${id} kept changing under concurrent writes; try again`),
     });
   }
+}
+
+/** The last time a confirmation was owed or taken, for the resend cooldown; never: minus infinity. */
+function lastConfirmationAt(subscriber: Subscriber): number {
+  const times = [subscriber.confirmationDueAt, subscriber.confirmationSentAt].map((t) => (t ? Date.parse(t) : Number.NEGATIVE_INFINITY));
+  return Math.max(...times);
 }

@@ -15,8 +15,13 @@ export interface Subscriber {
   consentAt?: string;
   /** Where the consent came from: `web-form:<source>`, `import:<name>`. */
   consentSource?: string;
-  /** The last subscribe request through the web form. */
+  /** The reader's language as the form gave it (a BCP 47 tag), for the mail written to them. */
+  language?: string;
+  /** The last subscribe request through the web form that asked for a confirmation. */
   requestedAt?: string;
+  /** A confirmation email is owed: decided at this time by a subscribe request, not yet taken by the sender. */
+  confirmationDueAt?: string;
+  /** When the confirmation sender last took a send (and sent it, unless the mailbox had its day's share). */
   confirmationSentAt?: string;
   confirmedAt?: string;
   unsubscribedAt?: string;
@@ -36,6 +41,11 @@ export function isSubscriberStatus(value: unknown): value is SubscriberStatus {
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
+/** Whether a table item is a subscriber (the table also holds counters, which have no status). */
+export function isSubscriberItem(item: Item): boolean {
+  return isSubscriberStatus(item.status);
+}
+
 export function subscriberFromItem(item: Item): Subscriber {
   const optional = (name: keyof Subscriber) => {
     const value = text(item[name]);
@@ -48,7 +58,9 @@ export function subscriberFromItem(item: Item): Subscriber {
     topics: Array.isArray(item.topics) ? item.topics.filter((t): t is string => typeof t === 'string') : [],
     ...optional('consentAt'),
     ...optional('consentSource'),
+    ...optional('language'),
     ...optional('requestedAt'),
+    ...optional('confirmationDueAt'),
     ...optional('confirmationSentAt'),
     ...optional('confirmedAt'),
     ...optional('unsubscribedAt'),

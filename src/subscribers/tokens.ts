@@ -5,17 +5,46 @@ import type { Config } from '../config.ts';
  * Subscriber ids and the signed tokens in confirm and unsubscribe links. Kept free of rendering libraries: the
  * dispatch workers import it to sign one unsubscribe link per recipient.
  *
- * - id: base64url(HMAC-SHA256(secret, "subscriber:" + address)).slice(0, 22), stable for one address.
- * - unsubscribe token: `unsubscribe.<id>.<mac>`, mac = base64url(HMAC-SHA256(secret, "unsubscribe:" + id)).slice(0, 32); it
- *   never expires, so a link in an old email keeps working.
- * - confirm token: `confirm.<id>.<expiry>.<mac>`, expiry in epoch seconds (base 10), mac over "confirm:" + id + ":" +
- *   expiry, so the expiry cannot be changed without breaking the mac.
+ * Two keys that never stand in for each other: the id key derives subscriber ids and never changes (a new one would
+ * orphan every subscriber); the signing keys sign tokens, each under a key id (kid), and can rotate.
+ *
+ * - id: base64url(HMAC-SHA256(id key, "subscriber:" + address)).slice(0, 22), stable for one address.
+ * - unsubscribe token: `unsubscribe.<kid>.<id>.<mac>`, mac = base64url(HMAC-SHA256(key of kid, "unsubscribe:" + kid +
+ *   ":" + id)).slice(0, 32); it never expires, so a link in an old email keeps working while its key is accepted.
+ * - confirm token: `confirm.<kid>.<id>.<expiry>.<mac>`, expiry in epoch seconds (base 10), mac over "confirm:" + kid +
+ *   ":" + id + ":" + expiry, so neither the expiry nor the kid can be changed without breaking the mac.
+ * - tokens signed before key ids existed (`unsubscribe.<id>.<mac>`, `confirm.<id>.<expiry>.<mac>`, mac over the same
+ *   payload without the kid) are read as kid "0", the key they were signed with.
  * Neither carries the address: the id is a keyed digest of it.
  */
 
 export type TokenPurpose = 'unsubscribe' | 'confirm';
 
 export const CONFIRM_TOKEN_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+/** The key id of a single TOKEN_SECRET, and of every token signed before tokens carried one. */
+export const LEGACY_KID = '0';
+export const KID = /^[A-Za-z0-9_-]{1,16}$/;
+
+/** The keys behind ids and tokens, checked when read (src/app/runtime-config.ts). */
+export interface TokenKeys {
+  /** Derives subscriber ids; never rotated. */
+  idKey: string;
+  /** The kid new tokens are signed with. */
+  current: string;
+  /** Signing keys by kid: the current one and those still accepted. */
+  signing: Readonly<Record<string, string>>;
+  /** Kids accepted only before a time: links signed with them keep working until then. */
+  retiring: Readonly<Record<string, Date>>;
+}
+
+/** A single secret, as TOKEN_SECRET alone gives it: the id key and the one signing key, kid "0". */
+export function singleKey(secret: string): TokenKeys {
+  return { idKey: secret, current: LEGACY_KID, signing: { [LEGACY_KID]: secret }, retiring: {} };
+}
+
+/** Either a key set or a single secret (which is both keys). */
+export type KeysOrSecret = TokenKeys | string;
+const keysOf = (keys: KeysOrSecret): TokenKeys => (typeof keys === 'string' ? singleKey(keys) : keys);
 
 // The purpose itself is the prefix, so a token says what it is for, and one for another purpose never verifies.
 const PREFIX: Record<TokenPurpose, string> = { unsubscribe: 'unsubscribe', confirm: 'confirm' };
@@ -24,8 +53,8 @@ const MAC = /^[A-Za-z0-9_-]{32}$/;
 const EXPIRY = /^[1-9][0-9]{0,11}$/;
 
 export type TokenCheck =
-  | { ok: true; subscriberId: string; expiresAt?: Date }
-  | { ok: false; reason: 'malformed' | 'wrong-purpose' | 'bad-signature' | 'expired' };
+  | { ok: true; subscriberId: string; expiresAt?: Date; kid: string }
+  | { ok: false; reason: 'malformed' | 'wrong-purpose' | 'bad-signature' | 'expired' | 'unknown-key' | 'retired-key' };
 
 function hmac(secret: string, payload: string): string {
   if (!secret) throw new Error('the token secret is empty');
@@ -33,11 +62,18 @@ function hmac(secret: string, payload: string): string {
 }
 
 /** The subscriber's id: opaque, stable for one (normalised) address, and revealing nothing about it. */
-export function subscriberId(secret: string, address: string): string {
-  return hmac(secret, `subscriber:${address.trim().toLowerCase()}`).slice(0, 22);
+export function subscriberId(keys: KeysOrSecret, address: string): string {
+  return hmac(keysOf(keys).idKey, `subscriber:${address.trim().toLowerCase()}`).slice(0, 22);
+}
+
+/** A keyed digest of anything else the table keys by (a mailbox, a client address), never reversible to it. */
+export function keyedDigest(keys: KeysOrSecret, purpose: string, value: string): string {
+  return hmac(keysOf(keys).idKey, `${purpose}:${value}`).slice(0, 22);
 }
 
 const macFor = (secret: string, payload: string) => hmac(secret, payload).slice(0, 32);
+/** What a token's mac covers: the kid too, except for tokens from before kids, which must verify as they were. */
+const payload = (kid: string | undefined, fields: string[]) => [fields[0], ...(kid === undefined ? [] : [kid]), ...fields.slice(1)].join(':');
 
 function sameText(a: string, b: string): boolean {
   const left = Buffer.from(a, 'utf8');
@@ -45,53 +81,76 @@ function sameText(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-export function signUnsubscribeToken(secret: string, id: string): string {
-  if (!ID.test(id)) throw new Error('not a subscriber id');
-  return `${PREFIX.unsubscribe}.${id}.${macFor(secret, `unsubscribe:${id}`)}`;
+function currentKey(keys: KeysOrSecret): { kid: string; secret: string } {
+  const set = keysOf(keys);
+  const secret = set.signing[set.current];
+  if (!secret) throw new Error(`no signing key for the current kid "${set.current}"`);
+  return { kid: set.current, secret };
 }
 
-export function signConfirmToken(secret: string, id: string, expiresAt: Date): string {
+export function signUnsubscribeToken(keys: KeysOrSecret, id: string): string {
+  if (!ID.test(id)) throw new Error('not a subscriber id');
+  const { kid, secret } = currentKey(keys);
+  return `${PREFIX.unsubscribe}.${kid}.${id}.${macFor(secret, payload(kid, ['unsubscribe', id]))}`;
+}
+
+export function signConfirmToken(keys: KeysOrSecret, id: string, expiresAt: Date): string {
   if (!ID.test(id)) throw new Error('not a subscriber id');
   const expiry = String(Math.floor(expiresAt.getTime() / 1000));
   if (!EXPIRY.test(expiry)) throw new Error('the expiry is not a usable time');
-  return `${PREFIX.confirm}.${id}.${expiry}.${macFor(secret, `confirm:${id}:${expiry}`)}`;
+  const { kid, secret } = currentKey(keys);
+  return `${PREFIX.confirm}.${kid}.${id}.${expiry}.${macFor(secret, payload(kid, ['confirm', id, expiry]))}`;
 }
 
-/** Checks a token for one purpose; `now` matters only for confirm tokens. */
-export function verifyToken(secret: string, purpose: TokenPurpose, token: string, now: Date): TokenCheck {
+/** The key a token's kid names, if it is still accepted at `now`. */
+function acceptedKey(keys: TokenKeys, kid: string, now: Date): { secret: string } | { reason: 'unknown-key' | 'retired-key' } {
+  const secret = Object.hasOwn(keys.signing, kid) ? keys.signing[kid] : undefined;
+  if (!secret) return { reason: 'unknown-key' };
+  const until = kid === keys.current ? undefined : keys.retiring[kid];
+  if (kid !== keys.current && (until === undefined || now.getTime() >= until.getTime())) return { reason: 'retired-key' };
+  return { secret };
+}
+
+/** Checks a token for one purpose; `now` decides a confirm token's expiry and whether a retiring key still counts. */
+export function verifyToken(keysOrSecret: KeysOrSecret, purpose: TokenPurpose, token: string, now: Date): TokenCheck {
   if (typeof token !== 'string' || token.length > 200) return { ok: false, reason: 'malformed' };
   const parts = token.split('.');
   const prefix = parts[0];
   if (prefix !== PREFIX[purpose]) {
     return Object.values(PREFIX).includes(prefix ?? '') ? { ok: false, reason: 'wrong-purpose' } : { ok: false, reason: 'malformed' };
   }
-  if (purpose === 'unsubscribe') {
-    if (parts.length !== 3) return { ok: false, reason: 'malformed' };
-    const [, id, mac] = parts as [string, string, string];
-    if (!ID.test(id) || !MAC.test(mac)) return { ok: false, reason: 'malformed' };
-    if (!sameText(mac, macFor(secret, `unsubscribe:${id}`))) return { ok: false, reason: 'bad-signature' };
-    return { ok: true, subscriberId: id };
+  const fields = purpose === 'unsubscribe' ? 2 : 3;
+  // One part more than the fields and the prefix: the token carries its kid.
+  const withKid = parts.length === fields + 2;
+  if (!withKid && parts.length !== fields + 1) return { ok: false, reason: 'malformed' };
+  const kid = withKid ? parts[1]! : undefined;
+  const [id, ...rest] = parts.slice(withKid ? 2 : 1) as [string, ...string[]];
+  const mac = rest.pop()!;
+  const expiry = rest[0];
+  if ((kid !== undefined && !KID.test(kid)) || !ID.test(id) || !MAC.test(mac) || (expiry !== undefined && !EXPIRY.test(expiry))) {
+    return { ok: false, reason: 'malformed' };
   }
-  if (parts.length !== 4) return { ok: false, reason: 'malformed' };
-  const [, id, expiry, mac] = parts as [string, string, string, string];
-  if (!ID.test(id) || !EXPIRY.test(expiry) || !MAC.test(mac)) return { ok: false, reason: 'malformed' };
-  if (!sameText(mac, macFor(secret, `confirm:${id}:${expiry}`))) return { ok: false, reason: 'bad-signature' };
+  const key = acceptedKey(keysOf(keysOrSecret), kid ?? LEGACY_KID, now);
+  if ('reason' in key) return { ok: false, reason: key.reason };
+  const covered = payload(kid, expiry === undefined ? [purpose, id] : [purpose, id, expiry]);
+  if (!sameText(mac, macFor(key.secret, covered))) return { ok: false, reason: 'bad-signature' };
+  if (expiry === undefined) return { ok: true, subscriberId: id, kid: kid ?? LEGACY_KID };
   const expiresAt = new Date(Number(expiry) * 1000);
   if (now.getTime() >= expiresAt.getTime()) return { ok: false, reason: 'expired' };
-  return { ok: true, subscriberId: id, expiresAt };
+  return { ok: true, subscriberId: id, expiresAt, kid: kid ?? LEGACY_KID };
 }
 
 function withToken(base: string, token: string): string {
   return `${base}${base.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
 }
 
-/** The link in every newsletter's List-Unsubscribe header and footer. */
-export function unsubscribeUrl(config: Config, secret: string, id: string): string {
-  return withToken(config.unsubscribe.url, signUnsubscribeToken(secret, id));
+/** The link in every newsletter's List-Unsubscribe header and footer, signed with the current key. */
+export function unsubscribeUrl(config: Config, keys: KeysOrSecret, id: string): string {
+  return withToken(config.unsubscribe.url, signUnsubscribeToken(keys, id));
 }
 
 /** The link in a confirmation email; it stops working CONFIRM_TOKEN_LIFETIME_MS after `now`. */
-export function confirmUrl(config: Config, secret: string, id: string, now: Date): string {
+export function confirmUrl(config: Config, keys: KeysOrSecret, id: string, now: Date): string {
   const expiresAt = new Date(now.getTime() + CONFIRM_TOKEN_LIFETIME_MS);
-  return withToken(`${config.publication.siteUrl}/confirm`, signConfirmToken(secret, id, expiresAt));
+  return withToken(`${config.publication.siteUrl}/confirm`, signConfirmToken(keys, id, expiresAt));
 }
