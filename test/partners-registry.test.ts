@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +37,8 @@ beforeAll(async () => {
   const root = mkdtempSync(join(tmpdir(), 'broadsheet-partners-registry-'));
   logFile = join(root, 'functions.jsonl');
   writeFileSync(logFile, '');
+  await new Promise<void>((resolve) => hook.server.listen(0, '127.0.0.1', resolve));
+  hook.url = `http://127.0.0.1:${(hook.server.address() as AddressInfo).port}/broadsheet`;
   pipeline = await startLocalPipeline({ partners: deployed.partners, partnerSecret: SECRET, functionLogFile: logFile });
   // The configuration the stack was deployed with, as the desk keeps it.
   configFile = join(root, 'broadsheet.config.json');
@@ -46,7 +50,24 @@ beforeAll(async () => {
     BROADSHEET_PARTNER_SECRET: SECRET,
   };
 }, 60_000);
-afterAll(() => pipeline?.stop());
+afterAll(async () => {
+  await pipeline?.stop();
+  await new Promise((resolve) => hook.server.close(resolve));
+});
+
+/** A partner's webhook receiver, up for the whole file: it accepts every delivery. */
+const hook = {
+  server: createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    req.on('end', () => {
+      hook.received.push({ headers: req.headers, body });
+      res.writeHead(204).end();
+    });
+  }),
+  received: [] as { headers: IncomingHttpHeaders; body: string }[],
+  url: '',
+};
 
 /** Runs `broadsheet partners <args> --stack --config <file>`; its exit status and what it printed. */
 async function partners(...args: string[]): Promise<{ status: number; out: string; err: string }> {
@@ -172,6 +193,16 @@ describe('partners on the stack', () => {
     expect(sent).toBe(`t=${t},v1=${createHmac('sha256', key!).update(`${t}.${body}`).digest('hex')}`);
     expect(verifyWebhookSignature(key!, body, sent, at)).toBe(true);
     expect((await partners('webhook-key', 'nobody')).err).toContain('no partner "nobody"');
+  });
+
+  it('POSTs each change to the webhook of a partner added on the stack, signed with the key webhook-key prints', async () => {
+    expect((await partners('add', 'hook-news', '--name', 'Hook News', '--formats', 'ninjs', '--topics', 'ports', '--webhook', hook.url)).status).toBe(0);
+    const slug = await approve(['ports']);
+    const key = (await partners('webhook-key', 'hook-news')).out.split('\n')[0]!;
+    expect(hook.received).toHaveLength(1);
+    const [delivery] = hook.received;
+    expect(JSON.parse(delivery!.body).uri).toContain(slug);
+    expect(verifyWebhookSignature(key, delivery!.body, String(delivery!.headers['broadsheet-signature']), new Date())).toBe(true);
   });
 
   it('refuses the stack without its partner secret, and says how to get it', async () => {

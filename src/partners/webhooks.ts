@@ -15,6 +15,9 @@ export interface WebhookMessage {
   eventId: string;
   /** The ninjs item, as the exact JSON text to POST. */
   body: string;
+  /** Where to POST it: the partner's webhook when the change was made. The worker reads no partner registry, so a
+   * partner added there is reached through this; without it the worker looks the partner up in its configuration. */
+  webhook?: string;
 }
 
 /** The partner's signing key: HMAC-SHA256(secret, "broadsheet webhook v1\0<id>"), hex. */
@@ -45,5 +48,12 @@ export function webhookEventId(partnerId: string, slug: string, version: string)
 
 export function isWebhookMessage(value: unknown): value is WebhookMessage {
   const m = value as Partial<WebhookMessage> | null;
-  return typeof m === 'object' && m !== null && typeof m.partner === 'string' && typeof m.eventId === 'string' && typeof m.body === 'string';
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    typeof m.partner === 'string' &&
+    typeof m.eventId === 'string' &&
+    typeof m.body === 'string' &&
+    (m.webhook === undefined || typeof m.webhook === 'string')
+  );
 }

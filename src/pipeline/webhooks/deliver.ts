@@ -34,11 +34,13 @@ export async function deliverWebhooks(deps: WebhookDeps, event: SqsEvent): Promi
         deps.log.error('not a webhook message; dropped', { messageId: record.messageId });
         return;
       }
-      const partner = deps.config.partners.find((p) => p.id === message.partner);
-      if (!partner?.webhook) {
+      // The publish stage names the webhook (its partners may come from the partner registry, which this never reads).
+      const webhook = message.webhook ?? deps.config.partners.find((p) => p.id === message.partner)?.webhook;
+      if (!webhook) {
         deps.log.warn('the partner has no webhook now; dropped', { partner: message.partner, eventId: message.eventId });
         return;
       }
+      const partner = { id: message.partner, webhook };
       const headers = {
         'Content-Type': 'application/json',
         [SIGNATURE_HEADER]: webhookSignature(webhookKey(deps.partnerSecret, partner.id), message.body, deps.clock.now()),
