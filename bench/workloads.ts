@@ -5,6 +5,7 @@ import type { Config } from '../src/config.ts';
 import type { Editorial } from '../src/model.ts';
 import { renderEmail } from '../src/render/email/index.ts';
 import { articleHtml } from '../src/render/article.ts';
+import { chromeOf } from '../src/render/chrome.ts';
 import { leadText } from '../src/render/body.ts';
 import { renderFeeds } from '../src/render/feeds/index.ts';
 import { FeedWindow, newestFirst } from '../src/render/feeds/window.ts';
@@ -47,7 +48,7 @@ export function buildPeerFeeds(editorials: readonly Editorial[], config: Config,
       date: e.updated,
       published: e.published,
       description: e.summary ?? leadText(e.blocks),
-      content: articleHtml(e),
+      content: articleHtml(e, chromeOf(e, config)),
       author: [{ name: e.author ?? config.publication.name }],
     });
   }

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import type { Editorial } from '../src/model.ts';
 import { articleHtml } from '../src/render/article.ts';
+import { chromeOf } from '../src/render/chrome.ts';
 import { leadText } from '../src/render/body.ts';
 import { dropForbiddenChars } from '../src/render/escape.ts';
-import { PROVENANCE_HEADING } from '../src/render/footer.ts';
 import { entryId, renderAtom, renderFeeds, renderJsonFeed, renderRss } from '../src/render/feeds/index.ts';
 import { FeedWindow } from '../src/render/feeds/window.ts';
 import { urls } from '../src/render/urls.ts';
@@ -110,7 +110,8 @@ function expectEntryMatches(entry: ParsedEntry, editorial: Editorial, format: 'r
   expect(entry.content).toHaveLength(1);
   const footer = footerOf(entry.content[0]!);
   expect(footer.sources).toEqual(editorial.sources.map((s) => [s.url, s.label]));
-  expect(footer.text).toContain(PROVENANCE_HEADING);
+  // The heading is in the editorial's language (Russian and Arabic editorials have their own).
+  expect(footer.text).toContain(chromeOf(editorial, config).t('article.provenanceHeading'));
   if (editorial.framing) expect(footer.text.replace(/\s+/g, ' ')).toContain(editorial.framing);
   const via = entry.links.filter((l) => l.rel === 'via').map((l) => [l.href, l.title]);
   expect(via).toEqual(editorial.sources.map((s) => [s.url, s.label]));
@@ -206,7 +207,7 @@ describe('feeds over realistic editorials (Cyrillic, Arabic, emoji, markup, a co
       expect(item.id).toBe(entryId(config, editorial.slug));
       expect(item.url).toBe(urls.page(config, editorial.slug));
       expect(item.title).toBe(dropForbiddenChars(editorial.title));
-      expect(item.content_html).toBe(articleHtml(editorial));
+      expect(item.content_html).toBe(articleHtml(editorial, chromeOf(editorial, config)));
       footerOf(item.content_html);
       expect(item.summary).toBe(editorial.summary ?? leadText(editorial.blocks));
       expect(new Date(item.date_published).getTime()).toBe(editorial.published.getTime());

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig, type Config } from '../src/config.ts';
 import type { Editorial } from '../src/model.ts';
-import { LISTING_TEXT, renderListingCard, renderListingPage, type ListingView } from '../src/render/listing.ts';
+import { en } from '../src/i18n/index.ts';
+import { renderListingCard, renderListingPage, type ListingView } from '../src/render/listing.ts';
 import { inline, makeEditorial } from './fixtures/editorial.ts';
 import { htmlNodes, htmlXPath } from './helpers/html.ts';
 
@@ -216,7 +217,7 @@ describe('listing page', () => {
     });
     expect(links(oldest)).toEqual({ prev: [`${SITE}/archive/2/`], next: [], newer: [`${SITE}/archive/2/`], older: [], labels: 'Newer', navs: '1' });
     expect(links(alone)).toEqual({ prev: [], next: [], newer: [], older: [], labels: '', navs: '0' });
-    expect(htmlXPath(renderListingPage(middle, config), 'string(//nav/@aria-label)')).toBe(LISTING_TEXT.pagination);
+    expect(htmlXPath(renderListingPage(middle, config), 'string(//nav/@aria-label)')).toBe(en['listing.pagination']);
   });
 
   it('offers the scope feeds for autodiscovery, and on a topic page the publication feeds too', () => {
@@ -242,7 +243,7 @@ describe('listing page', () => {
 
   it('says so when there is nothing to list', () => {
     const html = renderListingPage(alone, config);
-    expect(htmlXPath(html, '//main/p[@class="listing-empty"]')).toBe(LISTING_TEXT.empty);
+    expect(htmlXPath(html, '//main/p[@class="listing-empty"]')).toBe(en['listing.empty']);
     expect(htmlXPath(html, 'count(//main/ol | //article)')).toBe('0');
   });
 
@@ -279,10 +280,10 @@ describe('listing page', () => {
     expect(htmlXPath(braces, '//main//h1')).toBe('Monexus: {page} {publication} $& $1');
   });
 
-  it('keeps every fixed string in LISTING_TEXT', () => {
+  it('takes every fixed string from the message catalogue', () => {
     const html = renderListingPage(middle, config);
-    expect(htmlXPath(html, '//nav//a')).toBe(`${LISTING_TEXT.newer}\n${LISTING_TEXT.older}`);
-    expect(LISTING_TEXT.heading.archive).toContain('{page}');
+    expect(htmlXPath(html, '//nav//a')).toBe(`${en['listing.newer']}\n${en['listing.older']}`);
+    expect(en['listing.archive']).toContain('{page}');
   });
 
   it('refuses a page number that is not a positive integer', () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import type { Editorial } from '../src/model.ts';
 import { articleHtml } from '../src/render/article.ts';
+import { chromeOf } from '../src/render/chrome.ts';
 import { provenanceFooterHtml } from '../src/render/footer.ts';
 import { renderNinjs, type Ninjs } from '../src/render/ninjs.ts';
 import { urls } from '../src/render/urls.ts';
@@ -112,8 +113,8 @@ describe('ninjs 3.1 for partners', () => {
       const [body] = renderNinjs(editorial, config).bodies;
       expect(body?.role).toBe('main');
       expect(body?.contentType).toBe('text/html');
-      expect(body?.value.endsWith(provenanceFooterHtml(editorial))).toBe(true);
-      expect(body?.value).toContain('Wire provenance');
+      expect(body?.value.endsWith(provenanceFooterHtml(editorial, chromeOf(editorial, config)))).toBe(true);
+      expect(body?.value).toContain(chromeOf(editorial, config).t('article.provenanceHeading'));
       expect(body?.charCount).toBeGreaterThan(0);
       expect(body?.wordCount).toBeGreaterThan(0);
     }
@@ -121,7 +122,7 @@ describe('ninjs 3.1 for partners', () => {
 
   it('gives partners the full article: correction, body and footer', () => {
     const editorial = variants.correction!;
-    expect(renderNinjs(editorial, config).bodies[0]?.value).toBe(articleHtml(editorial));
+    expect(renderNinjs(editorial, config).bodies[0]?.value).toBe(articleHtml(editorial, chromeOf(editorial, config)));
   });
 
   it('keeps the uri across a correction while version and versionCreated move forward', () => {
@@ -156,8 +157,8 @@ describe('ninjs 3.1 for partners', () => {
     const editorial = variants.arabic!;
     const document = renderNinjs(editorial, config);
     expect(document.renditions).toEqual([
-      { name: 'canonical', title: 'Web page', href: urls.page(config, editorial.slug), contentType: 'text/html' },
-      { name: 'self', title: 'This ninjs document', href: urls.ninjs(config, editorial.slug), contentType: 'application/json' },
+      { name: 'canonical', title: 'صفحة الويب', href: urls.page(config, editorial.slug), contentType: 'text/html' },
+      { name: 'self', title: 'مستند ninjs هذا', href: urls.ninjs(config, editorial.slug), contentType: 'application/json' },
     ]);
     expect(document.uri).toBe(`https://monexus.example/editorials/${encodeURIComponent(editorial.slug)}`);
   });

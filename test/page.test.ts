@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import type { Editorial } from '../src/model.ts';
 import { provenanceFooterHtml } from '../src/render/footer.ts';
+import { chromeOf } from '../src/render/chrome.ts';
 import { renderPage, scriptSafeJson } from '../src/render/page.ts';
 import { inline, makeEditorial } from './fixtures/editorial.ts';
 
@@ -119,11 +120,11 @@ describe('web page', () => {
     const html = renderPage(editorial, config);
     const correction = html.indexOf('<aside class="correction"');
     const body = html.indexOf('<div class="article-body">');
-    const footer = html.indexOf(provenanceFooterHtml(editorial));
+    const footer = html.indexOf(provenanceFooterHtml(editorial, chromeOf(editorial, config)));
     expect(correction).toBeGreaterThan(html.indexOf('<h1>'));
     expect(body).toBeGreaterThan(correction);
     expect(footer).toBeGreaterThan(body);
-    expect(html.indexOf('</article>')).toBe(footer + provenanceFooterHtml(editorial).length + 1);
+    expect(html.indexOf('</article>')).toBe(footer + provenanceFooterHtml(editorial, chromeOf(editorial, config)).length + 1);
     expect(html).toMatch(/Updated <time class="updated" datetime="2026-06-05T09:15:00Z">/);
     expect(renderPage(variants.plain!, config)).not.toContain('Updated');
   });
@@ -146,7 +147,7 @@ describe('web page', () => {
     expect(html).toContain(`<h1>${editorial.title}</h1>`);
     expect(html).not.toContain('The port authority offered talks');
     expect(html).not.toContain('article-body');
-    expect(html).toContain(provenanceFooterHtml(editorial));
+    expect(html).toContain(provenanceFooterHtml(editorial, chromeOf(editorial, config)));
     expect(meta(html, 'name', 'robots')).toEqual(['noindex']);
   });
 

@@ -3,14 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/config.ts';
 import { loadRuntimeConfig, readRuntimeConfig } from '../src/app/runtime-config.ts';
+import { FUNCTION_ENV } from './helpers/function-env.ts';
 
-const ENV = {
-  EDITORIALS_BUCKET: 'editorials',
-  PUBLIC_BUCKET: 'site',
-  SUBSCRIBERS_TABLE: 'subscribers',
-  LEDGER_TABLE: 'ledger',
-  DISPATCH_QUEUE_URL: 'http://127.0.0.1:1/queue/dispatch',
-};
+const ENV = FUNCTION_ENV;
 const SECRET = 'k'.repeat(48);
 
 describe('runtime configuration', () => {
@@ -52,6 +47,21 @@ describe('runtime configuration', () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe('token keys from Secrets Manager', () => {
+  it('reads the signing key set and the subscriber-id key by their ARNs, once, at start', async () => {
+    const keySet = { current: '2026-12', keys: { '0': SECRET, '2026-12': 'n'.repeat(48) }, retiring: { '0': '2027-01-31T00:00:00Z' } };
+    const secrets: Record<string, string> = { 'arn:keys': JSON.stringify(keySet), 'arn:id': SECRET };
+    const asked: string[] = [];
+    const config = await loadRuntimeConfig({ ...ENV, TOKEN_KEYS_ARN: 'arn:keys', SUBSCRIBER_ID_KEY_ARN: 'arn:id' }, async (arn) => {
+      asked.push(arn);
+      return secrets[arn]!;
+    });
+    expect(asked.sort()).toEqual(['arn:id', 'arn:keys']);
+    expect(config.tokenKeys).toEqual({ idKey: SECRET, current: '2026-12', signing: keySet.keys, retiring: { '0': new Date('2027-01-31T00:00:00Z') } });
+    expect(config.tokenSecret).toBe(SECRET);
   });
 });
 

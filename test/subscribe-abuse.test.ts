@@ -15,6 +15,7 @@ import { SubscriberStore } from '../src/subscribers/store.ts';
 import { subscriberId } from '../src/subscribers/tokens.ts';
 import { useEmulators } from './helpers/emulators.ts';
 import { htmlXPath } from './helpers/html.ts';
+import { FUNCTION_ENV } from './helpers/function-env.ts';
 
 const SECRET = 'abuse-test-secret-0123456789-abcdefghij';
 const config = loadConfig();
@@ -231,5 +232,36 @@ describe('other sites', () => {
     const ours = await post('/subscribe', { email: 'own-page@example.org' }, { headers: { Origin: SITE_ORIGIN, 'Sec-Fetch-Site': 'same-origin' } });
     expect(ours.status).toBe(200);
     expect((await store.getByAddress('own-page@example.org'))?.status).toBe('pending');
+  });
+});
+
+describe('the functions Lambda runs', () => {
+  it('subscribe queues the send and the confirmation sender makes it, from their environment alone', async () => {
+    Object.assign(process.env, {
+      TOKEN_SECRET: SECRET,
+      ...FUNCTION_ENV,
+      CONFIRMATION_QUEUE_URL: emulators.queueUrls.confirmations,
+      BROADSHEET_LOCAL_ENDPOINTS: JSON.stringify(emulators.endpoints),
+    });
+    const subscribeFn = await import('../functions/subscribe.ts');
+    const senderFn = await import('../functions/confirmation-sender.ts');
+    const body = new URLSearchParams({ email: 'lambda-queued@example.org' }).toString();
+    const answer = await subscribeFn.handler({
+      rawPath: '/subscribe',
+      rawQueryString: '',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'cloudfront-viewer-address': '198.51.100.7:51000' },
+      requestContext: { http: { method: 'POST', sourceIp: '130.176.0.1' } },
+      body: Buffer.from(body).toString('base64'),
+      isBase64Encoded: true,
+    });
+    expect(answer.statusCode).toBe(200);
+    expect(await emulators.sentMail()).toEqual([]);
+
+    const messages = await queue.receive(10, { visibilityTimeoutSeconds: 2 });
+    expect(messages).toHaveLength(1);
+    const event = { Records: messages.map((m) => ({ messageId: m.id, receiptHandle: m.receiptHandle, body: m.body, attributes: { ApproximateReceiveCount: String(m.receiveCount) } })) };
+    expect(await senderFn.handler(event)).toEqual({ batchItemFailures: [] });
+    for (const m of messages) await queue.delete(m.receiptHandle);
+    expect(await recipients()).toEqual(['lambda-queued@example.org']);
   });
 });

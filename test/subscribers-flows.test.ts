@@ -12,6 +12,7 @@ import { SubscriberStore } from '../src/subscribers/store.ts';
 import { signConfirmToken, signUnsubscribeToken, subscriberId, unsubscribeUrl } from '../src/subscribers/tokens.ts';
 import { useEmulators } from './helpers/emulators.ts';
 import { htmlXPath } from './helpers/html.ts';
+import { FUNCTION_ENV } from './helpers/function-env.ts';
 
 const SECRET = 'flows-test-secret-0123456789-abcdefghij';
 const config = loadConfig();
@@ -418,11 +419,7 @@ describe('the functions Lambda runs', () => {
   it('subscribe, confirm, unsubscribe and ses-events work from their environment alone', async () => {
     Object.assign(process.env, {
       TOKEN_SECRET: SECRET,
-      SUBSCRIBERS_TABLE: 'subscribers',
-      EDITORIALS_BUCKET: 'editorials',
-      PUBLIC_BUCKET: 'public',
-      LEDGER_TABLE: 'ledger',
-      DISPATCH_QUEUE_URL: 'http://127.0.0.1/queue',
+      ...FUNCTION_ENV,
       BROADSHEET_LOCAL_ENDPOINTS: JSON.stringify(emulators.endpoints),
     });
     const subscribeFn = await import('../functions/subscribe.ts');

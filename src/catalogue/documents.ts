@@ -4,7 +4,8 @@ import type { FeedDocument } from '../render/feeds/document.ts';
 import { feedId, topicFeedId } from '../render/feeds/feed-item.ts';
 import { jsonFeedDocument } from '../render/feeds/json-feed.ts';
 import { rssDocument, type ItemDates } from '../render/feeds/rss.ts';
-import { renderListingPage } from '../render/listing.ts';
+import { publicationChrome } from '../render/chrome.ts';
+import { renderListingPage, scopeTitle } from '../render/listing.ts';
 import type { CatalogueItem } from './item.ts';
 import { FEED_CONTENT_TYPES, publicKeys, scopeUrls, type FeedFormat, type Scope } from '../render/scopes.ts';
 
@@ -62,7 +63,7 @@ function feedDocument(config: Config, { scope, page, openPage }: Position, forma
   const archiveUrl = (n: number) => scopeUrls.feed(config, scope, format, n);
   const doc: FeedDocument = {
     id: scope.topic ? topicFeedId(config, scope.topic.slug) : feedId(config),
-    title: scope.topic ? `${publication.name}: ${scope.topic.label}` : publication.name,
+    title: scope.topic ? scopeTitle(publicationChrome(config), publication.name, scope.topic.label) : publication.name,
     description: publication.description,
     selfUrl: scopeUrls.feed(config, scope, format, page),
     htmlUrl: scopeUrls.html(config, scope, page),

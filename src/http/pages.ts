@@ -1,9 +1,9 @@
 import Handlebars from 'handlebars';
 import type { Config } from '../config.ts';
+import { messagesFor } from '../i18n/index.ts';
 import { dropForbiddenChars } from '../render/escape.ts';
 import { urls } from '../render/urls.ts';
 import { readTemplate } from '../render/templates.ts';
-
 
 const handlebars = Handlebars.create();
 handlebars.registerPartial('pageStyle', readTemplate('page-style.hbs'));
@@ -26,17 +26,26 @@ export interface Notice {
 
 interface NoticeView extends Notice {
   lang: string;
+  dir: 'ltr' | 'rtl';
+  emailLabel: string;
   siteName: string;
   homeUrl: string;
   postalAddress: string;
   copyrightNotice: string;
 }
 
-/** A short page in the site's look (subscribe, confirm, unsubscribe); every value is escaped by the template. */
-export function renderNotice(config: Config, notice: Notice): string {
+/**
+ * A short page in the site's look (subscribe, confirm, unsubscribe); every value is escaped by the template. The
+ * page's own words are in `language` (the reader's, from the form or the link) when Broadsheet writes it, else in the
+ * publication's; the notice's title and paragraphs come in that language from the caller.
+ */
+export function renderNotice(config: Config, notice: Notice, language?: string): string {
+  const m = messagesFor(language, config.publication.language);
   return template({
     ...(withoutForbiddenChars(notice) as Notice),
-    lang: config.publication.language,
+    lang: m.locale,
+    dir: m.dir,
+    emailLabel: m.t('subscribe.emailLabel'),
     siteName: config.publication.name,
     homeUrl: urls.home(config),
     postalAddress: config.postalAddress,

@@ -1,7 +1,7 @@
+import type { Messages } from '../i18n/index.ts';
 import type { Editorial } from '../model.ts';
+import { chromeLangAttrs } from './chrome.ts';
 import { escapeHtml } from './escape.ts';
-
-export const PROVENANCE_HEADING = 'Wire provenance';
 
 export interface FooterStyles {
   container?: string;
@@ -17,12 +17,12 @@ const attr = (style: string | undefined) => (style ? ` style="${escapeHtml(style
 
 /**
  * The provenance footer every rendered form ends with: the framing note when there is one, then the
- * heading "Wire provenance" and every source as a link with its label.
+ * heading ("Wire provenance" in the chrome's language) and every source as a link with its label.
  */
-export function provenanceFooterHtml(editorial: Editorial, styles: FooterStyles = {}): string {
+export function provenanceFooterHtml(editorial: Editorial, m: Messages, styles: FooterStyles = {}): string {
   const parts: string[] = [];
   if (editorial.framing) parts.push(`<p class="framing-note"${attr(styles.framing)}>${escapeHtml(editorial.framing)}</p>`);
-  parts.push(`<h2${attr(styles.heading)}>${PROVENANCE_HEADING}</h2>`);
+  parts.push(`<h2${chromeLangAttrs(m, editorial)}${attr(styles.heading)}>${escapeHtml(m.t('article.provenanceHeading'))}</h2>`);
   if (editorial.provenanceIntro) parts.push(`<p${attr(styles.intro)}>${escapeHtml(editorial.provenanceIntro)}</p>`);
   const items = editorial.sources.map(
     (s) => `<li${attr(styles.item)}><a href="${escapeHtml(s.url)}"${attr(styles.link)}>${escapeHtml(s.label)}</a></li>`,
@@ -31,10 +31,11 @@ export function provenanceFooterHtml(editorial: Editorial, styles: FooterStyles 
   return `<footer class="provenance"${attr(styles.container)}>${parts.join('')}</footer>`;
 }
 
-export function provenanceFooterText(editorial: Editorial): string {
+export function provenanceFooterText(editorial: Editorial, m: Messages): string {
+  const heading = m.t('article.provenanceHeading');
   const lines: string[] = [];
   if (editorial.framing) lines.push(editorial.framing, '');
-  lines.push(PROVENANCE_HEADING, '-'.repeat(PROVENANCE_HEADING.length));
+  lines.push(heading, '-'.repeat([...heading].length));
   if (editorial.provenanceIntro) lines.push(editorial.provenanceIntro);
   for (const s of editorial.sources) lines.push(`- ${s.label}: ${s.url}`);
   return lines.join('\n');

@@ -2,38 +2,13 @@ import Handlebars from 'handlebars';
 import { scopeUrls, topicScope } from './scopes.ts';
 import { topicsOf } from './topics.ts';
 import type { Config } from '../config.ts';
+import type { Messages } from '../i18n/index.ts';
 import type { Editorial } from '../model.ts';
 import { leadText } from './body.ts';
+import { feedLinks, publicationChrome, subscribeFormView, type FeedLink, type SubscribeFormView } from './chrome.ts';
 import { dropForbiddenChars } from './escape.ts';
 import { readTemplate } from './templates.ts';
 import { urls } from './urls.ts';
-
-/**
- * Every fixed string of the listing pages, in English. `{publication}`, `{topic}` and `{page}` are filled in
- * (the page number formatted for the publication's language); the result is escaped like any other text.
- */
-export const LISTING_TEXT = {
-  /** The `<title>` and the `<h1>` of each kind of listing page. */
-  heading: {
-    home: '{publication}',
-    archive: '{publication}: archive, page {page}',
-    topic: '{publication}: {topic}',
-    topicArchive: '{publication}: {topic}, archive page {page}',
-  },
-  /** The link to the newer page (rel="prev") and to the older one (rel="next"). */
-  newer: 'Newer',
-  older: 'Older',
-  /** The accessible name of the navigation between pages. */
-  pagination: 'More editorials',
-  /** Shown in place of the list on a page with no cards. */
-  empty: 'No editorials have been published here yet.',
-  /** A card's text when the editorial was withdrawn after its card was made. */
-  withdrawn: '{publication} has withdrawn this editorial.',
-  /** The titles of the autodiscovery links: `{scope}` is the publication, or the publication and the topic. */
-  feedTitle: '{scope} ({format})',
-  topicScope: '{publication}: {topic}',
-  feedFormats: { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' },
-} as const;
 
 export interface ListingView {
   /** Undefined for the whole publication; the topic for a topic page. */
@@ -88,10 +63,11 @@ interface PageView {
   olderUrl: string | undefined;
   /** Whether there is a newer or an older page to link to. */
   paged: boolean;
-  feeds: { type: string; title: string; href: string }[];
+  feeds: FeedLink[];
   cardsHtml: readonly string[];
-  text: typeof LISTING_TEXT;
-  subscribeUrl: string;
+  /** The page's own words, in the publication's language. */
+  text: { empty: string; pagination: string; newer: string; older: string };
+  subscribe: SubscribeFormView;
   /** The subscribe form's `source`, as the partial names it. */
   slug: string;
   postalAddress: string;
@@ -101,6 +77,7 @@ interface PageView {
 /** One editorial as a list item, rendered once when it is published and stored; stable bytes (never reads the clock). */
 export function renderListingCard(editorial: Editorial, config: Config): string {
   const publication = publicationLanguage(config);
+  const chrome = publicationChrome(config);
   const lang = sameLanguage(editorial.lang, publication.lang) ? undefined : editorial.lang;
   const dir = editorial.dir === publication.dir ? undefined : editorial.dir;
   const withdrawn = editorial.status === 'withdrawn';
@@ -110,11 +87,12 @@ export function renderListingCard(editorial: Editorial, config: Config): string 
     url: urls.page(config, editorial.slug),
     title: dropForbiddenChars(editorial.title),
     publishedIso: editorial.published.toISOString().replace('.000Z', 'Z'),
+    // The card is in the editorial's language, and so is its date: Intl knows more languages than the catalogues.
     publishedDisplay: dateFormat(editorial.lang).format(editorial.published),
     summary: withdrawn ? '' : dropForbiddenChars(editorial.summary || leadText(editorial.blocks)),
     withdrawn: withdrawn
       ? {
-          text: fill(LISTING_TEXT.withdrawn, { publication: config.publication.name }),
+          text: chrome.t('article.withdrawn', { publication: config.publication.name }),
           lang: lang === undefined ? undefined : publication.lang,
           dir: dir === undefined ? undefined : publication.dir,
         }
@@ -133,12 +111,12 @@ export function renderListingPage(view: ListingView, config: Config): string {
     throw new RangeError(`listing page number must be a positive integer, not ${view.page}`);
   }
   const publication = publicationLanguage(config);
+  const m = publicationChrome(config);
   const name = config.publication.name;
   const topic = view.topic && dropForbiddenChars(view.topic.label);
   const page = view.page === undefined ? '' : pageNumber(view.page, publication.lang);
-  const heading = LISTING_TEXT.heading[topic === undefined ? (page ? 'archive' : 'home') : page ? 'topicArchive' : 'topic'];
-  const title = fill(heading, { publication: name, topic, page });
-  const scopeName = topic === undefined ? name : fill(LISTING_TEXT.topicScope, { publication: name, topic });
+  const title = listingHeading(m, name, topic, page);
+  const scopeName = topic === undefined ? name : scopeTitle(m, name, topic);
   const own = { rss: urls.rss(config), atom: urls.atom(config), json: urls.jsonFeed(config) };
   return pageTemplate({
     lang: config.publication.language,
@@ -152,31 +130,27 @@ export function renderListingPage(view: ListingView, config: Config): string {
     newerUrl: view.newerUrl,
     olderUrl: view.olderUrl,
     paged: Boolean(view.newerUrl || view.olderUrl),
-    feeds: [...feedLinks(view.feeds, scopeName), ...feedLinks(own, name)].filter(
+    feeds: [...feedLinks(m, scopeName, view.feeds), ...feedLinks(m, name, own)].filter(
       (link, i, all) => all.findIndex((other) => other.href === link.href) === i,
     ),
     cardsHtml: view.cardsHtml,
-    text: LISTING_TEXT,
-    subscribeUrl: urls.subscribe(config),
+    text: { empty: m.t('listing.empty'), pagination: m.t('listing.pagination'), newer: m.t('listing.newer'), older: m.t('listing.older') },
+    subscribe: subscribeFormView(config, m, publication),
     slug: view.topic ? `topic-${view.topic.slug}` : page ? 'archive' : 'home',
     postalAddress: config.postalAddress,
     copyrightNotice: config.rights.copyrightNotice,
   });
 }
 
-const FEED_TYPES = { rss: 'application/rss+xml', atom: 'application/atom+xml', json: 'application/feed+json' } as const;
-
-function feedLinks(feeds: ListingView['feeds'], scope: string): PageView['feeds'] {
-  return (['rss', 'atom', 'json'] as const).map((format) => ({
-    type: FEED_TYPES[format],
-    title: fill(LISTING_TEXT.feedTitle, { scope, format: LISTING_TEXT.feedFormats[format] }),
-    href: feeds[format],
-  }));
+/** The `<title>` and `<h1>` of a listing page: the publication, or its archive page, topic or topic archive page. */
+function listingHeading(m: Messages, publication: string, topic: string | undefined, page: string): string {
+  if (topic === undefined) return page ? m.t('listing.archive', { publication, page }) : publication;
+  return page ? m.t('listing.topicArchive', { publication, topic, page }) : scopeTitle(m, publication, topic);
 }
 
-/** The text with each `{name}` replaced by its value, in one pass (a value's own braces stay as they are). */
-function fill(text: string, values: Record<string, string | undefined>): string {
-  return text.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+/** A topic's name beside the publication's, as its pages and feeds are titled ("Monexus: Energy"). */
+export function scopeTitle(m: Messages, publication: string, topic: string): string {
+  return m.t('listing.topic', { publication, topic });
 }
 
 /** The publication's language as Intl takes it, and its writing direction. */

@@ -1,8 +1,10 @@
 import type { Config } from '../config.ts';
 import type { Editorial } from '../model.ts';
-import { articleHtml, correctionHtml } from './article.ts';
+import type { Messages } from '../i18n/index.ts';
+import { articleHtml, correctionHtml, withdrawnNoticeHtml } from './article.ts';
 import { leadText } from './body.ts';
-import { escapeHtml, htmlToText } from './escape.ts';
+import { chromeOf } from './chrome.ts';
+import { htmlToText } from './escape.ts';
 import { provenanceFooterHtml } from './footer.ts';
 import { urls } from './urls.ts';
 
@@ -90,7 +92,8 @@ export interface NinjsOptions {
 }
 
 export function renderNinjs(editorial: Editorial, config: Config, options: NinjsOptions = {}): Ninjs {
-  const body = bodyHtml(editorial, config);
+  const m = chromeOf(editorial, config);
+  const body = bodyHtml(editorial, config, m);
   const bodyText = visibleText(body);
   const summary = editorial.status === 'withdrawn' ? '' : editorial.summary || leadText(editorial.blocks);
   const rights = options.rights ?? config.rights;
@@ -129,8 +132,8 @@ export function renderNinjs(editorial: Editorial, config: Config, options: Ninjs
     ...(editorial.topics.length ? { subjects: editorial.topics.map((name) => ({ name })) } : {}),
     infoSources: editorial.sources.map((s) => ({ name: s.label, uri: s.url, role: 'source' as const })),
     renditions: [
-      { name: 'canonical', title: 'Web page', href: urls.page(config, editorial.slug), contentType: 'text/html' },
-      { name: 'self', title: 'This ninjs document', href: urls.ninjs(config, editorial.slug), contentType: 'application/json' },
+      { name: 'canonical', title: m.t('ninjs.webPage'), href: urls.page(config, editorial.slug), contentType: 'text/html' },
+      { name: 'self', title: m.t('ninjs.self'), href: urls.ninjs(config, editorial.slug), contentType: 'application/json' },
     ],
   };
 }
@@ -151,10 +154,9 @@ function pubStatus(editorial: Editorial, now: Date | undefined, underEmbargo: 'w
 }
 
 /** A withdrawn editorial's text is no longer distributed: partners get the notice and the provenance. */
-function bodyHtml(editorial: Editorial, config: Config): string {
-  if (editorial.status !== 'withdrawn') return articleHtml(editorial);
-  const notice = `<p class="withdrawn-notice"><strong>Withdrawn.</strong> ${escapeHtml(config.publication.name)} has withdrawn this editorial; its text is no longer published.</p>`;
-  return [notice, correctionHtml(editorial), provenanceFooterHtml(editorial)].filter(Boolean).join('\n');
+function bodyHtml(editorial: Editorial, config: Config, m: Messages): string {
+  if (editorial.status !== 'withdrawn') return articleHtml(editorial, m);
+  return [withdrawnNoticeHtml(editorial, config, m), correctionHtml(editorial, m), provenanceFooterHtml(editorial, m)].filter(Boolean).join('\n');
 }
 
 function visibleText(html: string): string {

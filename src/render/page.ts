@@ -1,12 +1,14 @@
 import Handlebars from 'handlebars';
 import type { Config } from '../config.ts';
+import type { Messages } from '../i18n/index.ts';
 import type { Editorial } from '../model.ts';
-import { correctionHtml } from './article.ts';
+import { correctionHtml, withdrawnNoticeHtml } from './article.ts';
 import { blocksHtml, leadText } from './body.ts';
+import { chromeLangAttrs, chromeOf, feedLinks, messageHtml, subscribeFormView, type FeedLink, type SubscribeFormView } from './chrome.ts';
+import { escapeHtml } from './escape.ts';
 import { provenanceFooterHtml } from './footer.ts';
 import { urls } from './urls.ts';
 import { readTemplate } from './templates.ts';
-
 
 const handlebars = Handlebars.create();
 handlebars.registerPartial('pageStyle', readTemplate('page-style.hbs'));
@@ -25,18 +27,16 @@ interface PageView {
   siteName: string;
   homeUrl: string;
   pageUrl: string;
-  rssUrl: string;
-  atomUrl: string;
-  jsonFeedUrl: string;
-  subscribeUrl: string;
+  feeds: FeedLink[];
+  subscribe: SubscribeFormView;
   slug: string;
   ogLocale: string;
   publishedIso: string;
-  publishedDisplay: string;
-  wasUpdated: boolean;
   updatedIso: string;
-  updatedDisplay: string;
+  /** The author, the date and, after a correction, the time of the update, in the chrome's language. */
+  bylineHtml: string;
   withdrawn: boolean;
+  withdrawnHtml: string;
   correctionHtml: string;
   bodyHtml: string;
   footerHtml: string;
@@ -47,9 +47,10 @@ interface PageView {
 
 /** The web page of an editorial: a complete HTML document. */
 export function renderPage(editorial: Editorial, config: Config): string {
+  const m = chromeOf(editorial, config);
   const withdrawn = editorial.status === 'withdrawn';
   const description = withdrawn
-    ? `${config.publication.name} has withdrawn this editorial.`
+    ? m.t('article.withdrawn', { publication: config.publication.name })
     : editorial.summary || leadText(editorial.blocks) || config.publication.description;
   const byline = editorial.author ?? config.publication.name;
   const pageUrl = urls.page(config, editorial.slug);
@@ -64,21 +65,18 @@ export function renderPage(editorial: Editorial, config: Config): string {
     siteName: config.publication.name,
     homeUrl: urls.home(config),
     pageUrl,
-    rssUrl: urls.rss(config),
-    atomUrl: urls.atom(config),
-    jsonFeedUrl: urls.jsonFeed(config),
-    subscribeUrl: urls.subscribe(config),
+    feeds: feedLinks(m, config.publication.name, { rss: urls.rss(config), atom: urls.atom(config), json: urls.jsonFeed(config) }),
+    subscribe: subscribeFormView(config, m, editorial),
     slug: editorial.slug,
     ogLocale: editorial.lang.replace(/-/g, '_'),
     publishedIso: isoDate(editorial.published),
-    publishedDisplay: displayDate(editorial.published, editorial.lang, false),
-    wasUpdated: editorial.updated.getTime() > editorial.published.getTime(),
     updatedIso: isoDate(editorial.updated),
-    updatedDisplay: displayDate(editorial.updated, editorial.lang, true),
+    bylineHtml: bylineHtml(editorial, m, byline),
     withdrawn,
-    correctionHtml: correctionHtml(editorial),
+    withdrawnHtml: withdrawn ? withdrawnNoticeHtml(editorial, config, m, ' role="status"') : '',
+    correctionHtml: correctionHtml(editorial, m),
     bodyHtml: withdrawn ? '' : blocksHtml(editorial.blocks),
-    footerHtml: provenanceFooterHtml(editorial),
+    footerHtml: provenanceFooterHtml(editorial, m),
     jsonLd: scriptSafeJson(newsArticle(editorial, config, { description, byline, pageUrl })),
     postalAddress: config.postalAddress,
     copyrightNotice: config.rights.copyrightNotice,
@@ -126,13 +124,15 @@ function isoDate(date: Date): string {
   return date.toISOString().replace('.000Z', 'Z');
 }
 
-function displayDate(date: Date, lang: string, withTime: boolean): string {
-  const options: Intl.DateTimeFormatOptions = { dateStyle: 'long', timeZone: 'UTC', ...(withTime ? { timeStyle: 'short' } : {}) };
-  let format: Intl.DateTimeFormat;
-  try {
-    format = new Intl.DateTimeFormat(lang, options);
-  } catch {
-    format = new Intl.DateTimeFormat('en', options);
+/** "By <author> · <date>", and " · Updated <date and time>" once a correction came later. */
+function bylineHtml(editorial: Editorial, m: Messages, byline: string): string {
+  const time = (date: Date, text: string, cls = '') => `<time${cls} datetime="${isoDate(date)}">${escapeHtml(text)}</time>`;
+  const parts = [
+    messageHtml(m, 'page.byline', { author: `<span class="author">${escapeHtml(byline)}</span>` }),
+    time(editorial.published, m.date(editorial.published)),
+  ];
+  if (editorial.updated.getTime() > editorial.published.getTime()) {
+    parts.push(messageHtml(m, 'page.updated', { date: time(editorial.updated, m.dateTime(editorial.updated), ' class="updated"') }));
   }
-  return withTime ? `${format.format(date)} UTC` : format.format(date);
+  return `<p class="byline"${chromeLangAttrs(m, editorial)}>${parts.join(' · ')}</p>`;
 }

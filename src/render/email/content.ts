@@ -1,13 +1,13 @@
 import type { Config } from '../../config.ts';
+import type { Messages } from '../../i18n/index.ts';
 import type { Block, Editorial } from '../../model.ts';
 import { blockHtml, blocksText, leadText } from '../body.ts';
+import { chromeLangAttrs, chromeOf } from '../chrome.ts';
 import { dropForbiddenChars, escapeHtml } from '../escape.ts';
 import { provenanceFooterHtml, provenanceFooterText } from '../footer.ts';
 import { urls } from '../urls.ts';
 import { headerText as oneLine } from './headers.ts';
 import { correctionStyle, emailBodyStyles, emailFooterStyles, FONT, linkStyle, palette, textFlow } from './styles.ts';
-
-export const CONTINUE_READING = 'Continue reading';
 
 export function subjectOf(editorial: Editorial): string {
   return oneLine(editorial.title);
@@ -17,10 +17,8 @@ export function preheaderOf(editorial: Editorial): string {
   return oneLine(editorial.summary?.trim() ? editorial.summary : leadText(editorial.blocks));
 }
 
-const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-
-export function bylineOf(editorial: Editorial): string {
-  const date = dateFormat.format(editorial.published);
+export function bylineOf(editorial: Editorial, m: Messages): string {
+  const date = m.date(editorial.published);
   return editorial.author ? `${oneLine(editorial.author)} · ${date}` : date;
 }
 
@@ -39,6 +37,10 @@ export interface EmailView {
   font: string;
   c: typeof palette;
   linkStyle: string;
+  /** The email's own words, in the chrome's language. */
+  text: { viewInBrowser: string; unsubscribe: string; why: string };
+  /** ` lang` (and ` dir`) for the email's own words where they are not in the editorial's language. */
+  chromeAttrs: string;
   subject: string;
   preheader: string;
   preheaderPadding: string;
@@ -65,22 +67,23 @@ export function emailBlocksHtml(editorial: Editorial): string[] {
   return editorial.blocks.map((b) => blockHtml(b, styles));
 }
 
-export function continueReadingHtml(pageUrl: string): string {
-  return `<p style="margin:24px 0 16px;font-weight:bold;"><a href="${escapeHtml(pageUrl)}" style="${linkStyle}">${CONTINUE_READING}</a></p>`;
+export function continueReadingHtml(pageUrl: string, m: Messages): string {
+  return `<p style="margin:24px 0 16px;font-weight:bold;"><a href="${escapeHtml(pageUrl)}" style="${linkStyle}">${escapeHtml(m.t('email.continueReading'))}</a></p>`;
 }
 
 /** The provenance footer with inline styles, in a div: several clients drop or restyle an unknown footer element. */
-export function emailFooterHtml(editorial: Editorial): string {
-  const html = provenanceFooterHtml(editorial, emailFooterStyles(editorial.dir));
+export function emailFooterHtml(editorial: Editorial, m: Messages): string {
+  const html = provenanceFooterHtml(editorial, m, emailFooterStyles(editorial.dir));
   const open = '<footer';
   const close = '</footer>';
   if (!html.startsWith(open) || !html.endsWith(close)) return html;
   return `<div${html.slice(open.length, -close.length)}</div>`;
 }
 
-export function emailCorrectionHtml(editorial: Editorial): string {
+export function emailCorrectionHtml(editorial: Editorial, m: Messages): string {
   if (!editorial.correction) return '';
-  return `<div class="bs-correction" role="note" style="${correctionStyle(editorial.dir)}"><strong>Correction:</strong> ${escapeHtml(editorial.correction)}</div>`;
+  const label = `<strong${chromeLangAttrs(m, editorial)}>${escapeHtml(m.t('article.correction'))}</strong>`;
+  return `<div class="bs-correction" role="note" style="${correctionStyle(editorial.dir)}">${label} ${escapeHtml(editorial.correction)}</div>`;
 }
 
 /**
@@ -94,6 +97,7 @@ export function emailView(
   kept: number,
   placeholder: string,
 ): EmailView {
+  const m = chromeOf(editorial, config);
   const pageUrl = urls.page(config, editorial.slug);
   const clipped = kept < blocks.length;
   const body = blocks.slice(0, kept).join('\n');
@@ -105,38 +109,46 @@ export function emailView(
     font: FONT,
     c: palette,
     linkStyle,
+    text: {
+      viewInBrowser: m.t('email.viewInBrowser'),
+      unsubscribe: m.t('email.unsubscribe'),
+      why: m.t('email.why', { publication: config.publication.name }),
+    },
+    // The email's divs carry their own dir, so only the language is marked.
+    chromeAttrs: chromeLangAttrs(m, { lang: editorial.lang, dir: m.dir }),
     subject: subjectOf(editorial),
     preheader: preheaderOf(editorial),
     preheaderPadding: PREHEADER_PADDING,
-    byline: bylineOf(editorial),
+    byline: bylineOf(editorial, m),
     publicationName: config.publication.name,
     postalAddress: config.postalAddress,
     homeUrl: urls.home(config),
     pageUrl,
     placeholder,
-    correctionHtml: emailCorrectionHtml(editorial),
-    bodyHtml: clipped ? `${body}${body ? '\n' : ''}${continueReadingHtml(pageUrl)}` : body,
-    footerHtml: emailFooterHtml(editorial),
+    correctionHtml: emailCorrectionHtml(editorial, m),
+    bodyHtml: clipped ? `${body}${body ? '\n' : ''}${continueReadingHtml(pageUrl, m)}` : body,
+    footerHtml: emailFooterHtml(editorial, m),
   };
 }
 
 /** The plain-text part: the same content, cut at the same block as the HTML. */
 export function emailText(editorial: Editorial, config: Config, kept: number, placeholder: string): string {
+  const m = chromeOf(editorial, config);
   const pageUrl = urls.page(config, editorial.slug);
   const title = subjectOf(editorial);
   const sections: string[] = [
     config.publication.name,
-    `${title}\n${'='.repeat(Math.min(Math.max([...title].length, 3), 72))}\n${bylineOf(editorial)}`,
+    `${title}\n${'='.repeat(Math.min(Math.max([...title].length, 3), 72))}\n${bylineOf(editorial, m)}`,
   ];
-  if (editorial.correction) sections.push(`Correction: ${editorial.correction}`);
+  if (editorial.correction) sections.push(`${m.t('article.correction')} ${editorial.correction}`);
   const blocks: readonly Block[] = editorial.blocks.slice(0, kept);
   if (blocks.length) sections.push(blocksText(blocks));
-  if (kept < editorial.blocks.length) sections.push(`${CONTINUE_READING}: ${pageUrl}`);
-  sections.push(provenanceFooterText(editorial));
+  if (kept < editorial.blocks.length) sections.push(m.t('email.textContinueReading', { url: pageUrl }));
+  sections.push(provenanceFooterText(editorial, m));
   sections.push(
     [
-      `View in browser: ${pageUrl}`,
-      `Unsubscribe: ${placeholder}`,
+      m.t('email.textViewInBrowser', { url: pageUrl }),
+      m.t('email.textUnsubscribe', { url: placeholder }),
       `${config.publication.name} · ${config.postalAddress}`,
     ].join('\n'),
   );

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../../config.ts';
+import { messagesFor } from '../../i18n/index.ts';
 import { checkAddress, CRLF, foldTokens, HeaderError, headerText, mailboxHeader, messageIdValue, rfc5322Date, unstructuredHeader } from './headers.ts';
 import { checkUnsubscribeUrl, personalize } from './personalize.ts';
 import { quotedPrintable } from './qp.ts';
@@ -65,7 +66,8 @@ export function composeMessage(input: {
   return [
     ...headers,
     '',
-    'This is a multi-part message in MIME format.',
+    // Shown only by a client that cannot read MIME: the one fixed sentence of the message itself.
+    messagesFor(template.language, config.publication.language).t('email.mimePreamble'),
     `--${boundary}`,
     text,
     `--${boundary}`,

@@ -6,6 +6,7 @@ import { occurrences, unsubscribePlaceholder } from './placeholder.ts';
 import { emailMjmlTemplate } from './template.ts';
 import type { EmailTemplate } from './types.ts';
 import { urls } from '../urls.ts';
+import { chromeOf } from '../chrome.ts';
 import { BroadsheetError } from '../../errors.ts';
 
 /** Room for the unsubscribe URL each recipient's copy splices in place of the placeholder. */
@@ -95,7 +96,7 @@ export async function renderEmail(editorial: Editorial, config: Config): Promise
   if (personalisedSize(rendered) > limit) {
     // Block markup reaches the output unchanged, so the full render's size minus the blocks is the fixed cost.
     const weights = blocks.map((b) => bytes(b) + 1);
-    const fixed = personalisedSize(rendered) - weights.reduce((a, b) => a + b, 0) + bytes(continueReadingHtml(urls.page(config, editorial.slug))) + 1;
+    const fixed = personalisedSize(rendered) - weights.reduce((a, b) => a + b, 0) + bytes(continueReadingHtml(urls.page(config, editorial.slug), chromeOf(editorial, config))) + 1;
     kept = blocksFitting(editorial, weights, limit - fixed, blocks.length - 1);
     for (let renders = 1; ; renders++) {
       rendered = await compile(editorial, config, blocks, kept);
@@ -127,5 +128,6 @@ export async function renderEmail(editorial: Editorial, config: Config): Promise
     placeholder: rendered.placeholder,
     clipped: kept < blocks.length,
     pageUrl: urls.page(config, editorial.slug),
+    language: chromeOf(editorial, config).lang,
   };
 }

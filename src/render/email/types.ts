@@ -12,4 +12,6 @@ export interface EmailTemplate {
   /** True when the body was cut to stay under the clipping limit; both parts then end with a link to the page. */
   clipped: boolean;
   pageUrl: string;
+  /** The language of the email's own words (the MIME preamble follows it); English when absent. */
+  language?: string;
 }

@@ -2,6 +2,7 @@ import type { Config } from '../../config.ts';
 import type { Editorial } from '../../model.ts';
 import { articleHtml } from '../article.ts';
 import { leadText } from '../body.ts';
+import { chromeOf } from '../chrome.ts';
 import { dropForbiddenChars } from '../escape.ts';
 import { urls } from '../urls.ts';
 import { trimOf } from '../../strings.ts';
@@ -41,7 +42,7 @@ export function feedItem(editorial: Editorial, config: Config): FeedItem {
     summary: dropForbiddenChars(editorial.summary ?? leadText(editorial.blocks)),
     author: dropForbiddenChars(editorial.author ?? config.publication.name),
     topics: editorial.topics.map(dropForbiddenChars).filter((t) => t.trim() !== ''),
-    contentHtml: dropForbiddenChars(articleHtml(editorial)),
+    contentHtml: dropForbiddenChars(articleHtml(editorial, chromeOf(editorial, config))),
     published: editorial.published,
     updated: editorial.updated.getTime() > editorial.published.getTime() ? editorial.updated : editorial.published,
   };

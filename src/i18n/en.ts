@@ -1,0 +1,116 @@
+/**
+ * Every fixed string Broadsheet writes itself, in English: the reference catalogue. Its keys are the key set of
+ * every other catalogue (src/i18n/<lang>.ts), so a key added here and missing there is a type error.
+ *
+ * Adding a key: add it here, then the same key to each file the compiler names. `{name}` is filled in by
+ * `t(key, { name })`, never escaped there: templates and callers escape. A message with a `{count}` is an object of
+ * plural forms chosen by `Intl.PluralRules` (`other` is required; a language adds `zero`, `one`, `two`, `few`,
+ * `many` as it needs them).
+ */
+export const en = {
+  // The provenance footer and the notes around an editorial's text: pages, emails, feeds, partner documents.
+  'article.provenanceHeading': 'Wire provenance',
+  'article.correction': 'Correction:',
+  'article.withdrawnLabel': 'Withdrawn.',
+  'article.withdrawnNotice': '{publication} has withdrawn this editorial; its text is no longer published.',
+  'article.withdrawn': '{publication} has withdrawn this editorial.',
+
+  // The web page of an editorial.
+  'page.byline': 'By {author}',
+  'page.updated': 'Updated {date}',
+  'page.feedTitle': '{scope} ({format})',
+
+  // The subscribe form at the foot of every page.
+  'subscribe.heading': 'Get {publication} by email',
+  'subscribe.emailLabel': 'Email address',
+  'subscribe.button': 'Subscribe',
+
+  // Home, archive and topic pages.
+  'listing.archive': '{publication}: archive, page {page}',
+  'listing.topic': '{publication}: {topic}',
+  'listing.topicArchive': '{publication}: {topic}, archive page {page}',
+  'listing.newer': 'Newer',
+  'listing.older': 'Older',
+  'listing.pagination': 'More editorials',
+  'listing.empty': 'No editorials have been published here yet.',
+
+  // The email of an editorial (HTML and plain text) and its MIME message.
+  'email.viewInBrowser': 'View in browser',
+  'email.unsubscribe': 'Unsubscribe',
+  'email.why': 'You receive {publication} because you subscribed to it.',
+  'email.continueReading': 'Continue reading',
+  'email.textViewInBrowser': 'View in browser: {url}',
+  'email.textUnsubscribe': 'Unsubscribe: {url}',
+  'email.textContinueReading': 'Continue reading: {url}',
+  'email.mimePreamble': 'This is a multi-part message in MIME format.',
+
+  // The double opt-in email.
+  'confirmation.subject': 'Confirm your subscription to {publication}',
+  'confirmation.intro': 'Please confirm that you want to receive {publication} by email.',
+  'confirmation.button': 'Confirm your subscription',
+  'confirmation.textLink': 'Confirm your subscription:',
+  'confirmation.orOpen': 'Or open this link: {link}',
+  'confirmation.expiry': {
+    one: 'The link works for {count} day. If you did not ask for this, ignore this message: you will not be subscribed and will not hear from us again.',
+    other: 'The link works for {count} days. If you did not ask for this, ignore this message: you will not be subscribed and will not hear from us again.',
+  },
+
+  // The pages that answer the subscribe, confirm and unsubscribe links and forms.
+  'notice.notAvailableTitle': 'Not available',
+  'notice.notAvailable': 'This address only answers the forms on our pages.',
+  'notice.tooLargeTitle': 'Too much data',
+  'notice.tooLarge': 'The form sent more than it should. Please try again.',
+  'notice.failedTitle': 'Something went wrong',
+  'notice.failed': 'We could not finish this just now. Nothing was lost: please try again in a minute.',
+  'notice.badAddressTitle': 'That address does not look right',
+  'notice.badAddressHint': 'Check it and try again; an address looks like name@example.org.',
+  'notice.checkInboxTitle': 'Check your inbox',
+  'notice.checkInboxSent': 'We have sent a confirmation link to the address you entered, unless it is already subscribed.',
+  'notice.checkInboxOpen': {
+    one: 'Open the link in that email to start receiving {publication}. It works for {count} day; until then you will get nothing else from us.',
+    other: 'Open the link in that email to start receiving {publication}. It works for {count} days; until then you will get nothing else from us.',
+  },
+  'notice.checkInboxSpam': 'Nothing there after a few minutes? Look in your spam folder, or subscribe again.',
+  'notice.backTo': 'Back to {publication}',
+  'notice.badConfirmTitle': 'This confirmation link does not work',
+  'notice.badConfirmExpired': {
+    one: 'It has expired: confirmation links work for {count} day.',
+    other: 'It has expired: confirmation links work for {count} days.',
+  },
+  'notice.badConfirmInvalid': 'It is incomplete or has been changed. Check that you opened the whole link from the email.',
+  'notice.badConfirmNotPending': 'It belongs to a subscription that has since been cancelled.',
+  'notice.badConfirmAgain': 'To subscribe, enter your address again and we will send you a new link.',
+  'notice.subscribeAgain': 'Subscribe again',
+  'notice.confirmTitle': 'Confirm your subscription',
+  'notice.confirmText': 'Press the button to start receiving {publication} by email.',
+  'notice.confirmButton': 'Confirm subscription',
+  'notice.subscribedTitle': "You're subscribed",
+  'notice.subscribedAlready': 'You were already subscribed to {publication}.',
+  'notice.subscribedThanks': 'Thank you: {publication} will arrive in your inbox from the next edition.',
+  'notice.subscribedLeave': 'Every email has a link at the bottom to unsubscribe at once.',
+  'notice.read': 'Read {publication}',
+  'notice.badUnsubscribeTitle': 'This unsubscribe link does not work',
+  'notice.badUnsubscribe': 'It is incomplete or has been changed. Open the whole link from the bottom of one of our emails.',
+  'notice.badUnsubscribeWrite': 'Or write to {address} and we will take you off the list.',
+  'notice.badUnsubscribeReply': 'Or reply to one of our emails and we will take you off the list.',
+  'notice.writeTo': 'Write to {address}',
+  'notice.unsubscribeTitle': 'Unsubscribe from {publication}',
+  'notice.unsubscribeText': 'Press the button and you will get no more emails from {publication}.',
+  'notice.unsubscribeButton': 'Unsubscribe',
+  'notice.unsubscribedTitle': "You're unsubscribed",
+  'notice.unsubscribed': 'You will get no more emails from {publication}.',
+  'notice.unsubscribedAgain': 'Changed your mind? You can subscribe again at any time.',
+
+  // Why an address typed into the subscribe form was refused (src/subscribers/address.ts gives the reason).
+  'address.empty': 'The address is empty.',
+  'address.space': 'The address contains a space or a control character.',
+  'address.oneAt': 'The address must contain exactly one @.',
+  'address.local': 'The part before the @ is not a valid mailbox name.',
+  'address.domain': 'The part after the @ is not a valid domain name.',
+  'address.tooLong': 'The address is longer than {max} characters.',
+  'address.invalid': 'This is not a usable email address.',
+
+  // The renditions a partner's ninjs document names.
+  'ninjs.webPage': 'Web page',
+  'ninjs.self': 'This ninjs document',
+} as const;
