@@ -12,6 +12,7 @@ import {
 } from '../subscribers/flows.ts';
 import { MAX_ADDRESS_LENGTH } from '../subscribers/address.ts';
 import { CONFIRM_TOKEN_LIFETIME_MS } from '../subscribers/tokens.ts';
+import { limitClient, refuseCrossSite } from './guards.ts';
 import { renderNotice, type Notice } from './pages.ts';
 import { BodyTooLargeError, formFields, queryParams, requestMethod } from './request.ts';
 import { htmlResponse, textResponse } from './response.ts';
@@ -91,11 +92,14 @@ export function handleSubscribeRequest(deps: SubscriberDeps, event: FunctionUrlE
       return page(deps, m, 200, { title: m.t('subscribe.heading', { publication: name }), paragraphs: [config.publication.description], form: subscribeForm(m) });
     }
     if (method !== 'POST') return methodNotAllowed(deps, readerMessages(deps, event), 'GET, POST');
+    const refused = refuseCrossSite(deps, event) ?? (await limitClient(deps, event, 'subscribe'));
+    if (refused) return refused;
     const form = formFields(event);
     const m = readerMessages(deps, event, form);
     const email = form.get('email') ?? '';
     const source = form.get('source') ?? undefined;
-    const result = await subscribe(deps, { email, ...(source !== undefined && { source }), topics: form.getAll('topics') });
+    const language = form.get('lang') ?? form.get('language') ?? undefined;
+    const result = await subscribe(deps, { email, ...(source !== undefined && { source }), ...(language !== undefined && { language }), topics: form.getAll('topics') });
     if (!result.ok) {
       return page(deps, m, 400, {
         title: m.t('notice.badAddressTitle'),
@@ -149,6 +153,8 @@ export function handleConfirmRequest(deps: SubscriberDeps, event: FunctionUrlEve
       });
     }
     if (method !== 'POST') return methodNotAllowed(deps, readerMessages(deps, event), 'GET, POST');
+    const refused = refuseCrossSite(deps, event);
+    if (refused) return refused;
     const form = formFields(event);
     const m = readerMessages(deps, event, form);
     const result = await confirm(deps, tokenOf(event, form));
