@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.ts';
 import { DEVELOPMENT_PARTNER_SECRET, DEVELOPMENT_SECRET_WARNING, partnerPath, PARTNER_SECRET_ENV } from '../src/partners/paths.ts';
+import { verifyWebhookSignature, webhookKey, webhookSignature } from '../src/partners/webhooks.ts';
 import { writeArchiveDesk } from './fixtures/archive-desk.ts';
 
 /* `broadsheet partners list|add|rotate` and the build's secret, through main() in this process. */
@@ -87,6 +88,28 @@ describe('broadsheet partners', () => {
     expect(stderr.join('')).toMatch(message);
     expect(stderr.join('')).toContain('broadsheet partners add <id> --name <name>');
     expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+
+  it('prints a partner\'s webhook key from the configuration file, and how a partner checks a signature with it', async () => {
+    const file = tempFile(existing);
+    expect(await main(['partners', 'webhook-key', 'wire-east', '--config', file], { [PARTNER_SECRET_ENV]: SECRET })).toBe(0);
+    const [key, how] = stdout.join('').split('\n');
+    expect(key).toBe(webhookKey(SECRET, 'wire-east'));
+    expect(how).toContain('Broadsheet-Signature: t=<unix seconds>,v1=<hex>');
+    expect(how).toContain('"<t>.<raw request body>"');
+    const body = '{"uri":"https://monexus.example/editorials/x/"}';
+    const at = new Date('2026-07-01T00:00:00Z');
+    expect(verifyWebhookSignature(key!, body, webhookSignature(webhookKey(SECRET, 'wire-east'), body, at), at)).toBe(true);
+    expect(stderr.join('')).toContain('wire-east has no webhook yet');
+    expect(await main(['partners', 'webhook-key', 'nobody', '--config', file], { [PARTNER_SECRET_ENV]: SECRET })).toBe(2);
+    expect(stderr.join('')).toContain(`no partner "nobody" in ${file}`);
+  });
+
+  it('asks for the deployed buckets and the stack\'s secret with --stack', async () => {
+    expect(await main(['partners', 'list', '--stack'], {})).toBe(2);
+    expect(stderr.join('')).toContain('partners --stack works on the deployed buckets: set EDITORIALS_BUCKET and PUBLIC_BUCKET');
+    expect(await main(['partners', 'list', '--stack'], { EDITORIALS_BUCKET: 'e', PUBLIC_BUCKET: 'p' })).toBe(2);
+    expect(stderr.join('')).toContain(`partners --stack needs the stack's partner secret in ${PARTNER_SECRET_ENV}`);
   });
 
   it('refuses a secret shorter than 32 characters', async () => {

@@ -26,7 +26,7 @@ preview  renders one editorial the same way into a temporary folder and prints t
 Exit status: 0 all built, 1 some editorials rejected (listed on standard error and in
 rejected.json), 2 usage or configuration error.
 
-Partners (in a configuration file):
+Partners (in a configuration file, or on the deployed stack with --stack):
 ${PARTNERS_USAGE.replace(/^Usage:\n/, '')}
 
 Subscribers (on the deployed table):
