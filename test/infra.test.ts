@@ -364,6 +364,33 @@ describe('dispatch stage', () => {
   });
 });
 
+describe('confirmation sender', () => {
+  it('takes the subscribe function\'s queue, with a dead-letter queue and partial batch failures; only subscribe sends to it', () => {
+    const queues = resourcesOf(pipelineJson, 'AWS::SQS::Queue');
+    const main = queues.find(([id]) => id.startsWith('SubscribersQueue'))!;
+    const dlq = queues.find(([id]) => id.startsWith('SubscribersDeadLetters'))!;
+    expect(main[1].Properties!.RedrivePolicy).toEqual({ deadLetterTargetArn: { 'Fn::GetAtt': [dlq[0], 'Arn'] }, maxReceiveCount: 5 });
+    pipeline.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId('SubscribersConfirmationSender') },
+      EventSourceArn: { 'Fn::GetAtt': [main[0], 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const senders = broadsheetFunctions()
+      .filter(([id]) => statementsOfFunction(id).some((s) => asArray(s.Action).includes('sqs:SendMessage') && json(s.Resource).includes('SubscribersQueue')))
+      .map(([id]) => id);
+    expect(senders).toEqual([functionId('SubscribersSubscribeFunction')]);
+    const subscribe = pipelineJson.Resources[functionId('SubscribersSubscribeFunction')]!.Properties!;
+    expect((subscribe.Environment as { Variables: Json }).Variables.CONFIRMATION_QUEUE_URL).toEqual({ Ref: main[0] });
+    // A flood of form posts takes at most this much of the account's concurrency.
+    expect(subscribe.ReservedConcurrentExecutions).toBe(10);
+    pipeline.hasResourceProperties('AWS::CloudWatch::Alarm', { Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq[0], 'QueueName'] } }] });
+  });
+
+  it('lets rate and mailbox counters expire from the subscribers table', () => {
+    data.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
+  });
+});
+
 describe('partner webhook stage', () => {
   it('parks a delivery in its dead-letter queue after 5 receives, retried after 6 × the worker timeout, with an alarm', () => {
     const queues = resourcesOf(pipelineJson, 'AWS::SQS::Queue');
@@ -522,8 +549,9 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets only the worker and subscribe send mail, from the identity with the configuration set', () => {
-    const senders = ['DispatchWorker', 'SubscribersSubscribe'];
+  it('lets only the worker and the confirmation sender send mail, from the identity with the configuration set', () => {
+    // The subscribe function only writes and queues: what it answers never waits for SES.
+    const senders = ['DispatchWorker', 'SubscribersConfirmationSender'];
     for (const [id] of broadsheetFunctions()) {
       const prefix = senders.find((p) => id.startsWith(p));
       const ses = statementsOfFunction(id).filter((s) => actionsOf([s]).some((a) => a.startsWith('ses:')));

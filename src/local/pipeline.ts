@@ -143,7 +143,6 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       handler: (event) => confirmations(event),
       visibilityTimeoutSeconds: CONFIRMATION_RETRY_SECONDS,
       concurrency: 2,
-      idleMs: 20,
       log,
     });
     stops.splice(1, 0, () => confirmationPoller.stop());
