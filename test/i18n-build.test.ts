@@ -24,6 +24,7 @@ const SLUGS = {
   fr: '2026-06-20-pourparlers-du-port',
   de: '2026-06-20-hafen-gespraeche',
   pt: '2026-06-20-conversas-no-porto',
+  withdrawn: '2026-06-19-vidklykana-stattia',
 } as const;
 
 /** Words of Broadsheet's English chrome that must not show in another language's email or page. */
@@ -130,6 +131,14 @@ describe('editorials in other languages, built on an English publication', () =>
       expect(item.content_html).toContain(m.t('article.provenanceHeading'));
       expect(item.content_html).not.toContain(en['article.provenanceHeading']);
     });
+  });
+
+  it('says in the editorial\'s language that it was withdrawn, on its page and to partners', () => {
+    const html = site.read(SLUGS.withdrawn, 'index.html');
+    const notice = new JSDOM(html).window.document.querySelector('.withdrawn-notice')?.textContent;
+    expect(notice).toBe('Матеріал відкликано. Monexus відкликав цю редакційну статтю; її текст більше не публікується.');
+    expect(englishIn(visible(html, site.config))).toEqual([]);
+    expect(JSON.parse(site.read(SLUGS.withdrawn, 'ninjs.json')).bodies[0].value).toContain('Матеріал відкликано.');
   });
 
   it('gives a German editorial German chrome, with dates as Austria writes them for de-AT', () => {
