@@ -25,6 +25,7 @@ export const INTEGRATION = [
   'test/runtime-config.test.ts',
   'test/subscribers-csv.test.ts',
   'test/subscribers-flows.test.ts',
+  'test/subscriber-preferences.test.ts',
   'test/subscribe-abuse*.test.ts',
   'test/websub-hub.test.ts',
   'test/local/*.test.ts',

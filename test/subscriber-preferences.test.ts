@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSubscribersCommand } from '../src/cli/subscribers.ts';
 import { DynamoTable } from '../src/adapters/dynamo-table.ts';
 import { SesMailer } from '../src/adapters/ses-mailer.ts';
 import { loadConfig } from '../src/config.ts';
@@ -158,5 +159,35 @@ describe('the preference page behind every email link', () => {
     expect((await fetch(tampered)).status).toBe(400);
     expect((await post(tampered, [['token', tokenOf(tampered)], ['action', 'erase'], ['confirm', 'yes']])).status).toBe(400);
     expect(await store.get(id)).toBeDefined();
+  });
+});
+
+describe('broadsheet subscribers export|erase <address>, for the desk', () => {
+  async function run(...args: string[]) {
+    let stdout = '';
+    let stderr = '';
+    const status = await runSubscribersCommand(args, { ...deps, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) });
+    return { status, stdout, stderr };
+  }
+
+  it('prints what is kept about one address as JSON, found however the address is written', async () => {
+    await confirmedReader('letter@example.org');
+    const exported = await run('export', '  Letter@Example.ORG ');
+    expect(exported.status).toBe(0);
+    expect(JSON.parse(exported.stdout).subscriber).toMatchObject({ email: 'letter@example.org', status: 'confirmed' });
+    const unknown = await run('export', 'nobody@example.org');
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toBe('Nothing is kept about nobody@example.org.\n');
+  });
+
+  it('erases one address, and says when there was nothing to erase', async () => {
+    const { id } = await confirmedReader('erase-by-letter@example.org');
+    const erased = await run('erase', 'erase-by-letter@example.org');
+    expect(erased).toMatchObject({ status: 0, stdout: 'Erased erase-by-letter@example.org: nothing about it is kept.\n' });
+    expect(await table.get({ id })).toBeUndefined();
+    expect((await run('erase', 'erase-by-letter@example.org')).stdout).toBe('Nothing is kept about erase-by-letter@example.org.\n');
+    const bad = await run('erase', 'not an address');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('"not an address" is not an email address');
   });
 });

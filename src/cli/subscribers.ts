@@ -2,12 +2,15 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SubscriberDeps } from '../subscribers/flows.ts';
+import { dataForAddress, eraseAddress } from '../subscribers/preferences.ts';
 import { exportSubscribers, ImportFileError, importSubscribers, rejectedRowsCsv, type ImportReport } from '../subscribers/import-export.ts';
 import { UsageError } from './errors.ts';
 
 export const SUBSCRIBERS_USAGE = `Usage:
   broadsheet subscribers import <file.csv> [--source <name>] [--send-confirmations] [--rejects <file.csv>]
   broadsheet subscribers export [--out <file.csv>]
+  broadsheet subscribers export <address> [--out <file.json>]
+  broadsheet subscribers erase <address>
 
 import  reads a CSV file with a header row: email (required), topics (separated by ;),
         consent_at (YYYY-MM-DD or ISO 8601 time), source, status (pending, confirmed,
@@ -16,7 +19,10 @@ import  reads a CSV file with a header row: email (required), topics (separated 
         the link. Bad rows are listed (row number and reason) and skipped; --rejects writes
         them to a CSV file. An import never lifts a suppression or an unsubscription.
         --source names the origin recorded for rows without one (default: the file name).
-export  writes every subscriber as CSV (the columns import reads) to --out or standard output.
+export  writes every subscriber as CSV (the columns import reads) to --out or standard output;
+        with an address, everything kept about that one subscriber, as JSON (a reader's access request).
+erase   removes one subscriber (a reader's erasure request), as the preference page does: a bounced
+        or complained address stays suppressed, kept only as its keyed digest, so it is never mailed again.
 
 Exit status: 0 done, 1 some rows rejected, 2 usage error or unreadable file.`;
 
@@ -51,9 +57,34 @@ export async function runSubscribersCommand(args: string[], deps: SubscribersCom
       if (values.out) throw new UsageError('--out is for export; use --rejects <file.csv> for the rejected rows');
       return await runImport(rest[0]!, values, deps, out, err);
     }
-    if (command === 'export') {
-      if (rest.length > 0) throw new UsageError('export takes no file; use --out <file.csv>');
+    if (command === 'export' || command === 'erase') {
       if (values.source || values.rejects || values['send-confirmations']) throw new UsageError('--source, --rejects and --send-confirmations are for import');
+    }
+    if (command === 'erase') {
+      if (rest.length !== 1) throw new UsageError('erase takes exactly one address');
+      if (values.out) throw new UsageError('--out is for export');
+      const outcome = await eraseAddress(deps, rest[0]!).catch(addressProblem);
+      const said = { erased: `Erased ${rest[0]}: nothing about it is kept.`, 'kept-suppression': `Erased ${rest[0]}; it stays suppressed (a bounce or complaint), kept only as its keyed digest.`, unknown: `Nothing is kept about ${rest[0]}.` };
+      out(`${said[outcome]}\n`);
+      return 0;
+    }
+    if (command === 'export' && rest.length === 1) {
+      const data = await dataForAddress(deps, rest[0]!).catch(addressProblem);
+      if (!data) {
+        err(`Nothing is kept about ${rest[0]}.\n`);
+        return 1;
+      }
+      const json = `${JSON.stringify(data, null, 2)}\n`;
+      if (values.out) {
+        await writeFile(values.out, json, 'utf8');
+        err(`Wrote what is kept about ${rest[0]} to ${values.out}\n`);
+      } else {
+        out(json);
+      }
+      return 0;
+    }
+    if (command === 'export') {
+      if (rest.length > 0) throw new UsageError('export takes at most one address; use --out <file> for the output');
       const { csv, count } = await exportSubscribers(deps);
       if (values.out) {
         await writeFile(values.out, csv, 'utf8');
@@ -63,7 +94,7 @@ export async function runSubscribersCommand(args: string[], deps: SubscribersCom
       }
       return 0;
     }
-    throw new UsageError(command ? `unknown subscribers command "${command}"` : 'subscribers needs import or export');
+    throw new UsageError(command ? `unknown subscribers command "${command}"` : 'subscribers needs import, export or erase');
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       err(`broadsheet subscribers: ${(e as Error).message}\n\n${SUBSCRIBERS_USAGE}\n`);
@@ -75,6 +106,11 @@ export async function runSubscribersCommand(args: string[], deps: SubscribersCom
     }
     throw e;
   }
+}
+
+/** A mistyped address is a usage error, said as such. */
+function addressProblem(e: unknown): never {
+  throw e instanceof RangeError ? new UsageError(e.message) : e;
 }
 
 async function runImport(

@@ -1,4 +1,5 @@
 import type { Config, ReaderTopic } from '../config.ts';
+import { normalizeAddress } from './address.ts';
 import { checkUnsubscribeToken, type SubscriberDeps } from './flows.ts';
 import { SubscriberStore } from './store.ts';
 import type { Subscriber } from './subscriber.ts';
@@ -90,6 +91,29 @@ export async function erase(deps: SubscriberDeps, token: string): Promise<Erasur
   const outcome = await storeOf(deps).erase(check.subscriberId, deps.clock.now());
   deps.log.info('subscriber erased', { subscriberId: check.subscriberId, outcome });
   return { ok: true, outcome };
+}
+
+/** For the desk, on a reader's request by letter: what is kept about one address, or undefined when nothing is. */
+export async function dataForAddress(deps: SubscriberDeps, address: string): Promise<Record<string, unknown> | undefined> {
+  const subscriber = await subscriberAt(deps, address);
+  return subscriber && subscriber.email !== '' ? subscriberData(subscriber, deps.config) : undefined;
+}
+
+/** For the desk: erases one address as the preference page would. */
+export async function eraseAddress(deps: SubscriberDeps, address: string): Promise<'erased' | 'kept-suppression' | 'unknown'> {
+  const checked = normalizeAddress(address);
+  if (!checked.ok) throw new RangeError(`"${address}" is not an email address: ${checked.reason}`);
+  const store = storeOf(deps);
+  const id = store.idFor(checked.address);
+  const outcome = await store.erase(id, deps.clock.now());
+  deps.log.info('subscriber erased', { subscriberId: id, outcome, by: 'desk' });
+  return outcome;
+}
+
+async function subscriberAt(deps: SubscriberDeps, address: string): Promise<Subscriber | undefined> {
+  const checked = normalizeAddress(address);
+  if (!checked.ok) throw new RangeError(`"${address}" is not an email address: ${checked.reason}`);
+  return storeOf(deps).getByAddress(checked.address);
 }
 
 const topicKey = (name: string) => name.trim().toLowerCase();
