@@ -187,6 +187,18 @@ describe('the same answer for every address', () => {
     expect(await recipients()).toEqual(['first-ask@example.org', 'first-ask@example.org']);
   });
 
+  it('writes the confirmation, and the refusals, in the language of the page the form was on', async () => {
+    await post('/subscribe', { email: 'lectrice@example.org', lang: 'fr' });
+    await runConfirmationSender();
+    const [mail] = await emulators.sentMail();
+    expect(mail!.subject).not.toBe(`Confirm your subscription to ${config.publication.name}`);
+    expect(mail!.subject).toContain(config.publication.name);
+    const refused = await post('/subscribe', { email: 'lectrice@example.org', lang: 'fr' }, { headers: { Origin: 'https://evil.example' } });
+    expect(refused.status).toBe(403);
+    expect(title(refused)).toBe('Refusé depuis un autre site');
+    expect(htmlXPath(refused.body, 'string(/html/@lang)')).toBe('fr');
+  });
+
   it('refuses a language that is not a language tag, and writes nothing', async () => {
     const answer = await post('/subscribe', { email: 'tagless@example.org', language: 'english please' });
     expect(answer.status).toBe(400);

@@ -1,23 +1,12 @@
+import type { Messages } from '../i18n/index.ts';
 import type { SubscriberDeps } from '../subscribers/flows.ts';
 import { keysOf } from '../subscribers/deps.ts';
 import { keyedDigest } from '../subscribers/tokens.ts';
 import { COUNTER_MARK, countInWindow, windowStart } from '../subscribers/window-counter.ts';
-import { renderNotice, type Notice } from './pages.ts';
+import { renderNotice } from './pages.ts';
 import { clientAddress, header } from './request.ts';
 import { htmlResponse } from './response.ts';
 import type { FunctionUrlEvent, FunctionUrlResult } from './types.ts';
-
-/** What a refused reader reads; one object, so that the words can move to the message catalogues as they are. */
-export const GUARD_TEXT = {
-  crossSite: {
-    title: 'Not accepted from another site',
-    paragraphs: ['This form only accepts what is sent from our own pages. Open our site and use the form there.'],
-  },
-  tooMany: {
-    title: 'Too many requests',
-    paragraphs: ['This connection has sent the form too often in the last minute. Please wait a minute and try again.'],
-  },
-} satisfies Record<string, Notice>;
 
 export const DEFAULT_SUBSCRIBE_RATE_PER_MINUTE = 20;
 const MINUTE_MS = 60_000;
@@ -27,13 +16,13 @@ const MINUTE_MS = 60_000;
  * is not the publication's, or the browser says `Sec-Fetch-Site: cross-site`. A request with neither header does
  * not come from such a page (browsers send Origin with every POST) and goes on to the rate limit.
  */
-export function refuseCrossSite(deps: SubscriberDeps, event: FunctionUrlEvent): FunctionUrlResult | undefined {
+export function refuseCrossSite(deps: SubscriberDeps, m: Messages, event: FunctionUrlEvent): FunctionUrlResult | undefined {
   const origin = header(event, 'origin')?.trim();
   const fetchSite = header(event, 'sec-fetch-site')?.trim().toLowerCase();
   const ours = new URL(deps.config.publication.siteUrl).origin;
   if ((origin === undefined || origin === ours) && fetchSite !== 'cross-site') return undefined;
   deps.log.info('request refused', { reason: 'cross-site', ...(fetchSite !== undefined && { fetchSite }) });
-  return htmlResponse(403, renderNotice(deps.config, GUARD_TEXT.crossSite));
+  return htmlResponse(403, renderNotice(deps.config, { title: m.t('guard.crossSiteTitle'), paragraphs: [m.t('guard.crossSite')] }, m.lang));
 }
 
 /**
@@ -41,7 +30,7 @@ export function refuseCrossSite(deps: SubscriberDeps, event: FunctionUrlEvent): 
  * digest of the address (never the address itself) and minute, in the subscribers table, expiring by its TTL.
  * Past the limit: 429 with Retry-After, the seconds until the window ends.
  */
-export async function limitClient(deps: SubscriberDeps, event: FunctionUrlEvent, route: string): Promise<FunctionUrlResult | undefined> {
+export async function limitClient(deps: SubscriberDeps, m: Messages, event: FunctionUrlEvent, route: string): Promise<FunctionUrlResult | undefined> {
   const limit = deps.subscribeRatePerMinute ?? DEFAULT_SUBSCRIBE_RATE_PER_MINUTE;
   const now = deps.clock.now();
   const minute = windowStart(now, MINUTE_MS);
@@ -50,5 +39,6 @@ export async function limitClient(deps: SubscriberDeps, event: FunctionUrlEvent,
   if (count <= limit) return undefined;
   const retryAfter = Math.max(1, Math.ceil((minute + MINUTE_MS - now.getTime()) / 1000));
   if (count === limit + 1) deps.log.warn('client over its rate limit', { route, limit, retryAfter });
-  return htmlResponse(429, renderNotice(deps.config, GUARD_TEXT.tooMany), { 'retry-after': String(retryAfter) });
+  const notice = { title: m.t('guard.tooManyTitle'), paragraphs: [m.t('guard.tooMany')] };
+  return htmlResponse(429, renderNotice(deps.config, notice, m.lang), { 'retry-after': String(retryAfter) });
 }

@@ -92,10 +92,10 @@ export function handleSubscribeRequest(deps: SubscriberDeps, event: FunctionUrlE
       return page(deps, m, 200, { title: m.t('subscribe.heading', { publication: name }), paragraphs: [config.publication.description], form: subscribeForm(m) });
     }
     if (method !== 'POST') return methodNotAllowed(deps, readerMessages(deps, event), 'GET, POST');
-    const refused = refuseCrossSite(deps, event) ?? (await limitClient(deps, event, 'subscribe'));
-    if (refused) return refused;
     const form = formFields(event);
     const m = readerMessages(deps, event, form);
+    const refused = refuseCrossSite(deps, m, event) ?? (await limitClient(deps, m, event, 'subscribe'));
+    if (refused) return refused;
     const email = form.get('email') ?? '';
     const source = form.get('source') ?? undefined;
     const language = form.get('lang') ?? form.get('language') ?? undefined;
@@ -153,10 +153,10 @@ export function handleConfirmRequest(deps: SubscriberDeps, event: FunctionUrlEve
       });
     }
     if (method !== 'POST') return methodNotAllowed(deps, readerMessages(deps, event), 'GET, POST');
-    const refused = refuseCrossSite(deps, event);
-    if (refused) return refused;
     const form = formFields(event);
     const m = readerMessages(deps, event, form);
+    const refused = refuseCrossSite(deps, m, event);
+    if (refused) return refused;
     const result = await confirm(deps, tokenOf(event, form));
     if (!result.ok) return badConfirmLink(deps, m, result.problem);
     return page(deps, m, 200, {

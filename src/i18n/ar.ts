@@ -99,6 +99,10 @@ export const ar: Catalogue = {
   'notice.unsubscribedTitle': 'أُلغي اشتراكك',
   'notice.unsubscribed': 'لن تصلك بعد الآن أي رسالة من {publication}.',
   'notice.unsubscribedAgain': 'غيّرت رأيك؟ يمكنك الاشتراك من جديد في أي وقت.',
+  'guard.crossSiteTitle': 'غير مقبول من موقع آخر',
+  'guard.crossSite': 'لا يقبل هذا النموذج إلا ما يُرسَل من صفحاتنا. افتح موقعنا واستخدم النموذج هناك.',
+  'guard.tooManyTitle': 'طلبات كثيرة جدًا',
+  'guard.tooMany': 'أُرسل النموذج من هذا الاتصال مرات كثيرة في الدقيقة الأخيرة. يُرجى الانتظار دقيقة ثم المحاولة من جديد.',
 
   'address.empty': 'العنوان فارغ.',
   'address.space': 'يحتوي العنوان على مسافة أو على محرف تحكّم.',

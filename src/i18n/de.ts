@@ -87,6 +87,10 @@ export const de: Catalogue = {
   'notice.unsubscribedTitle': 'Sie sind abgemeldet',
   'notice.unsubscribed': 'Sie erhalten keine E-Mails von {publication} mehr.',
   'notice.unsubscribedAgain': 'Haben Sie es sich anders überlegt? Sie können sich jederzeit wieder anmelden.',
+  'guard.crossSiteTitle': 'Von einer anderen Website nicht angenommen',
+  'guard.crossSite': 'Dieses Formular nimmt nur an, was von unseren eigenen Seiten gesendet wird. Öffnen Sie unsere Website und verwenden Sie das Formular dort.',
+  'guard.tooManyTitle': 'Zu viele Anfragen',
+  'guard.tooMany': 'Über diese Verbindung wurde das Formular in der letzten Minute zu oft gesendet. Bitte warten Sie eine Minute und versuchen Sie es dann erneut.',
 
   'address.empty': 'Die Adresse ist leer.',
   'address.space': 'Die Adresse enthält ein Leer- oder Steuerzeichen.',

@@ -101,6 +101,12 @@ export const en = {
   'notice.unsubscribed': 'You will get no more emails from {publication}.',
   'notice.unsubscribedAgain': 'Changed your mind? You can subscribe again at any time.',
 
+  // What the subscribe and confirm forms answer a post from another site, or a client sending too often.
+  'guard.crossSiteTitle': 'Not accepted from another site',
+  'guard.crossSite': 'This form only accepts what is sent from our own pages. Open our site and use the form there.',
+  'guard.tooManyTitle': 'Too many requests',
+  'guard.tooMany': 'This connection has sent the form too often in the last minute. Please wait a minute and try again.',
+
   // Why an address typed into the subscribe form was refused (src/subscribers/address.ts gives the reason).
   'address.empty': 'The address is empty.',
   'address.space': 'The address contains a space or a control character.',

@@ -87,6 +87,10 @@ export const es: Catalogue = {
   'notice.unsubscribedTitle': 'Se ha dado de baja',
   'notice.unsubscribed': 'No recibirá más mensajes de {publication}.',
   'notice.unsubscribedAgain': '¿Ha cambiado de opinión? Puede suscribirse de nuevo en cualquier momento.',
+  'guard.crossSiteTitle': 'No se acepta desde otro sitio',
+  'guard.crossSite': 'Este formulario solo acepta lo que se envía desde nuestras propias páginas. Abra nuestro sitio y use allí el formulario.',
+  'guard.tooManyTitle': 'Demasiadas solicitudes',
+  'guard.tooMany': 'Desde esta conexión se ha enviado el formulario demasiadas veces en el último minuto. Espere un minuto y vuelva a intentarlo.',
 
   'address.empty': 'La dirección está vacía.',
   'address.space': 'La dirección contiene un espacio o un carácter de control.',

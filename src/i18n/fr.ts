@@ -87,6 +87,10 @@ export const fr: Catalogue = {
   'notice.unsubscribedTitle': 'Vous êtes désabonné',
   'notice.unsubscribed': 'Vous ne recevrez plus aucun message de {publication}.',
   'notice.unsubscribedAgain': 'Vous avez changé d’avis\u00a0? Vous pouvez vous réabonner à tout moment.',
+  'guard.crossSiteTitle': 'Refusé depuis un autre site',
+  'guard.crossSite': 'Ce formulaire n’accepte que ce qui est envoyé depuis nos propres pages. Ouvrez notre site et utilisez le formulaire qui s’y trouve.',
+  'guard.tooManyTitle': 'Trop de demandes',
+  'guard.tooMany': 'Cette connexion a envoyé le formulaire trop souvent au cours de la dernière minute. Veuillez patienter une minute, puis réessayer.',
 
   'address.empty': 'L’adresse est vide.',
   'address.space': 'L’adresse contient une espace ou un caractère de contrôle.',

@@ -46,7 +46,8 @@ export async function deliverOwedConfirmation(deps: SubscriberDeps, id: string):
     deps.log.warn('confirmation withheld: the inbox had its confirmations for today', { subscriberId: id });
     return 'mailbox-full';
   }
-  const email = confirmationEmail(deps.config, subscriber.email, confirmUrl(deps.config, keys, id, now), deps.configurationSet);
+  const link = confirmUrl(deps.config, keys, id, now);
+  const email = confirmationEmail(deps.config, subscriber.email, link, deps.configurationSet, subscriber.language);
   try {
     const { messageId } = await deps.mailer.send(email);
     deps.log.info('confirmation sent', { subscriberId: id, messageId });
