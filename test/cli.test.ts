@@ -85,7 +85,8 @@ describe('broadsheet build over valid and invalid editorials', () => {
       expect(feed.entries).toHaveLength(slugs(out).length - held);
       const dates = feed.entries.map((e) => e.published_iso!);
       expect([...dates].sort().reverse()).toEqual(dates);
-      for (const entry of feed.entries) expect(entry.content.at(-1)).toMatch(/Wire provenance[\s\S]*<\/footer>\s*$/);
+      // The heading is in each editorial's language: "Wire provenance", or the Arabic sample's own.
+      for (const entry of feed.entries) expect(entry.content.at(-1)).toMatch(/(Wire provenance|مصادر الخبر)[\s\S]*<\/footer>\s*$/);
     }
     expect(jsonFeedErrors(readFileSync(join(out, 'feeds/feed.json'), 'utf8'))).toEqual([]);
   });
@@ -99,8 +100,10 @@ describe('broadsheet build over valid and invalid editorials', () => {
   it('writes email.eml as a MIME message with both parts and one-click unsubscribe', async () => {
     for (const slug of slugs(out)) {
       const mail = await simpleParser(readFileSync(join(out, 'editorials', slug, 'email.eml')));
-      expect(mail.text, slug).toContain('Wire provenance');
-      expect(mail.html || '', slug).toContain('Wire provenance');
+      // The Arabic sample's chrome is Arabic.
+      const heading = slug === '2026-06-05-sahel-ceasefire' ? 'مصادر الخبر' : 'Wire provenance';
+      expect(mail.text, slug).toContain(heading);
+      expect(mail.html || '', slug).toContain(heading);
       const lines = Object.fromEntries(mail.headerLines.map((h) => [h.key, h.line.replace(/\r\n[ \t]/g, ' ')]));
       expect(lines['list-unsubscribe-post']).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
       expect(lines['list-unsubscribe']).toMatch(/^List-Unsubscribe: <https:\/\/[^>]+>, <mailto:/);
