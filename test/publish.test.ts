@@ -5,6 +5,7 @@ import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { decodeS3EventKey } from '../src/adapters/s3-event.ts';
 import type { Editorial } from '../src/model.ts';
 import { parseEditorial } from '../src/parse/index.ts';
+import { chromeOf } from '../src/render/chrome.ts';
 import { escapeHtml } from '../src/render/escape.ts';
 import { entryId } from '../src/render/feeds/index.ts';
 import {
@@ -73,7 +74,7 @@ describe('publishing the project samples', () => {
       expect(page?.cacheControl).toBe('public, max-age=300');
       const html = new TextDecoder().decode(page!.body);
       expect(headline(html)).toBe(editorial.title);
-      expect(html).toContain('Wire provenance');
+      expect(html).toContain(chromeOf(editorial, config).t('article.provenanceHeading'));
       for (const source of editorial.sources) expect(html).toContain(escapeHtml(source.url));
 
       const ninjs = await stage.site.get(`editorials/${editorial.slug}/ninjs.json`);
@@ -132,7 +133,7 @@ describe('publishing the project samples', () => {
       });
       expect(email.html).toContain(email.placeholder);
       expect(email.text).toContain(email.placeholder);
-      expect(email.text).toContain('Wire provenance');
+      expect(email.text).toContain(chromeOf(editorial, config).t('article.provenanceHeading'));
     }
   });
 
