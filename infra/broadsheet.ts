@@ -1,4 +1,5 @@
 import type { App, Environment } from 'aws-cdk-lib';
+import { EdgeStack } from './constructs/edge-stack.ts';
 import { DataStack } from './data-stack.ts';
 import { PipelineStack } from './pipeline-stack.ts';
 import type { BroadsheetSettings } from './settings.ts';
@@ -6,6 +7,7 @@ import type { BroadsheetSettings } from './settings.ts';
 export interface BroadsheetStacks {
   readonly data: DataStack;
   readonly pipeline: PipelineStack;
+  readonly edge: EdgeStack;
 }
 
 export interface BroadsheetOptions {
@@ -25,11 +27,20 @@ export function buildBroadsheet(app: App, settings: BroadsheetSettings, options:
     terminationProtection: true,
     domain: settings.domain,
   });
+  // Always in us-east-1, where CloudFront finds edge functions and web ACLs, whatever region the others go to.
+  const edge = new EdgeStack(app, `${prefix}Edge`, {
+    ...(options.env?.account !== undefined && { env: { account: options.env.account } }),
+    description: `Broadsheet edge for ${settings.domain}: the form-body hash for origin access control, the subscribe rate limit`,
+    stackPrefix: prefix,
+    subscribeRateLimit: settings.webAclArn ? undefined : settings.subscribeRateLimit,
+  });
   const pipeline = new PipelineStack(app, `${prefix}Pipeline`, {
     ...env,
     description: `Broadsheet pipeline for ${settings.domain}: functions, dispatch queue, distribution, alarms`,
     data,
     settings,
+    stackPrefix: prefix,
   });
-  return { data, pipeline };
+  pipeline.addStackDependency(edge, 'the distribution runs the edge function and uses the web ACL');
+  return { data, pipeline, edge };
 }

@@ -11,6 +11,8 @@ import { FeedbackStage } from './constructs/feedback-stage.ts';
 import type { ImportedBucket, SendingIdentity } from './constructs/grants.ts';
 import { Operations } from './constructs/operations.ts';
 import { PublishStage } from './constructs/publish-stage.ts';
+import { EdgeReferences } from './constructs/edge-references.ts';
+import { edgeParameterNames } from './constructs/edge-stack.ts';
 import { SiteDistribution } from './constructs/site-distribution.ts';
 import { SubscriberStage } from './constructs/subscriber-stage.ts';
 import type { BroadsheetSettings } from './settings.ts';
@@ -19,6 +21,8 @@ import { runtimeEnvironment } from '../src/app/runtime-config.ts';
 export interface PipelineStackProps extends StackProps {
   readonly data: DataStack;
   readonly settings: BroadsheetSettings;
+  /** The prefix of the stack names, which also names the edge stack's parameters. Default `Broadsheet`. */
+  readonly stackPrefix?: string;
 }
 
 /**
@@ -117,13 +121,17 @@ export class PipelineStack extends Stack {
       configurationSetName: data.mail.configurationSet.configurationSetName,
       failedEvents: this.failedEvents,
     });
+    // The edge stack's function version and web ACL live in us-east-1; read at deploy time, wherever this stack is.
+    const edgeNames = edgeParameterNames(props.stackPrefix ?? 'Broadsheet');
+    const edge = new EdgeReferences(this, 'Edge');
     this.site = new SiteDistribution(this, 'Site', {
       site: siteBucket.bucket,
       accessLogs: accessLogs.bucket,
       routes: this.subscribers.urls,
       domainName: settings.domain,
       certificateArn: settings.certificateArn,
-      webAclArn: settings.webAclArn,
+      webAclArn: settings.webAclArn ?? edge.value(edgeNames.webAcl),
+      bodyHashVersionArn: edge.value(edgeNames.bodyHashVersion),
     });
 
     this.operations = new Operations(this, 'Operations', {

@@ -3,6 +3,7 @@ import { RUNTIME_DEFAULTS } from '../src/app/runtime-config.ts';
 import { isEmailAddress, loadConfig, type Config } from '../src/config.ts';
 import { trimEndOf } from '../src/strings.ts';
 import { BroadsheetError } from '../src/errors.ts';
+import { WAF_MINIMUM_RATE_LIMIT } from './constructs/waf-rate-limit.ts';
 
 /**
  * Everything a deployment may choose, read from CDK context (`cdk.json` or `-c key=value`). Every setting has a
@@ -34,8 +35,12 @@ export interface BroadsheetSettings {
   /** An ACM certificate (us-east-1) for `domain`; with it the distribution answers on `domain` with TLS 1.2+.
    * Default none: the distribution keeps its cloudfront.net name. */
   certificateArn: string | undefined;
-  /** A WAF web ACL (scope CLOUDFRONT) to attach to the distribution. Default none. */
+  /** A WAF web ACL (scope CLOUDFRONT) of the deployment's own, attached to the distribution instead of the one the
+   * edge stack makes (which holds the subscribe rate limit, and is then not made). Default none. */
   webAclArn: string | undefined;
+  /** Requests a minute per client IP address to /subscribe before the web ACL answers 429 (a WAF rate-based rule;
+   * WAF's minimum is 10). Ignored with webAclArn. @default 20 */
+  subscribeRateLimit: number;
   /** How often editorials whose embargo has passed are released, in minutes; 0 turns it off. Default 5. */
   embargoReleaseMinutes: number;
   /** The publication's configuration (broadsheet.config.json format), with domain, sender and siteUrl applied.
@@ -111,6 +116,10 @@ export function readSettings(context: (key: string) => unknown): BroadsheetSetti
     problems.push('certificateArn must be an ACM certificate ARN in us-east-1 (CloudFront reads certificates only there)');
   }
   const webAclArn = text('webAclArn');
+  if (webAclArn !== undefined && !/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/.test(webAclArn)) {
+    problems.push('webAclArn must be the ARN of a WAF web ACL of scope CLOUDFRONT (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>)');
+  }
+  const subscribeRateLimit = integer('subscribeRateLimit', RUNTIME_DEFAULTS.subscribeRatePerMinute, WAF_MINIMUM_RATE_LIMIT, 2_000_000_000);
 
   if (problems.length) throw new SettingsError(`invalid CDK context:\n  - ${problems.join('\n  - ')}`);
 
@@ -133,6 +142,7 @@ export function readSettings(context: (key: string) => unknown): BroadsheetSetti
     logRetentionDays: logRetentionDays as RetentionDays,
     certificateArn,
     webAclArn,
+    subscribeRateLimit,
     embargoReleaseMinutes,
     publication,
   };

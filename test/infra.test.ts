@@ -17,7 +17,6 @@ type Resource = { Type: string; Properties?: Json; DeletionPolicy?: string; Upda
 type Statement = { Effect: string; Action: string | string[]; Resource?: unknown; Principal?: unknown; Condition?: Json };
 
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
-const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
 
 const synths: Synthesised[] = [];
 function synth(...args: Parameters<typeof synthesizeBroadsheet>): Synthesised {
@@ -50,9 +49,14 @@ const resourcesOf = (template: { Resources: Record<string, Resource> }, type: st
 const all = () => [...Object.entries(dataJson.Resources), ...Object.entries(pipelineJson.Resources)];
 const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
-/** Broadsheet's own functions (not aws-cdk-lib's deploy-time notification handler), by logical id. */
+/** aws-cdk-lib's one function for every AwsCustomResource of a stack (here: reading the edge stack's parameters). */
+const AWS_CUSTOM_RESOURCE_PROVIDER = 'AWS679f53fac002430cb0da5b7982bd2287';
+
+/** Broadsheet's own functions (not aws-cdk-lib's deploy-time handlers), by logical id. */
 const broadsheetFunctions = () =>
-  resourcesOf(pipelineJson, 'AWS::Lambda::Function').filter(([, r]) => !String(r.Properties?.Description ?? '').startsWith('AWS CloudFormation handler'));
+  resourcesOf(pipelineJson, 'AWS::Lambda::Function').filter(
+    ([id, r]) => !String(r.Properties?.Description ?? '').startsWith('AWS CloudFormation handler') && !id.startsWith(AWS_CUSTOM_RESOURCE_PROVIDER),
+  );
 
 /** The functions given the partner key: publish (partner paths) and the webhook worker (signing keys). */
 const readsPartnerKey = (id: string) => id.startsWith('PublishPublisher') || id.startsWith('PartnerWebhooksWorker');
@@ -80,6 +84,13 @@ function identityStatements(): { policy: string; roles: string[]; statement: Sta
   return out;
 }
 
+/** The function of exactly this construct (SubscribersConfirm, not SubscribersConfirmationSender), by logical id. */
+function functionIdExactly(constructId: string): string {
+  const found = broadsheetFunctions().find(([id]) => new RegExp(`^${constructId}Function[0-9A-F]{8}$`).test(id));
+  if (!found) throw new Error(`no function ${constructId}`);
+  return found[0];
+}
+
 function statementsOfFunction(prefix: string): Statement[] {
   const fn = pipelineJson.Resources[functionId(prefix)]!;
   const role = (fn.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
@@ -93,7 +104,11 @@ const json = (value: unknown) => JSON.stringify(value);
 
 describe('the app synthesises offline', () => {
   it('has a data stack and a pipeline stack that imports from it', () => {
-    expect(app.assembly.stacks.map((s) => s.stackName).sort()).toEqual(['BroadsheetData', 'BroadsheetPipeline']);
+    expect(app.assembly.stacks.map((s) => s.stackName).sort()).toEqual(['BroadsheetData', 'BroadsheetEdge', 'BroadsheetPipeline']);
+    // The edge stack alone has a region: CloudFront reads edge functions and web ACLs from us-east-1 only.
+    expect(app.assembly.getStackByName('BroadsheetEdge').environment.region).toBe('us-east-1');
+    expect(app.assembly.getStackByName('BroadsheetPipeline').environment.region).toBe('unknown-region');
+    expect(app.stacks.pipeline.dependencies.map((s) => s.stackName)).toContain('BroadsheetEdge');
     expect(app.stacks.pipeline.dependencies.map((s) => s.stackName)).toContain('BroadsheetData');
     expect(json(pipelineJson)).toContain('Fn::ImportValue');
   });
@@ -429,14 +444,25 @@ describe('partner webhook stage', () => {
 });
 
 describe('subscriber stage', () => {
-  it('serves subscribe, confirm and unsubscribe from Function URLs that check their own tokens', () => {
+  it('serves subscribe, confirm and unsubscribe from Function URLs that only this distribution may call', () => {
     const urls = resourcesOf(pipelineJson, 'AWS::Lambda::Url');
     expect(urls).toHaveLength(3);
+    const distribution = resourcesOf(pipelineJson, 'AWS::CloudFront::Distribution')[0]![0];
     for (const route of ['Subscribe', 'Confirm', 'Unsubscribe']) {
-      pipeline.hasResourceProperties('AWS::Lambda::Url', {
-        AuthType: 'NONE',
-        TargetFunctionArn: { 'Fn::GetAtt': [functionId(`Subscribers${route}`), 'Arn'] },
+      const fn = functionIdExactly(`Subscribers${route}`);
+      pipeline.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM', TargetFunctionArn: { 'Fn::GetAtt': [fn, 'Arn'] } });
+      // Calling a URL needs both actions; each is granted to CloudFront, for this distribution alone, and to nobody else.
+      const url = urls.find(([, u]) => json(u.Properties!.TargetFunctionArn) === json({ 'Fn::GetAtt': [fn, 'Arn'] }))![0];
+      const permissions = resourcesOf(pipelineJson, 'AWS::Lambda::Permission').filter(([, p]) => {
+        const target = json(p.Properties!.FunctionName);
+        return target.includes(`"${url}"`) || target.includes(`"${fn}"`);
       });
+      expect(permissions.map(([, p]) => p.Properties!.Action).sort(), route).toEqual(['lambda:InvokeFunction', 'lambda:InvokeFunctionUrl']);
+      for (const [, p] of permissions) {
+        expect(p.Properties!.Principal).toBe('cloudfront.amazonaws.com');
+        expect(p.Properties!.FunctionUrlAuthType).toBeUndefined();
+        expect(json(p.Properties!.SourceArn)).toContain(json({ Ref: distribution }));
+      }
     }
   });
 
@@ -577,9 +603,12 @@ describe('least privilege', () => {
     const dynamo = (prefix: string) => actionsOf(statementsOfFunction(prefix)).filter((a) => a.startsWith('dynamodb:')).sort();
     expect(dynamo('PublishPublisher')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem']);
     expect(dynamo('DispatchWorker')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
-    for (const route of ['Subscribe', 'Confirm', 'Unsubscribe']) {
-      expect(dynamo(`Subscribers${route}`)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
-    }
+    // What each subscriber flow asks of the table: only subscribe creates (subscribers, rate windows), only the
+    // preference page (the unsubscribe function) erases, confirm only changes a pending subscriber.
+    const route = (name: string) => dynamo(functionIdExactly(`Subscribers${name}`));
+    expect(route('Subscribe')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(route('Confirm')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(route('Unsubscribe')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem']);
     expect(dynamo('FeedbackSesEvents')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
   });
 });
@@ -591,7 +620,11 @@ describe('site distribution', () => {
     (distribution().CacheBehaviors as Json[]).find((b) => b.PathPattern === path) ?? expect.fail(`no behaviour for ${path}`);
 
   it('reads the site bucket through origin access control, compressed, HTTPS only', () => {
-    pipeline.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    // One for the site bucket, one that signs every request to the Function URLs.
+    pipeline.resourceCountIs('AWS::CloudFront::OriginAccessControl', 2);
+    pipeline.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+      OriginAccessControlConfig: { OriginAccessControlOriginType: 'lambda', SigningBehavior: 'always', SigningProtocol: 'sigv4' },
+    });
     const origins = distribution().Origins as Json[];
     const s3Origin = origins.find((o) => o.S3OriginConfig)!;
     expect(s3Origin.OriginAccessControlId).toBeDefined();
@@ -623,7 +656,9 @@ describe('site distribution', () => {
     const origins = distribution().Origins as Json[];
     for (const route of ['subscribe', 'confirm', 'unsubscribe']) {
       const b = behaviour(`/${route}`);
-      expect(b).toMatchObject({ CachePolicyId: CACHING_DISABLED, OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER });
+      expect(b).toMatchObject({ CachePolicyId: CACHING_DISABLED, OriginRequestPolicyId: { Ref: expect.stringMatching(/^SiteSubscriberRequests/) } });
+      // Form posts get the SHA-256 of their body from the edge function before CloudFront signs them.
+      expect(b.LambdaFunctionAssociations).toEqual([{ EventType: 'origin-request', IncludeBody: true, LambdaFunctionARN: expect.anything() }]);
       expect(b.AllowedMethods).toEqual(expect.arrayContaining(['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE']));
       const origin = origins.find((o) => o.Id === b.TargetOriginId)!;
       const fnUrl = resourcesOf(pipelineJson, 'AWS::Lambda::Url').find(([, u]) =>
@@ -631,6 +666,7 @@ describe('site distribution', () => {
       )![0];
       expect(json(origin.DomainName)).toContain(fnUrl);
       expect(origin.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only' });
+      expect(origin.OriginAccessControlId).toBeDefined();
     }
   });
 

@@ -47,7 +47,20 @@ export function grantObjects(grantee: iam.IGrantable, imported: ImportedBucket, 
 /** The item calls of the KeyValueTable port that one function makes. */
 export type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'Scan' | 'BatchGetItem' | 'BatchWriteItem';
 
-export function grantItems(grantee: iam.IGrantable, table: dynamodb.ITable, actions: ItemAction[]): void {
+/**
+ * The subscribers-table calls of each subscriber route, from what its flow asks of SubscriberStore
+ * (src/subscribers/store.ts) and of the window counter (src/subscribers/window-counter.ts): every change reads the
+ * item (GetItem) and writes it conditionally on the version it read (UpdateItem). Only subscribe creates items
+ * (PutItem, as putIfAbsent: a new subscriber, a client's rate-limit window). Unsubscribe serves the preference
+ * page, whose erasure deletes the subscriber (DeleteItem). Confirm only changes a subscriber that exists.
+ */
+export const SUBSCRIBER_TABLE_CALLS = {
+  subscribe: ['GetItem', 'PutItem', 'UpdateItem'],
+  confirm: ['GetItem', 'UpdateItem'],
+  unsubscribe: ['GetItem', 'UpdateItem', 'DeleteItem'],
+} as const satisfies Record<string, readonly ItemAction[]>;
+
+export function grantItems(grantee: iam.IGrantable, table: dynamodb.ITable, actions: readonly ItemAction[]): void {
   table.grant(grantee, ...actions.map((a) => `dynamodb:${a}`));
 }
 

@@ -3,10 +3,11 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { SubscriberRoute } from './subscriber-stage.ts';
+import { SITE_CONTENT_SECURITY_POLICY } from '../../src/http/site-headers.ts';
 
 export interface SiteDistributionProps {
   /** The public bucket, imported into this stack: its one bucket policy is written here. */
@@ -17,8 +18,11 @@ export interface SiteDistributionProps {
   readonly domainName?: string | undefined;
   /** An ACM certificate in us-east-1 for domainName. Default: none. */
   readonly certificateArn?: string | undefined;
-  /** A WAF web ACL (CLOUDFRONT scope). Default: none. */
+  /** A WAF web ACL (CLOUDFRONT scope): the edge stack's subscribe rate limit, or the deployment's own. Default: none. */
   readonly webAclArn?: string | undefined;
+  /** The body-hash Lambda@Edge version (infra/constructs/edge-body-hash.ts) that lets form posts through origin
+   * access control to the Function URLs. */
+  readonly bodyHashVersionArn: string;
   /** Cache time of pages and ninjs when the object has no Cache-Control. Default: 5 minutes (as publish sets). */
   readonly pageTtl?: Duration;
   /** Cache time of feeds when the object has no Cache-Control. Default: 1 minute (as publish sets). */
@@ -109,10 +113,44 @@ export class SiteDistribution extends Construct {
     });
     // Partners and feed readers fetch these from other origins.
     const shared = cloudfront.ResponseHeadersPolicy.CORS_ALLOW_ALL_ORIGINS_AND_SECURITY_HEADERS;
+    // Every page of the site: its Content-Security-Policy (src/http/site-headers.ts) and the usual security headers.
+    const pageHeaders = new cloudfront.ResponseHeadersPolicy(this, 'PageHeaders', {
+      comment: 'Broadsheet pages: Content-Security-Policy, nosniff, referrer policy, no framing, HSTS',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy: SITE_CONTENT_SECURITY_POLICY, override: true },
+        contentTypeOptions: { override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
+      },
+    });
+    // The Function URLs answer only what CloudFront signs (AWS_IAM). A signed POST must carry the SHA-256 of its body,
+    // which a form cannot send: the body-hash edge function adds it, before CloudFront signs.
+    const functionAccess = new cloudfront.FunctionUrlOriginAccessControl(this, 'FunctionUrlAccess', {
+      signing: cloudfront.Signing.SIGV4_ALWAYS,
+    });
+    const bodyHash = lambda.Version.fromVersionArn(this, 'BodyHash', props.bodyHashVersionArn);
+    // What the handlers read, and the viewer's address (the subscribe function's own per-client limit). No Host: the
+    // Function URL answers to its own; no cookies: nothing here uses them.
+    const toHandlers = new cloudfront.OriginRequestPolicy(this, 'SubscriberRequests', {
+      comment: 'Broadsheet subscriber routes: the headers the handlers read, CloudFront-Viewer-Address, every query string',
+      headerBehavior: cloudfront.OriginRequestHeaderBehavior.allowList(
+        'accept-language',
+        'content-type',
+        'origin',
+        'referer',
+        'sec-fetch-site',
+        'user-agent',
+        'CloudFront-Viewer-Address',
+      ),
+      queryStringBehavior: cloudfront.OriginRequestQueryStringBehavior.all(),
+      cookieBehavior: cloudfront.OriginRequestCookieBehavior.none(),
+    });
     const toFunction = (route: SubscriberRoute): cloudfront.BehaviorOptions => ({
-      origin: new origins.FunctionUrlOrigin(props.routes[route]),
+      origin: origins.FunctionUrlOrigin.withOriginAccessControl(props.routes[route], { originAccessControl: functionAccess }),
+      edgeLambdas: [{ functionVersion: bodyHash, eventType: cloudfront.LambdaEdgeEventType.ORIGIN_REQUEST, includeBody: true }],
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      originRequestPolicy: toHandlers,
       responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -136,10 +174,10 @@ export class SiteDistribution extends Construct {
       enableLogging: true,
       logBucket: props.accessLogs,
       logFilePrefix: 'cloudfront/',
-      defaultBehavior: { ...fromBucket(pages, cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS), functionAssociations: onViewerRequest },
+      defaultBehavior: { ...fromBucket(pages, pageHeaders), functionAssociations: onViewerRequest },
       additionalBehaviors: {
         '/editorials/*/ninjs.json': fromBucket(pages, shared),
-        '/editorials/*': { ...fromBucket(pages, cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS), functionAssociations: onViewerRequest },
+        '/editorials/*': { ...fromBucket(pages, pageHeaders), functionAssociations: onViewerRequest },
         // Complete archive pages change only on a correction or withdrawal: cached like pages. Listed before the
         // subscription documents, since CloudFront takes the first pattern that matches.
         '/feeds/archive/*': fromBucket(pages, shared),
@@ -160,13 +198,6 @@ export class SiteDistribution extends Construct {
         reason:
           "Without a certificate of its own (context certificateArn) a distribution answers on *.cloudfront.net with CloudFront's " +
           'default certificate, whose security policy cannot be changed; with one, TLSv1.2_2021 is the minimum.',
-      });
-    }
-    if (!props.webAclArn) {
-      Validations.of(this.distribution).acknowledge({
-        id: 'AwsSolutions-CFR2',
-        reason:
-          'A static site and three token-checked form handlers; a web ACL can be attached with context webAclArn when traffic warrants its cost.',
       });
     }
     Validations.of(this.distribution).acknowledge({

@@ -5,7 +5,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { BroadsheetFunction, type FunctionRuntime } from './broadsheet-function.ts';
-import { grantItems, grantSend, type SendingIdentity } from './grants.ts';
+import { grantItems, grantSend, SUBSCRIBER_TABLE_CALLS, type SendingIdentity } from './grants.ts';
 import { workQueue } from './work-queue.ts';
 import { runtimeEnvironment } from '../../src/app/runtime-config.ts';
 
@@ -72,9 +72,11 @@ export class SubscriberStage extends Construct {
           environment: runtimeEnvironment({ confirmationQueueUrl: this.confirmationQueue.queueUrl }),
         }),
       });
-      grantItems(fn.function, props.subscribers, ['GetItem', 'PutItem', 'UpdateItem']);
+      grantItems(fn.function, props.subscribers, SUBSCRIBER_TABLE_CALLS[route]);
       functions[route] = fn;
-      urls[route] = fn.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE, invokeMode: lambda.InvokeMode.BUFFERED });
+      // Signed by CloudFront (origin access control): a request that does not come through the distribution, and so
+      // past its web ACL, is refused by Lambda.
+      urls[route] = fn.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM, invokeMode: lambda.InvokeMode.BUFFERED });
     }
     // The subscribe function only writes and queues: the sender alone mails.
     this.confirmationQueue.grantSendMessages(functions.subscribe.function);
