@@ -32,9 +32,9 @@ export interface SubscriberStageProps {
 export const CONFIRMATION_SENDER_TIMEOUT = Duration.seconds(30);
 
 /**
- * Double opt-in and one-click unsubscribe: one function per route, each with a Function URL. The URLs need no
- * AWS authentication: browsers and mail providers (RFC 8058 one-click POST) call them through the distribution,
- * and the handlers check their own HMAC tokens. Subscribe queues each request's confirmation send; the confirmation
+ * Double opt-in and one-click unsubscribe: one function per route, each with a Function URL that answers only what
+ * CloudFront signs (AWS_IAM, origin access control): browsers and mail providers (RFC 8058 one-click POST) call them
+ * through the distribution and its web ACL, and the handlers check their own HMAC tokens. Subscribe queues each request's confirmation send; the confirmation
  * sender, on that queue (with a dead-letter queue), is the only one that mails.
  */
 export class SubscriberStage extends Construct {
