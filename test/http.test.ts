@@ -4,7 +4,7 @@ import { S3ObjectStore } from '../src/adapters/s3-store.ts';
 import { loadConfig } from '../src/config.ts';
 import { startHttpServer, type HttpServer } from '../src/http/local-server.ts';
 import { renderNotice } from '../src/http/pages.ts';
-import { formFields, queryParams, MAX_BODY_BYTES } from '../src/http/request.ts';
+import { clientAddress, formFields, queryParams, MAX_BODY_BYTES } from '../src/http/request.ts';
 import { contentSecurityPolicy, htmlResponse } from '../src/http/response.ts';
 import type { FunctionUrlEvent } from '../src/http/types.ts';
 import { dropForbiddenChars } from '../src/render/escape.ts';
@@ -26,6 +26,17 @@ const event = (overrides: Partial<FunctionUrlEvent> & { contentType?: string } =
 };
 
 const xpath = htmlXPath;
+
+describe('the client address', () => {
+  it('is the viewer CloudFront names, without the port, else the caller of the Function URL', () => {
+    const from = (headers: Record<string, string>, sourceIp?: string) =>
+      clientAddress(event({ headers, requestContext: { http: { method: 'POST', ...(sourceIp !== undefined && { sourceIp }) } } }));
+    expect(from({ 'cloudfront-viewer-address': '198.51.100.10:46532' }, '130.176.0.1')).toBe('198.51.100.10');
+    expect(from({ 'CloudFront-Viewer-Address': '2001:db8::7:1:46532' }, '130.176.0.1')).toBe('2001:db8::7:1');
+    expect(from({}, '203.0.113.4')).toBe('203.0.113.4');
+    expect(from({})).toBe('');
+  });
+});
 
 describe('request parsing', () => {
   it('reads urlencoded bodies, plain or base64 as Function URLs send them', () => {

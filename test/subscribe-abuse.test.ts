@@ -235,8 +235,10 @@ describe('other sites', () => {
     const evil = await post('/subscribe', { email: 'csrf-victim@example.org' }, { headers: { Origin: 'https://evil.example' } });
     expect(evil.status).toBe(403);
     expect(title(evil)).toBe('Not accepted from another site');
-    const crossSite = await post('/subscribe', { email: 'csrf-victim@example.org' }, { headers: { 'Sec-Fetch-Site': 'cross-site' } });
-    expect(crossSite.status).toBe(403);
+    const foreign: Record<string, string>[] = [{ 'Sec-Fetch-Site': 'cross-site' }, { Origin: 'null' }, { Origin: 'null', 'Sec-Fetch-Site': 'cross-site' }, { Origin: SITE_ORIGIN, 'Sec-Fetch-Site': 'same-site' }];
+    for (const headers of foreign) {
+      expect((await post('/subscribe', { email: 'csrf-victim@example.org' }, { headers })).status, JSON.stringify(headers)).toBe(403);
+    }
     expect((await deps.subscribers.scan({ limit: 1000 })).items.length).toBe(before);
     await runConfirmationSender();
     expect(await emulators.sentMail()).toEqual([]);
@@ -244,6 +246,9 @@ describe('other sites', () => {
     const ours = await post('/subscribe', { email: 'own-page@example.org' }, { headers: { Origin: SITE_ORIGIN, 'Sec-Fetch-Site': 'same-origin' } });
     expect(ours.status).toBe(200);
     expect((await store.getByAddress('own-page@example.org'))?.status).toBe('pending');
+    // Our pages post with `Origin: null` (their Referrer-Policy is no-referrer) and say they are the same origin.
+    const noReferrer = await post('/subscribe', { email: 'no-referrer@example.org' }, { headers: { Origin: 'null', 'Sec-Fetch-Site': 'same-origin' } });
+    expect(noReferrer.status).toBe(200);
   });
 });
 

@@ -12,15 +12,21 @@ export const DEFAULT_SUBSCRIBE_RATE_PER_MINUTE = 20;
 const MINUTE_MS = 60_000;
 
 /**
- * A POST another site made a browser send (a form on a third-party page, posting to ours) is refused: its `Origin`
- * is not the publication's, or the browser says `Sec-Fetch-Site: cross-site`. A request with neither header does
- * not come from such a page (browsers send Origin with every POST) and goes on to the rate limit.
+ * A POST another site made a browser send (a form on a third-party page, posting to ours) is refused. Browsers say
+ * where a request comes from in `Sec-Fetch-Site`, and it decides when present: `same-origin` (and `none`, typed by
+ * the reader) pass, anything else does not. Their `Origin` is checked too, and alone where a browser sends no
+ * `Sec-Fetch-Site`: it must be the publication's. `Origin: null` passes only with `same-origin`: our own pages send
+ * it so, because their Referrer-Policy is no-referrer. A request with neither header does not come from a browser
+ * page and goes on to the rate limit.
  */
 export function refuseCrossSite(deps: SubscriberDeps, m: Messages, event: FunctionUrlEvent): FunctionUrlResult | undefined {
   const origin = header(event, 'origin')?.trim();
   const fetchSite = header(event, 'sec-fetch-site')?.trim().toLowerCase();
   const ours = new URL(deps.config.publication.siteUrl).origin;
-  if ((origin === undefined || origin === ours) && fetchSite !== 'cross-site') return undefined;
+  const sameOrigin = fetchSite === 'same-origin';
+  const originOk = origin === undefined || origin === ours || (origin === 'null' && sameOrigin);
+  const siteOk = fetchSite === undefined || sameOrigin || fetchSite === 'none';
+  if (originOk && siteOk) return undefined;
   deps.log.info('request refused', { reason: 'cross-site', ...(fetchSite !== undefined && { fetchSite }) });
   return htmlResponse(403, renderNotice(deps.config, { title: m.t('guard.crossSiteTitle'), paragraphs: [m.t('guard.crossSite')] }, m.lang));
 }

@@ -52,6 +52,8 @@ describe('a reader in a browser, against the local run', () => {
     await Promise.all([page.waitForURL(`${site}/subscribe`), page.click('form[action$="/subscribe"] button')]);
     expect(await heading()).toBe('Check your inbox');
 
+    // The confirmation sender takes the request from its queue and mails the link.
+    await local.settled();
     const [confirmation] = await mailTo(READER);
     const confirmLink = new RegExp(`${site}/confirm\\?token=\\S+`).exec(confirmation!.body.text ?? '')![0];
     await page.goto(confirmLink);
@@ -89,7 +91,7 @@ describe('a reader in a browser, against the local run', () => {
   it('logs every step as JSON, and never a reader\'s address', () => {
     const lines = readFileSync(LOG_FILE, 'utf8').trim().split('\n');
     const entries = lines.map((line) => JSON.parse(line) as { fn: string; message: string });
-    expect(new Set(entries.map((e) => e.fn))).toEqual(new Set(['publish', 'dispatch-worker', 'subscribe', 'confirm', 'unsubscribe']));
+    expect(new Set(entries.map((e) => e.fn))).toEqual(new Set(['publish', 'dispatch-worker', 'subscribe', 'confirmation-sender', 'confirm', 'unsubscribe']));
     expect(lines.join('\n')).not.toContain('@example.');
   });
 
