@@ -164,7 +164,8 @@ export class SubscriberStore {
       if (!current) return { kind: 'none', outcome: 'unknown' };
       if (current.status === 'confirmed') return { kind: 'none', outcome: 'already-confirmed' };
       if (current.status !== 'pending') return { kind: 'none', outcome: 'not-pending' };
-      return { kind: 'update', set: { status: 'confirmed', confirmedAt: at, consentAt: at }, outcome: 'confirmed' };
+      // A send still owed is moot once the reader has confirmed.
+      return { kind: 'update', set: { status: 'confirmed', confirmedAt: at, consentAt: at }, remove: ['confirmationDueAt'], outcome: 'confirmed' };
     });
   }
 
