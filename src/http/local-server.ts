@@ -4,6 +4,7 @@ import type { ObjectStore, StoredObject } from '../ports.ts';
 import { entityTag, httpDate, isNotModified, type Preconditions } from './conditional.ts';
 import { renderNothingPublished } from './pages.ts';
 import { MAX_BODY_BYTES, VIEWER_ADDRESS_HEADER } from './request.ts';
+import { SITE_PAGE_HEADERS } from './site-headers.ts';
 import type { FunctionUrlEvent, FunctionUrlResult, HttpHandler } from './types.ts';
 
 export interface HttpServerOptions {
@@ -201,7 +202,8 @@ function objectResponse(object: StoredObject, preconditions: Preconditions): Fun
   const type = UNTYPED.has(stored) ? (CONTENT_TYPES[extension] ?? 'application/octet-stream') : stored;
   return {
     statusCode: 200,
-    headers: { 'content-type': type, ...validators, 'x-content-type-options': 'nosniff' },
+    // Pages get the distribution's page headers (its Content-Security-Policy included), feeds and JSON only nosniff.
+    headers: { 'content-type': type, ...validators, 'x-content-type-options': 'nosniff', ...(type.startsWith('text/html') && SITE_PAGE_HEADERS) },
     body: Buffer.from(object.body).toString('base64'),
     isBase64Encoded: true,
   };
@@ -212,5 +214,5 @@ function notFound(): FunctionUrlResult {
 }
 
 function htmlNotFound(html: string): FunctionUrlResult {
-  return { statusCode: 404, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }, body: html };
+  return { statusCode: 404, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...SITE_PAGE_HEADERS }, body: html };
 }
