@@ -113,7 +113,7 @@ export interface Comparison {
 
 const first = (timeline: readonly Observation[], test: (o: Observation) => boolean) => timeline.find(test);
 const seconds = (o: Observation | undefined) => (o ? `+${(o.at / 1000).toFixed(1)} s` : 'never');
-const who = (names: string[]) => (names.length ? names.join(', ') : 'no partner');
+const who = (names: string[]) => (names.length ? names.join(', ') : 'no partner (none is configured)');
 
 /** The closing paragraph: who saw what, and when, in plain sentences. */
 export function comparisonParagraph(timeline: readonly Observation[], c: Comparison): string {

@@ -201,8 +201,10 @@ function startPolling(
       const finished = waiting;
       waiting = [];
       try {
-        const round: Observation[] = [];
-        await Promise.all(documents.map((doc) => poll(doc, round)));
+        // Each document's observations in the order the documents are listed, however the answers arrived.
+        const perDocument = documents.map((): Observation[] => []);
+        await Promise.all(documents.map((doc, i) => poll(doc, perDocument[i]!)));
+        const round = perDocument.flat();
         if (rounds === 0) for (const slug of (views.get(documents[0]!) ?? new Map()).keys()) mailSlugs.add(slug);
         await readMailbox(round);
         if (rounds === 0) baseline();
