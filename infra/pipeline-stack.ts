@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, Fn, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { DataStack } from './data-stack.ts';
@@ -85,9 +86,11 @@ export class PipelineStack extends Stack {
       shardSize: settings.shardSize,
       configurationSet: data.mail.configurationSet.configurationSetName,
       softBounceThreshold: settings.softBounceThreshold,
+      subscribeRatePerMinute: settings.subscribeRateLimit,
       publication: JSON.stringify(settings.publication),
     });
-    const base = { tokenSecret: data.tokenSecret, logRetention: settings.logRetentionDays };
+    const tokenKeys = settings.tokenKeysSecretArn ? secretsmanager.Secret.fromSecretCompleteArn(this, 'TokenKeys', settings.tokenKeysSecretArn) : undefined;
+    const base = { tokenSecret: data.tokenSecret, ...(tokenKeys && { tokenKeys }), logRetention: settings.logRetentionDays };
 
     this.dispatch = new DispatchStage(this, 'Dispatch', {
       runtime: { ...base, environment },

@@ -41,6 +41,10 @@ export interface BroadsheetSettings {
   /** Requests a minute per client IP address to /subscribe before the web ACL answers 429 (a WAF rate-based rule;
    * WAF's minimum is 10). Ignored with webAclArn. @default 20 */
   subscribeRateLimit: number;
+  /** The full ARN of a Secrets Manager secret holding TOKEN_KEYS (JSON: `current`, `keys`, `retiring`), the signing
+   * keys during and after a rotation; the stack's TokenSecret then only derives subscriber ids. Default none:
+   * TokenSecret alone signs links (kid "0") and derives ids. */
+  tokenKeysSecretArn: string | undefined;
   /** How often editorials whose embargo has passed are released, in minutes; 0 turns it off. Default 5. */
   embargoReleaseMinutes: number;
   /** The publication's configuration (broadsheet.config.json format), with domain, sender and siteUrl applied.
@@ -119,6 +123,10 @@ export function readSettings(context: (key: string) => unknown): BroadsheetSetti
   if (webAclArn !== undefined && !/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/.test(webAclArn)) {
     problems.push('webAclArn must be the ARN of a WAF web ACL of scope CLOUDFRONT (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>)');
   }
+  const tokenKeysSecretArn = text('tokenKeysSecretArn');
+  if (tokenKeysSecretArn !== undefined && !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/.test(tokenKeysSecretArn)) {
+    problems.push('tokenKeysSecretArn must be the full ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>)');
+  }
   const subscribeRateLimit = integer('subscribeRateLimit', RUNTIME_DEFAULTS.subscribeRatePerMinute, WAF_MINIMUM_RATE_LIMIT, 2_000_000_000);
 
   if (problems.length) throw new SettingsError(`invalid CDK context:\n  - ${problems.join('\n  - ')}`);
@@ -143,6 +151,7 @@ export function readSettings(context: (key: string) => unknown): BroadsheetSetti
     certificateArn,
     webAclArn,
     subscribeRateLimit,
+    tokenKeysSecretArn,
     embargoReleaseMinutes,
     publication,
   };

@@ -406,6 +406,29 @@ describe('confirmation sender', () => {
   });
 });
 
+describe('a rotated signing key', () => {
+  it('hands every function the key set by TOKEN_KEYS_ARN and keeps the token secret as the subscriber-id key', async () => {
+    const keysArn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:broadsheet-token-keys-AbCdEf';
+    const rotated = synth({ context: { tokenKeysSecretArn: keysArn }, nag: false });
+    const template = rotated.assembly.getStackByName(rotated.stacks.pipeline.stackName).template as { Resources: Record<string, Resource> };
+    const functions = Object.entries(template.Resources).filter(([id, r]) => r.Type === 'AWS::Lambda::Function' && (r.Properties?.Environment as Json | undefined) && id.includes('Function'));
+    expect(functions.length).toBeGreaterThan(5);
+    const keySet = JSON.stringify({ current: '2026-12', keys: { '0': 'k'.repeat(64), '2026-12': 'n'.repeat(64) }, retiring: { '0': '2027-01-31T00:00:00Z' } });
+    for (const [id, fn] of functions) {
+      const variables = (fn.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+      if (!variables.TOKEN_SECRET_ARN) continue;
+      expect(variables.TOKEN_KEYS_ARN, id).toBe(keysArn);
+      expect(variables.SUBSCRIBER_ID_KEY_ARN, id).toEqual(variables.TOKEN_SECRET_ARN);
+      const env = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, typeof v === 'string' ? v : `deployed-${k}`]));
+      const runtime = await loadRuntimeConfig(env, async (secretId) => (secretId === keysArn ? keySet : 'k'.repeat(64)));
+      expect(runtime.tokenKeys?.current, id).toBe('2026-12');
+      expect(runtime.tokenKeys?.idKey, id).toBe('k'.repeat(64));
+    }
+    const grants = JSON.stringify(Object.values(template.Resources).filter((r) => r.Type === 'AWS::IAM::Policy'));
+    expect(grants).toContain(keysArn);
+  });
+});
+
 describe('partner webhook stage', () => {
   it('parks a delivery in its dead-letter queue after 5 receives, retried after 6 × the worker timeout, with an alarm', () => {
     const queues = resourcesOf(pipelineJson, 'AWS::SQS::Queue');

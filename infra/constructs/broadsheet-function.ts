@@ -23,6 +23,8 @@ export interface FunctionRuntime {
   /** Variables of src/app/runtime-config.ts (without TOKEN_SECRET: the key is read through TOKEN_SECRET_ARN). */
   readonly environment: Readonly<Record<string, string>>;
   readonly tokenSecret: secretsmanager.ISecret;
+  /** The signing key set (TOKEN_KEYS) after a rotation; `tokenSecret` is then the subscriber-id key alone. */
+  readonly tokenKeys?: secretsmanager.ISecret;
   readonly logRetention: logs.RetentionDays;
   /** Default: Node.js 24 (Lambda's newest Node.js runtime; Node.js 20 is retired). */
   readonly runtime?: lambda.Runtime;
@@ -77,7 +79,7 @@ export class BroadsheetFunction extends Construct {
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['secretsmanager:GetSecretValue'],
-        resources: [props.runtime.tokenSecret.secretArn],
+        resources: [props.runtime.tokenSecret.secretArn, ...(props.runtime.tokenKeys ? [props.runtime.tokenKeys.secretArn] : [])],
       }),
     );
 
@@ -105,6 +107,9 @@ export class BroadsheetFunction extends Construct {
         ...props.runtime.environment,
         ...props.environment,
         ...runtimeEnvironment({ tokenSecretArn: props.runtime.tokenSecret.secretArn }),
+        // With a key set the token secret stays what it always was to ids: the subscriber-id key.
+        ...(props.runtime.tokenKeys &&
+          runtimeEnvironment({ tokenKeysArn: props.runtime.tokenKeys.secretArn, subscriberIdKeyArn: props.runtime.tokenSecret.secretArn })),
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
