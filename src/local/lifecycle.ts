@@ -52,6 +52,9 @@ export interface LifecycleReport {
   paragraph: string;
 }
 
+/** How long a step may take to show before the run gives up: a hang guard, far above the second a step takes. */
+const STEP_GUARD_MS = 60_000;
+
 /** The sample's slug: its file name without the extension (both samples name no other). */
 const slugOfSample = (name: string) => name.slice(0, name.lastIndexOf('.'));
 
@@ -70,19 +73,28 @@ export async function runLifecycle(pipeline: LocalPipeline, options: LifecycleOp
   };
   const polling = startPolling(pipeline, siteUrl, polledDocuments(pipeline, [slugs.corrected, slugs.withdrawn, slugs.embargoed]), slugs, since, note, options.pollEveryMs ?? 400);
   const desk = (slug: string, what: string) => note({ at: since(), party: 'desk', slug, kind: 'desk', formats: [], note: what });
+  const feed = () => polling.latest('public feed', 'atom');
+  /** Polls until the public feed shows the step, so a publish that fails stops the run with its reason, not a hang. */
+  const seenInFeed = async (shows: (view: View) => boolean, what: string, byMs: number) => {
+    while (!shows(feed())) {
+      if (Date.now() > byMs) throw new Error(`the public feed never showed ${what}: see the functions' logs`);
+      await polling.afterNextRound();
+    }
+  };
   try {
     await polling.afterNextRound();
+    const firstVersion = feed().get(slugs.corrected)?.version;
 
     const corrected = correctedMarkdown(await readFile(join(options.samplesDir, CORRECTED_SAMPLE), 'utf8'), new Date());
     desk(slugs.corrected, `corrects ${slugs.corrected}: the same slug again, a later "updated" and a correction note`);
     await pipeline.editorials.put(`approved/${CORRECTED_SAMPLE}`, corrected, { contentType: 'text/markdown; charset=utf-8' });
     await pipeline.emulators.objectEventsSettled();
-    await polling.afterNextRound();
+    await seenInFeed((view) => view.get(slugs.corrected)?.version !== firstVersion, `the correction of ${slugs.corrected}`, Date.now() + STEP_GUARD_MS);
 
     desk(slugs.withdrawn, `withdraws ${slugs.withdrawn}: deletes approved/${WITHDRAWN_SAMPLE}`);
     await pipeline.editorials.delete(`approved/${WITHDRAWN_SAMPLE}`);
     await pipeline.emulators.objectEventsSettled();
-    await polling.afterNextRound();
+    await seenInFeed((view) => !view.has(slugs.withdrawn), `the withdrawal of ${slugs.withdrawn}`, Date.now() + STEP_GUARD_MS);
 
     const approvedAt = new Date();
     const embargoUntil = new Date(Math.ceil((approvedAt.getTime() + (options.embargoSeconds ?? 8) * 1000) / 1000) * 1000);
@@ -92,11 +104,7 @@ export async function runLifecycle(pipeline: LocalPipeline, options: LifecycleOp
     await pipeline.emulators.objectEventsSettled();
 
     // The release timer publishes it once the time has passed; then its email goes out, and every party looks again.
-    const guard = embargoUntil.getTime() + 60_000;
-    while (!polling.latest('public feed', 'atom').has(slugs.embargoed)) {
-      if (Date.now() > guard) throw new Error(`${slugs.embargoed} was not released within a minute of its embargo`);
-      await polling.afterNextRound();
-    }
+    await seenInFeed((view) => view.has(slugs.embargoed), `${slugs.embargoed} after its embargo`, embargoUntil.getTime() + STEP_GUARD_MS);
     await pipeline.settled();
     await polling.afterNextRound();
     await polling.stop();
