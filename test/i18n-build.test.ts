@@ -117,6 +117,10 @@ describe('editorials in other languages, built on an English publication', () =>
       const root = new JSDOM(html).window.document.documentElement;
       expect(root.getAttribute('lang')).toBe(lang);
       expect(root.getAttribute('dir')).toBe(dir);
+      // The unsubscribe page it links to answers in the same language.
+      const unsubscribe = new JSDOM(html).window.document.querySelector(`a[href^="${site.config.unsubscribe.url}"]`)?.getAttribute('href');
+      expect(unsubscribe).toMatch(new RegExp(`\\?token=[^&]+&lang=${lang}$`));
+      expect(text).toContain(`${unsubscribe}\n`);
     });
 
     it('has ninjs and feed content with the provenance heading and correction label in its language', () => {

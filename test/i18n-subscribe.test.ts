@@ -113,6 +113,8 @@ describe('the confirmation email', () => {
     expect(mail.text).toContain(messagesFor('es', 'en').t('confirmation.expiry', { count: 7 }));
     expect(mail.text).toContain('7 días');
     expect(htmlXPath(mail.html, 'string(/html/@lang)')).toBe('es');
+    // The confirm page it opens answers in Spanish too.
+    expect(mail.text).toContain('https://monexus.example/confirm?token=t&lang=es\n');
     expect(englishOn(mail.html)).toEqual([]);
     const arabic = confirmationEmail(config, 'qari@example.org', 'https://monexus.example/confirm?token=t', undefined, 'ar');
     expect(htmlXPath(arabic.html, 'string(/html/@dir)')).toBe('rtl');
@@ -122,5 +124,6 @@ describe('the confirmation email', () => {
     const mail = confirmationEmail(config, 'reader@example.org', 'https://monexus.example/confirm?token=t');
     expect(mail.subject).toBe('Confirm your subscription to Monexus');
     expect(mail.text).toContain('The link works for 7 days.');
+    expect(mail.text).toContain('https://monexus.example/confirm?token=t\n');
   });
 });

@@ -15,6 +15,14 @@ export function publicationChrome(config: Config): Messages {
 }
 
 /**
+ * A link to one of the subscriber pages (confirm, unsubscribe) that answers in `m`'s language: the `lang` parameter
+ * is added only where that is not the publication's, which the pages speak anyway.
+ */
+export function inReaderLanguage(config: Config, m: Messages, url: string): string {
+  return m.lang === publicationChrome(config).lang ? url : `${url}${url.includes('?') ? '&' : '?'}lang=${m.lang}`;
+}
+
+/**
  * A message as HTML: its text escaped, each `{name}` replaced by the given fragment of this project's own markup
  * (escaped by the caller), in one pass so that no fragment is read again.
  */

@@ -1,7 +1,7 @@
 import type { Config } from '../config.ts';
 import { messagesFor } from '../i18n/index.ts';
 import type { OutgoingEmail } from '../ports.ts';
-import { messageHtml } from '../render/chrome.ts';
+import { inReaderLanguage, messageHtml } from '../render/chrome.ts';
 import { escapeHtml } from '../render/escape.ts';
 import { mailbox } from '../render/email/headers.ts';
 import { CONFIRM_TOKEN_LIFETIME_MS } from './tokens.ts';
@@ -12,8 +12,10 @@ const LIFETIME_DAYS = Math.round(CONFIRM_TOKEN_LIFETIME_MS / (24 * 60 * 60 * 100
  * The double opt-in message: one link, what happens if it is ignored, and who sent it; in `language` (the one the
  * reader subscribed in) when Broadsheet writes it, else in the publication's.
  */
-export function confirmationEmail(config: Config, to: string, link: string, configurationSet?: string, language?: string): OutgoingEmail {
+export function confirmationEmail(config: Config, to: string, confirmLink: string, configurationSet?: string, language?: string): OutgoingEmail {
   const m = messagesFor(language, config.publication.language);
+  // The confirm page then answers in the language of this email.
+  const link = inReaderLanguage(config, m, confirmLink);
   const name = config.publication.name;
   const subject = m.t('confirmation.subject', { publication: name });
   const expiry = m.t('confirmation.expiry', { count: LIFETIME_DAYS });

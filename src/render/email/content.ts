@@ -2,7 +2,7 @@ import type { Config } from '../../config.ts';
 import type { Messages } from '../../i18n/index.ts';
 import type { Block, Editorial } from '../../model.ts';
 import { blockHtml, blocksText, leadText } from '../body.ts';
-import { chromeLangAttrs, chromeOf } from '../chrome.ts';
+import { chromeLangAttrs, chromeOf, publicationChrome } from '../chrome.ts';
 import { dropForbiddenChars, escapeHtml } from '../escape.ts';
 import { provenanceFooterHtml, provenanceFooterText } from '../footer.ts';
 import { urls } from '../urls.ts';
@@ -50,6 +50,8 @@ export interface EmailView {
   homeUrl: string;
   pageUrl: string;
   placeholder: string;
+  /** After the unsubscribe URL (which always has a query): `&lang=<chrome>` when that is not the publication's. */
+  unsubscribeSuffix: string;
   correctionHtml: string;
   bodyHtml: string;
   footerHtml: string;
@@ -125,10 +127,19 @@ export function emailView(
     homeUrl: urls.home(config),
     pageUrl,
     placeholder,
+    unsubscribeSuffix: unsubscribeSuffix(config, m),
     correctionHtml: emailCorrectionHtml(editorial, m),
     bodyHtml: clipped ? `${body}${body ? '\n' : ''}${continueReadingHtml(pageUrl, m)}` : body,
     footerHtml: emailFooterHtml(editorial, m),
   };
+}
+
+/**
+ * So that the unsubscribe page answers in the email's language. Every recipient's unsubscribe URL carries its token as
+ * a query parameter, so the language follows with `&`.
+ */
+function unsubscribeSuffix(config: Config, m: Messages): string {
+  return m.lang === publicationChrome(config).lang ? '' : `&lang=${m.lang}`;
 }
 
 /** The plain-text part: the same content, cut at the same block as the HTML. */
@@ -148,7 +159,7 @@ export function emailText(editorial: Editorial, config: Config, kept: number, pl
   sections.push(
     [
       m.t('email.textViewInBrowser', { url: pageUrl }),
-      m.t('email.textUnsubscribe', { url: placeholder }),
+      m.t('email.textUnsubscribe', { url: `${placeholder}${unsubscribeSuffix(config, m)}` }),
       `${config.publication.name} · ${config.postalAddress}`,
     ].join('\n'),
   );
