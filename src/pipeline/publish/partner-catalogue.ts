@@ -95,7 +95,8 @@ export async function republishPartnerFeeds(deps: PublishDeps, partner: PartnerC
   else await putFiles(deps.site, partnerFiles(deps, scope, undefined, 0, []));
   const pageKeys = await keysUnder(deps.editorials, partnerCatalogueKeys.pages(partner.id));
   for (const key of pageKeys) {
-    const page = Number(/(\d+)\.json$/.exec(key)?.[1]);
+    // Anchored at both ends, on the last path segment alone: unanchored, the digits would be tried from every start.
+    const page = Number(/^(\d+)\.json$/.exec(key.slice(key.lastIndexOf('/') + 1))?.[1]);
     const stored = Number.isInteger(page) ? await readPage(deps, partner.id, page) : undefined;
     if (stored) await syncPage(deps, scope, stored);
   }
