@@ -20,7 +20,9 @@ export interface Messages {
 // Right-to-left languages among those with a catalogue or likely to get one.
 const RTL = new Set(['ar', 'he', 'fa', 'ur']);
 
+/** Built messages by the tags asked for; bounded, since a form's `lang` field is whatever a client sends. */
 const cache = new Map<string, Messages>();
+const CACHE_LIMIT = 64;
 
 /**
  * The messages for text about something in `lang` (an editorial's language, a form's `lang` field): its primary
@@ -32,13 +34,14 @@ export function messagesFor(lang: string | undefined, fallback: string): Message
   let messages = cache.get(cacheKey);
   if (!messages) {
     const asked = [lang, fallback].map((tag) => canonical(tag)).find((tag) => tag && isLanguage(primary(tag)));
-    messages = asked ? build(primary(asked) as Language, asked) : build('en', 'en');
+    messages = asked ? messagesIn(primary(asked) as Language, asked) : messagesIn('en', 'en');
+    if (cache.size >= CACHE_LIMIT) cache.clear();
     cache.set(cacheKey, messages);
   }
   return messages;
 }
 
-function build(lang: Language, locale: string): Messages {
+function messagesIn(lang: Language, locale: string): Messages {
   const catalogue = CATALOGUES[lang];
   const plurals = new Intl.PluralRules(locale);
   const numbers = new Intl.NumberFormat(locale, { useGrouping: false });
