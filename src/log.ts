@@ -37,9 +37,10 @@ function inDomain(c: string): boolean {
 /** The end of the domain that starts at `from` (`example.org`, `[192.0.2.1]`), or -1 when none starts there. */
 function domainEnd(text: string, from: number): number {
   if (text[from] === '[') {
-    // An address literal, [192.0.2.1] or [IPv6:2001:db8::1]: looked for within 64 characters only.
+    // An address literal, [192.0.2.1] or [IPv6:2001:db8::1] (RFC 5321 dtext: no space, [, ] or \\), looked for
+    // within 64 characters only.
     const close = text.slice(from, from + 64).indexOf(']');
-    return close > 1 && !SPACE.test(text.slice(from, from + close)) ? from + close + 1 : -1;
+    return close > 1 && !/[\s[\\]/.test(text.slice(from + 1, from + close)) ? from + close + 1 : -1;
   }
   let end = from;
   while (end < text.length && inDomain(text[end]!)) end++;
@@ -93,19 +94,20 @@ function atSign(text: string, i: number): number {
 }
 
 /**
- * When an `@` at `from` sits inside a quoted local part (`"a@b.co"@x.org`): the end of the whole address, found
- * by the closing quote (within MAX_QUOTED characters) and the domain after it; -1 when there is none.
+ * When an `@` at `from` may sit inside a quoted local part (`"a b@c.co"@x.org`): the closing quote (the first
+ * unescaped one within MAX_QUOTED characters) and the end of the domain after it; undefined when there is none.
  */
-function quotedAddressEnd(text: string, from: number): number {
+function quotedAddressAfter(text: string, from: number): { close: number; end: number } | undefined {
   const limit = Math.min(text.length, from + MAX_QUOTED);
   for (let i = from; i < limit; i++) {
     if (text[i] === '\\') i++;
     else if (text[i] === '"') {
       const sign = atSign(text, i + 1);
-      return sign ? domainEnd(text, i + 1 + sign) : -1;
+      const end = sign ? domainEnd(text, i + 1 + sign) : -1;
+      return end < 0 ? undefined : { close: i, end };
     }
   }
-  return -1;
+  return undefined;
 }
 
 /**
@@ -124,12 +126,13 @@ function maskText(text: string): string {
     if (end < 0) continue;
     let start = localPartStart(text, i, copied);
     if (start === i) continue;
-    if (start - 1 >= copied && text[start - 1] === '"') {
-      const outer = quotedAddressEnd(text, i);
-      if (outer > 0) {
-        start = localPartStart(text, start - 1, copied);
-        end = outer;
-      }
+    // This `@` may sit inside a quoted local part (`"a b@c.co"@x.org`, `"a\"@[b]"@x.org`): then the address is the
+    // whole quoted string, opened before it and closed after it, up to the domain after the closing quote.
+    const quoted = quotedAddressAfter(text, i);
+    const open = quoted ? quoteOpening(text, quoted.close, copied) : -1;
+    if (quoted && open >= 0 && open < i) {
+      start = Math.min(start, localPartStart(text, open, copied));
+      end = quoted.end;
     }
     out += text.slice(copied, start) + ADDRESS_MASK;
     copied = end;
