@@ -51,8 +51,9 @@ export const DIRECTORY_INDEX = `function handler(event) {
 
 /**
  * The public site: the site bucket through origin access control (pages, ninjs for partners, feeds), compressed,
- * with short cache times for feeds and longer ones for pages; /subscribe, /confirm and /unsubscribe go uncached,
- * with every method, query string and viewer header (except Host) to their Function URLs.
+ * with short cache times for feeds and longer ones for pages, every page with the site's Content-Security-Policy;
+ * /subscribe, /confirm and /unsubscribe go uncached, with every method and query string, the headers the handlers
+ * read and the viewer's address, to their Function URLs, signed by origin access control.
  */
 export class SiteDistribution extends Construct {
   readonly distribution: cloudfront.Distribution;
