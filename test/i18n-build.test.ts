@@ -7,6 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSite } from '../src/cli/build.ts';
 import { configFrom, type Config } from '../src/config.ts';
 import { en, messagesFor, type PluralMessage } from '../src/i18n/index.ts';
+import { renderPage } from '../src/render/page.ts';
+import { makeEditorial } from './fixtures/editorial.ts';
 
 /*
  * Editorials in Arabic, Ukrainian, Russian, French, German and Portuguese, built by the offline builder: what a reader
@@ -166,6 +168,18 @@ describe('editorials in other languages, built on an English publication', () =>
   });
 });
 
+describe('a right-to-left editorial in a language without a catalogue', () => {
+  it('keeps its page right to left and marks the English chrome left to right', () => {
+    const editorial = makeEditorial({ lang: 'he', dir: 'rtl', title: 'שיחות הנמל', correction: 'גרסה קודמת טעתה.' });
+    const { document } = new JSDOM(renderPage(editorial, configFrom({}, 'test'))).window;
+    expect(document.documentElement.getAttribute('dir')).toBe('rtl');
+    for (const selector of ['.byline', '.correction strong', '.provenance h2', 'section.subscribe']) {
+      const element = document.querySelector(selector)!;
+      expect([selector, element.getAttribute('lang'), element.getAttribute('dir')]).toEqual([selector, 'en', 'ltr']);
+    }
+  });
+});
+
 describe('an editorial in a language without a catalogue', () => {
   let site: Built;
   beforeAll(async () => {
@@ -185,7 +199,12 @@ describe('an editorial in a language without a catalogue', () => {
     expect(document.querySelector('form input[name="lang"]')?.getAttribute('value')).toBe('fr');
   });
 
-  it('sends an email with French chrome', () => {
+  it('sends an email with French chrome, marked as French', () => {
+    const html = site.read(SLUGS.pt, 'email.html');
+    const { document } = new JSDOM(html).window;
+    expect(document.documentElement.getAttribute('lang')).toBe('pt-BR');
+    const footer = [...document.querySelectorAll('p')].find((p) => p.textContent?.startsWith('Vous recevez Monexus'));
+    expect(footer?.getAttribute('lang')).toBe('fr');
     const text = site.read(SLUGS.pt, 'email.txt');
     expect(englishIn(withoutPublicationText(text, site.config))).toEqual([]);
     expect(text).toContain('Se désabonner\u00a0: ');
