@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ObjectStore, StoredObject } from '../ports.ts';
@@ -180,8 +181,19 @@ async function staticResponse(store: ObjectStore, pathname: string, precondition
 
 /** The object under a key S3 could hold (at most 1,024 bytes of UTF-8); undefined for any other. */
 async function readKey(store: ObjectStore, key: string): Promise<StoredObject | undefined> {
-  return Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES ? undefined : store.get(key);
+  if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) return undefined;
+  // S3 never serves half of an object; s3rver, writing its files in place, can while a publish rewrites one. Its
+  // ETag is the MD5 of what was stored, so a body that does not match it is read again (the local emulator's gap).
+  for (let attempt = 1; ; attempt++) {
+    const object = await store.get(key);
+    const stored = /^"?([0-9a-f]{32})"?$/.exec(object?.etag ?? '')?.[1];
+    if (!object || stored === undefined || attempt === TORN_READ_ATTEMPTS || md5(object.body) === stored) return object;
+    await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+  }
 }
+
+const TORN_READ_ATTEMPTS = 6;
+const md5 = (body: Uint8Array) => createHash('md5').update(body).digest('hex');
 
 /**
  * An object as S3 serves it through CloudFront: its ETag, Last-Modified and Cache-Control, and 304 Not Modified
