@@ -246,7 +246,7 @@ describe('other sites', () => {
     const ours = await post('/subscribe', { email: 'own-page@example.org' }, { headers: { Origin: SITE_ORIGIN, 'Sec-Fetch-Site': 'same-origin' } });
     expect(ours.status).toBe(200);
     expect((await store.getByAddress('own-page@example.org'))?.status).toBe('pending');
-    // Our pages post with `Origin: null` (their Referrer-Policy is no-referrer) and say they are the same origin.
+    // A page of ours under a no-referrer policy posts with `Origin: null`, and says it is the same origin.
     const noReferrer = await post('/subscribe', { email: 'no-referrer@example.org' }, { headers: { Origin: 'null', 'Sec-Fetch-Site': 'same-origin' } });
     expect(noReferrer.status).toBe(200);
   });

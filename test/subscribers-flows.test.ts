@@ -87,7 +87,7 @@ describe('subscribe → confirmation email → confirm', () => {
     expect(answer.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(answer.headers.get('cache-control')).toBe('no-store');
     expect(answer.headers.get('content-security-policy')).toContain("default-src 'none'");
-    expect(answer.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(answer.headers.get('referrer-policy')).toBe('same-origin');
     expect(xpath(answer.body, 'string(//h1)')).toBe('Check your inbox');
 
     const pending = await store.getByAddress('reader.one@example.org');

@@ -16,7 +16,7 @@ const MINUTE_MS = 60_000;
  * where a request comes from in `Sec-Fetch-Site`, and it decides when present: `same-origin` (and `none`, typed by
  * the reader) pass, anything else does not. Their `Origin` is checked too, and alone where a browser sends no
  * `Sec-Fetch-Site`: it must be the publication's. `Origin: null` passes only with `same-origin`: our own pages send
- * it so, because their Referrer-Policy is no-referrer. A request with neither header does not come from a browser
+ * it so under a no-referrer policy. A request with neither header does not come from a browser
  * page and goes on to the rate limit.
  */
 export function refuseCrossSite(deps: SubscriberDeps, m: Messages, event: FunctionUrlEvent): FunctionUrlResult | undefined {

@@ -45,7 +45,7 @@ export async function handlePreferenceRequest(deps: SubscriberDeps, event: Funct
         'cache-control': 'no-store',
         'x-content-type-options': 'nosniff',
         'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-        'referrer-policy': 'no-referrer',
+        'referrer-policy': 'same-origin',
       },
       body: data.json,
     };

@@ -4,8 +4,10 @@ import type { FunctionUrlResult } from './types.ts';
 const BASE_HEADERS: Record<string, string> = {
   'cache-control': 'no-store',
   'x-content-type-options': 'nosniff',
-  // Confirm and unsubscribe URLs carry a token: it must not travel on in a Referer header.
-  'referrer-policy': 'no-referrer',
+  // Confirm and preference URLs carry a token: it must not travel to another site in a Referer header. Within the
+  // site it may: with no-referrer, a browser would send `Origin: null` on these pages' own forms, which no
+  // cross-site check can tell from a sandboxed frame elsewhere.
+  'referrer-policy': 'same-origin',
   'x-frame-options': 'DENY',
   'strict-transport-security': 'max-age=31536000; includeSubDomains',
   'cross-origin-opener-policy': 'same-origin',
