@@ -15,6 +15,7 @@ export const INTEGRATION = [
   'test/dispatch-units.test.ts',
   'test/http.test.ts',
   'test/http-*.test.ts',
+  'test/i18n-subscribe.test.ts',
   'test/infra.test.ts',
   'test/infra-*.test.ts',
   'test/key-value-table.contract.test.ts',
