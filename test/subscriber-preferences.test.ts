@@ -75,6 +75,19 @@ describe('the preference page behind every email link', () => {
     expect((await store.get(id))?.topics).toEqual([]);
   });
 
+  it("speaks the reader's language, with topic labels in it, and right to left in Arabic", async () => {
+    const { id, link } = await confirmedReader('lecteur@example.org');
+    await table.update({ id }, { set: { language: 'fr' } });
+    const french = await (await fetch(link)).text();
+    expect(xpath(french, 'string(/html/@lang)')).toBe('fr');
+    expect(xpath(french, 'string(//h1)')).toBe('Votre abonnement');
+    expect(xpath(french, 'string(//label[input[@value="energy"]])').trim()).toBe('Énergie');
+    await table.update({ id }, { set: { language: 'ar' } });
+    const arabic = await (await fetch(link)).text();
+    expect([xpath(arabic, 'string(/html/@lang)'), xpath(arabic, 'string(/html/@dir)')]).toEqual(['ar', 'rtl']);
+    expect(xpath(arabic, 'string(//h1)')).toBe('اشتراكك');
+  });
+
   it('stores the topics a reader picks, and the next editorial follows the choice', async () => {
     const { id, link } = await confirmedReader('two-topics@example.org');
     const saved = await post(link, [['token', tokenOf(link)], ['action', 'topics'], ['topics', 'energy'], ['topics', 'europe']]);

@@ -3,31 +3,25 @@ import type { Config } from '../config.ts';
 import { dropForbiddenChars } from '../render/escape.ts';
 import { readTemplate } from '../render/templates.ts';
 import { urls } from '../render/urls.ts';
-import { PREFERENCE_TEXT } from './preference-text.ts';
+import { en, messagesFor, type MessageKey, type Messages } from '../i18n/index.ts';
 
 const handlebars = Handlebars.create();
 handlebars.registerPartial('pageStyle', readTemplate('page-style.hbs'));
 const template = handlebars.compile<PreferencePageView>(readTemplate('preferences.html.hbs'), { strict: false });
 
-export type PreferenceText = Record<keyof (typeof PREFERENCE_TEXT)['en'], string>;
-const RTL = new Set(['ar', 'he', 'fa', 'ur']);
+type PreferenceKey = Extract<MessageKey, `preferences.${string}`>;
+type PreferenceWord = PreferenceKey extends `preferences.${infer W}` ? W : never;
+export type PreferenceText = Record<PreferenceWord, string>;
+const WORDS = Object.keys(en).filter((key): key is PreferenceKey => key.startsWith('preferences.'));
 
-/** The page's language: the subscriber's, else the publication's, by primary subtag; English when neither has words. */
-export function preferenceLanguage(config: Config, language: string | undefined): { lang: keyof typeof PREFERENCE_TEXT; dir: 'ltr' | 'rtl' } {
-  for (const candidate of [language, config.publication.language]) {
-    const primary = candidate?.split('-')[0]?.toLowerCase();
-    if (primary && primary in PREFERENCE_TEXT) {
-      const lang = primary as keyof typeof PREFERENCE_TEXT;
-      return { lang, dir: RTL.has(lang) ? 'rtl' : 'ltr' };
-    }
-  }
-  return { lang: 'en', dir: 'ltr' };
+/** The messages for a subscriber's pages: their own language, else the publication's, else English. */
+export function preferenceMessages(config: Config, language: string | undefined): Messages {
+  return messagesFor(language, config.publication.language);
 }
 
-/** The page's words in `lang`, with the publication's name and the reader's address put in. */
-export function preferenceText(lang: keyof typeof PREFERENCE_TEXT, values: { name: string; email?: string }): PreferenceText {
-  const fill = (message: string) => message.replace(/\{(name|email)\}/g, (_, key: 'name' | 'email') => values[key] ?? '');
-  return Object.fromEntries(Object.entries(PREFERENCE_TEXT[lang]).map(([key, message]) => [key, fill(message)])) as PreferenceText;
+/** The page's words, with the publication's name and the reader's address put in. */
+export function preferenceText(m: Messages, values: { publication: string; email?: string }): PreferenceText {
+  return Object.fromEntries(WORDS.map((key) => [key.slice('preferences.'.length), m.t(key, values)])) as PreferenceText;
 }
 
 export interface PreferencePageInput {
@@ -54,8 +48,9 @@ interface PreferencePageView {
 
 /** The preference page; every value is escaped by the template, control characters dropped before. */
 export function renderPreferencePage(config: Config, input: PreferencePageInput): string {
-  const { lang, dir } = preferenceLanguage(config, input.language);
-  const text = preferenceText(lang, { name: config.publication.name, email: input.email });
+  const m = preferenceMessages(config, input.language);
+  const { lang, dir } = m;
+  const text = preferenceText(m, { publication: config.publication.name, email: input.email });
   return template({
     lang,
     dir,

@@ -1,7 +1,7 @@
 import { urls } from '../render/urls.ts';
 import type { SubscriberDeps } from '../subscribers/flows.ts';
 import { changeTopics, erase, exportData, preferencesOf, type PreferenceView } from '../subscribers/preferences.ts';
-import { preferenceLanguage, preferenceText, renderPreferencePage, type PreferencePageInput } from './preference-page.ts';
+import { preferenceMessages, preferenceText, renderPreferencePage, type PreferencePageInput } from './preference-page.ts';
 import { renderNotice } from './pages.ts';
 import { formFields, queryParams, requestMethod } from './request.ts';
 import { htmlResponse } from './response.ts';
@@ -18,7 +18,7 @@ export async function handlePreferenceRequest(deps: SubscriberDeps, event: Funct
   if (method === 'GET') {
     const token = queryParams(event).get('token') ?? '';
     const view = await preferencesOf(deps, token);
-    if (!view.ok) return view.problem === 'gone' ? gone(deps) : handleUnsubscribeRequest(deps, event);
+    if (!view.ok) return view.problem === 'gone' ? gone(deps, queryParams(event).get('lang') ?? undefined) : handleUnsubscribeRequest(deps, event);
     return page(deps, 200, token, view);
   }
   if (method !== 'POST') return handleUnsubscribeRequest(deps, event);
@@ -56,8 +56,9 @@ export async function handlePreferenceRequest(deps: SubscriberDeps, event: Funct
     // The box must be ticked: one stray press of a button must not erase a subscription.
     if (form.get('confirm') !== 'yes') return page(deps, 400, token, view);
     await erase(deps, token);
-    const text = preferenceText(preferenceLanguage(deps.config, languageOf(view)).lang, { name: deps.config.publication.name });
-    return htmlResponse(200, renderNotice(deps.config, { title: text.erasedTitle, paragraphs: [text.erasedText], link: { href: urls.home(deps.config), text: deps.config.publication.name } }));
+    const m = preferenceMessages(deps.config, languageOf(view));
+    const text = preferenceText(m, { publication: deps.config.publication.name });
+    return htmlResponse(200, renderNotice(deps.config, { title: text.erasedTitle, paragraphs: [text.erasedText], link: { href: urls.home(deps.config), text: deps.config.publication.name } }, m.lang));
   }
   return page(deps, 400, token, await preferencesOf(deps, token));
 }
@@ -77,9 +78,10 @@ function page(deps: SubscriberDeps, status: number, token: string, view: Prefere
   return htmlResponse(status, renderPreferencePage(deps.config, input));
 }
 
-function gone(deps: SubscriberDeps): FunctionUrlResult {
-  const text = preferenceText(preferenceLanguage(deps.config, undefined).lang, { name: deps.config.publication.name });
-  return htmlResponse(404, renderNotice(deps.config, { title: text.goneTitle, paragraphs: [text.goneText], link: { href: urls.subscribe(deps.config), text: text.subscribeAgain } }));
+function gone(deps: SubscriberDeps, language?: string): FunctionUrlResult {
+  const m = preferenceMessages(deps.config, language);
+  const text = preferenceText(m, { publication: deps.config.publication.name });
+  return htmlResponse(404, renderNotice(deps.config, { title: text.goneTitle, paragraphs: [text.goneText], link: { href: urls.subscribe(deps.config), text: text.subscribeAgain } }, m.lang));
 }
 
 /** The same request as a GET of the link, so a bad token gets the unsubscribe route's own answer. */

@@ -119,4 +119,28 @@ export const en = {
   // The renditions a partner's ninjs document names.
   'ninjs.webPage': 'Web page',
   'ninjs.self': 'This ninjs document',
+
+  // The preference page behind the link at the bottom of every email.
+  'preferences.title': 'Your subscription',
+  'preferences.intro': 'This page belongs to the subscription of {email} to {publication}. Whoever has this link can change it, so do not forward it.',
+  'preferences.topicsHeading': 'Topics',
+  'preferences.topicsLegend': 'Send me editorials about',
+  'preferences.saveTopics': 'Save topics',
+  'preferences.saved': 'Your topics are saved. The next editorials follow your choice.',
+  'preferences.noTopic': 'Choose at least one topic, or unsubscribe below.',
+  'preferences.unsubscribeHeading': 'Unsubscribe',
+  'preferences.unsubscribeText': 'Stop every email from {publication}. You can subscribe again at any time.',
+  'preferences.unsubscribeButton': 'Unsubscribe',
+  'preferences.dataHeading': 'Your data',
+  'preferences.dataText': 'Download everything {publication} keeps about your subscription, as a JSON file.',
+  'preferences.exportButton': 'Download my data',
+  'preferences.eraseText': 'Erase your subscription and everything kept about it. This cannot be undone.',
+  'preferences.eraseConfirm': 'I want my data erased',
+  'preferences.eraseButton': 'Erase my data',
+  'preferences.erasedTitle': 'Your data is erased',
+  'preferences.erasedText': '{publication} no longer keeps your address or your choices. You will get no more emails from us.',
+  'preferences.goneTitle': 'This subscription no longer exists',
+  'preferences.goneText': 'It has been erased, or the address was never confirmed. You can subscribe again at any time.',
+  'preferences.notSubscribed': 'This subscription has ended, so there are no topics to choose. Subscribe again to choose them.',
+  'preferences.subscribeAgain': 'Subscribe again',
 } as const;
