@@ -169,7 +169,7 @@ describe('random text never breaks the message', () => {
         expect(mail.attachments).toHaveLength(0);
         const shown = dropForbiddenChars(paragraph).replace(/\r\n?/g, '\n').trim();
         if (shown) expect(mail.text).toContain(shown);
-        expect(mail.text).toContain(`Unsubscribe: ${UNSUBSCRIBE}`);
+        expect(mail.text).toContain(`Unsubscribe or change topics: ${UNSUBSCRIBE}`);
         expect(mail.html).toContain(`href="${UNSUBSCRIBE}"`);
         for (const line of eml.split('\r\n')) expect(line.length).toBeLessThanOrEqual(78);
       }),

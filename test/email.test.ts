@@ -81,7 +81,7 @@ describe('the email HTML, as a mail client receives it', async () => {
   it('links to the page, to unsubscribe (this recipient), and names the publication and its postal address', () => {
     expect(text(html, `//a[.='View in browser'][1]/@href`)).toBe(page);
     expect(count(html, `//a[.='View in browser' and @href=${literal(page)}]`)).toBeGreaterThanOrEqual(1);
-    expect(xpath(html, `string(//a[.='Unsubscribe']/@href)`)).toBe(UNSUBSCRIBE);
+    expect(xpath(html, `string(//a[.='Unsubscribe or change topics']/@href)`)).toBe(UNSUBSCRIBE);
     expect(count(html, `//a[@href=${literal(UNSUBSCRIBE)}]`)).toBe(1);
     expect(text(html, '//body')).toContain(config.postalAddress);
     expect(text(html, '//body')).toContain(config.publication.name);
@@ -114,7 +114,7 @@ describe('the plain-text part', async () => {
       '- harbour_watch (Telegram): https://t.me/harbour_watch',
       '- Example Wire: https://example.org/wire/123',
       `View in browser: ${page}`,
-      `Unsubscribe: ${UNSUBSCRIBE}`,
+      `Unsubscribe or change topics: ${UNSUBSCRIBE}`,
       config.postalAddress,
     ];
     const positions = items.map((item) => plain.indexOf(item));
@@ -205,8 +205,8 @@ describe('personalisation', async () => {
   it('escapes the URL for the attribute, so a reader following the link gets it exactly', () => {
     const { html, text: plain } = personalize(template, { unsubscribeUrl: UNSUBSCRIBE });
     expect(html).toContain('token=4f9c2b7e1d0a&amp;list=daily');
-    expect(xpath(html, `string(//a[.='Unsubscribe']/@href)`)).toBe(UNSUBSCRIBE);
-    expect(plain).toContain(`Unsubscribe: ${UNSUBSCRIBE}\n`);
+    expect(xpath(html, `string(//a[.='Unsubscribe or change topics']/@href)`)).toBe(UNSUBSCRIBE);
+    expect(plain).toContain(`Unsubscribe or change topics: ${UNSUBSCRIBE}\n`);
   });
 
   it('refuses a URL that could break out of its attribute or line', () => {

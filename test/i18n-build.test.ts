@@ -154,7 +154,7 @@ describe('editorials in other languages, built on an English publication', () =>
     expect(html).toContain('Korrektur:');
     expect(visible(html, site.config)).toContain(`Von Monexus-Redaktion · ${dayIn('de-AT', PUBLISHED)}`);
     const text = site.read(SLUGS.de, 'email.txt');
-    expect(text).toContain('Abbestellen: ');
+    expect(text).toContain('Abbestellen oder Themen ändern: ');
     expect(text).toContain('Im Browser ansehen: ');
   });
 
@@ -207,7 +207,7 @@ describe('an editorial in a language without a catalogue', () => {
     expect(footer?.getAttribute('lang')).toBe('fr');
     const text = site.read(SLUGS.pt, 'email.txt');
     expect(englishIn(withoutPublicationText(text, site.config))).toEqual([]);
-    expect(text).toContain('Se désabonner\u00a0: ');
+    expect(text).toContain('Se désabonner ou changer de thèmes\u00a0: ');
     expect(text).toContain('Rectificatif\u00a0: Uma versão anterior');
     expect(text).toContain(dayIn('fr', PUBLISHED));
   });

@@ -5,6 +5,7 @@ import { SesMailer } from '../src/adapters/ses-mailer.ts';
 import { loadConfig } from '../src/config.ts';
 import { startHttpServer, type HttpServer } from '../src/http/local-server.ts';
 import { handlePreferenceRequest } from '../src/http/preference-routes.ts';
+import { handleSubscribeRequest } from '../src/http/subscriber-routes.ts';
 import { createLogger } from '../src/log.ts';
 import { wantsEditorial } from '../src/pipeline/dispatch/plan.ts';
 import type { SubscriberDeps } from '../src/subscribers/flows.ts';
@@ -34,7 +35,7 @@ beforeAll(async () => {
     softBounceThreshold: 3,
   };
   store = new SubscriberStore(table, SECRET, deps.clock);
-  server = await startHttpServer({ routes: { '/unsubscribe': (event) => handlePreferenceRequest(deps, event) } });
+  server = await startHttpServer({ routes: { '/unsubscribe': (event) => handlePreferenceRequest(deps, event), '/subscribe': (event) => handleSubscribeRequest(deps, event) } });
 });
 
 afterAll(async () => {
@@ -202,5 +203,24 @@ describe('broadsheet subscribers export|erase <address>, for the desk', () => {
     const bad = await run('erase', 'not an address');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('"not an address" is not an email address');
+  });
+});
+
+describe('the subscribe form offers the topics', () => {
+  it('lists every configured topic, ticked, labelled in the page language', async () => {
+    const english = await (await fetch(`${server.url}/subscribe`)).text();
+    expect(values(english, '//form//input[@name="topics"][@checked]/@value')).toEqual(config.subscription.topics.map((t) => t.name));
+    const french = await (await fetch(`${server.url}/subscribe?lang=fr`)).text();
+    expect(xpath(french, 'string(//label[input[@value="europe"]])').trim()).toBe('Europe');
+    expect(xpath(french, 'string(//label[input[@value="infrastructure"]])').trim()).toBe('Infrastructures');
+  });
+
+  it('keeps the topics a reader ticks, and every topic when all are ticked', async () => {
+    const subscribe = (email: string, topics: string[]) =>
+      fetch(`${server.url}/subscribe`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams([['email', email], ...topics.map((t): [string, string] => ['topics', t])]).toString() });
+    expect((await subscribe('picks-two@example.org', ['energy', 'الساحل'])).status).toBe(200);
+    expect((await store.getByAddress('picks-two@example.org'))?.topics).toEqual(['energy', 'الساحل']);
+    await subscribe('picks-all@example.org', config.subscription.topics.map((t) => t.name));
+    expect((await store.getByAddress('picks-all@example.org'))?.topics).toEqual([]);
   });
 });

@@ -15,6 +15,9 @@ export interface NoticeForm {
   hidden?: { name: string; value: string }[];
   emailField?: boolean;
   emailValue?: string;
+  /** Topics to tick (the subscribe form's). */
+  topics?: { name: string; label: string; chosen: boolean }[];
+  topicsLegend?: string;
 }
 
 export interface Notice {

@@ -1,6 +1,8 @@
+import type { Config } from '../config.ts';
 import { messagesFor, type Messages } from '../i18n/index.ts';
 import { ThrottledError } from '../ports.ts';
 import { urls } from '../render/urls.ts';
+import { readerTopicChoices } from '../render/chrome.ts';
 import {
   checkConfirmToken,
   checkUnsubscribeToken,
@@ -11,6 +13,7 @@ import {
   type SubscriberDeps,
 } from '../subscribers/flows.ts';
 import { MAX_ADDRESS_LENGTH } from '../subscribers/address.ts';
+import { chosenTopics } from '../subscribers/preferences.ts';
 import { CONFIRM_TOKEN_LIFETIME_MS } from '../subscribers/tokens.ts';
 import { limitClient, refuseCrossSite } from './guards.ts';
 import { renderNotice, type Notice } from './pages.ts';
@@ -72,11 +75,14 @@ async function guarded(deps: SubscriberDeps, route: string, event: FunctionUrlEv
   }
 }
 
-function subscribeForm(m: Messages, options: { emailValue?: string; source?: string } = {}): Notice['form'] {
+function subscribeForm(config: Config, m: Messages, options: { emailValue?: string; source?: string; topics?: string[] } = {}): Notice['form'] {
+  const asked = options.topics && new Set(options.topics);
   return {
     button: m.t('subscribe.button'),
     emailField: true,
     ...(options.emailValue !== undefined && { emailValue: options.emailValue.slice(0, ECHO_LIMIT) }),
+    topics: readerTopicChoices(config, m, (name) => !asked?.size || asked.has(name)),
+    topicsLegend: m.t('preferences.topicsLegend'),
     hidden: [{ name: 'source', value: (options.source ?? 'subscribe-page').slice(0, ECHO_LIMIT) }, langField(m)],
   };
 }
@@ -89,7 +95,7 @@ export function handleSubscribeRequest(deps: SubscriberDeps, event: FunctionUrlE
     const method = requestMethod(event);
     if (method === 'GET') {
       const m = readerMessages(deps, event);
-      return page(deps, m, 200, { title: m.t('subscribe.heading', { publication: name }), paragraphs: [config.publication.description], form: subscribeForm(m) });
+      return page(deps, m, 200, { title: m.t('subscribe.heading', { publication: name }), paragraphs: [config.publication.description], form: subscribeForm(config, m) });
     }
     if (method !== 'POST') return methodNotAllowed(deps, readerMessages(deps, event), 'GET, POST');
     const form = formFields(event);
@@ -99,12 +105,14 @@ export function handleSubscribeRequest(deps: SubscriberDeps, event: FunctionUrlE
     const email = form.get('email') ?? '';
     const source = form.get('source') ?? undefined;
     const language = form.get('lang') ?? form.get('language') ?? undefined;
-    const result = await subscribe(deps, { email, ...(source !== undefined && { source }), ...(language !== undefined && { language }), topics: form.getAll('topics') });
+    // Every offered topic ticked (or none: the reader pressed Subscribe all the same) is every topic.
+    const topics = chosenTopics(config, form.getAll('topics')) ?? [];
+    const result = await subscribe(deps, { email, ...(source !== undefined && { source }), ...(language !== undefined && { language }), topics });
     if (!result.ok) {
       return page(deps, m, 400, {
         title: m.t('notice.badAddressTitle'),
         paragraphs: [addressRefusal(m, result.reason), m.t('notice.badAddressHint')],
-        form: subscribeForm(m, { emailValue: email, ...(source !== undefined && { source }) }),
+        form: subscribeForm(config, m, { emailValue: email, ...(source !== undefined && { source }), topics: form.getAll('topics') }),
       });
     }
     return page(deps, m, 200, {

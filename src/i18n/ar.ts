@@ -25,11 +25,11 @@ export const ar: Catalogue = {
   'listing.empty': 'لم تُنشر هنا أي افتتاحية بعد.',
 
   'email.viewInBrowser': 'اعرض الرسالة في المتصفح',
-  'email.unsubscribe': 'إلغاء الاشتراك',
+  'email.unsubscribe': 'إلغاء الاشتراك أو تغيير الموضوعات',
   'email.why': 'تصلك {publication} لأنك اشتركت فيها.',
   'email.continueReading': 'تابع القراءة',
   'email.textViewInBrowser': 'اعرض الرسالة في المتصفح: {url}',
-  'email.textUnsubscribe': 'إلغاء الاشتراك: {url}',
+  'email.textUnsubscribe': 'إلغاء الاشتراك أو تغيير الموضوعات: {url}',
   'email.textContinueReading': 'تابع القراءة: {url}',
   'email.mimePreamble': 'هذه رسالة متعددة الأجزاء بصيغة MIME.',
 

@@ -25,11 +25,11 @@ export const de: Catalogue = {
   'listing.empty': 'Hier sind noch keine Leitartikel erschienen.',
 
   'email.viewInBrowser': 'Im Browser ansehen',
-  'email.unsubscribe': 'Abbestellen',
+  'email.unsubscribe': 'Abbestellen oder Themen ändern',
   'email.why': 'Sie erhalten {publication}, weil Sie den Newsletter abonniert haben.',
   'email.continueReading': 'Weiterlesen',
   'email.textViewInBrowser': 'Im Browser ansehen: {url}',
-  'email.textUnsubscribe': 'Abbestellen: {url}',
+  'email.textUnsubscribe': 'Abbestellen oder Themen ändern: {url}',
   'email.textContinueReading': 'Weiterlesen: {url}',
   'email.mimePreamble': 'Dies ist eine mehrteilige Nachricht im MIME-Format.',
 

@@ -36,11 +36,11 @@ export const en = {
 
   // The email of an editorial (HTML and plain text) and its MIME message.
   'email.viewInBrowser': 'View in browser',
-  'email.unsubscribe': 'Unsubscribe',
+  'email.unsubscribe': 'Unsubscribe or change topics',
   'email.why': 'You receive {publication} because you subscribed to it.',
   'email.continueReading': 'Continue reading',
   'email.textViewInBrowser': 'View in browser: {url}',
-  'email.textUnsubscribe': 'Unsubscribe: {url}',
+  'email.textUnsubscribe': 'Unsubscribe or change topics: {url}',
   'email.textContinueReading': 'Continue reading: {url}',
   'email.mimePreamble': 'This is a multi-part message in MIME format.',
 
@@ -122,7 +122,7 @@ export const en = {
 
   // The preference page behind the link at the bottom of every email.
   'preferences.title': 'Your subscription',
-  'preferences.intro': 'This page belongs to the subscription of {email} to {publication}. Whoever has this link can change it, so do not forward it.',
+  'preferences.intro': '{email} receives {publication} by email. Whoever has this link can change that, so do not forward it.',
   'preferences.topicsHeading': 'Topics',
   'preferences.topicsLegend': 'Send me editorials about',
   'preferences.saveTopics': 'Save topics',

@@ -25,11 +25,11 @@ export const es: Catalogue = {
   'listing.empty': 'Todavía no se ha publicado ningún editorial aquí.',
 
   'email.viewInBrowser': 'Ver en el navegador',
-  'email.unsubscribe': 'Darse de baja',
+  'email.unsubscribe': 'Darse de baja o cambiar de temas',
   'email.why': 'Recibe {publication} porque se suscribió.',
   'email.continueReading': 'Seguir leyendo',
   'email.textViewInBrowser': 'Ver en el navegador: {url}',
-  'email.textUnsubscribe': 'Darse de baja: {url}',
+  'email.textUnsubscribe': 'Darse de baja o cambiar de temas: {url}',
   'email.textContinueReading': 'Seguir leyendo: {url}',
   'email.mimePreamble': 'Este es un mensaje MIME de varias partes.',
 

@@ -25,11 +25,11 @@ export const fr: Catalogue = {
   'listing.empty': 'Aucun éditorial n’a encore été publié ici.',
 
   'email.viewInBrowser': 'Afficher dans le navigateur',
-  'email.unsubscribe': 'Se désabonner',
+  'email.unsubscribe': 'Se désabonner ou changer de thèmes',
   'email.why': 'Vous recevez {publication} parce que vous vous y êtes abonné.',
   'email.continueReading': 'Lire la suite',
   'email.textViewInBrowser': 'Afficher dans le navigateur\u00a0: {url}',
-  'email.textUnsubscribe': 'Se désabonner\u00a0: {url}',
+  'email.textUnsubscribe': 'Se désabonner ou changer de thèmes\u00a0: {url}',
   'email.textContinueReading': 'Lire la suite\u00a0: {url}',
   'email.mimePreamble': 'Ce message est au format MIME en plusieurs parties.',
 

@@ -25,11 +25,11 @@ export const ru: Catalogue = {
   'listing.empty': 'Здесь пока не опубликовано ни одной статьи.',
 
   'email.viewInBrowser': 'Открыть в браузере',
-  'email.unsubscribe': 'Отписаться',
+  'email.unsubscribe': 'Отписаться или изменить темы',
   'email.why': 'Вы получаете {publication}, потому что подписались на рассылку.',
   'email.continueReading': 'Читать дальше',
   'email.textViewInBrowser': 'Открыть в браузере: {url}',
-  'email.textUnsubscribe': 'Отписаться: {url}',
+  'email.textUnsubscribe': 'Отписаться или изменить темы: {url}',
   'email.textContinueReading': 'Читать дальше: {url}',
   'email.mimePreamble': 'Это сообщение в формате MIME из нескольких частей.',
 

@@ -25,11 +25,11 @@ export const uk: Catalogue = {
   'listing.empty': 'Тут ще не опубліковано жодної статті.',
 
   'email.viewInBrowser': 'Відкрити в браузері',
-  'email.unsubscribe': 'Відписатися',
+  'email.unsubscribe': 'Відписатися або змінити теми',
   'email.why': 'Ви отримуєте {publication}, бо підписалися на розсилку.',
   'email.continueReading': 'Читати далі',
   'email.textViewInBrowser': 'Відкрити в браузері: {url}',
-  'email.textUnsubscribe': 'Відписатися: {url}',
+  'email.textUnsubscribe': 'Відписатися або змінити теми: {url}',
   'email.textContinueReading': 'Читати далі: {url}',
   'email.mimePreamble': 'Це повідомлення у форматі MIME з кількох частин.',
 

@@ -50,6 +50,20 @@ export interface SubscribeFormView {
   lang: string;
   /** Set where the form's language is not the page's. */
   attrs: string;
+  /** The topics readers may choose, each ticked: a reader who changes nothing gets every topic. */
+  topics: ReaderTopicChoice[];
+  topicsLegend: string;
+}
+
+export interface ReaderTopicChoice {
+  name: string;
+  label: string;
+  chosen: boolean;
+}
+
+/** The configured reader topics, labelled in `m`'s language where the configuration gives a label for it. */
+export function readerTopicChoices(config: Config, m: Messages, chosen: (name: string) => boolean = () => true): ReaderTopicChoice[] {
+  return config.subscription.topics.map((topic) => ({ name: topic.name, label: topic.labels?.[m.lang] ?? topic.name, chosen: chosen(topic.name) }));
 }
 
 export function subscribeFormView(config: Config, m: Messages, content: { lang: string; dir: 'ltr' | 'rtl' }): SubscribeFormView {
@@ -60,6 +74,8 @@ export function subscribeFormView(config: Config, m: Messages, content: { lang: 
     button: m.t('subscribe.button'),
     lang: m.lang,
     attrs: chromeLangAttrs(m, content),
+    topics: readerTopicChoices(config, m),
+    topicsLegend: m.t('preferences.topicsLegend'),
   };
 }
 
