@@ -380,7 +380,7 @@ describe('dispatch stage', () => {
 });
 
 describe('confirmation sender', () => {
-  it('takes the subscribe function\'s queue, with a dead-letter queue and partial batch failures; only subscribe sends to it', () => {
+  it('takes the subscribe and confirm functions\' queue, with a dead-letter queue and partial batch failures; only they send to it', () => {
     const queues = resourcesOf(pipelineJson, 'AWS::SQS::Queue');
     const main = queues.find(([id]) => id.startsWith('SubscribersQueue'))!;
     const dlq = queues.find(([id]) => id.startsWith('SubscribersDeadLetters'))!;
@@ -393,7 +393,7 @@ describe('confirmation sender', () => {
     const senders = broadsheetFunctions()
       .filter(([id]) => statementsOfFunction(id).some((s) => asArray(s.Action).includes('sqs:SendMessage') && json(s.Resource).includes('SubscribersQueue')))
       .map(([id]) => id);
-    expect(senders).toEqual([functionId('SubscribersSubscribeFunction')]);
+    expect(senders.sort()).toEqual([functionId('SubscribersConfirmFunction'), functionId('SubscribersSubscribeFunction')].sort());
     const subscribe = pipelineJson.Resources[functionId('SubscribersSubscribeFunction')]!.Properties!;
     expect((subscribe.Environment as { Variables: Json }).Variables.CONFIRMATION_QUEUE_URL).toEqual({ Ref: main[0] });
     // A flood of form posts takes at most this much of the account's concurrency.

@@ -8,9 +8,10 @@ import { handlePreferenceRequest } from '../src/http/preference-routes.ts';
 import { handleSubscribeRequest } from '../src/http/subscriber-routes.ts';
 import { createLogger } from '../src/log.ts';
 import { wantsEditorial } from '../src/pipeline/dispatch/plan.ts';
-import type { SubscriberDeps } from '../src/subscribers/flows.ts';
+import { confirm, type SubscriberDeps } from '../src/subscribers/flows.ts';
+import { sendOwedConfirmations, welcomeMessage } from '../src/subscribers/confirmations.ts';
 import { SubscriberStore } from '../src/subscribers/store.ts';
-import { subscriberId, unsubscribeUrl } from '../src/subscribers/tokens.ts';
+import { confirmUrl, subscriberId, unsubscribeUrl } from '../src/subscribers/tokens.ts';
 import { useEmulators } from './helpers/emulators.ts';
 import { htmlNodes, htmlXPath as xpath } from './helpers/html.ts';
 
@@ -222,5 +223,41 @@ describe('the subscribe form offers the topics', () => {
     expect((await store.getByAddress('picks-two@example.org'))?.topics).toEqual(['energy', 'الساحل']);
     await subscribe('picks-all@example.org', config.subscription.topics.map((t) => t.name));
     expect((await store.getByAddress('picks-all@example.org'))?.topics).toEqual([]);
+  });
+});
+
+describe('the welcome email after a confirmation', () => {
+  const welcomes = async (to: string) => (await emulators.sentMail()).filter((mail) => mail.destination.to[0] === to);
+  async function pendingReader(address: string, topics: string[], language?: string) {
+    await store.subscribe({ address, consentSource: 'web-form', topics, ...(language && { language }) }, now);
+    const id = subscriberId(SECRET, address);
+    return { id, token: new URL(confirmUrl(config, SECRET, id, now)).searchParams.get('token')! };
+  }
+
+  it("comes once, in the reader's language, naming their topics, with the link to change them", async () => {
+    await emulators.clearMail();
+    const { id, token } = await pendingReader('bienvenue@example.org', ['energy'], 'fr');
+    expect(await confirm(deps, token)).toEqual({ ok: true, alreadyConfirmed: false });
+    const [mail, ...more] = await welcomes('bienvenue@example.org');
+    expect(more).toEqual([]);
+    expect(mail!.subject).toBe(`Bienvenue dans ${config.publication.name}`);
+    expect(mail!.body.text).toContain('Vous recevrez les éditoriaux sur\u00a0: Énergie.');
+    const link = unsubscribeUrl(config, SECRET, id);
+    expect(mail!.body.text).toContain(`${link}&lang=fr`);
+    expect(xpath(mail!.body.html!, 'string(/html/@lang)')).toBe('fr');
+    expect(mail!.headers?.find((h) => h.name === 'List-Unsubscribe')?.value).toContain(`<${link}>`);
+
+    // Pressing confirm again, or the queue delivering the welcome twice, sends nothing more.
+    await confirm(deps, token);
+    const event = { Records: [1, 2].map((n) => ({ messageId: `m${n}`, body: welcomeMessage(id) })) } as Parameters<typeof sendOwedConfirmations>[1];
+    expect(await sendOwedConfirmations(deps, event)).toEqual({ batchItemFailures: [] });
+    expect(await welcomes('bienvenue@example.org')).toHaveLength(1);
+  });
+
+  it('is not sent when the publication turns it off', async () => {
+    const { token } = await pendingReader('no-welcome@example.org', []);
+    const quiet = { ...deps, config: { ...config, subscription: { ...config.subscription, welcomeEmail: false } } };
+    expect((await confirm(quiet, token)).ok).toBe(true);
+    expect(await welcomes('no-welcome@example.org')).toEqual([]);
   });
 });

@@ -67,10 +67,9 @@ export class SubscriberStage extends Construct {
         memorySize: props.memorySize ?? 512,
         timeout: props.timeout ?? Duration.seconds(15),
         withTemplates: true,
-        ...(route === 'subscribe' && {
-          reservedConcurrentExecutions: props.subscribeConcurrency ?? 10,
-          environment: runtimeEnvironment({ confirmationQueueUrl: this.confirmationQueue.queueUrl }),
-        }),
+        ...(route === 'subscribe' && { reservedConcurrentExecutions: props.subscribeConcurrency ?? 10 }),
+        // Subscribe queues confirmation sends; confirm queues the welcome a confirmation owes.
+        ...(route !== 'unsubscribe' && { environment: runtimeEnvironment({ confirmationQueueUrl: this.confirmationQueue.queueUrl }) }),
       });
       grantItems(fn.function, props.subscribers, SUBSCRIBER_TABLE_CALLS[route]);
       functions[route] = fn;
@@ -78,8 +77,9 @@ export class SubscriberStage extends Construct {
       // past its web ACL, is refused by Lambda.
       urls[route] = fn.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM, invokeMode: lambda.InvokeMode.BUFFERED });
     }
-    // The subscribe function only writes and queues: the sender alone mails.
+    // Subscribe and confirm only write and queue: the sender alone mails.
     this.confirmationQueue.grantSendMessages(functions.subscribe.function);
+    this.confirmationQueue.grantSendMessages(functions.confirm.function);
     this.confirmationSender = new BroadsheetFunction(this, 'ConfirmationSender', {
       handler: 'confirmation-sender',
       description: 'Broadsheet: sends the confirmation email a subscribe request owes, once',

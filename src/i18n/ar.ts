@@ -137,4 +137,11 @@ export const ar: Catalogue = {
   'preferences.goneText': 'لقد مُحي، أو لم يُؤكَّد العنوان قط. يمكنك الاشتراك من جديد في أي وقت.',
   'preferences.notSubscribed': 'انتهى هذا الاشتراك، فلا موضوعات لاختيارها. اشترك من جديد لتختارها.',
   'preferences.subscribeAgain': 'الاشتراك من جديد',
+
+  'welcome.subject': 'مرحبًا بك في {publication}',
+  'welcome.intro': 'تأكّد اشتراكك في {publication}. أهلًا بك.',
+  'welcome.everyTopic': 'ستصلك كل المقالات، في كل الموضوعات.',
+  'welcome.someTopics': 'ستصلك المقالات عن: {topics}.',
+  'welcome.change': 'غيّر موضوعاتك أو نزّل بياناتك أو ألغِ الاشتراك',
+  'welcome.textChange': 'غيّر موضوعاتك أو نزّل بياناتك أو ألغِ الاشتراك: {url}',
 };

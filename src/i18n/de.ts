@@ -125,4 +125,11 @@ export const de: Catalogue = {
   'preferences.goneText': 'Es wurde gelöscht, oder die Adresse wurde nie bestätigt. Sie können jederzeit wieder abonnieren.',
   'preferences.notSubscribed': 'Dieses Abonnement ist beendet, daher gibt es keine Themen zu wählen. Abonnieren Sie erneut, um sie zu wählen.',
   'preferences.subscribeAgain': 'Wieder abonnieren',
+
+  'welcome.subject': 'Willkommen bei {publication}',
+  'welcome.intro': 'Ihr Abonnement von {publication} ist bestätigt. Willkommen.',
+  'welcome.everyTopic': 'Sie erhalten alle Leitartikel zu allen Themen.',
+  'welcome.someTopics': 'Sie erhalten die Leitartikel zu: {topics}.',
+  'welcome.change': 'Themen ändern, Ihre Daten herunterladen oder abbestellen',
+  'welcome.textChange': 'Themen ändern, Ihre Daten herunterladen oder abbestellen: {url}',
 };

@@ -143,4 +143,12 @@ export const en = {
   'preferences.goneText': 'It has been erased, or the address was never confirmed. You can subscribe again at any time.',
   'preferences.notSubscribed': 'This subscription has ended, so there are no topics to choose. Subscribe again to choose them.',
   'preferences.subscribeAgain': 'Subscribe again',
+
+  // The welcome email after a confirmation (subscription.welcomeEmail).
+  'welcome.subject': 'Welcome to {publication}',
+  'welcome.intro': 'Your subscription to {publication} is confirmed. Welcome.',
+  'welcome.everyTopic': 'You will receive every editorial, on every topic.',
+  'welcome.someTopics': 'You will receive the editorials on: {topics}.',
+  'welcome.change': 'Change your topics, download your data or unsubscribe',
+  'welcome.textChange': 'Change your topics, download your data or unsubscribe: {url}',
 } as const;

@@ -125,4 +125,11 @@ export const es: Catalogue = {
   'preferences.goneText': 'Se ha borrado, o la dirección nunca se confirmó. Puedes volver a suscribirte cuando quieras.',
   'preferences.notSubscribed': 'Esta suscripción ha terminado, así que no hay temas que elegir. Vuelve a suscribirte para elegirlos.',
   'preferences.subscribeAgain': 'Volver a suscribirse',
+
+  'welcome.subject': 'Te damos la bienvenida a {publication}',
+  'welcome.intro': 'Tu suscripción a {publication} está confirmada. Te damos la bienvenida.',
+  'welcome.everyTopic': 'Recibirás todos los editoriales, sobre todos los temas.',
+  'welcome.someTopics': 'Recibirás los editoriales sobre: {topics}.',
+  'welcome.change': 'Cambiar tus temas, descargar tus datos o darte de baja',
+  'welcome.textChange': 'Cambiar tus temas, descargar tus datos o darte de baja: {url}',
 };

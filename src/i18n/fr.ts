@@ -125,4 +125,11 @@ export const fr: Catalogue = {
   'preferences.goneText': 'Il a été effacé, ou l’adresse n’a jamais été confirmée. Vous pouvez vous réabonner à tout moment.',
   'preferences.notSubscribed': 'Cet abonnement a pris fin : il n’y a pas de thèmes à choisir. Réabonnez-vous pour les choisir.',
   'preferences.subscribeAgain': 'Se réabonner',
+
+  'welcome.subject': 'Bienvenue dans {publication}',
+  'welcome.intro': 'Votre abonnement à {publication} est confirmé. Bienvenue.',
+  'welcome.everyTopic': 'Vous recevrez tous les éditoriaux, sur tous les thèmes.',
+  'welcome.someTopics': 'Vous recevrez les éditoriaux sur\u00a0: {topics}.',
+  'welcome.change': 'Changer vos thèmes, télécharger vos données ou vous désabonner',
+  'welcome.textChange': 'Changer vos thèmes, télécharger vos données ou vous désabonner\u00a0: {url}',
 };

@@ -131,4 +131,11 @@ export const uk: Catalogue = {
   'preferences.goneText': 'Її видалено, або адресу так і не підтвердили. Ви можете підписатися знову будь-коли.',
   'preferences.notSubscribed': 'Цю підписку завершено, тож теми обрати не можна. Підпишіться знову, щоб обрати їх.',
   'preferences.subscribeAgain': 'Підписатися знову',
+
+  'welcome.subject': 'Вітаємо в {publication}',
+  'welcome.intro': 'Вашу підписку на {publication} підтверджено. Ласкаво просимо.',
+  'welcome.everyTopic': 'Ви отримуватимете всі матеріали на всі теми.',
+  'welcome.someTopics': 'Ви отримуватимете матеріали на теми: {topics}.',
+  'welcome.change': 'Змінити теми, завантажити свої дані або скасувати підписку',
+  'welcome.textChange': 'Змінити теми, завантажити свої дані або скасувати підписку: {url}',
 };

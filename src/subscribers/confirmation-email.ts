@@ -1,5 +1,5 @@
 import type { Config } from '../config.ts';
-import { messagesFor } from '../i18n/index.ts';
+import { messagesFor, type Messages } from '../i18n/index.ts';
 import type { OutgoingEmail } from '../ports.ts';
 import { inReaderLanguage, messageHtml } from '../render/chrome.ts';
 import { escapeHtml } from '../render/escape.ts';
@@ -34,22 +34,11 @@ export function confirmationEmail(config: Config, to: string, confirmLink: strin
   ].join('\n');
   const e = escapeHtml;
   const linked = `<a href="${e(link)}" style="color:#0b5cad">${e(link)}</a>`;
-  const html = `<!doctype html>
-<html lang="${e(m.locale)}" dir="${m.dir}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(subject)}</title>
-</head>
-<body style="margin:0;padding:24px;background:#fdfdfb;color:#1b1b1b;font:16px/1.5 Georgia,'Times New Roman',serif">
-<p>${messageHtml(m, 'confirmation.intro', { publication: `<strong>${e(name)}</strong>` })}</p>
+  const html = letterHtml(m, subject, `<p>${messageHtml(m, 'confirmation.intro', { publication: `<strong>${e(name)}</strong>` })}</p>
 <p><a href="${e(link)}" style="display:inline-block;padding:10px 18px;background:#0b5cad;color:#ffffff;text-decoration:none;font-family:system-ui,sans-serif">${e(m.t('confirmation.button'))}</a></p>
 <p style="font-size:14px;color:#5a5a5a">${messageHtml(m, 'confirmation.orOpen', { link: linked })}</p>
 <p style="font-size:14px;color:#5a5a5a">${e(expiry)}</p>
-<p style="font-size:13px;color:#5a5a5a">${e(name)} · ${e(config.postalAddress)}</p>
-</body>
-</html>
-`;
+<p style="font-size:13px;color:#5a5a5a">${e(name)} · ${e(config.postalAddress)}</p>`);
   return {
     from: mailbox(config.sender.name, config.sender.address),
     to,
@@ -61,4 +50,21 @@ export function confirmationEmail(config: Config, to: string, confirmLink: strin
     ...(configurationSet !== undefined && { configurationSet }),
     tags: { kind: 'confirmation' },
   };
+}
+
+/** A short letter from the publication (confirmation, welcome): `body` is this project's own escaped markup. */
+export function letterHtml(m: Messages, subject: string, body: string): string {
+  const e = escapeHtml;
+  return `<!doctype html>
+<html lang="${e(m.locale)}" dir="${m.dir}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${e(subject)}</title>
+</head>
+<body style="margin:0;padding:24px;background:#fdfdfb;color:#1b1b1b;font:16px/1.5 Georgia,'Times New Roman',serif">
+${body}
+</body>
+</html>
+`;
 }

@@ -4,7 +4,8 @@ import type { BatchResponse } from '../pipeline/dispatch/worker.ts';
 import { confirmationEmail } from './confirmation-email.ts';
 import { keysOf, storeOf, type SubscriberDeps } from './deps.ts';
 import { mailboxOf } from './mailbox.ts';
-import { confirmUrl, keyedDigest } from './tokens.ts';
+import { confirmUrl, keyedDigest, unsubscribeUrl } from './tokens.ts';
+import { welcomeEmail } from './welcome-email.ts';
 import { COUNTER_MARK, countInWindow, windowStart } from './window-counter.ts';
 
 /** One inbox gets at most this many confirmation emails a (UTC) day, however many addresses spell it. */
@@ -18,12 +19,46 @@ export function confirmationMessage(subscriberId: string): string {
   return JSON.stringify({ confirm: subscriberId });
 }
 
-function subscriberIdOf(body: string): string | undefined {
+/** The queue message of a confirmation that owes a welcome. */
+export function welcomeMessage(subscriberId: string): string {
+  return JSON.stringify({ welcome: subscriberId });
+}
+
+type OwedMail = { kind: 'confirm' | 'welcome'; id: string };
+
+function owedMailOf(body: string): OwedMail | undefined {
   try {
-    const message = JSON.parse(body) as { confirm?: unknown };
-    return typeof message.confirm === 'string' && /^[A-Za-z0-9_-]{22}$/.test(message.confirm) ? message.confirm : undefined;
+    const message = JSON.parse(body) as Record<string, unknown>;
+    for (const kind of ['confirm', 'welcome'] as const) {
+      const id = message[kind];
+      if (typeof id === 'string' && /^[A-Za-z0-9_-]{22}$/.test(id)) return { kind, id };
+    }
+    return undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Sends the welcome a confirmation owes, once, taken from the record as a confirmation send is. It names the
+ * reader's topics and carries the preference link (and List-Unsubscribe), as every editorial's email does.
+ */
+export async function deliverOwedWelcome(deps: SubscriberDeps, id: string): Promise<'sent' | 'nothing-owed' | 'rejected'> {
+  const store = storeOf(deps);
+  const { outcome, subscriber } = await store.takeWelcome(id, deps.clock.now());
+  if (outcome === 'nothing-owed' || !subscriber) return 'nothing-owed';
+  const email = welcomeEmail(deps.config, subscriber, unsubscribeUrl(deps.config, keysOf(deps), id), deps.configurationSet);
+  try {
+    const { messageId } = await deps.mailer.send(email);
+    deps.log.info('welcome sent', { subscriberId: id, messageId });
+    return 'sent';
+  } catch (err) {
+    if (err instanceof MessageRejectedError) {
+      deps.log.warn('welcome rejected', { subscriberId: id, error: err });
+      return 'rejected';
+    }
+    await store.returnWelcome(id, deps.clock.now());
+    throw err;
   }
 }
 
@@ -68,15 +103,16 @@ export async function sendOwedConfirmations(deps: SubscriberDeps, event: SqsEven
   const failures: { itemIdentifier: string }[] = [];
   await Promise.all(
     event.Records.map(async (record) => {
-      const id = subscriberIdOf(record.body);
-      if (id === undefined) {
+      const owed = owedMailOf(record.body);
+      if (owed === undefined) {
         deps.log.error('not a confirmation message; dropped', { messageId: record.messageId });
         return;
       }
+      const { kind, id } = owed;
       try {
-        await deliverOwedConfirmation(deps, id);
+        await (kind === 'welcome' ? deliverOwedWelcome(deps, id) : deliverOwedConfirmation(deps, id));
       } catch (err) {
-        deps.log.warn('confirmation not sent; it comes back', { subscriberId: id, error: err });
+        deps.log.warn(`${kind === 'welcome' ? 'welcome' : 'confirmation'} not sent; it comes back`, { subscriberId: id, error: err });
         failures.push({ itemIdentifier: record.messageId });
       }
     }),

@@ -1,6 +1,6 @@
 import { MessageRejectedError } from '../ports.ts';
 import { normalizeAddress } from './address.ts';
-import { deliverOwedConfirmation, confirmationMessage } from './confirmations.ts';
+import { deliverOwedConfirmation, deliverOwedWelcome, confirmationMessage, welcomeMessage } from './confirmations.ts';
 import { confirmationEmail } from './confirmation-email.ts';
 import { parseSesEvent } from './ses-events.ts';
 import { keysOf, storeOf, type SubscriberDeps } from './deps.ts';
@@ -119,8 +119,14 @@ export async function confirm(deps: SubscriberDeps, token: string): Promise<Conf
     return { ok: false, problem: tokenProblem(check) };
   }
   const store = storeOf(deps);
-  const { outcome } = await store.confirm(check.subscriberId, deps.clock.now());
+  const welcome = deps.config.subscription.welcomeEmail;
+  const { outcome, subscriber } = await store.confirm(check.subscriberId, deps.clock.now(), { welcome });
   deps.log.info('confirm', { subscriberId: check.subscriberId, outcome });
+  // A welcome still owed (the queue failed after the confirmation was written) goes at the reader's next press.
+  if (welcome && (outcome === 'confirmed' || subscriber?.welcomeDueAt !== undefined)) {
+    if (deps.confirmations) await deps.confirmations.sendBatch([welcomeMessage(check.subscriberId)]);
+    else await deliverOwedWelcome(deps, check.subscriberId);
+  }
   if (outcome === 'confirmed') return { ok: true, alreadyConfirmed: false };
   if (outcome === 'already-confirmed') return { ok: true, alreadyConfirmed: true };
   return { ok: false, problem: outcome === 'unknown' ? 'invalid' : 'not-pending' };

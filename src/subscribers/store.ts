@@ -139,6 +139,24 @@ export class SubscriberStore {
     );
   }
 
+  /** Takes the welcome a confirmation owes, once: a redelivered message finds nothing owed. */
+  takeWelcome(id: string, now: Date): Promise<Changed<'taken' | 'nothing-owed'>> {
+    return this.change<'taken' | 'nothing-owed'>(id, now, (current) =>
+      current?.status === 'confirmed' && current.welcomeDueAt !== undefined
+        ? { kind: 'update', set: { welcomeSentAt: now.toISOString() }, remove: ['welcomeDueAt'], outcome: 'taken' }
+        : { kind: 'none', outcome: 'nothing-owed' },
+    );
+  }
+
+  /** Gives back a welcome taken but not sent (the mail service failed for now). */
+  async returnWelcome(id: string, now: Date): Promise<void> {
+    await this.change(id, now, (current) =>
+      current?.status === 'confirmed' && current.welcomeDueAt === undefined && current.welcomeSentAt !== undefined
+        ? { kind: 'update', set: { welcomeDueAt: now.toISOString() }, remove: ['welcomeSentAt'], outcome: 'returned' }
+        : { kind: 'none', outcome: 'skipped' },
+    );
+  }
+
   /** A confirmation sent outside the queue (an import's): recorded for the cooldown. */
   async markConfirmationSent(id: string, now: Date): Promise<void> {
     await this.change(id, now, (current) =>
@@ -158,14 +176,16 @@ export class SubscriberStore {
   }
 
   /** Double opt-in: only a pending subscriber becomes confirmed; the confirmation is the moment of consent. */
-  confirm(id: string, now: Date): Promise<Changed<ConfirmOutcome>> {
+  confirm(id: string, now: Date, options: { welcome?: boolean } = {}): Promise<Changed<ConfirmOutcome>> {
     const at = now.toISOString();
+    // Owed by the same write that confirms, so a double click, or two confirm requests at once, owe one welcome.
+    const welcome = options.welcome ? { welcomeDueAt: at } : {};
     return this.change<ConfirmOutcome>(id, now, (current) => {
       if (!current) return { kind: 'none', outcome: 'unknown' };
       if (current.status === 'confirmed') return { kind: 'none', outcome: 'already-confirmed' };
       if (current.status !== 'pending') return { kind: 'none', outcome: 'not-pending' };
       // A send still owed is moot once the reader has confirmed.
-      return { kind: 'update', set: { status: 'confirmed', confirmedAt: at, consentAt: at }, remove: ['confirmationDueAt'], outcome: 'confirmed' };
+      return { kind: 'update', set: { status: 'confirmed', confirmedAt: at, consentAt: at, ...welcome }, remove: ['confirmationDueAt'], outcome: 'confirmed' };
     });
   }
 

@@ -24,6 +24,9 @@ export interface Subscriber {
   /** When the confirmation sender last took a send (and sent it, unless the mailbox had its day's share). */
   confirmationSentAt?: string;
   confirmedAt?: string;
+  /** A welcome email is owed: decided by the confirmation itself, not yet taken by the sender. */
+  welcomeDueAt?: string;
+  welcomeSentAt?: string;
   unsubscribedAt?: string;
   softBounces: number;
   /** The SES feedback id of the last soft bounce counted, so a redelivered event is not counted twice. */
@@ -63,6 +66,8 @@ export function subscriberFromItem(item: Item): Subscriber {
     ...optional('confirmationDueAt'),
     ...optional('confirmationSentAt'),
     ...optional('confirmedAt'),
+    ...optional('welcomeDueAt'),
+    ...optional('welcomeSentAt'),
     ...optional('unsubscribedAt'),
     softBounces: typeof item.softBounces === 'number' ? item.softBounces : 0,
     ...optional('lastSoftBounceId'),

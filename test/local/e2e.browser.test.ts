@@ -60,9 +60,15 @@ describe('a reader in a browser, against the local run', () => {
     await Promise.all([page.waitForLoadState('load'), page.click('button:has-text("Confirm subscription")')]);
     await page.waitForFunction(() => document.querySelector('h1')?.textContent === "You're subscribed");
 
+    // The confirmation owes one welcome, sent from the queue.
+    await local.settled();
+    const welcome = 'Welcome to Monexus';
+    expect((await mailTo(READER)).filter((m) => m.subject === welcome)).toHaveLength(1);
+
     // Only editorials approved after confirming reach the new reader.
     await approve('2026-06-03-energy-grid.md');
-    const editorialMail = (await mailTo(READER)).filter((m) => m.headers?.some((h) => h.name === 'List-Unsubscribe-Post'));
+    const editorials = (mail: Awaited<ReturnType<typeof mailTo>>) => mail.filter((m) => m.subject !== welcome && m.headers?.some((h) => h.name === 'List-Unsubscribe-Post'));
+    const editorialMail = editorials(await mailTo(READER));
     expect(editorialMail.map((m) => m.subject)).toEqual(["Europe's grid is the new front line, and it is paid for in kilowatt-hours"]);
 
     const letter = editorialMail[0]!;
@@ -84,7 +90,7 @@ describe('a reader in a browser, against the local run', () => {
     expect(response.status).toBe(200);
 
     await approve('2026-06-05-sahel-ceasefire.md');
-    const after = (await mailTo(READER)).filter((m) => m.headers?.some((h) => h.name === 'List-Unsubscribe-Post'));
+    const after = editorials(await mailTo(READER));
     expect(after).toHaveLength(1);
   });
 
