@@ -1,4 +1,4 @@
-import { MessageRejectedError } from '../ports.ts';
+import { MessageRejectedError, type OutgoingEmail } from '../ports.ts';
 import type { SqsEvent } from '../pipeline/dispatch/sqs-event.ts';
 import type { BatchResponse } from '../pipeline/dispatch/worker.ts';
 import { confirmationEmail } from './confirmation-email.ts';
@@ -48,16 +48,24 @@ export async function deliverOwedWelcome(deps: SubscriberDeps, id: string): Prom
   const { outcome, subscriber } = await store.takeWelcome(id, deps.clock.now());
   if (outcome === 'nothing-owed' || !subscriber) return 'nothing-owed';
   const email = welcomeEmail(deps.config, subscriber, unsubscribeUrl(deps.config, keysOf(deps), id), deps.configurationSet);
+  return sendTaken(deps, 'welcome', id, email, () => store.returnWelcome(id, deps.clock.now()));
+}
+
+/**
+ * Sends an email taken from a subscriber's record. A rejected address is like any other to the reader: it is only
+ * logged. Any other failure gives the send back to the record and throws, so the queue delivers the message again.
+ */
+async function sendTaken(deps: SubscriberDeps, kind: 'confirmation' | 'welcome', id: string, email: OutgoingEmail, giveBack: () => Promise<void>): Promise<'sent' | 'rejected'> {
   try {
     const { messageId } = await deps.mailer.send(email);
-    deps.log.info('welcome sent', { subscriberId: id, messageId });
+    deps.log.info(`${kind} sent`, { subscriberId: id, messageId });
     return 'sent';
   } catch (err) {
     if (err instanceof MessageRejectedError) {
-      deps.log.warn('welcome rejected', { subscriberId: id, error: err });
+      deps.log.warn(`${kind} rejected`, { subscriberId: id, error: err });
       return 'rejected';
     }
-    await store.returnWelcome(id, deps.clock.now());
+    await giveBack();
     throw err;
   }
 }
@@ -83,19 +91,7 @@ export async function deliverOwedConfirmation(deps: SubscriberDeps, id: string):
   }
   const link = confirmUrl(deps.config, keys, id, now);
   const email = confirmationEmail(deps.config, subscriber.email, link, deps.configurationSet, subscriber.language);
-  try {
-    const { messageId } = await deps.mailer.send(email);
-    deps.log.info('confirmation sent', { subscriberId: id, messageId });
-    return 'sent';
-  } catch (err) {
-    // A rejected address is like any other to the reader; it is only logged.
-    if (err instanceof MessageRejectedError) {
-      deps.log.warn('confirmation rejected', { subscriberId: id, error: err });
-      return 'rejected';
-    }
-    await store.returnConfirmation(id, deps.clock.now());
-    throw err;
-  }
+  return sendTaken(deps, 'confirmation', id, email, () => store.returnConfirmation(id, deps.clock.now()));
 }
 
 /** The confirmation sender: queued subscribe requests → the confirmation emails their records owe. */
