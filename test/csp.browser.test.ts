@@ -14,7 +14,7 @@ import { subscriberRoutes } from '../src/http/subscriber-routes.ts';
 import { createLogger } from '../src/log.ts';
 import { renderPage } from '../src/render/page.ts';
 import { makeEditorial } from './fixtures/editorial.ts';
-import { launchBrowser } from './helpers/browser.ts';
+import { launchBrowser, recordPolicyViolations, serveSiteFrom } from './helpers/browser.ts';
 import { useEmulators } from './helpers/emulators.ts';
 
 // Callbacks given to page.evaluate run in the browser; the project type-checks without the DOM library.
@@ -51,21 +51,14 @@ beforeAll(async () => {
   browser = await launchBrowser();
   context = await browser.newContext();
   // The browser believes it talks to the public site; the local server answers for it, nothing else is reachable.
-  await context.route('**/*', async (route) => {
-    const url = new URL(route.request().url());
-    if (url.origin !== SITE) return route.abort();
-    const response = await route.fetch({ url: `${server.url}${url.pathname}${url.search}`, maxRedirects: 0 });
-    await route.fulfill({ response });
-  });
+  await serveSiteFrom(context, SITE, server.url);
   // Recorded from the first script the page runs, before any of its own content.
   await context.addInitScript(() => {
     window.__violations = [];
     document.addEventListener('securitypolicyviolation', (e: any) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
   page = await context.newPage();
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
-  });
+  recordPolicyViolations(page, violations);
 });
 
 afterAll(async () => {

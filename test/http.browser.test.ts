@@ -12,7 +12,7 @@ import { renderPage } from '../src/render/page.ts';
 import { SubscriberStore } from '../src/subscribers/store.ts';
 import { unsubscribeUrl } from '../src/subscribers/tokens.ts';
 import { makeEditorial } from './fixtures/editorial.ts';
-import { launchBrowser } from './helpers/browser.ts';
+import { launchBrowser, recordPolicyViolations, serveSiteFrom } from './helpers/browser.ts';
 import { useEmulators } from './helpers/emulators.ts';
 
 // Callbacks given to page.evaluate run in the browser; the project type-checks without the DOM library.
@@ -42,16 +42,9 @@ beforeAll(async () => {
   browser = await launchBrowser();
   context = await browser.newContext();
   // The browser believes it talks to the public site; the local server answers for it, nothing else is reachable.
-  await context.route('**/*', async (route) => {
-    const url = new URL(route.request().url());
-    if (url.origin !== config.publication.siteUrl) return route.abort();
-    const response = await route.fetch({ url: `${server.url}${url.pathname}${url.search}`, maxRedirects: 0 });
-    await route.fulfill({ response });
-  });
+  await serveSiteFrom(context, config.publication.siteUrl, server.url);
   page = await context.newPage();
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
-  });
+  recordPolicyViolations(page, violations);
 });
 
 afterAll(async () => {

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliDecompressSync } from 'node:zlib';
 import sparticuz from '@sparticuz/chromium';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /*
  * Headless Chromium from an npm package that carries the browser inside itself (@sparticuz/chromium), so the
@@ -65,4 +65,21 @@ export async function launchBrowser(): Promise<Browser> {
   ];
   const env = { ...process.env, LD_LIBRARY_PATH: [LIBRARIES, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') };
   return chromium.launch({ executablePath, args, env, headless: true });
+}
+
+/** Makes the context believe it talks to `siteOrigin`: the local server at `serverUrl` answers, nothing else is reachable. */
+export async function serveSiteFrom(context: BrowserContext, siteOrigin: string, serverUrl: string): Promise<void> {
+  await context.route('**/*', async (route) => {
+    const url = new URL(route.request().url());
+    if (url.origin !== siteOrigin) return route.abort();
+    const response = await route.fetch({ url: `${serverUrl}${url.pathname}${url.search}`, maxRedirects: 0 });
+    await route.fulfill({ response });
+  });
+}
+
+/** Collects the Content-Security-Policy complaints the page logs to its console into `violations`. */
+export function recordPolicyViolations(page: Page, violations: string[]): void {
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
 }
