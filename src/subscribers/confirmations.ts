@@ -55,7 +55,7 @@ export async function deliverOwedWelcome(deps: SubscriberDeps, id: string): Prom
  * Sends an email taken from a subscriber's record. A rejected address is like any other to the reader: it is only
  * logged. Any other failure gives the send back to the record and throws, so the queue delivers the message again.
  */
-async function sendTaken(deps: SubscriberDeps, kind: 'confirmation' | 'welcome', id: string, email: OutgoingEmail, giveBack: () => Promise<void>): Promise<'sent' | 'rejected'> {
+export async function sendTaken(deps: SubscriberDeps, kind: 'confirmation' | 'welcome', id: string, email: OutgoingEmail, giveBack: () => Promise<void>): Promise<'sent' | 'rejected'> {
   try {
     const { messageId } = await deps.mailer.send(email);
     deps.log.info(`${kind} sent`, { subscriberId: id, messageId });

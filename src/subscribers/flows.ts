@@ -1,6 +1,5 @@
-import { MessageRejectedError } from '../ports.ts';
 import { normalizeAddress } from './address.ts';
-import { deliverOwedConfirmation, deliverOwedWelcome, confirmationMessage, welcomeMessage } from './confirmations.ts';
+import { deliverOwedConfirmation, deliverOwedWelcome, confirmationMessage, sendTaken, welcomeMessage } from './confirmations.ts';
 import { confirmationEmail } from './confirmation-email.ts';
 import { parseSesEvent } from './ses-events.ts';
 import { keysOf, storeOf, type SubscriberDeps } from './deps.ts';
@@ -84,18 +83,10 @@ export async function subscribe(
 /** Sends the double opt-in message to a pending subscriber at once and records when (an import's confirmations). */
 export async function sendConfirmation(deps: SubscriberDeps, store: SubscriberStore, id: string, address: string, now: Date): Promise<boolean> {
   const email = confirmationEmail(deps.config, address, confirmUrl(deps.config, keysOf(deps), id, now), deps.configurationSet);
-  try {
-    const { messageId } = await deps.mailer.send(email);
-    await store.markConfirmationSent(id, now);
-    deps.log.info('confirmation sent', { subscriberId: id, messageId });
-    return true;
-  } catch (err) {
-    if (err instanceof MessageRejectedError) {
-      deps.log.warn('confirmation rejected', { subscriberId: id, error: err });
-      return false;
-    }
-    throw err;
-  }
+  // Nothing was taken from the record, so a failure has nothing to give back; the send is recorded once made.
+  const sent = (await sendTaken(deps, 'confirmation', id, email, async () => {})) === 'sent';
+  if (sent) await store.markConfirmationSent(id, now);
+  return sent;
 }
 
 export type LinkProblem = 'invalid' | 'expired' | 'not-pending';
