@@ -4,8 +4,8 @@ import { changeTopics, erase, exportData, preferencesOf, type PreferenceView } f
 import { preferenceMessages, preferenceText, renderPreferencePage, type PreferencePageInput } from './preference-page.ts';
 import { renderNotice } from './pages.ts';
 import { formFields, queryParams, requestMethod } from './request.ts';
-import { htmlResponse } from './response.ts';
-import { handleUnsubscribeRequest } from './subscriber-routes.ts';
+import { downloadResponse, htmlResponse } from './response.ts';
+import { badUnsubscribeLink, handleUnsubscribeRequest } from './subscriber-routes.ts';
 import type { FunctionUrlEvent, FunctionUrlResult } from './types.ts';
 
 /**
@@ -28,7 +28,7 @@ export async function handlePreferenceRequest(deps: SubscriberDeps, event: Funct
   if (form.get('List-Unsubscribe') === 'One-Click' || action === null || action === 'unsubscribe') return handleUnsubscribeRequest(deps, event);
   if (action === 'topics') {
     const changed = await changeTopics(deps, token, form.getAll('topics'));
-    if (!changed.ok && (changed.problem === 'invalid' || changed.problem === 'gone')) return changed.problem === 'gone' ? gone(deps) : handleUnsubscribeRequest(deps, withoutBody(event, token));
+    if (!changed.ok && (changed.problem === 'invalid' || changed.problem === 'gone')) return changed.problem === 'gone' ? gone(deps) : badLink(deps);
     const view = await preferencesOf(deps, token);
     if (!view.ok) return gone(deps);
     const saved = changed.ok ? 'saved' : changed.problem === 'no-topic' ? 'noTopic' : 'notSubscribed';
@@ -36,23 +36,12 @@ export async function handlePreferenceRequest(deps: SubscriberDeps, event: Funct
   }
   if (action === 'export') {
     const data = await exportData(deps, token);
-    if (!data.ok) return data.problem === 'gone' ? gone(deps) : handleUnsubscribeRequest(deps, withoutBody(event, token));
-    return {
-      statusCode: 200,
-      headers: {
-        'content-type': 'application/json; charset=utf-8',
-        'content-disposition': `attachment; filename="${data.fileName}"`,
-        'cache-control': 'no-store',
-        'x-content-type-options': 'nosniff',
-        'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-        'referrer-policy': 'same-origin',
-      },
-      body: data.json,
-    };
+    if (!data.ok) return data.problem === 'gone' ? gone(deps) : badLink(deps);
+    return downloadResponse(data.json, 'application/json; charset=utf-8', data.fileName);
   }
   if (action === 'erase') {
     const view = await preferencesOf(deps, token);
-    if (!view.ok) return view.problem === 'gone' ? gone(deps) : handleUnsubscribeRequest(deps, withoutBody(event, token));
+    if (!view.ok) return view.problem === 'gone' ? gone(deps) : badLink(deps);
     // The box must be ticked: one stray press of a button must not erase a subscription.
     if (form.get('confirm') !== 'yes') return page(deps, 400, token, view);
     await erase(deps, token);
@@ -84,7 +73,5 @@ function gone(deps: SubscriberDeps, language?: string): FunctionUrlResult {
   return htmlResponse(404, renderNotice(deps.config, { title: text.goneTitle, paragraphs: [text.goneText], link: { href: urls.subscribe(deps.config), text: text.subscribeAgain } }, m.lang));
 }
 
-/** The same request as a GET of the link, so a bad token gets the unsubscribe route's own answer. */
-function withoutBody(event: FunctionUrlEvent, token: string): FunctionUrlEvent {
-  return { ...event, body: '', rawQueryString: new URLSearchParams({ token }).toString(), requestContext: { ...event.requestContext, http: { ...event.requestContext?.http, method: 'GET' } } } as FunctionUrlEvent;
-}
+/** A changed or incomplete token: the unsubscribe route's own answer, in the publication's language. */
+const badLink = (deps: SubscriberDeps) => badUnsubscribeLink(deps, preferenceMessages(deps.config, undefined));

@@ -41,6 +41,20 @@ export function htmlResponse(statusCode: number, html: string, extraHeaders: Rec
   };
 }
 
+/** A file to download (a reader's own data): never cached, never framed, never read as a page. */
+export function downloadResponse(body: string, contentType: string, fileName: string): FunctionUrlResult {
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': contentType,
+      'content-disposition': `attachment; filename="${fileName}"`,
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+      ...BASE_HEADERS,
+    },
+    body,
+  };
+}
+
 export function textResponse(statusCode: number, text: string, extraHeaders: Record<string, string> = {}): FunctionUrlResult {
   return {
     statusCode,

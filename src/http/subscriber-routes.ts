@@ -178,7 +178,7 @@ export function handleConfirmRequest(deps: SubscriberDeps, event: FunctionUrlEve
   });
 }
 
-function badUnsubscribeLink(deps: SubscriberDeps, m: Messages): FunctionUrlResult {
+export function badUnsubscribeLink(deps: SubscriberDeps, m: Messages): FunctionUrlResult {
   const mailto = deps.config.unsubscribe.mailto;
   return page(deps, m, 400, {
     title: m.t('notice.badUnsubscribeTitle'),
