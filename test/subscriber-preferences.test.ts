@@ -3,6 +3,7 @@ import { runSubscribersCommand } from '../src/cli/subscribers.ts';
 import { DynamoTable } from '../src/adapters/dynamo-table.ts';
 import { SesMailer } from '../src/adapters/ses-mailer.ts';
 import { loadConfig } from '../src/config.ts';
+import { ThrottledError } from '../src/ports.ts';
 import { startHttpServer, type HttpServer } from '../src/http/local-server.ts';
 import { handlePreferenceRequest } from '../src/http/preference-routes.ts';
 import { handleSubscribeRequest } from '../src/http/subscriber-routes.ts';
@@ -166,6 +167,15 @@ describe('the preference page behind every email link', () => {
     const pressed = await post(second.link, [['token', tokenOf(second.link)], ['action', 'unsubscribe']]);
     expect(pressed.status).toBe(200);
     expect((await store.get(second.id))?.status).toBe('unsubscribed');
+  });
+
+  it('answers a table that throttles with the page that says to try again, not a bare error', async () => {
+    const { link } = await confirmedReader('throttled@example.org');
+    const throttling = { ...deps, subscribers: { ...table, get: async () => { throw new ThrottledError('the table is throttling'); } } as unknown as DynamoTable };
+    const url = new URL(link);
+    const answer = await handlePreferenceRequest(throttling, { rawPath: url.pathname, rawQueryString: url.search.slice(1), requestContext: { http: { method: 'GET' } }, headers: {} } as Parameters<typeof handlePreferenceRequest>[1]);
+    expect(answer.statusCode).toBe(503);
+    expect(answer.headers?.['retry-after']).toBe('60');
   });
 
   it('answers a changed link as the unsubscribe page does, and changes nothing', async () => {

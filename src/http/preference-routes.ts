@@ -5,7 +5,7 @@ import { preferenceMessages, preferenceText, renderPreferencePage, type Preferen
 import { renderNotice } from './pages.ts';
 import { formFields, queryParams, requestMethod } from './request.ts';
 import { downloadResponse, htmlResponse } from './response.ts';
-import { badUnsubscribeLink, handleUnsubscribeRequest } from './subscriber-routes.ts';
+import { badUnsubscribeLink, guarded, handleUnsubscribeRequest } from './subscriber-routes.ts';
 import type { FunctionUrlEvent, FunctionUrlResult } from './types.ts';
 
 /**
@@ -13,7 +13,12 @@ import type { FunctionUrlEvent, FunctionUrlResult } from './types.ts';
  * each POST does one thing, named by its `action`. An unsubscribe (a button without an action, or an RFC 8058
  * one-click POST) and every bad link are the unsubscribe route's, exactly as before.
  */
-export async function handlePreferenceRequest(deps: SubscriberDeps, event: FunctionUrlEvent): Promise<FunctionUrlResult> {
+export function handlePreferenceRequest(deps: SubscriberDeps, event: FunctionUrlEvent): Promise<FunctionUrlResult> {
+  // A failure (a table throttling, a body too large) gets the same page as on the other subscriber routes.
+  return guarded(deps, 'preferences', event, () => answer(deps, event));
+}
+
+async function answer(deps: SubscriberDeps, event: FunctionUrlEvent): Promise<FunctionUrlResult> {
   const method = requestMethod(event);
   if (method === 'GET') {
     const token = queryParams(event).get('token') ?? '';

@@ -56,7 +56,7 @@ function addressRefusal(m: Messages, reason: string): string {
 }
 
 /** Turns failures into pages: a request never sees a stack trace, and the log never sees an address. */
-async function guarded(deps: SubscriberDeps, route: string, event: FunctionUrlEvent, run: () => Promise<FunctionUrlResult>): Promise<FunctionUrlResult> {
+export async function guarded(deps: SubscriberDeps, route: string, event: FunctionUrlEvent, run: () => Promise<FunctionUrlResult>): Promise<FunctionUrlResult> {
   try {
     return await run();
   } catch (err) {
