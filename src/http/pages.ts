@@ -7,6 +7,7 @@ import { readTemplate } from '../render/templates.ts';
 
 const handlebars = Handlebars.create();
 handlebars.registerPartial('pageStyle', readTemplate('page-style.hbs'));
+handlebars.registerPartial('topicChoices', readTemplate('topic-choices.hbs'));
 const template = handlebars.compile<NoticeView>(readTemplate('notice.html.hbs'), { strict: false });
 
 export interface NoticeForm {

@@ -30,6 +30,7 @@ export interface ListingView {
 const handlebars = Handlebars.create();
 handlebars.registerPartial('pageStyle', readTemplate('page-style.hbs'));
 handlebars.registerPartial('pageSubscribe', readTemplate('page-subscribe.hbs'));
+handlebars.registerPartial('topicChoices', readTemplate('topic-choices.hbs'));
 handlebars.registerPartial('listingStyle', readTemplate('listing-style.hbs'));
 const cardTemplate = handlebars.compile<CardView>(readTemplate('listing-card.hbs'));
 const pageTemplate = handlebars.compile<PageView>(readTemplate('listing.html.hbs'));

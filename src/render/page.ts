@@ -13,6 +13,7 @@ import { readTemplate } from './templates.ts';
 const handlebars = Handlebars.create();
 handlebars.registerPartial('pageStyle', readTemplate('page-style.hbs'));
 handlebars.registerPartial('pageSubscribe', readTemplate('page-subscribe.hbs'));
+handlebars.registerPartial('topicChoices', readTemplate('topic-choices.hbs'));
 const template = handlebars.compile<PageView>(readTemplate('page.html.hbs'));
 
 /** What the page template sees: editorial text as plain strings (escaped by `{{ }}`), own HTML as `*Html`. */
