@@ -23,6 +23,17 @@ export interface Config {
   /** What a reader may choose: the topics offered on the subscribe form and the preference page, and whether a
    * welcome email follows the confirmation. */
   subscription: { topics: ReaderTopic[]; welcomeEmail: boolean };
+  /** How a dispatch guards the publication's sending reputation, and what SES may track. */
+  sending: SendingConfig;
+}
+
+export interface SendingConfig {
+  /** A dispatch pauses itself once, after `minimumDeliveries` delivered or bounced messages since it started (or was
+   * last resumed), its hard bounces pass `bounceRate` or its complaints `complaintRate` of them. Defaults 0.05 and
+   * 0.001 (the rates SES reviews an account at), after 100. */
+  autoPause: { bounceRate: number; complaintRate: number; minimumDeliveries: number };
+  /** Open and click tracking by SES (a pixel and rewritten links): off by default, for the readers' privacy. */
+  tracking: { opens: boolean; clicks: boolean };
 }
 
 /** A topic readers can choose. `name` is the topic as editorials name it (compared without case); `labels` gives
@@ -136,6 +147,7 @@ export function validateConfig(config: Config, origin: string): Config {
   }
   partnerProblems(config, problems, text);
   subscriptionProblems(config, problems, text);
+  sendingProblems(config, problems);
   if (problems.length) {
     throw new ConfigError(`${origin}: invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
@@ -198,6 +210,24 @@ function partnerProblems(config: Config, problems: string[], single: (path: stri
 }
 
 const LANGUAGE_SUBTAG = /^[a-z]{2,3}$/;
+
+/** Checks `sending`: rates between 0 and 1, a whole minimum, tracking switches. */
+function sendingProblems(config: Config, problems: string[]): void {
+  const sending = config.sending;
+  if (!isObject(sending) || !isObject(sending.autoPause) || !isObject(sending.tracking)) {
+    problems.push('sending must be an object with autoPause { bounceRate, complaintRate, minimumDeliveries } and tracking { opens, clicks }');
+    return;
+  }
+  for (const key of ['bounceRate', 'complaintRate'] as const) {
+    const rate = sending.autoPause[key];
+    if (typeof rate !== 'number' || !(rate > 0 && rate <= 1)) problems.push(`sending.autoPause.${key} must be a number above 0 and at most 1 (0.05 is 5%)`);
+  }
+  const minimum = sending.autoPause.minimumDeliveries;
+  if (!Number.isInteger(minimum) || minimum < 1) problems.push('sending.autoPause.minimumDeliveries must be a positive whole number');
+  for (const key of ['opens', 'clicks'] as const) {
+    if (typeof sending.tracking[key] !== 'boolean') problems.push(`sending.tracking.${key} must be true or false`);
+  }
+}
 
 /** Checks `subscription`: unique topic names (without case), labels keyed by primary language subtags. */
 function subscriptionProblems(config: Config, problems: string[], single: (path: string, value: unknown) => void): void {
