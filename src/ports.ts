@@ -171,6 +171,14 @@ export interface UpdateSpec {
  * A table of items addressed by a partition key and an optional sort key. Reads are strongly consistent, every
  * write is atomic for one item, and there are no multi-item transactions.
  */
+export interface QueryOptions {
+  sortKeyPrefix?: string;
+  limit?: number;
+  cursor?: string;
+  /** Highest sort key first (the newest, where sort keys start with a time). */
+  newestFirst?: boolean;
+}
+
 export interface KeyValueTable {
   get(key: ItemKey): Promise<Item | undefined>;
   /** The items that exist among `keys` (any number, fetched in batches), in no particular order. */
@@ -186,11 +194,9 @@ export interface KeyValueTable {
    * not exist or `expected` did not hold (nothing was changed then). Never creates an item. */
   update(key: ItemKey, changes: UpdateSpec): Promise<Item | undefined>;
   delete(key: ItemKey): Promise<void>;
-  /** Items with this partition key value, in sort key order, optionally only sort keys starting with a prefix. */
-  query(
-    partition: string | number,
-    options?: { sortKeyPrefix?: string; limit?: number; cursor?: string },
-  ): Promise<Page>;
+  /** Items with this partition key value, in sort key order (descending with `newestFirst`), optionally only sort
+   * keys starting with a prefix. */
+  query(partition: string | number, options?: QueryOptions): Promise<Page>;
   /** All items, a page at a time; `segment` of `totalSegments` splits the table for parallel readers. The order is
    * the table's own and stable: `startAfter` (an item's key, which need not exist any more) resumes a scan right
    * after that item. */

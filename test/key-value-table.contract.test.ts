@@ -88,6 +88,14 @@ describe.each(implementations)('KeyValueTable: %s', (_, make) => {
     expect(pages.flat()).toEqual(['001', '002', '003', 'x-1', 'x-2']);
     expect(pages[0]).toEqual(['001', '002']);
     expect((await table.query('q', { sortKeyPrefix: 'x-' })).items.map((i) => i.sk)).toEqual(['x-1', 'x-2']);
+    const newest: string[] = [];
+    cursor = undefined;
+    do {
+      const page = await table.query('q', { limit: 2, newestFirst: true, ...(cursor !== undefined && { cursor }) });
+      newest.push(...page.items.map((i) => String(i.sk)));
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+    expect(newest).toEqual(['x-2', 'x-1', '003', '002', '001']);
   });
 
   it('scans every item once, in pages and in segments, and resumes after any key, even a deleted one', async () => {

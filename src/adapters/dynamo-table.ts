@@ -10,7 +10,7 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Item, ItemKey, KeyValueTable, Page, UpdateSpec } from '../ports.ts';
+import type { Item, ItemKey, KeyValueTable, Page, QueryOptions, UpdateSpec } from '../ports.ts';
 import { AGAIN, retry, RetriesExhaustedError, type BackoffPolicy } from '../retry.ts';
 import { systemClock } from './clock.ts';
 
@@ -154,10 +154,7 @@ export class DynamoTable implements KeyValueTable {
     await this.client.send(new DeleteCommand({ TableName: this.keys.tableName, Key: this.keyOf(key) }));
   }
 
-  async query(
-    partition: string | number,
-    options: { sortKeyPrefix?: string; limit?: number; cursor?: string } = {},
-  ): Promise<Page> {
+  async query(partition: string | number, options: QueryOptions = {}): Promise<Page> {
     const names: Record<string, string> = { '#pk': this.keys.partitionKey };
     const values: Record<string, unknown> = { ':pk': partition };
     let condition = '#pk = :pk';
@@ -176,6 +173,7 @@ export class DynamoTable implements KeyValueTable {
         ConsistentRead: true,
         Limit: options.limit,
         ExclusiveStartKey: decodeCursor(options.cursor),
+        ...(options.newestFirst && { ScanIndexForward: false }),
       }),
     );
     return page(out.Items, out.LastEvaluatedKey);

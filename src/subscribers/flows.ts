@@ -146,15 +146,16 @@ export interface SesEventSummary {
   unknownRecipients: number;
   ignored: number;
   malformed: number;
+  /** Subscribers suppressed by this event, by the dispatch tag of the message that led to it. */
+  suppressedByDispatch: Record<string, number>;
 }
 
 /**
  * Bounces and complaints: a permanent bounce or a complaint suppresses the recipient; a transient (or
  * undetermined) bounce counts, and suppresses once the count reaches the threshold. Other events are ignored.
  */
-export async function handleSesEvent(deps: SubscriberDeps, event: unknown): Promise<SesEventSummary> {
-  const parsed = parseSesEvent(event);
-  const summary: SesEventSummary = { suppressed: 0, softBounces: 0, unknownRecipients: 0, ignored: 0, malformed: parsed.malformed };
+export async function handleSesEvent(deps: SubscriberDeps, event: unknown, parsed = parseSesEvent(event)): Promise<SesEventSummary> {
+  const summary: SesEventSummary = { suppressed: 0, softBounces: 0, unknownRecipients: 0, ignored: 0, malformed: parsed.malformed, suppressedByDispatch: {} };
   const store = storeOf(deps);
   const threshold = deps.softBounceThreshold;
   const now = deps.clock.now();
@@ -177,7 +178,10 @@ export async function handleSesEvent(deps: SubscriberDeps, event: unknown): Prom
         outcome = (await store.recordSoftBounce(id, threshold, now, feedback.feedbackId)).outcome;
         if (outcome === 'counted') summary.softBounces++;
       }
-      if (outcome === 'suppressed') summary.suppressed++;
+      if (outcome === 'suppressed') {
+        summary.suppressed++;
+        if (feedback.dispatchTag !== undefined) summary.suppressedByDispatch[feedback.dispatchTag] = (summary.suppressedByDispatch[feedback.dispatchTag] ?? 0) + 1;
+      }
       if (outcome === 'unknown') summary.unknownRecipients++;
       deps.log.info('ses feedback', {
         kind: feedback.kind,

@@ -6,13 +6,32 @@
 
 export type BounceType = 'Permanent' | 'Transient' | 'Undetermined';
 
-export type SesFeedback =
+export type SesFeedback = (
   | { kind: 'bounce'; bounceType: BounceType; bounceSubType?: string; recipients: string[]; feedbackId?: string }
   | { kind: 'complaint'; recipients: string[]; feedbackType?: string; feedbackId?: string }
-  | { kind: 'other'; eventType: string };
+  | { kind: 'other'; eventType: string }
+) & {
+  /** The `dispatch` tag of the message (a dispatch's SES tag), when it was sent by a dispatch. */
+  dispatchTag?: string;
+};
+
+/** One event about one sent message, as a dispatch's figures count it. */
+export interface SesMessageEvent {
+  /** Delivery, Bounce, Complaint, Reject, DeliveryDelay, Send, Open, Click, ... */
+  eventType: string;
+  messageId: string;
+  /** The message's `dispatch` tag; absent for mail no dispatch sent (confirmations, proofs). */
+  dispatchTag?: string;
+  bounceType?: BounceType;
+  bounceSubType?: string;
+  /** An open or click SES marks as made by a machine (a scanner, a prefetching proxy), not a reader. */
+  machine?: boolean;
+}
 
 export interface ParsedSesEvent {
   feedback: SesFeedback[];
+  /** Every event with a message id, for the dispatch figures. */
+  events: SesMessageEvent[];
   /** Messages that were not JSON or not an SES notification. */
   malformed: number;
 }
@@ -22,7 +41,7 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 export function parseSesEvent(event: unknown): ParsedSesEvent {
-  const out: ParsedSesEvent = { feedback: [], malformed: 0 };
+  const out: ParsedSesEvent = { feedback: [], events: [], malformed: 0 };
   collect(event, out, 0);
   return out;
 }
@@ -47,11 +66,12 @@ function collect(value: unknown, out: ParsedSesEvent, depth: number): void {
     out.malformed++;
     return;
   }
-  // A Lambda SNS event, one SNS record, or an SNS HTTP notification.
+  // A Lambda SNS or SQS event, one SNS record, one SQS record (its body an EventBridge event), or an SNS HTTP notification.
   if (Array.isArray(value.Records)) {
     for (const record of value.Records) collect(record, out, depth + 1);
     return;
   }
+  if (value.eventSource === 'aws:sqs' && typeof value.body === 'string') return collect(value.body, out, depth + 1);
   if (isObject(value.Sns)) return collect(value.Sns.Message, out, depth + 1);
   if (value.Type === 'Notification' && 'Message' in value) return collect(value.Message, out, depth + 1);
   // An EventBridge event from SES.
@@ -61,7 +81,37 @@ function collect(value: unknown, out: ParsedSesEvent, depth: number): void {
     out.malformed++;
     return;
   }
-  out.feedback.push(feedbackOf(eventType, value));
+  const feedback = feedbackOf(eventType, value);
+  const mail = isObject(value.mail) ? value.mail : {};
+  const dispatchTag = firstTag(mail.tags, 'dispatch');
+  out.feedback.push(dispatchTag === undefined ? feedback : { ...feedback, dispatchTag });
+  const messageId = text(mail.messageId);
+  if (messageId !== undefined) {
+    out.events.push({
+      eventType,
+      messageId,
+      ...(dispatchTag !== undefined && { dispatchTag }),
+      ...(feedback.kind === 'bounce' && { bounceType: feedback.bounceType, ...(feedback.bounceSubType !== undefined && { bounceSubType: feedback.bounceSubType }) }),
+      ...(machineMade(value) && { machine: true }),
+    });
+  }
+}
+
+/** SES gives tags as `{ name: [value] }`. */
+function firstTag(tags: unknown, name: string): string | undefined {
+  if (!isObject(tags)) return undefined;
+  const values = tags[name];
+  return Array.isArray(values) ? text(values[0]) : text(values);
+}
+
+/**
+ * Whether SES says an open or click was machine-generated (security scanners, link prefetchers). SES marks these in
+ * the event's `open` or `click` object; the flag's spellings seen in its notifications are all accepted.
+ */
+function machineMade(value: Json): boolean {
+  const detail = isObject(value.open) ? value.open : isObject(value.click) ? value.click : undefined;
+  if (!detail) return false;
+  return ['machineGenerated', 'isMachineGenerated', 'automated', 'isAutomated'].some((flag) => detail[flag] === true || detail[flag] === 'true');
 }
 
 function feedbackOf(eventType: string, value: Json): SesFeedback {

@@ -1,4 +1,4 @@
-import type { Item, ItemKey, KeyValueTable, Page, UpdateSpec } from '../../src/ports.ts';
+import type { Item, ItemKey, KeyValueTable, Page, QueryOptions, UpdateSpec } from '../../src/ports.ts';
 
 /**
  * The KeyValueTable port in memory, for unit tests of the dispatch stage. It keeps the port's promises as
@@ -57,12 +57,12 @@ export class MemoryTable implements KeyValueTable {
     this.items.delete(this.id(key));
   }
 
-  async query(partition: string | number, options: { sortKeyPrefix?: string; limit?: number; cursor?: string } = {}): Promise<Page> {
+  async query(partition: string | number, options: QueryOptions = {}): Promise<Page> {
     const { partitionKey, sortKey } = this.keys;
     const matching = [...this.items.values()]
       .filter((item) => item[partitionKey] === partition)
       .filter((item) => !options.sortKeyPrefix || String(item[sortKey!] ?? '').startsWith(options.sortKeyPrefix))
-      .sort((a, b) => compare(a[sortKey!], b[sortKey!]));
+      .sort((a, b) => compare(a[sortKey!], b[sortKey!]) * (options.newestFirst ? -1 : 1));
     return this.page(matching, options.limit, options.cursor);
   }
 

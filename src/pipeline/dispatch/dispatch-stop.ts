@@ -9,6 +9,8 @@ export interface DispatchStop {
   slug: string;
   reason: string;
   stoppedAt: string;
+  /** The desk's own words, when it cancelled the dispatch. */
+  note?: string;
 }
 
 export interface StopDeps {
@@ -30,7 +32,13 @@ const STOP_BACKOFF: BackoffPolicy = { attempts: 6, baseMs: 50, capMs: 2_000 };
  */
 export async function stopDispatch(deps: StopDeps, request: StopRequest): Promise<'stopped' | 'already stopped'> {
   const log = deps.log.child({ dispatchId: request.dispatchId, slug: request.slug });
-  const record = { ...dispatchStopKey(request.dispatchId), slug: request.slug, reason: request.reason, stoppedAt: deps.clock.now().toISOString() };
+  const record = {
+    ...dispatchStopKey(request.dispatchId),
+    slug: request.slug,
+    reason: request.reason,
+    stoppedAt: deps.clock.now().toISOString(),
+    ...(request.note !== undefined && { note: request.note }),
+  };
   const created = await retry(deps.clock, deps.backoff ?? STOP_BACKOFF, () => deps.ledger.putIfAbsent(record), {
     onFailure: (attempt, err) => log.warn('could not write the dispatch stop record', { attempt, error: err }),
     ...(deps.random && { random: deps.random }),
@@ -44,5 +52,10 @@ export async function stopDispatch(deps: StopDeps, request: StopRequest): Promis
 export async function readDispatchStop(ledger: KeyValueTable, dispatchId: string): Promise<DispatchStop | undefined> {
   const item = await ledger.get(dispatchStopKey(dispatchId));
   if (!item) return undefined;
-  return { slug: String(item.slug ?? ''), reason: String(item.reason ?? ''), stoppedAt: String(item.stoppedAt ?? '') };
+  return {
+    slug: String(item.slug ?? ''),
+    reason: String(item.reason ?? ''),
+    stoppedAt: String(item.stoppedAt ?? ''),
+    ...(typeof item.note === 'string' && { note: item.note }),
+  };
 }

@@ -2,6 +2,7 @@ import type { Logger } from '../../log.ts';
 import type { Clock, Item, ItemKey, KeyValueTable, ObjectStore, Queue } from '../../ports.ts';
 import type { DispatchRequest } from '../publish/dispatch-request.ts';
 import { copyTemplateToLedger } from './dispatch-template.ts';
+import { registerDispatch } from './dispatch-register.ts';
 import { readDispatchStop } from './dispatch-stop.ts';
 import { dispatchStateKey, shardRecordKey, shardRecordPartition } from './ledger-keys.ts';
 import { encodeShard, SUBSCRIBER_ID, type ShardMessage } from './shard-message.ts';
@@ -81,12 +82,15 @@ export async function planDispatch(deps: PlanDeps, request: DispatchRequest): Pr
     throw err;
   }
   const key = dispatchStateKey(request.dispatchId);
+  const startedAt = deps.clock.now().toISOString();
+  // Findable by the desk before the first shard is queued, so it can be watched and paused from the start.
+  await registerDispatch(deps.ledger, { dispatchId: request.dispatchId, slug: request.slug, createdAt: startedAt });
   const created = await deps.ledger.putIfAbsent({
     ...key,
     status: 'planning',
     slug: request.slug,
     templateKey: request.templateKey,
-    startedAt: deps.clock.now().toISOString(),
+    startedAt,
   });
   const totalSegments = Math.max(1, Math.floor(deps.totalSegments ?? 1));
   let progress: SegmentProgress[] = Array.from({ length: totalSegments }, () => ({ shards: 0, recipients: 0 }));

@@ -8,5 +8,6 @@ export interface SendRecord {
   reason?: string;
 }
 
-/** Why a shard stopped before its end; a shard stopped for any reason but 'dispatch stopped' comes back. */
-export type StopReason = 'throttled' | 'out of time' | 'ledger' | 'send failed' | 'lease lost' | 'dispatch stopped';
+/** Why a shard stopped before its end; a shard stopped for any reason but 'dispatch stopped' or 'dispatch paused' comes
+ * back by itself (a paused one comes back when the desk resumes it). */
+export type StopReason = 'throttled' | 'out of time' | 'ledger' | 'send failed' | 'lease lost' | 'dispatch stopped' | 'dispatch paused';

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../log.ts';
 import type { ItemKey } from '../../ports.ts';
 import { retry, type BackoffPolicy } from '../../retry.ts';
-import { readDispatchStop, type DispatchStop } from './dispatch-stop.ts';
+import { readDispatchRecords, type DispatchControl } from './dispatch-control.ts';
+import type { DispatchStop } from './dispatch-stop.ts';
+import { addFigures, dispatchTag } from './figures.ts';
 import { sendKey, shardLeaseKey } from './ledger-keys.ts';
 import type { SendRecord, StopReason } from './send-record.ts';
 import { claimLease, finishLease, releaseLease, renewLease, stopLease } from './shard-lease.ts';
@@ -22,7 +24,7 @@ export interface Recorded {
 }
 
 /** Why a worker holding a shard must stop sending it now, if it must. */
-export type Interruption = 'lease lost' | 'dispatch stopped';
+export type Interruption = 'lease lost' | 'dispatch stopped' | 'dispatch paused';
 
 /** The shard's lease, its send records and its dispatch's stop record, with retries and logs. */
 export class ShardLedger {
@@ -37,6 +39,8 @@ export class ShardLedger {
   private first = false;
   /** The dispatch's stop record, once this worker has seen it. */
   stop: DispatchStop | undefined;
+  /** The dispatch's pause, once this worker has seen it: this delivery sends nothing more (a resume queues it again). */
+  pause: DispatchControl | undefined;
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -99,7 +103,20 @@ export class ShardLedger {
       shard: this.shard.shard,
       ...(r.status === 'sent' ? { sentAt: at, messageId: r.messageId } : { failedAt: at, reason: r.reason }),
     }));
-    return this.call('record', () => this.deps.ledger.putMany(items), this.deps.recordBackoff ?? RECORD_BACKOFF);
+    return this.call('record', () => this.deps.ledger.putMany(items), this.deps.recordBackoff ?? RECORD_BACKOFF).then(() => this.count(records, at));
+  }
+
+  /**
+   * Adds the recorded sends to the dispatch's counters (one of its counter items, by shard number). Counted after
+   * the records, so a counter never runs ahead of them; a counter write that fails is logged, and the records stay
+   * the truth.
+   */
+  private async count(records: SendRecord[], at: string): Promise<void> {
+    const sent = records.filter((r) => r.status === 'sent').length;
+    const counts = { sent, failed: records.length - sent };
+    await this.call('count', () => addFigures(this.deps.ledger, dispatchTag(this.shard.dispatchId), counts, at, this.shard.shard)).catch((err: unknown) =>
+      this.log.warn('could not add the sends to the dispatch figures; the send records are kept', { ...counts, error: err }),
+    );
   }
 
   /**
@@ -122,17 +139,22 @@ export class ShardLedger {
 
   /** Why sending must stop, from what this worker has seen so far (no ledger call). */
   interrupted(): Interruption | undefined {
-    return this.lost ? 'lease lost' : this.stop ? 'dispatch stopped' : undefined;
+    return this.lost ? 'lease lost' : this.stop ? 'dispatch stopped' : this.pause ? 'dispatch paused' : undefined;
   }
 
-  /** Reads the dispatch's stop record now; a read that fails counts as no stop this time (the next check reads again). */
-  async checkStop(): Promise<DispatchStop | undefined> {
+  /**
+   * Reads the dispatch's stop record and pause now, in one query of the dispatch's own partition; a read that fails
+   * counts as neither this time (the next check reads again). Either, once seen, holds for this delivery.
+   */
+  async checkStop(): Promise<Interruption | undefined> {
     this.checkedAt = this.deps.clock.now().getTime();
-    this.stop ??= await this.call('read stop', () => readDispatchStop(this.deps.ledger, this.shard.dispatchId)).catch(() => {
-      this.log.warn('could not read the dispatch stop record; sending goes on and reads it again');
+    const records = await this.call('read stop', () => readDispatchRecords(this.deps.ledger, this.shard.dispatchId)).catch(() => {
+      this.log.warn('could not read the dispatch stop record and pause; sending goes on and reads them again');
       return undefined;
     });
-    return this.stop;
+    this.stop ??= records?.stop;
+    if (records?.control?.paused) this.pause ??= records.control;
+    return this.stop ? 'dispatch stopped' : this.pause ? 'dispatch paused' : undefined;
   }
 
   private async renew(): Promise<void> {

@@ -144,7 +144,8 @@ async function processShard(deps: WorkerDeps, message: ShardRecord): Promise<boo
     await ledger.release('ledger');
     return false;
   }
-  if (stopSeen) return endStopped(ledger, log, message, recorded, { sent: 0, unsent: shard.recipients.length - recorded.ids.size });
+  if (stopSeen === 'dispatch stopped') return endStopped(ledger, log, message, recorded, { sent: 0, unsent: shard.recipients.length - recorded.ids.size });
+  if (stopSeen === 'dispatch paused') return endPaused(ledger, log, message, 0);
 
   const counts: Record<Outcome, number> = { sent: 0, skipped: 0, rejected: 0, stop: 0 };
   const todo = shard.recipients.filter((r) => !recorded.ids.has(r.id));
@@ -191,6 +192,7 @@ async function processShard(deps: WorkerDeps, message: ShardRecord): Promise<boo
     return endStopped(ledger, log, message, recorded, { sent: counts.sent, unsent: todo.length - counts.sent - counts.rejected });
   }
 
+  if (stopped === 'dispatch paused' && allRecorded) return endPaused(ledger, log, message, counts.sent);
   if (!allRecorded) {
     // What stays unrecorded is sent again once the lease runs out (the window described above): the lease is kept.
   } else if (stopped === undefined) {
@@ -206,6 +208,22 @@ async function processShard(deps: WorkerDeps, message: ShardRecord): Promise<boo
     ...(stopped !== undefined && { stoppedBecause: stopped }),
   });
   return done;
+}
+
+/**
+ * Puts a shard of a paused dispatch down: every send of this delivery is recorded, so the lease is given back and the
+ * message acknowledged (it would otherwise come back until the dead-letter queue took it). A resume queues the shard
+ * again, and whoever takes it sends only to those without a record.
+ */
+async function endPaused(ledger: ShardLedger, log: Logger, message: ShardRecord, sentThisDelivery: number): Promise<boolean> {
+  await ledger.release('dispatch paused');
+  log.warn('dispatch paused: this shard waits for a resume', {
+    receiveCount: message.receiveCount,
+    sentThisDelivery,
+    reason: ledger.pause?.reason,
+    pausedBy: ledger.pause?.by,
+  });
+  return true;
 }
 
 /**

@@ -21,8 +21,11 @@ export type PlanDispatch = (request: DispatchRequest) => Promise<void>;
 export interface StopRequest {
   dispatchId: string;
   slug: string;
-  /** 'removed': the approved object was deleted; 'withdrawn': a version with `status: withdrawn` was published. */
-  reason: 'removed' | 'withdrawn';
+  /** 'removed': the approved object was deleted; 'withdrawn': a version with `status: withdrawn` was published;
+   * 'cancelled': the desk cancelled the send (the editorial stays public). */
+  reason: 'removed' | 'withdrawn' | 'cancelled';
+  /** The desk's words, shown with the dispatch's status. */
+  note?: string;
 }
 
 export type StopDispatch = (request: StopRequest) => Promise<void>;
