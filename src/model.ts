@@ -22,6 +22,8 @@ export interface Editorial {
   correction?: string;
   status: 'published' | 'withdrawn';
   embargo?: Date;
+  /** When the email goes out (front matter `email: { sendAt }`), when that is later than the editorial going public. */
+  emailSendAt?: Date;
   /** A correction that asks for the email to go out again (front matter `resend: true`). */
   resend?: boolean;
   /** The sentence introducing the sources, when the editorial has one. */

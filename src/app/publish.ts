@@ -1,5 +1,6 @@
 import { decodeS3EventKey, type S3NotificationEvent } from '../adapters/s3-event.ts';
 import { systemClock } from '../adapters/clock.ts';
+import { scheduleDispatch } from '../pipeline/dispatch/dispatch-register.ts';
 import { stopDispatch } from '../pipeline/dispatch/dispatch-stop.ts';
 import { planDispatch, type PlanDeps } from '../pipeline/dispatch/plan.ts';
 import { publishObject, releaseEmbargoed, type PublishDeps } from '../pipeline/publish/index.ts';
@@ -32,6 +33,7 @@ export function publishWiring(runtime: RuntimeConfig): PublishDeps {
     log,
     planDispatch: async (request) => void (await planDispatch(plan, request)),
     stopDispatch: async (request) => void (await stopDispatch({ ledger, clock, log }, request)),
+    scheduleDispatch: (request) => scheduleDispatch(ledger, request, clock.now()),
     ...(hub && { hub }),
     ...(webhooks && { webhooks }),
     ...(runtime.partnerSecret !== undefined && { partnerSecret: runtime.partnerSecret }),

@@ -185,6 +185,24 @@ export class FrontMatter {
     return date;
   }
 
+  /** `email: { sendAt: <date> }`: when the email goes out, apart from when the page and feeds do. */
+  emailSendAt(): Date | undefined {
+    const field = this.fields.get('email');
+    if (!field || !this.has('email')) return undefined;
+    if (!(field.value instanceof Map)) reject('the front matter field "email" must be a set of fields, e.g. email: { sendAt: 2026-07-14T06:00:00Z }.', field.line);
+    const values = field.value as Map<unknown, unknown>;
+    for (const key of values.keys()) {
+      if (key !== 'sendAt') reject(`the front matter field "email" has no field "${String(key)}": the one it takes is sendAt (when the email goes out).`, this.lineOfKey(field.node ?? undefined, String(key)) ?? field.line);
+    }
+    const raw = values.get('sendAt');
+    if (raw === undefined || raw === null || raw === '') return undefined;
+    const line = this.lineOfKey(field.node ?? undefined, 'sendAt') ?? field.line;
+    if (typeof raw !== 'string' || hasLineBreak(raw.trim())) reject('the front matter field "email.sendAt" must be a date on one line.', line);
+    const date = parseDateText(collapseWhitespace(raw));
+    if (!date) reject(`the front matter field "email.sendAt" is not a valid date ("${collapseWhitespace(raw)}"): ${DATE_FORMAT_HINT}.`, line);
+    return date;
+  }
+
   /** A list of topics, or a single string (comma-separated topics allowed). */
   topics(): string[] {
     const field = this.fields.get('topics');

@@ -137,6 +137,7 @@ function parseMarkdownEditorial(file: string, lines: string[], options: ParseOpt
       framing: content.framing,
       correction: fm.paragraph('correction'),
       embargo: fm.date('embargo'),
+      emailSendAt: fm.emailSendAt(),
       provenanceIntro: content.provenanceIntro,
     }),
     sources: content.sources,

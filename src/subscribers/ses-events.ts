@@ -4,7 +4,9 @@
  * (`notificationType`).
  */
 
-export type BounceType = 'Permanent' | 'Transient' | 'Undetermined';
+import type { BounceType, SesMessageEvent } from '../pipeline/dispatch/ses-message-event.ts';
+
+export type { BounceType, SesMessageEvent };
 
 export type SesFeedback = (
   | { kind: 'bounce'; bounceType: BounceType; bounceSubType?: string; recipients: string[]; feedbackId?: string }
@@ -14,19 +16,6 @@ export type SesFeedback = (
   /** The `dispatch` tag of the message (a dispatch's SES tag), when it was sent by a dispatch. */
   dispatchTag?: string;
 };
-
-/** One event about one sent message, as a dispatch's figures count it. */
-export interface SesMessageEvent {
-  /** Delivery, Bounce, Complaint, Reject, DeliveryDelay, Send, Open, Click, ... */
-  eventType: string;
-  messageId: string;
-  /** The message's `dispatch` tag; absent for mail no dispatch sent (confirmations, proofs). */
-  dispatchTag?: string;
-  bounceType?: BounceType;
-  bounceSubType?: string;
-  /** An open or click SES marks as made by a machine (a scanner, a prefetching proxy), not a reader. */
-  machine?: boolean;
-}
 
 export interface ParsedSesEvent {
   feedback: SesFeedback[];

@@ -1,7 +1,7 @@
 import type { SendingConfig } from '../../config.ts';
 import type { Logger } from '../../log.ts';
 import type { Clock, KeyValueTable } from '../../ports.ts';
-import type { SesMessageEvent } from '../../subscribers/ses-events.ts';
+import type { SesMessageEvent } from './ses-message-event.ts';
 import { readDispatchRecords, writePause } from './dispatch-control.ts';
 import { dispatchOfTag } from './dispatch-register.ts';
 import { addFigures, readFigures, type Figure } from './figures.ts';

@@ -1,6 +1,7 @@
 import type { KeyValueTable } from '../../ports.ts';
 import { dispatchTag } from './figures.ts';
-import { dispatchListKey, slugDispatchKey } from './ledger-keys.ts';
+import type { ScheduleRequest } from '../publish/dispatch-request.ts';
+import { dispatchListKey, dispatchScheduleKey, slugDispatchKey } from './ledger-keys.ts';
 
 /** `{ pk: 'tag#<dispatch tag>', sk: 'dispatch', dispatchId }`: SES events carry the tag; this finds the dispatch. */
 export const tagKey = (tag: string) => ({ pk: `tag#${tag}`, sk: 'dispatch' });
@@ -26,4 +27,10 @@ export async function registerDispatch(ledger: KeyValueTable, entry: { dispatchI
 export async function dispatchOfTag(ledger: KeyValueTable, tag: string): Promise<string | undefined> {
   const item = await ledger.get(tagKey(tag));
   return typeof item?.dispatchId === 'string' ? item.dispatchId : undefined;
+}
+
+/** A send that waits for its time: the desk sees it `scheduled` (and may cancel it) until the release plans it. */
+export async function scheduleDispatch(ledger: KeyValueTable, request: ScheduleRequest, now: Date): Promise<void> {
+  await ledger.put({ ...dispatchScheduleKey(request.dispatchId), slug: request.slug, sendAt: request.sendAt.toISOString() });
+  await registerDispatch(ledger, { dispatchId: request.dispatchId, slug: request.slug, createdAt: now.toISOString() });
 }

@@ -1,7 +1,7 @@
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../log.ts';
 import type { Clock, HubNotifier, ObjectStore, Queue } from '../../ports.ts';
-import type { PlanDispatch, StopDispatch } from './dispatch-request.ts';
+import type { PlanDispatch, ScheduleDispatch, StopDispatch } from './dispatch-request.ts';
 
 export interface PublishDeps {
   /** The private bucket: approved/, rejected/, index/, sources/, rendered/, catalogue/. */
@@ -15,6 +15,8 @@ export interface PublishDeps {
   /** Stops a dispatch of a withdrawn editorial, whatever its sending has reached. Left out only where nothing is
    * ever sent from these deps (rebuilding the catalogue); a withdrawal there logs that it stopped nothing. */
   stopDispatch?: StopDispatch;
+  /** Records a send that waits for its `email.sendAt`; without it such a send is only held by its marker. */
+  scheduleDispatch?: ScheduleDispatch;
   /** The WebSub hub told of every change to a subscription document, when one is configured. */
   hub?: HubNotifier;
   /** The secret partner paths are derived from (src/partners/paths.ts): the development secret when absent. */

@@ -14,6 +14,16 @@ export interface DispatchRequest {
 
 export type PlanDispatch = (request: DispatchRequest) => Promise<void>;
 
+/** A send whose editorial is public but whose email waits for `sendAt` (front matter `email: { sendAt }`). */
+export interface ScheduleRequest {
+  dispatchId: string;
+  slug: string;
+  sendAt: Date;
+}
+
+/** Makes a scheduled send known to the desk (status `scheduled`, cancellable) before it is planned. */
+export type ScheduleDispatch = (request: ScheduleRequest) => Promise<void>;
+
 /**
  * What the publish stage asks when an editorial is withdrawn: nothing more of `dispatchId` is sent, wherever its
  * sending stands (not planned yet, mid-send, or done). Asking again is allowed and changes nothing.

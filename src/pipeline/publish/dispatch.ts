@@ -32,6 +32,15 @@ export async function dispatchIfDue(deps: PublishDeps, slug: string): Promise<st
       if (!(err instanceof PreconditionFailedError)) throw err;
     }
   }
+  const sendAt = editorial.emailSendAt;
+  if (sendAt && sendAt.getTime() > deps.clock.now().getTime()) {
+    // The page and feeds are out; the email waits for the scheduled run after sendAt (releaseScheduledSends).
+    await deps.scheduleDispatch?.({ dispatchId, slug, sendAt });
+    const marker = { slug, dispatchId, sendAt: sendAt.toISOString() };
+    await deps.editorials.put(keys.scheduledSend(slug), `${JSON.stringify(marker)}\n`, { contentType: JSON_TYPE });
+    deps.log.info('dispatch scheduled', { slug, dispatchId, sendAt: marker.sendAt });
+    return undefined;
+  }
   await deps.planDispatch({ dispatchId, slug, templateKey, topics: [...editorial.topics] });
   await recordDispatched(deps, slug, dispatchId);
   deps.log.info('dispatch planned', { slug, dispatchId, templateKey });

@@ -22,10 +22,11 @@ export interface IndexEntry {
   removedAt?: Date;
 }
 
-export type SerialisedEditorial = Omit<Editorial, 'published' | 'updated' | 'embargo'> & {
+export type SerialisedEditorial = Omit<Editorial, 'published' | 'updated' | 'embargo' | 'emailSendAt'> & {
   published: string;
   updated: string;
   embargo?: string;
+  emailSendAt?: string;
 };
 
 export class IndexEntryError extends BroadsheetError {
@@ -33,12 +34,13 @@ export class IndexEntryError extends BroadsheetError {
 }
 
 export function serialiseEditorial(editorial: Editorial): SerialisedEditorial {
-  const { published, updated, embargo, ...rest } = editorial;
+  const { published, updated, embargo, emailSendAt, ...rest } = editorial;
   return {
     ...rest,
     published: published.toISOString(),
     updated: updated.toISOString(),
     ...(embargo && { embargo: embargo.toISOString() }),
+    ...(emailSendAt && { emailSendAt: emailSendAt.toISOString() }),
   };
 }
 
@@ -51,12 +53,13 @@ export function deserialiseEditorial(value: unknown): Editorial {
     if (!Array.isArray(value[field])) throw new IndexEntryError(`editorial field "${field}" must be an array`);
   }
   if (typeof value.wordCount !== 'number') throw new IndexEntryError('editorial field "wordCount" must be a number');
-  const { published, updated, embargo, ...rest } = value;
+  const { published, updated, embargo, emailSendAt, ...rest } = value;
   return {
-    ...(rest as unknown as Omit<Editorial, 'published' | 'updated' | 'embargo'>),
+    ...(rest as unknown as Omit<Editorial, 'published' | 'updated' | 'embargo' | 'emailSendAt'>),
     published: isoDate(published, 'published'),
     updated: isoDate(updated, 'updated'),
     ...(embargo !== undefined && { embargo: isoDate(embargo, 'embargo') }),
+    ...(emailSendAt !== undefined && { emailSendAt: isoDate(emailSendAt, 'emailSendAt') }),
   };
 }
 

@@ -4,6 +4,8 @@ export const APPROVED_PREFIX = 'approved/';
 export const INDEX_PREFIX = 'index/';
 /** One marker per editorial held by an embargo, so a release looks at those alone. */
 export const EMBARGO_PREFIX = 'embargoed/';
+/** One marker per email that waits for its `email.sendAt`, for the same scheduled run to find. */
+export const SCHEDULED_SEND_PREFIX = 'scheduled-sends/';
 
 /** The path below approved/ (`<name>.txt`), or undefined for keys outside it and folder markers. */
 export function approvedName(key: string): string | undefined {
@@ -17,6 +19,7 @@ export const keys = {
   source: (name: string) => `sources/${name}.json`,
   index: (slug: string) => `${INDEX_PREFIX}${slug}.json`,
   embargo: (slug: string) => `${EMBARGO_PREFIX}${slug}.json`,
+  scheduledSend: (slug: string) => `${SCHEDULED_SEND_PREFIX}${slug}.json`,
   template: (slug: string, dispatchId: string) => `rendered/${slug}/${dispatchId}/email.json`,
   page: (slug: string) => `editorials/${slug}/index.html`,
   ninjs: (slug: string) => `editorials/${slug}/ninjs.json`,

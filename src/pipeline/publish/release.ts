@@ -4,7 +4,7 @@ import { updateCatalogue } from './catalogue.ts';
 import { updatePartnerFeeds } from './partner-catalogue.ts';
 import { dispatchIfDue, dueDispatch } from './dispatch.ts';
 import { readIndexEntry } from './index-entry.ts';
-import { EMBARGO_PREFIX, JSON_TYPE, keys } from './keys.ts';
+import { EMBARGO_PREFIX, JSON_TYPE, keys, SCHEDULED_SEND_PREFIX } from './keys.ts';
 import { syncPublicFiles } from './public-files.ts';
 
 /** Notes that `editorial` waits for its embargo, for the scheduled release to find without reading the index. */
@@ -40,5 +40,28 @@ export async function releaseEmbargoed(deps: PublishDeps): Promise<string[]> {
     await deps.editorials.delete(key);
   }
   if (released.length) deps.log.info('embargoed editorials released', { slugs: released });
+  await releaseScheduledSends(deps);
   return released;
+}
+
+/**
+ * Plans the emails whose `email.sendAt` has passed (run by the same schedule as the embargo release). It reads the
+ * scheduled-send markers alone; a marker goes once its send is planned, or once its editorial no longer owes one
+ * (withdrawn; a cancelled send is planned as stopped and queues nothing). Returns the slugs planned.
+ */
+export async function releaseScheduledSends(deps: PublishDeps): Promise<string[]> {
+  const now = deps.clock.now();
+  const planned: string[] = [];
+  const markers: string[] = [];
+  for await (const summary of deps.editorials.list(SCHEDULED_SEND_PREFIX)) if (summary.key.endsWith('.json')) markers.push(summary.key);
+  for (const key of markers.sort()) {
+    const slug = key.slice(SCHEDULED_SEND_PREFIX.length, -'.json'.length);
+    const stored = await readIndexEntry(deps.editorials, deps.clock, slug);
+    const sendAt = stored?.entry.editorial.emailSendAt;
+    if (stored && sendAt && sendAt.getTime() > now.getTime() && dueDispatch(stored.entry, now)) continue;
+    if (stored && (await dispatchIfDue(deps, slug))) planned.push(slug);
+    await deps.editorials.delete(key);
+  }
+  if (planned.length) deps.log.info('scheduled emails planned', { slugs: planned });
+  return planned;
 }
