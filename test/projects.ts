@@ -12,6 +12,7 @@ export const INTEGRATION = [
   'test/dispatch.test.ts',
   'test/dispatch-faults.test.ts',
   'test/dispatch-stop.test.ts',
+  'test/dispatch-pause.test.ts',
   'test/dispatch-units.test.ts',
   'test/http.test.ts',
   'test/http-*.test.ts',

@@ -1,0 +1,95 @@
+// The desk pauses a send mid-way and resumes it: the real worker on the emulators (SQS, DynamoDB, SES), a duplicate of
+// every shard delivered while paused, and every reader mailed exactly once in the end.
+import { setTimeout as delay } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../src/adapters/clock.ts';
+import { startSqsPoller, type SqsPoller } from '../src/local/sqs-poller.ts';
+import { cancelDispatch, dispatchStatus, pauseDispatch, resumeDispatch, type DeskDeps } from '../src/pipeline/dispatch/desk-operations.ts';
+import { shardRecordPartition } from '../src/pipeline/dispatch/ledger-keys.ts';
+import { createTokenBucket } from '../src/pipeline/dispatch/token-bucket.ts';
+import { expectCleanLogs, expectedRecipients, expectExactlyOnce, planOnce, startWorld, storeTemplate, VISIBILITY_SECONDS, workerDeps, workerHandler, type World } from './dispatch-harness.ts';
+
+/** Hang guard only. */
+const PATIENCE_MS = 60_000;
+
+let world: World;
+let desk: DeskDeps;
+beforeAll(async () => {
+  world = await startWorld();
+  desk = { ledger: world.ledger, queue: world.queue, clock: systemClock, log: world.log.child({ fn: 'desk' }) };
+}, 60_000);
+afterAll(() => world?.stop());
+
+function startWorkers(): SqsPoller {
+  // Slow enough that the pause lands mid-send; the stop and pause checks every 200 ms.
+  const deps = workerDeps(world, { rate: createTokenBucket({ ratePerSecond: 200, clock: systemClock }), stopCheckMs: 200 });
+  return startSqsPoller({ queue: world.queue, handler: workerHandler(deps), batchSize: 1, visibilityTimeoutSeconds: VISIBILITY_SECONDS, concurrency: 3, log: world.log.child({ fn: 'sqs-poller' }) });
+}
+
+async function until(what: string, ready: () => Promise<boolean>): Promise<void> {
+  const giveUp = Date.now() + PATIENCE_MS;
+  while (!(await ready())) {
+    if (Date.now() > giveUp) throw new Error(`hang guard: still waiting for ${what}`);
+    await delay(50);
+  }
+}
+
+const mailCount = async () => (await world.emulators.sentMail()).length;
+
+describe('pausing and resuming a send', () => {
+  it('a pause stops every worker, a duplicate of every shard sends nothing while paused, and a resume mails exactly those not yet mailed', async () => {
+    const request = await storeTemplate(world, 'pause-resume', []);
+    const recipients = expectedRecipients(world, request.topics).length;
+    await planOnce(world, request);
+    let workers = startWorkers();
+    await until('the first sends', async () => (await mailCount()) >= 100);
+    expect((await pauseDispatch(desk, request.dispatchId, 'a wrong link')).outcome).toBe('done');
+    // Every shard is acknowledged once its worker sees the pause: the queue drains with the send unfinished.
+    await workers.drain();
+    const atPause = await mailCount();
+    expect(atPause).toBeLessThan(recipients);
+
+    // Duplicates of every shard, as a redrive or a repeated plan would deliver them, while paused: nothing is sent.
+    const bodies: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await world.ledger.query(shardRecordPartition(request.dispatchId), cursor === undefined ? {} : { cursor });
+      bodies.push(...page.items.map((record) => String(record.body)));
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+    await world.queue.sendBatch(bodies);
+    await workers.drain();
+    await delay(500);
+    expect(await mailCount()).toBe(atPause);
+    const paused = await dispatchStatus(world.ledger, request.dispatchId);
+    expect(paused).toMatchObject({ state: 'paused', pausedBecause: 'a wrong link', pausedBy: 'desk', recipients, sent: atPause, failed: 0 });
+
+    const resumed = await resumeDispatch(desk, request.dispatchId);
+    expect(resumed.outcome).toBe('done');
+    expect(resumed.requeued).toBeGreaterThan(0);
+    await workers.drain();
+    await workers.stop();
+    workers = startWorkers();
+    await workers.drain();
+    await workers.stop();
+
+    await expectExactlyOnce(world, request);
+    expect(await dispatchStatus(world.ledger, request.dispatchId)).toMatchObject({ state: 'finished', recipients, sent: recipients, failed: 0, finishedAt: expect.any(String) });
+    expect((await cancelDispatch(desk, request.dispatchId)).outcome).toBe('finished');
+    expectCleanLogs(world);
+  }, 120_000);
+
+  it('a cancelled send stays cancelled: a resume is refused and nothing more goes out', async () => {
+    await world.emulators.clearMail();
+    const request = await storeTemplate(world, 'cancel-me', ['harbours']);
+    await planOnce(world, request);
+    expect((await pauseDispatch(desk, request.dispatchId)).outcome).toBe('done');
+    expect((await cancelDispatch(desk, request.dispatchId, 'replaced by a corrected version')).outcome).toBe('done');
+    expect((await resumeDispatch(desk, request.dispatchId)).outcome).toBe('cancelled');
+    const workers = startWorkers();
+    await workers.drain();
+    await workers.stop();
+    expect(await mailCount()).toBe(0);
+    expect(await dispatchStatus(world.ledger, request.dispatchId)).toMatchObject({ state: 'cancelled', cancelledBecause: 'cancelled', cancelledNote: 'replaced by a corrected version', sent: 0 });
+  }, 60_000);
+});
