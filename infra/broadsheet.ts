@@ -26,6 +26,13 @@ export function buildBroadsheet(app: App, settings: BroadsheetSettings, options:
     description: `Broadsheet data for ${settings.domain}: buckets, tables, SES identity, token key (all retained)`,
     terminationProtection: true,
     domain: settings.domain,
+    mail: {
+      fromDomain: settings.sender.split('@')[1]!.toLowerCase(),
+      mailFromSubdomain: settings.mailFromSubdomain,
+      dmarc: { policy: settings.dmarcPolicy, rua: settings.dmarcRua },
+      hostedZone: settings.hostedZone,
+      tracking: settings.publication.sending.tracking,
+    },
   });
   // Always in us-east-1, where CloudFront finds edge functions and web ACLs, whatever region the others go to.
   const edge = new EdgeStack(app, `${prefix}Edge`, {

@@ -4,11 +4,16 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { ContentBuckets } from './constructs/content-buckets.ts';
 import { DataTables } from './constructs/data-tables.ts';
-import { MailIdentity } from './constructs/mail-identity.ts';
+import { MailIdentity, type MailDnsRecord, type MailIdentityProps } from './constructs/mail-identity.ts';
+import { MAIL_DNS_OUTPUTS } from '../src/app/mail-dns.ts';
+import { DESK_OUTPUTS } from '../src/app/desk-runtime.ts';
 
 export interface DataStackProps extends StackProps {
   /** The domain mail is sent from (SES identity with Easy DKIM). */
   readonly domain: string;
+  /** The rest of the mail identity: From domain, MAIL FROM label, DMARC, hosted zone, tracking. Default: MailIdentity's
+   * defaults (bounce.<domain>, p=none, no zone, no tracking). */
+  readonly mail?: Omit<MailIdentityProps, 'domain'>;
 }
 
 /**
@@ -30,7 +35,7 @@ export class DataStack extends Stack {
     super(scope, id, props);
     this.buckets = new ContentBuckets(this, 'Buckets');
     this.tables = new DataTables(this, 'Tables');
-    this.mail = new MailIdentity(this, 'Mail', { domain: props.domain });
+    this.mail = new MailIdentity(this, 'Mail', { ...props.mail, domain: props.domain });
 
     this.tokenSecret = this.hmacKey(
       'TokenSecret',
@@ -49,6 +54,27 @@ export class DataStack extends Stack {
     this.exportBucket('SiteBucket', this.buckets.site, 'The public site, served by the distribution');
     this.exportBucket('AccessLogsBucket', this.buckets.accessLogs, 'S3 server access logs and CloudFront logs');
     new CfnOutput(this, 'ConfigurationSetName', { value: this.mail.configurationSet.configurationSetName });
+    // Read by the desk's commands (src/app/desk-runtime.ts), by these names.
+    new CfnOutput(this, DESK_OUTPUTS.data.subscribersTable, { description: 'The subscribers table', value: this.tables.subscribers.tableName });
+    new CfnOutput(this, DESK_OUTPUTS.data.ledgerTable, { description: 'The send ledger and dispatch records', value: this.tables.ledger.tableName });
+    this.mailOutputs(props.domain);
+  }
+
+  /** Every DNS record the domain needs, one output each under a fixed key (`broadsheet dns` reads them), with what to do. */
+  private mailOutputs(domain: string): void {
+    const { mail } = this;
+    const where = mail.zone
+      ? (what: string) => `${what}: created in the Route 53 zone ${mail.zone!.zoneName}, nothing to add by hand`
+      : (what: string) => `${what}: add this record to ${domain}'s DNS (name, type, value; or run broadsheet dns)`;
+    const output = (key: string, record: MailDnsRecord, description: string) => new CfnOutput(this, key, { description, value: record.line });
+    mail.dkimRecords.forEach((record, i) => output(MAIL_DNS_OUTPUTS.dkim[i]!, record, where('Easy DKIM')));
+    new CfnOutput(this, MAIL_DNS_OUTPUTS.mailFromDomain, {
+      description: `SES sends with this MAIL FROM (envelope sender) domain, so SPF passes aligned with ${domain}; it needs the MailFromMxRecord and MailFromSpfRecord records`,
+      value: mail.mailFromDomain,
+    });
+    output(MAIL_DNS_OUTPUTS.mailFromMx, mail.mailFromMxRecord, where('MAIL FROM: bounces reach SES through this MX'));
+    output(MAIL_DNS_OUTPUTS.mailFromSpf, mail.mailFromSpfRecord, where('SPF of the MAIL FROM domain: only SES may send as it'));
+    output(MAIL_DNS_OUTPUTS.dmarc, mail.dmarcRecord, where('DMARC, required of bulk senders by Gmail, Yahoo and Microsoft; p=none only reports, tighten once reports are clean'));
   }
 
   /** The name under which this stack exports a value; the pipeline stack imports buckets by these names, so IAM

@@ -17,7 +17,9 @@ import { edgeParameterNames } from './constructs/edge-stack.ts';
 import { SiteDistribution } from './constructs/site-distribution.ts';
 import { SubscriberStage } from './constructs/subscriber-stage.ts';
 import type { BroadsheetSettings } from './settings.ts';
+import { sesMetricName } from './constructs/mail-identity.ts';
 import { runtimeEnvironment } from '../src/app/runtime-config.ts';
+import { DESK_OUTPUTS } from '../src/app/desk-runtime.ts';
 
 export interface PipelineStackProps extends StackProps {
   readonly data: DataStack;
@@ -72,7 +74,7 @@ export class PipelineStack extends Stack {
     });
     Validations.of(this.failedEvents).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself a dead-letter destination: of asynchronous invocations (publish, ses-events) and of the SES feedback rule.',
+      reason: 'This queue is itself a dead-letter destination: of asynchronous invocations (publish) and of the SES feedback rule.',
     });
 
     // Named as src/app/runtime-config.ts reads them: one list of names for the stack and the functions.
@@ -121,8 +123,10 @@ export class PipelineStack extends Stack {
     this.feedback = new FeedbackStage(this, 'Feedback', {
       runtime,
       subscribers,
+      ledger,
       configurationSetName: data.mail.configurationSet.configurationSetName,
       failedEvents: this.failedEvents,
+      tracking: settings.publication.sending.tracking,
     });
     // The edge stack's function version and web ACL live in us-east-1; read at deploy time, wherever this stack is.
     const edgeNames = edgeParameterNames(props.stackPrefix ?? 'Broadsheet');
@@ -152,10 +156,16 @@ export class PipelineStack extends Stack {
         DispatchDeadLetters: this.dispatch.deadLetterQueue,
         PartnerWebhookDeadLetters: this.webhooks.deadLetterQueue,
         ConfirmationDeadLetters: this.subscribers.confirmationDeadLetters,
+        FeedbackDeadLetters: this.feedback.deadLetterQueue,
         FailedEvents: this.failedEvents,
       },
       dispatchQueue: this.dispatch.queue,
       alarmEmail: settings.alarmEmail,
+      dispatchMetrics: {
+        configurationSetName: data.mail.configurationSet.configurationSetName,
+        metricNames: data.mail.events.map(sesMetricName),
+      },
+      sesEventsLogGroup: this.feedback.sesEvents.logGroup,
     });
 
     const notificationsHandler = this.node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');
@@ -168,6 +178,10 @@ export class PipelineStack extends Stack {
       });
     }
 
+    new CfnOutput(this, DESK_OUTPUTS.pipeline.dispatchQueueUrl, {
+      description: 'The dispatch queue the desk commands queue shards on',
+      value: this.dispatch.queue.queueUrl,
+    });
     new CfnOutput(this, 'DistributionDomainName', {
       description: settings.certificateArn
         ? `Point ${settings.domain} (CNAME or alias) at this name`

@@ -3,6 +3,7 @@ import { RUNTIME_DEFAULTS } from '../src/app/runtime-config.ts';
 import { isEmailAddress, loadConfig, type Config } from '../src/config.ts';
 import { trimEndOf } from '../src/strings.ts';
 import { BroadsheetError } from '../src/errors.ts';
+import { DEFAULT_MAIL_FROM_SUBDOMAIN, DMARC_POLICIES, DNS_LABEL, type DmarcPolicy } from '../src/app/mail-dns.ts';
 import { WAF_MINIMUM_RATE_LIMIT } from './constructs/waf-rate-limit.ts';
 
 /**
@@ -47,6 +48,19 @@ export interface BroadsheetSettings {
   tokenKeysSecretArn: string | undefined;
   /** How often editorials whose embargo has passed are released, in minutes; 0 turns it off. Default 5. */
   embargoReleaseMinutes: number;
+  /** One DNS label: SES sends with the custom MAIL FROM domain `<label>.<domain>`, whose MX and SPF records make SPF
+   * pass aligned with the From domain (DMARC). Default `bounce`. */
+  mailFromSubdomain: string;
+  /** The DMARC policy published for the From domain: `none` (report only), `quarantine` or `reject`. Default `none`:
+   * start there, read the reports, then tighten. */
+  dmarcPolicy: DmarcPolicy;
+  /** The address DMARC aggregate reports go to (`rua=mailto:`); an address on another domain needs that domain's
+   * consent (RFC 7489 7.1). Default none: no reports. */
+  dmarcRua: string | undefined;
+  /** A Route 53 public hosted zone for `domain` or a parent of it (context `hostedZoneId` and `hostedZoneName`, both
+   * or neither): the stack then creates the DKIM, MAIL FROM and DMARC records in it. Default none: the data stack's
+   * outputs (and `broadsheet dns`) list the records to add by hand. */
+  hostedZone: { id: string; name: string } | undefined;
   /** The publication's configuration (broadsheet.config.json format), with domain, sender and siteUrl applied.
    * Default: the built-in sample configuration, or the file given as context `config`. */
   publication: Config;
@@ -128,6 +142,20 @@ export function readSettings(context: (key: string) => unknown): BroadsheetSetti
     problems.push('tokenKeysSecretArn must be the full ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>)');
   }
   const subscribeRateLimit = integer('subscribeRateLimit', RUNTIME_DEFAULTS.subscribeRatePerMinute, WAF_MINIMUM_RATE_LIMIT, 2_000_000_000);
+  const mailFromSubdomain = (text('mailFromSubdomain') ?? DEFAULT_MAIL_FROM_SUBDOMAIN).toLowerCase();
+  if (!DNS_LABEL.test(mailFromSubdomain) || `${mailFromSubdomain}.${domain}`.length > 253) {
+    problems.push(`mailFromSubdomain "${mailFromSubdomain}" must be one DNS label (letters, digits and inner hyphens, at most 63), such as bounce`);
+  }
+  const dmarcPolicy = (text('dmarcPolicy') ?? 'none').toLowerCase();
+  if (!(DMARC_POLICIES as readonly string[]).includes(dmarcPolicy)) {
+    problems.push(`dmarcPolicy must be one of ${DMARC_POLICIES.join(', ')}, not "${dmarcPolicy}"`);
+  }
+  const dmarcRua = text('dmarcRua');
+  // `!` (a size limit), `,` and `;` separate the parts of a DMARC tag: an address holding one would change the record.
+  if (dmarcRua !== undefined && (!isEmailAddress(dmarcRua) || /[!,;\s]/.test(dmarcRua))) {
+    problems.push(`dmarcRua "${dmarcRua}" is not an email address DMARC reports can go to (one address, without mailto:)`);
+  }
+  const hostedZone = readHostedZone(text('hostedZoneId'), text('hostedZoneName'), domain, problems);
 
   if (problems.length) throw new SettingsError(`invalid CDK context:\n  - ${problems.join('\n  - ')}`);
 
@@ -153,6 +181,26 @@ export function readSettings(context: (key: string) => unknown): BroadsheetSetti
     subscribeRateLimit,
     tokenKeysSecretArn,
     embargoReleaseMinutes,
+    mailFromSubdomain,
+    dmarcPolicy: dmarcPolicy as DmarcPolicy,
+    dmarcRua,
+    hostedZone,
     publication,
   };
+}
+
+/** Both or neither; the zone must hold `domain` (be it or a parent of it), or its records could not go there. */
+function readHostedZone(id: string | undefined, rawName: string | undefined, domain: string, problems: string[]): BroadsheetSettings['hostedZone'] {
+  if (id === undefined && rawName === undefined) return undefined;
+  if (id === undefined || rawName === undefined) {
+    problems.push('hostedZoneId and hostedZoneName go together: give both (the Route 53 public hosted zone of the domain) or neither');
+    return undefined;
+  }
+  const name = trimEndOf(rawName.toLowerCase(), '.');
+  const before = problems.length;
+  if (!/^Z[A-Z0-9]{1,32}$/.test(id)) problems.push(`hostedZoneId "${id}" is not a Route 53 hosted zone id (Z followed by letters and digits)`);
+  if (name !== domain && !domain.endsWith(`.${name}`)) {
+    problems.push(`hostedZoneName "${name}" must be ${domain} or a parent of it: the zone holds the records of ${domain}`);
+  }
+  return problems.length === before ? { id, name } : undefined;
 }

@@ -184,7 +184,9 @@ describe('worker', () => {
     expect(sent.map((e) => e.to)).toEqual(['a@example.org', 'c@example.org']);
     expect((await deps.ledger.get(sendKey(TEMPLATE.dispatchId, sid('bad'))))?.status).toBe('failed');
     expect(sent[0]).toMatchObject({ tags: { dispatch: 'x_1780000000', slug: 'x' }, subject: 'Subject', from: TEMPLATE.from });
-    expect(sent[0]!.headers.map((h) => h.name)).toEqual(['List-Unsubscribe', 'List-Unsubscribe-Post']);
+    expect(sent[0]!.headers.map((h) => h.name)).toEqual(['List-Id', 'List-Unsubscribe', 'List-Unsubscribe-Post', 'Feedback-ID']);
+    // Feedback-ID names the dispatch by its SES tag, as the event destination's `dispatch` dimension does.
+    expect(sent[0]!.headers.find((h) => h.name === 'Feedback-ID')?.value).toMatch(/^x_1780000000:editorial:[a-z0-9-]+:[a-z0-9.-]+$/);
     expect(deps.lines.join('\n')).not.toContain('bad@example.org');
   });
 

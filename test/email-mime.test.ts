@@ -7,6 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../src/config.ts';
 import type { Editorial } from '../src/model.ts';
 import { composeMessage, renderEmail, unsubscribeHeaders, type EmailTemplate } from '../src/render/email/index.ts';
+import { bulkHeaders, publicationLabel } from '../src/render/email/mime.ts';
+import { renderEditorialOutputs } from '../src/render/outputs.ts';
+import { HeaderError } from '../src/render/email/headers.ts';
 import { mailbox } from '../src/render/email/headers.ts';
 import { dropForbiddenChars } from '../src/render/escape.ts';
 import { inline, makeEditorial } from './fixtures/editorial.ts';
@@ -15,7 +18,7 @@ const config = loadConfig();
 const UNSUBSCRIBE = 'https://monexus.example/unsubscribe?token=4f9c2b7e1d0a';
 const DATE = new Date('2026-06-04T06:00:00Z');
 
-function compose(template: EmailTemplate, options: { config?: Config; to?: string; unsubscribeUrl?: string } = {}): string {
+function compose(template: EmailTemplate, options: { config?: Config; to?: string; unsubscribeUrl?: string; dispatchId?: string } = {}): string {
   return composeMessage({
     config: options.config ?? config,
     template,
@@ -23,6 +26,7 @@ function compose(template: EmailTemplate, options: { config?: Config; to?: strin
     unsubscribeUrl: options.unsubscribeUrl ?? UNSUBSCRIBE,
     date: DATE,
     messageId: '<0001.harbour@monexus.example>',
+    dispatchId: options.dispatchId ?? '2026-06-04-harbour',
   });
 }
 
@@ -62,7 +66,7 @@ describe('the message structure', async () => {
     expect(eml).toContain('\r\nDate: Thu, 04 Jun 2026 06:00:00 +0000\r\n');
     expect(mail.messageId).toBe('<0001.harbour@monexus.example>');
     expect(headerNames(eml)).toEqual([
-      'from', 'to', 'reply-to', 'subject', 'date', 'message-id', 'mime-version', 'list-unsubscribe', 'list-unsubscribe-post', 'content-type',
+      'from', 'to', 'reply-to', 'subject', 'date', 'message-id', 'mime-version', 'list-id', 'list-unsubscribe', 'list-unsubscribe-post', 'feedback-id', 'content-type',
     ]);
   });
 
@@ -92,6 +96,73 @@ describe('the message structure', async () => {
       { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
     ]);
     expect(() => unsubscribeHeaders(config, 'http://monexus.example/unsubscribe')).toThrow(/https/);
+  });
+});
+
+describe('bulk-sender headers', async () => {
+  /** Gmail's feedback loop: four fields split at ":", each of [A-Za-z0-9_.-]. */
+  const FEEDBACK_ID = /^[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+$/;
+  const unfolded = (eml: string, name: string) =>
+    headerBlock(eml)
+      .replace(/\r\n[ \t]/g, ' ')
+      .split('\r\n')
+      .find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))
+      ?.slice(name.length + 2);
+
+  it('names the list (RFC 2919) and the dispatch for the feedback loop, in a parsed .eml', async () => {
+    const eml = compose(await render({}));
+    const mail = await simpleParser(eml);
+    expect(mail.headers.get('list')).toMatchObject({ id: { name: 'Monexus', id: 'newsletter.monexus.example' } });
+    expect(unfolded(eml, 'List-Id')).toBe('"Monexus" <newsletter.monexus.example>');
+    const feedbackId = String(mail.headers.get('feedback-id'));
+    expect(feedbackId).toBe('2026-06-04-harbour:editorial:monexus:monexus.example');
+    expect(feedbackId).toMatch(FEEDBACK_ID);
+  });
+
+  it('are in the builder’s email.eml sample, its Feedback-ID naming the editorial’s slug', async () => {
+    const { files } = await renderEditorialOutputs(makeEditorial({}), config);
+    const eml = files.find((f) => f.name === 'email.eml')!.body;
+    const mail = await simpleParser(eml);
+    expect(mail.headers.get('list')).toMatchObject({ id: { name: 'Monexus', id: 'newsletter.monexus.example' } });
+    expect(String(mail.headers.get('feedback-id'))).toBe('2026-06-04-harbour-talks:editorial:monexus:monexus.example');
+    expect(headerNames(eml)).toContain('list-unsubscribe-post');
+  });
+
+  it('keeps every field safe whatever the dispatch id and the publication name', async () => {
+    const template = await render({});
+    const hostile = { ...config, publication: { ...config.publication, name: 'Ça "va"\r\nBcc: evil@x.example  Україна' } };
+    const eml = compose(template, { config: hostile, dispatchId: 'a:b\r\nBcc: x@y~1780000000' });
+    const mail = await simpleParser(eml);
+    expect(mail.headers.has('bcc')).toBe(false);
+    expect(String(mail.headers.get('feedback-id'))).toMatch(FEEDBACK_ID);
+    expect(String(mail.headers.get('feedback-id'))).toBe('a_b__Bcc__x_y_1780000000:editorial:ca-va-bcc-evil-x-example:monexus.example');
+    // Non-ASCII names travel as encoded-words (mailparser leaves them so) and decode back, line breaks made one space.
+    const list = mail.headers.get('list') as { id: { name: string; id: string } };
+    expect(list.id.id).toBe('newsletter.monexus.example');
+    const decoded = Buffer.concat([...list.id.name.matchAll(/=\?UTF-8\?B\?([^?]*)\?=/g)].map((m) => Buffer.from(m[1]!, 'base64'))).toString('utf8');
+    expect(decoded).toBe('Ça "va" Bcc: evil@x.example Україна');
+    for (const { value } of bulkHeaders(hostile, { unsubscribeUrl: UNSUBSCRIBE, dispatchId: 'x'.repeat(5000), kind: 'editorial' })) {
+      expect(value).toMatch(/^[\x20-\x7e]{1,870}$/);
+    }
+    for (const line of headerBlock(eml).split('\r\n')) expect(line.length).toBeLessThanOrEqual(998);
+  });
+
+  it('gives the dispatch worker the same headers on one line each, List-Id first', () => {
+    const headers = bulkHeaders(config, { unsubscribeUrl: UNSUBSCRIBE, dispatchId: 'x_1780000000', kind: 'editorial' });
+    expect(headers.map((h) => h.name)).toEqual(['List-Id', 'List-Unsubscribe', 'List-Unsubscribe-Post', 'Feedback-ID']);
+    expect(headers.find((h) => h.name === 'Feedback-ID')?.value).toBe('x_1780000000:editorial:monexus:monexus.example');
+    expect(bulkHeaders(config, { unsubscribeUrl: UNSUBSCRIBE, dispatchId: 'd', kind: 'digest' })[3]?.value).toBe('d:digest:monexus:monexus.example');
+    for (const { value } of headers) expect(value).not.toMatch(/[\r\n]/);
+  });
+
+  it('derives a label from any name, and refuses a sender without a domain name', () => {
+    const named = (name: string) => publicationLabel({ ...config, publication: { ...config.publication, name } });
+    expect(named('Le Monde diplomatique')).toBe('le-monde-diplomatique');
+    expect(named('  Café Crème & Co. ')).toBe('cafe-creme-co');
+    expect(named('Україна')).toBe('newsletter');
+    expect(named('x'.repeat(100))).toHaveLength(63);
+    const literal = { ...config, sender: { ...config.sender, address: 'desk@[192.0.2.1]' } };
+    expect(() => bulkHeaders(literal, { unsubscribeUrl: UNSUBSCRIBE, dispatchId: 'd', kind: 'editorial' })).toThrow(HeaderError);
   });
 });
 
@@ -163,7 +234,7 @@ describe('random text never breaks the message', () => {
         expect(template.subject).toBe(expectedSubject(t));
         expect(mail.subject).toBe(template.subject);
         expect(headerNames(eml)).toEqual([
-          'from', 'to', 'reply-to', 'subject', 'date', 'message-id', 'mime-version', 'list-unsubscribe', 'list-unsubscribe-post', 'content-type',
+          'from', 'to', 'reply-to', 'subject', 'date', 'message-id', 'mime-version', 'list-id', 'list-unsubscribe', 'list-unsubscribe-post', 'feedback-id', 'content-type',
         ]);
         expect(mail.headers.has('bcc')).toBe(false);
         expect(mail.attachments).toHaveLength(0);

@@ -238,11 +238,11 @@ describe('data stack', () => {
     expect(dkim).toHaveLength(3);
   });
 
-  it('publishes bounces, complaints and deliveries of the configuration set to EventBridge', () => {
+  it('publishes every event a dispatch counts (no opens or clicks by default) to EventBridge', () => {
     data.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       EventDestination: {
         Enabled: true,
-        MatchingEventTypes: Match.arrayWith(['bounce', 'complaint', 'delivery']),
+        MatchingEventTypes: ['send', 'delivery', 'bounce', 'complaint', 'reject', 'deliveryDelay'],
         EventBridgeDestination: { EventBusArn: Match.anyValue() },
       },
     });
@@ -489,14 +489,18 @@ describe('subscriber stage', () => {
     }
   });
 
-  it('sends feedback (bounces and complaints of this configuration set only) to ses-events', () => {
+  it('queues feedback (the events of this configuration set only) for ses-events', () => {
     pipeline.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['aws.ses'],
-        'detail-type': ['Email Bounced', 'Email Complaint Received'],
+        'detail-type': ['Email Delivered', 'Email Bounced', 'Email Complaint Received', 'Email Rejected', 'Email Delivery Delayed'],
         detail: { mail: { tags: { 'ses:configuration-set': [Match.anyValue()] } } },
       },
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId('FeedbackSesEvents'), 'Arn'] }, DeadLetterConfig: Match.anyValue() })],
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FeedbackQueue'), 'Arn'] }, DeadLetterConfig: Match.anyValue() })],
+    });
+    pipeline.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId('FeedbackSesEvents') },
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FeedbackQueue'), 'Arn'] },
     });
   });
 });
@@ -632,7 +636,12 @@ describe('least privilege', () => {
     expect(route('Subscribe')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     expect(route('Confirm')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
     expect(route('Unsubscribe')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem']);
-    expect(dynamo('FeedbackSesEvents')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    // ses-events changes subscribers (suppressions, soft bounces) and counts each dispatch's figures in the ledger.
+    const onTable = (prefix: string, table: string) =>
+      actionsOf(statementsOfFunction(prefix).filter((s) => json(s.Resource).includes(table))).filter((a) => a.startsWith('dynamodb:')).sort();
+    expect(onTable('FeedbackSesEvents', 'TablesSubscribers')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(onTable('FeedbackSesEvents', 'TablesLedger')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(dynamo('FeedbackSesEvents')).toHaveLength(7);
   });
 });
 

@@ -1,16 +1,21 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { CONFIGURATION_SET_DIMENSION, DISPATCH_TAG } from './mail-identity.ts';
 
 /** SES reviews an account at a 5 % bounce rate and may pause sending at 10 %. */
 export const BOUNCE_RATE_ALARM = 0.05;
 /** SES reviews an account at a 0.1 % complaint rate and may pause sending at 0.5 %. */
 export const COMPLAINT_RATE_ALARM = 0.001;
+/** The `message` of the JSON log line (src/log.ts) ses-events writes when a dispatch pauses itself
+ * (`sending.autoPause`); the alarm matches it exactly. */
+export const AUTO_PAUSE_MESSAGE = 'dispatch paused automatically';
 
 export interface OperationsProps {
   /** Every handler, by a short name used in alarm and widget titles. */
@@ -21,6 +26,12 @@ export interface OperationsProps {
   readonly dispatchQueue: sqs.IQueue;
   /** Where alarm notifications are emailed. Default: none (alarms show in CloudWatch only). */
   readonly alarmEmail?: string | undefined;
+  /** The SES metrics the configuration set's CloudWatch destination publishes (Send, Delivery, ...), graphed per
+   * dispatch. Default: none, no per-dispatch graphs. */
+  readonly dispatchMetrics?: { readonly configurationSetName: string; readonly metricNames: readonly string[] };
+  /** The log group of ses-events, which logs AUTO_PAUSE_MESSAGE when a dispatch pauses itself. Default: none, no
+   * auto-pause alarm. */
+  readonly sesEventsLogGroup?: logs.ILogGroup;
 }
 
 /**
@@ -89,6 +100,24 @@ export class Operations extends Construct {
       'SES complaint rate reached 0.1 %: SES reviews the account here and may pause sending at 0.5 %.',
     );
 
+    if (props.sesEventsLogGroup) {
+      const paused = new logs.MetricFilter(this, 'AutoPauseFilter', {
+        logGroup: props.sesEventsLogGroup,
+        // One namespace per stack, so two deployments in one account never count each other's pauses.
+        metricNamespace: `Broadsheet/${Stack.of(this).stackName}`,
+        metricName: 'DispatchesPausedAutomatically',
+        filterPattern: logs.FilterPattern.stringValue('$.message', '=', AUTO_PAUSE_MESSAGE),
+        metricValue: '1',
+      });
+      alarm(
+        'DispatchAutoPaused',
+        paused.metric({ period: fiveMinutes, statistic: 'Sum' }),
+        1,
+        'A dispatch paused itself: its bounces or complaints passed sending.autoPause. Its ses-events log line names it and the ' +
+          'rates; find the cause (a bad list, a complaint wave) before resuming it.',
+      );
+    }
+
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(1) });
     const fns = Object.entries(props.functions);
     this.dashboard.addWidgets(
@@ -127,6 +156,30 @@ export class Operations extends Construct {
         metrics: Object.entries(props.deadLetterQueues).map(([n, q]) => q.metricApproximateNumberOfMessagesVisible({ label: n })),
         width: 24,
       }),
+    );
+    if (props.dispatchMetrics) this.addDispatchWidgets(props.dispatchMetrics, fiveMinutes);
+  }
+
+  /** One graph per SES metric, a line per dispatch (the `dispatch` message tag; `none` outside any dispatch). */
+  private addDispatchWidgets(metrics: NonNullable<OperationsProps['dispatchMetrics']>, period: Duration): void {
+    const set = CONFIGURATION_SET_DIMENSION;
+    this.dashboard.addWidgets(
+      ...metrics.metricNames.map(
+        (name) =>
+          new cloudwatch.GraphWidget({
+            title: `SES ${name} per dispatch`,
+            left: [
+              new cloudwatch.MathExpression({
+                expression: `SEARCH('{AWS/SES,"${set}",${DISPATCH_TAG}} MetricName="${name}" "${set}"="${metrics.configurationSetName}"', 'Sum', ${period.toSeconds()})`,
+                usingMetrics: {},
+                // One line per dispatch, named by its tag (a dynamic label).
+                label: `\${PROP('Dim.${DISPATCH_TAG}')}`,
+                period,
+              }),
+            ],
+            width: 6,
+          }),
+      ),
     );
   }
 }

@@ -23,6 +23,8 @@ export async function renderEditorialOutputs(editorial: Editorial, config: Confi
     unsubscribeUrl,
     date: editorial.updated,
     messageId: sampleMessageId(config, editorial),
+    // The sample's Feedback-ID names the editorial's first dispatch, whose id is its slug.
+    dispatchId: editorial.slug,
   });
   return {
     email,

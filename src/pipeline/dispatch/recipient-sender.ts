@@ -1,7 +1,7 @@
 import type { Logger } from '../../log.ts';
 import { MessageRejectedError, ThrottledError, type OutgoingEmail } from '../../ports.ts';
 // Only the splice and the header helpers: neither loads mjml nor Handlebars (see test/dispatch-units.test.ts).
-import { unsubscribeHeaders } from '../../render/email/mime.ts';
+import { bulkHeaders } from '../../render/email/mime.ts';
 import { personalize } from '../../render/email/personalize.ts';
 import { retry, type BackoffPolicy } from '../../retry.ts';
 import type { LoadedTemplate } from './dispatch-template.ts';
@@ -82,7 +82,7 @@ function composeEmail(
     subject: template.subject,
     html: copy.html,
     text: copy.text,
-    headers: unsubscribeHeaders(deps.config, url),
+    headers: bulkHeaders(deps.config, { unsubscribeUrl: url, dispatchId: tagValue(shard.dispatchId), kind: 'editorial' }),
     ...(deps.configurationSet !== undefined && { configurationSet: deps.configurationSet }),
     tags: { dispatch: tagValue(shard.dispatchId), slug: tagValue(shard.slug) },
   };

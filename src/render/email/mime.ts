@@ -1,7 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../../config.ts';
 import { messagesFor } from '../../i18n/index.ts';
-import { checkAddress, CRLF, foldTokens, HeaderError, headerText, mailboxHeader, messageIdValue, rfc5322Date, unstructuredHeader } from './headers.ts';
+import {
+  checkAddress,
+  CRLF,
+  encodedWords,
+  foldTokens,
+  HeaderError,
+  headerText,
+  mailboxHeader,
+  messageIdValue,
+  rfc5322Date,
+  unstructuredHeader,
+} from './headers.ts';
 import { checkUnsubscribeUrl, personalize } from './personalize.ts';
 import { quotedPrintable } from './qp.ts';
 import type { EmailTemplate } from './types.ts';
@@ -24,6 +35,85 @@ export function unsubscribeHeaders(config: Config, unsubscribeUrl: string): { na
   ];
 }
 
+/** What a bulk message is, as its Feedback-ID says: an editorial's dispatch (a digest later). */
+export type MailKind = 'editorial' | 'digest';
+
+/** RFC 2919's list label: the same for every publication on a sender domain's list namespace. */
+export const LIST_LABEL = 'newsletter';
+/** SES takes header values of printable ASCII, at most 870 characters. */
+const MAX_HEADER_VALUE = 870;
+/** The publication's name in List-Id, at most this many characters (a phrase, not a place for a tagline). */
+const MAX_LIST_NAME = 64;
+
+/** The sender address's domain, lower case: the namespace of List-Id and the sender id of Feedback-ID. */
+function senderDomain(config: Config): string {
+  const domain = checkAddress(config.sender.address, 'sender.address').split('@').pop()!.toLowerCase();
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(domain) || domain.length > 253) {
+    throw new HeaderError(`sender.address has no domain name a List-Id can be made from: ${JSON.stringify(domain)}`);
+  }
+  return domain;
+}
+
+/**
+ * The publication's name as one lower-case label (`Le Monde diplomatique` → `le-monde-diplomatique`): accents
+ * dropped, anything else but letters and digits a hyphen; `newsletter` when nothing is left (a name in another script).
+ */
+export function publicationLabel(config: Config): string {
+  const label = config.publication.name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 63)
+    .replace(/^-+|-+$/g, '');
+  return label || LIST_LABEL;
+}
+
+/** One field of Feedback-ID: Gmail's feedback loop splits at `:`, so only [A-Za-z0-9_.-], and bounded. */
+function feedbackField(value: string, max: number): string {
+  return value.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, max) || '_';
+}
+
+/** `"Monexus" <newsletter.monexus.example>`: the display name quoted when printable ASCII, else encoded-words. */
+function listIdValue(config: Config, domain: string): string {
+  const name = [...headerText(config.publication.name).replace(/\s+/g, ' ')].slice(0, MAX_LIST_NAME).join('').trim();
+  const phrase = !name ? [] : /^[\x20-\x7e]*$/.test(name) && !name.includes('=?') ? [`"${name.replace(/["\\]/g, '\\$&')}"`] : encodedWords(name);
+  return [...phrase, `<${LIST_LABEL}.${domain}>`].join(' ');
+}
+
+/**
+ * Every header a bulk message carries besides From, To and Subject, as name and value on one line each (for an API
+ * that takes them so; composeMessage folds them):
+ *
+ * - `List-Id` (RFC 2919): `"<publication name>" <newsletter.<sender domain>>`. The label is fixed rather than derived
+ *   from the name, so renaming the publication keeps the list's id (and the filters readers made with it); the
+ *   sender's domain is the publication's own namespace.
+ * - `List-Unsubscribe` and `List-Unsubscribe-Post` (RFC 2369, RFC 8058 one-click).
+ * - `Feedback-ID` (Gmail's feedback loop, `a:b:c:SenderId`): `<dispatch tag>:<kind>:<publication label>:<sender domain>`,
+ *   so complaint rates are reported per dispatch. `dispatchId` is the dispatch's SES message tag (tagValue in
+ *   src/pipeline/dispatch/recipient-sender.ts), which the CloudWatch metrics and the ledger's figures use too.
+ */
+export function bulkHeaders(
+  config: Config,
+  input: { unsubscribeUrl: string; dispatchId: string; kind: MailKind },
+): { name: string; value: string }[] {
+  const domain = senderDomain(config);
+  const feedbackId = [
+    feedbackField(input.dispatchId, 256),
+    feedbackField(input.kind, 32),
+    feedbackField(publicationLabel(config), 63),
+    feedbackField(domain, 253),
+  ].join(':');
+  const added = [
+    { name: 'List-Id', value: listIdValue(config, domain) },
+    { name: 'Feedback-ID', value: feedbackId },
+  ];
+  for (const { name, value } of added) {
+    if (!/^[\x20-\x7e]+$/.test(value) || value.length > MAX_HEADER_VALUE) throw new HeaderError(`${name} is not one line of at most ${MAX_HEADER_VALUE} printable ASCII characters`);
+  }
+  return [added[0]!, ...unsubscribeHeaders(config, input.unsubscribeUrl), added[1]!];
+}
+
 function part(contentType: string, body: string): string {
   return [`Content-Type: ${contentType}`, 'Content-Transfer-Encoding: quoted-printable', '', quotedPrintable(body)].join(CRLF);
 }
@@ -39,6 +129,10 @@ export function composeMessage(input: {
   unsubscribeUrl: string;
   date: Date;
   messageId: string;
+  /** The dispatch tag in Feedback-ID. Default: `sample` (the builder's email.eml names the editorial's slug). */
+  dispatchId?: string;
+  /** Default: `editorial`. */
+  kind?: MailKind;
 }): string {
   const { config, template } = input;
   const copy = personalize(template, { unsubscribeUrl: input.unsubscribeUrl });
@@ -58,9 +152,10 @@ export function composeMessage(input: {
     foldTokens('Message-ID', [messageIdValue(input.messageId)]),
     'MIME-Version: 1.0',
   );
-  for (const { name, value } of unsubscribeHeaders(config, input.unsubscribeUrl)) {
-    headers.push(foldTokens(name, value.split(', ').map((t, i, all) => (i < all.length - 1 ? `${t},` : t))));
-  }
+  const bulk = bulkHeaders(config, { unsubscribeUrl: input.unsubscribeUrl, dispatchId: input.dispatchId ?? 'sample', kind: input.kind ?? 'editorial' });
+  // Each value is one line of single-space-separated tokens (no quoted string holds two spaces), so folding at its
+  // spaces gives the same value back when unfolded.
+  for (const { name, value } of bulk) headers.push(foldTokens(name, value.split(' ')));
   headers.push(foldTokens('Content-Type', ['multipart/alternative;', `boundary="${boundary}"`]));
 
   return [
