@@ -26,7 +26,10 @@ export async function readStackOutputs(stackName: string, client = new CloudForm
       throw new NoCredentialsError('no AWS credentials were found (set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)', { cause: err });
     }
     if (name === 'ValidationError' && /does not exist/.test(message)) {
-      throw new StackNotFoundError(`stack ${stackName} does not exist in region ${await client.config.region().catch(() => '?')}`, { cause: err });
+      throw new StackNotFoundError(
+        `stack ${stackName} does not exist in region ${await client.config.region().catch(() => '?')}: deploy it with npx cdk deploy --all, name another with --stack <prefix> (or AWS_REGION), or source a local run's desk.env`,
+        { cause: err },
+      );
     }
     throw new StackNotFoundError(`stack ${stackName} could not be read: ${message}`, { cause: err });
   }
