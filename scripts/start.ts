@@ -1,11 +1,16 @@
-// npm start [-- --serve]: the whole pipeline on this machine, through the handlers Lambda runs.
+// npm start [-- --serve] [--send-rate <n>] [--port <n>] [--out <dir>]: the whole pipeline on this machine, through the
+// handlers Lambda runs.
 // The SDK warns about Node 20 on every client; a local run knows, and says so once in the README.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+import { appendFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ledgerTable, subscribersTable } from '../src/app/adapters.ts';
+import { listDispatches, type DispatchStatus } from '../src/pipeline/dispatch/desk-operations.ts';
+import { writeDeskEnv } from '../src/local/desk-env.ts';
 import { LOCAL_NAMES, startLocalPipeline, type LocalPipeline } from '../src/local/pipeline.ts';
 import { runLifecycle } from '../src/local/lifecycle.ts';
 import { partnerFeeds as partnerFeedsOf } from '../src/local/lifecycle-parties.ts';
@@ -14,10 +19,30 @@ import type { ObjectStore } from '../src/ports.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SAMPLES = join(ROOT, 'samples');
-const { values } = parseArgs({ options: { serve: { type: 'boolean', default: false }, port: { type: 'string' }, out: { type: 'string' } } });
+const usageError = (message: string): never => {
+  process.stderr.write(`npm start: ${message}\nUsage: npm start -- [--serve] [--port <n>] [--send-rate <messages a second>] [--out <dir>]\n`);
+  process.exit(2);
+};
+const { values } = (() => {
+  try {
+    return parseArgs({
+      options: { serve: { type: 'boolean', default: false }, port: { type: 'string' }, out: { type: 'string' }, 'send-rate': { type: 'string' } },
+    });
+  } catch (err) {
+    return usageError((err as Error).message.split('\n')[0]!);
+  }
+})();
+const sendRate = values['send-rate'] === undefined ? undefined : Number(values['send-rate']);
+if (sendRate !== undefined && !(values['send-rate']!.trim() !== '' && Number.isFinite(sendRate) && sendRate > 0)) {
+  usageError(`--send-rate must be a positive number of messages a second, not "${values['send-rate']}"`);
+}
 const OUT = values.out ? resolve(values.out) : join(ROOT, 'out/local');
 const say = (line = '') => process.stdout.write(`${line}\n`);
-const rel = (path: string) => relative(process.cwd(), path) || '.';
+/** A path as printed: relative to the current directory, unless the absolute one is shorter. */
+const rel = (path: string) => {
+  const relativePath = relative(process.cwd(), path) || '.';
+  return relativePath.length <= path.length ? relativePath : path;
+};
 const started = Date.now();
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
@@ -27,11 +52,14 @@ await rm(OUT, { recursive: true, force: true });
 await mkdir(OUT, { recursive: true });
 
 let step = Date.now();
-process.stdout.write('[1/6] Starting S3 (s3rver), SES (aws-ses-v2-local), DynamoDB (dynalite), SQS (local-aws-sqs) … ');
+process.stdout.write('[1/7] Starting S3 (s3rver), SES (aws-ses-v2-local), DynamoDB (dynalite), SQS (local-aws-sqs) … ');
 const pipeline = await startLocalPipeline({
   serve: values.serve,
   ...(values.port && { port: Number(values.port) }),
+  ...(sendRate !== undefined && { sendRatePerSecond: sendRate }),
   functionLogFile: join(OUT, 'logs.jsonl'),
+  // The runner's own lines (a retried publish, a simulated SES event the events function failed on) beside them.
+  logLine: (line) => appendFileSync(join(OUT, 'logs.jsonl'), `${line}\n`),
   // The stack's five-minute embargo release, every second here, so an embargo a few seconds ahead shows.
   releaseEverySeconds: 1,
 });
@@ -44,11 +72,11 @@ try {
   const csv = await readFile(join(SAMPLES, 'subscribers.csv'), 'utf8');
   const report = await importSubscribers(subscriberWiring(pipeline.runtime, 'import'), csv, { sourceName: 'samples/subscribers.csv' });
   const confirmed = report.rows - report.pending - report.rejected.length;
-  say(`[2/6] Imported samples/subscribers.csv: ${confirmed} confirmed, ${report.pending} pending (mailed nothing until they confirm) (${seconds(step)})`);
+  say(`[2/7] Imported samples/subscribers.csv: ${confirmed} confirmed, ${report.pending} pending (mailed nothing until they confirm) (${seconds(step)})`);
 
   step = Date.now();
   const names = (await readdir(SAMPLES)).filter((n) => /\.(txt|md)$/.test(n) && !/^readme\./i.test(n)).sort();
-  say(`[3/6] Approving ${names.length} sample editorials: each lands in s3://${LOCAL_NAMES.editorials}/approved/ and S3 notifies the publish function`);
+  say(`[3/7] Approving ${names.length} sample editorials: each lands in s3://${LOCAL_NAMES.editorials}/approved/ and S3 notifies the publish function`);
   const s3 = new S3Client(pipeline.emulators.clientConfigs.s3);
   for (const name of names) {
     const begun = Date.now();
@@ -59,25 +87,37 @@ try {
   }
 
   step = Date.now();
-  process.stdout.write('[4/6] Dispatching through SQS to the worker, the send ledger and SES … ');
+  process.stdout.write('[4/7] Dispatching through SQS to the worker, the send ledger and SES … ');
   await pipeline.settled();
   const mail = await pipeline.emulators.sentMail();
   const editorialMail = mail.filter((m) => m.headers?.some((h) => h.name.toLowerCase() === 'list-unsubscribe-post'));
   const pairs = new Set(editorialMail.map((m) => `${m.destination.to.join()}\n${m.subject}`));
   say(`${editorialMail.length} emails to ${new Set(editorialMail.map((m) => m.destination.to.join())).size} subscribers (${seconds(step)})`);
-  say(`      ${pairs.size === editorialMail.length ? 'each subscriber got each editorial once' : `DUPLICATES: ${editorialMail.length - pairs.size}`}; topics decide who gets what`);
+  say(`      ${pairs.size === editorialMail.length ? 'each subscriber got each editorial at most once' : `DUPLICATES: ${editorialMail.length - pairs.size}`}; topics decide who gets what`);
+  const suppressed = await suppressedSubscribers(pipeline);
+  if (suppressed.length > 0) {
+    const text = `the SES events (simulated here: the emulator has none) suppressed ${suppressed.join(' and ')}; dispatches planned after that leave them out`;
+    for (const line of wrap(text, 118, '      ')) say(line);
+  }
 
   step = Date.now();
-  say('[5/6] Lifecycle: the desk corrects, withdraws and embargoes; a feed reader, each partner, the pages and the mailbox poll');
+  say('[5/7] Lifecycle: the desk corrects, withdraws and embargoes; a feed reader, each partner, the pages and the mailbox poll');
   const lifecycle = await runLifecycle(pipeline, { samplesDir: SAMPLES, say });
   for (const line of wrap(`${lifecycle.paragraph} (${seconds(step)})`, 118, '      ')) say(line);
 
   step = Date.now();
-  process.stdout.write(`[6/6] Copying the public bucket, the rejections and the sent mail to ${rel(OUT)}/ … `);
+  process.stdout.write(`[6/7] Copying the public bucket, the rejections and the sent mail to ${rel(OUT)}/ … `);
   const siteKeys = await copyBucket(pipeline.site, '', join(OUT, 'site'));
   await copyBucket(pipeline.editorials, 'rejected/', join(OUT, 'rejected'));
   const mailbox = await saveMailbox(pipeline, join(OUT, 'mailbox'));
   say(`${siteKeys.length} files, ${mailbox} messages (${seconds(step)})`);
+
+  step = Date.now();
+  // Every send's SES events counted first, so the figures are final.
+  await pipeline.settled();
+  const dispatches = await listDispatches(ledgerTable(pipeline.runtime));
+  say(`[7/7] Dispatches, as npx broadsheet dispatch list shows them (${seconds(step)})`);
+  for (const line of dispatchTable(dispatches)) say(`      ${line}`);
 
   const pages = (await readdir(join(OUT, 'site/editorials'))).sort();
   const site = siteMap(siteKeys);
@@ -99,6 +139,8 @@ try {
   for (const partner of partnerFeeds) {
     say(`  Partner    ${partner.id}: ${rel(join(OUT, 'site/partners', partner.path))}/${partner.keys.map((k) => k.slice(k.lastIndexOf('/') + 1)).join(', ')}`);
   }
+  // The desk's commands act on this run once its variables are sourced; only while it is served is there a run to act on.
+  const deskEnv = pipeline.http ? await writeDeskEnv(pipeline, OUT) : undefined;
   if (pipeline.http) {
     const url = pipeline.http.url;
     say();
@@ -106,6 +148,9 @@ try {
     say(`  Site       ${url}/  (each page has the subscribe form; try it)`);
     say(`  Feeds      ${url}/feeds/rss.xml  ${url}/feeds/atom.xml  ${url}/feeds/feed.json`);
     say(`  Mailbox    ${pipeline.emulators.endpoints.sesv2.url}/  (confirmation and editorial mail; unsubscribe links work)`);
+    // With a slash, so `.` reads that file rather than looking for it on the PATH.
+    say(`  Desk       . ${rel(deskEnv!).includes('/') ? rel(deskEnv!) : `./${rel(deskEnv!)}`}`);
+    say('             (source it in a shell, then npx broadsheet dispatch list, check, proof, approve ... act on this run)');
     const at = (key: string) => `${url}/${key.split('/').map(encodeURIComponent).join('/')}`;
     const feeds = (folder: string) => ['rss.xml', 'atom.xml', 'feed.json'].map((name) => at(`${folder}feeds/${name}`)).join('  ');
     if (site.home) say(`  Home       ${url}/  (the newest editorials, with the archive and the topics)`);
@@ -121,6 +166,27 @@ try {
   }
 } finally {
   await pipeline.stop();
+}
+
+/** The desk's dispatch list as an aligned table: newest first, one line a dispatch. */
+function dispatchTable(dispatches: readonly DispatchStatus[]): string[] {
+  if (dispatches.length === 0) return ['(no dispatch)'];
+  const head = ['slug', 'state', 'recipients', 'sent', 'delivered', 'bounced', 'complained', 'suppressed'];
+  const rows = dispatches.map((d) => [d.slug, d.state, d.recipients ?? '-', d.sent, d.delivered, d.bounced, d.complained, d.suppressed].map(String));
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  // The slug and the state to the left, the figures to the right.
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  return [line(head), ...rows.map(line)];
+}
+
+/** The addresses SES's events took off the list (a hard bounce, a complaint), as the subscribers table has them. */
+async function suppressedSubscribers(local: LocalPipeline): Promise<string[]> {
+  const { SubscriberStore } = await import('../src/subscribers/store.ts');
+  const { systemClock } = await import('../src/adapters/clock.ts');
+  const store = new SubscriberStore(subscribersTable(local.runtime), local.runtime.tokenSecret, systemClock);
+  const out: string[] = [];
+  for await (const subscriber of store.all()) if (subscriber.status === 'suppressed') out.push(subscriber.email);
+  return out.sort();
 }
 
 /** Copies the objects under `prefix` to files below `dir`; returns the keys copied. */

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { dispatchQueue, editorialsStore, objectStore, queue as queueAt, webhookQueue } from '../app/adapters.ts';
-import { createDispatchWorkerHandler } from '../app/dispatch-worker.ts';
+import { createDispatchWorkerHandler, workerWiring } from '../app/dispatch-worker.ts';
 import { createConfirmationSenderHandler } from '../app/confirmation-sender.ts';
 import { createPartnerWebhookHandler } from '../app/partner-webhook.ts';
 import { createPublishHandler } from '../app/publish.ts';
+import { createSesEventsHandler } from '../app/ses-events.ts';
 import { RUNTIME_DEFAULTS, type RuntimeConfig } from '../app/runtime-config.ts';
 import { createConfirmHandler, createSubscribeHandler, createUnsubscribeHandler, type FunctionUrlHandler } from '../app/subscribers.ts';
 import { loadConfig, type Config, type PartnerConfig } from '../config.ts';
@@ -11,6 +12,7 @@ import { startHttpServer, type HttpServer } from '../http/local-server.ts';
 import { createLogger, type Logger } from '../log.ts';
 import type { ObjectStore } from '../ports.ts';
 import { startEmulators, type Emulators } from './emulators.ts';
+import { withSimulatedEvents, type SesEventBridgeEvent } from './ses-simulator.ts';
 import { startSqsPoller, type SqsPoller } from './sqs-poller.ts';
 
 export const LOCAL_NAMES = {
@@ -30,7 +32,7 @@ export interface LocalPipelineOptions {
   /** Serve the site and the subscriber endpoints over HTTP on 127.0.0.1, and make every link point there. */
   serve?: boolean;
   port?: number;
-  /** The account's send rate the workers share. */
+  /** The account's send rate the workers share, messages a second. Default 50. */
   sendRatePerSecond?: number;
   workerConcurrency?: number;
   /** Where the local runner's own structured logs go. */
@@ -57,8 +59,9 @@ export interface LocalPipeline {
   editorials: ObjectStore;
   site: ObjectStore;
   http?: HttpServer;
-  /** Resolves when every S3 event so far has been handled and the dispatch, webhook and confirmation queues are
-   * empty (a delivery failed five times counts as done: it is in the dead-letter queue). */
+  /** Resolves when every S3 event so far has been handled, the dispatch, webhook and confirmation queues are empty
+   * (a delivery failed five times counts as done: it is in the dead-letter queue) and the SES events of every message
+   * sent have reached the events handler. */
   settled(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -101,7 +104,24 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     const config = runtime.publication;
 
     const publish = createPublishHandler(runtime);
-    const worker = createDispatchWorkerHandler(runtime);
+    // aws-ses-v2-local publishes no events: the worker's mailer hands the ones SES would publish (the mailbox
+    // simulator's among them) to the SES events function, as the configuration set's EventBridge destination does.
+    const sesEvents = createSesEventsHandler(runtime);
+    const wiring = workerWiring(runtime);
+    const mailer = withSimulatedEvents(wiring.mailer, {
+      configurationSet: runtime.configurationSet!,
+      deliver: async (event: SesEventBridgeEvent) => {
+        try {
+          await sesEvents(event);
+        } catch (err) {
+          // EventBridge retries a failed asynchronous invocation; one retry shows it.
+          log.error('ses events handler failed; retrying once', { eventType: event.detail.eventType, error: err });
+          await sesEvents(event);
+        }
+      },
+      log,
+    });
+    const worker = createDispatchWorkerHandler(runtime, { ...wiring, mailer });
     routes['/subscribe'] = createSubscribeHandler(runtime);
     routes['/confirm'] = createConfirmHandler(runtime);
     routes[new URL(config.unsubscribe.url).pathname] = createUnsubscribeHandler(runtime);
@@ -162,6 +182,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
         await poller.drain();
         await webhookPoller.drain();
         await confirmationPoller.drain();
+        await mailer.settled();
       },
       stop,
     };
