@@ -1,4 +1,5 @@
 import { ConfigError, type Config } from '../config.ts';
+import { deskPublication } from './desk-runtime.ts';
 import { createLogger } from '../log.ts';
 import type { SubscriberDeps } from '../subscribers/flows.ts';
 import { systemClock } from '../adapters/clock.ts';
@@ -11,14 +12,18 @@ type Env = Record<string, string | undefined>;
 
 /**
  * `broadsheet subscribers` works on the deployed subscriber table, named by the environment the functions read
- * (SUBSCRIBERS_TABLE, TOKEN_SECRET: the key subscriber ids and links are signed with), with the usual AWS credentials.
+ * (SUBSCRIBERS_TABLE, TOKEN_SECRET: the key subscriber ids and links are signed with), with the usual AWS credentials;
+ * or on a local run's, once its desk.env is sourced (it also names the emulators and, in BROADSHEET_CONFIG, the run's
+ * publication, whose links point at the local server). The publication: `--config`, else BROADSHEET_CONFIG, else the
+ * project's (deskPublication).
  */
-export function subscribersCommandDeps(config: Config, env: Env = process.env): SubscriberDeps {
+export function subscribersCommandDeps(configFile: string | undefined, env: Env = process.env): SubscriberDeps {
+  const config = deskPublication(env, configFile);
   const table = env[RUNTIME_ENV.subscribersTable]?.trim();
   const tokenSecret = env[RUNTIME_ENV.tokenSecret]?.trim();
   if (!table || !tokenSecret) {
     throw new ConfigError(
-      `subscribers commands work on the deployed subscriber table: set ${RUNTIME_ENV.subscribersTable} to its name and ${RUNTIME_ENV.tokenSecret} to the token key (the value of the stack's token secret), with AWS credentials for the account`,
+      `subscribers commands work on the deployed subscriber table: set ${RUNTIME_ENV.subscribersTable} to its name and ${RUNTIME_ENV.tokenSecret} to the token key (the value of the stack's token secret), with AWS credentials for the account; for a local run, source the desk.env that npm start -- --serve wrote`,
     );
   }
   const configurationSet = env[RUNTIME_ENV.configurationSet]?.trim();

@@ -7,6 +7,10 @@ import { runSubscribersCommand, SUBSCRIBERS_USAGE } from './subscribers.ts';
 import { CATALOGUE_USAGE, checkCatalogueArgs, runCatalogueCommand } from './catalogue.ts';
 import { PARTNERS_USAGE, runPartnersCommand } from './partners.ts';
 import { partnerSecretFrom } from '../partners/paths.ts';
+import { DESK_COMMANDS, DESK_USAGE, runDeskCommand } from './desk.ts';
+import { DISPATCH_USAGE } from './dispatch.ts';
+import { dispatchMain } from './dispatch-main.ts';
+import { DNS_USAGE, runDnsCommand } from './dns.ts';
 
 export const USAGE = `Usage:
   broadsheet build <file-or-folder>... --out <dir> [--config <file>] [--date YYYY-MM-DD]
@@ -26,28 +30,41 @@ preview  renders one editorial the same way into a temporary folder and prints t
 Exit status: 0 all built, 1 some editorials rejected (listed on standard error and in
 rejected.json), 2 usage or configuration error.
 
+The desk (on the deployed stack, or on a local run with its desk.env sourced; check needs neither):
+${DESK_USAGE.replace(/^Usage:\n/, '')}
+
 Partners (in a configuration file, or on the deployed stack with --stack):
 ${PARTNERS_USAGE.replace(/^Usage:\n/, '')}
 
-Subscribers (on the deployed table):
+Subscribers (on the deployed table, or a local run's with its desk.env sourced):
 ${SUBSCRIBERS_USAGE.replace(/^Usage:\n/, '')}
 
+Dispatches (watch, pause, resume, cancel; on the deployed stack, or a local run with its desk.env sourced):
+${DISPATCH_USAGE.replace(/^Usage:\n/, '')}
+
 Catalogue (on the deployed buckets):
-${CATALOGUE_USAGE.replace(/^Usage:\n/, '')}`;
+${CATALOGUE_USAGE.replace(/^Usage:\n/, '')}
+
+DNS records of the sending domain (from the deployed data stack):
+${DNS_USAGE.replace(/^Usage:\n/, '')}`;
 
 /** Runs the command line; returns the exit status. `env` holds BROADSHEET_PARTNER_SECRET. */
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
   try {
     if (argv[0] === 'partners') return await runPartnersCommand(argv.slice(1), { env });
+    if (argv[0] === 'dispatch') return await dispatchMain(argv.slice(1), env);
+    if (argv[0] === 'dns') return await runDnsCommand(argv.slice(1), env);
+    if (argv[0] !== undefined && DESK_COMMANDS.includes(argv[0])) return await runDeskCommand(argv[0], argv.slice(1), { env });
     if (argv[0] === 'subscribers' || argv[0] === 'catalogue') {
       const configAt = argv.indexOf('--config');
-      const config = loadConfig(configAt > 0 ? argv[configAt + 1] : undefined);
+      const configFile = configAt > 0 ? argv[configAt + 1] : undefined;
+      const config = loadConfig(configFile);
       const rest = configAt > 0 ? argv.filter((_, i) => i !== configAt && i !== configAt + 1) : argv;
       if (argv[0] === 'catalogue') checkCatalogueArgs(rest.slice(1));
       // Loaded only here, so building editorials never loads the AWS SDK.
       const { catalogueCommandDeps, subscribersCommandDeps } = await import('../app/cli.ts');
       if (argv[0] === 'catalogue') return await runCatalogueCommand(rest.slice(1), catalogueCommandDeps(config));
-      return await runSubscribersCommand(rest.slice(1), subscribersCommandDeps(config));
+      return await runSubscribersCommand(rest.slice(1), subscribersCommandDeps(configFile, env));
     }
     const { values, positionals } = parseArgs({
       args: argv,

@@ -1,3 +1,4 @@
+import { isProofLink } from '../render/email/proof-link.ts';
 import { urls } from '../render/urls.ts';
 import type { SubscriberDeps } from '../subscribers/flows.ts';
 import { changeTopics, erase, exportData, preferencesOf, type PreferenceView } from '../subscribers/preferences.ts';
@@ -20,6 +21,7 @@ export function handlePreferenceRequest(deps: SubscriberDeps, event: FunctionUrl
 
 async function answer(deps: SubscriberDeps, event: FunctionUrlEvent): Promise<FunctionUrlResult> {
   const method = requestMethod(event);
+  if (method === 'GET' && isProofLink(queryParams(event))) return proofPage(deps, queryParams(event).get('lang') ?? undefined);
   if (method === 'GET') {
     const token = queryParams(event).get('token') ?? '';
     const view = await preferencesOf(deps, token);
@@ -28,6 +30,8 @@ async function answer(deps: SubscriberDeps, event: FunctionUrlEvent): Promise<Fu
   }
   if (method !== 'POST') return handleUnsubscribeRequest(deps, event);
   const form = formFields(event);
+  // A one-click POST from a proof's List-Unsubscribe header, or a button on a page reached from a proof.
+  if (isProofLink(queryParams(event), form)) return proofPage(deps, form.get('lang') ?? queryParams(event).get('lang') ?? undefined);
   const action = form.get('action');
   const token = form.get('token') ?? '';
   if (form.get('List-Unsubscribe') === 'One-Click' || action === null || action === 'unsubscribe') return handleUnsubscribeRequest(deps, event);
@@ -76,6 +80,16 @@ function gone(deps: SubscriberDeps, language?: string): FunctionUrlResult {
   const m = preferenceMessages(deps.config, language);
   const text = preferenceText(m, { publication: deps.config.publication.name });
   return htmlResponse(404, renderNotice(deps.config, { title: text.goneTitle, paragraphs: [text.goneText], link: { href: urls.subscribe(deps.config), text: text.subscribeAgain } }, m.lang));
+}
+
+/**
+ * The answer to a proof's unsubscribe link (`?proof=1`, no token; see src/render/email/proof-link.ts): nothing
+ * changes, and a plain page in the reader's language (the link's `lang`, else the publication's) says why.
+ */
+function proofPage(deps: SubscriberDeps, language: string | undefined): FunctionUrlResult {
+  const m = preferenceMessages(deps.config, language?.slice(0, 35));
+  const text = preferenceText(m, { publication: deps.config.publication.name });
+  return htmlResponse(200, renderNotice(deps.config, { title: text.proofTitle, paragraphs: [text.proofText], link: { href: urls.home(deps.config), text: deps.config.publication.name } }, m.lang));
 }
 
 /** A changed or incomplete token: the unsubscribe route's own answer, in the publication's language. */

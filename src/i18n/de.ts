@@ -125,6 +125,8 @@ export const de: Catalogue = {
   'preferences.goneText': 'Es wurde gelöscht, oder die Adresse wurde nie bestätigt. Sie können jederzeit wieder abonnieren.',
   'preferences.notSubscribed': 'Dieses Abonnement ist beendet, daher gibt es keine Themen zu wählen. Abonnieren Sie erneut, um sie zu wählen.',
   'preferences.subscribeAgain': 'Wieder abonnieren',
+  'preferences.proofTitle': 'Dieser Link stammt aus einem Korrekturabzug',
+  'preferences.proofText': 'Diese E-Mail war ein Korrekturabzug eines Leitartikels von {publication}, den die Redaktion vor dem Versand erhielt; dieser Link ändert deshalb nichts. In den Exemplaren der Abonnenten öffnet derselbe Link die Einstellungen ihres Abonnements: Themen, Abmeldung und ihre Daten.',
 
   'welcome.subject': 'Willkommen bei {publication}',
   'welcome.intro': 'Ihr Abonnement von {publication} ist bestätigt. Willkommen.',

@@ -143,6 +143,8 @@ export const en = {
   'preferences.goneText': 'It has been erased, or the address was never confirmed. You can subscribe again at any time.',
   'preferences.notSubscribed': 'This subscription has ended, so there are no topics to choose. Subscribe again to choose them.',
   'preferences.subscribeAgain': 'Subscribe again',
+  'preferences.proofTitle': 'This link comes from a proof',
+  'preferences.proofText': 'This email was a proof of an editorial from {publication}, sent to the desk before it goes out, so this link changes nothing. In the copies subscribers receive, the same link opens their own subscription preferences: topics, unsubscribe and their data.',
 
   // The welcome email after a confirmation (subscription.welcomeEmail).
   'welcome.subject': 'Welcome to {publication}',

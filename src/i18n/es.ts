@@ -125,6 +125,8 @@ export const es: Catalogue = {
   'preferences.goneText': 'Se ha borrado, o la dirección nunca se confirmó. Puedes volver a suscribirte cuando quieras.',
   'preferences.notSubscribed': 'Esta suscripción ha terminado, así que no hay temas que elegir. Vuelve a suscribirte para elegirlos.',
   'preferences.subscribeAgain': 'Volver a suscribirse',
+  'preferences.proofTitle': 'Este enlace viene de una prueba',
+  'preferences.proofText': 'Este correo era una prueba de un editorial de {publication}, enviada a la redacción antes del envío, así que este enlace no cambia nada. En las copias de los suscriptores, el mismo enlace abre las preferencias de su suscripción: temas, baja y sus datos.',
 
   'welcome.subject': 'Te damos la bienvenida a {publication}',
   'welcome.intro': 'Tu suscripción a {publication} está confirmada. Te damos la bienvenida.',

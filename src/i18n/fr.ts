@@ -125,6 +125,8 @@ export const fr: Catalogue = {
   'preferences.goneText': 'Il a été effacé, ou l’adresse n’a jamais été confirmée. Vous pouvez vous réabonner à tout moment.',
   'preferences.notSubscribed': 'Cet abonnement a pris fin : il n’y a pas de thèmes à choisir. Réabonnez-vous pour les choisir.',
   'preferences.subscribeAgain': 'Se réabonner',
+  'preferences.proofTitle': 'Ce lien vient d’une épreuve',
+  'preferences.proofText': 'Ce message était une épreuve d’un éditorial de {publication}, envoyée à la rédaction avant la diffusion : ce lien ne change donc rien. Dans les exemplaires des abonnés, le même lien ouvre les préférences de leur abonnement : thèmes, désabonnement et leurs données.',
 
   'welcome.subject': 'Bienvenue dans {publication}',
   'welcome.intro': 'Votre abonnement à {publication} est confirmé. Bienvenue.',

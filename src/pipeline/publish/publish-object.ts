@@ -1,6 +1,4 @@
 import type { Editorial, Rejection } from '../../model.ts';
-import { parseEditorial } from '../../parse/index.ts';
-import { EmailTooLargeError, renderEmail } from '../../render/email/index.ts';
 import type { ObjectEvent, PublishDeps, PublishOutcome } from './deps.ts';
 import { dispatchIfDue } from './dispatch.ts';
 import { updateCatalogue } from './catalogue.ts';
@@ -13,7 +11,7 @@ import { AGAIN, untilWritten } from './retry.ts';
 import { findSlugOfSource, recordSource } from './sources.ts';
 import { compareVersions, keepFirstPublished, versionOf } from './versions.ts';
 import { newDispatchId, stopDispatches, withdrawnDispatches } from './withdrawal.ts';
-import { tooLargeReason } from '../../parse/limits.ts';
+import { validateApproved } from './validate.ts';
 
 /**
  * Handles one S3 record of the editorials bucket. Safe to run any number of times for the same record and
@@ -29,22 +27,13 @@ export async function publishObject(deps: PublishDeps, event: ObjectEvent): Prom
 }
 
 async function publishCreated(deps: PublishDeps, key: string, name: string): Promise<PublishOutcome> {
-  const limits = deps.config.limits;
-  const object = await deps.editorials.get(key, { maxBytes: limits.maxEditorialBytes });
+  const object = await deps.editorials.get(key, { maxBytes: deps.config.limits.maxEditorialBytes });
   if (!object) {
     deps.log.info('approved object is gone; nothing to publish');
     return { outcome: 'missing' };
   }
-  if (object.tooLarge) return reject(deps, key, name, { file: baseName(key), line: null, reason: tooLargeReason(object.tooLarge.bytes, limits) });
-  const parsed = parseEditorial(baseName(key), object.body, {
-    publication: deps.config.publication.name,
-    defaultLang: deps.config.publication.language,
-    date: object.lastModified,
-    limits,
-  });
+  const parsed = await validateApproved(deps.config, baseName(key), object);
   if (!parsed.ok) return reject(deps, key, name, parsed.rejection);
-  const unsendable = await emailRejection(deps, parsed.editorial);
-  if (unsendable) return reject(deps, key, name, unsendable);
 
   const { slug } = parsed.editorial;
   await recordSource(deps.editorials, name, key, slug);
@@ -66,23 +55,6 @@ async function publishCreated(deps: PublishDeps, key: string, name: string): Pro
   const outcome = recorded.kind === 'new' ? 'published' : recorded.kind === 'newer' ? 'corrected' : 'duplicate';
   deps.log.info(`editorial ${outcome}`, { slug, updated: recorded.entry.editorial.updated.toISOString() });
   return { outcome, slug, ...(dispatchId && { dispatchId }) };
-}
-
-/**
- * Why the editorial's email could never be sent, if so. The email is rendered only once the editorial is public (an
- * embargoed one at its release), after the index holds it: failing there would retry until the event is dropped, with
- * the editorial public and never sent. A render takes milliseconds, so it is tried before anything is published.
- * A withdrawn version is never sent, and must not be kept from withdrawing.
- */
-async function emailRejection(deps: PublishDeps, editorial: Editorial): Promise<Rejection | undefined> {
-  if (editorial.status !== 'published') return undefined;
-  try {
-    await renderEmail(editorial, deps.config);
-    return undefined;
-  } catch (error) {
-    if (!(error instanceof EmailTooLargeError)) throw error;
-    return { file: editorial.file, line: null, reason: error.reason };
-  }
 }
 
 async function reject(deps: PublishDeps, key: string, name: string, rejection: Rejection): Promise<PublishOutcome> {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../../config.ts';
 import { messagesFor } from '../../i18n/index.ts';
+import { trimOf } from '../../strings.ts';
 import {
   checkAddress,
   CRLF,
@@ -64,9 +65,8 @@ export function publicationLabel(config: Config): string {
     .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .slice(0, 63)
-    .replace(/^-+|-+$/g, '');
-  return label || LIST_LABEL;
+    .slice(0, 63);
+  return trimOf(label, '-') || LIST_LABEL;
 }
 
 /** One field of Feedback-ID: Gmail's feedback loop splits at `:`, so only [A-Za-z0-9_.-], and bounded. */
