@@ -71,7 +71,7 @@ describe('broadsheet dispatch', () => {
     };
     expect(await run('pause', '2026-06-03-grid', '--reason', 'wrong link in paragraph 2')).toMatchObject({ code: 0, said: expect.stringMatching(/paused\. Every worker stops sending it within a few seconds/) });
     expect(await run('status', '2026-06-03-grid')).toMatchObject({ said: expect.stringMatching(/paused by the desk at .*: wrong link in paragraph 2/) });
-    expect(await run('resume', '2026-06-03-grid')).toMatchObject({ code: 0, said: expect.stringMatching(/resumed\. 1 shards queued again/) });
+    expect(await run('resume', '2026-06-03-grid')).toMatchObject({ code: 0, said: expect.stringMatching(/resumed\. 1 shard queued again/) });
     expect(queued).toEqual(['2026-06-03-grid shard']);
     expect(await run('resume', '2026-06-03-grid')).toMatchObject({ code: 1, said: expect.stringMatching(/not paused/) });
     expect(await run('cancel', '2026-06-03-grid')).toMatchObject({ code: 0, said: expect.stringMatching(/cancelled for good/) });

@@ -79,10 +79,10 @@ function report(action: 'pause' | 'resume' | 'cancel', slug: string, answer: Des
   const said: Record<DeskAnswer['outcome'], string> = {
     done:
       action === 'pause'
-        ? `${slug}: paused. Every worker stops sending it within a few seconds; ${s ? `${s.sent} sent so far` : ''}. Resume with npx broadsheet dispatch resume ${slug}.`
+        ? `${slug}: paused. Every worker stops sending it within a few seconds${s ? ` (${s.sent} sent so far)` : ''}. Resume with npx broadsheet dispatch resume ${slug}.`
         : action === 'resume'
-          ? `${slug}: resumed. ${answer.requeued ?? 0} shards queued again; only readers without a send are mailed.`
-          : `${slug}: cancelled for good. Nothing more of it is sent${s ? ` (${s.sent} were sent)` : ''}; a resume will be refused.`,
+          ? `${slug}: resumed. ${answer.requeued ?? 0} ${answer.requeued === 1 ? 'shard' : 'shards'} queued again; only readers without a send are mailed.`
+          : `${slug}: cancelled for good. The workers stop within a few seconds${s ? ` (${s.sent} sent so far)` : ''}; a resume will be refused.`,
     already: action === 'pause' ? `${slug}: already paused (${s?.pausedBecause ?? 'no reason given'}).` : `${slug}: already cancelled at ${s?.cancelledAt}.`,
     finished: `${slug}: finished at ${s?.finishedAt ?? 'an earlier time'}; there is nothing left to ${action}.`,
     cancelled: `${slug}: cancelled at ${s?.cancelledAt} (${s?.cancelledBecause}${s?.cancelledNote ? `: ${s.cancelledNote}` : ''}); a cancelled dispatch cannot be ${action === 'resume' ? 'resumed' : 'paused'}.`,

@@ -126,7 +126,7 @@ async function judgeAutoPause(deps: DeliveryFiguresDeps, tag: string): Promise<s
         ? `complaint rate ${percent(complained / judged)} (${complained} of ${judged}) passed ${percent(complaintRate)}`
         : undefined;
   if (!why) return undefined;
-  const paused = await writePause(deps.ledger, dispatchId, { reason: `paused automatically: ${why}`, by: 'auto', at: deps.clock.now().toISOString() }, true);
+  const paused = await writePause(deps.ledger, dispatchId, { reason: why, by: 'auto', at: deps.clock.now().toISOString() }, true);
   if (!paused) return undefined;
   // The alarm's metric filter matches this message exactly (infra: the ses-events log group).
   deps.log.error('dispatch paused automatically', { dispatchId, reason: why, delivered, bounced, complained });
