@@ -18,7 +18,12 @@ const SECRET = 'flows-test-secret-0123456789-abcdefghij';
 const config = loadConfig();
 const START = new Date('2026-06-10T08:00:00Z');
 
-const emulators = useEmulators({ tables: [{ tableName: 'subscribers', partitionKey: 'id' }] });
+const emulators = useEmulators({
+  tables: [
+    { tableName: 'subscribers', partitionKey: 'id' },
+    { tableName: 'ledger', partitionKey: 'pk', sortKey: 'sk' },
+  ],
+});
 let server: HttpServer;
 let deps: SubscriberDeps;
 let store: SubscriberStore;
@@ -409,7 +414,7 @@ describe('SES bounces and complaints', () => {
         { EventSource: 'aws:sns', Sns: { Message: 'not json' } },
       ],
     });
-    expect(summary).toEqual({ suppressed: 0, softBounces: 0, unknownRecipients: 1, ignored: 1, malformed: 1 });
+    expect(summary).toEqual({ suppressed: 0, softBounces: 0, unknownRecipients: 1, ignored: 1, malformed: 1, suppressedByDispatch: {} });
     expect((await store.get(id))?.status).toBe('confirmed');
     expect(await store.getByAddress('stranger@example.org')).toBeUndefined();
   });
@@ -451,6 +456,22 @@ describe('the functions Lambda runs', () => {
     const complaint = { notificationType: 'Complaint', complaint: { complainedRecipients: [{ emailAddress: 'lambda-reader@example.org' }] }, mail: {} };
     const summary = await sesEventsFn.handler({ Records: [{ EventSource: 'aws:sns', Sns: { Message: JSON.stringify(complaint) } }] });
     expect(summary).toMatchObject({ suppressed: 1 });
+
+    // From the configuration set's EventBridge rule through the queue: a batch, each event counted for its dispatch.
+    const bridge = (eventType: string, detail: Record<string, unknown>) => ({
+      source: 'aws.ses',
+      'detail-type': eventType === 'Delivery' ? 'Email Delivered' : 'Email Complaint Received',
+      detail: { eventType, mail: { messageId: 'ses-1', destination: ['lambda-reader@example.org'], tags: { dispatch: ['2026-06-01-x'] } }, ...detail },
+    });
+    const records = [
+      bridge('Delivery', { delivery: { recipients: ['lambda-reader@example.org'] } }),
+      bridge('Complaint', { complaint: { complainedRecipients: [{ emailAddress: 'lambda-reader@example.org' }] } }),
+      bridge('Delivery', { delivery: { recipients: ['lambda-reader@example.org'] } }),
+    ].map((body, n) => ({ eventSource: 'aws:sqs', messageId: `q${n}`, receiptHandle: `r${n}`, body: JSON.stringify(body), attributes: { ApproximateReceiveCount: '1' } }));
+    expect(await sesEventsFn.handler({ Records: records })).toEqual({ batchItemFailures: [] });
+    const { pairTable } = await import('../src/app/adapters.ts');
+    const { readFigures } = await import('../src/pipeline/dispatch/figures.ts');
+    expect(await readFigures(pairTable(emulators, 'ledger'), '2026-06-01-x')).toMatchObject({ delivered: 1, complained: 1 });
   });
 });
 

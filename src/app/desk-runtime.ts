@@ -1,6 +1,5 @@
-import type { EndpointMap } from '../adapters/aws-clients.ts';
 import { ConfigError, configFrom, loadConfig, type Config } from '../config.ts';
-import { endpointsFromEnv, RUNTIME_ENV } from './runtime-config.ts';
+import { endpointsFromEnv, RUNTIME_ENV, type RuntimeConfig } from './runtime-config.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -9,20 +8,15 @@ type Env = Record<string, string | undefined>;
  * copies names by hand: against AWS they come from the stacks' CloudFormation outputs; against `npm start -- --serve`
  * from `<out>/desk.env`, which names the emulators in the variables the functions themselves read.
  */
-export interface DeskRuntime {
-  publication: Config;
-  editorialsBucket: string;
-  publicBucket: string;
-  subscribersTable: string;
-  ledgerTable: string;
-  dispatchQueueUrl: string;
-  configurationSet?: string;
+export type DeskRuntime = Pick<
+  RuntimeConfig,
+  'publication' | 'editorialsBucket' | 'publicBucket' | 'subscribersTable' | 'ledgerTable' | 'dispatchQueueUrl' | 'configurationSet' | 'endpoints'
+> & {
   /** The subscriber id key: only a local run's desk.env gives it (in AWS it stays in Secrets Manager). */
   tokenSecret?: string;
-  endpoints: EndpointMap;
   /** Said in errors and reports: "the local run" or "stack Broadsheet". */
   where: string;
-}
+};
 
 /** The stack prefix `cdk deploy` uses unless told otherwise (infra/broadsheet.ts). */
 export const DEFAULT_STACK_PREFIX = 'Broadsheet';

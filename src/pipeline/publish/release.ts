@@ -23,10 +23,7 @@ export async function holdForEmbargo(deps: PublishDeps, editorial: Editorial): P
 export async function releaseEmbargoed(deps: PublishDeps): Promise<string[]> {
   const now = deps.clock.now();
   const released: string[] = [];
-  const markers: string[] = [];
-  for await (const summary of deps.editorials.list(EMBARGO_PREFIX)) if (summary.key.endsWith('.json')) markers.push(summary.key);
-  for (const key of markers.sort()) {
-    const slug = key.slice(EMBARGO_PREFIX.length, -'.json'.length);
+  for (const { key, slug } of await markers(deps, EMBARGO_PREFIX)) {
     const stored = await readIndexEntry(deps.editorials, deps.clock, slug);
     const embargo = stored?.entry.editorial.embargo;
     if (stored && embargo && embargo.getTime() > now.getTime() && !stored.entry.removedAt) continue;
@@ -52,10 +49,7 @@ export async function releaseEmbargoed(deps: PublishDeps): Promise<string[]> {
 export async function releaseScheduledSends(deps: PublishDeps): Promise<string[]> {
   const now = deps.clock.now();
   const planned: string[] = [];
-  const markers: string[] = [];
-  for await (const summary of deps.editorials.list(SCHEDULED_SEND_PREFIX)) if (summary.key.endsWith('.json')) markers.push(summary.key);
-  for (const key of markers.sort()) {
-    const slug = key.slice(SCHEDULED_SEND_PREFIX.length, -'.json'.length);
+  for (const { key, slug } of await markers(deps, SCHEDULED_SEND_PREFIX)) {
     const stored = await readIndexEntry(deps.editorials, deps.clock, slug);
     const sendAt = stored?.entry.editorial.emailSendAt;
     if (stored && sendAt && sendAt.getTime() > now.getTime() && dueDispatch(stored.entry, now)) continue;
@@ -64,4 +58,13 @@ export async function releaseScheduledSends(deps: PublishDeps): Promise<string[]
   }
   if (planned.length) deps.log.info('scheduled emails planned', { slugs: planned });
   return planned;
+}
+
+/** The markers under `prefix` (`<prefix><slug>.json`), in key order, with the slug each names. */
+async function markers(deps: PublishDeps, prefix: string): Promise<{ key: string; slug: string }[]> {
+  const found: { key: string; slug: string }[] = [];
+  for await (const summary of deps.editorials.list(prefix)) {
+    if (summary.key.endsWith('.json')) found.push({ key: summary.key, slug: summary.key.slice(prefix.length, -'.json'.length) });
+  }
+  return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
