@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/adapters/clock.ts';
 import { startSqsPoller, type SqsPoller } from '../src/local/sqs-poller.ts';
 import { cancelDispatch, dispatchStatus, pauseDispatch, resumeDispatch, type DeskDeps } from '../src/pipeline/dispatch/desk-operations.ts';
+import { writePause } from '../src/pipeline/dispatch/dispatch-control.ts';
 import { shardRecordPartition } from '../src/pipeline/dispatch/ledger-keys.ts';
 import { createTokenBucket } from '../src/pipeline/dispatch/token-bucket.ts';
 import { expectCleanLogs, expectedRecipients, expectExactlyOnce, planOnce, startWorld, storeTemplate, VISIBILITY_SECONDS, workerDeps, workerHandler, type World } from './dispatch-harness.ts';
@@ -78,6 +79,24 @@ describe('pausing and resuming a send', () => {
     expect((await cancelDispatch(desk, request.dispatchId)).outcome).toBe('finished');
     expectCleanLogs(world);
   }, 120_000);
+
+  it('a pause while the planner still plans holds every shard it queues; the resume sends each reader once', async () => {
+    await world.emulators.clearMail();
+    const request = await storeTemplate(world, 'pause-planning', ['harbours']);
+    // The desk's pause as it lands mid-plan: the control item is there before the planner queues a shard.
+    await writePause(world.ledger, request.dispatchId, { reason: 'held while planning', by: 'desk', at: new Date().toISOString() });
+    await planOnce(world, request);
+    let workers = startWorkers();
+    await workers.drain();
+    await workers.stop();
+    expect(await mailCount()).toBe(0);
+    expect(await dispatchStatus(world.ledger, request.dispatchId)).toMatchObject({ state: 'paused', recipients: expectedRecipients(world, request.topics).length, sent: 0 });
+    expect((await resumeDispatch(desk, request.dispatchId)).outcome).toBe('done');
+    workers = startWorkers();
+    await workers.drain();
+    await workers.stop();
+    await expectExactlyOnce(world, request);
+  }, 60_000);
 
   it('a cancelled send stays cancelled: a resume is refused and nothing more goes out', async () => {
     await world.emulators.clearMail();

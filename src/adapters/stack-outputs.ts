@@ -22,6 +22,9 @@ export async function readStackOutputs(stackName: string, client = new CloudForm
     if (err instanceof StackNotFoundError) throw err;
     const name = (err as { name?: string }).name ?? '';
     const message = (err as Error).message ?? String(err);
+    if (/region is missing/i.test(message)) {
+      throw new NoCredentialsError('no AWS region is set: set AWS_REGION (or a profile with a region in AWS_PROFILE), or source a local run\'s desk.env', { cause: err });
+    }
     if (name === 'CredentialsProviderError' || /credential/i.test(message)) {
       throw new NoCredentialsError('no AWS credentials were found (set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)', { cause: err });
     }
