@@ -161,6 +161,7 @@ export async function benchDispatch(options: { recipients: number; concurrency: 
       },
     };
     const workerDeps = {
+      subscribers,
       ledger,
       mailer: counting,
       clock: systemClock,

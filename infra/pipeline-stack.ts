@@ -97,6 +97,7 @@ export class PipelineStack extends Stack {
     this.dispatch = new DispatchStage(this, 'Dispatch', {
       runtime: { ...base, environment },
       ledger,
+      subscribers,
       sending,
       sendRate: settings.sendRate,
       workerConcurrency: settings.workerConcurrency,

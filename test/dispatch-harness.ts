@@ -139,6 +139,7 @@ export async function storeTemplate(world: World, dispatchId: string, topics: st
 export function workerDeps(world: World, overrides: Partial<WorkerDeps> = {}): WorkerDeps {
   return {
     ledger: world.ledger,
+    subscribers: world.subscribers,
     mailer: world.mailer,
     clock: systemClock,
     log: world.log.child({ fn: 'dispatch-worker' }),

@@ -19,7 +19,7 @@ import { createTokenBucket } from '../src/pipeline/dispatch/token-bucket.ts';
 import { processShards } from '../src/pipeline/dispatch/worker.ts';
 import { createLogger } from '../src/log.ts';
 import type { Clock } from '../src/ports.ts';
-import { MemoryTable } from './helpers/memory-table.ts';
+import { confirmedReaders, MemoryTable } from './helpers/memory-table.ts';
 import { decodeIndexEntry, releaseEmbargoed } from '../src/pipeline/publish/index.ts';
 import { subscriberId } from '../src/subscribers/tokens.ts';
 import { useEmulators } from './helpers/emulators.ts';
@@ -353,8 +353,10 @@ describe('a worker', () => {
     const log = createLogger({}, () => {});
     let sends = 0;
     let sendsAtStop = 0;
+    const recipients = Array.from({ length: 100 }, (_, i) => ({ id: `r${i}`.padEnd(22, '_'), email: `r${i}@example.org` }));
     const deps = {
       ledger: table,
+      subscribers: confirmedReaders(recipients),
       clock,
       log,
       config,
@@ -372,7 +374,6 @@ describe('a worker', () => {
         },
       },
     };
-    const recipients = Array.from({ length: 100 }, (_, i) => ({ id: `r${i}`.padEnd(22, '_'), email: `r${i}@example.org` }));
     const body = JSON.stringify({ v: 1, dispatchId, slug: dispatchId, templateKey: 'rendered/q/email.json', shard: 0, recipients });
     expect(await processShards(deps, [{ messageId: 'q1', body, receiveCount: 1 }])).toEqual({ batchItemFailures: [] });
 

@@ -1,5 +1,6 @@
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { dispatchTag, readFigures } from '../src/pipeline/dispatch/figures.ts';
 import { createLogger } from '../src/log.ts';
 import { MessageRejectedError, ThrottledError, type Clock, type Item, type Mailer, type OutgoingEmail } from '../src/ports.ts';
 import { claimLease, finishLease, renewLease } from '../src/pipeline/dispatch/shard-lease.ts';
@@ -56,6 +57,7 @@ function unitDeps(overrides: Partial<WorkerDeps> = {}): WorkerDeps & { ledger: M
   void ledger.put({ ...templateItemKey(TEMPLATE.dispatchId), body: JSON.stringify(TEMPLATE) });
   return {
     ledger,
+    subscribers: readers,
     mailer: { send: async () => ({ messageId: 'm' }) },
     clock,
     log: createLogger({}, (line) => lines.push(line)),
@@ -70,8 +72,14 @@ function unitDeps(overrides: Partial<WorkerDeps> = {}): WorkerDeps & { ledger: M
 /** A subscriber id of the table's shape: 22 base64url characters. */
 const sid = (name: string) => name.padEnd(22, '_');
 
-const shardBody = (recipients: { id: string; email: string }[]) =>
-  JSON.stringify({ v: 1, dispatchId: TEMPLATE.dispatchId, slug: 'x', templateKey: 'rendered/x/x~1780000000/email.json', shard: 0, recipients: recipients.map((r) => ({ ...r, id: sid(r.id) })) });
+/** The subscribers table the workers read addresses from: every reader a shard below names, confirmed. */
+const readers = new MemoryTable({ partitionKey: 'id' });
+
+/** A shard of these readers (ids alone, as the planner writes them), each confirmed in `readers`. */
+const shardBody = (recipients: { id: string; email: string }[]) => {
+  for (const r of recipients) readers.items.set(readers.id({ id: sid(r.id) }), { id: sid(r.id), email: r.email, status: 'confirmed' });
+  return JSON.stringify({ v: 2, dispatchId: TEMPLATE.dispatchId, slug: 'x', templateKey: 'rendered/x/x~1780000000/email.json', shard: 0, recipients: recipients.map((r) => ({ id: sid(r.id) })) });
+};
 
 describe('token bucket', () => {
   it('lets a burst through, then holds concurrent callers to the rate in every second', async () => {
@@ -188,6 +196,27 @@ describe('worker', () => {
     // Feedback-ID names the dispatch by its SES tag, as the event destination's `dispatch` dimension does.
     expect(sent[0]!.headers.find((h) => h.name === 'Feedback-ID')?.value).toMatch(/^x_1780000000:editorial:[a-z0-9-]+:[a-z0-9.-]+$/);
     expect(deps.lines.join('\n')).not.toContain('bad@example.org');
+  });
+
+  it('reads each address when it sends: a reader who left or was erased after planning is skipped and recorded so', async () => {
+    const sent: string[] = [];
+    const deps = unitDeps({ mailer: { send: async (email) => (sent.push(email.to), { messageId: 'm' }) } });
+    const body = shardBody([
+      { id: 'stays', email: 'stays@example.org' },
+      { id: 'left', email: 'left@example.org' },
+      { id: 'erased', email: 'erased@example.org' },
+    ]);
+    await readers.update({ id: sid('left') }, { set: { status: 'unsubscribed' } });
+    await readers.delete({ id: sid('erased') });
+    // The queue message itself names no address.
+    expect(body).not.toContain('@');
+    expect(await processShards(deps, [{ messageId: 'q1', body, receiveCount: 1 }])).toEqual({ batchItemFailures: [] });
+    expect(sent).toEqual(['stays@example.org']);
+    expect(await deps.ledger.get(sendKey(TEMPLATE.dispatchId, sid('left')))).toMatchObject({ status: 'skipped', reason: 'unsubscribed' });
+    expect(await deps.ledger.get(sendKey(TEMPLATE.dispatchId, sid('erased')))).toMatchObject({ status: 'skipped', reason: 'erased' });
+    expect(await readFigures(deps.ledger, dispatchTag(TEMPLATE.dispatchId))).toMatchObject({ sent: 1, skipped: 2, failed: 0 });
+    expect(await processShards(deps, [{ messageId: 'q1', body, receiveCount: 2 }])).toEqual({ batchItemFailures: [] });
+    expect(sent).toEqual(['stays@example.org']);
   });
 
   it('gives up on a shard still throttled after its retries, gives its lease back, and finishes on redelivery', async () => {
@@ -316,13 +345,18 @@ describe('the dispatch worker function', () => {
   });
 
   describe('against the emulators', () => {
-    const emulators = useEmulators({ tables: [{ tableName: 'handler-ledger', partitionKey: 'pk', sortKey: 'sk' }] });
+    const emulators = useEmulators({
+      tables: [
+        { tableName: 'handler-ledger', partitionKey: 'pk', sortKey: 'sk' },
+        { tableName: 'handler-subscribers', partitionKey: 'id' },
+      ],
+    });
 
     it('turns an SQS event into sends and a partial batch response', async () => {
       const env = {
         EDITORIALS_BUCKET: 'handler-editorials',
         PUBLIC_BUCKET: 'unused',
-        SUBSCRIBERS_TABLE: 'unused',
+        SUBSCRIBERS_TABLE: 'handler-subscribers',
         LEDGER_TABLE: 'handler-ledger',
         DISPATCH_QUEUE_URL: 'http://127.0.0.1/unused',
         TOKEN_SECRET: 'handler-secret-0123456789-0123456789',
@@ -336,6 +370,9 @@ describe('the dispatch worker function', () => {
       const documents = createDocumentClient(emulators.clientConfigs.dynamodb);
       const ledger = new DynamoTable(documents, { tableName: 'handler-ledger', partitionKey: 'pk', sortKey: 'sk' });
       await ledger.put({ ...templateItemKey(TEMPLATE.dispatchId), body: JSON.stringify(TEMPLATE) });
+      // The shard names ids; the worker reads each address and status from the subscribers table. h3 left after planning.
+      const subscribers = new DynamoTable(documents, { tableName: 'handler-subscribers', partitionKey: 'id' });
+      for (const [id, status] of [['h1', 'confirmed'], ['h2', 'confirmed'], ['h3', 'unsubscribed']] as const) await subscribers.put({ id: id.padEnd(22, '_'), email: `${id}@example.org`, status });
       documents.destroy();
       await emulators.clearMail();
 
@@ -343,7 +380,7 @@ describe('the dispatch worker function', () => {
       const record = (messageId: string, body: string) => ({ messageId, receiptHandle: `rh-${messageId}`, body, attributes: { ApproximateReceiveCount: '1' } });
       const out = await handler({
         Records: [
-          record('good', shardBody([{ id: 'h1', email: 'h1@example.org' }, { id: 'h2', email: 'h2@example.org' }])),
+          record('good', shardBody([{ id: 'h1', email: 'h1@example.org' }, { id: 'h2', email: 'h2@example.org' }, { id: 'h3', email: 'h3@example.org' }])),
           record('poison', '{"v":1}'),
         ],
       });

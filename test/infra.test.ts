@@ -629,7 +629,7 @@ describe('least privilege', () => {
   it('gives each handler only the table calls it makes', () => {
     const dynamo = (prefix: string) => actionsOf(statementsOfFunction(prefix)).filter((a) => a.startsWith('dynamodb:')).sort();
     expect(dynamo('PublishPublisher')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem']);
-    expect(dynamo('DispatchWorker')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(dynamo('DispatchWorker')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     // What each subscriber flow asks of the table: only subscribe creates (subscribers, rate windows), only the
     // preference page (the unsubscribe function) erases, confirm only changes a pending subscriber.
     const route = (name: string) => dynamo(functionIdExactly(`Subscribers${name}`));

@@ -11,6 +11,8 @@ import { runtimeEnvironment } from '../../src/app/runtime-config.ts';
 export interface DispatchStageProps {
   readonly runtime: FunctionRuntime;
   readonly ledger: dynamodb.ITable;
+  /** Read at send time: a shard names subscriber ids only, the worker reads each address and status. */
+  readonly subscribers: dynamodb.ITable;
   readonly sending: SendingIdentity;
   /** The SES account's maximum send rate (messages per second). */
   readonly sendRate: number;
@@ -72,7 +74,9 @@ export class DispatchStage extends Construct {
         ...(props.workerConcurrency >= 2 && { maxConcurrency: props.workerConcurrency }),
       }),
     );
-    grantItems(fn, props.ledger, ['GetItem', 'PutItem', 'UpdateItem', 'BatchGetItem', 'BatchWriteItem']);
+    // Query: the dispatch's stop and pause, and its figures, sit under one partition each.
+    grantItems(fn, props.ledger, ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchGetItem', 'BatchWriteItem']);
+    grantItems(fn, props.subscribers, ['BatchGetItem']);
     grantSend(fn, props.sending);
   }
 }

@@ -6,13 +6,14 @@ import { shardRecords, type SqsEvent } from '../pipeline/dispatch/sqs-event.ts';
 import { workerTokenBucket } from '../pipeline/dispatch/token-bucket.ts';
 import { processShards, type BatchResponse, type WorkerDeps } from '../pipeline/dispatch/worker.ts';
 import { unsubscribeUrl } from '../subscribers/tokens.ts';
-import { functionLog, ledgerTable, mailer } from './adapters.ts';
+import { functionLog, ledgerTable, mailer, subscribersTable } from './adapters.ts';
 import type { RuntimeConfig } from './runtime-config.ts';
 
 export function workerWiring(runtime: RuntimeConfig): WorkerDeps {
   const clock = systemClock;
   return {
     ledger: ledgerTable(runtime),
+    subscribers: subscribersTable(runtime),
     mailer: mailer(runtime),
     clock,
     log: functionLog(runtime, 'dispatch-worker'),

@@ -31,11 +31,11 @@ export function describeStatus(s: DispatchStatus): string {
   if (s.state === 'scheduled' && s.sendAt) lines.push(`  goes out at ${s.sendAt}`);
   if (s.pausedBecause) lines.push(`  paused${s.pausedBy === 'auto' ? ' automatically' : ' by the desk'} at ${s.pausedAt}: ${s.pausedBecause}`);
   if (s.state === 'cancelled') lines.push(`  cancelled at ${s.cancelledAt} (${s.cancelledBecause}${s.cancelledNote ? `: ${s.cancelledNote}` : ''})`);
-  if (s.recipients !== null) lines.push(`  ${plural(s.recipients, 'recipient')}: ${s.sent} sent (${pct(s.sent, s.recipients)}), ${s.failed} failed`);
+  if (s.recipients !== null) lines.push(`  ${plural(s.recipients, 'recipient')}: ${s.sent} sent (${pct(s.sent, s.recipients)}), ${s.failed} failed${s.skipped ? `, ${s.skipped} skipped` : ''}`);
   else if (s.startedAt) lines.push(`  planning: ${s.sent} sent so far`);
   if (s.sent > 0) {
     lines.push(`  ${s.delivered} delivered, ${s.bounced} bounced (${pct(s.bounced, s.delivered + s.bounced)}), ${s.complained} complained (${pct(s.complained, s.delivered)}), ${s.suppressed} suppressed`);
-    const more = [s.softBounced && `${s.softBounced} soft bounces`, s.delayed && `${s.delayed} delayed`, s.rejected && `${s.rejected} rejected`, s.opened && `${s.opened} opened`, s.clicked && `${s.clicked} clicked`].filter(Boolean);
+    const more = [s.skipped && `${s.skipped} skipped (no longer subscribed when their turn came)`, s.softBounced && `${s.softBounced} soft bounces`, s.delayed && `${s.delayed} delayed`, s.rejected && `${s.rejected} rejected`, s.opened && `${s.opened} opened`, s.clicked && `${s.clicked} clicked`].filter(Boolean);
     if (more.length) lines.push(`  ${more.join(', ')}`);
   }
   if (s.startedAt) lines.push(`  started ${s.startedAt}${s.finishedAt ? `, finished ${s.finishedAt}` : ''}`);
@@ -46,7 +46,7 @@ export function describeStatus(s: DispatchStatus): string {
 /** One line of `dispatch status --watch`: a bar, the count, the rate and the time left. */
 export function progressLine(s: DispatchStatus, ratePerSecond: number | undefined, width = 30): string {
   const total = s.recipients ?? 0;
-  const done = s.sent + s.failed;
+  const done = s.sent + s.failed + s.skipped;
   const filled = total > 0 ? Math.min(width, Math.round((done / total) * width)) : 0;
   const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
   const rate = ratePerSecond !== undefined && ratePerSecond > 0 ? `${ratePerSecond.toFixed(1)}/s` : '–/s';

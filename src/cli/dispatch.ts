@@ -113,10 +113,10 @@ async function status(desk: DeskDeps, slug: string, json: boolean, watch: boolea
   let lastPrinted = 0;
   for (;;) {
     const now = Date.now();
-    samples.push({ at: now, done: current.sent + current.failed });
+    samples.push({ at: now, done: current.sent + current.failed + current.skipped });
     while (samples.length > 10) samples.shift();
     const first = samples[0]!;
-    const rate = samples.length > 1 && now > first.at ? ((current.sent + current.failed - first.done) * 1000) / (now - first.at) : undefined;
+    const rate = samples.length > 1 && now > first.at ? ((current.sent + current.failed + current.skipped - first.done) * 1000) / (now - first.at) : undefined;
     const ended = current.state === 'finished' || current.state === 'cancelled';
     if (json) {
       io.out(JSON.stringify(current));

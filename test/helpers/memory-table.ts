@@ -96,3 +96,10 @@ function hash(text: string): number {
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0;
   return h;
 }
+
+/** A subscribers table holding these readers, confirmed: what a worker reads a shard's addresses from. */
+export function confirmedReaders(readers: readonly { id: string; email: string }[]): MemoryTable {
+  const table = new MemoryTable({ partitionKey: 'id' });
+  for (const reader of readers) table.items.set(table.id(reader), { id: reader.id, email: reader.email, status: 'confirmed', topics: [] });
+  return table;
+}

@@ -52,7 +52,7 @@ export function statusOf(dispatchId: string, records: DispatchRecords, figures: 
   const { state, stop, control, schedule } = records;
   const planned = state?.status === 'planned';
   const recipients = planned ? Number(state.recipients ?? 0) : null;
-  const done = recipients !== null && figures.sent + figures.failed >= recipients;
+  const done = recipients !== null && figures.sent + figures.failed + figures.skipped >= recipients;
   const stateName: DispatchState = done
     ? 'finished'
     : stop

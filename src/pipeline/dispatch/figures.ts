@@ -3,13 +3,14 @@ import { FIGURE_SHARDS, figureShardKey, figuresPartition } from './ledger-keys.t
 import { tagValue } from './recipient-sender.ts';
 
 /**
- * A dispatch's figures: what the workers sent or failed to send, and what SES said of the messages afterwards.
+ * A dispatch's figures: what the workers sent or failed to send (or skipped: readers no longer confirmed when their
+ * shard was sent), and what SES said of the messages afterwards.
  * `delivered`, `bounced` (hard: the address does not exist), `softBounced` (refused for now), `complained`,
  * `rejected` (SES refused to send: a virus or a suppressed address), `delayed` (SES is still trying),
  * `suppressed` (addresses this dispatch put on the suppression list or that SES's own list refused), and, only where
  * the publication tracks them, `opened` and `clicked` (unique messages, machine opens left out).
  */
-export const FIGURES = ['sent', 'failed', 'delivered', 'bounced', 'softBounced', 'complained', 'rejected', 'delayed', 'suppressed', 'opened', 'clicked'] as const;
+export const FIGURES = ['sent', 'failed', 'skipped', 'delivered', 'bounced', 'softBounced', 'complained', 'rejected', 'delayed', 'suppressed', 'opened', 'clicked'] as const;
 export type Figure = (typeof FIGURES)[number];
 export type Figures = Record<Figure, number> & {
   /** When a counter last moved. */

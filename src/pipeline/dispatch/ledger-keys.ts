@@ -5,7 +5,8 @@
  */
 
 export type DispatchStatus = 'planning' | 'planned';
-export type SendStatus = 'sent' | 'failed';
+/** 'skipped': the subscriber was no longer confirmed (unsubscribed, suppressed, erased) when the shard was sent. */
+export type SendStatus = 'sent' | 'failed' | 'skipped';
 /** 'done': every recipient sent or failed for good; 'stopped': the dispatch was stopped, the rest is never sent. */
 export type ShardStatus = 'sending' | 'done' | 'stopped';
 

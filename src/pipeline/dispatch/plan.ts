@@ -167,7 +167,7 @@ async function planSegment(
   /** Records the shard, then keeps it for the next send; false when another call recorded it first. */
   const closeShard = async (): Promise<boolean> => {
     const shard = segment + shards * totalSegments;
-    const body = encodeShard({ v: 1, dispatchId: request.dispatchId, slug: request.slug, templateKey: request.templateKey, shard, recipients: current });
+    const body = encodeShard({ v: 2, dispatchId: request.dispatchId, slug: request.slug, templateKey: request.templateKey, shard, recipients: current });
     const last = current[current.length - 1]!;
     const recorded = await deps.ledger.putIfAbsent({
       ...shardRecordKey(request.dispatchId, shard),
@@ -200,7 +200,8 @@ async function planSegment(
     first = false;
     for (const subscriber of page.items) {
       if (!wantsEditorial(subscriber, topics)) continue;
-      current.push({ id: subscriber.id as string, email: subscriber.email as string });
+      // Ids alone: the queue, its dead-letter queue and the ledger's shard records never hold an address.
+      current.push({ id: subscriber.id as string });
       if (current.length === deps.shardSize && !(await closeShard())) {
         superseded = true;
         break scan;

@@ -86,10 +86,34 @@ export class ShardLedger {
     const keys = this.shard.recipients.map((r) => sendKey(this.shard.dispatchId, r.id));
     try {
       const items = await this.call('read records', () => this.deps.ledger.getMany(keys));
-      const done = items.filter((item) => item.status === 'sent' || item.status === 'failed');
+      const done = items.filter((item) => item.status === 'sent' || item.status === 'failed' || item.status === 'skipped');
       return { ids: new Set(done.map((item) => String(item.sk))), sent: done.filter((item) => item.status === 'sent').length };
     } catch {
       this.log.error('ledger unavailable; the shard comes back later');
+      return undefined;
+    }
+  }
+
+  /**
+   * The shard's recipients as the subscribers table has them now: the address of each who is still confirmed, and
+   * a 'skipped' record for each who is not (unsubscribed, suppressed or erased since planning). Undefined when the
+   * table could not be read: the shard comes back.
+   */
+  async resolve(ids: readonly string[]): Promise<{ send: { id: string; email: string }[]; skipped: SendRecord[] } | undefined> {
+    try {
+      const items = await this.call('read subscribers', () => this.deps.subscribers.getMany(ids.map((id) => ({ id }))));
+      const byId = new Map(items.map((item) => [String(item.id), item]));
+      const send: { id: string; email: string }[] = [];
+      const skipped: SendRecord[] = [];
+      for (const id of ids) {
+        const item = byId.get(id);
+        const email = item?.email;
+        if (item?.status === 'confirmed' && typeof email === 'string' && email.includes('@')) send.push({ id, email });
+        else skipped.push({ subscriberId: id, status: 'skipped', reason: item === undefined ? 'erased' : String(item.status ?? 'unknown') });
+      }
+      return { send, skipped };
+    } catch {
+      this.log.error('subscribers table unavailable; the shard comes back later');
       return undefined;
     }
   }
@@ -101,7 +125,7 @@ export class ShardLedger {
       ...sendKey(this.shard.dispatchId, r.subscriberId),
       status: r.status,
       shard: this.shard.shard,
-      ...(r.status === 'sent' ? { sentAt: at, messageId: r.messageId } : { failedAt: at, reason: r.reason }),
+      ...(r.status === 'sent' ? { sentAt: at, messageId: r.messageId } : r.status === 'skipped' ? { skippedAt: at, reason: r.reason } : { failedAt: at, reason: r.reason }),
     }));
     return this.call('record', () => this.deps.ledger.putMany(items), this.deps.recordBackoff ?? RECORD_BACKOFF).then(() => this.count(records, at));
   }
@@ -112,8 +136,8 @@ export class ShardLedger {
    * the truth.
    */
   private async count(records: SendRecord[], at: string): Promise<void> {
-    const sent = records.filter((r) => r.status === 'sent').length;
-    const counts = { sent, failed: records.length - sent };
+    const of = (status: SendRecord['status']) => records.filter((r) => r.status === status).length;
+    const counts = { sent: of('sent'), failed: of('failed'), skipped: of('skipped') };
     await this.call('count', () => addFigures(this.deps.ledger, dispatchTag(this.shard.dispatchId), counts, at, this.shard.shard)).catch((err: unknown) =>
       this.log.warn('could not add the sends to the dispatch figures; the send records are kept', { ...counts, error: err }),
     );

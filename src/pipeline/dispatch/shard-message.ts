@@ -1,12 +1,14 @@
 import { BroadsheetError } from '../../errors.ts';
 /** The dispatch queue's message: one shard of recipients of one dispatch. */
 export interface ShardMessage {
-  v: 1;
+  /** 2: recipients are subscriber ids alone (the worker reads each address and status when it sends); 1 (older
+   * messages still queued) also carried each address, which is now ignored. */
+  v: 2;
   dispatchId: string;
   slug: string;
   templateKey: string;
   shard: number;
-  recipients: { id: string; email: string }[];
+  recipients: { id: string }[];
 }
 
 /** A subscriber id as the subscribers table keys it (src/subscribers/tokens.ts subscriberId). */
@@ -32,7 +34,7 @@ export function parseShard(body: string): ShardMessage {
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new MalformedShardError('body is not a JSON object');
   const m = raw as Record<string, unknown>;
-  if (m.v !== 1) throw new MalformedShardError(`unknown message version ${JSON.stringify(m.v)}`);
+  if (m.v !== 1 && m.v !== 2) throw new MalformedShardError(`unknown message version ${JSON.stringify(m.v)}`);
   for (const field of ['dispatchId', 'slug', 'templateKey'] as const) {
     if (!isText(m[field])) throw new MalformedShardError(`${field} is missing or not a string`);
   }
@@ -40,13 +42,11 @@ export function parseShard(body: string): ShardMessage {
   if (!Array.isArray(m.recipients) || m.recipients.length === 0) throw new MalformedShardError('recipients is not a non-empty array');
   const recipients = m.recipients.map((r: unknown, i) => {
     const recipient = r as Record<string, unknown> | null;
-    if (!recipient || !isText(recipient.id) || !SUBSCRIBER_ID.test(recipient.id) || !isText(recipient.email) || !recipient.email.includes('@')) {
-      throw new MalformedShardError(`recipient ${i} lacks a subscriber id or an address`);
-    }
-    return { id: recipient.id, email: recipient.email };
+    if (!recipient || !isText(recipient.id) || !SUBSCRIBER_ID.test(recipient.id)) throw new MalformedShardError(`recipient ${i} lacks a subscriber id`);
+    return { id: recipient.id };
   });
   return {
-    v: 1,
+    v: 2,
     dispatchId: m.dispatchId as string,
     slug: m.slug as string,
     templateKey: m.templateKey as string,

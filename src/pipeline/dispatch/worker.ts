@@ -46,6 +46,8 @@ export { tagValue } from './recipient-sender.ts';
 export interface WorkerDeps {
   /** The shard leases and send records, and the dispatch's template (copied there by the planner). */
   ledger: KeyValueTable;
+  /** Each recipient's address and status, read when its shard is sent (shards carry ids alone). */
+  subscribers: KeyValueTable;
   mailer: Mailer;
   clock: Clock;
   log: Logger;
@@ -94,7 +96,7 @@ const TIME_RESERVE_MS = 10_000;
 /** Shared by the workers of one container that are given no cache of their own. */
 const containerTemplates = new TemplateCache();
 
-type Outcome = 'sent' | 'skipped' | 'rejected' | 'stop';
+type Outcome = 'sent' | 'skipped' | 'rejected' | 'stop' | 'unsubscribed';
 
 /** Sends every shard of the batch; the partial batch response names the shards that must come back. */
 export async function processShards(deps: WorkerDeps, messages: ShardRecord[]): Promise<BatchResponse> {
@@ -147,9 +149,27 @@ async function processShard(deps: WorkerDeps, message: ShardRecord): Promise<boo
   if (stopSeen === 'dispatch stopped') return endStopped(ledger, log, message, recorded, { sent: 0, unsent: shard.recipients.length - recorded.ids.size });
   if (stopSeen === 'dispatch paused') return endPaused(ledger, log, message, 0);
 
-  const counts: Record<Outcome, number> = { sent: 0, skipped: 0, rejected: 0, stop: 0 };
-  const todo = shard.recipients.filter((r) => !recorded.ids.has(r.id));
-  counts.skipped = shard.recipients.length - todo.length;
+  const counts: Record<Outcome, number> = { sent: 0, skipped: 0, rejected: 0, stop: 0, unsubscribed: 0 };
+  const unrecorded = shard.recipients.filter((r) => !recorded.ids.has(r.id)).map((r) => r.id);
+  counts.skipped = shard.recipients.length - unrecorded.length;
+  // Who is still confirmed, read now: a reader who left or was erased after planning is skipped, and recorded so.
+  const resolved = unrecorded.length > 0 ? await ledger.resolve(unrecorded) : { send: [], skipped: [] };
+  if (!resolved) {
+    await ledger.release('ledger');
+    return false;
+  }
+  if (resolved.skipped.length > 0) {
+    const written = await ledger.write(resolved.skipped).then(
+      () => true,
+      () => false,
+    );
+    if (!written) {
+      await ledger.release('ledger');
+      return false;
+    }
+    counts.unsubscribed = resolved.skipped.length;
+  }
+  const todo = resolved.send;
   let stopped: StopReason | undefined;
   const stop = (reason: StopReason) => {
     stopped ??= reason;
