@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import defaults from '../broadsheet.config.json' with { type: 'json' };
+import { outboundUrlProblem } from './address-policy.ts';
 import { BroadsheetError } from './errors.ts';
 import { trimEndOf } from './strings.ts';
 
@@ -203,7 +204,10 @@ function partnerProblems(config: Config, problems: string[], single: (path: stri
     }
     if (partner.usageTerms !== undefined) single(`${at}.usageTerms`, partner.usageTerms);
     if (partner.copyrightHolder !== undefined) single(`${at}.copyrightHolder`, partner.copyrightHolder);
-    if (webhook !== undefined && !isHttpsUrl(webhook) && !isLocalHttpUrl(webhook)) problems.push(`${at}.webhook must be an https:// URL`);
+    if (webhook !== undefined) {
+      const problem = webhookUrlProblem(webhook);
+      if (problem) problems.push(`${at}.webhook ${problem}`);
+    }
     if (partner.rotation === undefined) partner.rotation = 0;
     else if (!Number.isInteger(partner.rotation) || (partner.rotation as number) < 0) problems.push(`${at}.rotation must be a whole number, 0 or more`);
   }
@@ -282,9 +286,15 @@ export function hasTopicSlug(topic: string): boolean {
   return /[\p{L}\p{M}\p{N}]/u.test(topic.normalize('NFKC'));
 }
 
-/** Plain http is for a local run on this machine only, as for the publication's URLs. */
-function isLocalHttpUrl(value: unknown): boolean {
-  return typeof value === 'string' && /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(value) && !/\s/.test(value);
+/**
+ * What is wrong with a partner webhook URL, or undefined: it must be https (plain http is refused even for this
+ * machine: a local run's receivers are the local pipeline's business, not the configuration's), and a literal IP
+ * host must be a public address (not 10.0.0.5, 169.254.169.254, [::1], 127.1 ...). A name that resolves to a
+ * private address is refused when a delivery is sent (src/adapters/outbound-http.ts).
+ */
+function webhookUrlProblem(value: unknown): string | undefined {
+  if (!isHttpsUrl(value)) return 'must be an https:// URL';
+  return outboundUrlProblem(value as string);
 }
 
 function isHttpsUrl(value: unknown): boolean {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FetchPoster } from '../src/adapters/http-poster.ts';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SafePoster } from '../src/adapters/http-poster.ts';
 import { configFrom } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, verifyWebhookSignature, webhookEventId, webhookKey, webhookSignature } from '../src/partners/webhooks.ts';
@@ -66,9 +68,47 @@ describe('deliverWebhooks', () => {
   });
 
   it('gives up on an endpoint that does not answer within the timeout', async () => {
-    const hanging = (_url: string | URL | Request, init?: RequestInit) =>
-      new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
-    const poster = new FetchPoster({ timeoutMs: 50, fetch: hanging as typeof fetch });
-    await expect(poster.post('https://x.example/', '{}', {})).rejects.toThrow();
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const poster = new SafePoster({ timeoutMs: 50, allowLocal: true });
+      await expect(poster.post(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/hook`, '{}', {})).rejects.toThrow(/within 50 ms/);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it('checks the partner URL again before every POST, whatever the configuration said', async () => {
+    const poster: HttpPoster = { post: async () => expect.fail('nothing to post') };
+    const lines: string[] = [];
+    const edited = {
+      ...config,
+      partners: [
+        { id: 'meta', name: 'Meta', formats: ['ninjs' as const], webhook: 'https://169.254.169.254/latest/meta-data/', rotation: 0 },
+        { id: 'plain', name: 'Plain', formats: ['ninjs' as const], webhook: 'http://partner.example/hook', rotation: 0 },
+      ],
+    };
+    const result = await deliverWebhooks(
+      { ...deps(poster), config: edited, log: createLogger({ fn: 'test' }, (line) => lines.push(line)) },
+      {
+        Records: [
+          record('1', { partner: 'meta', eventId: 'e1', body: '{}' }),
+          record('2', { partner: 'plain', eventId: 'e2', body: '{}' }),
+          // The publish stage may name the webhook in the message (from the partner registry).
+          record('3', { partner: 'wire-east', eventId: 'e3', body: '{}', webhook: 'https://[::ffff:10.0.0.5]/hook' }),
+        ],
+      },
+    );
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['1', '2', '3']);
+    expect(lines.filter((l) => l.includes('webhook URL refused'))).toHaveLength(3);
+  });
+
+  it('refuses, without connecting, a webhook whose name resolves to a private address, and says so', async () => {
+    const lines: string[] = [];
+    const poster = new SafePoster({ timeoutMs: 1_000, resolve: async () => [{ address: '10.0.0.5', family: 4 }] });
+    const result = await deliverWebhooks({ ...deps(poster), log: createLogger({ fn: 'test' }, (line) => lines.push(line)) }, { Records: [record('1', { partner: 'wire-east', eventId: 'e1', body: '{}' })] });
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '1' }]);
+    expect(lines.find((l) => l.includes('webhook URL refused'))).toMatch(/10\.0\.0\.5/);
   });
 });

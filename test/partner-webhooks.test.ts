@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queue } from '../src/app/adapters.ts';
-import { configFrom } from '../src/config.ts';
+import { configFrom, type PartnerConfig } from '../src/config.ts';
 import { LOCAL_NAMES, startLocalPipeline, type LocalPipeline } from '../src/local/pipeline.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, verifyWebhookSignature, webhookKey } from '../src/partners/webhooks.ts';
 import { ninjsErrors } from './helpers/ninjs-validator.ts';
@@ -49,15 +49,12 @@ let broken: Awaited<ReturnType<typeof receiver>>;
 
 beforeAll(async () => {
   [flaky, broken] = await Promise.all([receiver(2), receiver(Infinity)]);
-  const { partners } = configFrom(
-    {
-      partners: [
-        { id: 'wire-east', name: 'Wire East', formats: ['ninjs'], webhook: flaky.url },
-        { id: 'dead-end', name: 'Dead End', formats: ['atom'], webhook: broken.url },
-      ],
-    },
-    'test',
-  );
+  // Plain-http receivers on this machine: the configuration refuses them (https only), the local pipeline's poster
+  // takes them (allowLocal), so the partners are given as configFrom would return them.
+  const partners: PartnerConfig[] = [
+    { id: 'wire-east', name: 'Wire East', formats: ['ninjs'], webhook: flaky.url, rotation: 0 },
+    { id: 'dead-end', name: 'Dead End', formats: ['atom'], webhook: broken.url, rotation: 0 },
+  ];
   const functionLogFile = join(mkdtempSync(join(tmpdir(), 'broadsheet-webhooks-')), 'functions.jsonl');
   local = await startLocalPipeline({ partners, partnerSecret: SECRET, webhookRetrySeconds: 1, functionLogFile });
   await local.editorials.put(`approved/${SAMPLE}`, readFileSync(join(SAMPLES, SAMPLE)), { contentType: 'text/markdown; charset=utf-8' });
@@ -70,9 +67,10 @@ afterAll(async () => {
 });
 
 describe('partner webhooks', () => {
-  it('accepts http webhooks on this machine only, as for the site URL', () => {
+  it('configures https webhooks only: plain http receivers on this machine are the local pipeline’s alone', () => {
     expect(() => configFrom({ partners: [{ id: 'w', name: 'W', formats: ['atom'], webhook: 'http://partner.example/hook' }] }, 'test')).toThrow(/webhook must be an https/);
-    expect(configFrom({ partners: [{ id: 'w', name: 'W', formats: ['atom'], webhook: 'http://localhost:8080/hook' }] }, 'test').partners[0]!.webhook).toBe('http://localhost:8080/hook');
+    expect(() => configFrom({ partners: [{ id: 'w', name: 'W', formats: ['atom'], webhook: 'http://localhost:8080/hook' }] }, 'test')).toThrow(/webhook must be an https/);
+    expect(() => configFrom({ partners: [{ id: 'w', name: 'W', formats: ['atom'], webhook: 'http://127.0.0.1:8080/hook' }] }, 'test')).toThrow(/webhook must be an https/);
   });
 
   it('delivers the item once the receiver accepts, after two refusals, signed with the derived key', () => {

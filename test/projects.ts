@@ -21,6 +21,8 @@ export const INTEGRATION = [
   'test/infra-*.test.ts',
   'test/key-value-table.contract.test.ts',
   'test/partner-webhooks.test.ts',
+  'test/partner-webhooks-units.test.ts',
+  'test/outbound-http.test.ts',
   'test/partners-registry*.test.ts',
   'test/publish.test.ts',
   'test/publish-*.test.ts',

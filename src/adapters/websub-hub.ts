@@ -1,22 +1,32 @@
 import { BroadsheetError } from '../errors.ts';
 import type { Clock, HubNotifier } from '../ports.ts';
 import { retry, type BackoffPolicy } from '../retry.ts';
+import { OutboundHttp, OutboundRefusedError, OutboundTimeoutError, type Resolver } from './outbound-http.ts';
 
 /*
  * Tells a WebSub hub that feeds changed, with the publish ping hubs accept (Google's hub, Superfeedr, WebSub.rocks):
  * a form POST of `hub.mode=publish` and `hub.url=<feed>`, one a feed. The hub then fetches the feed itself.
+ * It goes through the outbound client (outbound-http.ts): https to public addresses only (plain http and loopback
+ * only with `allowLocal`), no redirect followed, at most a few KiB of an answer read and never repeated, and one
+ * deadline for every ping and retry of a publish, so a silent hub cannot hold a publish for long.
  */
 
 export interface WebSubHubOptions {
   clock: Clock;
   policy?: BackoffPolicy;
-  fetch?: typeof fetch;
-  /** Per request, answer included (default 10 s). */
+  /** Per request: lookup, connection and answer (default 5 s). */
   timeoutMs?: number;
+  /** Every ping and retry of one publish together (default 10 s); past it, the feeds not yet taken fail. */
+  deadlineMs?: number;
+  /** A local run: a plain-http hub on this machine allowed. Lambda never sets it. */
+  allowLocal?: boolean;
+  /** Host name lookups (tests); node:dns by default. */
+  resolve?: Resolver;
 }
 
 export const DEFAULT_HUB_POLICY: BackoffPolicy = { attempts: 5, baseMs: 200, capMs: 5_000 };
-const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_TIMEOUT_MS = 5_000;
+export const DEFAULT_HUB_DEADLINE_MS = 10_000;
 
 /** One feed the hub could not be told about, after its retries. */
 export interface HubPublishFailure {
@@ -65,8 +75,9 @@ class HubRequestError extends BroadsheetError {
 export class WebSubHub implements HubNotifier {
   private readonly clock: Clock;
   private readonly policy: BackoffPolicy;
-  private readonly fetch: typeof fetch;
+  private readonly client: OutboundHttp;
   private readonly timeoutMs: number;
+  private readonly deadlineMs: number;
 
   constructor(
     private readonly hubUrl: string,
@@ -74,18 +85,27 @@ export class WebSubHub implements HubNotifier {
   ) {
     this.clock = options.clock;
     this.policy = options.policy ?? DEFAULT_HUB_POLICY;
-    this.fetch = options.fetch ?? globalThis.fetch;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.deadlineMs = options.deadlineMs ?? DEFAULT_HUB_DEADLINE_MS;
+    this.client = new OutboundHttp({ timeoutMs: this.timeoutMs, ...(options.allowLocal && { allowLocal: true }), ...(options.resolve && { resolve: options.resolve }) });
   }
 
   async publish(feedUrls: readonly string[]): Promise<void> {
-    const outcomes = await Promise.all(feedUrls.map((feedUrl) => this.announce(feedUrl)));
+    if (feedUrls.length === 0) return;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new OutboundTimeoutError(`the hub's ${this.deadlineMs} ms for this publish ran out`)), this.deadlineMs);
+    let outcomes: (HubPublishFailure | undefined)[];
+    try {
+      outcomes = await Promise.all(feedUrls.map((feedUrl) => this.announce(feedUrl, controller.signal)));
+    } finally {
+      clearTimeout(timer);
+    }
     const failures = outcomes.filter((f): f is HubPublishFailure => f !== undefined);
     if (failures.length) throw new HubPublishError(this.hubUrl, failures);
   }
 
   /** Undefined once the hub took the ping; the failure after the last attempt otherwise (never throws). */
-  private async announce(feedUrl: string): Promise<HubPublishFailure | undefined> {
+  private async announce(feedUrl: string, deadline: AbortSignal): Promise<HubPublishFailure | undefined> {
     let status: number | undefined;
     // The wait the hub asked for (Retry-After) replaces the backoff's next wait; retry() still decides whether to wait.
     let retryAfterMs: number | undefined;
@@ -94,13 +114,14 @@ export class WebSubHub implements HubNotifier {
       sleep: (ms) => {
         const wait = retryAfterMs ?? ms;
         retryAfterMs = undefined;
-        return this.clock.sleep(wait);
+        // A wait cut short by the deadline ends the retries: the next attempt sees the deadline passed.
+        return untilAborted(this.clock.sleep(wait), deadline);
       },
     };
     try {
       await retry(clock, this.policy, async () => {
         try {
-          await this.ping(feedUrl);
+          await this.ping(feedUrl, deadline);
         } catch (err) {
           if (err instanceof HubRequestError) {
             status = err.status ?? status;
@@ -108,33 +129,55 @@ export class WebSubHub implements HubNotifier {
           }
           throw err;
         }
-      }, { retryable: (err) => err instanceof HubRequestError && err.retryable });
+      }, { retryable: (err) => err instanceof HubRequestError && err.retryable && !deadline.aborted });
       return undefined;
     } catch (error) {
       return { feedUrl, status, error };
     }
   }
 
-  private async ping(feedUrl: string): Promise<void> {
-    let response: Response;
+  private async ping(feedUrl: string, deadline: AbortSignal): Promise<void> {
+    if (deadline.aborted) throw new HubRequestError(`no answer from the hub: ${messageOf(deadline.reason)}`, false, undefined, undefined, { cause: deadline.reason });
+    let response: { status: number; headers: Record<string, string | string[] | undefined> };
     try {
-      response = await this.fetch(this.hubUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ 'hub.mode': 'publish', 'hub.url': feedUrl }).toString(),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+      // The answer's body says nothing we use, and is never repeated in a message or a log.
+      response = await this.client.post(
+        this.hubUrl,
+        new URLSearchParams({ 'hub.mode': 'publish', 'hub.url': feedUrl }).toString(),
+        { 'content-type': 'application/x-www-form-urlencoded' },
+        { signal: deadline },
+      );
     } catch (err) {
+      if (err instanceof OutboundRefusedError) throw new HubRequestError(err.message, false, undefined, undefined, { cause: err });
       throw new HubRequestError(`no answer from the hub: ${messageOf(err)}`, true, undefined, undefined, { cause: err });
     }
-    // The body says nothing we use; reading it to the end frees the connection.
-    const text = await response.text().catch(() => '');
-    if (response.ok) return;
     const { status } = response;
+    if (status >= 200 && status < 300) return;
     const retryable = status === 429 || status >= 500;
-    const retryAfter = retryable ? retryAfterMs(response.headers.get('retry-after'), this.policy.capMs) : undefined;
-    throw new HubRequestError(`the hub answered ${status}${text.trim() ? `: ${text.trim().slice(0, 200).replace(/\s+/g, ' ')}` : ''}`, retryable, status, retryAfter);
+    const header = response.headers['retry-after'];
+    const retryAfter = retryable ? retryAfterMs(typeof header === 'string' ? header : null, this.policy.capMs) : undefined;
+    const redirect = status >= 300 && status < 400 ? ' (a redirect, not followed)' : '';
+    throw new HubRequestError(`the hub answered ${status}${redirect}`, retryable, status, retryAfter);
   }
+}
+
+/** The sleep, or less once the signal aborts. */
+function untilAborted(sleep: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => resolve();
+    signal.addEventListener('abort', onAbort, { once: true });
+    sleep.then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
 }
 
 /** A Retry-After given in seconds, as milliseconds no longer than `capMs`; undefined for a date or nothing. */

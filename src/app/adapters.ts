@@ -7,7 +7,7 @@ import { createDocumentClient, DynamoTable } from '../adapters/dynamo-table.ts';
 import { S3ObjectStore } from '../adapters/s3-store.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
 import { SqsQueue } from '../adapters/sqs-queue.ts';
-import { FetchPoster } from '../adapters/http-poster.ts';
+import { SafePoster } from '../adapters/http-poster.ts';
 import { systemClock } from '../adapters/clock.ts';
 import { WebSubHub } from '../adapters/websub-hub.ts';
 import type { Config } from '../config.ts';
@@ -46,11 +46,16 @@ export const dispatchQueue = (runtime: RuntimeConfig): Queue => queue(runtime, r
 export const webhookQueue = (runtime: RuntimeConfig): Queue | undefined =>
   runtime.webhookQueueUrl !== undefined ? queue(runtime, runtime.webhookQueueUrl) : undefined;
 
-export const httpPoster = (timeoutMs: number): HttpPoster => new FetchPoster({ timeoutMs });
+/**
+ * The partner webhook poster: https to public addresses only. `allowLocal` (plain http and loopback receivers) is
+ * for a local run on this machine; Lambda never sets it.
+ */
+export const httpPoster = (timeoutMs: number, options: { allowLocal?: boolean } = {}): HttpPoster =>
+  new SafePoster({ timeoutMs, ...(options.allowLocal && { allowLocal: true }) });
 
-/** The WebSub hub the publication names, if any. */
-export const hubNotifier = (config: Config): HubNotifier | undefined =>
-  config.websub ? new WebSubHub(config.websub.hub, { clock: systemClock }) : undefined;
+/** The WebSub hub the publication names, if any: https to a public address only (`allowLocal`: a local run). */
+export const hubNotifier = (config: Config, options: { allowLocal?: boolean } = {}): HubNotifier | undefined =>
+  config.websub ? new WebSubHub(config.websub.hub, { clock: systemClock, ...(options.allowLocal && { allowLocal: true }) }) : undefined;
 
 /** Lambda collects standard output; a local run may send the functions' logs to a file instead. */
 export function functionLog(runtime: Pick<RuntimeConfig, 'logFile'>, fn: string): Logger {

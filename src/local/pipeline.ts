@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { dispatchQueue, editorialsStore, objectStore, queue as queueAt, webhookQueue } from '../app/adapters.ts';
+import { dispatchQueue, editorialsStore, httpPoster, objectStore, queue as queueAt, webhookQueue } from '../app/adapters.ts';
 import { createDispatchWorkerHandler, workerWiring } from '../app/dispatch-worker.ts';
 import { createConfirmationSenderHandler } from '../app/confirmation-sender.ts';
-import { createPartnerWebhookHandler } from '../app/partner-webhook.ts';
+import { createPartnerWebhookHandler, WEBHOOK_TIMEOUT_MS, webhookWiring } from '../app/partner-webhook.ts';
 import { createPublishHandler } from '../app/publish.ts';
 import { createSesEventsHandler } from '../app/ses-events.ts';
 import { RUNTIME_DEFAULTS, type RuntimeConfig } from '../app/runtime-config.ts';
@@ -148,7 +148,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       log,
     });
     stops.splice(1, 0, () => poller.stop());
-    const hooks = createPartnerWebhookHandler(runtime);
+    // Local receivers listen on this machine over plain http: the one thing a local run allows that Lambda does not.
+    const hooks = createPartnerWebhookHandler(runtime, { ...webhookWiring(runtime), poster: httpPoster(WEBHOOK_TIMEOUT_MS, { allowLocal: true }) });
     const webhookPoller: SqsPoller = startSqsPoller({
       queue: webhookQueue(runtime)!,
       handler: (event) => hooks(event),

@@ -1,3 +1,4 @@
+import { OutboundRefusedError, outboundUrlProblem } from '../../address-policy.ts';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../log.ts';
 import { EVENT_ID_HEADER, isWebhookMessage, SIGNATURE_HEADER, webhookKey, webhookSignature } from '../../partners/webhooks.ts';
@@ -18,7 +19,9 @@ export interface WebhookDeps {
  * Delivers each queued webhook: a signed POST of the ninjs item to the partner's webhook. A non-2xx answer or no
  * answer names the message in `batchItemFailures`, so SQS delivers it again after its visibility timeout, and
  * parks it in the dead-letter queue after the redrive policy's receives. A message for a partner that no longer
- * has a webhook is dropped.
+ * has a webhook is dropped. The URL is checked again before every POST (the configuration or the partner registry
+ * may have changed since it was checked): one that is not https to a public host is not posted to, and comes back
+ * (it ends in the dead-letter queue unless fixed). The poster checks it too, with the addresses its name resolves to.
  */
 export async function deliverWebhooks(deps: WebhookDeps, event: SqsEvent): Promise<BatchResponse> {
   const failures: { itemIdentifier: string }[] = [];
@@ -41,6 +44,13 @@ export async function deliverWebhooks(deps: WebhookDeps, event: SqsEvent): Promi
         return;
       }
       const partner = { id: message.partner, webhook };
+      // Plain http to this machine passes here (a local run); the poster refuses it unless it was built for one.
+      const problem = outboundUrlProblem(webhook, { allowLocal: true });
+      if (problem) {
+        deps.log.error('webhook URL refused; not posted, it comes back', { partner: partner.id, eventId: message.eventId, problem: `the webhook URL ${problem}` });
+        failures.push({ itemIdentifier: record.messageId });
+        return;
+      }
       const headers = {
         'Content-Type': 'application/json',
         [SIGNATURE_HEADER]: webhookSignature(webhookKey(deps.partnerSecret, partner.id), message.body, deps.clock.now()),
@@ -55,7 +65,8 @@ export async function deliverWebhooks(deps: WebhookDeps, event: SqsEvent): Promi
         }
         deps.log.warn('webhook refused; it comes back', { partner: partner.id, eventId: message.eventId, status, attempt });
       } catch (err) {
-        deps.log.warn('webhook not answered; it comes back', { partner: partner.id, eventId: message.eventId, attempt, error: err });
+        if (err instanceof OutboundRefusedError) deps.log.error('webhook URL refused; not posted, it comes back', { partner: partner.id, eventId: message.eventId, attempt, error: err });
+        else deps.log.warn('webhook not answered; it comes back', { partner: partner.id, eventId: message.eventId, attempt, error: err });
       }
       failures.push({ itemIdentifier: record.messageId });
     }),
