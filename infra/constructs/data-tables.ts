@@ -22,7 +22,8 @@ export class DataTables extends Construct {
     this.subscribers = new dynamodb.Table(this, 'Subscribers', {
       ...common,
       partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
-      // Rate and mailbox counters (ids with `#`) expire by it; subscribers have no such attribute.
+      // Rate and mailbox counters (ids with `#`) expire by it, and so do pending subscribers, when their confirmation
+      // link does; a confirmed, unsubscribed or suppressed subscriber has no such attribute.
       timeToLiveAttribute: 'expiresAt',
     });
     this.ledger = new dynamodb.Table(this, 'Ledger', {

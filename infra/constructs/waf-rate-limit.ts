@@ -17,6 +17,11 @@ export interface SubscribeRateLimitProps {
  * A web ACL for the distribution (scope CLOUDFRONT, so created in us-east-1): every request is allowed except a
  * client IP address's requests to the subscribe path beyond `limit` a minute, answered 429 with Retry-After. The
  * subscribe function keeps a limit of its own as well (src/http/guards.ts), which the local run shows.
+ *
+ * WAF aggregates a rate-based rule by whole address: neither `aggregateKeyType` (IP, FORWARDED_IP, CUSTOM_KEYS,
+ * CONSTANT) nor any custom key (IP, forwarded IP, ASN, header, cookie, query, path, method, label, JA3/JA4) groups
+ * IPv6 addresses by prefix, so a client rotating interface ids in its /64 passes this rule. The function's limit
+ * counts an IPv6 client per /64 (clientNetwork in src/http/request.ts) and is the one that holds there.
  */
 export class SubscribeRateLimit extends Construct {
   readonly webAcl: wafv2.CfnWebACL;

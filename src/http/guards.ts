@@ -4,7 +4,7 @@ import { keysOf } from '../subscribers/deps.ts';
 import { keyedDigest } from '../subscribers/tokens.ts';
 import { COUNTER_MARK, countInWindow, windowStart } from '../subscribers/window-counter.ts';
 import { renderNotice } from './pages.ts';
-import { clientAddress, header } from './request.ts';
+import { clientAddress, clientNetwork, header } from './request.ts';
 import { htmlResponse } from './response.ts';
 import type { FunctionUrlEvent, FunctionUrlResult } from './types.ts';
 
@@ -40,7 +40,8 @@ export async function limitClient(deps: SubscriberDeps, m: Messages, event: Func
   const limit = deps.subscribeRatePerMinute ?? DEFAULT_SUBSCRIBE_RATE_PER_MINUTE;
   const now = deps.clock.now();
   const minute = windowStart(now, MINUTE_MS);
-  const client = keyedDigest(keysOf(deps), 'client', clientAddress(event));
+  // Counted per client network: an IPv6 client is its /64, so rotating the interface id gains nothing.
+  const client = keyedDigest(keysOf(deps), 'client', clientNetwork(clientAddress(event)));
   const count = await countInWindow(deps.subscribers, ['rate', route, client, minute].join(COUNTER_MARK), new Date(minute + 2 * MINUTE_MS));
   if (count <= limit) return undefined;
   const retryAfter = Math.max(1, Math.ceil((minute + MINUTE_MS - now.getTime()) / 1000));

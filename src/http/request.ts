@@ -36,6 +36,58 @@ export function clientAddress(event: FunctionUrlEvent): string {
   return event.requestContext?.http?.sourceIp?.trim() ?? '';
 }
 
+/**
+ * The network a per-client limit counts a client address as: an IPv4 address is itself, an IPv6 address its /64
+ * (`2001:db8:0:7::/64`), because one subscriber line or host usually holds a whole /64 and can pick any interface id
+ * in it; an IPv4-mapped IPv6 address (`::ffff:198.51.100.7`) is its IPv4 address. Anything else is returned as given.
+ */
+export function clientNetwork(address: string): string {
+  const bare = address.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const zone = bare.indexOf('%');
+  const value = zone >= 0 ? bare.slice(0, zone) : bare;
+  if (!value.includes(':')) return value;
+  const groups = ipv6Groups(value);
+  if (groups === undefined) return value;
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    return [groups[6]! >> 8, groups[6]! & 0xff, groups[7]! >> 8, groups[7]! & 0xff].join('.');
+  }
+  return `${groups.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`;
+}
+
+const HEXTET = /^[0-9a-f]{1,4}$/;
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/** The eight 16-bit groups of an IPv6 address (`::` expanded, a trailing dotted IPv4 read), or undefined. */
+function ipv6Groups(address: string): number[] | undefined {
+  const halves = address.split('::');
+  if (halves.length > 2) return undefined;
+  const parts = (half: string | undefined): number[] | undefined => {
+    if (half === undefined || half === '') return [];
+    const out: number[] = [];
+    const pieces = half.split(':');
+    for (const [i, piece] of pieces.entries()) {
+      const dotted = IPV4.exec(piece);
+      if (dotted && i === pieces.length - 1) {
+        const bytes = dotted.slice(1).map(Number);
+        if (bytes.some((b) => b > 255)) return undefined;
+        out.push((bytes[0]! << 8) | bytes[1]!, (bytes[2]! << 8) | bytes[3]!);
+      } else if (HEXTET.test(piece)) {
+        out.push(parseInt(piece, 16));
+      } else {
+        return undefined;
+      }
+    }
+    return out;
+  };
+  const head = parts(halves[0]);
+  const tail = parts(halves[1]);
+  if (head === undefined || tail === undefined) return undefined;
+  if (halves.length === 1) return head.length === 8 ? head : undefined;
+  const missing = 8 - head.length - tail.length;
+  if (missing < 1) return undefined;
+  return [...head, ...Array<number>(missing).fill(0), ...tail];
+}
+
 export function bodyBytes(event: FunctionUrlEvent): Buffer {
   const body = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');

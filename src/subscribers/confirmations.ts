@@ -3,16 +3,26 @@ import type { SqsEvent } from '../pipeline/dispatch/sqs-event.ts';
 import type { BatchResponse } from '../pipeline/dispatch/worker.ts';
 import { confirmationEmail } from './confirmation-email.ts';
 import { keysOf, storeOf, type SubscriberDeps } from './deps.ts';
-import { mailboxOf } from './mailbox.ts';
-import { confirmUrl, keyedDigest, unsubscribeUrl } from './tokens.ts';
+import { mailboxDigest } from './mailbox.ts';
+import { confirmUrl, unsubscribeUrl } from './tokens.ts';
 import { welcomeEmail } from './welcome-email.ts';
 import { COUNTER_MARK, countInWindow, windowStart } from './window-counter.ts';
 
 /** One inbox gets at most this many confirmation emails a (UTC) day, however many addresses spell it. */
 export const CONFIRMATIONS_PER_MAILBOX_PER_DAY = 3;
+/**
+ * All inboxes together get at most this many confirmation emails a (UTC) day: a burst of many addresses cannot turn
+ * the form into a mailer (nor spend the sending reputation). Past it, confirmations are withheld until the next day.
+ */
+export const CONFIRMATIONS_PER_DAY = 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export type ConfirmationOutcome = 'sent' | 'nothing-owed' | 'mailbox-full' | 'rejected';
+export type ConfirmationOutcome = 'sent' | 'nothing-owed' | 'mailbox-suppressed' | 'mailbox-full' | 'day-full' | 'rejected';
+
+/** The id of the day's counter of confirmation sends as a whole (`day`: the UTC day's start, epoch ms). */
+export function confirmationsOfDayCounterId(day: number): string {
+  return ['quota', 'confirmations', day].join(COUNTER_MARK);
+}
 
 /** The queue message of a subscribe request: the subscriber's id, never the address. */
 export function confirmationMessage(subscriberId: string): string {
@@ -73,7 +83,8 @@ export async function sendTaken(deps: SubscriberDeps, kind: 'confirmation' | 'we
 /**
  * Makes the confirmation send a subscriber's record owes, once: the send is taken from the record by a conditional
  * write before the email goes, so a redelivered message, or two deliveries at once, find nothing owed. Then the
- * inbox's day counter must have room. A failure of the mail service gives the send back and throws, so the queue
+ * inbox must not be suppressed (a spelling of it bounced or complained), the inbox's day counter must have room, and
+ * so must the day's counter of all confirmations; a send withheld is only logged. A failure of the mail service gives the send back and throws, so the queue
  * delivers the message again; a crash between taking and sending loses that one email, and the reader's next
  * request after the cooldown asks again: a reader may miss one email, an inbox is never flooded.
  */
@@ -83,11 +94,22 @@ export async function deliverOwedConfirmation(deps: SubscriberDeps, id: string):
   const { outcome, subscriber } = await store.takeConfirmation(id, now);
   if (outcome === 'nothing-owed' || !subscriber) return 'nothing-owed';
   const keys = keysOf(deps);
+  if (await store.mailboxSuppressed(subscriber.email)) {
+    deps.log.warn('confirmation withheld: the inbox is suppressed (a bounce or a complaint)', { subscriberId: id });
+    return 'mailbox-suppressed';
+  }
   const day = windowStart(now, DAY_MS);
-  const counter = ['quota', 'mailbox', keyedDigest(keys, 'mailbox', mailboxOf(subscriber.email)), day].join(COUNTER_MARK);
-  if ((await countInWindow(deps.subscribers, counter, new Date(day + 2 * DAY_MS))) > CONFIRMATIONS_PER_MAILBOX_PER_DAY) {
+  const dayEnds = new Date(day + 2 * DAY_MS);
+  const counter = ['quota', 'mailbox', mailboxDigest(keys, subscriber.email), day].join(COUNTER_MARK);
+  if ((await countInWindow(deps.subscribers, counter, dayEnds)) > CONFIRMATIONS_PER_MAILBOX_PER_DAY) {
     deps.log.warn('confirmation withheld: the inbox had its confirmations for today', { subscriberId: id });
     return 'mailbox-full';
+  }
+  const all = await countInWindow(deps.subscribers, confirmationsOfDayCounterId(day), dayEnds);
+  if (all > CONFIRMATIONS_PER_DAY) {
+    deps.log.warn('confirmation withheld: confirmations had their ceiling for today', { subscriberId: id, ceiling: CONFIRMATIONS_PER_DAY });
+    if (all === CONFIRMATIONS_PER_DAY + 1) deps.log.error('confirmation ceiling reached for today', { ceiling: CONFIRMATIONS_PER_DAY });
+    return 'day-full';
   }
   const link = confirmUrl(deps.config, keys, id, now);
   const email = confirmationEmail(deps.config, subscriber.email, link, deps.configurationSet, subscriber.language);

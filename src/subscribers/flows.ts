@@ -80,8 +80,14 @@ export async function subscribe(
   return { ok: true };
 }
 
-/** Sends the double opt-in message to a pending subscriber at once and records when (an import's confirmations). */
+/** Sends the double opt-in message to a pending subscriber at once and records when (an import's confirmations),
+ * unless its inbox is suppressed. */
 export async function sendConfirmation(deps: SubscriberDeps, store: SubscriberStore, id: string, address: string, now: Date): Promise<boolean> {
+  // Not to an inbox a spelling of which bounced or complained.
+  if (await store.mailboxSuppressed(address)) {
+    deps.log.warn('confirmation withheld: the inbox is suppressed (a bounce or a complaint)', { subscriberId: id });
+    return false;
+  }
   const email = confirmationEmail(deps.config, address, confirmUrl(deps.config, keysOf(deps), id, now), deps.configurationSet);
   // Nothing was taken from the record, so a failure has nothing to give back; the send is recorded once made.
   const sent = (await sendTaken(deps, 'confirmation', id, email, async () => {})) === 'sent';

@@ -1,3 +1,5 @@
+import { keyedDigest, type KeysOrSecret } from './tokens.ts';
+
 /** Providers that deliver every dotted spelling of a local part to one inbox, and read `googlemail.com` as `gmail.com`. */
 const DOTS_IGNORED: Record<string, string> = { 'gmail.com': 'gmail.com', 'googlemail.com': 'gmail.com' };
 
@@ -18,4 +20,18 @@ export function mailboxOf(normalisedAddress: string): string {
     domain = gmail;
   }
   return `${local}@${domain}`;
+}
+
+/**
+ * The id of the item that marks an inbox suppressed: a keyed digest of `mailboxOf` (never the address), in the
+ * subscribers table beside the counters (its id holds `#`, which no subscriber id does). Written when any address
+ * reaching that inbox is suppressed (bounce, complaint); no confirmation goes to any spelling of it afterwards.
+ */
+export function suppressedMailboxId(mailboxDigest: string): string {
+  return ['suppressed', 'mailbox', mailboxDigest].join('#');
+}
+
+/** The keyed digest of the inbox an address reaches: what inbox counters and inbox suppressions are keyed by. */
+export function mailboxDigest(keys: KeysOrSecret, normalisedAddress: string): string {
+  return keyedDigest(keys, 'mailbox', mailboxOf(normalisedAddress));
 }

@@ -1,7 +1,8 @@
 import type { Clock, Item, KeyValueTable } from '../ports.ts';
 import { AGAIN, retry, RetriesExhaustedError, type BackoffPolicy } from '../retry.ts';
 import { isSubscriberItem, subscriberFromItem, type Subscriber, type SubscriberStatus } from './subscriber.ts';
-import { subscriberId } from './tokens.ts';
+import { mailboxDigest, suppressedMailboxId } from './mailbox.ts';
+import { CONFIRM_TOKEN_LIFETIME_MS, subscriberId } from './tokens.ts';
 
 /** A web-form subscriber asking again within this time gets no second confirmation email (no mail bombing). */
 export const CONFIRMATION_RESEND_COOLDOWN_MS = 10 * 60 * 1000;
@@ -44,13 +45,31 @@ export interface ImportRecord {
   defaultSource: string;
 }
 
-type Fields = Partial<Omit<Subscriber, 'id' | 'version'>>;
+/** `expiresAt` (epoch seconds, the table's TTL attribute) is on pending records only: see pendingExpiry. */
+type Fields = Partial<Omit<Subscriber, 'id' | 'version'>> & { expiresAt?: number };
+type Removable = keyof Subscriber | 'expiresAt';
 type Mutation<O> =
   /** `balance`: make a write that its condition refuses, so that an answer needing no change takes as long as one
    * that changes the record (the subscribe form must not tell, by its timing, who is subscribed). */
   | { kind: 'none'; outcome: O; balance?: boolean }
-  | { kind: 'create'; fields: Omit<Subscriber, 'id' | 'version' | 'updatedAt'>; outcome: O }
-  | { kind: 'update'; set: Fields; remove?: (keyof Subscriber)[]; outcome: O };
+  | { kind: 'create'; fields: Omit<Subscriber, 'id' | 'version' | 'updatedAt'> & { expiresAt?: number }; outcome: O }
+  | { kind: 'update'; set: Fields; remove?: Removable[]; outcome: O };
+
+/**
+ * When a pending record expires: when the confirmation link sent (or about to be sent) at `now` does, in epoch
+ * seconds, DynamoDB's TTL. DynamoDB deletes expired items within days, not at once; until then every change here
+ * (subscribe, confirm, the confirmation sender's take, unsubscribe, import) treats an expired pending record as
+ * absent (isExpiredPending), and so does `get` given the time. Any other status carries no `expiresAt`: a write that
+ * takes a record out of pending removes it, so a confirmed, unsubscribed or suppressed record never expires.
+ */
+export function pendingExpiry(now: Date): number {
+  return Math.ceil((now.getTime() + CONFIRM_TOKEN_LIFETIME_MS) / 1000);
+}
+
+/** A pending record whose `expiresAt` has passed: absent to every flow, though DynamoDB may not have deleted it yet. */
+export function isExpiredPending(item: Item, now: Date): boolean {
+  return item.status === 'pending' && typeof item.expiresAt === 'number' && item.expiresAt * 1000 <= now.getTime();
+}
 
 /**
  * The subscribers table. Every change reads the item, decides, and writes conditionally on the version it read, so
@@ -67,13 +86,14 @@ export class SubscriberStore {
     return subscriberId(this.tokenSecret, normalisedAddress);
   }
 
-  async get(id: string): Promise<Subscriber | undefined> {
+  /** The record as the table holds it; given `now`, an expired pending record (isExpiredPending) reads as absent. */
+  async get(id: string, now?: Date): Promise<Subscriber | undefined> {
     const item = await this.table.get({ id });
-    return item ? subscriberFromItem(item) : undefined;
+    return item && !(now !== undefined && isExpiredPending(item, now)) ? subscriberFromItem(item) : undefined;
   }
 
-  async getByAddress(normalisedAddress: string): Promise<Subscriber | undefined> {
-    return this.get(this.idFor(normalisedAddress));
+  async getByAddress(normalisedAddress: string, now?: Date): Promise<Subscriber | undefined> {
+    return this.get(this.idFor(normalisedAddress), now);
   }
 
   /** Every subscriber, page by page, in table order. */
@@ -101,6 +121,7 @@ export class SubscriberStore {
       ...(request.language !== undefined && { language: request.language }),
       requestedAt: at,
       confirmationDueAt: at,
+      expiresAt: pendingExpiry(now),
     };
     return this.change<SubscribeOutcome>(this.idFor(request.address), now, (current) => {
       confirmationDue = false;
@@ -121,7 +142,7 @@ export class SubscriberStore {
             return { kind: 'none', outcome: 'pending-again', balance: true };
           }
           confirmationDue = true;
-          return { kind: 'update', set: { requestedAt: at, confirmationDueAt: at }, outcome: 'pending-again' };
+          return { kind: 'update', set: { requestedAt: at, confirmationDueAt: at, expiresAt: pendingExpiry(now) }, outcome: 'pending-again' };
         }
       }
     }).then((changed) => ({ ...changed, confirmationDue }));
@@ -134,7 +155,7 @@ export class SubscriberStore {
   takeConfirmation(id: string, now: Date): Promise<Changed<'taken' | 'nothing-owed'>> {
     return this.change<'taken' | 'nothing-owed'>(id, now, (current) =>
       current?.status === 'pending' && current.confirmationDueAt !== undefined
-        ? { kind: 'update', set: { confirmationSentAt: now.toISOString() }, remove: ['confirmationDueAt'], outcome: 'taken' }
+        ? { kind: 'update', set: { confirmationSentAt: now.toISOString(), expiresAt: pendingExpiry(now) }, remove: ['confirmationDueAt'], outcome: 'taken' }
         : { kind: 'none', outcome: 'nothing-owed' },
     );
   }
@@ -161,7 +182,7 @@ export class SubscriberStore {
   async markConfirmationSent(id: string, now: Date): Promise<void> {
     await this.change(id, now, (current) =>
       current?.status === 'pending'
-        ? { kind: 'update', set: { confirmationSentAt: now.toISOString() }, remove: ['confirmationDueAt'], outcome: 'marked' }
+        ? { kind: 'update', set: { confirmationSentAt: now.toISOString(), expiresAt: pendingExpiry(now) }, remove: ['confirmationDueAt'], outcome: 'marked' }
         : { kind: 'none', outcome: 'skipped' },
     );
   }
@@ -224,7 +245,7 @@ export class SubscriberStore {
     await this.change(id, now, () => ({
       kind: 'update',
       set: { email: '', topics: [], softBounces: 0 },
-      remove: Object.keys(item).filter((key) => !kept.has(key)) as (keyof Subscriber)[],
+      remove: Object.keys(item).filter((key) => !kept.has(key)) as Removable[],
       outcome: 'kept-suppression',
     }));
     return 'kept-suppression';
@@ -232,7 +253,7 @@ export class SubscriberStore {
 
   /** Never mail this address again (hard bounce, complaint); the first reason recorded is kept. */
   suppress(id: string, reason: string, now: Date): Promise<Changed<SuppressOutcome>> {
-    return this.change<SuppressOutcome>(id, now, (current) => {
+    return this.suppressingMailbox(now, this.change<SuppressOutcome>(id, now, (current) => {
       if (!current) return { kind: 'none', outcome: 'unknown' };
       if (current.status === 'suppressed') return { kind: 'none', outcome: 'already' };
       return {
@@ -240,12 +261,12 @@ export class SubscriberStore {
         set: { status: 'suppressed', suppressedReason: reason, suppressedAt: now.toISOString() },
         outcome: 'suppressed',
       };
-    });
+    }));
   }
 
   /** Counts a soft bounce once per `bounceId`; suppresses the subscriber when the count reaches `threshold`. */
   recordSoftBounce(id: string, threshold: number, now: Date, bounceId?: string): Promise<Changed<SoftBounceOutcome>> {
-    return this.change<SoftBounceOutcome>(id, now, (current) => {
+    return this.suppressingMailbox(now, this.change<SoftBounceOutcome>(id, now, (current) => {
       if (!current) return { kind: 'none', outcome: 'unknown' };
       if (current.status === 'suppressed') return { kind: 'none', outcome: 'already-suppressed' };
       if (bounceId !== undefined && current.lastSoftBounceId === bounceId) return { kind: 'none', outcome: 'duplicate' };
@@ -257,7 +278,29 @@ export class SubscriberStore {
         set: { ...counted, status: 'suppressed', suppressedReason: 'soft-bounces', suppressedAt: now.toISOString() },
         outcome: 'suppressed',
       };
-    });
+    }));
+  }
+
+  /**
+   * Whether the inbox this address reaches is suppressed: some spelling of it (`+tag`, Gmail dots, googlemail.com)
+   * bounced for good or complained. No confirmation goes to such an inbox.
+   */
+  async mailboxSuppressed(normalisedAddress: string): Promise<boolean> {
+    return (await this.table.get({ id: suppressedMailboxId(mailboxDigest(this.tokenSecret, normalisedAddress)) })) !== undefined;
+  }
+
+  /**
+   * After a change that leaves the subscriber suppressed (also one that found it so, to repair a marker a crash
+   * lost), the inbox is marked suppressed too: an item keyed by the inbox's keyed digest, holding no address.
+   */
+  private async suppressingMailbox<O>(now: Date, changing: Promise<Changed<O>>): Promise<Changed<O>> {
+    const changed = await changing;
+    const subscriber = changed.subscriber;
+    if (subscriber?.status === 'suppressed' && subscriber.email !== '') {
+      const id = suppressedMailboxId(mailboxDigest(this.tokenSecret, subscriber.email));
+      await this.table.putIfAbsent({ id, suppressedAt: subscriber.suppressedAt ?? now.toISOString() });
+    }
+    return changed;
   }
 
   /**
@@ -277,7 +320,7 @@ export class SubscriberStore {
       if (status === 'suppressed') return { status, suppressedReason: 'imported', suppressedAt: at };
       return { status };
     };
-    return this.change<ImportOutcome>(this.idFor(record.address), now, (current) => {
+    return this.suppressingMailbox(now, this.change<ImportOutcome>(this.idFor(record.address), now, (current) => {
       if (!current) {
         return {
           kind: 'create',
@@ -297,7 +340,7 @@ export class SubscriberStore {
       const differs = Object.entries(set).some(([k, v]) => JSON.stringify(v) !== JSON.stringify(current[k as keyof Subscriber]));
       if (!differs) return { kind: 'none', outcome: 'unchanged' };
       return { kind: 'update', set, outcome: 'updated' };
-    });
+    }));
   }
 
   private async change<O>(
@@ -306,7 +349,9 @@ export class SubscriberStore {
     decide: (current: Subscriber | undefined) => Mutation<O>,
   ): Promise<Changed<O>> {
     const attempt = async (): Promise<Changed<O> | typeof AGAIN> => {
-      const current = await this.get(id);
+      const item = await this.table.get({ id });
+      // An expired pending record is absent to every decision, though DynamoDB's TTL may not have deleted it yet.
+      const current = item && !isExpiredPending(item, now) ? subscriberFromItem(item) : undefined;
       const mutation = decide(current);
       if (mutation.kind === 'none') {
         if (mutation.balance && current) await this.table.update({ id }, { set: { version: current.version }, expected: { version: NEVER_A_VERSION } });
@@ -314,16 +359,30 @@ export class SubscriberStore {
       }
       const updatedAt = now.toISOString();
       if (mutation.kind === 'create') {
-        const item: Subscriber = { id, ...mutation.fields, updatedAt, version: 1 };
-        if (await this.table.putIfAbsent(item as unknown as Item)) return { outcome: mutation.outcome, subscriber: item };
-        return AGAIN;
+        const created = { id, ...mutation.fields, updatedAt, version: 1 };
+        if (!item) return (await this.table.putIfAbsent(created as unknown as Item)) ? { outcome: mutation.outcome, subscriber: subscriberFromItem(created) } : AGAIN;
+        // The expired record is replaced whole, conditionally on the version read; versions keep growing.
+        const { id: _id, ...fields } = created;
+        const version = typeof item.version === 'number' ? item.version : undefined;
+        const replaced = await this.table.update(
+          { id },
+          {
+            set: { ...fields, version: (version ?? 0) + 1 },
+            remove: Object.keys(item).filter((key) => key !== 'id' && !(key in fields)),
+            expected: { version },
+          },
+        );
+        return replaced ? { outcome: mutation.outcome, subscriber: subscriberFromItem(replaced) } : AGAIN;
       }
-      if (!current) return AGAIN;
+      if (!current || !item) return AGAIN;
+      const remove = new Set<string>(mutation.remove ?? []);
+      // Only a pending record expires: a write that takes it out of pending removes the TTL.
+      if ((mutation.set.status ?? current.status) !== 'pending' && item.expiresAt !== undefined) remove.add('expiresAt');
       const after = await this.table.update(
         { id },
         {
           set: { ...mutation.set, updatedAt, version: current.version + 1 },
-          ...(mutation.remove && { remove: mutation.remove }),
+          ...(remove.size > 0 && { remove: [...remove] }),
           expected: { version: current.version === 0 ? undefined : current.version },
         },
       );
