@@ -392,3 +392,19 @@ describe('the dispatch worker function', () => {
     });
   });
 });
+
+describe('what the ledger keeps of a reader', () => {
+  it('every send record and lease expires after the retention; the dispatch state and figures do not', async () => {
+    const { LEDGER_RETENTION_DAYS } = await import('../src/pipeline/dispatch/ledger-keys.ts');
+    const deps = unitDeps();
+    const body = shardBody([{ id: 'kept', email: 'kept@example.org' }]);
+    await processShards(deps, [{ messageId: 'q1', body, receiveCount: 1 }]);
+    const now = Math.floor(deps.clock.now().getTime() / 1000);
+    const named = [...deps.ledger.items.values()].filter((item) => String(item.pk).startsWith('send#') || String(item.pk).startsWith('lease#'));
+    expect(named).toHaveLength(2);
+    for (const item of named) expect(item.expiresAt).toBe(now + LEDGER_RETENTION_DAYS * 86_400);
+    const figures = [...deps.ledger.items.values()].filter((item) => String(item.pk).startsWith('figures#'));
+    expect(figures.length).toBeGreaterThan(0);
+    for (const item of figures) expect(item.expiresAt).toBeUndefined();
+  });
+});

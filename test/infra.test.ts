@@ -401,8 +401,11 @@ describe('confirmation sender', () => {
     pipeline.hasResourceProperties('AWS::CloudWatch::Alarm', { Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq[0], 'QueueName'] } }] });
   });
 
-  it('lets rate and mailbox counters expire from the subscribers table', () => {
-    data.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
+  it('lets rate and mailbox counters expire from the subscribers table, and what names a reader from the ledger', () => {
+    const tables = data.findResources('AWS::DynamoDB::Table');
+    const ttl = Object.values(tables).map((t) => (t as { Properties: { KeySchema: { AttributeName: string }[]; TimeToLiveSpecification?: unknown } }).Properties);
+    expect(ttl).toHaveLength(2);
+    for (const table of ttl) expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
   });
 });
 
@@ -629,7 +632,12 @@ describe('least privilege', () => {
   it('gives each handler only the table calls it makes', () => {
     const dynamo = (prefix: string) => actionsOf(statementsOfFunction(prefix)).filter((a) => a.startsWith('dynamodb:')).sort();
     expect(dynamo('PublishPublisher')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem']);
-    expect(dynamo('DispatchWorker')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    // The worker reads its shard's addresses and statuses from the subscribers table at send time, and nothing else there.
+    const workerOn = (table: string) =>
+      actionsOf(statementsOfFunction('DispatchWorker').filter((s) => json(s.Resource).includes(table))).filter((a) => a.startsWith('dynamodb:')).sort();
+    expect(workerOn('TablesLedger')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(workerOn('TablesSubscribers')).toEqual(['dynamodb:BatchGetItem']);
+    expect(dynamo('DispatchWorker')).toHaveLength(7);
     // What each subscriber flow asks of the table: only subscribe creates (subscribers, rate windows), only the
     // preference page (the unsubscribe function) erases, confirm only changes a pending subscriber.
     const route = (name: string) => dynamo(functionIdExactly(`Subscribers${name}`));

@@ -30,6 +30,10 @@ export class DataTables extends Construct {
       ...common,
       partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      // What names a reader (send records, shard records, leases) and the counted-event marks expire by it, once
+      // a dispatch is long over (src/pipeline/dispatch/ledger-keys.ts LEDGER_RETENTION_DAYS); a dispatch's state,
+      // stop, pause and figures have no such attribute and stay as the desk's history.
+      timeToLiveAttribute: 'expiresAt',
     });
   }
 }

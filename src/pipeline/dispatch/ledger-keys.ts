@@ -18,6 +18,16 @@ export const sendKey = (dispatchId: string, subscriberId: string) => ({ pk: `sen
 /** `{ ...templateItemKey(id), body }`: the rendered template JSON, copied from S3 by the planner for the workers. */
 export const templateItemKey = (dispatchId: string) => ({ pk: `template#${dispatchId}`, sk: 'email' });
 
+/**
+ * How long the ledger keeps what names a reader (send records: the opaque subscriber id; shard records; leases) and
+ * the dispatch's template: long after any dispatch has finished, retried or been resumed. DynamoDB's TTL deletes
+ * them (usually within days of `expiresAt`). A dispatch's state, stop, pause, schedule and figures hold no reader and
+ * are kept as the desk's history.
+ */
+export const LEDGER_RETENTION_DAYS = 90;
+/** `expiresAt` (epoch seconds, the ledger's TTL attribute) for an item written at `now`. */
+export const retainedUntil = (now: Date): number => Math.floor(now.getTime() / 1000) + LEDGER_RETENTION_DAYS * 86_400;
+
 /** Shard numbers as sort keys that sort in number order. */
 const shardSortKey = (shard: number) => String(shard).padStart(9, '0');
 

@@ -4,7 +4,7 @@ import type { DispatchRequest } from '../publish/dispatch-request.ts';
 import { copyTemplateToLedger } from './dispatch-template.ts';
 import { registerDispatch } from './dispatch-register.ts';
 import { readDispatchStop } from './dispatch-stop.ts';
-import { dispatchStateKey, shardRecordKey, shardRecordPartition } from './ledger-keys.ts';
+import { dispatchStateKey, retainedUntil, shardRecordKey, shardRecordPartition } from './ledger-keys.ts';
 import { encodeShard, SUBSCRIBER_ID, type ShardMessage } from './shard-message.ts';
 
 export interface PlanDeps {
@@ -175,6 +175,7 @@ async function planSegment(
       recipients: current.length,
       resumeAfter: { id: last.id },
       body,
+      expiresAt: retainedUntil(deps.clock.now()),
     });
     if (!recorded) return false;
     pending.push(body);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock, Item, ItemKey, KeyValueTable } from '../../ports.ts';
+import { retainedUntil } from './ledger-keys.ts';
 
 export type Lease =
   /** `first`: this claim created the lease, so nothing of the shard was sent before it. */
@@ -30,7 +31,7 @@ export async function claimLease(
   claimId: string = randomUUID(),
 ): Promise<Lease> {
   const claimedAt = clock.now().toISOString();
-  if (await ledger.putIfAbsent({ ...key, status: 'sending', claimedAt, claimId, attempts: 1 })) {
+  if (await ledger.putIfAbsent({ ...key, status: 'sending', claimedAt, claimId, attempts: 1, expiresAt: retainedUntil(clock.now()) })) {
     return { kind: 'claimed', claimId, claimedAt, first: true };
   }
   const existing: Item | undefined = await ledger.get(key);

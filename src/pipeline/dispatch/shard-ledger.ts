@@ -5,7 +5,7 @@ import { retry, type BackoffPolicy } from '../../retry.ts';
 import { readDispatchRecords, type DispatchControl } from './dispatch-control.ts';
 import type { DispatchStop } from './dispatch-stop.ts';
 import { addFigures, dispatchTag } from './figures.ts';
-import { sendKey, shardLeaseKey } from './ledger-keys.ts';
+import { retainedUntil, sendKey, shardLeaseKey } from './ledger-keys.ts';
 import type { SendRecord, StopReason } from './send-record.ts';
 import { claimLease, finishLease, releaseLease, renewLease, stopLease } from './shard-lease.ts';
 import type { ShardMessage } from './shard-message.ts';
@@ -120,9 +120,12 @@ export class ShardLedger {
 
   /** Writes records as one batch; throws once its retries are spent. */
   write(records: SendRecord[]): Promise<void> {
-    const at = this.deps.clock.now().toISOString();
+    const now = this.deps.clock.now();
+    const at = now.toISOString();
+    const expiresAt = retainedUntil(now);
     const items = records.map((r) => ({
       ...sendKey(this.shard.dispatchId, r.subscriberId),
+      expiresAt,
       status: r.status,
       shard: this.shard.shard,
       ...(r.status === 'sent' ? { sentAt: at, messageId: r.messageId } : r.status === 'skipped' ? { skippedAt: at, reason: r.reason } : { failedAt: at, reason: r.reason }),
