@@ -168,7 +168,7 @@ export async function benchDispatch(options: { recipients: number; concurrency: 
       log: silent,
       rate: createTokenBucket({ ratePerSecond: Infinity, clock: systemClock }),
       config,
-      unsubscribeUrl: (id: string) => unsubscribeUrl(config, SECRET, id),
+      unsubscribeUrl: (id: string, nonce?: string) => unsubscribeUrl(config, SECRET, id, nonce),
       configurationSet: 'bench',
     };
     // Production shards hold 500; smaller here only so that every worker has a shard of its own.

@@ -145,7 +145,7 @@ export function workerDeps(world: World, overrides: Partial<WorkerDeps> = {}): W
     log: world.log.child({ fn: 'dispatch-worker' }),
     rate: createTokenBucket({ ratePerSecond: Infinity, clock: systemClock }),
     config,
-    unsubscribeUrl: (id) => unsubscribeUrl(config, TOKEN_SECRET, id),
+    unsubscribeUrl: (id, nonce) => unsubscribeUrl(config, TOKEN_SECRET, id, nonce),
     configurationSet: 'broadsheet-dispatch',
     leaseMs: LEASE_MS,
     recipientConcurrency: 4,

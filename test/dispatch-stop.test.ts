@@ -361,7 +361,7 @@ describe('a worker', () => {
       log,
       config,
       rate: createTokenBucket({ ratePerSecond: 10, burst: 1, clock }),
-      unsubscribeUrl: (id: string) => unsubscribeUrl(config, TOKEN_SECRET, id),
+      unsubscribeUrl: (id: string, nonce?: string) => unsubscribeUrl(config, TOKEN_SECRET, id, nonce),
       leaseMs: 3_000,
       stopCheckMs: 3_600_000,
       mailer: {

@@ -63,7 +63,7 @@ function unitDeps(overrides: Partial<WorkerDeps> = {}): WorkerDeps & { ledger: M
     log: createLogger({}, (line) => lines.push(line)),
     rate: createTokenBucket({ ratePerSecond: Infinity, clock }),
     config,
-    unsubscribeUrl: (id: string) => unsubscribeUrl(config, 'unit-secret-0123456789-0123456789-abc', id),
+    unsubscribeUrl: (id: string, nonce?: string) => unsubscribeUrl(config, 'unit-secret-0123456789-0123456789-abc', id, nonce),
     lines,
     ...overrides,
   } as WorkerDeps & { ledger: MemoryTable; lines: string[] };
@@ -372,7 +372,8 @@ describe('the dispatch worker function', () => {
       await ledger.put({ ...templateItemKey(TEMPLATE.dispatchId), body: JSON.stringify(TEMPLATE) });
       // The shard names ids; the worker reads each address and status from the subscribers table. h3 left after planning.
       const subscribers = new DynamoTable(documents, { tableName: 'handler-subscribers', partitionKey: 'id' });
-      for (const [id, status] of [['h1', 'confirmed'], ['h2', 'confirmed'], ['h3', 'unsubscribed']] as const) await subscribers.put({ id: id.padEnd(22, '_'), email: `${id}@example.org`, status });
+      // Each record's link nonce: the worker binds the unsubscribe link to it.
+      for (const [id, status] of [['h1', 'confirmed'], ['h2', 'confirmed'], ['h3', 'unsubscribed']] as const) await subscribers.put({ id: id.padEnd(22, '_'), email: `${id}@example.org`, status, linkNonce: `n${id}`.padEnd(22, '-') });
       documents.destroy();
       await emulators.clearMail();
 
@@ -387,7 +388,7 @@ describe('the dispatch worker function', () => {
       expect(out).toEqual({ batchItemFailures: [{ itemIdentifier: 'poison' }] });
       const mail = await emulators.sentMail();
       expect(mail.map((m) => m.destination.to[0]).sort()).toEqual(['h1@example.org', 'h2@example.org']);
-      expect(mail[0]!.body.text).toMatch(/Unsubscribe: https:\/\/monexus\.example\/unsubscribe\?token=unsubscribe\.0\.h[12]_{20}\.[A-Za-z0-9_-]{32}$/);
+      expect(mail[0]!.body.text).toMatch(/Unsubscribe: https:\/\/monexus\.example\/unsubscribe\?token=unsubscribe\.0\.(h[12])_{20}\.n\1-{19}\.[A-Za-z0-9_-]{32}$/);
       for (const name of Object.keys(env)) delete process.env[name];
     });
   });

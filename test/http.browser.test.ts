@@ -75,7 +75,7 @@ describe('subscribing in a browser', () => {
     const subscriber = await store.getByAddress('browser.reader@example.org');
     expect(subscriber?.status).toBe('confirmed');
 
-    await page.goto(unsubscribeUrl(config, SECRET, subscriber!.id));
+    await page.goto(unsubscribeUrl(config, SECRET, subscriber!.id, subscriber!.linkNonce));
     expect(await heading()).toBe(`Unsubscribe from ${config.publication.name}`);
     await page.click('button:has-text("Unsubscribe")');
     await page.waitForFunction(() => document.querySelector('h1')?.textContent === "You're unsubscribed");

@@ -49,7 +49,7 @@ async function confirmedReader(address: string, status: 'confirmed' | 'suppresse
   await store.upsertImported({ address, status: 'confirmed', consentAt: '2026-06-01T00:00:00.000Z', defaultSource: 'import:test' }, now);
   const id = subscriberId(SECRET, address);
   if (status === 'suppressed') await store.suppress(id, 'complaint', now);
-  const url = new URL(unsubscribeUrl(config, SECRET, id));
+  const url = new URL(unsubscribeUrl(config, SECRET, id, (await store.get(id))?.linkNonce));
   return { id, link: `${server.url}${url.pathname}${url.search}` };
 }
 
@@ -208,9 +208,17 @@ describe('broadsheet subscribers export|erase <address>, for the desk', () => {
   it('erases one address, and says when there was nothing to erase', async () => {
     const { id } = await confirmedReader('erase-by-letter@example.org');
     const erased = await run('erase', 'erase-by-letter@example.org');
-    expect(erased).toMatchObject({ status: 0, stdout: 'Erased erase-by-letter@example.org: nothing about it is kept.\n' });
+    // It says exactly what remains: the send records' opaque id, for up to 90 days, and nothing else.
+    expect(erased).toMatchObject({
+      status: 0,
+      stdout:
+        'Erased erase-by-letter@example.org. What remains: the send records of recent dispatches keep its opaque subscriber id (not the address) for up to 90 days; nothing else.\n',
+    });
+    expect(erased.stdout).not.toContain('nothing about it is kept');
     expect(await table.get({ id })).toBeUndefined();
-    expect((await run('erase', 'erase-by-letter@example.org')).stdout).toBe('Nothing is kept about erase-by-letter@example.org.\n');
+    expect((await run('erase', 'erase-by-letter@example.org')).stdout).toMatch(/^No subscriber erase-by-letter@example\.org on file\. .*up to 90 days/);
+    await confirmedReader('erase-bounced@example.org', 'suppressed');
+    expect((await run('erase', 'erase-bounced@example.org')).stdout).toMatch(/it stays suppressed .* keyed digest .*up to 90 days; nothing else\.\n$/);
     const bad = await run('erase', 'not an address');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('"not an address" is not an email address');
@@ -241,7 +249,7 @@ describe('the welcome email after a confirmation', () => {
   async function pendingReader(address: string, topics: string[], language?: string) {
     await store.subscribe({ address, consentSource: 'web-form', topics, ...(language && { language }) }, now);
     const id = subscriberId(SECRET, address);
-    return { id, token: new URL(confirmUrl(config, SECRET, id, now)).searchParams.get('token')! };
+    return { id, token: new URL(confirmUrl(config, SECRET, id, now, (await store.get(id))?.linkNonce)).searchParams.get('token')! };
   }
 
   it("comes once, in the reader's language, naming their topics, with the link to change them", async () => {
@@ -252,7 +260,7 @@ describe('the welcome email after a confirmation', () => {
     expect(more).toEqual([]);
     expect(mail!.subject).toBe(`Bienvenue dans ${config.publication.name}`);
     expect(mail!.body.text).toContain('Vous recevrez les éditoriaux sur\u00a0: Énergie.');
-    const link = unsubscribeUrl(config, SECRET, id);
+    const link = unsubscribeUrl(config, SECRET, id, (await store.get(id))?.linkNonce);
     expect(mail!.body.text).toContain(`${link}&lang=fr`);
     expect(xpath(mail!.body.html!, 'string(/html/@lang)')).toBe('fr');
     expect(mail!.headers?.find((h) => h.name === 'List-Unsubscribe')?.value).toContain(`<${link}>`);

@@ -60,6 +60,9 @@ beforeEach(async () => {
   await emulators.clearMail();
 });
 
+/** The record's link nonce, which the links of its subscription are bound to. */
+const nonceOf = async (id: string) => (await store.get(id))?.linkNonce;
+
 /** XPath over the page, evaluated by an independent HTML parser. */
 const xpath = htmlXPath;
 
@@ -255,7 +258,7 @@ describe('unsubscribe', () => {
   });
 
   it('unsubscribes with an RFC 8058 one-click POST, urlencoded or multipart, as often as it is sent', async () => {
-    const link = local(unsubscribeUrl(config, SECRET, id()));
+    const link = local(unsubscribeUrl(config, SECRET, id(), await nonceOf(id())));
     const first = await post(link, 'List-Unsubscribe=One-Click');
     expect(first.status).toBe(200);
     expect(first.body.length).toBeLessThan(100);
@@ -269,13 +272,13 @@ describe('unsubscribe', () => {
   });
 
   it('accepts the links the dispatch workers sign', async () => {
-    const link = `${new URL(config.unsubscribe.url).pathname}?token=${encodeURIComponent(signUnsubscribeToken(SECRET, id()))}`;
+    const link = `${new URL(config.unsubscribe.url).pathname}?token=${encodeURIComponent(signUnsubscribeToken(SECRET, id(), await nonceOf(id())))}`;
     expect((await post(link, 'List-Unsubscribe=One-Click')).status).toBe(200);
     expect((await store.get(id()))?.status).toBe('unsubscribed');
   });
 
   it('shows a page with an Unsubscribe button on GET, which unsubscribes when pressed', async () => {
-    const link = local(unsubscribeUrl(config, SECRET, id()));
+    const link = local(unsubscribeUrl(config, SECRET, id(), await nonceOf(id())));
     const page = await get(link);
     expect(page.status).toBe(200);
     expect(xpath(page.body, 'string(//form[@method="post"]//button)')).toBe('Unsubscribe');
@@ -289,7 +292,7 @@ describe('unsubscribe', () => {
   });
 
   it('lets an unsubscribed reader come back only through double opt-in', async () => {
-    await post(local(unsubscribeUrl(config, SECRET, id())), 'List-Unsubscribe=One-Click');
+    await post(local(unsubscribeUrl(config, SECRET, id(), await nonceOf(id()))), 'List-Unsubscribe=One-Click');
     await subscribeThroughForm(address);
     expect((await store.get(id()))?.status).toBe('pending');
     const [mail] = await emulators.sentMail();
@@ -449,7 +452,7 @@ describe('the functions Lambda runs', () => {
     const id = subscriberId(SECRET, 'lambda-reader@example.org');
     expect((await store.get(id))?.status).toBe('confirmed');
 
-    const query = new URL(unsubscribeUrl(config, SECRET, id)).search.slice(1);
+    const query = new URL(unsubscribeUrl(config, SECRET, id, await nonceOf(id))).search.slice(1);
     expect((await unsubscribeFn.handler(event('POST', '/unsubscribe', query, 'List-Unsubscribe=One-Click'))).statusCode).toBe(200);
     expect((await store.get(id))?.status).toBe('unsubscribed');
 

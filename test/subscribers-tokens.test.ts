@@ -5,6 +5,8 @@ import { normalizeAddress } from '../src/subscribers/address.ts';
 import {
   confirmUrl,
   CONFIRM_TOKEN_LIFETIME_MS,
+  linkFits,
+  newLinkNonce,
   signConfirmToken,
   signUnsubscribeToken,
   subscriberId,
@@ -106,6 +108,47 @@ describe('tokens', () => {
     expect(`${confirm.origin}${confirm.pathname}`).toBe(`${config.publication.siteUrl}/confirm`);
     const check = verifyToken(SECRET, 'confirm', confirm.searchParams.get('token')!, NOW);
     expect(check.ok && check.expiresAt?.getTime()).toBe(NOW.getTime() + CONFIRM_TOKEN_LIFETIME_MS);
+  });
+});
+
+describe('tokens bound to a subscription (its link nonce)', () => {
+  const id = subscriberId(SECRET, 'bound@example.org');
+  const nonce = newLinkNonce();
+
+  it('are 16 random bytes, base64url, new each time', () => {
+    expect(nonce).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(new Set(Array.from({ length: 50 }, newLinkNonce)).size).toBe(50);
+  });
+
+  it('carry and sign the nonce, in both purposes', () => {
+    const unsubscribe = signUnsubscribeToken(SECRET, id, nonce);
+    expect(unsubscribe.split('.')).toEqual(['unsubscribe', '0', id, nonce, expect.stringMatching(/^[A-Za-z0-9_-]{32}$/)]);
+    expect(verifyToken(SECRET, 'unsubscribe', unsubscribe, NOW)).toEqual({ ok: true, subscriberId: id, kid: '0', nonce });
+    const expiresAt = new Date(NOW.getTime() + 60_000);
+    const confirm = signConfirmToken(SECRET, id, expiresAt, nonce);
+    expect(confirm.split('.')).toHaveLength(6);
+    expect(verifyToken(SECRET, 'confirm', confirm, NOW)).toEqual({ ok: true, subscriberId: id, kid: '0', nonce, expiresAt: new Date(Math.floor(expiresAt.getTime() / 1000) * 1000) });
+    expect(new URL(unsubscribeUrl(config, SECRET, id, nonce)).searchParams.get('token')).toBe(unsubscribe);
+    expect(verifyToken(SECRET, 'confirm', new URL(confirmUrl(config, SECRET, id, NOW, nonce)).searchParams.get('token')!, NOW)).toMatchObject({ ok: true, nonce });
+  });
+
+  it('refuse a nonce changed, added or dropped without the key', () => {
+    const [prefix, kid, sid, , mac] = signUnsubscribeToken(SECRET, id, nonce).split('.');
+    const unbound = signUnsubscribeToken(SECRET, id);
+    const [, , , unboundMac] = unbound.split('.');
+    for (const token of [`${prefix}.${kid}.${sid}.${newLinkNonce()}.${mac}`, `${prefix}.${kid}.${sid}.${mac}`, `${prefix}.${kid}.${sid}.${nonce}.${unboundMac}`]) {
+      expect(verifyToken(SECRET, 'unsubscribe', token, NOW)).toEqual({ ok: false, reason: 'bad-signature' });
+    }
+    expect(verifyToken(SECRET, 'unsubscribe', `${prefix}.${kid}.${sid}.short.${mac}`, NOW)).toEqual({ ok: false, reason: 'malformed' });
+    expect(() => signUnsubscribeToken(SECRET, id, 'not a nonce')).toThrow();
+  });
+
+  it('fit a record only with its own nonce; a token without one only a record from before nonces', () => {
+    expect(linkFits(nonce, nonce)).toBe(true);
+    expect(linkFits(newLinkNonce(), nonce)).toBe(false);
+    expect(linkFits(undefined, nonce)).toBe(false);
+    expect(linkFits(undefined, undefined)).toBe(true);
+    expect(linkFits(nonce, undefined)).toBe(false);
   });
 });
 

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { readRuntimeConfig } from '../src/app/runtime-config.ts';
 import { ConfigError } from '../src/config.ts';
-import { subscriberId, signConfirmToken, signUnsubscribeToken, verifyToken, type TokenKeys } from '../src/subscribers/tokens.ts';
+import { newLinkNonce, subscriberId, signConfirmToken, signUnsubscribeToken, verifyToken, type TokenKeys } from '../src/subscribers/tokens.ts';
 import { FUNCTION_ENV } from './helpers/function-env.ts';
 
 const ENV = FUNCTION_ENV;
@@ -54,6 +54,18 @@ describe('rotating the signing key', () => {
     expect(verifyToken(rotated(), 'unsubscribe', token, AFTER)).toMatchObject({ ok: true, subscriberId: id, kid: '2026-12' });
     // The single-secret configuration never knew the new key.
     expect(verifyToken(before(), 'unsubscribe', token, DURING)).toEqual({ ok: false, reason: 'unknown-key' });
+  });
+
+  it('rotates nonce-bound links like any other: the nonce is kept, the grace period applies', () => {
+    const nonce = newLinkNonce();
+    const old = signUnsubscribeToken(before(), id, nonce);
+    expect(verifyToken(rotated(), 'unsubscribe', old, DURING)).toMatchObject({ ok: true, subscriberId: id, kid: '0', nonce });
+    expect(verifyToken(rotated(), 'unsubscribe', old, AFTER)).toEqual({ ok: false, reason: 'retired-key' });
+    const current = signUnsubscribeToken(rotated(), id, nonce);
+    expect(current.split('.').slice(1, 4)).toEqual(['2026-12', id, nonce]);
+    expect(verifyToken(rotated(), 'unsubscribe', current, AFTER)).toMatchObject({ ok: true, kid: '2026-12', nonce });
+    const [prefix, , sid, n, mac] = current.split('.');
+    expect(verifyToken(rotated(), 'unsubscribe', `${prefix}.0.${sid}.${n}.${mac}`, DURING)).toEqual({ ok: false, reason: 'bad-signature' });
   });
 
   it('refuses a link naming an unknown key id, or one moved to another key id', () => {

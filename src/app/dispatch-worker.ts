@@ -19,7 +19,7 @@ export function workerWiring(runtime: RuntimeConfig): WorkerDeps {
     log: functionLog(runtime, 'dispatch-worker'),
     rate: workerTokenBucket(runtime.sendRatePerSecond, runtime.workerConcurrency, clock),
     config: runtime.publication,
-    unsubscribeUrl: (subscriberId) => unsubscribeUrl(runtime.publication, runtime.tokenKeys ?? runtime.tokenSecret, subscriberId),
+    unsubscribeUrl: (subscriberId, nonce) => unsubscribeUrl(runtime.publication, runtime.tokenKeys ?? runtime.tokenSecret, subscriberId, nonce),
     // One cache per worker (one per Lambda container): two local pipelines in one process never share templates.
     templates: new TemplateCache(),
     ...(runtime.configurationSet !== undefined && { configurationSet: runtime.configurationSet }),

@@ -22,7 +22,8 @@ import  reads a CSV file with a header row: email (required), topics (separated 
 export  writes every subscriber as CSV (the columns import reads) to --out or standard output;
         with an address, everything kept about that one subscriber, as JSON (a reader's access request).
 erase   removes one subscriber (a reader's erasure request), as the preference page does: a bounced
-        or complained address stays suppressed, kept only as its keyed digest, so it is never mailed again.
+        or complained address stays suppressed, kept only as its keyed digest, so it is never mailed again;
+        the send records of recent dispatches keep the opaque subscriber id for up to 90 days.
 
 Exit status: 0 done, 1 some rows rejected, 2 usage error or unreadable file.`;
 
@@ -64,7 +65,13 @@ export async function runSubscribersCommand(args: string[], deps: SubscribersCom
       if (rest.length !== 1) throw new UsageError('erase takes exactly one address');
       if (values.out) throw new UsageError('--out is for export');
       const outcome = await eraseAddress(deps, rest[0]!).catch(addressProblem);
-      const said = { erased: `Erased ${rest[0]}: nothing about it is kept.`, 'kept-suppression': `Erased ${rest[0]}; it stays suppressed (a bounce or complaint), kept only as its keyed digest.`, unknown: `Nothing is kept about ${rest[0]}.` };
+      // Exactly what remains: never "nothing", while send records keep the id until their retention ends.
+      const sends = 'the send records of recent dispatches keep its opaque subscriber id (not the address) for up to 90 days';
+      const said = {
+        erased: `Erased ${rest[0]}. What remains: ${sends}; nothing else.`,
+        'kept-suppression': `Erased ${rest[0]}. What remains: it stays suppressed (a bounce or complaint), kept as a keyed digest so that inbox is never mailed again; ${sends}; nothing else.`,
+        unknown: `No subscriber ${rest[0]} on file. What may remain from an earlier erasure: ${sends}; if the inbox was suppressed, a keyed digest of it.`,
+      };
       out(`${said[outcome]}\n`);
       return 0;
     }

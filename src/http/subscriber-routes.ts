@@ -4,8 +4,7 @@ import { ThrottledError } from '../ports.ts';
 import { urls } from '../render/urls.ts';
 import { readerTopicChoices } from '../render/chrome.ts';
 import {
-  checkConfirmToken,
-  checkUnsubscribeToken,
+  checkLink,
   confirm,
   subscribe,
   unsubscribe,
@@ -152,7 +151,8 @@ export function handleConfirmRequest(deps: SubscriberDeps, event: FunctionUrlEve
     if (method === 'GET') {
       const m = readerMessages(deps, event);
       const token = tokenOf(event);
-      const check = checkConfirmToken(deps, token);
+      // Also refused: a link of a subscription that has ended (the record now holds another nonce).
+      const check = await checkLink(deps, 'confirm', token);
       if (!check.ok) return badConfirmLink(deps, m, check.reason === 'expired' ? 'expired' : 'invalid');
       return page(deps, m, 200, {
         title: m.t('notice.confirmTitle'),
@@ -201,7 +201,7 @@ export function handleUnsubscribeRequest(deps: SubscriberDeps, event: FunctionUr
     if (method === 'GET') {
       const m = readerMessages(deps, event);
       const token = tokenOf(event);
-      if (!checkUnsubscribeToken(deps, token).ok) return badUnsubscribeLink(deps, m);
+      if (!(await checkLink(deps, 'unsubscribe', token)).ok) return badUnsubscribeLink(deps, m);
       return page(deps, m, 200, {
         title: m.t('notice.unsubscribeTitle', { publication: name }),
         paragraphs: [m.t('notice.unsubscribeText', { publication: name })],

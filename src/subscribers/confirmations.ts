@@ -57,7 +57,7 @@ export async function deliverOwedWelcome(deps: SubscriberDeps, id: string): Prom
   const store = storeOf(deps);
   const { outcome, subscriber } = await store.takeWelcome(id, deps.clock.now());
   if (outcome === 'nothing-owed' || !subscriber) return 'nothing-owed';
-  const email = welcomeEmail(deps.config, subscriber, unsubscribeUrl(deps.config, keysOf(deps), id), deps.configurationSet);
+  const email = welcomeEmail(deps.config, subscriber, unsubscribeUrl(deps.config, keysOf(deps), id, subscriber.linkNonce), deps.configurationSet);
   return sendTaken(deps, 'welcome', id, email, () => store.returnWelcome(id, deps.clock.now()));
 }
 
@@ -111,7 +111,7 @@ export async function deliverOwedConfirmation(deps: SubscriberDeps, id: string):
     if (all === CONFIRMATIONS_PER_DAY + 1) deps.log.error('confirmation ceiling reached for today', { ceiling: CONFIRMATIONS_PER_DAY });
     return 'day-full';
   }
-  const link = confirmUrl(deps.config, keys, id, now);
+  const link = confirmUrl(deps.config, keys, id, now, subscriber.linkNonce);
   const email = confirmationEmail(deps.config, subscriber.email, link, deps.configurationSet, subscriber.language);
   return sendTaken(deps, 'confirmation', id, email, () => store.returnConfirmation(id, deps.clock.now()));
 }

@@ -3,8 +3,9 @@ import { deliverOwedConfirmation, deliverOwedWelcome, confirmationMessage, sendT
 import { confirmationEmail } from './confirmation-email.ts';
 import { parseSesEvent } from './ses-events.ts';
 import { keysOf, storeOf, type SubscriberDeps } from './deps.ts';
-import type { SubscriberStore } from './store.ts';
-import { confirmUrl, verifyToken, type TokenCheck } from './tokens.ts';
+import type { LinkBinding, SubscriberStore } from './store.ts';
+import type { Subscriber } from './subscriber.ts';
+import { confirmUrl, linkFits, verifyToken, type TokenCheck, type TokenPurpose } from './tokens.ts';
 
 export { keysOf, storeOf, type SubscriberDeps } from './deps.ts';
 
@@ -81,14 +82,14 @@ export async function subscribe(
 }
 
 /** Sends the double opt-in message to a pending subscriber at once and records when (an import's confirmations),
- * unless its inbox is suppressed. */
-export async function sendConfirmation(deps: SubscriberDeps, store: SubscriberStore, id: string, address: string, now: Date): Promise<boolean> {
+ * unless its inbox is suppressed. `nonce`: the record's linkNonce, which the link is bound to. */
+export async function sendConfirmation(deps: SubscriberDeps, store: SubscriberStore, id: string, address: string, now: Date, nonce?: string): Promise<boolean> {
   // Not to an inbox a spelling of which bounced or complained.
   if (await store.mailboxSuppressed(address)) {
     deps.log.warn('confirmation withheld: the inbox is suppressed (a bounce or a complaint)', { subscriberId: id });
     return false;
   }
-  const email = confirmationEmail(deps.config, address, confirmUrl(deps.config, keysOf(deps), id, now), deps.configurationSet);
+  const email = confirmationEmail(deps.config, address, confirmUrl(deps.config, keysOf(deps), id, now, nonce), deps.configurationSet);
   // Nothing was taken from the record, so a failure has nothing to give back; the send is recorded once made.
   const sent = (await sendTaken(deps, 'confirmation', id, email, async () => {})) === 'sent';
   if (sent) await store.markConfirmationSent(id, now);
@@ -100,24 +101,42 @@ export type ConfirmResult = { ok: true; alreadyConfirmed: boolean } | { ok: fals
 export type UnsubscribeResult = { ok: true } | { ok: false; problem: 'invalid' };
 
 /** A link signed with a key no longer accepted reads as any other broken link. */
-function tokenProblem(check: Exclude<TokenCheck, { ok: true }>): 'invalid' | 'expired' {
-  return check.reason === 'expired' ? 'expired' : 'invalid';
+function tokenProblem(reason: Extract<LinkCheck, { ok: false }>['reason']): 'invalid' | 'expired' {
+  return reason === 'expired' ? 'expired' : 'invalid';
 }
 
-/** Checks a confirm token without changing anything (for the GET page, which mail scanners also open). */
+/** Checks a confirm token's signature and expiry alone, without the record (checkLink also binds it to the record). */
 export function checkConfirmToken(deps: SubscriberDeps, token: string): TokenCheck {
   return verifyToken(keysOf(deps), 'confirm', token, deps.clock.now());
 }
 
+export type LinkCheck =
+  | { ok: true; check: Extract<TokenCheck, { ok: true }>; link: LinkBinding; subscriber: Subscriber | undefined }
+  | { ok: false; reason: Exclude<TokenCheck, { ok: true }>['reason'] | 'stale' };
+
+/**
+ * Checks a link's token and that it still belongs to the subscription the record holds (its nonce, see
+ * src/subscribers/tokens.ts): a link from an erased subscription, or from one that ended before a new one, is
+ * `stale` and reads as any other broken link. A subscriber no longer on file is undefined, not a refusal.
+ */
+export async function checkLink(deps: SubscriberDeps, purpose: TokenPurpose, token: string): Promise<LinkCheck> {
+  const check = verifyToken(keysOf(deps), purpose, token, deps.clock.now());
+  if (!check.ok) return check;
+  const subscriber = await storeOf(deps).get(check.subscriberId);
+  if (subscriber && !linkFits(check.nonce, subscriber.linkNonce)) return { ok: false, reason: 'stale' };
+  return { ok: true, check, link: { nonce: check.nonce }, subscriber };
+}
+
 export async function confirm(deps: SubscriberDeps, token: string): Promise<ConfirmResult> {
-  const check = checkConfirmToken(deps, token);
-  if (!check.ok) {
-    deps.log.info('confirm refused', { reason: check.reason });
-    return { ok: false, problem: tokenProblem(check) };
+  const checked = await checkLink(deps, 'confirm', token);
+  if (!checked.ok) {
+    deps.log.info('confirm refused', { reason: checked.reason });
+    return { ok: false, problem: tokenProblem(checked.reason) };
   }
+  const { check, link } = checked;
   const store = storeOf(deps);
   const welcome = deps.config.subscription.welcomeEmail;
-  const { outcome, subscriber } = await store.confirm(check.subscriberId, deps.clock.now(), { welcome });
+  const { outcome, subscriber } = await store.confirm(check.subscriberId, deps.clock.now(), { welcome, link });
   deps.log.info('confirm', { subscriberId: check.subscriberId, outcome });
   // A welcome still owed (the queue failed after the confirmation was written) goes at the reader's next press.
   if (welcome && (outcome === 'confirmed' || subscriber?.welcomeDueAt !== undefined)) {
@@ -129,19 +148,21 @@ export async function confirm(deps: SubscriberDeps, token: string): Promise<Conf
   return { ok: false, problem: outcome === 'unknown' ? 'invalid' : 'not-pending' };
 }
 
+/** Checks an unsubscribe token's signature alone, without the record (checkLink also binds it to the record). */
 export function checkUnsubscribeToken(deps: SubscriberDeps, token: string): TokenCheck {
   return verifyToken(keysOf(deps), 'unsubscribe', token, deps.clock.now());
 }
 
 /** Idempotent: a second unsubscribe, or one for a subscriber no longer on file, succeeds too. */
 export async function unsubscribe(deps: SubscriberDeps, token: string): Promise<UnsubscribeResult> {
-  const check = checkUnsubscribeToken(deps, token);
-  if (!check.ok) {
-    deps.log.info('unsubscribe refused', { reason: check.reason });
+  const checked = await checkLink(deps, 'unsubscribe', token);
+  if (!checked.ok) {
+    deps.log.info('unsubscribe refused', { reason: checked.reason });
     return { ok: false, problem: 'invalid' };
   }
+  const { check, link } = checked;
   const store = storeOf(deps);
-  const { outcome } = await store.unsubscribe(check.subscriberId, deps.clock.now());
+  const { outcome } = await store.unsubscribe(check.subscriberId, deps.clock.now(), link);
   deps.log.info('unsubscribe', { subscriberId: check.subscriberId, outcome });
   return { ok: true };
 }

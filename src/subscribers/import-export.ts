@@ -158,7 +158,7 @@ export async function importSubscribers(deps: SubscriberDeps, csv: string, optio
     for (const subscriber of pending) {
       const last = subscriber.confirmationSentAt ? Date.parse(subscriber.confirmationSentAt) : Number.NaN;
       if (now.getTime() - last < CONFIRMATION_RESEND_COOLDOWN_MS) continue;
-      if (await sendConfirmation(deps, store, subscriber.id, subscriber.email, now)) report.confirmationsSent++;
+      if (await sendConfirmation(deps, store, subscriber.id, subscriber.email, now, subscriber.linkNonce)) report.confirmationsSent++;
     }
   }
   deps.log.info('subscribers imported', {

@@ -1,12 +1,14 @@
 import type { Config, ReaderTopic } from '../config.ts';
 import { normalizeAddress } from './address.ts';
-import { checkUnsubscribeToken, type SubscriberDeps } from './flows.ts';
+import { checkLink, type SubscriberDeps } from './flows.ts';
 import { SubscriberStore } from './store.ts';
 import type { Subscriber } from './subscriber.ts';
 
 /**
  * The preference page's flows. Every email's own signed link (the unsubscribe token: it never expires, so an old
- * email still works) opens the page: no login, and nothing changes on GET, because mail scanners open links.
+ * email still works while the subscription it was sent for lasts) opens the page: no login, and nothing changes on
+ * GET, because mail scanners open links. A link from an erased subscription, or from one that ended before the
+ * address subscribed again, is refused (checkLink): it opens nothing of the new subscription.
  */
 
 export type PreferenceView =
@@ -15,9 +17,9 @@ export type PreferenceView =
 
 /** What the page shows, or why it cannot. */
 export async function preferencesOf(deps: SubscriberDeps, token: string): Promise<PreferenceView> {
-  const check = checkUnsubscribeToken(deps, token);
-  if (!check.ok) return { ok: false, problem: 'invalid' };
-  const subscriber = await storeOf(deps).get(check.subscriberId);
+  const checked = await checkLink(deps, 'unsubscribe', token);
+  if (!checked.ok) return { ok: false, problem: 'invalid' };
+  const subscriber = checked.subscriber;
   if (!subscriber || subscriber.email === '') return { ok: false, problem: 'gone' };
   const chosen = new Set(subscriber.topics.map(topicKey));
   const everyTopic = chosen.size === 0;
@@ -43,11 +45,12 @@ export function chosenTopics(config: Config, names: readonly string[]): string[]
 }
 
 export async function changeTopics(deps: SubscriberDeps, token: string, names: readonly string[]): Promise<PreferenceChange> {
-  const check = checkUnsubscribeToken(deps, token);
-  if (!check.ok) return { ok: false, problem: 'invalid' };
+  const checked = await checkLink(deps, 'unsubscribe', token);
+  if (!checked.ok) return { ok: false, problem: 'invalid' };
+  const { check, link } = checked;
   const topics = chosenTopics(deps.config, names);
   if (topics === undefined) return { ok: false, problem: 'no-topic' };
-  const { outcome } = await storeOf(deps).changeTopics(check.subscriberId, topics, deps.clock.now());
+  const { outcome } = await storeOf(deps).changeTopics(check.subscriberId, topics, deps.clock.now(), link);
   deps.log.info('preferences changed', { subscriberId: check.subscriberId, outcome });
   if (outcome === 'unknown') return { ok: false, problem: 'gone' };
   if (outcome === 'not-subscribed') return { ok: false, problem: 'not-subscribed' };
@@ -86,9 +89,10 @@ export type Erasure = { ok: true; outcome: 'erased' | 'kept-suppression' | 'unkn
 
 /** Idempotent: erasing twice, or a subscriber already gone, succeeds. */
 export async function erase(deps: SubscriberDeps, token: string): Promise<Erasure> {
-  const check = checkUnsubscribeToken(deps, token);
-  if (!check.ok) return { ok: false, problem: 'invalid' };
-  const outcome = await storeOf(deps).erase(check.subscriberId, deps.clock.now());
+  const checked = await checkLink(deps, 'unsubscribe', token);
+  if (!checked.ok) return { ok: false, problem: 'invalid' };
+  const { check, link } = checked;
+  const outcome = await storeOf(deps).erase(check.subscriberId, deps.clock.now(), link);
   deps.log.info('subscriber erased', { subscriberId: check.subscriberId, outcome });
   return { ok: true, outcome };
 }

@@ -2,7 +2,7 @@ import type { Clock, Item, KeyValueTable } from '../ports.ts';
 import { AGAIN, retry, RetriesExhaustedError, type BackoffPolicy } from '../retry.ts';
 import { isSubscriberItem, subscriberFromItem, type Subscriber, type SubscriberStatus } from './subscriber.ts';
 import { mailboxDigest, suppressedMailboxId } from './mailbox.ts';
-import { CONFIRM_TOKEN_LIFETIME_MS, subscriberId } from './tokens.ts';
+import { CONFIRM_TOKEN_LIFETIME_MS, linkFits, newLinkNonce, subscriberId } from './tokens.ts';
 
 /** A web-form subscriber asking again within this time gets no second confirmation email (no mail bombing). */
 export const CONFIRMATION_RESEND_COOLDOWN_MS = 10 * 60 * 1000;
@@ -17,6 +17,16 @@ export type UnsubscribeOutcome = 'unsubscribed' | 'already' | 'unknown';
 export type SuppressOutcome = 'suppressed' | 'already' | 'unknown';
 export type SoftBounceOutcome = 'counted' | 'suppressed' | 'duplicate' | 'already-suppressed' | 'unknown';
 export type ImportOutcome = 'created' | 'updated' | 'unchanged' | 'kept-suppressed' | 'kept-unsubscribed';
+
+/**
+ * The subscription a link was signed for: its nonce, absent for a link from before nonces. A change made through a
+ * link applies only while the record holds that subscription (linkFits); otherwise it reads as no subscriber.
+ */
+export interface LinkBinding {
+  nonce: string | undefined;
+}
+
+const fitsLink = (current: Subscriber, link: LinkBinding | undefined) => link === undefined || linkFits(link.nonce, current.linkNonce);
 
 export interface Changed<O> {
   outcome: O;
@@ -127,7 +137,7 @@ export class SubscriberStore {
       confirmationDue = false;
       if (!current) {
         confirmationDue = true;
-        return { kind: 'create', fields: { email: request.address, status: 'pending', softBounces: 0, ...asked }, outcome: 'created' };
+        return { kind: 'create', fields: { email: request.address, status: 'pending', softBounces: 0, linkNonce: newLinkNonce(), ...asked }, outcome: 'created' };
       }
       switch (current.status) {
         case 'suppressed':
@@ -136,7 +146,8 @@ export class SubscriberStore {
           return { kind: 'none', outcome: 'already-confirmed', balance: true };
         case 'unsubscribed':
           confirmationDue = true;
-          return { kind: 'update', set: { status: 'pending', ...asked }, outcome: 'resubscribed' };
+          // A new subscription: links signed for the one that ended stop working.
+          return { kind: 'update', set: { status: 'pending', linkNonce: newLinkNonce(), ...asked }, outcome: 'resubscribed' };
         case 'pending': {
           if (now.getTime() - lastConfirmationAt(current) < CONFIRMATION_RESEND_COOLDOWN_MS) {
             return { kind: 'none', outcome: 'pending-again', balance: true };
@@ -197,12 +208,12 @@ export class SubscriberStore {
   }
 
   /** Double opt-in: only a pending subscriber becomes confirmed; the confirmation is the moment of consent. */
-  confirm(id: string, now: Date, options: { welcome?: boolean } = {}): Promise<Changed<ConfirmOutcome>> {
+  confirm(id: string, now: Date, options: { welcome?: boolean; link?: LinkBinding } = {}): Promise<Changed<ConfirmOutcome>> {
     const at = now.toISOString();
     // Owed by the same write that confirms, so a double click, or two confirm requests at once, owe one welcome.
     const welcome = options.welcome ? { welcomeDueAt: at } : {};
     return this.change<ConfirmOutcome>(id, now, (current) => {
-      if (!current) return { kind: 'none', outcome: 'unknown' };
+      if (!current || !fitsLink(current, options.link)) return { kind: 'none', outcome: 'unknown' };
       if (current.status === 'confirmed') return { kind: 'none', outcome: 'already-confirmed' };
       if (current.status !== 'pending') return { kind: 'none', outcome: 'not-pending' };
       // A send still owed is moot once the reader has confirmed.
@@ -211,18 +222,18 @@ export class SubscriberStore {
   }
 
   /** Idempotent; a suppressed subscriber stays suppressed. */
-  unsubscribe(id: string, now: Date): Promise<Changed<UnsubscribeOutcome>> {
+  unsubscribe(id: string, now: Date, link?: LinkBinding): Promise<Changed<UnsubscribeOutcome>> {
     return this.change<UnsubscribeOutcome>(id, now, (current) => {
-      if (!current) return { kind: 'none', outcome: 'unknown' };
+      if (!current || !fitsLink(current, link)) return { kind: 'none', outcome: 'unknown' };
       if (current.status === 'unsubscribed' || current.status === 'suppressed') return { kind: 'none', outcome: 'already' };
       return { kind: 'update', set: { status: 'unsubscribed', unsubscribedAt: now.toISOString() }, outcome: 'unsubscribed' };
     });
   }
 
   /** The reader's own choice from the preference page: empty means every topic. Only a live subscription changes. */
-  changeTopics(id: string, topics: string[], now: Date): Promise<Changed<'changed' | 'unchanged' | 'not-subscribed' | 'unknown'>> {
+  changeTopics(id: string, topics: string[], now: Date, link?: LinkBinding): Promise<Changed<'changed' | 'unchanged' | 'not-subscribed' | 'unknown'>> {
     return this.change(id, now, (current) => {
-      if (!current) return { kind: 'none', outcome: 'unknown' };
+      if (!current || !fitsLink(current, link)) return { kind: 'none', outcome: 'unknown' };
       if (current.status !== 'confirmed' && current.status !== 'pending') return { kind: 'none', outcome: 'not-subscribed' };
       if (JSON.stringify(current.topics) === JSON.stringify(topics)) return { kind: 'none', outcome: 'unchanged' };
       return { kind: 'update', set: { topics }, outcome: 'changed' };
@@ -230,21 +241,24 @@ export class SubscriberStore {
   }
 
   /**
-   * Erasure on the reader's request. The record goes; a suppressed one keeps only its id (a keyed digest of the
-   * address), its status and why, so the address is never mailed again and nothing else about it is kept.
+   * Erasure on the reader's request (`link`: through a link, which must still fit the record). The record goes; a
+   * suppressed one keeps only its id (a keyed digest of the address), its status and why, so the address is never
+   * mailed again, and a new link nonce, so no link signed before works. Send records of recent dispatches keep the
+   * id until their retention ends (see the README's "Subscribers").
    */
-  async erase(id: string, now: Date): Promise<'erased' | 'kept-suppression' | 'unknown'> {
+  async erase(id: string, now: Date, link?: LinkBinding): Promise<'erased' | 'kept-suppression' | 'unknown'> {
     const item = await this.table.get({ id });
     if (!item) return 'unknown';
+    if (!fitsLink(subscriberFromItem(item), link)) return 'unknown';
     if (item.status !== 'suppressed') {
       await this.table.delete({ id });
       return 'erased';
     }
     // Every attribute the item holds, also ones newer code added, except what keeps the suppression.
-    const kept = new Set(['id', 'status', 'suppressedReason', 'suppressedAt', 'email', 'topics', 'softBounces', 'updatedAt', 'version']);
+    const kept = new Set(['id', 'status', 'suppressedReason', 'suppressedAt', 'email', 'topics', 'softBounces', 'linkNonce', 'updatedAt', 'version']);
     await this.change(id, now, () => ({
       kind: 'update',
-      set: { email: '', topics: [], softBounces: 0 },
+      set: { email: '', topics: [], softBounces: 0, linkNonce: newLinkNonce() },
       remove: Object.keys(item).filter((key) => !kept.has(key)) as Removable[],
       outcome: 'kept-suppression',
     }));
@@ -324,7 +338,7 @@ export class SubscriberStore {
       if (!current) {
         return {
           kind: 'create',
-          fields: { email: record.address, topics: [], softBounces: 0, consentSource: record.defaultSource, ...described, ...entering(record.status), status: record.status },
+          fields: { email: record.address, topics: [], softBounces: 0, linkNonce: newLinkNonce(), consentSource: record.defaultSource, ...described, ...entering(record.status), status: record.status },
           outcome: 'created',
         };
       }
@@ -337,9 +351,11 @@ export class SubscriberStore {
       }
       const status = current.status === 'confirmed' && record.status === 'pending' ? 'confirmed' : record.status;
       const set: Fields = { ...described, ...(status !== current.status ? entering(status) : {}) };
+      // An unsubscribed reader who comes back has a new subscription: links signed for the old one stop working.
+      const renewed: Fields = current.status === 'unsubscribed' && optingIn ? { linkNonce: newLinkNonce() } : {};
       const differs = Object.entries(set).some(([k, v]) => JSON.stringify(v) !== JSON.stringify(current[k as keyof Subscriber]));
       if (!differs) return { kind: 'none', outcome: 'unchanged' };
-      return { kind: 'update', set, outcome: 'updated' };
+      return { kind: 'update', set: { ...set, ...renewed }, outcome: 'updated' };
     }));
   }
 

@@ -33,6 +33,9 @@ export interface Subscriber {
   lastSoftBounceId?: string;
   suppressedReason?: string;
   suppressedAt?: string;
+  /** Signed into this subscription's confirm and unsubscribe links (src/subscribers/tokens.ts): new with the record
+   * and with each subscription after an unsubscription, so no older link works. Absent on records from before it. */
+  linkNonce?: string;
   updatedAt: string;
   /** Grows with every write; each change is conditional on the version it read. */
   version: number;
@@ -73,6 +76,7 @@ export function subscriberFromItem(item: Item): Subscriber {
     ...optional('lastSoftBounceId'),
     ...optional('suppressedReason'),
     ...optional('suppressedAt'),
+    ...optional('linkNonce'),
     updatedAt: text(item.updatedAt) ?? '',
     version: typeof item.version === 'number' ? item.version : 0,
   };

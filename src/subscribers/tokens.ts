@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config.ts';
 
 /**
@@ -15,6 +15,10 @@ import type { Config } from '../config.ts';
  *   ":" + id + ":" + expiry, so neither the expiry nor the kid can be changed without breaking the mac.
  * - tokens signed before key ids existed (`unsubscribe.<id>.<mac>`, `confirm.<id>.<expiry>.<mac>`, mac over the same
  *   payload without the kid) are read as kid "0", the key they were signed with.
+ * - bound tokens (issued since subscriber records carry a `linkNonce`): `unsubscribe.<kid>.<id>.<nonce>.<mac>` and
+ *   `confirm.<kid>.<id>.<nonce>.<expiry>.<mac>`, the nonce covered by the mac after the id. The id alone is the same
+ *   for every subscription of one address; the nonce is new with each (see linkFits), so a link outlives neither an
+ *   erasure nor the unsubscription a new subscription follows.
  * Neither carries the address: the id is a keyed digest of it.
  */
 
@@ -51,9 +55,24 @@ const PREFIX: Record<TokenPurpose, string> = { unsubscribe: 'unsubscribe', confi
 const ID = /^[A-Za-z0-9_-]{22}$/;
 const MAC = /^[A-Za-z0-9_-]{32}$/;
 const EXPIRY = /^[1-9][0-9]{0,11}$/;
+const NONCE = /^[A-Za-z0-9_-]{22}$/;
+
+/** A subscription's link nonce: 16 random bytes, base64url (22 characters). */
+export function newLinkNonce(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/**
+ * Whether a verified token belongs to the subscription a record holds now: a record with a nonce takes only tokens
+ * signed with that nonce; a record from before nonces (none) takes only tokens without one, as they were issued.
+ */
+export function linkFits(tokenNonce: string | undefined, recordNonce: string | undefined): boolean {
+  if (recordNonce === undefined || recordNonce === '') return tokenNonce === undefined;
+  return tokenNonce !== undefined && sameText(tokenNonce, recordNonce);
+}
 
 export type TokenCheck =
-  | { ok: true; subscriberId: string; expiresAt?: Date; kid: string }
+  | { ok: true; subscriberId: string; expiresAt?: Date; kid: string; /** Absent on tokens from before nonces. */ nonce?: string }
   | { ok: false; reason: 'malformed' | 'wrong-purpose' | 'bad-signature' | 'expired' | 'unknown-key' | 'retired-key' };
 
 function hmac(secret: string, payload: string): string {
@@ -88,18 +107,26 @@ function currentKey(keys: KeysOrSecret): { kid: string; secret: string } {
   return { kid: set.current, secret };
 }
 
-export function signUnsubscribeToken(keys: KeysOrSecret, id: string): string {
+/** The id and, when the record has one, its nonce: the fields a token names its subscription by. */
+function subscription(id: string, nonce: string | undefined): string[] {
   if (!ID.test(id)) throw new Error('not a subscriber id');
-  const { kid, secret } = currentKey(keys);
-  return `${PREFIX.unsubscribe}.${kid}.${id}.${macFor(secret, payload(kid, ['unsubscribe', id]))}`;
+  if (nonce !== undefined && !NONCE.test(nonce)) throw new Error('not a link nonce');
+  return nonce === undefined ? [id] : [id, nonce];
 }
 
-export function signConfirmToken(keys: KeysOrSecret, id: string, expiresAt: Date): string {
-  if (!ID.test(id)) throw new Error('not a subscriber id');
+/** `nonce`: the record's linkNonce; absent only for a record from before nonces. */
+export function signUnsubscribeToken(keys: KeysOrSecret, id: string, nonce?: string): string {
+  const fields = subscription(id, nonce);
+  const { kid, secret } = currentKey(keys);
+  return [PREFIX.unsubscribe, kid, ...fields, macFor(secret, payload(kid, ['unsubscribe', ...fields]))].join('.');
+}
+
+export function signConfirmToken(keys: KeysOrSecret, id: string, expiresAt: Date, nonce?: string): string {
+  const fields = subscription(id, nonce);
   const expiry = String(Math.floor(expiresAt.getTime() / 1000));
   if (!EXPIRY.test(expiry)) throw new Error('the expiry is not a usable time');
   const { kid, secret } = currentKey(keys);
-  return `${PREFIX.confirm}.${kid}.${id}.${expiry}.${macFor(secret, payload(kid, ['confirm', id, expiry]))}`;
+  return [PREFIX.confirm, kid, ...fields, expiry, macFor(secret, payload(kid, ['confirm', ...fields, expiry]))].join('.');
 }
 
 /** The key a token's kid names, if it is still accepted at `now`. */
@@ -120,37 +147,48 @@ export function verifyToken(keysOrSecret: KeysOrSecret, purpose: TokenPurpose, t
     return Object.values(PREFIX).includes(prefix ?? '') ? { ok: false, reason: 'wrong-purpose' } : { ok: false, reason: 'malformed' };
   }
   const fields = purpose === 'unsubscribe' ? 2 : 3;
-  // One part more than the fields and the prefix: the token carries its kid.
-  const withKid = parts.length === fields + 2;
+  // One part more than the fields and the prefix: the token carries its kid; two more: its kid and a nonce.
+  const withNonce = parts.length === fields + 3;
+  const withKid = withNonce || parts.length === fields + 2;
   if (!withKid && parts.length !== fields + 1) return { ok: false, reason: 'malformed' };
   const kid = withKid ? parts[1]! : undefined;
   const [id, ...rest] = parts.slice(withKid ? 2 : 1) as [string, ...string[]];
   const mac = rest.pop()!;
+  const nonce = withNonce ? rest.shift() : undefined;
   const expiry = rest[0];
-  if ((kid !== undefined && !KID.test(kid)) || !ID.test(id) || !MAC.test(mac) || (expiry !== undefined && !EXPIRY.test(expiry))) {
+  if (
+    (kid !== undefined && !KID.test(kid)) ||
+    !ID.test(id) ||
+    !MAC.test(mac) ||
+    (nonce !== undefined && !NONCE.test(nonce)) ||
+    (expiry !== undefined && !EXPIRY.test(expiry))
+  ) {
     return { ok: false, reason: 'malformed' };
   }
   const key = acceptedKey(keysOf(keysOrSecret), kid ?? LEGACY_KID, now);
   if ('reason' in key) return { ok: false, reason: key.reason };
-  const covered = payload(kid, expiry === undefined ? [purpose, id] : [purpose, id, expiry]);
+  const named = nonce === undefined ? [id] : [id, nonce];
+  const covered = payload(kid, expiry === undefined ? [purpose, ...named] : [purpose, ...named, expiry]);
   if (!sameText(mac, macFor(key.secret, covered))) return { ok: false, reason: 'bad-signature' };
-  if (expiry === undefined) return { ok: true, subscriberId: id, kid: kid ?? LEGACY_KID };
+  const bound = nonce === undefined ? {} : { nonce };
+  if (expiry === undefined) return { ok: true, subscriberId: id, kid: kid ?? LEGACY_KID, ...bound };
   const expiresAt = new Date(Number(expiry) * 1000);
   if (now.getTime() >= expiresAt.getTime()) return { ok: false, reason: 'expired' };
-  return { ok: true, subscriberId: id, expiresAt, kid: kid ?? LEGACY_KID };
+  return { ok: true, subscriberId: id, expiresAt, kid: kid ?? LEGACY_KID, ...bound };
 }
 
 function withToken(base: string, token: string): string {
   return `${base}${base.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
 }
 
-/** The link in every newsletter's List-Unsubscribe header and footer, signed with the current key. */
-export function unsubscribeUrl(config: Config, keys: KeysOrSecret, id: string): string {
-  return withToken(config.unsubscribe.url, signUnsubscribeToken(keys, id));
+/** The link in every newsletter's List-Unsubscribe header and footer, signed with the current key and bound to the
+ * record's `nonce` (its linkNonce; absent only for a record from before nonces). */
+export function unsubscribeUrl(config: Config, keys: KeysOrSecret, id: string, nonce?: string): string {
+  return withToken(config.unsubscribe.url, signUnsubscribeToken(keys, id, nonce));
 }
 
 /** The link in a confirmation email; it stops working CONFIRM_TOKEN_LIFETIME_MS after `now`. */
-export function confirmUrl(config: Config, keys: KeysOrSecret, id: string, now: Date): string {
+export function confirmUrl(config: Config, keys: KeysOrSecret, id: string, now: Date, nonce?: string): string {
   const expiresAt = new Date(now.getTime() + CONFIRM_TOKEN_LIFETIME_MS);
-  return withToken(`${config.publication.siteUrl}/confirm`, signConfirmToken(keys, id, expiresAt));
+  return withToken(`${config.publication.siteUrl}/confirm`, signConfirmToken(keys, id, expiresAt, nonce));
 }

@@ -6,7 +6,7 @@ import { personalize } from '../../render/email/personalize.ts';
 import { retry, type BackoffPolicy } from '../../retry.ts';
 import type { LoadedTemplate } from './dispatch-template.ts';
 import type { SendRecord } from './send-record.ts';
-import type { Interruption } from './shard-ledger.ts';
+import type { Interruption, Recipient } from './shard-ledger.ts';
 import type { ShardMessage } from './shard-message.ts';
 import type { WorkerDeps } from './worker.ts';
 
@@ -26,7 +26,7 @@ export class RecipientSender {
     private readonly interrupted: () => Interruption | undefined = () => undefined,
   ) {}
 
-  async send(recipient: { id: string; email: string }): Promise<SendRecord | Interruption | 'throttled' | 'send failed'> {
+  async send(recipient: Recipient): Promise<SendRecord | Interruption | 'throttled' | 'send failed'> {
     const { deps, log } = this;
     const subscriberId = recipient.id;
     const email = composeEmail(deps, this.shard, this.template, recipient);
@@ -71,9 +71,10 @@ function composeEmail(
   deps: WorkerDeps,
   shard: ShardMessage,
   template: LoadedTemplate,
-  recipient: { id: string; email: string },
+  recipient: Recipient,
 ): OutgoingEmail {
-  const url = deps.unsubscribeUrl(recipient.id);
+  // Bound to the subscription the record holds now: a link from an earlier one no longer works.
+  const url = deps.unsubscribeUrl(recipient.id, recipient.nonce);
   const copy = personalize(template, { unsubscribeUrl: url });
   return {
     from: template.from,

@@ -26,6 +26,13 @@ export interface Recorded {
 /** Why a worker holding a shard must stop sending it now, if it must. */
 export type Interruption = 'lease lost' | 'dispatch stopped' | 'dispatch paused';
 
+/** A recipient still confirmed at send time: the address, and the record's link nonce (absent on older records). */
+export interface Recipient {
+  id: string;
+  email: string;
+  nonce?: string;
+}
+
 /** The shard's lease, its send records and its dispatch's stop record, with retries and logs. */
 export class ShardLedger {
   private readonly key: ItemKey;
@@ -95,20 +102,22 @@ export class ShardLedger {
   }
 
   /**
-   * The shard's recipients as the subscribers table has them now: the address of each who is still confirmed, and
+   * The shard's recipients as the subscribers table has them now: the address (and link nonce, which their unsubscribe
+   * link is bound to) of each who is still confirmed, and
    * a 'skipped' record for each who is not (unsubscribed, suppressed or erased since planning). Undefined when the
    * table could not be read: the shard comes back.
    */
-  async resolve(ids: readonly string[]): Promise<{ send: { id: string; email: string }[]; skipped: SendRecord[] } | undefined> {
+  async resolve(ids: readonly string[]): Promise<{ send: Recipient[]; skipped: SendRecord[] } | undefined> {
     try {
       const items = await this.call('read subscribers', () => this.deps.subscribers.getMany(ids.map((id) => ({ id }))));
       const byId = new Map(items.map((item) => [String(item.id), item]));
-      const send: { id: string; email: string }[] = [];
+      const send: Recipient[] = [];
       const skipped: SendRecord[] = [];
       for (const id of ids) {
         const item = byId.get(id);
         const email = item?.email;
-        if (item?.status === 'confirmed' && typeof email === 'string' && email.includes('@')) send.push({ id, email });
+        const nonce = typeof item?.linkNonce === 'string' && item.linkNonce !== '' ? { nonce: item.linkNonce } : {};
+        if (item?.status === 'confirmed' && typeof email === 'string' && email.includes('@')) send.push({ id, email, ...nonce });
         else skipped.push({ subscriberId: id, status: 'skipped', reason: item === undefined ? 'erased' : String(item.status ?? 'unknown') });
       }
       return { send, skipped };

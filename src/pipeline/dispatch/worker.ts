@@ -53,8 +53,9 @@ export interface WorkerDeps {
   log: Logger;
   rate: TokenBucket;
   config: Config;
-  /** The signed one-click unsubscribe link of one subscriber (the subscribers' token scheme, wired in src/app). */
-  unsubscribeUrl: (subscriberId: string) => string;
+  /** The signed one-click unsubscribe link of one subscriber, bound to the record's link nonce when it has one (the
+   * subscribers' token scheme, wired in src/app). */
+  unsubscribeUrl: (subscriberId: string, nonce?: string) => string;
   configurationSet?: string;
   /** How long a shard lease protects a shard after its last renewal before another worker may take it over.
    * Default 10 minutes. */
