@@ -141,6 +141,8 @@ export class PipelineStack extends Stack {
       webAclArn: settings.webAclArn ?? edge.value(edgeNames.webAcl),
       bodyHashVersionArn: edge.value(edgeNames.bodyHashVersion),
     });
+    // After both exist: the publish function names the distribution, which names nothing of the function.
+    this.publish.invalidates(this.site.distribution);
 
     this.operations = new Operations(this, 'Operations', {
       functions: {

@@ -99,13 +99,19 @@ export function loadConfig(file?: string): Config {
 }
 
 /** The built-in defaults overlaid, field by field, with a parsed configuration object, then checked. */
-export function configFrom(raw: unknown, origin: string): Config {
+export function configFrom(raw: unknown, origin: string, options: CheckOptions = {}): Config {
   if (!isObject(raw)) throw new ConfigError(`${origin}: configuration must be a JSON object`);
   // Copied, so filling in defaults (a partner's rotation) never changes the caller's object.
-  return validateConfig(merge(structuredClone(defaults), structuredClone(raw)) as unknown as Config, origin);
+  return validateConfig(merge(structuredClone(defaults), structuredClone(raw)) as unknown as Config, origin, options);
 }
 
-export function validateConfig(config: Config, origin: string): Config {
+export interface CheckOptions {
+  /** A local run (emulators on this machine): a partner webhook may then be plain http to a loopback receiver.
+   * Never set in Lambda; the outbound client refuses such a URL there anyway. */
+  localRun?: boolean;
+}
+
+export function validateConfig(config: Config, origin: string, options: CheckOptions = {}): Config {
   const problems: string[] = [];
   const text = (path: string, value: unknown) => {
     if (typeof value !== 'string' || value.trim() === '' || /[\r\n]/.test(value)) {
@@ -146,7 +152,7 @@ export function validateConfig(config: Config, origin: string): Config {
     const value = config.limits?.[name];
     if (!Number.isInteger(value) || value < 1000) problems.push(`limits.${name} must be an integer of at least 1000`);
   }
-  partnerProblems(config, problems, text);
+  partnerProblems(config, problems, text, options);
   subscriptionProblems(config, problems, text);
   sendingProblems(config, problems);
   if (problems.length) {
@@ -160,7 +166,7 @@ export const PARTNER_ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
 const PARTNER_FIELDS = ['id', 'name', 'formats', 'topics', 'usageTerms', 'copyrightHolder', 'webhook', 'rotation'];
 
 /** Checks `partners` and `partnerFeeds`, filling in each partner's default rotation. */
-function partnerProblems(config: Config, problems: string[], single: (path: string, value: unknown) => void): void {
+function partnerProblems(config: Config, problems: string[], single: (path: string, value: unknown) => void, options: CheckOptions): void {
   const days = config.partnerFeeds?.tombstoneDays;
   if (!Number.isInteger(days) || days < 1) problems.push('partnerFeeds.tombstoneDays must be a positive integer');
   if (!Array.isArray(config.partners)) {
@@ -205,7 +211,7 @@ function partnerProblems(config: Config, problems: string[], single: (path: stri
     if (partner.usageTerms !== undefined) single(`${at}.usageTerms`, partner.usageTerms);
     if (partner.copyrightHolder !== undefined) single(`${at}.copyrightHolder`, partner.copyrightHolder);
     if (webhook !== undefined) {
-      const problem = webhookUrlProblem(webhook);
+      const problem = webhookUrlProblem(webhook, options.localRun === true);
       if (problem) problems.push(`${at}.webhook ${problem}`);
     }
     if (partner.rotation === undefined) partner.rotation = 0;
@@ -287,14 +293,14 @@ export function hasTopicSlug(topic: string): boolean {
 }
 
 /**
- * What is wrong with a partner webhook URL, or undefined: it must be https (plain http is refused even for this
- * machine: a local run's receivers are the local pipeline's business, not the configuration's), and a literal IP
- * host must be a public address (not 10.0.0.5, 169.254.169.254, [::1], 127.1 ...). A name that resolves to a
- * private address is refused when a delivery is sent (src/adapters/outbound-http.ts).
+ * What is wrong with a partner webhook URL, or undefined: it must be https (plain http only to a loopback receiver
+ * of a local run), and a literal IP host must be a public address (not 10.0.0.5, 169.254.169.254, [::1], 127.1 ...).
+ * A name that resolves to a private address is refused when a delivery is sent (src/adapters/outbound-http.ts).
  */
-function webhookUrlProblem(value: unknown): string | undefined {
-  if (!isHttpsUrl(value)) return 'must be an https:// URL';
-  return outboundUrlProblem(value as string);
+function webhookUrlProblem(value: unknown, localRun: boolean): string | undefined {
+  if (typeof value !== 'string' || /\s/.test(value)) return 'must be an https:// URL';
+  if (!localRun && !isHttpsUrl(value)) return 'must be an https:// URL';
+  return outboundUrlProblem(value, { allowLocal: localRun });
 }
 
 function isHttpsUrl(value: unknown): boolean {

@@ -134,6 +134,15 @@ export interface HubNotifier {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// CDN cache (the distribution in front of the public site)
+
+export interface CacheInvalidator {
+  /** Drops the cached copies of these public keys (paths below the site root, without a leading slash, as stored)
+   * from every edge location. Throws when the request could not be made; the caller decides whether to try again. */
+  invalidate(paths: string[]): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Time
 
 export interface Clock {

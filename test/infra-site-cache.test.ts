@@ -71,17 +71,19 @@ describe('the site behaviours', () => {
   it('cover the pages, ninjs and feeds, all from the bucket', () => {
     expect(bucketBehaviours().map(([path]) => path).sort()).toEqual([
       '*',
+      '/archive/*',
       '/editorials/*',
       '/editorials/*/ninjs.json',
       '/feeds/*',
       '/feeds/archive/*',
       '/partners/*',
+      '/topics/*/archive/*',
       '/topics/*/feeds/*',
       '/topics/*/feeds/archive/*',
     ]);
   });
 
-  it('match archives before subscription documents, and cache archives longer', () => {
+  it('match archives before subscription documents, and keep no archive page longer than 5 minutes', () => {
     const order = bucketBehaviours().map(([path]) => path);
     expect(order.indexOf('/feeds/archive/*')).toBeLessThan(order.indexOf('/feeds/*'));
     expect(order.indexOf('/topics/*/feeds/archive/*')).toBeLessThan(order.indexOf('/topics/*/feeds/*'));
@@ -89,8 +91,9 @@ describe('the site behaviours', () => {
       const behaviour = bucketBehaviours().find(([p]) => p === path)![1];
       return (resourceOf(behaviour.CachePolicyId, 'AWS::CloudFront::CachePolicy')!.CachePolicyConfig as Json).MaxTTL as number;
     };
-    expect(maxTtl('/feeds/archive/*')).toBeGreaterThan(maxTtl('/feeds/*'));
-    expect(maxTtl('/topics/*/feeds/archive/*')).toBe(maxTtl('/feeds/archive/*'));
+    // A complete archive page carries whole bodies: a withdrawal must not stay cached for a day.
+    for (const path of ['/archive/*', '/feeds/archive/*', '/topics/*/archive/*', '/topics/*/feeds/archive/*']) expect(maxTtl(path), path).toBe(300);
+    expect(maxTtl('/feeds/archive/*')).toBeGreaterThanOrEqual(maxTtl('/feeds/*'));
     expect(maxTtl('/topics/*/feeds/*')).toBe(maxTtl('/feeds/*'));
   });
 

@@ -282,6 +282,25 @@ describe('publish stage', () => {
     expect(json(reads)).toContain('/approved/*');
   });
 
+  it('is told the site distribution (DISTRIBUTION_ID) and may invalidate it alone; no other function may', () => {
+    const [[distributionId]] = resourcesOf(pipelineJson, 'AWS::CloudFront::Distribution') as [[string, Resource]];
+    const variables = (pipelineJson.Resources[functionId('PublishPublisher')]!.Properties!.Environment as { Variables: Json }).Variables;
+    expect(variables.DISTRIBUTION_ID).toEqual({ Ref: distributionId });
+    const invalidations = statementsOfFunction('PublishPublisher').filter((s) => asArray(s.Action).some((a) => a.startsWith('cloudfront:')));
+    expect(invalidations).toHaveLength(1);
+    expect(invalidations[0]!.Effect).toBe('Allow');
+    expect(asArray(invalidations[0]!.Action)).toEqual(['cloudfront:CreateInvalidation']);
+    const resources = asArray(invalidations[0]!.Resource);
+    expect(resources).toHaveLength(1);
+    // arn:<partition>:cloudfront::<account>:distribution/<that distribution's id>
+    expect(json(resources[0])).toMatch(/":cloudfront::"/);
+    expect(json(resources[0])).toContain(`":distribution/",{"Ref":"${distributionId}"}`);
+    for (const [id] of broadsheetFunctions()) {
+      if (id.startsWith('PublishPublisher')) continue;
+      expect(actionsOf(statementsOfFunction(id)).filter((a) => a.startsWith('cloudfront:')), id).toEqual([]);
+    }
+  });
+
   it('may read the partner registry, the one key of config/, and never write it', () => {
     const statements = statementsOfFunction('PublishPublisher');
     const on = (action: string) => json(statements.filter((s) => asArray(s.Action).includes(action)));

@@ -66,9 +66,19 @@ describe('broadsheet partners', () => {
     expect(partnersIn(file)[0]).toEqual({ id: 'wire-east', name: 'Wire East', formats: ['atom'], rotation: 1 });
   });
 
+  it('removes one partner from a configuration file and says where its old feeds were, the others stay', async () => {
+    const file = tempFile({ partners: [{ id: 'wire-east', name: 'Wire East', formats: ['atom'] }, { id: 'digest-co', name: 'Digest', formats: ['json'], rotation: 4 }] });
+    expect(await main(['partners', 'remove', 'digest-co', '--config', file], { [PARTNER_SECRET_ENV]: SECRET })).toBe(0);
+    expect(stdout.join('')).toContain(`Removed digest-co from ${file}: the next build writes no feeds for it; delete ${path('digest-co', 4, SECRET)} wherever an earlier build was served.`);
+    expect(partnersIn(file)).toEqual([{ id: 'wire-east', name: 'Wire East', formats: ['atom'] }]);
+    expect(stderr).toEqual([]);
+  });
+
   it.each([
-    [['partners'], /partners needs list, add or rotate/],
-    [['partners', 'remove', 'wire-east'], /unknown partners command "remove"/],
+    [['partners'], /partners needs list, add, rotate or remove/],
+    [['partners', 'retire', 'wire-east'], /unknown partners command "retire"/],
+    [['partners', 'remove', 'wire-east'], /remove writes the configuration/],
+    [['partners', 'remove', 'nobody', '--config', 'FILE'], /no partner "nobody"/],
     [['partners', 'add', 'new-one', '--name', 'New', '--formats', 'atom'], /add writes the configuration: name it with --config <file>/],
     [['partners', 'rotate', 'wire-east'], /rotate writes the configuration/],
     [['partners', 'add', '--name', 'New', '--formats', 'atom', '--config', 'FILE'], /add takes exactly one partner id/],

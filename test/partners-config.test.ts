@@ -141,3 +141,14 @@ describe('partner paths', () => {
     expect(manifest([0, 0, 0], `${SECRET}!`).map((p) => p.feeds)).not.toEqual(before.map((p) => p.feeds));
   });
 });
+
+describe('a webhook of a local run', () => {
+  it('may be plain http to a loopback receiver in a local run only; never to another address', async () => {
+    const { configFrom } = await import('../src/config.ts');
+    const partner = (webhook: string) => ({ partners: [{ id: 'local-news', name: 'Local News', formats: ['ninjs'], webhook }] });
+    expect(() => configFrom(partner('http://127.0.0.1:4567/hook'), 'test')).toThrow(/must be an https:\/\/ URL/);
+    expect(configFrom(partner('http://127.0.0.1:4567/hook'), 'test', { localRun: true }).partners[0]!.webhook).toBe('http://127.0.0.1:4567/hook');
+    expect(() => configFrom(partner('http://10.0.0.5/hook'), 'test', { localRun: true })).toThrow(/https|private/);
+    expect(() => configFrom(partner('https://169.254.169.254/latest'), 'test', { localRun: true })).toThrow(/private, loopback, link-local or reserved/);
+  });
+});

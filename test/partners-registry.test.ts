@@ -241,4 +241,35 @@ describe('partners on the stack', () => {
     await pipeline.settled();
     expect(atomIds(await text(`partners/${partnerPath(SECRET, wire)}/atom.xml`))[0]).toBe(entryId(config(), slug));
   });
+
+  it('removes a partner: nothing is left at its path or in its catalogue scope, the next publish skips it, and its id starts afresh when added again', async () => {
+    const hookNews = { id: 'gone-wire', rotation: 0 };
+    expect((await partners('add', 'gone-wire', '--name', 'Gone Wire', '--formats', 'ninjs', '--topics', 'ports')).status).toBe(0);
+    await approve(['ports']);
+    const wireBefore = await folderOf(deployed.partners[0]!);
+    expect(Object.keys(await folderOf(hookNews)).length).toBeGreaterThan(0);
+    const removed = await partners('remove', 'gone-wire');
+    expect(removed.err).toBe('');
+    expect(removed.status).toBe(0);
+    expect(removed.out).toContain(`Removed gone-wire from s3://${LOCAL_NAMES.editorials}/${PARTNER_REGISTRY_KEY}: partners/${partnerPath(SECRET, hookNews)}/ no longer answers (1 objects deleted;`);
+    expect((await registry())?.map((p) => p.id)).not.toContain('gone-wire');
+    expect(await folderOf(hookNews)).toEqual({});
+    const scope: string[] = [];
+    for await (const summary of pipeline.editorials.list('catalogue/partners/gone-wire/')) scope.push(summary.key);
+    expect(scope).toEqual([]);
+    // No other partner moved.
+    expect(await folderOf(deployed.partners[0]!)).toEqual(wireBefore);
+
+    const slug = await approve(['ports']);
+    expect(await folderOf(hookNews)).toEqual({});
+    expect((await partners('remove', 'gone-wire')).err).toContain('no partner "gone-wire"');
+
+    // Added again, the id has no past: an empty feed, then the next editorial alone.
+    expect((await partners('add', 'gone-wire', '--name', 'Gone Wire', '--formats', 'ninjs', '--topics', 'ports')).status).toBe(0);
+    const again = await approve(['ports']);
+    const ninjs = JSON.parse((await text(`partners/${partnerPath(SECRET, hookNews)}/ninjs.json`))!) as { items?: { uri: string }[] } | { uri: string }[];
+    const uris = JSON.stringify(ninjs);
+    expect(uris).toContain(again);
+    expect(uris).not.toContain(slug);
+  });
 });

@@ -1,4 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -87,6 +88,23 @@ export class PublishStage extends Construct {
         schedule: props.embargoReleaseSchedule,
         targets: [new targets.LambdaFunction(fn, { retryAttempts: 0 })],
       });
+  }
+
+  /**
+   * Lets the publish function invalidate what a correction or withdrawal changed in the distribution in front of the
+   * site bucket, and that distribution alone. Called once both exist (the distribution is built after this stage).
+   */
+  invalidates(distribution: cloudfront.IDistribution): void {
+    const fn = this.publish.function;
+    fn.addEnvironment(RUNTIME_ENV.distributionId, distribution.distributionId);
+    const arn = Stack.of(this).formatArn({
+      service: 'cloudfront',
+      region: '',
+      resource: 'distribution',
+      resourceName: distribution.distributionId,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    this.publish.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['cloudfront:CreateInvalidation'], resources: [arn] }));
   }
 }
 

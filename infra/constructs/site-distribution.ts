@@ -79,6 +79,9 @@ export class SiteDistribution extends Construct {
       });
     const pages = ttlPolicy('PagesCache', props.pageTtl ?? Duration.minutes(5), Duration.days(1));
     const feeds = ttlPolicy('FeedsCache', props.feedTtl ?? Duration.minutes(1), Duration.minutes(5));
+    // Complete archive pages carry whole bodies: no copy outlives 5 minutes, whatever Cache-Control an object was
+    // stored with (pages written before max-age=300 said a day), and a correction or withdrawal invalidates them.
+    const archives = ttlPolicy('ArchivesCache', Duration.minutes(5), Duration.minutes(5));
 
     // A bucket has one policy; the site bucket's lives here, where the distribution's ARN is known, so the
     // origin access control statement names this distribution alone.
@@ -179,11 +182,13 @@ export class SiteDistribution extends Construct {
       additionalBehaviors: {
         '/editorials/*/ninjs.json': fromBucket(pages, shared),
         '/editorials/*': { ...fromBucket(pages, pageHeaders), functionAssociations: onViewerRequest },
-        // Complete archive pages change only on a correction or withdrawal: cached like pages. Listed before the
-        // subscription documents, since CloudFront takes the first pattern that matches.
-        '/feeds/archive/*': fromBucket(pages, shared),
+        // Archive pages (feeds and HTML): at most 5 minutes at the edge. Listed before the subscription documents,
+        // since CloudFront takes the first pattern that matches.
+        '/archive/*': { ...fromBucket(archives, pageHeaders), functionAssociations: onViewerRequest },
+        '/feeds/archive/*': fromBucket(archives, shared),
         '/feeds/*': fromBucket(feeds, shared),
-        '/topics/*/feeds/archive/*': fromBucket(pages, shared),
+        '/topics/*/archive/*': { ...fromBucket(archives, pageHeaders), functionAssociations: onViewerRequest },
+        '/topics/*/feeds/archive/*': fromBucket(archives, shared),
         '/topics/*/feeds/*': fromBucket(feeds, shared),
         // Partner feeds: each partner reads its own, by a secret path; never kept by CloudFront (Cache-Control private).
         '/partners/*': fromBucket(cloudfront.CachePolicy.CACHING_DISABLED, shared),

@@ -53,7 +53,8 @@ export function catalogueCommandDeps(config: Config, env: Env = process.env): Pu
     );
   }
   const where = { endpoints: endpointsFromEnv(env) };
-  const hub = hubNotifier(config);
+  const localRun = Object.keys(where.endpoints).length > 0;
+  const hub = hubNotifier(config, { allowLocal: localRun });
   return {
     editorials: objectStore(where, editorials),
     site: objectStore(where, site),
@@ -63,6 +64,7 @@ export function catalogueCommandDeps(config: Config, env: Env = process.env): Pu
     planDispatch: async () => {
       throw new ConfigError('rebuilding the catalogue never plans a dispatch');
     },
+    ...(localRun && { localRun }),
     ...(hub && { hub }),
   };
 }

@@ -1,3 +1,5 @@
+import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import { CloudFrontInvalidator } from '../adapters/cloudfront-invalidator.ts';
 import { decodeS3EventKey, type S3NotificationEvent } from '../adapters/s3-event.ts';
 import { systemClock } from '../adapters/clock.ts';
 import { scheduleDispatch } from '../pipeline/dispatch/dispatch-register.ts';
@@ -23,8 +25,12 @@ export function publishWiring(runtime: RuntimeConfig): PublishDeps {
     log,
     shardSize: runtime.shardSize,
   };
-  const hub = hubNotifier(runtime.publication);
+  // Emulator endpoints mean a local run: its loopback receivers (webhooks, a hub) may be plain http.
+  const localRun = Object.keys(runtime.endpoints).length > 0;
+  const hub = hubNotifier(runtime.publication, { allowLocal: localRun });
   const webhooks = webhookQueue(runtime);
+  // CloudFront is global: its API answers in us-east-1 whatever the function's region.
+  const invalidator = runtime.distributionId ? new CloudFrontInvalidator(new CloudFrontClient({ region: 'us-east-1' }), runtime.distributionId) : undefined;
   return {
     editorials,
     site: siteStore(runtime),
@@ -34,8 +40,10 @@ export function publishWiring(runtime: RuntimeConfig): PublishDeps {
     planDispatch: async (request) => void (await planDispatch(plan, request)),
     stopDispatch: async (request) => void (await stopDispatch({ ledger, clock, log }, request)),
     scheduleDispatch: (request) => scheduleDispatch(ledger, request, clock.now()),
+    ...(localRun && { localRun }),
     ...(hub && { hub }),
     ...(webhooks && { webhooks }),
+    ...(invalidator && { invalidator }),
     ...(runtime.partnerSecret !== undefined && { partnerSecret: runtime.partnerSecret }),
   };
 }

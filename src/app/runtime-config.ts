@@ -19,6 +19,9 @@ export interface RuntimeConfig {
   /** The partner webhook queue: the publish stage sends to it, the webhook worker takes from it. Without it the
    * publish stage queues no webhook. */
   webhookQueueUrl?: string;
+  /** The CloudFront distribution in front of the public bucket: the publish stage invalidates what a correction or
+   * withdrawal changed there. Without it nothing is invalidated (cached copies expire by their Cache-Control). */
+  distributionId?: string;
   /** The SES account's maximum send rate, messages per second, shared by all workers. */
   sendRatePerSecond: number;
   /** The dispatch worker's reserved concurrency: each worker takes sendRatePerSecond / workerConcurrency. */
@@ -63,6 +66,7 @@ export const RUNTIME_ENV = {
   ledgerTable: 'LEDGER_TABLE',
   dispatchQueueUrl: 'DISPATCH_QUEUE_URL',
   webhookQueueUrl: 'WEBHOOK_QUEUE_URL',
+  distributionId: 'DISTRIBUTION_ID',
   sendRatePerSecond: 'SEND_RATE_PER_SECOND',
   workerConcurrency: 'WORKER_CONCURRENCY',
   shardSize: 'SHARD_SIZE',
@@ -121,6 +125,7 @@ export function readRuntimeConfig(env: Env = process.env): RuntimeConfig {
   const configurationSet = env[RUNTIME_ENV.configurationSet]?.trim();
   const logFile = env[RUNTIME_ENV.logFile]?.trim();
   const webhookQueueUrl = env[RUNTIME_ENV.webhookQueueUrl]?.trim();
+  const distributionId = env[RUNTIME_ENV.distributionId]?.trim();
   const confirmationQueueUrl = env[RUNTIME_ENV.confirmationQueueUrl]?.trim();
   const config: RuntimeConfig = {
     publication,
@@ -130,6 +135,7 @@ export function readRuntimeConfig(env: Env = process.env): RuntimeConfig {
     ledgerTable: required('ledgerTable'),
     dispatchQueueUrl: required('dispatchQueueUrl'),
     ...(webhookQueueUrl && { webhookQueueUrl }),
+    ...(distributionId && { distributionId }),
     sendRatePerSecond: positive('sendRatePerSecond'),
     workerConcurrency: Math.floor(positive('workerConcurrency')),
     shardSize: Math.floor(positive('shardSize')),

@@ -19,8 +19,12 @@ export interface PublicFile {
 
 /** Documents that change with every publish: readers revalidate them often. */
 export const CURRENT_CACHE = 'public, max-age=60';
-/** A complete archive page changes only when one of its editorials is corrected or withdrawn. */
-export const ARCHIVE_CACHE = 'public, max-age=86400';
+/**
+ * A complete archive page changes only when one of its editorials is corrected or withdrawn, but it carries whole
+ * bodies: a withdrawal must not live on in a cache for long. Five minutes, as pages; the publish stage invalidates
+ * the CDN's copies of what a correction or withdrawal rewrote (src/pipeline/publish/invalidation.ts).
+ */
+export const ARCHIVE_CACHE = 'public, max-age=300';
 const HTML_TYPE = 'text/html; charset=utf-8';
 
 /**

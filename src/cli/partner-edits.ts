@@ -4,7 +4,7 @@ import type { RawPartner } from '../partners/registry.ts';
 import { UsageError } from './errors.ts';
 
 /*
- * What `partners add` and `partners rotate` do to a list of partners, the same for a configuration file and for the
+ * What `partners add`, `rotate` and `remove` do to a list of partners, the same for a configuration file and for the
  * stack's partner registry. Each edit changes the list in place and returns the index of the partner it changed.
  */
 
@@ -28,6 +28,16 @@ export function rotateEdit(id: string, where: string): PartnerEdit {
     if (at < 0) throw new UsageError(`no partner "${id}" in ${where}`);
     const rotation = partners[at]!.rotation ?? 0;
     partners[at] = { ...partners[at]!, rotation: (typeof rotation === 'number' ? rotation : 0) + 1 };
+    return at;
+  };
+}
+
+/** Takes the partner out of the list; returns the index it had. `where` as for rotateEdit. */
+export function removeEdit(id: string, where: string): PartnerEdit {
+  return (partners) => {
+    const at = partners.findIndex((p) => p.id === id);
+    if (at < 0) throw new UsageError(`no partner "${id}" in ${where}`);
+    partners.splice(at, 1);
     return at;
   };
 }

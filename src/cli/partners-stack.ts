@@ -3,9 +3,9 @@ import type { PartnerDeskDeps } from '../app/partner-desk.ts';
 import type { ObjectStore } from '../ports.ts';
 import { partnerPath } from '../partners/paths.ts';
 import { changePartnerRegistry, readPartnerRegistry, registryName } from '../partners/registry.ts';
-import { partnerCatalogueKeys, republishPartnerFeeds } from '../pipeline/publish/partner-catalogue.ts';
+import { partnerCatalogueKeys, removePartnerFeeds, republishPartnerFeeds } from '../pipeline/publish/partner-catalogue.ts';
 import { UsageError } from './errors.ts';
-import { addEdit, describePartner, partnerFolder, partnerLines, rotateEdit, type AddOptions } from './partner-edits.ts';
+import { addEdit, describePartner, partnerFolder, partnerLines, removeEdit, rotateEdit, type AddOptions } from './partner-edits.ts';
 
 /*
  * `broadsheet partners ... --stack`: the deployed pipeline's partners, in the partner registry the publish function
@@ -18,7 +18,7 @@ type Line = (line: string) => void;
 
 /** The partners in effect on the stack, and where they come from. */
 export async function stackPartners(deps: PartnerDeskDeps): Promise<{ partners: PartnerConfig[]; from: string }> {
-  const registry = await readPartnerRegistry(deps.editorials, deps.clock);
+  const registry = await readPartnerRegistry(deps.editorials, deps.clock, { localRun: deps.localRun === true });
   if (registry) return { partners: registry.partners, from: registryName(deps.editorials) };
   return { partners: deps.config.partners, from: `the configuration (no ${registryName(deps.editorials)} yet: the first add or rotate makes it)` };
 }
@@ -35,7 +35,7 @@ export async function addOnStack(deps: PartnerDeskDeps, id: string, values: AddO
     seed: deps.config.partners,
     edit: addEdit(id, values),
     refused: (message) => new UsageError(message),
-  });
+  }, { localRun: deps.localRun === true });
   const partner = after[result]!;
   await republishPartnerFeeds(withPartners(deps, after), partner);
   out(`Added ${partner.id} (${partner.name}) to ${registry}: ${describePartner(partner, deps.partnerSecret)}`);
@@ -51,12 +51,35 @@ export async function rotateOnStack(deps: PartnerDeskDeps, id: string, out: Line
     seed: deps.config.partners,
     edit: rotateEdit(id, registry),
     refused: (message) => new UsageError(message),
-  });
+  }, { localRun: deps.localRun === true });
   const partner = after[result]!;
   // The version the change was made over: another desk may have rotated it since the check above.
   const old = before.find((p) => p.id === id)!;
   const { removed } = await republishPartnerFeeds(withPartners(deps, after), partner, partnerPath(deps.partnerSecret, old));
   out(`Rotated ${id} to rotation ${partner.rotation}: its feeds are at ${partnerFolder(deps.partnerSecret, partner)} now, and ${partnerFolder(deps.partnerSecret, old)} no longer answers (${removed} objects deleted).`);
+}
+
+/**
+ * Takes the partner out of the registry, then deletes every object under its path (its feeds stop answering now, with
+ * whatever they still carried), its catalogue scope and its place in the member records. Its webhook is told nothing.
+ */
+export async function removeOnStack(deps: PartnerDeskDeps, id: string, out: Line): Promise<void> {
+  const registry = registryName(deps.editorials);
+  const current = (await stackPartners(deps)).partners.find((p) => p.id === id);
+  if (!current) throw new UsageError(`no partner "${id}" in ${registry}`);
+  await checkSecretFits(deps, current);
+  const { before, after } = await changePartnerRegistry(deps.editorials, deps.clock, {
+    seed: deps.config.partners,
+    edit: removeEdit(id, registry),
+    refused: (message) => new UsageError(message),
+  }, { localRun: deps.localRun === true });
+  // The version the change was made over: another desk may have rotated it since the check above.
+  const old = before.find((p) => p.id === id)!;
+  const removed = await removePartnerFeeds(withPartners(deps, after), id, partnerPath(deps.partnerSecret, old));
+  out(
+    `Removed ${id} from ${registry}: ${partnerFolder(deps.partnerSecret, old)} no longer answers (${removed.objects} objects deleted; ${removed.catalogue} catalogue objects and its place in ${removed.members} member records gone).`,
+  );
+  if (old.webhook) out(`  Its webhook was sent nothing: tell the partner to take down what it holds from Broadsheet.`);
 }
 
 /**

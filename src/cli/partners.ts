@@ -5,7 +5,7 @@ import { DEVELOPMENT_SECRET_WARNING, partnerPath, partnerSecretFrom, PARTNERS_FO
 import { PartnerRegistryError, PARTNER_REGISTRY_KEY, type RawPartner } from '../partners/registry.ts';
 import { SIGNATURE_HEADER, webhookKey } from '../partners/webhooks.ts';
 import { UsageError } from './errors.ts';
-import { addEdit, describePartner, partnerLines, rotateEdit, type PartnerEdit } from './partner-edits.ts';
+import { addEdit, describePartner, partnerLines, removeEdit, rotateEdit, type PartnerEdit } from './partner-edits.ts';
 
 export const PARTNERS_USAGE = `Usage:
   broadsheet partners list [--config <file>] [--stack]
@@ -13,6 +13,7 @@ export const PARTNERS_USAGE = `Usage:
                           [--topics <topic>,<topic>] [--webhook https://...]
                           [--usage-terms <text>] [--copyright-holder <name>]
   broadsheet partners rotate <id> (--config <file> | --stack)
+  broadsheet partners remove <id> (--config <file> | --stack)
   broadsheet partners webhook-key <id> [--config <file>] [--stack]
 
 list         prints each partner's id, name, formats, topics and current path (derived with
@@ -20,6 +21,9 @@ list         prints each partner's id, name, formats, topics and current path (d
 add          appends a partner to the configuration file (made when missing), checked like the whole file
 rotate       gives the partner a new path (its rotation + 1) and prints it: the next build writes the
              partner's feeds there, and no longer at the old one
+remove       takes the partner out of the configuration; with --stack also deletes every object under
+             its path (its feeds stop answering at once) and its catalogue scope. Its webhook, if any, is
+             sent nothing: tell the partner to take down what it holds
 webhook-key  prints the key the partner checks ${SIGNATURE_HEADER} with, and how
 
 --stack      works on the deployed pipeline instead of a file: the partner registry
@@ -65,8 +69,8 @@ export async function runPartnersCommand(args: string[], deps: PartnersCommandDe
     const adding = ['name', 'formats', 'topics', 'webhook', 'usage-terms', 'copyright-holder'].filter((key) => values[key as keyof typeof values] !== undefined);
     if (command !== 'add' && adding.length) throw new UsageError(`--${adding[0]} is for add`);
     if (command === 'list' && rest.length) throw new UsageError('list takes no partner id');
-    if (!command || !['list', 'add', 'rotate', 'webhook-key'].includes(command)) {
-      throw new UsageError(command ? `unknown partners command "${command}"` : 'partners needs list, add or rotate (or webhook-key)');
+    if (!command || !['list', 'add', 'rotate', 'remove', 'webhook-key'].includes(command)) {
+      throw new UsageError(command ? `unknown partners command "${command}"` : 'partners needs list, add, rotate or remove (or webhook-key)');
     }
     if (command !== 'list' && rest.length !== 1) throw new UsageError(`${command} takes exactly one partner id`);
     if (values.stack) return await onStack(command, rest[0], values, deps.env, out, err);
@@ -86,6 +90,9 @@ export async function runPartnersCommand(args: string[], deps: PartnersCommandDe
     if (command === 'add') {
       const partner = await change(values.config, true, addEdit(id, values));
       out(`Added ${partner.id} (${partner.name}) to ${values.config}: ${describePartner(partner, secret.value)}`);
+    } else if (command === 'remove') {
+      const removed = await removeFromFile(values.config, id);
+      out(`Removed ${id} from ${values.config}: the next build writes no feeds for it; delete ${PARTNERS_FOLDER}/${partnerPath(secret.value, removed)}/ wherever an earlier build was served.`);
     } else {
       const partner = await change(values.config, false, rotateEdit(id, values.config));
       out(`Rotated ${partner.id} to rotation ${partner.rotation}: its feeds move to ${PARTNERS_FOLDER}/${partnerPath(secret.value, partner)}/ at the next build.`);
@@ -138,6 +145,7 @@ async function onStack(command: string, id: string | undefined, values: Record<s
   if (command === 'list') await stack.listOnStack(deps, out);
   else if (command === 'add') await stack.addOnStack(deps, id!, values, out);
   else if (command === 'rotate') await stack.rotateOnStack(deps, id!, out);
+  else if (command === 'remove') await stack.removeOnStack(deps, id!, out);
   else {
     const { partners, from } = await stack.stackPartners(deps);
     printWebhookKey(findPartner(partners, id!, from), deps.partnerSecret, out, err);
@@ -170,4 +178,11 @@ async function change(file: string, mayCreate: boolean, edit: PartnerEdit): Prom
   }
   await writeFile(file, `${JSON.stringify(next, null, 2)}\n`);
   return checked.partners[at]!;
+}
+
+/** `remove` on a file: the partner as the file had it (for its path), once the rest is checked and written. */
+async function removeFromFile(file: string, id: string): Promise<PartnerConfig> {
+  const before = loadConfig(file).partners.find((p) => p.id === id);
+  await change(file, false, removeEdit(id, file));
+  return before!;
 }

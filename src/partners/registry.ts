@@ -1,4 +1,4 @@
-import { ConfigError, configFrom, type PartnerConfig } from '../config.ts';
+import { ConfigError, configFrom, type CheckOptions, type PartnerConfig } from '../config.ts';
 import { BroadsheetError } from '../errors.ts';
 import { PreconditionFailedError, type Clock, type ObjectStore } from '../ports.ts';
 import { AGAIN, retry, type BackoffPolicy } from '../retry.ts';
@@ -37,16 +37,16 @@ export function registryName(store: ObjectStore): string {
 }
 
 /** The registry's partners as checked, or undefined when there is no registry object (one GET). */
-export async function readPartnerRegistry(store: ObjectStore, clock: Clock): Promise<PartnerRegistry | undefined> {
+export async function readPartnerRegistry(store: ObjectStore, clock: Clock, options: CheckOptions = {}): Promise<PartnerRegistry | undefined> {
   const read = await readRaw(store, clock);
-  return read && { partners: checkPartners(read.raw, registryName(store)), etag: read.etag };
+  return read && { partners: checkPartners(read.raw, registryName(store), options), etag: read.etag };
 }
 
 /** Every partner checked by the configuration's rules; the error names `origin` and each problem. */
-export function checkPartners(raw: unknown, origin: string): PartnerConfig[] {
+export function checkPartners(raw: unknown, origin: string, options: CheckOptions = {}): PartnerConfig[] {
   if (!Array.isArray(raw)) throw new PartnerRegistryError(`${origin}: must be a JSON array of partners, as the configuration's "partners"`);
   try {
-    return configFrom({ partners: raw }, origin).partners;
+    return configFrom({ partners: raw }, origin, options).partners;
   } catch (err) {
     if (err instanceof ConfigError) throw new PartnerRegistryError(err.message.replace('invalid configuration', 'invalid partner registry'), { cause: err });
     throw err;
@@ -90,6 +90,7 @@ export async function changePartnerRegistry<T>(
   store: ObjectStore,
   clock: Clock,
   change: RegistryChange<T>,
+  options: CheckOptions = {},
 ): Promise<{ before: PartnerConfig[]; after: PartnerConfig[]; result: T }> {
   const name = registryName(store);
   return retry(
@@ -97,12 +98,12 @@ export async function changePartnerRegistry<T>(
     WRITE_POLICY,
     async () => {
       const read = await readRaw(store, clock);
-      const before = read ? checkPartners(read.raw, name) : [...change.seed];
+      const before = read ? checkPartners(read.raw, name, options) : [...change.seed];
       const partners = structuredClone((read ? read.raw : change.seed) as RawPartner[]);
       const result = change.edit(partners);
       let after: PartnerConfig[];
       try {
-        after = checkPartners(partners, name);
+        after = checkPartners(partners, name, options);
       } catch (err) {
         if (err instanceof PartnerRegistryError) throw change.refused(err.message);
         throw err;

@@ -1,6 +1,6 @@
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../log.ts';
-import type { Clock, HubNotifier, ObjectStore, Queue } from '../../ports.ts';
+import type { CacheInvalidator, Clock, HubNotifier, ObjectStore, Queue } from '../../ports.ts';
 import type { PlanDispatch, ScheduleDispatch, StopDispatch } from './dispatch-request.ts';
 
 export interface PublishDeps {
@@ -17,6 +17,8 @@ export interface PublishDeps {
   stopDispatch?: StopDispatch;
   /** Records a send that waits for its `email.sendAt`; without it such a send is only held by its marker. */
   scheduleDispatch?: ScheduleDispatch;
+  /** A local run on emulators: the partner registry may then name plain-http loopback webhooks (never in Lambda). */
+  localRun?: boolean;
   /** The WebSub hub told of every change to a subscription document, when one is configured. */
   hub?: HubNotifier;
   /** The secret partner paths are derived from (src/partners/paths.ts): the development secret when absent. */
@@ -24,6 +26,9 @@ export interface PublishDeps {
   /** Where each change of an item a partner with a `webhook` takes is queued for delivery (src/partners/webhooks.ts);
    * without it no webhook is sent. */
   webhooks?: Queue;
+  /** The CDN in front of `site`: told once, at the end of a correction or withdrawal, of every public key it
+   * changed (src/pipeline/publish/invalidation.ts). Without it cached copies expire by their Cache-Control. */
+  invalidator?: CacheInvalidator;
 }
 
 /** One S3 record: an object written or deleted under the editorials bucket (key already decoded). */

@@ -43,12 +43,14 @@ import { AGAIN, untilWritten } from './retry.ts';
 /** Partner documents may be kept by the partner's client for a minute, never by a shared cache. */
 export const PARTNER_CACHE = 'private, max-age=60';
 
+const PARTNER_MEMBERS_PREFIX = 'catalogue/partner-members/';
+
 /** Private keys, in the editorials bucket. */
 export const partnerCatalogueKeys = {
   head: (id: string) => `catalogue/partners/${id}/head.json`,
   pages: (id: string) => `catalogue/partners/${id}/pages/`,
   page: (id: string, page: number) => `${partnerCatalogueKeys.pages(id)}${page}.json`,
-  member: (slug: string) => `catalogue/partner-members/${slug}.json`,
+  member: (slug: string) => `${PARTNER_MEMBERS_PREFIX}${slug}.json`,
 };
 
 /** A slug's place in each partner scope it is in (`seqs`, `in`), and the version of the change that put it there. */
@@ -70,7 +72,7 @@ function isPartnerMember(value: unknown): value is PartnerMemberRecord {
  */
 export async function withRegistryPartners(deps: PublishDeps): Promise<{ deps: PublishDeps; problem?: PartnerRegistryError }> {
   try {
-    const registry = await readPartnerRegistry(deps.editorials, deps.clock);
+    const registry = await readPartnerRegistry(deps.editorials, deps.clock, { localRun: deps.localRun === true });
     return { deps: registry ? { ...deps, config: { ...deps.config, partners: registry.partners } } : deps };
   } catch (err) {
     if (!(err instanceof PartnerRegistryError)) throw err;
@@ -104,6 +106,39 @@ export async function republishPartnerFeeds(deps: PublishDeps, partner: PartnerC
   const old = await keysUnder(deps.site, `${PARTNERS_FOLDER}/${oldPath}/`);
   for (let at = 0; at < old.length; at += DELETES_AT_ONCE) await Promise.all(old.slice(at, at + DELETES_AT_ONCE).map((key) => deps.site.delete(key)));
   return { path: scope.path, removed: old.length };
+}
+
+/**
+ * Removes a partner's feeds for good (`broadsheet partners remove`, once the registry no longer names it): every
+ * object under its path in the site bucket, its catalogue scope, and its place in every member record, so an id
+ * added again later starts afresh. The folder is swept twice, around the rest: a publish that read the registry
+ * before the removal may still have written there meanwhile. No webhook is sent. Returns what went.
+ */
+export async function removePartnerFeeds(deps: PublishDeps, id: string, path: string): Promise<{ objects: number; catalogue: number; members: number }> {
+  const folder = `${PARTNERS_FOLDER}/${path}/`;
+  let objects = await deleteAll(deps.site, await keysUnder(deps.site, folder));
+  const catalogue = await deleteAll(deps.editorials, await keysUnder(deps.editorials, `catalogue/partners/${id}/`));
+  let members = 0;
+  for (const key of await keysUnder(deps.editorials, PARTNER_MEMBERS_PREFIX)) {
+    const forgot = await untilWritten(deps.clock, `${key} kept changing`, async () => {
+      const stored = await readJson(deps.editorials, deps.clock, key, isPartnerMember);
+      if (!stored) return false;
+      const { seqs, versions, in: inScopes } = stored.value;
+      if (!(id in seqs) && !(id in versions) && !inScopes.includes(id)) return false;
+      const { [id]: _seq, ...otherSeqs } = seqs;
+      const { [id]: _version, ...otherVersions } = versions;
+      const record: PartnerMemberRecord = { ...stored.value, seqs: otherSeqs, in: inScopes.filter((p) => p !== id), versions: otherVersions };
+      return (await writeJsonOver(deps.editorials, key, record, stored)) ? true : AGAIN;
+    });
+    if (forgot) members++;
+  }
+  objects += await deleteAll(deps.site, await keysUnder(deps.site, folder));
+  return { objects, catalogue, members };
+}
+
+async function deleteAll(store: PublishDeps['site'], keys: readonly string[]): Promise<number> {
+  for (let at = 0; at < keys.length; at += DELETES_AT_ONCE) await Promise.all(keys.slice(at, at + DELETES_AT_ONCE).map((key) => store.delete(key)));
+  return keys.length;
 }
 
 async function keysUnder(store: PublishDeps['site'], prefix: string): Promise<string[]> {

@@ -12,6 +12,7 @@ import { findSlugOfSource, recordSource } from './sources.ts';
 import { compareVersions, keepFirstPublished, versionOf } from './versions.ts';
 import { newDispatchId, stopDispatches, withdrawnDispatches } from './withdrawal.ts';
 import { validateApproved } from './validate.ts';
+import { invalidateChanged, recordingSite } from './invalidation.ts';
 
 /**
  * Handles one S3 record of the editorials bucket. Safe to run any number of times for the same record and
@@ -22,8 +23,25 @@ export async function publishObject(deps: PublishDeps, event: ObjectEvent): Prom
   const name = approvedName(event.key);
   if (name === undefined) return { outcome: 'ignored', reason: 'not under approved/' };
   const log = deps.log.child({ file: event.key, event: event.kind });
-  const scoped = { ...deps, log };
-  return event.kind === 'created' ? publishCreated(scoped, event.key, name) : withdrawRemoved(scoped, event.key);
+  // Every public key this event changes, for the CDN to drop once all of them are written.
+  const { deps: scoped, changed } = recordingSite({ ...deps, log });
+  const outcome = event.kind === 'created' ? await publishCreated(scoped, event.key, name) : await withdrawRemoved(scoped, event.key);
+  if (await mayBeCached(scoped, outcome)) await invalidateChanged(scoped, changed, (outcome as { slug: string }).slug);
+  return outcome;
+}
+
+/**
+ * Whether what the event changed may be in the CDN already: after a correction or a withdrawal, and after a
+ * repeated delivery of either (a `duplicate` of a withdrawn or corrected version: the earlier delivery may have
+ * stopped before it invalidated). A first publication needs none: nothing of it was cached.
+ */
+async function mayBeCached(deps: PublishDeps, outcome: PublishOutcome): Promise<boolean> {
+  if (outcome.outcome === 'corrected' || outcome.outcome === 'withdrawn') return true;
+  if (outcome.outcome !== 'duplicate' || !deps.invalidator) return false;
+  const stored = await readIndexEntry(deps.editorials, deps.clock, outcome.slug);
+  if (!stored) return false;
+  const editorial = visibleEditorial(stored.entry);
+  return editorial.status === 'withdrawn' || editorial.updated.getTime() > editorial.published.getTime();
 }
 
 async function publishCreated(deps: PublishDeps, key: string, name: string): Promise<PublishOutcome> {
