@@ -27,9 +27,10 @@ import { AGAIN, untilWritten } from './retry.ts';
  * Brings the catalogue in line with what the index holds for `slug`: admitted to, changed in or taken out of the
  * publication's scope and each of its topics, and every document that shows it rewritten. Each scope changes under
  * its own conditional write; the pass is repeated until the index entry did not move while it ran, so the last pass
- * always works from the newest version.
+ * always works from the newest version. Returns the subscription documents that changed, for announceFeeds: the
+ * caller tells the WebSub hub last, once partner feeds and the email are on their way, so a slow hub delays neither.
  */
-export async function updateCatalogue(deps: PublishDeps, slug: string): Promise<void> {
+export async function updateCatalogue(deps: PublishDeps, slug: string): Promise<string[]> {
   const announced = new Set<string>();
   await untilWritten(deps.clock, `the catalogue of ${slug} kept changing`, async () => {
     const before = await readIndexEntry(deps.editorials, deps.clock, slug);
@@ -58,7 +59,7 @@ export async function updateCatalogue(deps: PublishDeps, slug: string): Promise<
     const after = await readIndexEntry(deps.editorials, deps.clock, slug);
     return after?.etag === before?.etag ? undefined : AGAIN;
   });
-  await announce(deps, [...announced]);
+  return [...announced];
 }
 
 function scopeOfId(id: string): Scope {
@@ -196,10 +197,10 @@ async function repairScope(deps: PublishDeps, scope: Scope, stored: Stored<Scope
 
 /** Tells the WebSub hub, when there is one, which subscription documents changed. A hub that cannot be told is
  * logged and left: the feeds are written, and readers polling them see the change. */
-async function announce(deps: PublishDeps, feedUrls: string[]): Promise<void> {
+export async function announceFeeds(deps: PublishDeps, feedUrls: readonly string[]): Promise<void> {
   if (!deps.hub || feedUrls.length === 0) return;
   try {
-    await deps.hub.publish(feedUrls);
+    await deps.hub.publish([...feedUrls]);
   } catch (error) {
     deps.log.error('the WebSub hub could not be told of the change; readers polling the feeds still see it', { error, feeds: feedUrls });
   }

@@ -1,7 +1,7 @@
 import type { Editorial, Rejection } from '../../model.ts';
 import type { ObjectEvent, PublishDeps, PublishOutcome } from './deps.ts';
 import { dispatchIfDue } from './dispatch.ts';
-import { updateCatalogue } from './catalogue.ts';
+import { announceFeeds, updateCatalogue } from './catalogue.ts';
 import { updatePartnerFeeds } from './partner-catalogue.ts';
 import { holdForEmbargo } from './release.ts';
 import { readIndexEntry, visibleEditorial, writeIndexEntry, type IndexEntry, type StoredEntry } from './index-entry.ts';
@@ -67,9 +67,10 @@ async function publishCreated(deps: PublishDeps, key: string, name: string): Pro
   await deps.editorials.delete(keys.rejected(name));
   await holdForEmbargo(deps, recorded.entry.editorial);
   await syncPublicFiles(deps, slug);
-  await updateCatalogue(deps, slug);
+  const changedFeeds = await updateCatalogue(deps, slug);
   await updatePartnerFeeds(deps, slug);
   const dispatchId = await dispatchIfDue(deps, slug);
+  await announceFeeds(deps, changedFeeds);
   const outcome = recorded.kind === 'new' ? 'published' : recorded.kind === 'newer' ? 'corrected' : 'duplicate';
   deps.log.info(`editorial ${outcome}`, { slug, updated: recorded.entry.editorial.updated.toISOString() });
   return { outcome, slug, ...(dispatchId && { dispatchId }) };
@@ -154,8 +155,9 @@ async function withdrawRemoved(deps: PublishDeps, key: string): Promise<PublishO
   }
   await stopDispatches(deps, marked, 'removed');
   await syncPublicFiles(deps, slug);
-  await updateCatalogue(deps, slug);
+  const changedFeeds = await updateCatalogue(deps, slug);
   await updatePartnerFeeds(deps, slug);
+  await announceFeeds(deps, changedFeeds);
   deps.log.info('editorial withdrawn: its approved object was removed', { slug });
   return { outcome: 'withdrawn', slug };
 }

@@ -1,6 +1,6 @@
 import type { Editorial } from '../../model.ts';
 import type { PublishDeps } from './deps.ts';
-import { updateCatalogue } from './catalogue.ts';
+import { announceFeeds, updateCatalogue } from './catalogue.ts';
 import { updatePartnerFeeds } from './partner-catalogue.ts';
 import { dispatchIfDue, dueDispatch } from './dispatch.ts';
 import { readIndexEntry } from './index-entry.ts';
@@ -29,9 +29,10 @@ export async function releaseEmbargoed(deps: PublishDeps): Promise<string[]> {
     if (stored && embargo && embargo.getTime() > now.getTime() && !stored.entry.removedAt) continue;
     if (stored && embargo && dueDispatch(stored.entry, now)) {
       await syncPublicFiles(deps, slug);
-      await updateCatalogue(deps, slug);
+      const changedFeeds = await updateCatalogue(deps, slug);
       await updatePartnerFeeds(deps, slug);
       await dispatchIfDue(deps, slug);
+      await announceFeeds(deps, changedFeeds);
       released.push(slug);
     }
     await deps.editorials.delete(key);
