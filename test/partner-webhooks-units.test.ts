@@ -22,22 +22,38 @@ function deps(poster: HttpPoster): WebhookDeps {
 }
 
 describe('webhook signatures', () => {
-  it('derive a key per partner and sign "<t>.<body>", Stripe-style', () => {
+  it('derive a key per partner and rotation, and sign "<t>.<event id>.<body>", Stripe-style', () => {
     const key = webhookKey(SECRET, 'wire-east');
     expect(key).toMatch(/^[0-9a-f]{64}$/);
     expect(key).not.toBe(webhookKey(SECRET, 'other'));
-    const header = webhookSignature(key, '{"a":1}', NOW);
-    expect(header).toMatch(new RegExp(`^t=${NOW.getTime() / 1000},v1=[0-9a-f]{64}$`));
-    expect(verifyWebhookSignature(key, '{"a":1}', header, NOW)).toBe(true);
-    expect(verifyWebhookSignature(key, '{"a":2}', header, NOW)).toBe(false);
+    // A rotation (a leaked path) gives the partner a new key as well.
+    expect(webhookKey(SECRET, 'wire-east', 1)).not.toBe(key);
+    const delivery = { eventId: 'e1', body: '{"a":1}' };
+    const header = webhookSignature(key, delivery, NOW);
+    expect(header).toMatch(new RegExp(`^t=${NOW.getTime() / 1000},v2=[0-9a-f]{64}$`));
+    expect(verifyWebhookSignature(key, delivery, header, NOW)).toBe(true);
+    expect(verifyWebhookSignature(key, { ...delivery, body: '{"a":2}' }, header, NOW)).toBe(false);
+    // The event id is signed: a captured body replayed under another id fails.
+    expect(verifyWebhookSignature(key, { ...delivery, eventId: 'e2' }, header, NOW)).toBe(false);
+    expect(verifyWebhookSignature(webhookKey(SECRET, 'wire-east', 1), delivery, header, NOW)).toBe(false);
     // Too old: a replay of a captured delivery.
-    expect(verifyWebhookSignature(key, '{"a":1}', header, new Date(NOW.getTime() + 301_000))).toBe(false);
+    expect(verifyWebhookSignature(key, delivery, header, new Date(NOW.getTime() + 301_000))).toBe(false);
     expect(webhookEventId('wire-east', 's', 'live|x')).toBe(webhookEventId('wire-east', 's', 'live|x'));
     expect(webhookEventId('wire-east', 's', 'live|x')).not.toBe(webhookEventId('wire-east', 's', 'withdrawn|x'));
   });
 });
 
 describe('deliverWebhooks', () => {
+  it('signs a rotated partner’s delivery with its new key, the rotation the message carries', async () => {
+    const posted: Record<string, string>[] = [];
+    const poster: HttpPoster = { post: async (_url, _body, headers) => (posted.push(headers), { status: 200 }) };
+    const message = { partner: 'wire-east', eventId: 'rot-1', body: '{"n":1}', webhook: 'https://wire-east.example/hook', rotation: 2 };
+    expect(await deliverWebhooks(deps(poster), { Records: [record('r', message)] })).toEqual({ batchItemFailures: [] });
+    const signature = posted[0]![SIGNATURE_HEADER]!;
+    expect(verifyWebhookSignature(webhookKey(SECRET, 'wire-east', 2), message, signature, NOW)).toBe(true);
+    expect(verifyWebhookSignature(webhookKey(SECRET, 'wire-east', 0), message, signature, NOW)).toBe(false);
+  });
+
   it('POSTs the body signed, and names refused and unanswered deliveries for another try', async () => {
     const posted: { url: string; body: string; headers: Record<string, string> }[] = [];
     const answers = [200, 503, 'boom'];
@@ -56,7 +72,7 @@ describe('deliverWebhooks', () => {
     expect(first.url).toBe('https://wire-east.example/hook');
     expect(first.headers['Content-Type']).toBe('application/json');
     expect(first.headers[EVENT_ID_HEADER]).toBe('e1');
-    expect(verifyWebhookSignature(webhookKey(SECRET, 'wire-east'), first.body, first.headers[SIGNATURE_HEADER]!, NOW)).toBe(true);
+    expect(verifyWebhookSignature(webhookKey(SECRET, 'wire-east'), { eventId: 'e1', body: first.body }, first.headers[SIGNATURE_HEADER]!, NOW)).toBe(true);
   });
 
   it('drops what cannot be delivered ever: not a message, or a partner without a webhook now', async () => {

@@ -81,13 +81,14 @@ describe('partner webhooks', () => {
     expect(new Set(flaky.deliveries.map((d) => d.headers[EVENT_ID_HEADER.toLowerCase()])).size).toBe(1);
     expect(first.body).toBe(accepted.body);
     const signature = String(accepted.headers[SIGNATURE_HEADER.toLowerCase()]);
-    expect(signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    expect(signature).toMatch(/^t=\d+,v2=[0-9a-f]{64}$/);
     const t = Number(/^t=(\d+)/.exec(signature)![1]);
     expect(Math.abs(accepted.at / 1000 - t)).toBeLessThan(30);
     const key = webhookKey(SECRET, 'wire-east');
-    expect(verifyWebhookSignature(key, accepted.body, signature, new Date(accepted.at))).toBe(true);
-    expect(verifyWebhookSignature(webhookKey(SECRET, 'dead-end'), accepted.body, signature, new Date(accepted.at))).toBe(false);
-    expect(verifyWebhookSignature(key, `${accepted.body} `, signature, new Date(accepted.at))).toBe(false);
+    const eventId = String(accepted.headers[EVENT_ID_HEADER.toLowerCase()]);
+    expect(verifyWebhookSignature(key, { eventId, body: accepted.body }, signature, new Date(accepted.at))).toBe(true);
+    expect(verifyWebhookSignature(webhookKey(SECRET, 'dead-end'), { eventId, body: accepted.body }, signature, new Date(accepted.at))).toBe(false);
+    expect(verifyWebhookSignature(key, { eventId, body: `${accepted.body} ` }, signature, new Date(accepted.at))).toBe(false);
     const item = JSON.parse(accepted.body);
     expect(ninjsErrors(item)).toEqual([]);
     expect(item.pubStatus).toBe('usable');
@@ -119,6 +120,7 @@ describe('partner webhooks', () => {
     expect(item.pubStatus).toBe('canceled');
     expect(withdrawal[0]!.headers[EVENT_ID_HEADER.toLowerCase()]).not.toBe(flaky.deliveries[0]!.headers[EVENT_ID_HEADER.toLowerCase()]);
     const signature = String(withdrawal[0]!.headers[SIGNATURE_HEADER.toLowerCase()]);
-    expect(verifyWebhookSignature(webhookKey(SECRET, 'wire-east'), withdrawal[0]!.body, signature, new Date(withdrawal[0]!.at))).toBe(true);
+    const delivery = { eventId: String(withdrawal[0]!.headers[EVENT_ID_HEADER.toLowerCase()]), body: withdrawal[0]!.body };
+    expect(verifyWebhookSignature(webhookKey(SECRET, 'wire-east'), delivery, signature, new Date(withdrawal[0]!.at))).toBe(true);
   }, 60_000);
 });

@@ -105,11 +105,11 @@ describe('broadsheet partners', () => {
     expect(await main(['partners', 'webhook-key', 'wire-east', '--config', file], { [PARTNER_SECRET_ENV]: SECRET })).toBe(0);
     const [key, how] = stdout.join('').split('\n');
     expect(key).toBe(webhookKey(SECRET, 'wire-east'));
-    expect(how).toContain('Broadsheet-Signature: t=<unix seconds>,v1=<hex>');
-    expect(how).toContain('"<t>.<raw request body>"');
-    const body = '{"uri":"https://monexus.example/editorials/x/"}';
+    expect(how).toContain('Broadsheet-Signature: t=<unix seconds>,v2=<hex>');
+    expect(how).toContain('"<t>.<Broadsheet-Event-Id>.<raw request body>"');
+    const delivery = { eventId: 'e1', body: '{"uri":"https://monexus.example/editorials/x/"}' };
     const at = new Date('2026-07-01T00:00:00Z');
-    expect(verifyWebhookSignature(key!, body, webhookSignature(webhookKey(SECRET, 'wire-east'), body, at), at)).toBe(true);
+    expect(verifyWebhookSignature(key!, delivery, webhookSignature(webhookKey(SECRET, 'wire-east'), delivery, at), at)).toBe(true);
     expect(stderr.join('')).toContain('wire-east has no webhook yet');
     expect(await main(['partners', 'webhook-key', 'nobody', '--config', file], { [PARTNER_SECRET_ENV]: SECRET })).toBe(2);
     expect(stderr.join('')).toContain(`no partner "nobody" in ${file}`);

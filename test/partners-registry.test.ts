@@ -184,14 +184,14 @@ describe('partners on the stack', () => {
     expect(printed.status).toBe(0);
     const [key, how] = printed.out.split('\n');
     expect(key).toBe(webhookKey(SECRET, 'wire-east'));
-    expect(how).toContain('Broadsheet-Signature: t=<unix seconds>,v1=<hex>');
-    // What a partner would do with it: recompute v1 over "<t>.<body>" and compare with what the worker sends.
+    expect(how).toContain('Broadsheet-Signature: t=<unix seconds>,v2=<hex>');
+    // What a partner would do with it: recompute v2 over "<t>.<event id>.<body>" and compare with what the worker sends.
     const body = '{"uri":"https://monexus.example/editorials/x/"}';
     const at = new Date('2026-07-01T00:00:00Z');
-    const sent = webhookSignature(webhookKey(SECRET, 'wire-east'), body, at);
+    const sent = webhookSignature(webhookKey(SECRET, 'wire-east'), { eventId: 'e1', body }, at);
     const t = Math.floor(at.getTime() / 1000);
-    expect(sent).toBe(`t=${t},v1=${createHmac('sha256', key!).update(`${t}.${body}`).digest('hex')}`);
-    expect(verifyWebhookSignature(key!, body, sent, at)).toBe(true);
+    expect(sent).toBe(`t=${t},v2=${createHmac('sha256', key!).update(`${t}.e1.${body}`).digest('hex')}`);
+    expect(verifyWebhookSignature(key!, { eventId: 'e1', body }, sent, at)).toBe(true);
     expect((await partners('webhook-key', 'nobody')).err).toContain('no partner "nobody"');
   });
 
@@ -202,7 +202,7 @@ describe('partners on the stack', () => {
     expect(hook.received).toHaveLength(1);
     const [delivery] = hook.received;
     expect(JSON.parse(delivery!.body).uri).toContain(slug);
-    expect(verifyWebhookSignature(key, delivery!.body, String(delivery!.headers['broadsheet-signature']), new Date())).toBe(true);
+    expect(verifyWebhookSignature(key, { eventId: String(delivery!.headers['broadsheet-event-id']), body: delivery!.body }, String(delivery!.headers['broadsheet-signature']), new Date())).toBe(true);
   });
 
   it('refuses the stack without its partner secret, and says how to get it', async () => {

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, configFrom, isSamplePartner, loadConfig, PARTNER_FORMATS, type PartnerConfig } from '../config.ts';
 import { DEVELOPMENT_SECRET_WARNING, partnerPath, partnerSecretFrom, PARTNERS_FOLDER, PARTNER_SECRET_ENV } from '../partners/paths.ts';
 import { PartnerRegistryError, PARTNER_REGISTRY_KEY, type RawPartner } from '../partners/registry.ts';
-import { SIGNATURE_HEADER, webhookKey } from '../partners/webhooks.ts';
+import { EVENT_ID_HEADER, SIGNATURE_HEADER, webhookKey } from '../partners/webhooks.ts';
 import { UsageError } from './errors.ts';
 import { addEdit, describePartner, partnerLines, removeEdit, rotateEdit, type PartnerEdit } from './partner-edits.ts';
 
@@ -126,9 +126,9 @@ function findPartner(partners: readonly PartnerConfig[], id: string, where: stri
 
 /** The key alone on the first line (for a script), then how the partner checks a delivery with it. */
 function printWebhookKey(partner: PartnerConfig, secret: string, out: (line: string) => void, err: (line: string) => void): void {
-  out(webhookKey(secret, partner.id));
+  out(webhookKey(secret, partner.id, partner.rotation));
   out(
-    `${SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex>; v1 must equal the hex HMAC-SHA256 of "<t>.<raw request body>" keyed with the line above (as text): compare in constant time and refuse a t more than 5 minutes old.`,
+    `${SIGNATURE_HEADER}: t=<unix seconds>,v2=<hex>; v2 must equal the hex HMAC-SHA256 of "<t>.<${EVENT_ID_HEADER}>.<raw request body>" keyed with the line above (as text): compare in constant time and refuse a t more than 5 minutes old. The key changes when the partner is rotated.`,
   );
   if (!partner.webhook) err(`note: ${partner.id} has no webhook yet, so nothing is signed for it until one is added`);
 }

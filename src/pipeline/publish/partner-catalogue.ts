@@ -178,7 +178,7 @@ export async function updatePartnerFeeds(deps: PublishDeps, slug: string): Promi
         seqs[partner.id] = await applyToPartner(deps, scope, slug, content, seqs[partner.id], version === previous);
         versions[partner.id] = version;
         if (partner.webhook && deps.webhooks && version !== previous) {
-          hooks.set(partner.id, { partner: partner.id, eventId: webhookEventId(partner.id, slug, version), body: webhookBody(shown, partner, deps.config, deps.clock.now()), webhook: partner.webhook });
+          hooks.set(partner.id, { partner: partner.id, eventId: webhookEventId(partner.id, slug, version), body: webhookBody(shown, partner, deps.config, deps.clock.now()), webhook: partner.webhook, rotation: partner.rotation });
         }
       }),
     );

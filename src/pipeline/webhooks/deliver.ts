@@ -43,7 +43,8 @@ export async function deliverWebhooks(deps: WebhookDeps, event: SqsEvent): Promi
         deps.log.warn('the partner has no webhook now; dropped', { partner: message.partner, eventId: message.eventId });
         return;
       }
-      const partner = { id: message.partner, webhook };
+      const configured = deps.config.partners.find((p) => p.id === message.partner);
+      const partner = { id: message.partner, webhook, rotation: message.rotation ?? configured?.rotation ?? 0 };
       // Plain http to this machine passes here (a local run); the poster refuses it unless it was built for one.
       const problem = outboundUrlProblem(webhook, { allowLocal: true });
       if (problem) {
@@ -53,7 +54,7 @@ export async function deliverWebhooks(deps: WebhookDeps, event: SqsEvent): Promi
       }
       const headers = {
         'Content-Type': 'application/json',
-        [SIGNATURE_HEADER]: webhookSignature(webhookKey(deps.partnerSecret, partner.id), message.body, deps.clock.now()),
+        [SIGNATURE_HEADER]: webhookSignature(webhookKey(deps.partnerSecret, partner.id, partner.rotation), message, deps.clock.now()),
         [EVENT_ID_HEADER]: message.eventId,
       };
       const attempt = Number(record.attributes.ApproximateReceiveCount);
