@@ -552,7 +552,14 @@ describe('every function', () => {
       const runtime = readRuntimeConfig({ ...env, TOKEN_SECRET: 'x'.repeat(40) });
       expect(runtime.publication, id).toEqual(app.settings.publication);
       expect(runtime.configurationSet, id).toBe('deployed-CONFIGURATION_SET');
-      expect(variables.TOKEN_SECRET_ARN, id).toEqual({ 'Fn::ImportValue': expect.stringMatching(/TokenSecret/) });
+      // The publish function and the webhook worker sign and check no link: they get no token key at all.
+      if (readsPartnerKey(id)) {
+        expect(variables.TOKEN_SECRET_ARN, id).toBeUndefined();
+        expect(variables.NO_TOKEN_KEYS, id).toBe('true');
+        expect(runtime.tokenSecret, id).toBe('');
+      } else {
+        expect(variables.TOKEN_SECRET_ARN, id).toEqual({ 'Fn::ImportValue': expect.stringMatching(/TokenSecret/) });
+      }
       expect(variables.NODE_OPTIONS, id).toBe('--enable-source-maps');
       expect(json(fn.Properties!.Layers), id).toContain('Paramsandsecrets');
       expect(json(variables).length, `${id}: Lambda allows 4 KB of environment`).toBeLessThan(4096);
@@ -569,9 +576,9 @@ describe('every function', () => {
         expect(fnEnv?.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, id).toBe('2773');
         return 'k'.repeat(64);
       });
-      // The publish function and the webhook worker alone also read the partner key, by its own ARN.
-      expect(asked, id).toEqual(['deployed-TOKEN_SECRET_ARN', ...(readsPartnerKey(id) ? ['deployed-BROADSHEET_PARTNER_SECRET_ARN'] : [])]);
-      expect(runtime.tokenSecret, id).toBe('k'.repeat(64));
+      // The publish function and the webhook worker read the partner key alone, by its own ARN; the others the token key.
+      expect(asked, id).toEqual(readsPartnerKey(id) ? ['deployed-BROADSHEET_PARTNER_SECRET_ARN'] : ['deployed-TOKEN_SECRET_ARN']);
+      expect(runtime.tokenSecret, id).toBe(readsPartnerKey(id) ? '' : 'k'.repeat(64));
     }
   });
 
@@ -582,9 +589,9 @@ describe('every function', () => {
       const secret = mine.filter((s) => asArray(s.statement.Action).some((a) => a.startsWith('secretsmanager:')));
       const partnerKey = readsPartnerKey(id);
       expect(secret.map((s) => s.statement.Action), id).toEqual(['secretsmanager:GetSecretValue']);
-      // The publish function and the webhook worker alone may also read the partner key.
-      const secrets = asArray(secret[0]!.statement.Resource).map((r) => /TokenSecret|PartnerSecret/.exec(String((r as Json)['Fn::ImportValue']))?.[0]);
-      expect(secrets.sort(), id).toEqual(partnerKey ? ['PartnerSecret', 'TokenSecret'] : ['TokenSecret']);
+      // The publish function and the webhook worker may read the partner key and nothing else; the others the token key.
+      const secrets = secret.flatMap((s) => asArray(s.statement.Resource)).map((r) => /TokenSecret|PartnerSecret/.exec(String((r as Json)['Fn::ImportValue']))?.[0]);
+      expect(secrets.sort(), id).toEqual(partnerKey ? ['PartnerSecret'] : ['TokenSecret']);
       const logs = mine.filter((s) => asArray(s.statement.Action).some((a) => a.startsWith('logs:')));
       expect(logs.map((s) => s.statement.Resource), id).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/Logs/), 'Arn'] }]);
       expect(pipelineJson.Resources[role]!.Properties!.ManagedPolicyArns, id).toBeUndefined();

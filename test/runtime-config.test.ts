@@ -15,6 +15,14 @@ describe('runtime configuration', () => {
     expect(config.publication.publication.name).toBe('Monexus');
   });
 
+  it('gives a function that holds no token key (NO_TOKEN_KEYS) none, and the subscriber flows refuse to run on it', async () => {
+    const config = readRuntimeConfig({ ...ENV, NO_TOKEN_KEYS: 'true' });
+    expect(config.tokenSecret).toBe('');
+    expect(config.tokenKeys).toBeUndefined();
+    const { subscriberWiring } = await import('../src/app/subscriber-wiring.ts');
+    expect(() => subscriberWiring(config, 'publish')).toThrow(/holds no token key/);
+  });
+
   it('fails fast naming every missing or malformed variable', () => {
     let error: unknown;
     try {

@@ -44,6 +44,12 @@ export interface BroadsheetFunctionProps {
   readonly withTemplates?: boolean;
   /** Extra variables for this function only. */
   readonly environment?: Record<string, string>;
+  /**
+   * Whether the function may read the token keys (it signs or checks subscriber links, or derives subscriber ids).
+   * One that needs none (the publish function, the webhook worker) gets no grant and no ARN, so it cannot forge a
+   * reader's link. @default true
+   */
+  readonly readsTokenKeys?: boolean;
 }
 
 /** esbuild's ESM output has no `require`; CommonJS dependencies (mjml, handlebars) still call it. */
@@ -76,12 +82,15 @@ export class BroadsheetFunction extends Construct {
         resources: [this.logGroup.logGroupArn],
       }),
     );
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: [props.runtime.tokenSecret.secretArn, ...(props.runtime.tokenKeys ? [props.runtime.tokenKeys.secretArn] : [])],
-      }),
-    );
+    const readsTokenKeys = props.readsTokenKeys ?? true;
+    if (readsTokenKeys) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [props.runtime.tokenSecret.secretArn, ...(props.runtime.tokenKeys ? [props.runtime.tokenKeys.secretArn] : [])],
+        }),
+      );
+    }
 
     this.function = new NodejsFunction(this, 'Function', {
       entry: handlerEntry(props.handler),
@@ -106,9 +115,10 @@ export class BroadsheetFunction extends Construct {
       environment: {
         ...props.runtime.environment,
         ...props.environment,
-        ...runtimeEnvironment({ tokenSecretArn: props.runtime.tokenSecret.secretArn }),
+        ...(readsTokenKeys ? runtimeEnvironment({ tokenSecretArn: props.runtime.tokenSecret.secretArn }) : runtimeEnvironment({ noTokenKeys: 'true' })),
         // With a key set the token secret stays what it always was to ids: the subscriber-id key.
-        ...(props.runtime.tokenKeys &&
+        ...(readsTokenKeys &&
+          props.runtime.tokenKeys &&
           runtimeEnvironment({ tokenKeysArn: props.runtime.tokenKeys.secretArn, subscriberIdKeyArn: props.runtime.tokenSecret.secretArn })),
         NODE_OPTIONS: '--enable-source-maps',
       },

@@ -48,6 +48,7 @@ export class PartnerWebhookStage extends Construct {
       environment: runtimeEnvironment({ webhookQueueUrl: this.queue.queueUrl }),
       memorySize: 256,
       timeout: WEBHOOK_WORKER_TIMEOUT,
+      readsTokenKeys: false,
     });
     const fn = this.worker.function;
     fn.addEventSource(new SqsEventSource(this.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true }));

@@ -60,6 +60,8 @@ export class PublishStage extends Construct {
       memorySize: props.memorySize ?? 1536,
       timeout: props.timeout ?? Duration.minutes(5),
       withTemplates: true,
+      // It plans sends but signs no link: the dispatch worker does.
+      readsTokenKeys: false,
     });
     const fn = this.publish.function;
     fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new destinations.SqsDestination(props.failedEvents) });

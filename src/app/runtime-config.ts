@@ -28,10 +28,12 @@ export interface RuntimeConfig {
   workerConcurrency: number;
   shardSize: number;
   configurationSet?: string;
-  /** The key subscriber ids are derived with: TOKEN_SECRET alone, else SUBSCRIBER_ID_KEY (tokenKeys.idKey). */
+  /** The key subscriber ids are derived with: TOKEN_SECRET alone, else SUBSCRIBER_ID_KEY (tokenKeys.idKey); '' in a
+   * function that holds no token key (NO_TOKEN_KEYS: the publish function, the webhook worker). */
   tokenSecret: string;
-  /** The id key and the signing keys of confirm and unsubscribe tokens, by key id (src/app/token-keys.ts); always
-   * set when read from the environment; absent in a configuration built by hand: `tokenSecret` is the one key. */
+  /** The id key and the signing keys of confirm and unsubscribe tokens, by key id (src/app/token-keys.ts); set
+   * when read from the environment (unless NO_TOKEN_KEYS); absent in a configuration built by hand: `tokenSecret` is
+   * the one key. */
   tokenKeys?: TokenKeys;
   /** The queue the subscribe function hands confirmation sends to; the confirmation sender takes from it. Without
    * it the confirmation is sent within the request. */
@@ -85,6 +87,8 @@ export const RUNTIME_ENV = {
   /** In AWS the partner secret stays in Secrets Manager too, read by this ARN at cold start. */
   partnerSecretArn: 'BROADSHEET_PARTNER_SECRET_ARN',
   softBounceThreshold: 'SOFT_BOUNCE_THRESHOLD',
+  /** 'true' for a function that holds no token key (the publish function, the webhook worker): it reads none. */
+  noTokenKeys: 'NO_TOKEN_KEYS',
   endpoints: 'BROADSHEET_LOCAL_ENDPOINTS',
   logFile: 'BROADSHEET_LOG_FILE',
 } as const;
@@ -117,7 +121,9 @@ export function readRuntimeConfig(env: Env = process.env): RuntimeConfig {
     return value;
   };
   const publication = readPublication(env, problems);
-  const tokenKeys = readTokenKeys(env, problems);
+  // A function without token keys has an empty tokenSecret and no tokenKeys: it signs and checks no link.
+  const keyless = env[RUNTIME_ENV.noTokenKeys] === 'true';
+  const tokenKeys = keyless ? undefined : readTokenKeys(env, problems);
   const partnerSecret = env[RUNTIME_ENV.partnerSecret];
   if (partnerSecret !== undefined && [...partnerSecret].length < MIN_PARTNER_SECRET_LENGTH) {
     problems.push(`${RUNTIME_ENV.partnerSecret} must be at least ${MIN_PARTNER_SECRET_LENGTH} characters`);
@@ -140,8 +146,8 @@ export function readRuntimeConfig(env: Env = process.env): RuntimeConfig {
     workerConcurrency: Math.floor(positive('workerConcurrency')),
     shardSize: Math.floor(positive('shardSize')),
     ...(configurationSet && { configurationSet }),
-    tokenSecret: tokenKeys.idKey,
-    tokenKeys,
+    tokenSecret: tokenKeys?.idKey ?? '',
+    ...(tokenKeys && { tokenKeys }),
     ...(confirmationQueueUrl && { confirmationQueueUrl }),
     subscribeRatePerMinute: Math.floor(positive('subscribeRatePerMinute')),
     ...(partnerSecret !== undefined && { partnerSecret }),

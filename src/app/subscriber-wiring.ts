@@ -1,4 +1,5 @@
 import { systemClock } from '../adapters/clock.ts';
+import { ConfigError } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { SubscriberDeps } from '../subscribers/flows.ts';
 import { singleKey } from '../subscribers/tokens.ts';
@@ -14,6 +15,8 @@ export type SubscriberRuntime = Pick<
 
 /** The subscriber flows' dependencies: the subscribers table, SES, the keys, and the confirmation queue if any. */
 export function subscriberWiring(runtime: SubscriberRuntime, fn: string, log: Logger = functionLog(runtime, fn)): SubscriberDeps {
+  // A function given no token key (NO_TOKEN_KEYS) must never derive ids or sign links with an empty one.
+  if (!runtime.tokenKeys && !runtime.tokenSecret) throw new ConfigError(`${fn} holds no token key, so it cannot work on subscribers`);
   const tokenKeys = runtime.tokenKeys ?? singleKey(runtime.tokenSecret);
   return {
     subscribers: subscribersTable(runtime),
