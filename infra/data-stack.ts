@@ -30,6 +30,9 @@ export class DataStack extends Stack {
   /** The HMAC key partner feed paths are derived from (src/partners/paths.ts): generated the same way, read by the
    * publish function alone. */
   readonly partnerSecret: secretsmanager.Secret;
+  /** The HMAC key partner webhook signing keys are derived from: read by the webhook worker alone, so it holds no
+   * partner path secret. */
+  readonly webhookSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -49,6 +52,14 @@ export class DataStack extends Stack {
       'Rotating this key would move every partner feed at once; a single partner is moved by raising its rotation in the ' +
         'configuration instead, and the key is replaced by hand only when it leaks.',
     );
+
+    this.webhookSecret = this.hmacKey(
+      'WebhookSecret',
+      'HMAC key from which Broadsheet derives each partner webhook signing key',
+      'Rotating this key would change every partner webhook key at once; one partner gets a new key with a rotation of the ' +
+        'partner instead, and the key is replaced by hand only when it leaks.',
+    );
+    new CfnOutput(this, 'WebhookSecretArn', { description: 'Partner webhook keys derive from it: BROADSHEET_WEBHOOK_SECRET for broadsheet partners webhook-key --stack', value: this.webhookSecret.secretArn });
 
     this.exportBucket('EditorialsBucket', this.buckets.editorials, 'Upload approved editorials to s3://<name>/approved/');
     this.exportBucket('SiteBucket', this.buckets.site, 'The public site, served by the distribution');

@@ -105,7 +105,7 @@ export class PipelineStack extends Stack {
     });
     const runtime: FunctionRuntime = { ...base, environment: { ...environment, ...runtimeEnvironment({ dispatchQueueUrl: this.dispatch.queue.queueUrl }) } };
 
-    this.webhooks = new PartnerWebhookStage(this, 'PartnerWebhooks', { runtime, partnerSecret: data.partnerSecret });
+    this.webhooks = new PartnerWebhookStage(this, 'PartnerWebhooks', { runtime, webhookSecret: data.webhookSecret });
 
     this.publish = new PublishStage(this, 'Publish', {
       runtime,

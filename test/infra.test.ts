@@ -59,7 +59,10 @@ const broadsheetFunctions = () =>
   );
 
 /** The functions given the partner key: publish (partner paths) and the webhook worker (signing keys). */
+/** The functions that hold no token key: the publish function (it reads the partner path secret) and the webhook
+ * worker (it reads the webhook secret, never the path secret). */
 const readsPartnerKey = (id: string) => id.startsWith('PublishPublisher') || id.startsWith('PartnerWebhooksWorker');
+const ownSecret = (id: string) => (id.startsWith('PublishPublisher') ? 'PartnerSecret' : 'WebhookSecret');
 
 function functionId(prefix: string): string {
   const found = broadsheetFunctions().find(([id]) => id.startsWith(prefix));
@@ -577,7 +580,8 @@ describe('every function', () => {
         return 'k'.repeat(64);
       });
       // The publish function and the webhook worker read the partner key alone, by its own ARN; the others the token key.
-      expect(asked, id).toEqual(readsPartnerKey(id) ? ['deployed-BROADSHEET_PARTNER_SECRET_ARN'] : ['deployed-TOKEN_SECRET_ARN']);
+      const own = ownSecret(id) === 'PartnerSecret' ? 'deployed-BROADSHEET_PARTNER_SECRET_ARN' : 'deployed-BROADSHEET_WEBHOOK_SECRET_ARN';
+      expect(asked, id).toEqual(readsPartnerKey(id) ? [own] : ['deployed-TOKEN_SECRET_ARN']);
       expect(runtime.tokenSecret, id).toBe(readsPartnerKey(id) ? '' : 'k'.repeat(64));
     }
   });
@@ -590,8 +594,8 @@ describe('every function', () => {
       const partnerKey = readsPartnerKey(id);
       expect(secret.map((s) => s.statement.Action), id).toEqual(['secretsmanager:GetSecretValue']);
       // The publish function and the webhook worker may read the partner key and nothing else; the others the token key.
-      const secrets = secret.flatMap((s) => asArray(s.statement.Resource)).map((r) => /TokenSecret|PartnerSecret/.exec(String((r as Json)['Fn::ImportValue']))?.[0]);
-      expect(secrets.sort(), id).toEqual(partnerKey ? ['PartnerSecret'] : ['TokenSecret']);
+      const secrets = secret.flatMap((s) => asArray(s.statement.Resource)).map((r) => /TokenSecret|PartnerSecret|WebhookSecret/.exec(String((r as Json)['Fn::ImportValue']))?.[0]);
+      expect(secrets.sort(), id).toEqual(partnerKey ? [ownSecret(id)] : ['TokenSecret']);
       const logs = mine.filter((s) => asArray(s.statement.Action).some((a) => a.startsWith('logs:')));
       expect(logs.map((s) => s.statement.Resource), id).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/Logs/), 'Arn'] }]);
       expect(pipelineJson.Resources[role]!.Properties!.ManagedPolicyArns, id).toBeUndefined();

@@ -18,7 +18,7 @@ function record(id: string, message: unknown): SqsEventRecord {
 }
 
 function deps(poster: HttpPoster): WebhookDeps {
-  return { config, partnerSecret: SECRET, poster, clock: { now: () => NOW, sleep: async () => {} }, log: createLogger({ fn: 'test' }, () => {}) };
+  return { config, webhookSecret: SECRET, poster, clock: { now: () => NOW, sleep: async () => {} }, log: createLogger({ fn: 'test' }, () => {}) };
 }
 
 describe('webhook signatures', () => {

@@ -10,9 +10,10 @@ import { RUNTIME_ENV, runtimeEnvironment } from '../../src/app/runtime-config.ts
 
 export interface PartnerWebhookStageProps {
   readonly runtime: FunctionRuntime;
-  /** The key each partner's signing key is derived from, read by ARN through the secrets extension. Default: none
-   * (the development secret). */
-  readonly partnerSecret?: secretsmanager.ISecret;
+  /** The key each partner's signing key is derived from, read by ARN through the secrets extension: the stack's
+   * webhook secret, never the partner path secret, which the publish function alone reads. Default: none (the
+   * development secret). */
+  readonly webhookSecret?: secretsmanager.ISecret;
   /** Deliveries of one change before it is parked in the dead-letter queue. Default: 5. */
   readonly maxReceiveCount?: number;
 }
@@ -52,11 +53,11 @@ export class PartnerWebhookStage extends Construct {
     });
     const fn = this.worker.function;
     fn.addEventSource(new SqsEventSource(this.queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true }));
-    if (props.partnerSecret) {
+    if (props.webhookSecret) {
       this.worker.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.partnerSecret.secretArn] }),
+        new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.webhookSecret.secretArn] }),
       );
-      fn.addEnvironment(RUNTIME_ENV.partnerSecretArn, props.partnerSecret.secretArn);
+      fn.addEnvironment(RUNTIME_ENV.webhookSecretArn, props.webhookSecret.secretArn);
     }
   }
 }

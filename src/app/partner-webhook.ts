@@ -13,7 +13,7 @@ export const WEBHOOK_TIMEOUT_MS = 10_000;
 export function webhookWiring(runtime: RuntimeConfig): WebhookDeps {
   return {
     config: runtime.publication,
-    partnerSecret: runtime.partnerSecret ?? DEVELOPMENT_PARTNER_SECRET,
+    webhookSecret: runtime.webhookSecret ?? runtime.partnerSecret ?? DEVELOPMENT_PARTNER_SECRET,
     poster: httpPoster(WEBHOOK_TIMEOUT_MS),
     clock: systemClock,
     log: functionLog(runtime, 'partner-webhook'),

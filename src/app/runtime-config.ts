@@ -42,6 +42,9 @@ export interface RuntimeConfig {
   subscribeRatePerMinute?: number;
   /** Key for the HMAC of partner feed paths (src/partners/paths.ts); the development secret when absent. */
   partnerSecret?: string;
+  /** Key partner webhook signing keys derive from (src/partners/webhooks.ts), so the webhook worker needs no partner
+   * path secret; `partnerSecret` when absent (local runs). */
+  webhookSecret?: string;
   softBounceThreshold: number;
   /** Emulator endpoints: empty in Lambda, where each client finds its service from the region. */
   endpoints: EndpointMap;
@@ -86,6 +89,9 @@ export const RUNTIME_ENV = {
   partnerSecret: 'BROADSHEET_PARTNER_SECRET',
   /** In AWS the partner secret stays in Secrets Manager too, read by this ARN at cold start. */
   partnerSecretArn: 'BROADSHEET_PARTNER_SECRET_ARN',
+  /** The key partner webhook keys derive from (the webhook worker's alone); the partner secret when unset. */
+  webhookSecret: 'BROADSHEET_WEBHOOK_SECRET',
+  webhookSecretArn: 'BROADSHEET_WEBHOOK_SECRET_ARN',
   softBounceThreshold: 'SOFT_BOUNCE_THRESHOLD',
   /** 'true' for a function that holds no token key (the publish function, the webhook worker): it reads none. */
   noTokenKeys: 'NO_TOKEN_KEYS',
@@ -128,6 +134,10 @@ export function readRuntimeConfig(env: Env = process.env): RuntimeConfig {
   if (partnerSecret !== undefined && [...partnerSecret].length < MIN_PARTNER_SECRET_LENGTH) {
     problems.push(`${RUNTIME_ENV.partnerSecret} must be at least ${MIN_PARTNER_SECRET_LENGTH} characters`);
   }
+  const webhookSecret = env[RUNTIME_ENV.webhookSecret];
+  if (webhookSecret !== undefined && [...webhookSecret].length < MIN_PARTNER_SECRET_LENGTH) {
+    problems.push(`${RUNTIME_ENV.webhookSecret} must be at least ${MIN_PARTNER_SECRET_LENGTH} characters`);
+  }
   const configurationSet = env[RUNTIME_ENV.configurationSet]?.trim();
   const logFile = env[RUNTIME_ENV.logFile]?.trim();
   const webhookQueueUrl = env[RUNTIME_ENV.webhookQueueUrl]?.trim();
@@ -151,6 +161,7 @@ export function readRuntimeConfig(env: Env = process.env): RuntimeConfig {
     ...(confirmationQueueUrl && { confirmationQueueUrl }),
     subscribeRatePerMinute: Math.floor(positive('subscribeRatePerMinute')),
     ...(partnerSecret !== undefined && { partnerSecret }),
+    ...(webhookSecret !== undefined && { webhookSecret }),
     softBounceThreshold: Math.floor(positive('softBounceThreshold')),
     endpoints: readEndpoints(env, problems),
     ...(logFile && { logFile }),
@@ -205,6 +216,7 @@ export async function loadRuntimeConfig(env: Env = process.env, fetchSecret = fe
     ['tokenKeys', 'tokenKeysArn'],
     ['subscriberIdKey', 'subscriberIdKeyArn'],
     ['partnerSecret', 'partnerSecretArn'],
+    ['webhookSecret', 'webhookSecretArn'],
   ];
   for (const [field, arnField] of byArn) {
     const arn = env[RUNTIME_ENV[arnField]];

@@ -4,6 +4,7 @@ import { ConfigError, configFrom, isSamplePartner, loadConfig, PARTNER_FORMATS, 
 import { DEVELOPMENT_SECRET_WARNING, partnerPath, partnerSecretFrom, PARTNERS_FOLDER, PARTNER_SECRET_ENV } from '../partners/paths.ts';
 import { PartnerRegistryError, PARTNER_REGISTRY_KEY, type RawPartner } from '../partners/registry.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, webhookKey } from '../partners/webhooks.ts';
+import { RUNTIME_ENV } from '../app/runtime-config.ts';
 import { UsageError } from './errors.ts';
 import { addEdit, describePartner, partnerLines, removeEdit, rotateEdit, type PartnerEdit } from './partner-edits.ts';
 
@@ -148,7 +149,8 @@ async function onStack(command: string, id: string | undefined, values: Record<s
   else if (command === 'remove') await stack.removeOnStack(deps, id!, out);
   else {
     const { partners, from } = await stack.stackPartners(deps);
-    printWebhookKey(findPartner(partners, id!, from), deps.partnerSecret, out, err);
+    // The stack signs with its own webhook secret; a local run (no such variable) with the partner secret.
+    printWebhookKey(findPartner(partners, id!, from), env[RUNTIME_ENV.webhookSecret] ?? deps.partnerSecret, out, err);
   }
   return 0;
 }

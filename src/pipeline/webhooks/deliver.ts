@@ -8,8 +8,8 @@ import type { BatchResponse } from '../dispatch/worker.ts';
 
 export interface WebhookDeps {
   config: Config;
-  /** The partner secret each partner's signing key is derived from. */
-  partnerSecret: string;
+  /** The key each partner's signing key is derived from: the stack's webhook secret (a local run: the partner secret). */
+  webhookSecret: string;
   poster: HttpPoster;
   clock: Clock;
   log: Logger;
@@ -54,7 +54,7 @@ export async function deliverWebhooks(deps: WebhookDeps, event: SqsEvent): Promi
       }
       const headers = {
         'Content-Type': 'application/json',
-        [SIGNATURE_HEADER]: webhookSignature(webhookKey(deps.partnerSecret, partner.id, partner.rotation), message, deps.clock.now()),
+        [SIGNATURE_HEADER]: webhookSignature(webhookKey(deps.webhookSecret, partner.id, partner.rotation), message, deps.clock.now()),
         [EVENT_ID_HEADER]: message.eventId,
       };
       const attempt = Number(record.attributes.ApproximateReceiveCount);
