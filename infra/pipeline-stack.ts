@@ -185,6 +185,10 @@ export class PipelineStack extends Stack {
       description: 'The dispatch queue the desk commands queue shards on',
       value: this.dispatch.queue.queueUrl,
     });
+    new CfnOutput(this, 'WebhookQueueUrl', {
+      description: 'WEBHOOK_QUEUE_URL for broadsheet partners remove --stack: a removed partner is sent its tombstones through it',
+      value: this.webhooks.queue.queueUrl,
+    });
     new CfnOutput(this, 'DistributionDomainName', {
       description: settings.certificateArn
         ? `Point ${settings.domain} (CNAME or alias) at this name`

@@ -242,6 +242,37 @@ describe('partners on the stack', () => {
     expect(atomIds(await text(`partners/${partnerPath(SECRET, wire)}/atom.xml`))[0]).toBe(entryId(config(), slug));
   });
 
+  it('sends a removed partner with a webhook a tombstone for each item it held, then nothing more', async () => {
+    expect((await partners('add', 'leaving-news', '--name', 'Leaving News', '--formats', 'ninjs', '--topics', 'ports', '--webhook', hook.url)).status).toBe(0);
+    const held = await approve(['ports']);
+    const key = (await partners('webhook-key', 'leaving-news')).out.split('\n')[0]!;
+    hook.received.length = 0;
+    const out: string[] = [];
+    const status = await runPartnersCommand(['remove', 'leaving-news', '--stack', '--config', configFile], {
+      env: { ...env, WEBHOOK_QUEUE_URL: pipeline.runtime.webhookQueueUrl! },
+      stdout: (line) => out.push(line),
+      stderr: () => {},
+    });
+    expect(status).toBe(0);
+    expect(out.join('')).toMatch(/Its webhook is sent \d+ tombstones/);
+    await pipeline.settled();
+    const tombstones = hook.received.map((d) => ({ item: JSON.parse(d.body) as { uri: string; pubStatus: string }, d }));
+    expect(tombstones.length).toBeGreaterThan(0);
+    expect(tombstones.every(({ item }) => item.pubStatus === 'canceled')).toBe(true);
+    expect(tombstones.some(({ item }) => item.uri.includes(held))).toBe(true);
+    for (const { d } of tombstones) {
+      const delivery = { eventId: String(d.headers['broadsheet-event-id']), body: d.body };
+      expect(verifyWebhookSignature(key, delivery, String(d.headers['broadsheet-signature']), new Date())).toBe(true);
+    }
+    // The next change goes to the partners still there (the receiver serves another one too), none to this one.
+    hook.received.length = 0;
+    await approve(['ports']);
+    const signedForIt = hook.received.filter((d) =>
+      verifyWebhookSignature(key, { eventId: String(d.headers['broadsheet-event-id']), body: d.body }, String(d.headers['broadsheet-signature']), new Date()),
+    );
+    expect(signedForIt).toEqual([]);
+  });
+
   it('removes a partner: nothing is left at its path or in its catalogue scope, the next publish skips it, and its id starts afresh when added again', async () => {
     const hookNews = { id: 'gone-wire', rotation: 0 };
     expect((await partners('add', 'gone-wire', '--name', 'Gone Wire', '--formats', 'ninjs', '--topics', 'ports')).status).toBe(0);

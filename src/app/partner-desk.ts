@@ -3,7 +3,8 @@ import { createLogger } from '../log.ts';
 import { partnerSecretFrom } from '../partners/paths.ts';
 import type { PublishDeps } from '../pipeline/publish/index.ts';
 import { catalogueCommandDeps } from './cli.ts';
-import { RUNTIME_ENV } from './runtime-config.ts';
+import { queue } from './adapters.ts';
+import { endpointsFromEnv, RUNTIME_ENV } from './runtime-config.ts';
 
 type Env = Record<string, string | undefined>;
 
@@ -22,7 +23,14 @@ export function partnerDeskDeps(config: Config, env: Env = process.env): Partner
     );
   }
   const partnerSecret = stackPartnerSecret(env);
-  return { ...catalogueCommandDeps(config, env), partnerSecret, log: createLogger({ fn: 'partners-cli' }, (line) => process.stderr.write(`${line}\n`)) };
+  // Where partner webhooks are queued (the stack's WebhookQueueUrl output): a removed partner is sent its tombstones.
+  const webhookQueueUrl = env[RUNTIME_ENV.webhookQueueUrl]?.trim();
+  return {
+    ...catalogueCommandDeps(config, env),
+    partnerSecret,
+    ...(webhookQueueUrl && { webhooks: queue({ endpoints: endpointsFromEnv(env) }, webhookQueueUrl) }),
+    log: createLogger({ fn: 'partners-cli' }, (line) => process.stderr.write(`${line}\n`)),
+  };
 }
 
 /**

@@ -75,11 +75,12 @@ export async function removeOnStack(deps: PartnerDeskDeps, id: string, out: Line
   }, { localRun: deps.localRun === true });
   // The version the change was made over: another desk may have rotated it since the check above.
   const old = before.find((p) => p.id === id)!;
-  const removed = await removePartnerFeeds(withPartners(deps, after), id, partnerPath(deps.partnerSecret, old));
+  const removed = await removePartnerFeeds(withPartners(deps, after), id, partnerPath(deps.partnerSecret, old), old);
   out(
     `Removed ${id} from ${registry}: ${partnerFolder(deps.partnerSecret, old)} no longer answers (${removed.objects} objects deleted; ${removed.catalogue} catalogue objects and its place in ${removed.members} member records gone).`,
   );
-  if (old.webhook) out(`  Its webhook was sent nothing: tell the partner to take down what it holds from Broadsheet.`);
+  if (old.webhook && removed.tombstones > 0) out(`  Its webhook is sent ${removed.tombstones} tombstones (pubStatus "canceled"), one for each item it held.`);
+  else if (old.webhook && !deps.webhooks) out(`  Its webhook was sent nothing (set WEBHOOK_QUEUE_URL to the stack's queue to send tombstones): tell the partner to take down what it holds.`);
 }
 
 /**

@@ -18,6 +18,7 @@ export function deskEnvValues(pipeline: Pick<LocalPipeline, 'emulators' | 'runti
     [RUNTIME_ENV.subscribersTable]: runtime.subscribersTable,
     [RUNTIME_ENV.ledgerTable]: runtime.ledgerTable,
     [RUNTIME_ENV.dispatchQueueUrl]: runtime.dispatchQueueUrl,
+    ...(runtime.webhookQueueUrl !== undefined && { [RUNTIME_ENV.webhookQueueUrl]: runtime.webhookQueueUrl }),
     ...(runtime.configurationSet !== undefined && { [RUNTIME_ENV.configurationSet]: runtime.configurationSet }),
     [RUNTIME_ENV.tokenSecret]: runtime.tokenSecret,
     [RUNTIME_ENV.publication]: JSON.stringify(runtime.publication),

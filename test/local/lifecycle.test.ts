@@ -148,7 +148,7 @@ describe('npm start: the lifecycle, as each party sees it', () => {
     }
     expect(exported.split(' ').slice(1).sort()).toEqual(Object.keys(values).sort());
     expect(Object.keys(values).sort()).toEqual(
-      ['BROADSHEET_CONFIG', 'BROADSHEET_LOCAL_ENDPOINTS', 'BROADSHEET_PARTNER_SECRET', 'CONFIGURATION_SET', 'DISPATCH_QUEUE_URL', 'EDITORIALS_BUCKET', 'LEDGER_TABLE', 'PUBLIC_BUCKET', 'SUBSCRIBERS_TABLE', 'TOKEN_SECRET'].sort(),
+      ['BROADSHEET_CONFIG', 'BROADSHEET_LOCAL_ENDPOINTS', 'BROADSHEET_PARTNER_SECRET', 'CONFIGURATION_SET', 'DISPATCH_QUEUE_URL', 'EDITORIALS_BUCKET', 'LEDGER_TABLE', 'PUBLIC_BUCKET', 'SUBSCRIBERS_TABLE', 'TOKEN_SECRET', 'WEBHOOK_QUEUE_URL'].sort(),
     );
     // What a shell that sources it hands the commands it starts: the same values.
     const { stdout } = await promisify(execFile)('sh', ['-c', '. "$1" && exec "$2" -e "process.stdout.write(JSON.stringify(process.env))"', 'sh', path, process.execPath], { env: {} });

@@ -114,8 +114,15 @@ export async function republishPartnerFeeds(deps: PublishDeps, partner: PartnerC
  * added again later starts afresh. The folder is swept twice, around the rest: a publish that read the registry
  * before the removal may still have written there meanwhile. No webhook is sent. Returns what went.
  */
-export async function removePartnerFeeds(deps: PublishDeps, id: string, path: string): Promise<{ objects: number; catalogue: number; members: number }> {
+export async function removePartnerFeeds(
+  deps: PublishDeps,
+  id: string,
+  path: string,
+  partner?: PartnerConfig,
+): Promise<{ objects: number; catalogue: number; members: number; tombstones: number }> {
   const folder = `${PARTNERS_FOLDER}/${path}/`;
+  // First, while the member records still say what it holds: a partner with a webhook is told to take each item down.
+  const tombstones = partner?.webhook && deps.webhooks ? await queueRemovalTombstones(deps, partner) : 0;
   let objects = await deleteAll(deps.site, await keysUnder(deps.site, folder));
   const catalogue = await deleteAll(deps.editorials, await keysUnder(deps.editorials, `catalogue/partners/${id}/`));
   let members = 0;
@@ -133,7 +140,35 @@ export async function removePartnerFeeds(deps: PublishDeps, id: string, path: st
     if (forgot) members++;
   }
   objects += await deleteAll(deps.site, await keysUnder(deps.site, folder));
-  return { objects, catalogue, members };
+  return { objects, catalogue, members, tombstones };
+}
+
+/**
+ * One webhook tombstone (ninjs `pubStatus: canceled`) for every item the partner holds live, queued as any change
+ * is; the event id names the removal, so a repeated remove sends each again under the same id. Its cost follows
+ * the partner's items (one member record each), not the history.
+ */
+async function queueRemovalTombstones(deps: PublishDeps, partner: PartnerConfig): Promise<number> {
+  const now = deps.clock.now();
+  const messages: string[] = [];
+  for (const key of await keysUnder(deps.editorials, PARTNER_MEMBERS_PREFIX)) {
+    const stored = await readJson(deps.editorials, deps.clock, key, isPartnerMember);
+    if (!stored?.value.versions[partner.id]?.startsWith('live|')) continue;
+    const slug = key.slice(PARTNER_MEMBERS_PREFIX.length, -'.json'.length);
+    const indexed = await readIndexEntry(deps.editorials, deps.clock, slug);
+    if (!indexed) continue;
+    const entry = tombstone({ ...partnerEntryOf(visibleEditorial(indexed.entry), indexed.entry.removedAt, deps.config, now), changed: now });
+    const message: WebhookMessage = {
+      partner: partner.id,
+      eventId: webhookEventId(partner.id, slug, 'removed'),
+      body: webhookBody(entry, partner, deps.config, now),
+      webhook: partner.webhook!,
+      rotation: partner.rotation,
+    };
+    messages.push(JSON.stringify(message));
+  }
+  if (messages.length > 0) await deps.webhooks!.sendBatch(messages);
+  return messages.length;
 }
 
 async function deleteAll(store: PublishDeps['site'], keys: readonly string[]): Promise<number> {
