@@ -2,8 +2,6 @@
 // with their link, a daily ceiling on confirmations as a whole, and no confirmation to any spelling of an inbox that
 // bounced or complained.
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DynamoTable } from '../src/adapters/dynamo-table.ts';
-import { SesMailer } from '../src/adapters/ses-mailer.ts';
 import { loadConfig } from '../src/config.ts';
 import { clientAddress, clientNetwork } from '../src/http/request.ts';
 import { handleSubscribeRequest } from '../src/http/subscriber-routes.ts';
@@ -16,6 +14,7 @@ import { pendingExpiry, SubscriberStore } from '../src/subscribers/store.ts';
 import { CONFIRM_TOKEN_LIFETIME_MS, subscriberId, verifyToken } from '../src/subscribers/tokens.ts';
 import { windowStart } from '../src/subscribers/window-counter.ts';
 import { useEmulators } from './helpers/emulators.ts';
+import { subscriberDepsOn } from './helpers/subscriber-deps.ts';
 
 const SECRET = 'abuse-limits-secret-0123456789-abcdefghij';
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -34,16 +33,7 @@ function recordingLogger(): Logger {
 
 beforeAll(() => {
   // No queue: the confirmation is sent within the request, by the same code the confirmation sender runs.
-  deps = {
-    subscribers: new DynamoTable(emulators.documents, { tableName: 'subscribers', partitionKey: 'id' }),
-    mailer: new SesMailer(emulators.ses),
-    config,
-    tokenSecret: SECRET,
-    clock: { now: () => now, sleep: async () => {} },
-    log: recordingLogger(),
-    softBounceThreshold: 3,
-  };
-  store = new SubscriberStore(deps.subscribers, SECRET, deps.clock);
+  ({ deps, store } = subscriberDepsOn(emulators, SECRET, () => now, recordingLogger()));
 });
 
 beforeEach(async () => {

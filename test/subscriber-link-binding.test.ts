@@ -1,16 +1,15 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoTable } from '../src/adapters/dynamo-table.ts';
-import { SesMailer } from '../src/adapters/ses-mailer.ts';
 import { loadConfig } from '../src/config.ts';
 import { startHttpServer, type HttpServer } from '../src/http/local-server.ts';
 import { handlePreferenceRequest } from '../src/http/preference-routes.ts';
 import { handleConfirmRequest } from '../src/http/subscriber-routes.ts';
-import { createLogger } from '../src/log.ts';
 import type { SubscriberDeps } from '../src/subscribers/flows.ts';
 import { SubscriberStore } from '../src/subscribers/store.ts';
 import { confirmUrl, newLinkNonce, signUnsubscribeToken, subscriberId, unsubscribeUrl } from '../src/subscribers/tokens.ts';
 import { useEmulators } from './helpers/emulators.ts';
+import { subscriberDepsOn } from './helpers/subscriber-deps.ts';
 import { htmlNodes, htmlXPath as xpath } from './helpers/html.ts';
 
 // Unsubscribe and confirm links bind to the subscription they were issued for (the record's linkNonce): an old
@@ -26,17 +25,7 @@ let store: SubscriberStore;
 let table: DynamoTable;
 
 beforeAll(async () => {
-  table = new DynamoTable(emulators.documents, { tableName: 'subscribers', partitionKey: 'id' });
-  deps = {
-    subscribers: table,
-    mailer: new SesMailer(emulators.ses),
-    config,
-    tokenSecret: SECRET,
-    clock: { now: () => now, sleep: async () => {} },
-    log: createLogger({}, () => {}),
-    softBounceThreshold: 3,
-  };
-  store = new SubscriberStore(table, SECRET, deps.clock);
+  ({ table, deps, store } = subscriberDepsOn(emulators, SECRET, () => now));
   server = await startHttpServer({
     routes: { '/unsubscribe': (event) => handlePreferenceRequest(deps, event), '/confirm': (event) => handleConfirmRequest(deps, event) },
   });

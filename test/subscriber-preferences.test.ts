@@ -1,19 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSubscribersCommand } from '../src/cli/subscribers.ts';
 import { DynamoTable } from '../src/adapters/dynamo-table.ts';
-import { SesMailer } from '../src/adapters/ses-mailer.ts';
 import { loadConfig } from '../src/config.ts';
 import { ThrottledError } from '../src/ports.ts';
 import { startHttpServer, type HttpServer } from '../src/http/local-server.ts';
 import { handlePreferenceRequest } from '../src/http/preference-routes.ts';
 import { handleSubscribeRequest } from '../src/http/subscriber-routes.ts';
-import { createLogger } from '../src/log.ts';
 import { wantsEditorial } from '../src/pipeline/dispatch/plan.ts';
 import { confirm, type SubscriberDeps } from '../src/subscribers/flows.ts';
 import { sendOwedConfirmations, welcomeMessage } from '../src/subscribers/confirmations.ts';
 import { SubscriberStore } from '../src/subscribers/store.ts';
 import { confirmUrl, subscriberId, unsubscribeUrl } from '../src/subscribers/tokens.ts';
 import { useEmulators } from './helpers/emulators.ts';
+import { subscriberDepsOn } from './helpers/subscriber-deps.ts';
 import { htmlNodes, htmlXPath as xpath } from './helpers/html.ts';
 
 const SECRET = 'preferences-test-secret-0123456789-abcdef';
@@ -26,17 +25,7 @@ let store: SubscriberStore;
 let table: DynamoTable;
 
 beforeAll(async () => {
-  table = new DynamoTable(emulators.documents, { tableName: 'subscribers', partitionKey: 'id' });
-  deps = {
-    subscribers: table,
-    mailer: new SesMailer(emulators.ses),
-    config,
-    tokenSecret: SECRET,
-    clock: { now: () => now, sleep: async () => {} },
-    log: createLogger({}, () => {}),
-    softBounceThreshold: 3,
-  };
-  store = new SubscriberStore(table, SECRET, deps.clock);
+  ({ table, deps, store } = subscriberDepsOn(emulators, SECRET, () => now));
   server = await startHttpServer({ routes: { '/unsubscribe': (event) => handlePreferenceRequest(deps, event), '/subscribe': (event) => handleSubscribeRequest(deps, event) } });
 });
 
