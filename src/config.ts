@@ -31,7 +31,8 @@ export interface Config {
 export interface SendingConfig {
   /** A dispatch pauses itself once, after `minimumDeliveries` delivered or bounced messages since it started (or was
    * last resumed), its hard bounces pass `bounceRate` or its complaints `complaintRate` of them. Defaults 0.05 and
-   * 0.001 (the rates SES reviews an account at), after 100. */
+   * 0.001 (the rates SES reviews an account at), after 1,000: below that one complaint is already 0.1%, and a rate
+   * says little about the list. */
   autoPause: { bounceRate: number; complaintRate: number; minimumDeliveries: number };
   /** Open and click tracking by SES (a pixel and rewritten links): off by default, for the readers' privacy. */
   tracking: { opens: boolean; clicks: boolean };

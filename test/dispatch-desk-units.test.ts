@@ -14,7 +14,8 @@ import { parseSesEvent } from '../src/subscribers/ses-events.ts';
 import { MemoryTable } from './helpers/memory-table.ts';
 
 const clock: Clock = { now: () => new Date('2026-12-06T10:00:00Z'), sleep: async () => {} };
-const sending = loadConfig().sending;
+// A minimum of 100 judged messages, so a test needs a hundred events, not a thousand.
+const sending = { ...loadConfig().sending, autoPause: { ...loadConfig().sending.autoPause, minimumDeliveries: 100 } };
 
 function world() {
   const ledger = new MemoryTable();

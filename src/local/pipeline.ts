@@ -25,6 +25,9 @@ export const LOCAL_NAMES = {
   confirmations: 'broadsheet-confirmations',
 } as const;
 
+/** Recipients per shard in a local run. */
+const LOCAL_SHARD_SIZE = 100;
+
 /** A confirmation the mail service failed to take comes back this soon. */
 const CONFIRMATION_RETRY_SECONDS = 10;
 
@@ -235,7 +238,9 @@ function localRuntime(emulators: Emulators, config: Config, options: LocalPipeli
     // Faster than a new SES account, so a local run drains in a moment; the workers still share it.
     sendRatePerSecond: options.sendRatePerSecond ?? 50,
     workerConcurrency: options.workerConcurrency ?? RUNTIME_DEFAULTS.workerConcurrency,
-    shardSize: RUNTIME_DEFAULTS.shardSize,
+    // Smaller than the stack's 500, so a send of a few hundred readers already has a shard for every worker and goes
+    // out at the whole account rate (--send-rate), as a large list does in AWS.
+    shardSize: LOCAL_SHARD_SIZE,
     configurationSet: 'broadsheet-local',
     // A fresh key per run: local links only need to verify within the run.
     tokenSecret: options.tokenSecret ?? randomBytes(32).toString('base64url'),
