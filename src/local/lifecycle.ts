@@ -54,6 +54,8 @@ export interface LifecycleReport {
 
 /** How long a step may take to show before the run gives up: a hang guard, far above the second a step takes. */
 const STEP_GUARD_MS = 60_000;
+/** Polling rounds that may fail one after another before the run stops with the last failure. */
+const MAX_FAILED_ROUNDS = 5;
 
 /** The sample's slug: its file name without the extension (both samples name no other). */
 const slugOfSample = (name: string) => name.slice(0, name.lastIndexOf('.'));
@@ -170,10 +172,11 @@ function startPolling(
     }
     const body = res.ok ? await res.text() : (await res.body?.cancel(), undefined);
     const etag = res.headers.get('etag') ?? '';
-    validators.set(url, { ...(etag && { etag }), ...(res.headers.get('last-modified') && { lastModified: res.headers.get('last-modified')! }) });
     const time = new Date();
-    if (body !== undefined) seen.push({ at: since(), time, party: doc.party, format: doc.format, key: doc.key, status: res.status, body });
+    // Read first: a document that cannot be read leaves its validators as they were, so the next round reads it again.
     const view = doc.read(body, etag, time);
+    validators.set(url, { ...(etag && { etag }), ...(res.headers.get('last-modified') && { lastModified: res.headers.get('last-modified')! }) });
+    if (body !== undefined) seen.push({ at: since(), time, party: doc.party, format: doc.format, key: doc.key, status: res.status, body });
     const before = views.get(doc);
     views.set(doc, view);
     if (rounds === 0) return;
@@ -204,23 +207,39 @@ function startPolling(
   };
 
   let failure: unknown;
+  let failedInARow = 0;
   const loop = (async () => {
     while (!stopped) {
-      const finished = waiting;
+      let finished = waiting;
       waiting = [];
       try {
-        // Each document's observations in the order the documents are listed, however the answers arrived.
+        // Each document's observations in the order the documents are listed, however the answers arrived. A poll
+        // that fails changes nothing of its document; what the others saw is kept (they would answer 304 next time).
         const perDocument = documents.map((): Observation[] => []);
-        await Promise.all(documents.map((doc, i) => poll(doc, perDocument[i]!)));
+        const polled = await Promise.allSettled(documents.map((doc, i) => poll(doc, perDocument[i]!)));
+        let problem = polled.find((p): p is PromiseRejectedResult => p.status === 'rejected')?.reason as unknown;
+        if (problem !== undefined && rounds === 0) throw problem;
         const round = perDocument.flat();
         if (rounds === 0) for (const slug of (views.get(documents[0]!) ?? new Map()).keys()) mailSlugs.add(slug);
-        await readMailbox(round);
+        await readMailbox(round).catch((err: unknown) => {
+          if (rounds === 0) throw err;
+          problem ??= err;
+        });
         if (rounds === 0) baseline();
         for (const o of mergeRound(round)) note(o);
         rounds++;
+        if (problem !== undefined) throw problem;
+        failedInARow = 0;
       } catch (err) {
-        failure = err;
-        stopped = true;
+        // A busy machine can fail one poll (a connection reset, an object mid-rewrite): the next round polls again,
+        // and whoever waits for a round waits for that one. Only rounds failing again and again end the run.
+        if (++failedInARow >= MAX_FAILED_ROUNDS) {
+          failure = err;
+          stopped = true;
+        } else {
+          waiting.unshift(...finished);
+          finished = [];
+        }
       }
       for (const resolve of finished) resolve();
       if (!stopped) await delay(pauseMs);

@@ -12,7 +12,12 @@ const ROOT = join(import.meta.dirname, '../..');
 describe('npm start', () => {
   it('publishes the samples end to end, mails each confirmed subscriber at most once per editorial, shows the dispatches and says where to look', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'broadsheet-start-')), 'local');
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx/esm', 'scripts/start.ts', '--out', out], { cwd: ROOT });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx/esm', 'scripts/start.ts', '--out', out], { cwd: ROOT }).catch(
+      (err: { stdout?: string; stderr?: string }) => {
+        // What npm start said, so a failure here says why.
+        throw new Error(`npm start failed:\n${err.stderr ?? ''}\n${(err.stdout ?? '').slice(-3000)}`);
+      },
+    );
 
     expect(stdout).toContain('each subscriber got each editorial at most once');
     expect(stdout).toContain('7 confirmed, 1 pending');
