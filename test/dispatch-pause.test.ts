@@ -7,6 +7,7 @@ import { startSqsPoller, type SqsPoller } from '../src/local/sqs-poller.ts';
 import { cancelDispatch, dispatchStatus, pauseDispatch, resumeDispatch, type DeskDeps } from '../src/pipeline/dispatch/desk-operations.ts';
 import { writePause } from '../src/pipeline/dispatch/dispatch-control.ts';
 import { shardRecordPartition } from '../src/pipeline/dispatch/ledger-keys.ts';
+import { partitionPages } from '../src/pipeline/dispatch/partition-pages.ts';
 import { createTokenBucket } from '../src/pipeline/dispatch/token-bucket.ts';
 import { expectCleanLogs, expectedRecipients, expectExactlyOnce, planOnce, startWorld, storeTemplate, VISIBILITY_SECONDS, workerDeps, workerHandler, type World } from './dispatch-harness.ts';
 
@@ -52,12 +53,7 @@ describe('pausing and resuming a send', () => {
 
     // Duplicates of every shard, as a redrive or a repeated plan would deliver them, while paused: nothing is sent.
     const bodies: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await world.ledger.query(shardRecordPartition(request.dispatchId), cursor === undefined ? {} : { cursor });
-      bodies.push(...page.items.map((record) => String(record.body)));
-      cursor = page.cursor;
-    } while (cursor !== undefined);
+    for await (const records of partitionPages(world.ledger, shardRecordPartition(request.dispatchId))) bodies.push(...records.map((record) => String(record.body)));
     await world.queue.sendBatch(bodies);
     await workers.drain();
     await delay(500);

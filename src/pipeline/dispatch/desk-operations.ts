@@ -3,6 +3,7 @@ import type { Clock, KeyValueTable, Queue } from '../../ports.ts';
 import { readDispatchRecords, writePause, writeResume, type DispatchRecords, type PausedBy } from './dispatch-control.ts';
 import { stopDispatch } from './dispatch-stop.ts';
 import { dispatchTag, readFigures, type Figures } from './figures.ts';
+import { partitionPages } from './partition-pages.ts';
 import { DISPATCH_LIST_PARTITION, shardLeasePartition, shardRecordPartition, slugDispatchPartition } from './ledger-keys.ts';
 
 /** What the desk's commands need: the ledger, and the dispatch queue a resume puts the unsent shards back on. */
@@ -162,19 +163,14 @@ async function current(deps: DeskDeps, slugOrId: string): Promise<{ id: string; 
 /** Queues again every recorded shard whose lease is not final ('done' or 'stopped'); returns how many. */
 async function requeueUnfinished(deps: DeskDeps, dispatchId: string): Promise<number> {
   const final = new Set<string>();
-  let cursor: string | undefined;
-  do {
-    const page = await deps.ledger.query(shardLeasePartition(dispatchId), cursor === undefined ? {} : { cursor });
-    for (const lease of page.items) if (lease.status === 'done' || lease.status === 'stopped') final.add(String(lease.sk));
-    cursor = page.cursor;
-  } while (cursor !== undefined);
+  for await (const leases of partitionPages(deps.ledger, shardLeasePartition(dispatchId))) {
+    for (const lease of leases) if (lease.status === 'done' || lease.status === 'stopped') final.add(String(lease.sk));
+  }
   let requeued = 0;
-  do {
-    const page = await deps.ledger.query(shardRecordPartition(dispatchId), cursor === undefined ? {} : { cursor });
-    const bodies = page.items.filter((record) => !final.has(String(record.sk)) && typeof record.body === 'string').map((record) => record.body as string);
+  for await (const records of partitionPages(deps.ledger, shardRecordPartition(dispatchId))) {
+    const bodies = records.filter((record) => !final.has(String(record.sk)) && typeof record.body === 'string').map((record) => record.body as string);
     if (bodies.length > 0) await deps.queue.sendBatch(bodies);
     requeued += bodies.length;
-    cursor = page.cursor;
-  } while (cursor !== undefined);
+  }
   return requeued;
 }

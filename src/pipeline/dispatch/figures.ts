@@ -1,4 +1,5 @@
 import type { Item, KeyValueTable } from '../../ports.ts';
+import { partitionPages } from './partition-pages.ts';
 import { FIGURE_SHARDS, figureShardKey, figuresPartition } from './ledger-keys.ts';
 import { tagValue } from './recipient-sender.ts';
 
@@ -39,12 +40,7 @@ export async function addFigures(ledger: KeyValueTable, tag: string, counts: Par
 /** Every counter of the dispatch, summed: one query of at most FIGURE_SHARDS items, whatever its size. */
 export async function readFigures(ledger: KeyValueTable, tag: string): Promise<Figures> {
   const total = noFigures();
-  let cursor: string | undefined;
-  do {
-    const page = await ledger.query(figuresPartition(tag), cursor === undefined ? {} : { cursor });
-    for (const item of page.items) addItem(total, item);
-    cursor = page.cursor;
-  } while (cursor !== undefined);
+  for await (const items of partitionPages(ledger, figuresPartition(tag))) for (const item of items) addItem(total, item);
   return total;
 }
 

@@ -3,6 +3,7 @@ import type { Clock, Item, ItemKey, KeyValueTable, ObjectStore, Queue } from '..
 import type { DispatchRequest } from '../publish/dispatch-request.ts';
 import { copyTemplateToLedger } from './dispatch-template.ts';
 import { registerDispatch } from './dispatch-register.ts';
+import { partitionPages } from './partition-pages.ts';
 import { readDispatchStop } from './dispatch-stop.ts';
 import { dispatchStateKey, retainedUntil, shardRecordKey, shardRecordPartition } from './ledger-keys.ts';
 import { encodeShard, SUBSCRIBER_ID, type ShardMessage } from './shard-message.ts';
@@ -126,11 +127,9 @@ export async function planDispatch(deps: PlanDeps, request: DispatchRequest): Pr
 /** Queues every recorded shard of the dispatch again, and says where each segment's scan resumes. */
 async function requeueRecordedShards(deps: PlanDeps, request: DispatchRequest, totalSegments: number): Promise<SegmentProgress[]> {
   const progress: SegmentProgress[] = Array.from({ length: totalSegments }, () => ({ shards: 0, recipients: 0 }));
-  let cursor: string | undefined;
-  do {
-    const page = await deps.ledger.query(shardRecordPartition(request.dispatchId), cursor === undefined ? {} : { cursor });
+  for await (const records of partitionPages(deps.ledger, shardRecordPartition(request.dispatchId))) {
     const bodies: string[] = [];
-    for (const record of page.items) {
+    for (const record of records) {
       const segment = Number(record.segment);
       const at = progress[segment];
       if (!at || typeof record.body !== 'string') {
@@ -146,8 +145,7 @@ async function requeueRecordedShards(deps: PlanDeps, request: DispatchRequest, t
     }
     // The page is in memory already; the queue adapter splits it into requests the queue accepts.
     if (bodies.length > 0) await deps.queue.sendBatch(bodies);
-    cursor = page.cursor;
-  } while (cursor !== undefined);
+  }
   return progress;
 }
 
