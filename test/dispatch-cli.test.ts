@@ -109,5 +109,11 @@ describe('broadsheet dispatch', () => {
     };
     expect(await dispatchMain(['list'], {}, { io: out, outputs: missing })).toBe(1);
     expect(out.errors).toEqual(['broadsheet dispatch: stack BroadsheetData does not exist in region eu-west-1']);
+    // --stack names the prefix, in either spelling.
+    for (const argv of [['list', '--stack', 'Prod'], ['list', '--stack=Prod']]) {
+      const named = io();
+      expect(await dispatchMain(argv, {}, { io: named, outputs: missing })).toBe(1);
+      expect(named.errors).toEqual(['broadsheet dispatch: stack ProdData does not exist in region eu-west-1']);
+    }
   });
 });

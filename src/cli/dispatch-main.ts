@@ -18,9 +18,7 @@ export async function dispatchMain(argv: string[], env: Env, options: { io?: Par
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     ...options.io,
   };
-  const stackAt = argv.indexOf('--stack');
-  const stack = stackAt >= 0 ? argv[stackAt + 1] : undefined;
-  const connect = async () => {
+  const connect = async (stack?: string) => {
     // Loaded here, so the usage check and the help never load the AWS SDK.
     const [{ deskRuntime }, { dispatchDeskDeps }] = await Promise.all([import('../app/desk-runtime.ts'), import('../app/desk-wiring.ts')]);
     const runtime = await deskRuntime(env, { ...(stack !== undefined && { stack }), ...(options.outputs && { outputs: options.outputs }) });

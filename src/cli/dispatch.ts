@@ -43,14 +43,16 @@ export interface DispatchCommandIo {
   watchEveryMs?: number;
 }
 
-/** Runs `broadsheet dispatch ...`; `deps` is built only once the arguments are known to be right. */
-export async function runDispatchCommand(argv: string[], deps: () => Promise<DeskDeps>, io: DispatchCommandIo): Promise<number> {
+/** Runs `broadsheet dispatch ...`; `connect` is called, with `--stack` when given, only once the arguments are known to
+ * be right. */
+export async function runDispatchCommand(argv: string[], connect: (stack?: string) => Promise<DeskDeps>, io: DispatchCommandIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: { json: { type: 'boolean' }, watch: { type: 'boolean' }, reason: { type: 'string' }, limit: { type: 'string' }, stack: { type: 'string' } },
   });
   const [action, slug, ...extra] = positionals;
+  const deps = () => connect(values.stack);
   if (extra.length) throw new UsageError(`dispatch ${action} takes one slug, not ${positionals.length - 1}`);
   if (action === 'list') {
     if (slug !== undefined) throw new UsageError('dispatch list takes no slug');
