@@ -4,6 +4,7 @@ import { Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WITHHELD_ACCESS_LOG_FIELDS } from '../infra/constructs/site-access-logs.ts';
 import { readSettings, SettingsError } from '../infra/settings.ts';
 import { synthesizeBroadsheet, type Synthesised } from '../infra/synth.ts';
 import { loadRuntimeConfig, readRuntimeConfig } from '../src/app/runtime-config.ts';
@@ -700,7 +701,25 @@ describe('site distribution', () => {
     expect(s3Origin.OriginAccessControlId).toBeDefined();
     const defaults = distribution().DefaultCacheBehavior as Json;
     expect(defaults).toMatchObject({ Compress: true, ViewerProtocolPolicy: 'redirect-to-https' });
-    expect(distribution().Logging).toMatchObject({ Prefix: 'cloudfront/' });
+  });
+
+  it("logs every request without the query string, referrer or cookie that carry readers' tokens", () => {
+    // The legacy log cannot leave out the query string: it is off, and standard logging (v2) is made in us-east-1.
+    expect(distribution().Logging).toBeUndefined();
+    const calls = resourcesOf(pipelineJson, 'Custom::AWS').map(([, r]) => json(r.Properties!.Create));
+    const delivery = calls.find((c) => c.includes('createDelivery')) ?? expect.fail('no createDelivery call');
+    expect(delivery).toContain('us-east-1');
+    for (const field of ['cs-uri-stem', 'c-ip', 'sc-status', 'x-edge-request-id']) expect(delivery).toContain(`${field}`);
+    for (const field of WITHHELD_ACCESS_LOG_FIELDS) expect(delivery).not.toContain(field);
+    const source = calls.find((c) => c.includes('putDeliverySource')) ?? expect.fail('no putDeliverySource call');
+    expect(source).toContain('ACCESS_LOGS');
+    expect(source).toContain('us-east-1');
+    // The access-log bucket lets the delivery service write under cloudfront/ only, for this account's sources.
+    const logStatement = resourcesOf(dataJson, 'AWS::S3::BucketPolicy')
+      .flatMap(([, r]) => (r.Properties!.PolicyDocument as { Statement: Statement[] }).Statement)
+      .find((st) => json(st.Principal).includes('delivery.logs.amazonaws.com')) ?? expect.fail('no delivery statement');
+    expect(json(logStatement.Resource)).toContain('/cloudfront/*');
+    expect(json(logStatement.Condition)).toContain(':logs:us-east-1:');
   });
 
   it('caches feeds briefly and pages longer; partners get ninjs with CORS', () => {

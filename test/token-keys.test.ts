@@ -14,7 +14,7 @@ const BEFORE = new Date('2026-12-02T10:00:00Z');
 const DURING = new Date('2027-01-30T23:59:59Z');
 const AFTER = new Date('2027-01-31T00:00:00Z');
 
-/** The configuration after rotating the signing key, as the README describes it. */
+/** The configuration after rotating the signing key, as docs/subscribers.md describes it. */
 function rotated(): TokenKeys {
   return readRuntimeConfig({
     ...ENV,

@@ -1,6 +1,9 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { EDGE_REGION } from './edge-stack.ts';
+import { ACCESS_LOG_PREFIX } from './site-access-logs.ts';
 
 export interface ContentBucketsProps {
   /** How long S3 server access logs and CloudFront logs are kept. Default: 90 days. */
@@ -28,10 +31,25 @@ export class ContentBuckets extends Construct {
     this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
       ...common,
       enforceSSL: true,
-      // CloudFront standard logging writes with ACLs, so the bucket owner must be able to take ownership.
+      // Log objects belong to the bucket owner. Not BUCKET_OWNER_ENFORCED: a bucket that once received CloudFront's
+      // legacy logs holds an ACL grant to CloudFront's log account, and S3 refuses to disable ACLs until it is removed.
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
       lifecycleRules: [{ expiration: props.accessLogRetention ?? Duration.days(90), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
     });
+    // CloudFront's standard logs (v2) arrive through CloudWatch Logs' delivery service, from a delivery source that
+    // exists only in us-east-1 (SiteAccessLogs, in the pipeline stack), under one prefix of this account.
+    this.accessLogs.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudFrontStandardLogs',
+        principals: [new iam.ServicePrincipal('delivery.logs.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [this.accessLogs.arnForObjects(`${ACCESS_LOG_PREFIX}/*`)],
+        conditions: {
+          StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:logs:${EDGE_REGION}:${Aws.ACCOUNT_ID}:delivery-source:*` },
+        },
+      }),
+    );
     Validations.of(this.accessLogs).acknowledge({
       id: 'AwsSolutions-S1',
       reason: 'This is the access-log bucket itself; logging it into itself would log its own log deliveries without end.',

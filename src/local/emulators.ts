@@ -19,6 +19,7 @@ import {
 import type { TableKeys } from '../adapters/dynamo-table.ts';
 import { conditionalWritesMiddleware } from './s3-conditional-writes.ts';
 import { ObjectEventRelay, type ObjectEventListener } from './s3-event-relay.ts';
+import { makeObjectWritesAtomic } from './s3rver-atomic-writes.ts';
 import { supportSingleDesForS3rver } from './s3rver-listing-tokens.ts';
 
 export type TableSpec = TableKeys;
@@ -144,6 +145,7 @@ async function startS3(buckets: string[], relay: ObjectEventRelay, stops: (() =>
     vhostBuckets: false,
     configureBuckets: buckets.map((name) => ({ name })),
   });
+  makeObjectWritesAtomic(server.store);
   server.middleware.unshift(conditionalWritesMiddleware());
   server.on('event', (event) => relay.accept(event));
   const { port } = await server.run();

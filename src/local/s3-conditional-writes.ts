@@ -15,14 +15,16 @@ import type S3rver from 's3rver';
  * What it does not cover: writes that bypass this process's s3rver (another s3rver on the same directory, files
  * changed on disk); virtual-host-style addressing (the local clients use path style); If-Match on DeleteObject and
  * the conditional headers of CopyObject's source (`x-amz-copy-source-if-*`); S3's 409 ConditionalRequestConflict
- * (concurrent conditional writes are serialised here, so the loser sees 412 instead). Reads are not locked: a GET
- * racing a write of the same key can see a partly written object, as s3rver writes files in place. It runs before
- * s3rver's signature check, so an unsigned conditional write can get 412 where S3 would answer 403.
+ * (concurrent conditional writes are serialised here, so the loser sees 412 instead). It runs before s3rver's
+ * signature check, so an unsigned conditional write can get 412 where S3 would answer 403.
+ *
+ * A GET or HEAD of an object waits for a write of the same key under way, and holds the key until s3rver has opened
+ * the object: with the writes made atomic (s3rver-atomic-writes.ts), a read gets one whole version, as from S3.
  */
 export function conditionalWritesMiddleware(): S3rver.Middleware {
   const locks = new KeyedLock();
   return async (ctx, next) => {
-    const target = objectWriteTarget(ctx);
+    const target = objectTarget(ctx);
     if (!target) return next();
     await locks.run(`${target.bucket}/${target.key}`, async () => {
       const failure = await checkConditions(ctx, target);
@@ -58,14 +60,14 @@ export class KeyedLock {
 interface Target {
   bucket: string;
   key: string;
-  /** Whether If-None-Match / If-Match apply (object writes, not deletes). */
+  /** Whether If-None-Match / If-Match apply (object writes, not deletes or reads). */
   conditional: boolean;
 }
 
 /** Sub-resources that make a PUT something other than an object write (s3rver's own list). */
 const SUBRESOURCES = ['acl', 'legal-hold', 'retention', 'select', 'tagging', 'torrent', 'uploadId', 'uploads'];
 
-function objectWriteTarget(ctx: S3rver.Context): Target | undefined {
+function objectTarget(ctx: S3rver.Context): Target | undefined {
   const match = /^\/([^/]+)\/(.+)$/.exec(ctx.path);
   if (!match) return undefined;
   let bucket: string;
@@ -84,6 +86,8 @@ function objectWriteTarget(ctx: S3rver.Context): Target | undefined {
     case 'POST':
       return has('uploadId') ? { bucket, key, conditional: true } : undefined;
     case 'DELETE':
+    case 'GET':
+    case 'HEAD':
       return SUBRESOURCES.some(has) ? undefined : { bucket, key, conditional: false };
     default:
       return undefined;
