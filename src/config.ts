@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import defaults from '../broadsheet.config.json' with { type: 'json' };
 import { outboundUrlProblem } from './address-policy.ts';
+import schema from '../broadsheet.config.schema.json' with { type: 'json' };
+import { schemaProblems, type JsonSchema } from './config/schema-check.ts';
 import { BroadsheetError } from './errors.ts';
 import { trimEndOf } from './strings.ts';
 
@@ -112,169 +114,79 @@ export interface CheckOptions {
   localRun?: boolean;
 }
 
+/** The configuration file's schema (broadsheet.config.schema.json), which editors read too. */
+export const CONFIG_SCHEMA: JsonSchema = schema as JsonSchema;
+
+/** The patterns the schema names, as literals here so that the regular expression audit checks each one. */
+const SCHEMA_PATTERNS = new Map(
+  [
+    /^[^\S\r\n]*\S[^\r\n]*$/u,
+    /^(?:https:\/\/[^/\s]|http:\/\/(?:127\.0\.0\.1|localhost)(?::[0-9]+)?(?:\/|$))/u,
+    /^[a-z0-9][a-z0-9-]{0,39}$/u,
+    /^[a-z]{2,3}$/u,
+  ].map((regex) => [regex.source, regex]),
+);
+
+/** `uri` is any URL without spaces; the schema's pattern narrows a setting to https (or http to a loopback host). */
+const SCHEMA_FORMATS = {
+  email: isEmailAddress,
+  uri: (value: string) => !/\s/.test(value) && URL.canParse(value),
+};
+
+/** Every problem the schema finds, as `path what-is-wrong`, with absent defaults (a partner's rotation) filled in. */
+function configSchemaProblems(config: unknown): string[] {
+  return schemaProblems(config, CONFIG_SCHEMA, { patterns: SCHEMA_PATTERNS, formats: SCHEMA_FORMATS }).map(
+    ({ path, message }) => `${path || 'the configuration'} ${message}`,
+  );
+}
+
+/** Checks the defaults overlaid with a file: by the schema, then what a schema cannot say (uniqueness, the address
+ * policy). */
 export function validateConfig(config: Config, origin: string, options: CheckOptions = {}): Config {
-  const problems: string[] = [];
-  const text = (path: string, value: unknown) => {
-    if (typeof value !== 'string' || value.trim() === '' || /[\r\n]/.test(value)) {
-      problems.push(`${path} must be a non-empty single-line string`);
-    }
-  };
-  const url = (path: string, value: unknown) => {
-    text(path, value);
-    // Plain http is for a local run on this machine only.
-    if (typeof value === 'string' && !/^(https:\/\/[^/\s]+|http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$))/.test(value)) {
-      problems.push(`${path} must be an https:// URL`);
-    }
-  };
-  const address = (path: string, value: unknown) => {
-    text(path, value);
-    if (typeof value === 'string' && !isEmailAddress(value)) problems.push(`${path} must be an email address`);
-  };
-  text('publication.name', config.publication?.name);
-  text('publication.description', config.publication?.description);
-  url('publication.siteUrl', config.publication?.siteUrl);
-  text('publication.language', config.publication?.language);
-  text('sender.name', config.sender?.name);
-  address('sender.address', config.sender?.address);
-  if (config.sender?.replyTo !== undefined) address('sender.replyTo', config.sender.replyTo);
-  text('postalAddress', config.postalAddress);
-  url('unsubscribe.url', config.unsubscribe?.url);
-  if (config.unsubscribe?.mailto !== undefined) address('unsubscribe.mailto', config.unsubscribe.mailto);
-  text('rights.copyrightHolder', config.rights?.copyrightHolder);
-  text('rights.copyrightNotice', config.rights?.copyrightNotice);
-  text('rights.usageTerms', config.rights?.usageTerms);
-  if (!Number.isInteger(config.feeds?.limit) || config.feeds.limit < 1) problems.push('feeds.limit must be a positive integer');
-  if (config.websub !== undefined) url('websub.hub', config.websub?.hub);
-  if (!Number.isInteger(config.email?.clipBytes) || config.email.clipBytes < 10_000) {
-    problems.push('email.clipBytes must be an integer of at least 10000');
-  }
-  address('email.sampleRecipient', config.email?.sampleRecipient);
-  for (const name of ['maxEditorialBytes', 'maxLineLength'] as const) {
-    const value = config.limits?.[name];
-    if (!Number.isInteger(value) || value < 1000) problems.push(`limits.${name} must be an integer of at least 1000`);
-  }
-  partnerProblems(config, problems, text, options);
-  subscriptionProblems(config, problems, text);
-  sendingProblems(config, problems);
+  const problems = configSchemaProblems(config);
+  partnerProblems(config, problems, options);
+  subscriptionProblems(config, problems);
   if (problems.length) {
     throw new ConfigError(`${origin}: invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
+  delete (config as { $schema?: string }).$schema;
   config.publication.siteUrl = trimEndOf(config.publication.siteUrl, '/');
   return config;
 }
 
 export const PARTNER_ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
-const PARTNER_FIELDS = ['id', 'name', 'formats', 'topics', 'usageTerms', 'copyrightHolder', 'webhook', 'rotation'];
 
-/** Checks `partners` and `partnerFeeds`, filling in each partner's default rotation. */
-function partnerProblems(config: Config, problems: string[], single: (path: string, value: unknown) => void, options: CheckOptions): void {
-  const days = config.partnerFeeds?.tombstoneDays;
-  if (!Number.isInteger(days) || days < 1) problems.push('partnerFeeds.tombstoneDays must be a positive integer');
-  if (!Array.isArray(config.partners)) {
-    problems.push('partners must be an array');
-    return;
-  }
+/** Partner ids are unique, topics have a slug, and a webhook passes the outbound address policy. */
+function partnerProblems(config: Config, problems: string[], options: CheckOptions): void {
+  if (!Array.isArray(config.partners)) return;
   const ids = new Map<string, number>();
   for (const [n, partner] of (config.partners as unknown[]).entries()) {
+    if (!isObject(partner)) continue;
     const at = `partners[${n}]`;
-    if (!isObject(partner)) {
-      problems.push(`${at} must be an object with id, name and formats`);
-      continue;
-    }
-    for (const key of Object.keys(partner)) {
-      if (!PARTNER_FIELDS.includes(key)) problems.push(`${at}.${key} is not a partner field (${PARTNER_FIELDS.join(', ')})`);
-    }
-    const { id, formats, topics, webhook } = partner;
-    if (typeof id !== 'string' || !PARTNER_ID.test(id)) {
-      problems.push(`${at}.id must be 1 to 40 lower-case letters, digits and hyphens, starting with a letter or digit (not ${JSON.stringify(id)})`);
-    } else if (ids.has(id)) {
+    const { id, topics, webhook } = partner;
+    if (typeof id === 'string' && ids.has(id)) {
       problems.push(`${at}.id "${id}" is already the id of partners[${ids.get(id)}]: ids must be unique`);
-    } else {
-      ids.set(id, n);
+    } else if (typeof id === 'string') ids.set(id, n);
+    for (const [k, topic] of (Array.isArray(topics) ? topics : []).entries()) {
+      if (typeof topic !== 'string' || hasTopicSlug(topic)) continue;
+      problems.push(`${at}.topics[${k}] must be a topic with a letter or digit in it (not ${JSON.stringify(topic)})`);
     }
-    single(`${at}.name`, partner.name);
-    if (!Array.isArray(formats) || formats.length === 0) {
-      problems.push(`${at}.formats must list at least one of ${PARTNER_FORMATS.join(', ')}`);
-    } else {
-      for (const [k, format] of formats.entries()) {
-        if (!(PARTNER_FORMATS as readonly unknown[]).includes(format)) problems.push(`${at}.formats[${k}] ${JSON.stringify(format)} is not a partner format (${PARTNER_FORMATS.join(', ')})`);
-        else if (formats.indexOf(format) !== k) problems.push(`${at}.formats lists "${format}" twice`);
-      }
-    }
-    if (topics !== undefined) {
-      if (!Array.isArray(topics) || topics.length === 0) problems.push(`${at}.topics must be a non-empty array of topics (leave it out for every topic)`);
-      else {
-        for (const [k, topic] of topics.entries()) {
-          if (typeof topic !== 'string' || !hasTopicSlug(topic)) problems.push(`${at}.topics[${k}] must be a topic with a letter or digit in it (not ${JSON.stringify(topic)})`);
-        }
-      }
-    }
-    if (partner.usageTerms !== undefined) single(`${at}.usageTerms`, partner.usageTerms);
-    if (partner.copyrightHolder !== undefined) single(`${at}.copyrightHolder`, partner.copyrightHolder);
-    if (webhook !== undefined) {
-      const problem = webhookUrlProblem(webhook, options.localRun === true);
-      if (problem) problems.push(`${at}.webhook ${problem}`);
-    }
-    if (partner.rotation === undefined) partner.rotation = 0;
-    else if (!Number.isInteger(partner.rotation) || (partner.rotation as number) < 0) problems.push(`${at}.rotation must be a whole number, 0 or more`);
+    const problem = typeof webhook === 'string' ? webhookUrlProblem(webhook, options.localRun === true) : undefined;
+    if (problem) problems.push(`${at}.webhook ${problem}`);
   }
 }
 
-const LANGUAGE_SUBTAG = /^[a-z]{2,3}$/;
-
-/** Checks `sending`: rates between 0 and 1, a whole minimum, tracking switches. */
-function sendingProblems(config: Config, problems: string[]): void {
-  const sending = config.sending;
-  if (!isObject(sending) || !isObject(sending.autoPause) || !isObject(sending.tracking)) {
-    problems.push('sending must be an object with autoPause { bounceRate, complaintRate, minimumDeliveries } and tracking { opens, clicks }');
-    return;
-  }
-  for (const key of ['bounceRate', 'complaintRate'] as const) {
-    const rate = sending.autoPause[key];
-    if (typeof rate !== 'number' || !(rate > 0 && rate <= 1)) problems.push(`sending.autoPause.${key} must be a number above 0 and at most 1 (0.05 is 5%)`);
-  }
-  const minimum = sending.autoPause.minimumDeliveries;
-  if (!Number.isInteger(minimum) || minimum < 1) problems.push('sending.autoPause.minimumDeliveries must be a positive whole number');
-  for (const key of ['opens', 'clicks'] as const) {
-    if (typeof sending.tracking[key] !== 'boolean') problems.push(`sending.tracking.${key} must be true or false`);
-  }
-}
-
-/** Checks `subscription`: unique topic names (without case), labels keyed by primary language subtags. */
-function subscriptionProblems(config: Config, problems: string[], single: (path: string, value: unknown) => void): void {
-  const subscription = config.subscription;
-  if (!isObject(subscription)) {
-    problems.push('subscription must be an object with topics and welcomeEmail');
-    return;
-  }
-  if (typeof subscription.welcomeEmail !== 'boolean') problems.push('subscription.welcomeEmail must be true or false');
-  if (!Array.isArray(subscription.topics)) {
-    problems.push('subscription.topics must be an array of { "name", "labels" } (empty: readers get every topic)');
-    return;
-  }
+/** Reader topic names are unique without case. */
+function subscriptionProblems(config: Config, problems: string[]): void {
+  const topics: unknown = config.subscription?.topics;
+  if (!Array.isArray(topics)) return;
   const seen = new Map<string, number>();
-  for (const [n, topic] of (subscription.topics as unknown[]).entries()) {
+  for (const [n, topic] of topics.entries()) {
+    if (!isObject(topic) || typeof topic.name !== 'string') continue;
+    const key = topic.name.trim().toLowerCase();
     const at = `subscription.topics[${n}]`;
-    if (!isObject(topic)) {
-      problems.push(`${at} must be an object with a name`);
-      continue;
-    }
-    single(`${at}.name`, topic.name);
-    if (typeof topic.name === 'string') {
-      const key = topic.name.trim().toLowerCase();
-      if (seen.has(key)) problems.push(`${at}.name "${topic.name}" is already subscription.topics[${seen.get(key)}]`);
-      else seen.set(key, n);
-      if (topic.name.length > 64) problems.push(`${at}.name must be at most 64 characters`);
-    }
-    if (topic.labels !== undefined) {
-      if (!isObject(topic.labels)) problems.push(`${at}.labels must map languages (such as "fr") to names`);
-      else {
-        for (const [lang, label] of Object.entries(topic.labels)) {
-          if (!LANGUAGE_SUBTAG.test(lang)) problems.push(`${at}.labels key "${lang}" must be a primary language subtag such as "fr"`);
-          single(`${at}.labels.${lang}`, label);
-        }
-      }
-    }
+    if (seen.has(key)) problems.push(`${at}.name "${topic.name}" is already subscription.topics[${seen.get(key)}]`);
+    else seen.set(key, n);
   }
 }
 
@@ -298,8 +210,8 @@ export function hasTopicSlug(topic: string): boolean {
  * of a local run), and a literal IP host must be a public address (not 10.0.0.5, 169.254.169.254, [::1], 127.1 ...).
  * A name that resolves to a private address is refused when a delivery is sent (src/adapters/outbound-http.ts).
  */
-function webhookUrlProblem(value: unknown, localRun: boolean): string | undefined {
-  if (typeof value !== 'string' || /\s/.test(value)) return 'must be an https:// URL';
+function webhookUrlProblem(value: string, localRun: boolean): string | undefined {
+  if (/\s/.test(value)) return 'must be an https:// URL';
   if (!localRun && !isHttpsUrl(value)) return 'must be an https:// URL';
   return outboundUrlProblem(value, { allowLocal: localRun });
 }
