@@ -1,6 +1,7 @@
-// The dispatch worker as Lambda runs it: bundled with the stack's esbuild options, then imported in a fresh process.
+// The dispatch worker and the publish function as Lambda runs them: bundled with the stack's esbuild options (and the
+// templates beside the publish bundle, as the stack copies them), then imported in a fresh process.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,5 +65,32 @@ export async function benchWorkerBundle(): Promise<Record<string, number>> {
     raw_ses_client_bundle_kb: round(statSync(raw).size / 1024, 1),
     worker_cold_init_ms: coldInitMs(worker),
     raw_ses_client_cold_init_ms: coldInitMs(raw),
+  };
+}
+
+/**
+ * Publish bundle size and cold init (no mjml in it: the email layout is compiled at build time), beside a bundle of
+ * the bare S3 client reading one object (the raw floor of a function that reads an uploaded editorial).
+ */
+export async function benchPublishBundle(): Promise<Record<string, number>> {
+  const scratch = mkdtempSync(join(tmpdir(), 'broadsheet-bundle-'));
+  const dir = mkdtempSync(join(scratch, 'publish-'));
+  const publish = await bundle({ file: join(ROOT, 'functions/publish.ts') }, dir);
+  // The page renderers read their templates when their module loads, from ./templates/ beside the bundle.
+  for (const file of readdirSync(join(ROOT, 'templates')).filter((f) => f.endsWith('.hbs'))) {
+    cpSync(join(ROOT, 'templates', file), join(dir, 'templates', file));
+  }
+  const raw = await bundle(
+    {
+      source:
+        "import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';\nconst s3 = new S3Client({});\nexport const handler = (input) => s3.send(new GetObjectCommand(input));\n",
+    },
+    mkdtempSync(join(scratch, 'raw-')),
+  );
+  return {
+    publish_bundle_kb: round(statSync(publish).size / 1024, 1),
+    raw_s3_client_bundle_kb: round(statSync(raw).size / 1024, 1),
+    publish_cold_init_ms: coldInitMs(publish),
+    raw_s3_client_cold_init_ms: coldInitMs(raw),
   };
 }

@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import mjml2html from 'mjml';
-import { renderEmailMjml } from '../src/render/email/index.ts';
+import { renderEmailMjml } from '../src/render/email/mjml-source.ts';
 import type { Editorial } from '../src/model.ts';
 import { config, parse, parseSample, SAMPLE_FILE, syntheticEditorial } from './sample.ts';
 import { interleavedMedianMs, mb, median, pairedMedianMs, round } from './stats.ts';
 import { assembleFeeds, buildOwnFeeds, buildPeerFeeds, catalogueItems, renderSample } from './workloads.ts';
-import { benchWorkerBundle } from './bundle.ts';
+import { benchPublishBundle, benchWorkerBundle } from './bundle.ts';
 import { benchDispatch } from './dispatch.ts';
 import { benchPublish } from './publish.ts';
 
@@ -51,7 +51,7 @@ const node = (script: string, ...args: string[]) =>
 async function render(): Promise<Figures> {
   log(`sample: ${SAMPLE_FILE}`);
   const sampleBytes = readFileSync(SAMPLE_FILE);
-  const mjml = await renderEmailMjml(parseSample(sampleBytes), config);
+  const mjml = renderEmailMjml(parseSample(sampleBytes), config);
   const raw = () => mjml2html(mjml, { validationLevel: 'soft' });
 
   log(`render: ${runs} runs beside raw mjml2html of the same MJML…`);
@@ -116,8 +116,8 @@ async function memory(): Promise<Figures> {
 }
 
 async function bundle(): Promise<Figures> {
-  log("dispatch worker bundle: esbuild with the stack's options, cold import in fresh processes…");
-  return benchWorkerBundle();
+  log("dispatch worker and publish bundles: esbuild with the stack's options, cold import in fresh processes…");
+  return { ...(await benchWorkerBundle()), ...(await benchPublishBundle()) };
 }
 
 if (values.only !== undefined && !Object.hasOwn(GROUPS, values.only)) {

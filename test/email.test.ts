@@ -3,7 +3,8 @@ import mjml2html from 'mjml';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import type { Editorial } from '../src/model.ts';
-import { composeMessage, personalize, renderEmail, renderEmailMjml, sampleUnsubscribeUrl, type EmailTemplate } from '../src/render/email/index.ts';
+import { composeMessage, personalize, renderEmail, sampleUnsubscribeUrl, type EmailTemplate } from '../src/render/email/index.ts';
+import { renderEmailMjml } from '../src/render/email/mjml-source.ts';
 import { urls } from '../src/render/urls.ts';
 import { inline, makeEditorial } from './fixtures/editorial.ts';
 import { htmlXPath } from './helpers/html.ts';
@@ -243,7 +244,7 @@ describe('personalisation', async () => {
 
 describe('the MJML source', () => {
   it('is valid MJML for the whole editorial, with the body in a single mj-text', async () => {
-    const mjml = await renderEmailMjml(full, config);
+    const mjml = renderEmailMjml(full, config);
     const result = await mjml2html(mjml, { validationLevel: 'strict' });
     expect(result.errors).toEqual([]);
     expect(mjml.match(/<mj-text css-class="bs-text bs-article"/g)).toHaveLength(1);

@@ -7,7 +7,7 @@ import { dropForbiddenChars, escapeHtml } from '../escape.ts';
 import { provenanceFooterHtml, provenanceFooterText } from '../footer.ts';
 import { urls } from '../urls.ts';
 import { headerText as oneLine } from './headers.ts';
-import { correctionStyle, emailBodyStyles, emailFooterStyles, FONT, linkStyle, palette, textFlow } from './styles.ts';
+import { correctionStyle, emailBodyStyles, emailFooterStyles, FONT, linkStyle, palette, textFlow, type Direction } from './styles.ts';
 
 export function subjectOf(editorial: Editorial): string {
   return oneLine(editorial.title);
@@ -55,6 +55,14 @@ export interface EmailView {
   correctionHtml: string;
   bodyHtml: string;
   footerHtml: string;
+}
+
+/**
+ * The view's fields the text direction alone decides: `npm run build:email` compiles them into the layout (one variant
+ * per direction, src/render/email/layout.generated.ts), where every other field is a slot the render fills.
+ */
+export function directionView(dir: Direction): Pick<EmailView, 'dir' | 'align' | 'flow' | 'font' | 'c' | 'linkStyle'> {
+  return { dir, align: dir === 'rtl' ? 'right' : 'left', flow: textFlow(dir), font: FONT, c: palette, linkStyle };
 }
 
 /** mjml writes the lang attribute unescaped, so only a well-formed BCP 47 tag gets there. */
@@ -105,12 +113,7 @@ export function emailView(
   const body = blocks.slice(0, kept).join('\n');
   return {
     lang: languageTag(editorial.lang, config.publication.language),
-    dir: editorial.dir === 'rtl' ? 'rtl' : 'ltr',
-    align: editorial.dir === 'rtl' ? 'right' : 'left',
-    flow: textFlow(editorial.dir),
-    font: FONT,
-    c: palette,
-    linkStyle,
+    ...directionView(editorial.dir === 'rtl' ? 'rtl' : 'ltr'),
     text: {
       viewInBrowser: m.t('email.viewInBrowser'),
       unsubscribe: m.t('email.unsubscribe'),

@@ -1,5 +1,6 @@
-// Senders import personalize.ts and mime.ts directly: neither loads mjml or Handlebars.
+// Senders import personalize.ts and mime.ts directly: neither loads Handlebars. No module here loads mjml at run
+// time: the layout is compiled at build time (`npm run build:email`).
 export type { EmailTemplate } from './types.ts';
-export { EmailTooLargeError, renderEmail, renderEmailMjml } from './render.ts';
+export { EmailTooLargeError, renderEmail } from './render.ts';
 export { personalize, sampleUnsubscribeUrl } from './personalize.ts';
 export { composeMessage, unsubscribeHeaders } from './mime.ts';

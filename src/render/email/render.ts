@@ -1,9 +1,8 @@
-import mjml2html from 'mjml';
 import type { Config } from '../../config.ts';
 import type { Editorial } from '../../model.ts';
-import { continueReadingHtml, emailBlocksHtml, emailText, emailView, preheaderOf, subjectOf } from './content.ts';
+import { continueReadingHtml, emailBlocksHtml, emailText, emailView, preheaderOf, subjectOf, type EmailView } from './content.ts';
+import { fillEmailLayout } from './layout.ts';
 import { occurrences, unsubscribePlaceholder } from './placeholder.ts';
-import { emailMjmlTemplate } from './template.ts';
 import type { EmailTemplate } from './types.ts';
 import { urls } from '../urls.ts';
 import { chromeOf } from '../chrome.ts';
@@ -45,29 +44,25 @@ function personalisedSize(rendered: Rendered): number {
   return bytes(rendered.html) + occurrences(rendered.html, rendered.placeholder) * (UNSUBSCRIBE_URL_ALLOWANCE - rendered.placeholder.length);
 }
 
-/** The MJML document for the first `kept` blocks, with its unsubscribe placeholder. */
-function emailMjml(editorial: Editorial, config: Config, blocks: readonly string[], kept: number) {
-  const render = emailMjmlTemplate();
+/**
+ * The email's HTML for a view: the compiled layout (`fillEmailLayout`) in every render; the tests pass mjml's own
+ * compile of the MJML source to show that both write the same bytes.
+ */
+export type EmailLayoutRender = (view: EmailView) => string | Promise<string>;
+
+async function compile(
+  editorial: Editorial,
+  config: Config,
+  blocks: readonly string[],
+  kept: number,
+  layout: EmailLayoutRender,
+): Promise<Rendered> {
   const view = emailView(editorial, config, blocks, kept, '');
-  const placeholder = unsubscribePlaceholder(render(view));
-  return { mjml: render({ ...view, placeholder }), placeholder };
-}
-
-/** The MJML source of the whole editorial's email, before clipping. */
-export async function renderEmailMjml(editorial: Editorial, config: Config): Promise<string> {
-  const blocks = emailBlocksHtml(editorial);
-  return emailMjml(editorial, config, blocks, blocks.length).mjml;
-}
-
-async function compile(editorial: Editorial, config: Config, blocks: readonly string[], kept: number): Promise<Rendered> {
-  const { mjml, placeholder } = emailMjml(editorial, config, blocks, kept);
-  const result = await mjml2html(mjml, { validationLevel: 'strict', fonts: {}, ignoreIncludes: true });
-  if (result.errors.length) {
-    throw new Error(`${editorial.file}: email MJML is invalid:\n${result.errors.map((e) => `  - ${e.formattedMessage}`).join('\n')}`);
-  }
-  const count = occurrences(result.html, placeholder);
+  const placeholder = unsubscribePlaceholder(await layout(view));
+  const html = await layout({ ...view, placeholder });
+  const count = occurrences(html, placeholder);
   if (count !== 1) throw new Error(`${editorial.file}: email HTML holds the unsubscribe placeholder ${count} times, expected once`);
-  return { html: result.html, placeholder };
+  return { html, placeholder };
 }
 
 /**
@@ -87,11 +82,15 @@ function blocksFitting(editorial: Editorial, weights: readonly number[], room: n
  * (Gmail hides what follows about 102 KB, the unsubscribe link with it), the body is cut after the last
  * block that fits and both parts link to the full editorial; the provenance footer is always kept whole.
  */
-export async function renderEmail(editorial: Editorial, config: Config): Promise<EmailTemplate> {
+export async function renderEmail(
+  editorial: Editorial,
+  config: Config,
+  layout: EmailLayoutRender = fillEmailLayout,
+): Promise<EmailTemplate> {
   const blocks = emailBlocksHtml(editorial);
   const limit = config.email.clipBytes - CLIP_HEADROOM;
   let kept = blocks.length;
-  let rendered = await compile(editorial, config, blocks, kept);
+  let rendered = await compile(editorial, config, blocks, kept, layout);
 
   if (personalisedSize(rendered) > limit) {
     // Block markup reaches the output unchanged, so the full render's size minus the blocks is the fixed cost.
@@ -99,7 +98,7 @@ export async function renderEmail(editorial: Editorial, config: Config): Promise
     const fixed = personalisedSize(rendered) - weights.reduce((a, b) => a + b, 0) + bytes(continueReadingHtml(urls.page(config, editorial.slug), chromeOf(editorial, config))) + 1;
     kept = blocksFitting(editorial, weights, limit - fixed, blocks.length - 1);
     for (let renders = 1; ; renders++) {
-      rendered = await compile(editorial, config, blocks, kept);
+      rendered = await compile(editorial, config, blocks, kept, layout);
       const size = personalisedSize(rendered);
       if (size <= limit) break;
       if (kept === 0 || renders >= MAX_RENDERS) {

@@ -15,3 +15,15 @@ export interface EmailTemplate {
   /** The language of the email's own words (the MIME preamble follows it); English when absent. */
   language?: string;
 }
+
+/**
+ * A piece of the compiled email layout (layout.generated.ts): HTML as mjml wrote it, a slot the render fills from the
+ * view's field at `slot` (a dotted path; escaped as Handlebars escapes `{{ }}`, unless `raw`, the `{{{ }}}` of the
+ * source), or pieces kept only when the field at `when` is truthy (`{{#if}}`).
+ */
+export type LayoutPiece =
+  | string
+  | { readonly slot: string; readonly raw?: true }
+  | { readonly when: string; readonly then: readonly LayoutPiece[] };
+
+export type EmailLayout = readonly LayoutPiece[];

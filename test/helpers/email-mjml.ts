@@ -1,0 +1,20 @@
+import mjml2html from 'mjml';
+import type { Config } from '../../src/config.ts';
+import type { Editorial } from '../../src/model.ts';
+import type { EmailView } from '../../src/render/email/content.ts';
+import { renderEmail } from '../../src/render/email/render.ts';
+import { emailMjmlTemplate } from '../../src/render/email/template.ts';
+import type { EmailTemplate } from '../../src/render/email/types.ts';
+import { MJML_OPTIONS } from '../../scripts/compile-email.ts';
+
+/** The email's HTML as every render wrote it before the layout was compiled: mjml run on the filled MJML source. */
+export async function mjmlLayout(view: EmailView): Promise<string> {
+  const result = await mjml2html(emailMjmlTemplate()(view), MJML_OPTIONS);
+  if (result.errors.length) throw new Error(`email MJML is invalid:\n${result.errors.map((e) => `  - ${e.formattedMessage}`).join('\n')}`);
+  return result.html;
+}
+
+/** The email rendered the old way: the same clipping and text, with mjml compiling the layout at every render. */
+export function renderEmailWithMjml(editorial: Editorial, config: Config): Promise<EmailTemplate> {
+  return renderEmail(editorial, config, mjmlLayout);
+}
