@@ -17,7 +17,7 @@ import type { Mailer } from '../src/ports.ts';
 import { renderEmail, personalize, unsubscribeHeaders } from '../src/render/email/index.ts';
 import { planDispatch } from '../src/pipeline/dispatch/plan.ts';
 import { planForScale } from '../src/pipeline/dispatch/scale-plan.ts';
-import { shardRecords } from '../src/pipeline/dispatch/sqs-event.ts';
+import { queueRecords } from '../src/app/sqs-batch.ts';
 import { createTokenBucket } from '../src/pipeline/dispatch/token-bucket.ts';
 import { unsubscribeUrl } from '../src/subscribers/tokens.ts';
 import { processShards, tagValue } from '../src/pipeline/dispatch/worker.ts';
@@ -182,7 +182,7 @@ export async function benchDispatch(options: { recipients: number; concurrency: 
       sent = 0;
       const poller = startSqsPoller({
         queue,
-        handler: (event) => processShards(workerDeps, shardRecords(event)),
+        handler: (event) => processShards(workerDeps, queueRecords(event)),
         batchSize: 1,
         visibilityTimeoutSeconds: 60,
         concurrency,

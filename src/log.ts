@@ -141,9 +141,24 @@ function maskText(text: string): string {
   return copied === 0 ? text : out + text.slice(copied);
 }
 
+/** Causes followed below a logged error: enough for any chain Broadsheet builds, and an end to one that loops. */
+const MAX_CAUSES = 8;
+
+/**
+ * An error as a log line shows it: its name and message, then its `cause`, and the cause's cause, down the chain (a
+ * cause that is not an Error is shown as it is), so a line says both what failed here and what failed below.
+ */
+function errorFields(error: Error, depth: number): Record<string, unknown> {
+  const fields: Record<string, unknown> = { name: error.name, message: maskAddresses(error.message) };
+  if (error.cause === undefined) return fields;
+  if (depth >= MAX_CAUSES) fields.cause = '[further causes left out]';
+  else fields.cause = error.cause instanceof Error ? errorFields(error.cause, depth + 1) : maskAddresses(error.cause);
+  return fields;
+}
+
 export function maskAddresses(value: unknown): unknown {
   if (typeof value === 'string') return maskText(value);
-  if (value instanceof Error) return { name: value.name, message: maskAddresses(value.message) };
+  if (value instanceof Error) return errorFields(value, 0);
   if (Array.isArray(value)) return value.map(maskAddresses);
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskAddresses(v)]));

@@ -9,7 +9,7 @@ import { S3ObjectStore } from '../src/adapters/s3-store.ts';
 import { SesMailer } from '../src/adapters/ses-mailer.ts';
 import { SqsQueue } from '../src/adapters/sqs-queue.ts';
 import { DynamoTable } from '../src/adapters/dynamo-table.ts';
-import { awsClientConfigs, s3ClientConfig, sesClientConfig } from '../src/adapters/aws-clients.ts';
+import { awsClientConfigs, cloudFrontClientConfig, s3ClientConfig, sesClientConfig } from '../src/adapters/aws-clients.ts';
 import { decodeS3EventKey, encodeS3EventKey } from '../src/adapters/s3-event.ts';
 import { MessageRejectedError, ThrottledError, type OutgoingEmail, type ReceivedMessage } from '../src/ports.ts';
 import { useEmulators } from './helpers/emulators.ts';
@@ -27,7 +27,17 @@ const text = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes);
 
 describe('aws client configs', () => {
   it('leave region, endpoint and credentials to the Lambda environment when no endpoint is given', () => {
-    expect(awsClientConfigs()).toEqual({ s3: {}, sesv2: {}, sqs: {}, dynamodb: {} });
+    expect(awsClientConfigs()).toEqual({ s3: {}, sesv2: { maxAttempts: 1 }, sqs: {}, dynamodb: {} });
+  });
+
+  it('never let the SDK send an email twice: the mailer makes one attempt, local or not; other clients keep theirs', () => {
+    const local = { url: 'http://127.0.0.1:1', accessKeyId: 'x', secretAccessKey: 'x' };
+    const configs = [awsClientConfigs(), awsClientConfigs({ s3: local, sesv2: local, sqs: local, dynamodb: local })];
+    for (const config of configs) {
+      expect(config.sesv2.maxAttempts).toBe(1);
+      for (const other of [config.s3, config.sqs, config.dynamodb]) expect(other.maxAttempts).toBeUndefined();
+    }
+    expect(cloudFrontClientConfig()).toEqual({ region: 'us-east-1' });
   });
 
   it('point local clients at the emulator with path-style S3 and no streaming checksums', () => {

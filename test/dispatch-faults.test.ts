@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ThrottledError, type Item, type KeyValueTable, type Mailer, type OutgoingEmail } from '../src/ports.ts';
 import { dispatchStateKey, sendKey } from '../src/pipeline/dispatch/ledger-keys.ts';
 import { planDispatch } from '../src/pipeline/dispatch/plan.ts';
-import { shardRecords, type SqsEvent } from '../src/pipeline/dispatch/sqs-event.ts';
+import { queueRecords, type SqsEvent } from '../src/app/sqs-batch.ts';
 import { MAX_UNRECORDED, processShards } from '../src/pipeline/dispatch/worker.ts';
 import {
   drainQueue,
@@ -242,7 +242,7 @@ function crashingWorker(options: { sendsBeforeCrash: number; when: 'before SES' 
         return frozen.putMany(items);
       },
     };
-    return Promise.race([processShards(workerDeps(world, { mailer, ledger }), shardRecords(event)), died]);
+    return Promise.race([processShards(workerDeps(world, { mailer, ledger }), queueRecords(event)), died]);
   };
   return {
     handler,

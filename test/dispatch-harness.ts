@@ -11,7 +11,7 @@ import { renderEmail } from '../src/render/email/index.ts';
 import type { DispatchRequest } from '../src/pipeline/publish/dispatch-request.ts';
 import { sendKey } from '../src/pipeline/dispatch/ledger-keys.ts';
 import { planDispatch } from '../src/pipeline/dispatch/plan.ts';
-import { shardRecords, type SqsEvent } from '../src/pipeline/dispatch/sqs-event.ts';
+import { queueRecords, type SqsEvent } from '../src/app/sqs-batch.ts';
 import { createTokenBucket } from '../src/pipeline/dispatch/token-bucket.ts';
 import { signUnsubscribeToken, subscriberId as idOf, unsubscribeUrl } from '../src/subscribers/tokens.ts';
 import { processShards, type BatchResponse, type WorkerDeps } from '../src/pipeline/dispatch/worker.ts';
@@ -177,7 +177,7 @@ export async function drainQueue(world: World, handler: (event: SqsEvent) => Pro
   }
 }
 
-export const workerHandler = (deps: WorkerDeps) => (event: SqsEvent) => processShards(deps, shardRecords(event));
+export const workerHandler = (deps: WorkerDeps) => (event: SqsEvent) => processShards(deps, queueRecords(event));
 
 export const mailTo = (mail: SentEmail[]) => {
   const counts = new Map<string, number>();

@@ -5,7 +5,7 @@ import { SafePoster } from '../src/adapters/http-poster.ts';
 import { configFrom } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, verifyWebhookSignature, webhookEventId, webhookKey, webhookSignature } from '../src/partners/webhooks.ts';
-import type { SqsEventRecord } from '../src/pipeline/dispatch/sqs-event.ts';
+import type { QueueRecord } from '../src/batch.ts';
 import { deliverWebhooks, type WebhookDeps } from '../src/pipeline/webhooks/deliver.ts';
 import type { HttpPoster } from '../src/ports.ts';
 
@@ -13,8 +13,8 @@ const SECRET = 'the partner secret of the webhook units, over 32 characters';
 const NOW = new Date('2026-07-01T12:00:00Z');
 const config = configFrom({ partners: [{ id: 'wire-east', name: 'Wire East', formats: ['ninjs'], webhook: 'https://wire-east.example/hook' }, { id: 'quiet', name: 'Quiet', formats: ['atom'] }] }, 'test');
 
-function record(id: string, message: unknown): SqsEventRecord {
-  return { messageId: id, receiptHandle: `r-${id}`, body: typeof message === 'string' ? message : JSON.stringify(message), attributes: { ApproximateReceiveCount: '1' } };
+function record(id: string, message: unknown): QueueRecord {
+  return { messageId: id, body: typeof message === 'string' ? message : JSON.stringify(message), receiveCount: 1 };
 }
 
 function deps(poster: HttpPoster): WebhookDeps {
@@ -48,7 +48,7 @@ describe('deliverWebhooks', () => {
     const posted: Record<string, string>[] = [];
     const poster: HttpPoster = { post: async (_url, _body, headers) => (posted.push(headers), { status: 200 }) };
     const message = { partner: 'wire-east', eventId: 'rot-1', body: '{"n":1}', webhook: 'https://wire-east.example/hook', rotation: 2 };
-    expect(await deliverWebhooks(deps(poster), { Records: [record('r', message)] })).toEqual({ batchItemFailures: [] });
+    expect(await deliverWebhooks(deps(poster), [record('r', message)])).toEqual({ batchItemFailures: [] });
     const signature = posted[0]![SIGNATURE_HEADER]!;
     expect(verifyWebhookSignature(webhookKey(SECRET, 'wire-east', 2), message, signature, NOW)).toBe(true);
     expect(verifyWebhookSignature(webhookKey(SECRET, 'wire-east', 0), message, signature, NOW)).toBe(false);
@@ -66,7 +66,7 @@ describe('deliverWebhooks', () => {
       },
     };
     const message = (n: number) => ({ partner: 'wire-east', eventId: `e${n}`, body: `{"n":${n}}` });
-    const result = await deliverWebhooks(deps(poster), { Records: [record('1', message(1)), record('2', message(2)), record('3', message(3))] });
+    const result = await deliverWebhooks(deps(poster), [record('1', message(1)), record('2', message(2)), record('3', message(3))]);
     expect(result.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['2', '3']);
     const first = posted.find((p) => p.body === '{"n":1}')!;
     expect(first.url).toBe('https://wire-east.example/hook');
@@ -77,9 +77,11 @@ describe('deliverWebhooks', () => {
 
   it('drops what cannot be delivered ever: not a message, or a partner without a webhook now', async () => {
     const poster: HttpPoster = { post: async () => expect.fail('nothing to post') };
-    const result = await deliverWebhooks(deps(poster), {
-      Records: [record('1', 'not json'), record('2', { partner: 'quiet', eventId: 'e', body: '{}' }), record('3', { partner: 'gone', eventId: 'e', body: '{}' })],
-    });
+    const result = await deliverWebhooks(deps(poster), [
+      record('1', 'not json'),
+      record('2', { partner: 'quiet', eventId: 'e', body: '{}' }),
+      record('3', { partner: 'gone', eventId: 'e', body: '{}' }),
+    ]);
     expect(result.batchItemFailures).toEqual([]);
   });
 
@@ -107,14 +109,12 @@ describe('deliverWebhooks', () => {
     };
     const result = await deliverWebhooks(
       { ...deps(poster), config: edited, log: createLogger({ fn: 'test' }, (line) => lines.push(line)) },
-      {
-        Records: [
-          record('1', { partner: 'meta', eventId: 'e1', body: '{}' }),
-          record('2', { partner: 'plain', eventId: 'e2', body: '{}' }),
-          // The publish stage may name the webhook in the message (from the partner registry).
-          record('3', { partner: 'wire-east', eventId: 'e3', body: '{}', webhook: 'https://[::ffff:10.0.0.5]/hook' }),
-        ],
-      },
+      [
+        record('1', { partner: 'meta', eventId: 'e1', body: '{}' }),
+        record('2', { partner: 'plain', eventId: 'e2', body: '{}' }),
+        // The publish stage may name the webhook in the message (from the partner registry).
+        record('3', { partner: 'wire-east', eventId: 'e3', body: '{}', webhook: 'https://[::ffff:10.0.0.5]/hook' }),
+      ],
     );
     expect(result.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['1', '2', '3']);
     expect(lines.filter((l) => l.includes('webhook URL refused'))).toHaveLength(3);
@@ -123,7 +123,7 @@ describe('deliverWebhooks', () => {
   it('refuses, without connecting, a webhook whose name resolves to a private address, and says so', async () => {
     const lines: string[] = [];
     const poster = new SafePoster({ timeoutMs: 1_000, resolve: async () => [{ address: '10.0.0.5', family: 4 }] });
-    const result = await deliverWebhooks({ ...deps(poster), log: createLogger({ fn: 'test' }, (line) => lines.push(line)) }, { Records: [record('1', { partner: 'wire-east', eventId: 'e1', body: '{}' })] });
+    const result = await deliverWebhooks({ ...deps(poster), log: createLogger({ fn: 'test' }, (line) => lines.push(line)) }, [record('1', { partner: 'wire-east', eventId: 'e1', body: '{}' })]);
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: '1' }]);
     expect(lines.find((l) => l.includes('webhook URL refused'))).toMatch(/10\.0\.0\.5/);
   });

@@ -20,6 +20,7 @@ export const INTEGRATION = [
   'test/infra.test.ts',
   'test/infra-*.test.ts',
   'test/key-value-table.contract.test.ts',
+  'test/object-store.contract.test.ts',
   'test/partner-webhooks.test.ts',
   'test/partner-webhooks-units.test.ts',
   'test/outbound-http.test.ts',

@@ -8,6 +8,7 @@ import { startHttpServer, type HttpServer } from '../src/http/local-server.ts';
 import { subscriberRoutes } from '../src/http/subscriber-routes.ts';
 import { createLogger } from '../src/log.ts';
 import { startSqsPoller } from '../src/local/sqs-poller.ts';
+import { queueRecords } from '../src/app/sqs-batch.ts';
 import { confirmationMessage, sendOwedConfirmations } from '../src/subscribers/confirmations.ts';
 import type { SubscriberDeps } from '../src/subscribers/flows.ts';
 import { mailboxOf } from '../src/subscribers/mailbox.ts';
@@ -95,7 +96,7 @@ function post(path: string, fields: Record<string, string | string[]>, options: 
 
 /** Runs the confirmation sender on the queue, as Lambda's event source would, until nothing is left in it. */
 async function runConfirmationSender(): Promise<void> {
-  const poller = startSqsPoller({ queue, handler: (event) => sendOwedConfirmations(deps, event), visibilityTimeoutSeconds: 2, concurrency: 2, idleMs: 20 });
+  const poller = startSqsPoller({ queue, handler: (event) => sendOwedConfirmations(deps, queueRecords(event)), visibilityTimeoutSeconds: 2, concurrency: 2, idleMs: 20 });
   try {
     await poller.drain();
   } finally {
@@ -139,7 +140,7 @@ describe('one email per request decided once', () => {
     const id = subscriberId(SECRET, 'redelivered@example.org');
     await queue.sendBatch([confirmationMessage(id), confirmationMessage(id)]);
     await runConfirmationSender();
-    const again = { Records: [{ messageId: 'm-again', receiptHandle: 'r', body: confirmationMessage(id), attributes: { ApproximateReceiveCount: '2' } }] };
+    const again = [{ messageId: 'm-again', body: confirmationMessage(id), receiveCount: 2 }];
     expect(await sendOwedConfirmations(deps, again)).toEqual({ batchItemFailures: [] });
     expect(await recipients()).toEqual(['redelivered@example.org']);
   });

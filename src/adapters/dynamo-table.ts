@@ -70,7 +70,8 @@ export class DynamoTable implements KeyValueTable {
   }
 
   /** Unprocessed keys or items mean the table is throttling: ask again for what is left, after a jittered wait. A
-   * failed call is the SDK's to retry (it does, with its own backoff), so only the leftovers are retried here. */
+   * failed call is not retried here: that is the policy of the caller's retry(), or of the event's redelivery
+   * (the SDK makes one attempt: src/adapters/aws-clients.ts). */
   private untilProcessed(attempt: () => Promise<typeof AGAIN | undefined>): Promise<undefined> {
     return retry(systemClock, UNPROCESSED_POLICY, attempt, {
       retryable: () => false,

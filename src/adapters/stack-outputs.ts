@@ -1,5 +1,6 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { BroadsheetError } from '../errors.ts';
+import { cloudFormationClientConfig } from './aws-clients.ts';
 
 /** The stack does not exist in this account and region, or could not be read. */
 export class StackNotFoundError extends BroadsheetError {
@@ -12,7 +13,7 @@ export class NoCredentialsError extends BroadsheetError {
 }
 
 /** The outputs of one deployed CloudFormation stack, by output key. */
-export async function readStackOutputs(stackName: string, client = new CloudFormationClient({})): Promise<Record<string, string>> {
+export async function readStackOutputs(stackName: string, client = new CloudFormationClient(cloudFormationClientConfig())): Promise<Record<string, string>> {
   try {
     const answer = await client.send(new DescribeStacksCommand({ StackName: stackName }));
     const stack = answer.Stacks?.[0];

@@ -2,12 +2,14 @@
 // here end up in the worker's bundle (test/infra-bundle.test.ts checks).
 import { systemClock } from '../adapters/clock.ts';
 import { TemplateCache } from '../pipeline/dispatch/dispatch-template.ts';
-import { shardRecords, type SqsEvent } from '../pipeline/dispatch/sqs-event.ts';
+import type { BatchResponse } from '../batch.ts';
+import type { WorkerDeps } from '../pipeline/dispatch/deps.ts';
 import { workerTokenBucket } from '../pipeline/dispatch/token-bucket.ts';
-import { processShards, type BatchResponse, type WorkerDeps } from '../pipeline/dispatch/worker.ts';
+import { processShards } from '../pipeline/dispatch/worker.ts';
 import { unsubscribeUrl } from '../subscribers/tokens.ts';
 import { functionLog, ledgerTable, mailer, subscribersTable } from './adapters.ts';
 import type { RuntimeConfig } from './runtime-config.ts';
+import { answerSqsBatch, type SqsEvent } from './sqs-batch.ts';
 
 export function workerWiring(runtime: RuntimeConfig): WorkerDeps {
   const clock = systemClock;
@@ -35,6 +37,7 @@ export function createDispatchWorkerHandler(
 ): (event: SqsEvent, context?: WorkerContext) => Promise<BatchResponse> {
   return (event, context) => {
     const remaining = context?.getRemainingTimeInMillis;
-    return processShards(remaining ? { ...deps, remainingMs: () => remaining.call(context) } : deps, shardRecords(event));
+    const invocation = remaining ? { ...deps, remainingMs: () => remaining.call(context) } : deps;
+    return answerSqsBatch(event, invocation.log, (records) => processShards(invocation, records));
   };
 }

@@ -1,11 +1,11 @@
 // Never loads the S3, SES or DynamoDB clients: the webhook worker only signs and POSTs what the queue carries.
 import { systemClock } from '../adapters/clock.ts';
 import { DEVELOPMENT_PARTNER_SECRET } from '../partners/paths.ts';
-import type { SqsEvent } from '../pipeline/dispatch/sqs-event.ts';
-import type { BatchResponse } from '../pipeline/dispatch/worker.ts';
+import type { BatchResponse } from '../batch.ts';
 import { deliverWebhooks, type WebhookDeps } from '../pipeline/webhooks/deliver.ts';
 import { functionLog, httpPoster } from './adapters.ts';
 import type { RuntimeConfig } from './runtime-config.ts';
+import { answerSqsBatch, type SqsEvent } from './sqs-batch.ts';
 
 /** How long a partner's endpoint has to answer one delivery. */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
@@ -22,5 +22,5 @@ export function webhookWiring(runtime: RuntimeConfig): WebhookDeps {
 
 /** The partner webhook worker: SQS messages of partner changes → signed HTTPS POSTs; failures come back. */
 export function createPartnerWebhookHandler(runtime: RuntimeConfig, deps = webhookWiring(runtime)): (event: SqsEvent) => Promise<BatchResponse> {
-  return (event) => deliverWebhooks(deps, event);
+  return (event) => answerSqsBatch(event, deps.log, (records) => deliverWebhooks(deps, records));
 }

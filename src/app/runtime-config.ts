@@ -201,7 +201,7 @@ export function endpointsFromEnv(env: Env = process.env): EndpointMap {
   try {
     return JSON.parse(raw) as EndpointMap;
   } catch (err) {
-    throw new ConfigError(`${RUNTIME_ENV.endpoints} must be JSON: ${(err as Error).message}`);
+    throw new ConfigError(`${RUNTIME_ENV.endpoints} must be JSON: ${(err as Error).message}`, { cause: err });
   }
 }
 

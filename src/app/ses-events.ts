@@ -1,12 +1,12 @@
 // Apart from the HTTP handlers: this function has no pages, so its bundle carries no templates.
 import { systemClock } from '../adapters/clock.ts';
+import { processPartialResponse, type BatchResponse, type QueueRecord } from '../batch.ts';
 import { countDeliveryEvents, type CountSummary, type DeliveryFiguresDeps } from '../pipeline/dispatch/delivery-figures.ts';
-import type { SqsEvent } from '../pipeline/dispatch/sqs-event.ts';
-import type { BatchResponse } from '../pipeline/dispatch/worker.ts';
 import { handleSesEvent, type SesEventSummary } from '../subscribers/flows.ts';
 import { parseSesEvent } from '../subscribers/ses-events.ts';
 import { ledgerTable } from './adapters.ts';
 import type { RuntimeConfig } from './runtime-config.ts';
+import { answerSqsBatch, type SqsEvent } from './sqs-batch.ts';
 import { subscriberWiring } from './subscriber-wiring.ts';
 
 export type SesEventsResult = (SesEventSummary & { figures: CountSummary }) | BatchResponse;
@@ -29,13 +29,14 @@ export const createSesEventsHandler = (runtime: RuntimeConfig): ((event: unknown
   };
   return async (event) => {
     if (!isSqsEvent(event)) return handleOne(event);
-    const batchItemFailures: BatchResponse['batchItemFailures'] = [];
-    for (const record of event.Records) {
-      await handleOne({ Records: [record] }).catch((err: unknown) => {
-        deps.log.error('ses event failed; it will be delivered again', { messageId: record.messageId, error: err });
-        batchItemFailures.push({ itemIdentifier: record.messageId });
-      });
-    }
-    return { batchItemFailures };
+    // One record after the other: records of one dispatch add to the same figures, and a pause is judged on them.
+    // Each body is handed over as the one record of an SQS event, so the parser reads it at the depth it always has.
+    const asOwnEvent = (record: QueueRecord) => ({ Records: [{ eventSource: 'aws:sqs', messageId: record.messageId, body: record.body }] });
+    return answerSqsBatch(event, deps.log, (records) =>
+      processPartialResponse(records, (record) => handleOne(asOwnEvent(record)), {
+        order: 'sequential',
+        onError: (record, err) => deps.log.error('ses event failed; it will be delivered again', { messageId: record.messageId, error: err }),
+      }),
+    );
   };
 };

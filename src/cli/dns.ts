@@ -105,11 +105,12 @@ async function readOutputs(read: StackOutputs, stackName: string): Promise<Recor
   } catch (err) {
     const { name, message } = err as Error;
     if (name === 'NoCredentialsError') {
-      throw new DnsError(`${message}; set them for the stack's account, then run broadsheet dns again`);
+      throw new DnsError(`${message}; set them for the stack's account, then run broadsheet dns again`, { cause: err });
     }
     if (name === 'StackNotFoundError') {
       throw new DnsError(
         `${message}; deploy it with npx cdk deploy --all, or name its prefix with --stack (or ${STACK_ENV}) and its region with AWS_REGION`,
+        { cause: err },
       );
     }
     throw err;

@@ -3,7 +3,9 @@ import type { PartnerDeskDeps } from '../app/partner-desk.ts';
 import type { ObjectStore } from '../ports.ts';
 import { partnerPath } from '../partners/paths.ts';
 import { changePartnerRegistry, readPartnerRegistry, registryName } from '../partners/registry.ts';
-import { partnerCatalogueKeys, removePartnerFeeds, republishPartnerFeeds } from '../pipeline/publish/partner-catalogue.ts';
+import { partnerCatalogueKeys } from '../partners/catalogue-scope.ts';
+import { republishPartnerFeeds } from '../partners/registry-feeds.ts';
+import { removePartnerFeeds } from '../pipeline/publish/update-partner-feeds.ts';
 import { UsageError } from './errors.ts';
 import { addEdit, describePartner, partnerFolder, partnerLines, removeEdit, rotateEdit, type AddOptions } from './partner-edits.ts';
 

@@ -164,7 +164,7 @@ async function change(file: string, mayCreate: boolean, edit: PartnerEdit): Prom
   try {
     raw = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
   } catch (e) {
-    if (!(mayCreate && (e as { code?: string }).code === 'ENOENT')) throw new ConfigError(`${file}: cannot read configuration: ${(e as Error).message}`);
+    if (!(mayCreate && (e as { code?: string }).code === 'ENOENT')) throw new ConfigError(`${file}: cannot read configuration: ${(e as Error).message}`, { cause: e });
   }
   const before = configFrom(raw, file);
   const partners = (Array.isArray(raw.partners) ? raw.partners : structuredClone(before.partners)) as RawPartner[];
@@ -175,7 +175,7 @@ async function change(file: string, mayCreate: boolean, edit: PartnerEdit): Prom
     checked = configFrom(next, file);
   } catch (e) {
     // The file is as it was: what was asked for is the mistake.
-    if (e instanceof ConfigError) throw new UsageError(e.message);
+    if (e instanceof ConfigError) throw new UsageError(e.message, { cause: e });
     throw e;
   }
   await writeFile(file, `${JSON.stringify(next, null, 2)}\n`);

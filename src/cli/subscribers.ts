@@ -131,7 +131,7 @@ async function runImport(
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new ImportFileError(`${file}: ${(e as Error).message}`);
+    throw new ImportFileError(`${file}: ${(e as Error).message}`, { cause: e });
   }
   const report = await importSubscribers(deps, text, {
     sourceName: values.source?.trim() || basename(file),

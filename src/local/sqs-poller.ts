@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../log.ts';
 import type { Queue, ReceivedMessage } from '../ports.ts';
-import type { SqsEvent } from '../pipeline/dispatch/sqs-event.ts';
+import type { SqsEvent } from '../app/sqs-batch.ts';
 
 export interface BatchResult {
   batchItemFailures: { itemIdentifier: string }[];

@@ -1,6 +1,5 @@
+import { processPartialResponse, type BatchResponse, type QueueRecord } from '../batch.ts';
 import { MessageRejectedError, type OutgoingEmail } from '../ports.ts';
-import type { SqsEvent } from '../pipeline/dispatch/sqs-event.ts';
-import type { BatchResponse } from '../pipeline/dispatch/worker.ts';
 import { confirmationEmail } from './confirmation-email.ts';
 import { keysOf, storeOf, type SubscriberDeps } from './deps.ts';
 import { mailboxDigest } from './mailbox.ts';
@@ -116,24 +115,22 @@ export async function deliverOwedConfirmation(deps: SubscriberDeps, id: string):
   return sendTaken(deps, 'confirmation', id, email, () => store.returnConfirmation(id, deps.clock.now()));
 }
 
-/** The confirmation sender: queued subscribe requests → the confirmation emails their records owe. */
-export async function sendOwedConfirmations(deps: SubscriberDeps, event: SqsEvent): Promise<BatchResponse> {
-  const failures: { itemIdentifier: string }[] = [];
-  await Promise.all(
-    event.Records.map(async (record) => {
+/** The confirmation sender: queued subscribe requests → the confirmation emails their records owe. Each record
+ * stands alone (its own subscriber), so the batch is sent at once. */
+export function sendOwedConfirmations(deps: SubscriberDeps, records: QueueRecord[]): Promise<BatchResponse> {
+  return processPartialResponse(
+    records,
+    async (record) => {
       const owed = owedMailOf(record.body);
-      if (owed === undefined) {
-        deps.log.error('not a confirmation message; dropped', { messageId: record.messageId });
-        return;
-      }
-      const { kind, id } = owed;
-      try {
-        await (kind === 'welcome' ? deliverOwedWelcome(deps, id) : deliverOwedConfirmation(deps, id));
-      } catch (err) {
-        deps.log.warn(`${kind === 'welcome' ? 'welcome' : 'confirmation'} not sent; it comes back`, { subscriberId: id, error: err });
-        failures.push({ itemIdentifier: record.messageId });
-      }
-    }),
+      if (owed === undefined) deps.log.error('not a confirmation message; dropped', { messageId: record.messageId });
+      else await (owed.kind === 'welcome' ? deliverOwedWelcome(deps, owed.id) : deliverOwedConfirmation(deps, owed.id));
+    },
+    {
+      order: 'parallel',
+      onError: (record, err) => {
+        const owed = owedMailOf(record.body);
+        deps.log.warn(`${owed?.kind === 'welcome' ? 'welcome' : 'confirmation'} not sent; it comes back`, { subscriberId: owed?.id, error: err });
+      },
+    },
   );
-  return { batchItemFailures: failures };
 }

@@ -109,7 +109,7 @@ export async function importSubscribers(deps: SubscriberDeps, csv: string, optio
   try {
     records = parseCsv(csv);
   } catch (err) {
-    throw new ImportFileError((err as Error).message);
+    throw new ImportFileError((err as Error).message, { cause: err });
   }
   const [head, ...body] = records;
   if (!head) throw new ImportFileError('the file is empty: it needs a header row with an "email" column');

@@ -27,8 +27,8 @@ export function parseDispatchTemplate(key: string, body: string | Uint8Array): L
   let raw: Record<string, unknown>;
   try {
     raw = JSON.parse(typeof body === 'string' ? body : Buffer.from(body).toString('utf8')) as Record<string, unknown>;
-  } catch {
-    throw new TemplateError(`${key}: not JSON`);
+  } catch (err) {
+    throw new TemplateError(`${key}: not JSON`, { cause: err });
   }
   for (const field of ['subject', 'html', 'text', 'placeholder', 'from', 'pageUrl', 'slug', 'dispatchId']) {
     if (typeof raw?.[field] !== 'string' || raw[field] === '') throw new TemplateError(`${key}: ${field} is missing`);

@@ -4,11 +4,10 @@ import { MessageRejectedError, ThrottledError, type OutgoingEmail } from '../../
 import { bulkHeaders } from '../../render/email/mime.ts';
 import { personalize } from '../../render/email/personalize.ts';
 import { retry, type BackoffPolicy } from '../../retry.ts';
+import type { Interruption, Recipient, WorkerDeps } from './deps.ts';
 import type { LoadedTemplate } from './dispatch-template.ts';
 import type { SendRecord } from './send-record.ts';
-import type { Interruption, Recipient } from './shard-ledger.ts';
 import type { ShardMessage } from './shard-message.ts';
-import type { WorkerDeps } from './worker.ts';
 
 const THROTTLE_BACKOFF: BackoffPolicy = { attempts: 6, baseMs: 100, capMs: 5_000 };
 

@@ -1,7 +1,7 @@
 import type { Logger } from '../../log.ts';
+import type { WorkerDeps } from './deps.ts';
 import type { SendRecord, StopReason } from './send-record.ts';
 import type { ShardLedger } from './shard-ledger.ts';
-import type { WorkerDeps } from './worker.ts';
 
 /** Sends accepted and not yet recorded, at most, per worker (the window in worker.ts); also one record write's size. */
 export const MAX_UNRECORDED = 25;
@@ -67,10 +67,10 @@ export class SendJournal {
       this.inFlight = batch.length;
       try {
         await this.ledger.write(batch);
-      } catch {
+      } catch (err) {
         this.failed = true;
         for (const r of [...batch, ...this.pending]) {
-          this.log.error('sent but not recorded: a delivery after the lease would send again', { subscriberId: r.subscriberId, messageId: r.messageId });
+          this.log.error('sent but not recorded: a delivery after the lease would send again', { subscriberId: r.subscriberId, messageId: r.messageId, error: err });
         }
         this.onFailure('ledger');
       }

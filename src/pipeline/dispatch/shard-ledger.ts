@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../log.ts';
 import type { ItemKey } from '../../ports.ts';
 import { retry, type BackoffPolicy } from '../../retry.ts';
+import type { Interruption, Recipient, Recorded, WorkerDeps } from './deps.ts';
 import { readDispatchRecords, type DispatchControl } from './dispatch-control.ts';
 import type { DispatchStop } from './dispatch-stop.ts';
 import { addFigures, dispatchTag } from './figures.ts';
@@ -9,29 +10,12 @@ import { retainedUntil, sendKey, shardLeaseKey } from './ledger-keys.ts';
 import type { SendRecord, StopReason } from './send-record.ts';
 import { claimLease, finishLease, releaseLease, renewLease, stopLease } from './shard-lease.ts';
 import type { ShardMessage } from './shard-message.ts';
-import type { WorkerDeps } from './worker.ts';
 
 export const DEFAULT_LEASE_MS = 10 * 60_000;
 /** How often a sending worker reads its dispatch's stop record (it also does at every lease renewal). */
 export const DEFAULT_STOP_CHECK_MS = 2_000;
 const LEDGER_BACKOFF: BackoffPolicy = { attempts: 4, baseMs: 50, capMs: 1_000 };
 const RECORD_BACKOFF: BackoffPolicy = { attempts: 8, baseMs: 50, capMs: 2_000 };
-
-/** What the ledger already holds of a shard: the recipients with a record, and how many of those were sent. */
-export interface Recorded {
-  ids: Set<string>;
-  sent: number;
-}
-
-/** Why a worker holding a shard must stop sending it now, if it must. */
-export type Interruption = 'lease lost' | 'dispatch stopped' | 'dispatch paused';
-
-/** A recipient still confirmed at send time: the address, and the record's link nonce (absent on older records). */
-export interface Recipient {
-  id: string;
-  email: string;
-  nonce?: string;
-}
 
 /** The shard's lease, its send records and its dispatch's stop record, with retries and logs. */
 export class ShardLedger {
@@ -80,8 +64,8 @@ export class ShardLedger {
       this.renewedAt = Date.parse(lease.claimedAt);
       this.first = lease.first === true;
       return 'claimed';
-    } catch {
-      this.log.error('ledger unavailable; the shard comes back later');
+    } catch (err) {
+      this.log.error('ledger unavailable; the shard comes back later', { error: err });
       return 'unavailable';
     }
   }
@@ -95,8 +79,8 @@ export class ShardLedger {
       const items = await this.call('read records', () => this.deps.ledger.getMany(keys));
       const done = items.filter((item) => item.status === 'sent' || item.status === 'failed' || item.status === 'skipped');
       return { ids: new Set(done.map((item) => String(item.sk))), sent: done.filter((item) => item.status === 'sent').length };
-    } catch {
-      this.log.error('ledger unavailable; the shard comes back later');
+    } catch (err) {
+      this.log.error('ledger unavailable; the shard comes back later', { error: err });
       return undefined;
     }
   }
@@ -121,8 +105,8 @@ export class ShardLedger {
         else skipped.push({ subscriberId: id, status: 'skipped', reason: item === undefined ? 'erased' : String(item.status ?? 'unknown') });
       }
       return { send, skipped };
-    } catch {
-      this.log.error('subscribers table unavailable; the shard comes back later');
+    } catch (err) {
+      this.log.error('subscribers table unavailable; the shard comes back later', { error: err });
       return undefined;
     }
   }
@@ -184,8 +168,8 @@ export class ShardLedger {
    */
   async checkStop(): Promise<Interruption | undefined> {
     this.checkedAt = this.deps.clock.now().getTime();
-    const records = await this.call('read stop', () => readDispatchRecords(this.deps.ledger, this.shard.dispatchId)).catch(() => {
-      this.log.warn('could not read the dispatch stop record and pause; sending goes on and reads them again');
+    const records = await this.call('read stop', () => readDispatchRecords(this.deps.ledger, this.shard.dispatchId)).catch((err: unknown) => {
+      this.log.warn('could not read the dispatch stop record and pause; sending goes on and reads them again', { error: err });
       return undefined;
     });
     this.stop ??= records?.stop;
@@ -206,15 +190,15 @@ export class ShardLedger {
   }
 
   async finish(sent: number): Promise<void> {
-    await this.call('finish', () => finishLease(this.deps.ledger, this.deps.clock, this.key, this.claimId, sent)).catch(() =>
-      this.log.warn('could not mark the shard done; a later delivery finds every record and sends nothing'),
+    await this.call('finish', () => finishLease(this.deps.ledger, this.deps.clock, this.key, this.claimId, sent)).catch((err: unknown) =>
+      this.log.warn('could not mark the shard done; a later delivery finds every record and sends nothing', { error: err }),
     );
   }
 
   /** Ends the shard of a stopped dispatch: true once the lease says 'stopped' (later deliveries skip it). */
   async stopped(counts: { sent: number; unsent: number }): Promise<boolean> {
-    const item = await this.call('stop', () => stopLease(this.deps.ledger, this.deps.clock, this.key, this.claimId, counts)).catch(() => {
-      this.log.warn('could not mark the shard stopped; a later delivery sees the stop and marks it');
+    const item = await this.call('stop', () => stopLease(this.deps.ledger, this.deps.clock, this.key, this.claimId, counts)).catch((err: unknown) => {
+      this.log.warn('could not mark the shard stopped; a later delivery sees the stop and marks it', { error: err });
       return undefined;
     });
     return item !== undefined;
@@ -222,8 +206,8 @@ export class ShardLedger {
 
   /** Gives the lease back after every send is recorded, so the next delivery takes the shard at once. */
   async release(because: StopReason): Promise<void> {
-    await this.call('release', () => releaseLease(this.deps.ledger, this.key, this.claimId, because)).catch(() =>
-      this.log.warn('could not release the shard lease; it frees itself when the lease runs out'),
+    await this.call('release', () => releaseLease(this.deps.ledger, this.key, this.claimId, because)).catch((err: unknown) =>
+      this.log.warn('could not release the shard lease; it frees itself when the lease runs out', { error: err }),
     );
   }
 }

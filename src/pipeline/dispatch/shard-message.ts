@@ -29,8 +29,8 @@ export function parseShard(body: string): ShardMessage {
   let raw: unknown;
   try {
     raw = JSON.parse(body);
-  } catch {
-    throw new MalformedShardError('body is not JSON');
+  } catch (err) {
+    throw new MalformedShardError('body is not JSON', { cause: err });
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new MalformedShardError('body is not a JSON object');
   const m = raw as Record<string, unknown>;

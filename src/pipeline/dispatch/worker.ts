@@ -1,17 +1,17 @@
-import type { Config } from '../../config.ts';
+import { processPartialResponse, type BatchResponse, type QueueRecord } from '../../batch.ts';
 import type { Logger } from '../../log.ts';
-import type { Clock, KeyValueTable, Mailer } from '../../ports.ts';
-import type { BackoffPolicy } from '../../retry.ts';
+import type { Recorded, WorkerDeps } from './deps.ts';
 import { TemplateCache, TemplateError, type LoadedTemplate } from './dispatch-template.ts';
 import { RecipientSender } from './recipient-sender.ts';
 import { SendJournal } from './send-journal.ts';
 import type { StopReason } from './send-record.ts';
-import { ShardLedger, type Recorded } from './shard-ledger.ts';
+import { ShardLedger } from './shard-ledger.ts';
 import { parseShard, type ShardMessage } from './shard-message.ts';
-import type { TokenBucket } from './token-bucket.ts';
 
 export { MAX_UNRECORDED } from './send-journal.ts';
 export { tagValue } from './recipient-sender.ts';
+export type { WorkerDeps } from './deps.ts';
+export type { BatchResponse } from '../../batch.ts';
 
 /*
  * Exactly once, as far as SES allows.
@@ -43,54 +43,6 @@ export { tagValue } from './recipient-sender.ts';
  * every later delivery of a stopped shard is acknowledged at once, and a shard first taken after the stop sends none.
  */
 
-export interface WorkerDeps {
-  /** The shard leases and send records, and the dispatch's template (copied there by the planner). */
-  ledger: KeyValueTable;
-  /** Each recipient's address and status, read when its shard is sent (shards carry ids alone). */
-  subscribers: KeyValueTable;
-  mailer: Mailer;
-  clock: Clock;
-  log: Logger;
-  rate: TokenBucket;
-  config: Config;
-  /** The signed one-click unsubscribe link of one subscriber, bound to the record's link nonce when it has one (the
-   * subscribers' token scheme, wired in src/app). */
-  unsubscribeUrl: (subscriberId: string, nonce?: string) => string;
-  configurationSet?: string;
-  /** How long a shard lease protects a shard after its last renewal before another worker may take it over.
-   * Default 10 minutes. */
-  leaseMs?: number;
-  /** How often a worker sending a shard reads whether its dispatch was stopped (also at every lease renewal).
-   * Default 2 seconds. */
-  stopCheckMs?: number;
-  /** Recipients of one shard sent at the same time (each still takes a token). Default 1. */
-  recipientConcurrency?: number;
-  /** Retries of one recipient the provider throttled. */
-  throttleBackoff?: BackoffPolicy;
-  /** Retries of a ledger call that failed (lease, reading the records). */
-  ledgerBackoff?: BackoffPolicy;
-  /** How long a record may wait for others to share its write (fewer ledger calls, a wider window). Default 50. */
-  recordLingerMs?: number;
-  /** Retries of a record write: longer, since giving up on it opens the window described above. */
-  recordBackoff?: BackoffPolicy;
-  /** Milliseconds left in this invocation (Lambda's getRemainingTimeInMillis): a shard stops in time and comes back. */
-  remainingMs?: () => number;
-  random?: () => number;
-  templates?: TemplateCache;
-}
-
-/** An SQS record as the worker needs it. */
-export interface ShardRecord {
-  messageId: string;
-  body: string;
-  receiveCount: number;
-}
-
-/** The SQS partial batch response: the records to deliver again; all others are deleted. */
-export interface BatchResponse {
-  batchItemFailures: { itemIdentifier: string }[];
-}
-
 /** Stop taking recipients when less than this is left of the invocation. */
 const TIME_RESERVE_MS = 10_000;
 
@@ -99,20 +51,17 @@ const containerTemplates = new TemplateCache();
 
 type Outcome = 'sent' | 'skipped' | 'rejected' | 'stop' | 'unsubscribed';
 
-/** Sends every shard of the batch; the partial batch response names the shards that must come back. */
-export async function processShards(deps: WorkerDeps, messages: ShardRecord[]): Promise<BatchResponse> {
-  const batchItemFailures: { itemIdentifier: string }[] = [];
-  for (const message of messages) {
-    const ok = await processShard(deps, message).catch((err: unknown) => {
-      deps.log.error('shard failed; it will be delivered again', { messageId: message.messageId, receiveCount: message.receiveCount, error: err });
-      return false;
-    });
-    if (!ok) batchItemFailures.push({ itemIdentifier: message.messageId });
-  }
-  return { batchItemFailures };
+/** Sends every shard of the batch, one after the other (they share the send rate); the partial batch response names
+ * the shards that must come back. */
+export function processShards(deps: WorkerDeps, messages: QueueRecord[]): Promise<BatchResponse> {
+  return processPartialResponse(messages, (message) => processShard(deps, message), {
+    order: 'sequential',
+    onError: (message, err) =>
+      deps.log.error('shard failed; it will be delivered again', { messageId: message.messageId, receiveCount: message.receiveCount, error: err }),
+  });
 }
 
-async function processShard(deps: WorkerDeps, message: ShardRecord): Promise<boolean> {
+async function processShard(deps: WorkerDeps, message: QueueRecord): Promise<boolean> {
   let shard: ShardMessage;
   try {
     shard = parseShard(message.body);
@@ -236,7 +185,7 @@ async function processShard(deps: WorkerDeps, message: ShardRecord): Promise<boo
  * message acknowledged (it would otherwise come back until the dead-letter queue took it). A resume queues the shard
  * again, and whoever takes it sends only to those without a record.
  */
-async function endPaused(ledger: ShardLedger, log: Logger, message: ShardRecord, sentThisDelivery: number): Promise<boolean> {
+async function endPaused(ledger: ShardLedger, log: Logger, message: QueueRecord, sentThisDelivery: number): Promise<boolean> {
   await ledger.release('dispatch paused');
   log.warn('dispatch paused: this shard waits for a resume', {
     receiveCount: message.receiveCount,
@@ -254,7 +203,7 @@ async function endPaused(ledger: ShardLedger, log: Logger, message: ShardRecord,
 async function endStopped(
   ledger: ShardLedger,
   log: Logger,
-  message: ShardRecord,
+  message: QueueRecord,
   recorded: Recorded,
   now: { sent: number; unsent: number },
 ): Promise<boolean> {

@@ -2,7 +2,9 @@ import { emptyHead, shapeOf, upsert, type PageRecord, type ScopeHead } from '../
 import { itemContent } from '../../catalogue/item.ts';
 import type { MemberRecord } from '../../catalogue/member.ts';
 import { catalogueKeys } from '../../catalogue/paths.ts';
-import { headFiles, pageFiles } from '../../catalogue/site.ts';
+import type { CatalogueScope } from '../../catalogue/store/engine.ts';
+import { putFiles } from '../../catalogue/store/object-io.ts';
+import { siteCatalogueScope } from '../../catalogue/store/site-scope.ts';
 import { isPublic } from '../../render/feeds/window.ts';
 import { ALL, topicScope, type Scope } from '../../render/scopes.ts';
 import { bySlug, topicsOf } from '../../render/topics.ts';
@@ -10,8 +12,7 @@ import type { PublishDeps } from './deps.ts';
 import { readIndexEntry, visibleEditorial } from './index-entry.ts';
 import { forEachIndexEntry } from './index-listing.ts';
 import { JSON_TYPE } from './keys.ts';
-import { putFiles } from './object-io.ts';
-import { rebuildPartnerFeeds } from './partner-catalogue.ts';
+import { rebuildPartnerFeeds } from './update-partner-feeds.ts';
 import { holdForEmbargo } from './release.ts';
 
 export interface RebuildReport {
@@ -58,7 +59,7 @@ export async function rebuildCatalogue(deps: PublishDeps, progress: (done: numbe
       heads.set(scope.id, state);
       member.seqs[scope.id] = change.seq;
       member.in.push(scope.id);
-      for (const page of change.sealed) await storePage(deps, scope, page);
+      for (const page of change.sealed) await storePage(deps, siteCatalogueScope(deps.config, () => now, scope), page);
       pages += change.sealed.length;
     }
     await deps.editorials.put(catalogueKeys.member(slug), JSON.stringify(member), { contentType: JSON_TYPE });
@@ -69,15 +70,17 @@ export async function rebuildCatalogue(deps: PublishDeps, progress: (done: numbe
   const topics = [...heads.values()].flatMap(({ scope }) => (scope.topic ? [scope.topic] : []));
   for (const { scope, head } of heads.values()) {
     const final = scope.id === ALL.id ? { ...head, topics: topicsOf(topics.map((t) => t.label)).sort(bySlug) } : head;
-    await putFiles(deps.site, headFiles(deps.config, scope, final, now, true));
-    await deps.editorials.put(catalogueKeys.head(scope), JSON.stringify(final), { contentType: JSON_TYPE });
+    const described = siteCatalogueScope(deps.config, () => now, scope);
+    await putFiles(deps.site, described.files.head(final, true));
+    await deps.editorials.put(described.keys.head, JSON.stringify(final), { contentType: JSON_TYPE });
   }
   await rebuildPartnerFeeds(deps);
   deps.log.info('catalogue rebuilt', { editorials, public: order.length, scopes: heads.size, pages });
   return { editorials, public: order.length, scopes: heads.size, pages };
 }
 
-async function storePage(deps: PublishDeps, scope: Scope, page: PageRecord): Promise<void> {
-  await deps.editorials.put(catalogueKeys.page(scope, page.page), JSON.stringify(page), { contentType: JSON_TYPE });
-  await putFiles(deps.site, pageFiles(deps.config, scope, page));
+/** Stored as it is completed: a rebuild writes over what is there, unconditionally. */
+async function storePage(deps: PublishDeps, described: CatalogueScope, page: PageRecord): Promise<void> {
+  await deps.editorials.put(described.keys.page(page.page), JSON.stringify(page), { contentType: JSON_TYPE });
+  await putFiles(deps.site, described.files.page(page));
 }

@@ -3,7 +3,7 @@ import { isPublic } from '../../render/feeds/window.ts';
 import type { PublishDeps } from './deps.ts';
 import { readIndexEntry, visibleEditorial, writeIndexEntry, type IndexEntry } from './index-entry.ts';
 import { JSON_TYPE, keys } from './keys.ts';
-import { AGAIN, untilWritten } from './retry.ts';
+import { AGAIN, untilWritten } from '../../catalogue/store/retry.ts';
 import { renderStoredTemplate } from './email-template.ts';
 
 /** The send this entry still owes: due once public (published, embargo passed, source not removed). */

@@ -2,7 +2,7 @@ import type { Editorial } from '../../model.ts';
 import type { Clock, ObjectStore } from '../../ports.ts';
 import { keys } from './keys.ts';
 import { BroadsheetError } from '../../errors.ts';
-import { readDecoded, writeOver } from './object-io.ts';
+import { readDecoded, writeOver } from '../../catalogue/store/object-io.ts';
 
 /** The published state of one slug: its newest version and what the pipeline has done with it. */
 export interface IndexEntry {

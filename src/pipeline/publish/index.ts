@@ -1,6 +1,6 @@
 export { publishObject } from './publish-object.ts';
 export { releaseEmbargoed } from './release.ts';
-export { updateCatalogue } from './catalogue.ts';
+export { updateCatalogue } from './update-catalogue.ts';
 export type { DispatchRequest, PlanDispatch, StopDispatch, StopRequest } from './dispatch-request.ts';
 export type { ObjectEvent, PublishDeps, PublishOutcome } from './deps.ts';
 export {

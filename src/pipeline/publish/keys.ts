@@ -33,4 +33,4 @@ export const FEED_FILES = [
 
 export const PAGE_CACHE = 'public, max-age=300';
 export const FEED_CACHE = 'public, max-age=60';
-export const JSON_TYPE = 'application/json';
+export { JSON_TYPE } from '../../catalogue/store/object-io.ts';

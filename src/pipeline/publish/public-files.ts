@@ -3,7 +3,7 @@ import { renderPage } from '../../render/page.ts';
 import type { PublishDeps } from './deps.ts';
 import { readIndexEntry, visibleEditorial } from './index-entry.ts';
 import { JSON_TYPE, keys, PAGE_CACHE } from './keys.ts';
-import { AGAIN, untilWritten } from './retry.ts';
+import { AGAIN, untilWritten } from '../../catalogue/store/retry.ts';
 
 /**
  * Writes the page and ninjs of what the index holds for `slug`, and checks the index did not move meanwhile: a

@@ -1,13 +1,13 @@
 import type { Editorial, Rejection } from '../../model.ts';
 import type { ObjectEvent, PublishDeps, PublishOutcome } from './deps.ts';
 import { dispatchIfDue } from './dispatch.ts';
-import { announceFeeds, updateCatalogue } from './catalogue.ts';
-import { updatePartnerFeeds } from './partner-catalogue.ts';
+import { announceFeeds, updateCatalogue } from './update-catalogue.ts';
+import { updatePartnerFeeds } from './update-partner-feeds.ts';
 import { holdForEmbargo } from './release.ts';
 import { readIndexEntry, visibleEditorial, writeIndexEntry, type IndexEntry, type StoredEntry } from './index-entry.ts';
 import { approvedName, JSON_TYPE, keys } from './keys.ts';
 import { syncPublicFiles } from './public-files.ts';
-import { AGAIN, untilWritten } from './retry.ts';
+import { AGAIN, untilWritten } from '../../catalogue/store/retry.ts';
 import { findSlugOfSource, recordSource } from './sources.ts';
 import { compareVersions, keepFirstPublished, versionOf } from './versions.ts';
 import { newDispatchId, stopDispatches, withdrawnDispatches } from './withdrawal.ts';

@@ -1,7 +1,7 @@
 import type { Editorial } from '../../model.ts';
 import type { PublishDeps } from './deps.ts';
-import { announceFeeds, updateCatalogue } from './catalogue.ts';
-import { updatePartnerFeeds } from './partner-catalogue.ts';
+import { announceFeeds, updateCatalogue } from './update-catalogue.ts';
+import { updatePartnerFeeds } from './update-partner-feeds.ts';
 import { dispatchIfDue, dueDispatch } from './dispatch.ts';
 import { readIndexEntry } from './index-entry.ts';
 import { EMBARGO_PREFIX, JSON_TYPE, keys, SCHEDULED_SEND_PREFIX } from './keys.ts';

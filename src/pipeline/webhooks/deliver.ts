@@ -1,10 +1,9 @@
 import { OutboundRefusedError, outboundUrlProblem } from '../../address-policy.ts';
+import { processPartialResponse, type BatchResponse, type QueueRecord } from '../../batch.ts';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../log.ts';
 import { EVENT_ID_HEADER, isWebhookMessage, SIGNATURE_HEADER, webhookKey, webhookSignature } from '../../partners/webhooks.ts';
 import type { Clock, HttpPoster } from '../../ports.ts';
-import type { SqsEvent } from '../dispatch/sqs-event.ts';
-import type { BatchResponse } from '../dispatch/worker.ts';
 
 export interface WebhookDeps {
   config: Config;
@@ -23,54 +22,57 @@ export interface WebhookDeps {
  * may have changed since it was checked): one that is not https to a public host is not posted to, and comes back
  * (it ends in the dead-letter queue unless fixed). The poster checks it too, with the addresses its name resolves to.
  */
-export async function deliverWebhooks(deps: WebhookDeps, event: SqsEvent): Promise<BatchResponse> {
-  const failures: { itemIdentifier: string }[] = [];
-  await Promise.all(
-    event.Records.map(async (record) => {
-      let message: unknown;
-      try {
-        message = JSON.parse(record.body);
-      } catch {
-        message = undefined;
-      }
-      if (!isWebhookMessage(message)) {
-        deps.log.error('not a webhook message; dropped', { messageId: record.messageId });
-        return;
-      }
-      // The publish stage names the webhook (its partners may come from the partner registry, which this never reads).
-      const webhook = message.webhook ?? deps.config.partners.find((p) => p.id === message.partner)?.webhook;
-      if (!webhook) {
-        deps.log.warn('the partner has no webhook now; dropped', { partner: message.partner, eventId: message.eventId });
-        return;
-      }
-      const configured = deps.config.partners.find((p) => p.id === message.partner);
-      const partner = { id: message.partner, webhook, rotation: message.rotation ?? configured?.rotation ?? 0 };
-      // Plain http to this machine passes here (a local run); the poster refuses it unless it was built for one.
-      const problem = outboundUrlProblem(webhook, { allowLocal: true });
-      if (problem) {
-        deps.log.error('webhook URL refused; not posted, it comes back', { partner: partner.id, eventId: message.eventId, problem: `the webhook URL ${problem}` });
-        failures.push({ itemIdentifier: record.messageId });
-        return;
-      }
-      const headers = {
-        'Content-Type': 'application/json',
-        [SIGNATURE_HEADER]: webhookSignature(webhookKey(deps.webhookSecret, partner.id, partner.rotation), message, deps.clock.now()),
-        [EVENT_ID_HEADER]: message.eventId,
-      };
-      const attempt = Number(record.attributes.ApproximateReceiveCount);
-      try {
-        const { status } = await deps.poster.post(partner.webhook, message.body, headers);
-        if (status >= 200 && status < 300) {
-          deps.log.info('webhook delivered', { partner: partner.id, eventId: message.eventId, status, attempt });
-          return;
-        }
-        deps.log.warn('webhook refused; it comes back', { partner: partner.id, eventId: message.eventId, status, attempt });
-      } catch (err) {
-        if (err instanceof OutboundRefusedError) deps.log.error('webhook URL refused; not posted, it comes back', { partner: partner.id, eventId: message.eventId, attempt, error: err });
-        else deps.log.warn('webhook not answered; it comes back', { partner: partner.id, eventId: message.eventId, attempt, error: err });
-      }
-      failures.push({ itemIdentifier: record.messageId });
-    }),
-  );
-  return { batchItemFailures: failures };
+export function deliverWebhooks(deps: WebhookDeps, records: QueueRecord[]): Promise<BatchResponse> {
+  // Each delivery stands alone (its own partner, its own POST): all of the batch at once.
+  return processPartialResponse(records, (record) => deliverWebhook(deps, record), {
+    order: 'parallel',
+    // deliverWebhook catches what it expects; anything else still sends the message back, and says so.
+    onError: (record, err) => deps.log.error('webhook delivery failed; it comes back', { messageId: record.messageId, error: err }),
+  });
+}
+
+/** One queued webhook: false when it must come back (already logged), true when delivered or dropped. */
+async function deliverWebhook(deps: WebhookDeps, record: QueueRecord): Promise<boolean> {
+  let message: unknown;
+  try {
+    message = JSON.parse(record.body);
+  } catch {
+    message = undefined;
+  }
+  if (!isWebhookMessage(message)) {
+    deps.log.error('not a webhook message; dropped', { messageId: record.messageId });
+    return true;
+  }
+  // The publish stage names the webhook (its partners may come from the partner registry, which this never reads).
+  const webhook = message.webhook ?? deps.config.partners.find((p) => p.id === message.partner)?.webhook;
+  if (!webhook) {
+    deps.log.warn('the partner has no webhook now; dropped', { partner: message.partner, eventId: message.eventId });
+    return true;
+  }
+  const configured = deps.config.partners.find((p) => p.id === message.partner);
+  const partner = { id: message.partner, webhook, rotation: message.rotation ?? configured?.rotation ?? 0 };
+  // Plain http to this machine passes here (a local run); the poster refuses it unless it was built for one.
+  const problem = outboundUrlProblem(webhook, { allowLocal: true });
+  if (problem) {
+    deps.log.error('webhook URL refused; not posted, it comes back', { partner: partner.id, eventId: message.eventId, problem: `the webhook URL ${problem}` });
+    return false;
+  }
+  const headers = {
+    'Content-Type': 'application/json',
+    [SIGNATURE_HEADER]: webhookSignature(webhookKey(deps.webhookSecret, partner.id, partner.rotation), message, deps.clock.now()),
+    [EVENT_ID_HEADER]: message.eventId,
+  };
+  const attempt = record.receiveCount;
+  try {
+    const { status } = await deps.poster.post(partner.webhook, message.body, headers);
+    if (status >= 200 && status < 300) {
+      deps.log.info('webhook delivered', { partner: partner.id, eventId: message.eventId, status, attempt });
+      return true;
+    }
+    deps.log.warn('webhook refused; it comes back', { partner: partner.id, eventId: message.eventId, status, attempt });
+  } catch (err) {
+    if (err instanceof OutboundRefusedError) deps.log.error('webhook URL refused; not posted, it comes back', { partner: partner.id, eventId: message.eventId, attempt, error: err });
+    else deps.log.warn('webhook not answered; it comes back', { partner: partner.id, eventId: message.eventId, attempt, error: err });
+  }
+  return false;
 }

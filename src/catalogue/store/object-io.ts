@@ -1,8 +1,7 @@
-import type { PublicFile } from '../../catalogue/documents.ts';
+import type { PublicFile } from '../documents.ts';
 import { BroadsheetError } from '../../errors.ts';
 import { PreconditionFailedError, type Clock, type ObjectStore } from '../../ports.ts';
 import { retry, type BackoffPolicy } from '../../retry.ts';
-import { JSON_TYPE } from './keys.ts';
 import { AGAIN, untilWritten } from './retry.ts';
 
 /*
@@ -10,6 +9,8 @@ import { AGAIN, untilWritten } from './retry.ts';
  * reads tried again when torn, writes conditional on the version read, and public files derived from one of them
  * written again until that object holds still.
  */
+
+export const JSON_TYPE = 'application/json';
 
 export class CatalogueObjectError extends BroadsheetError {
   override name = 'CatalogueObjectError';
@@ -79,6 +80,13 @@ export function sameEtag(a: string | undefined, b: string): boolean {
 
 function unquoted(etag: string): string {
   return etag.startsWith('"') && etag.endsWith('"') ? etag.slice(1, -1) : etag;
+}
+
+/** Every key under `prefix`, listed before any of them is touched. */
+export async function keysUnder(store: ObjectStore, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const summary of store.list(prefix)) keys.push(summary.key);
+  return keys;
 }
 
 export async function putFiles(site: ObjectStore, files: readonly PublicFile[]): Promise<void> {

@@ -4,17 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { createLogger } from '../src/log.ts';
 import { cancelDispatch, dispatchStatus } from '../src/pipeline/dispatch/desk-operations.ts';
 import { scheduleDispatch } from '../src/pipeline/dispatch/dispatch-register.ts';
-import { releaseEmbargoed } from '../src/pipeline/publish/release.ts';
 import { parseEditorial } from '../src/parse/index.ts';
-import { useEmulators } from './helpers/emulators.ts';
 import { MemoryTable } from './helpers/memory-table.ts';
-import { config, markdown, newStage } from './publish-harness.ts';
+import { config, markdown, memoryStage, releaseEmbargoed } from './publish-harness.ts';
 
-const emulators = useEmulators();
 
 describe('an email scheduled apart from its page', () => {
   it('waits for email.sendAt while the page and feeds are public, shows as scheduled, and is planned once after it', async () => {
-    const stage = await newStage(emulators.s3, { now: new Date('2026-07-01T06:00:00Z') });
+    const stage = await memoryStage({ now: new Date('2026-07-01T06:00:00Z') });
     const ledger = new MemoryTable();
     stage.deps.scheduleDispatch = (request) => scheduleDispatch(ledger, request, stage.clock.now());
     const slug = '2026-07-01-morning-note';
@@ -40,7 +37,7 @@ describe('an email scheduled apart from its page', () => {
   });
 
   it('a scheduled send the desk cancels is refused a resume, and its stop reaches the planner', async () => {
-    const stage = await newStage(emulators.s3, { now: new Date('2026-07-02T06:00:00Z') });
+    const stage = await memoryStage({ now: new Date('2026-07-02T06:00:00Z') });
     const ledger = new MemoryTable();
     stage.deps.scheduleDispatch = (request) => scheduleDispatch(ledger, request, stage.clock.now());
     const slug = '2026-07-02-evening-note';

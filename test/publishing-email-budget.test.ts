@@ -7,10 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../src/cli/build.ts';
-import { useEmulators } from './helpers/emulators.ts';
-import { config, newStage } from './publish-harness.ts';
+import { config, memoryStage } from './publish-harness.ts';
 
-const emulators = useEmulators();
 
 /** A plain-text editorial listing `count` sources of about 2 KB each (tracking and AMP links get that long). */
 function editorialWithSources(count: number, status?: 'withdrawn'): string {
@@ -24,7 +22,7 @@ const REASON = /^the email would be [\d,]+ bytes even with none of the body, ove
 
 describe('an editorial whose email cannot fit the clipping budget', () => {
   it('is rejected by the publish function, recorded under rejected/, and nothing of it goes public', async () => {
-    const stage = await newStage(emulators.s3);
+    const stage = await memoryStage();
     const name = '2026-06-01-many-sources.txt';
     const text = editorialWithSources(60);
     const key = await stage.upload(name, text);
@@ -41,7 +39,7 @@ describe('an editorial whose email cannot fit the clipping budget', () => {
   });
 
   it('publishes once the sources fit, and the rejection record goes', async () => {
-    const stage = await newStage(emulators.s3);
+    const stage = await memoryStage();
     const name = '2026-06-01-fewer-sources.txt';
     const key = await stage.upload(name, editorialWithSources(60));
     expect((await stage.publish(key)).outcome).toBe('rejected');
@@ -52,7 +50,7 @@ describe('an editorial whose email cannot fit the clipping budget', () => {
   });
 
   it('does not keep a withdrawn version, which is never sent, from withdrawing', async () => {
-    const stage = await newStage(emulators.s3);
+    const stage = await memoryStage();
     const key = await stage.upload('2026-06-01-withdrawn.md', editorialWithSources(60, 'withdrawn'));
     expect((await stage.publish(key)).outcome).toBe('published');
     expect(stage.planned).toEqual([]);

@@ -1,14 +1,12 @@
 // The WebSub hub is told last: a hub that answers slowly, or never, delays neither the partner feeds nor the email.
 import { describe, expect, it } from 'vitest';
-import { useEmulators } from './helpers/emulators.ts';
-import { markdown, newStage } from './publish-harness.ts';
+import { markdown, memoryStage } from './publish-harness.ts';
 
-const emulators = useEmulators();
 
 describe('the order of a publish', () => {
   it('plans the email before it tells the hub, and the hub is still told of every changed feed', async () => {
     const order: string[] = [];
-    const stage = await newStage(emulators.s3, {
+    const stage = await memoryStage({
       planDispatch: async (request) => void order.push(`plan ${request.dispatchId}`),
       hub: {
         publish: async (urls) => {

@@ -3,15 +3,13 @@ import { rotateOnStack } from '../src/cli/partners-stack.ts';
 import { configFrom } from '../src/config.ts';
 import { partnerPath } from '../src/partners/paths.ts';
 import { PARTNER_REGISTRY_KEY } from '../src/partners/registry.ts';
-import { useEmulators } from './helpers/emulators.ts';
-import { markdown, newStage, type Stage } from './publish-harness.ts';
+import { markdown, memoryStage, type Stage } from './publish-harness.ts';
 
 /*
  * A rotation on the stack moves a partner's whole history: its archive pages (complete and filling) as well as its
  * subscription documents, each rewritten to link within the new path, and nothing is left at the old one.
  */
 
-const emulators = useEmulators();
 const SECRET = 'the partner secret of the archive rotation test, 32+';
 const config = configFrom(
   {
@@ -32,7 +30,7 @@ async function folder(stage: Stage, path: string): Promise<Record<string, string
 
 describe('partners rotate --stack on a partner with archives', () => {
   it('writes every archive page at the new path, linking within it, and deletes them all at the old one', async () => {
-    const stage = await newStage(emulators.s3, { config });
+    const stage = await memoryStage({ config });
     stage.deps.partnerSecret = SECRET;
     for (let n = 1; n <= 7; n++) {
       const slug = `2026-06-0${n}-archive`;

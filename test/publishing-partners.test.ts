@@ -5,13 +5,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSite } from '../src/cli/build.ts';
 import { configFrom, type PartnerConfig } from '../src/config.ts';
 import { partnerPath } from '../src/partners/paths.ts';
-import { releaseEmbargoed } from '../src/pipeline/publish/index.ts';
 import { entryId } from '../src/render/feeds/index.ts';
-import { useEmulators } from './helpers/emulators.ts';
 import { parseFeedText } from './helpers/feedparser.ts';
 import { ninjsErrors } from './helpers/ninjs-validator.ts';
 import { folderReader, linkOf, type Read } from './helpers/site-walk.ts';
-import { markdown, newStage, type Stage } from './publish-harness.ts';
+import { markdown, memoryStage, releaseEmbargoed, type Stage } from './publish-harness.ts';
 
 /*
  * Two partners of different formats and topics on the publish stage: a dozen editorials published, one corrected,
@@ -19,7 +17,6 @@ import { markdown, newStage, type Stage } from './publish-harness.ts';
  * followed from its newest document and compared with what `broadsheet build` writes for the same editorials.
  */
 
-const emulators = useEmulators();
 const SECRET = 'the partner secret of this publish test, over 32 characters';
 const PARTNERS = [
   { id: 'wire-east', name: 'Wire East', formats: ['atom', 'ninjs'], topics: ['ports'], usageTerms: 'Wire East may run excerpts.' },
@@ -134,7 +131,7 @@ let bucketRead: Read;
 let builtRead: Read;
 
 beforeAll(async () => {
-  stage = await newStage(emulators.s3, { config, now: NOW });
+  stage = await memoryStage({ config, now: NOW });
   stage.deps.partnerSecret = SECRET;
   for (let n = 1; n <= 12; n++) await send(stage, n, text(n), topicsOf(n), 'current', 'published');
   // A correction, a withdrawal, a move out of the ports topic, an embargoed publish: each a newer change.
@@ -198,7 +195,7 @@ describe('partner feeds on the publish stage', () => {
   });
 
   it('tells of a removal at once, keeps a released editorial in its place, and drops a tombstone once it is old', async () => {
-    const own = await newStage(emulators.s3, { config, now: NOW });
+    const own = await memoryStage({ config, now: NOW });
     own.deps.partnerSecret = SECRET;
     const read: Read = async (url) => own.text(own.site, url.slice(site.length + 1));
     const [wire, digest] = config.partners as [PartnerConfig, PartnerConfig];
