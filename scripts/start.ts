@@ -104,6 +104,8 @@ try {
   say('[5/7] Lifecycle: the desk corrects, withdraws and embargoes; a feed reader, each partner, the pages and the mailbox poll');
   const lifecycle = await runLifecycle(pipeline, { samplesDir: SAMPLES, say });
   for (const line of wrap(`${lifecycle.paragraph} (${seconds(step)})`, 118, '      ')) say(line);
+  const { count, last } = lifecycle.failedRounds;
+  if (count > 0) say(`      ${count} polling round${count === 1 ? '' : 's'} failed and polled again (last: ${last})`);
 
   step = Date.now();
   process.stdout.write(`[6/7] Copying the public bucket, the rejections and the sent mail to ${rel(OUT)}/ … `);

@@ -49,6 +49,8 @@ export interface LifecycleReport {
   /** The editorial emails in the mailbox at the end, by slug. */
   mail: { slug: string; emails: number; recipients: number }[];
   requests: Record<string, { requests: number; notModified: number }>;
+  /** Polling rounds that failed and were polled again, with the last reason: none is expected, so it is shown. */
+  failedRounds: { count: number; last?: string };
   paragraph: string;
 }
 
@@ -119,7 +121,7 @@ export async function runLifecycle(pipeline: LocalPipeline, options: LifecycleOp
       mail,
       feedReader: requests['public feed'] ?? { requests: 0, notModified: 0 },
     });
-    return { slugs, embargoUntil, startedAt, timeline, seen: polling.seen, mail, requests, paragraph };
+    return { slugs, embargoUntil, startedAt, timeline, seen: polling.seen, mail, requests, failedRounds: polling.failedRounds(), paragraph };
   } finally {
     await polling.stop();
     await own?.close();
@@ -132,6 +134,7 @@ interface Polling {
   latest(party: string, format: string): View;
   seen: SeenDocument[];
   requests(): Record<string, { requests: number; notModified: number }>;
+  failedRounds(): LifecycleReport['failedRounds'];
   mailBySlug(): Promise<LifecycleReport['mail']>;
   stop(): Promise<void>;
 }
@@ -208,6 +211,7 @@ function startPolling(
 
   let failure: unknown;
   let failedInARow = 0;
+  const failed: LifecycleReport['failedRounds'] = { count: 0 };
   const loop = (async () => {
     while (!stopped) {
       let finished = waiting;
@@ -231,8 +235,11 @@ function startPolling(
         if (problem !== undefined) throw problem;
         failedInARow = 0;
       } catch (err) {
-        // A busy machine can fail one poll (a connection reset, an object mid-rewrite): the next round polls again,
-        // and whoever waits for a round waits for that one. Only rounds failing again and again end the run.
+        // Nothing here should fail a poll (the local S3 replaces objects whole, as S3 does): a round that fails all
+        // the same is counted and shown, and the next round polls again; whoever waits for a round waits for that
+        // one. Only rounds failing again and again end the run.
+        failed.count++;
+        failed.last = err instanceof Error ? err.message : String(err);
         if (++failedInARow >= MAX_FAILED_ROUNDS) {
           failure = err;
           stopped = true;
@@ -258,6 +265,7 @@ function startPolling(
     latest: (party, format) => views.get(documents.find((d) => d.party === party && d.format === format)!) ?? new Map(),
     seen,
     requests: () => counts,
+    failedRounds: () => ({ ...failed }),
     mailBySlug: async () => {
       const view = mailboxView(await pipeline.emulators.sentMail(), [...mailSlugs], pageUrl);
       return [...mailSlugs].map((slug) => ({ slug, emails: view.get(slug)?.emails ?? 0, recipients: view.get(slug)?.recipients ?? 0 }));
