@@ -39,7 +39,7 @@ const EMULATED: EmulatorOptions = {
   queues: [{ name: 'bench-dispatch', visibilityTimeoutSeconds: 60, maxReceiveCount: 5 }],
 };
 
-interface EmulatorProcess {
+export interface EmulatorProcess {
   endpoints: Required<EndpointMap>;
   queueUrls: Record<string, string>;
   stop(): Promise<void>;
@@ -49,7 +49,7 @@ interface EmulatorProcess {
  * Emulators in a process of their own, as AWS services do not share the worker's CPU: in one process the ledger's
  * emulated DynamoDB would slow the local SES down and the ratio would measure the emulators, not the pipeline.
  */
-async function emulatorProcess(): Promise<EmulatorProcess> {
+export async function emulatorProcess(): Promise<EmulatorProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx/esm', fileURLToPath(import.meta.url), '--serve-emulators'], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });

@@ -13,11 +13,12 @@ import { interleavedMedianMs, mb, median, pairedMedianMs, round } from './stats.
 import { assembleFeeds, buildOwnFeeds, buildPeerFeeds, catalogueItems, renderSample } from './workloads.ts';
 import { benchPublishBundle, benchWorkerBundle } from './bundle.ts';
 import { benchDispatch } from './dispatch.ts';
+import { benchPlan, benchStatus } from './plan.ts';
 import { benchPublish } from './publish.ts';
 
 type Figures = Record<string, number | string>;
 
-const USAGE = 'usage: npm run bench -- [--only <group>] [--runs N] [--recipients N] [--json <file>]';
+const USAGE = 'usage: npm run bench -- [--only <group>] [--runs N] [--recipients N] [--plan-subscribers N] [--json <file>]';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Each group's figures, in the order a full run measures them. */
@@ -28,15 +29,18 @@ const GROUPS: Record<string, () => Promise<Figures>> = {
   bundle,
   dispatch: () => benchDispatch({ recipients: Number(values.recipients), concurrency: 4 }),
   publish: () => benchPublish({ runs }),
+  plan: () => benchPlan({ subscribers: Number(values['plan-subscribers']) }),
+  status: () => benchStatus(),
 };
 
-let values: { json?: string; runs: string; recipients: string; only?: string };
+let values: { json?: string; runs: string; recipients: string; 'plan-subscribers': string; only?: string };
 try {
   ({ values } = parseArgs({
     options: {
       json: { type: 'string' },
       runs: { type: 'string', default: '30' },
       recipients: { type: 'string', default: '1000' },
+      'plan-subscribers': { type: 'string', default: '100000' },
       only: { type: 'string' },
     },
   }));

@@ -40,7 +40,7 @@ export interface BroadsheetFunctionProps {
   readonly timeout?: Duration;
   /** Default: none (the account's unreserved pool). */
   readonly reservedConcurrentExecutions?: number;
-  /** Copy templates/ next to the bundled handler, for code that renders pages or email. Default: false. */
+  /** Copy the page templates of templates/ next to the bundled handler, for code that renders pages. Default: false. */
   readonly withTemplates?: boolean;
   /** Extra variables for this function only. */
   readonly environment?: Record<string, string>;
@@ -52,7 +52,7 @@ export interface BroadsheetFunctionProps {
   readonly readsTokenKeys?: boolean;
 }
 
-/** esbuild's ESM output has no `require`; CommonJS dependencies (mjml, handlebars) still call it. */
+/** esbuild's ESM output has no `require`; CommonJS dependencies (handlebars) still call it. */
 export const REQUIRE_BANNER = "import { createRequire as __broadsheetRequire } from 'node:module'; const require = __broadsheetRequire(import.meta.url);";
 
 /**
@@ -136,10 +136,11 @@ export class BroadsheetFunction extends Construct {
           commandHooks: {
             beforeBundling: () => [],
             beforeInstall: () => [],
-            // The renderers look for ./templates/ beside the bundled handler (src/render/email/template.ts).
+            // The page renderers look for ./templates/ beside the bundled handler (src/render/templates.ts). The
+            // email layout's MJML sources stay behind: the build compiles them into the code, nothing reads them.
             afterBundling: (inputDir: string, outputDir: string) => [
               `mkdir -p "${outputDir}/templates"`,
-              `cp "${inputDir}/templates/"*.hbs "${outputDir}/templates/"`,
+              `find "${inputDir}/templates" -maxdepth 1 -name '*.hbs' ! -name '*.mjml.hbs' -exec cp {} "${outputDir}/templates/" ';'`,
             ],
           },
         }),

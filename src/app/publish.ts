@@ -1,4 +1,6 @@
+import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { cloudFrontClientConfig } from '../adapters/aws-clients.ts';
+import { CloudFrontInvalidator } from '../adapters/cloudfront-invalidator.ts';
 import { decodeS3EventKey, type S3NotificationEvent } from '../adapters/s3-event.ts';
 import { systemClock } from '../adapters/clock.ts';
 import { scheduleDispatch } from '../pipeline/dispatch/dispatch-register.ts';
@@ -6,7 +8,6 @@ import { stopDispatch } from '../pipeline/dispatch/dispatch-stop.ts';
 import { planDispatch, type PlanDeps } from '../pipeline/dispatch/plan.ts';
 import { publishObject, releaseEmbargoed, type PublishDeps } from '../pipeline/publish/index.ts';
 import { withRegistryPartners } from '../partners/registry-feeds.ts';
-import type { CacheInvalidator } from '../ports.ts';
 import { dispatchQueue, editorialsStore, functionLog, hubNotifier, ledgerTable, siteStore, subscribersTable, webhookQueue } from './adapters.ts';
 import type { RuntimeConfig } from './runtime-config.ts';
 
@@ -29,7 +30,7 @@ export function publishWiring(runtime: RuntimeConfig): PublishDeps {
   const localRun = Object.keys(runtime.endpoints).length > 0;
   const hub = hubNotifier(runtime.publication, { allowLocal: localRun });
   const webhooks = webhookQueue(runtime);
-  const invalidator = runtime.distributionId ? lazyInvalidator(runtime.distributionId) : undefined;
+  const invalidator = runtime.distributionId ? new CloudFrontInvalidator(new CloudFrontClient(cloudFrontClientConfig()), runtime.distributionId) : undefined;
   return {
     editorials,
     site: siteStore(runtime),
@@ -44,31 +45,6 @@ export function publishWiring(runtime: RuntimeConfig): PublishDeps {
     ...(webhooks && { webhooks }),
     ...(invalidator && { invalidator }),
     ...(runtime.partnerSecret !== undefined && { partnerSecret: runtime.partnerSecret }),
-  };
-}
-
-/**
- * Only a correction or a withdrawal invalidates the CDN, so the CloudFront client is loaded on the first
- * invalidation rather than at every cold start (the bundle keeps it, evaluated on demand).
- */
-function lazyInvalidator(distributionId: string): CacheInvalidator {
-  let loading: Promise<CacheInvalidator> | undefined;
-  const load = async (): Promise<CacheInvalidator> => {
-    const [{ CloudFrontClient }, { CloudFrontInvalidator }] = await Promise.all([
-      import('@aws-sdk/client-cloudfront'),
-      import('../adapters/cloudfront-invalidator.ts'),
-    ]);
-    return new CloudFrontInvalidator(new CloudFrontClient(cloudFrontClientConfig()), distributionId);
-  };
-  return {
-    async invalidate(paths) {
-      // A failed load is tried again on the next invalidation, not kept for the container's life.
-      loading ??= load().catch((err: unknown) => {
-        loading = undefined;
-        throw err;
-      });
-      await (await loading).invalidate(paths);
-    },
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Logger } from '../../log.ts';
-import type { Clock, Item, ItemKey, KeyValueTable, ObjectStore, Queue } from '../../ports.ts';
+import type { Clock, Item, ItemKey, KeyValueTable, ObjectStore, Page, Queue } from '../../ports.ts';
 import type { DispatchRequest } from '../publish/dispatch-request.ts';
 import { copyTemplateToLedger } from './dispatch-template.ts';
 import { registerDispatch } from './dispatch-register.ts';
@@ -188,15 +188,23 @@ async function planSegment(
     pending = [];
   };
 
-  let cursor: string | undefined;
-  let first = true;
-  scan: do {
-    const page = await deps.subscribers.scan({
+  // The next page is read while this one's shards are recorded and queued, so the scan does not wait for the
+  // ledger's writes: where the two are served apart (DynamoDB), a plan takes the longer of them, not their sum. The
+  // records themselves stay one after another (see planDispatch). At most two pages are held at once.
+  const scanPage = (cursor: string | undefined, first: boolean): Promise<Page> => {
+    const read = deps.subscribers.scan({
       ...(cursor !== undefined && { cursor }),
       ...(first && from.resumeAfter !== undefined && { startAfter: from.resumeAfter }),
       ...(totalSegments > 1 && { segment, totalSegments }),
     });
-    first = false;
+    // Its failure is met where it is awaited; a page read ahead of a superseded plan is never awaited at all.
+    read.catch(() => {});
+    return read;
+  };
+  let next: Promise<Page> | undefined = scanPage(undefined, true);
+  scan: while (next !== undefined) {
+    const page: Page = await next;
+    next = page.cursor !== undefined ? scanPage(page.cursor, false) : undefined;
     for (const subscriber of page.items) {
       if (!wantsEditorial(subscriber, topics)) continue;
       // Ids alone: the queue, its dead-letter queue and the ledger's shard records never hold an address.
@@ -207,8 +215,7 @@ async function planSegment(
       }
       if (pending.length === SHARDS_PER_SEND) await flush();
     }
-    cursor = page.cursor;
-  } while (cursor !== undefined);
+  }
   if (!superseded && current.length > 0 && !(await closeShard())) superseded = true;
   await flush();
   return { shards, recipients, superseded };

@@ -32,7 +32,9 @@ export function headerText(value: string): string {
 
 const printableAscii = (value: string) => /^[\x20-\x7e]*$/.test(value);
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+// Built on first use: loading the grapheme data costs every cold start several milliseconds, and most messages
+// have headers in plain ASCII that never need it.
+let segmenter: Intl.Segmenter | undefined;
 
 /** Splits text into pieces of at most `max` UTF-8 bytes, between grapheme clusters where one fits. */
 function chunksOfBytes(text: string, max: number): string[] {
@@ -49,6 +51,7 @@ function chunksOfBytes(text: string, max: number): string[] {
     current += piece;
     size += n;
   };
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   for (const { segment } of segmenter.segment(text)) {
     if (Buffer.byteLength(segment) <= max) push(segment);
     else for (const codePoint of segment) push(codePoint);
