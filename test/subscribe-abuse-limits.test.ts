@@ -13,13 +13,15 @@ import { mailboxDigest, suppressedMailboxId } from '../src/subscribers/mailbox.t
 import { pendingExpiry, SubscriberStore } from '../src/subscribers/store.ts';
 import { CONFIRM_TOKEN_LIFETIME_MS, subscriberId, verifyToken } from '../src/subscribers/tokens.ts';
 import { windowStart } from '../src/subscribers/window-counter.ts';
-import { useEmulators } from './helpers/emulators.ts';
-import { subscriberDepsOn } from './helpers/subscriber-deps.ts';
+import type { MemoryMailer } from './helpers/memory-mailer.ts';
+import { subscriberDepsInMemory } from './helpers/subscriber-deps-memory.ts';
 
 const SECRET = 'abuse-limits-secret-0123456789-abcdefghij';
 const DAY_MS = 24 * 60 * 60 * 1000;
 const config = loadConfig();
-const emulators = useEmulators({ tables: [{ tableName: 'subscribers', partitionKey: 'id' }] });
+// The limits are the flows' logic: a table and a mailer in memory (test/subscribe-abuse.test.ts runs the form's
+// limits end to end on the emulators).
+let mailer: MemoryMailer;
 let deps: SubscriberDeps;
 let store: SubscriberStore;
 // Each test starts on a new day at 10:00:30, so no counter of an earlier test applies.
@@ -33,14 +35,14 @@ function recordingLogger(): Logger {
 
 beforeAll(() => {
   // No queue: the confirmation is sent within the request, by the same code the confirmation sender runs.
-  ({ deps, store } = subscriberDepsOn(emulators, SECRET, () => now, recordingLogger()));
+  ({ deps, store, mailer } = subscriberDepsInMemory(SECRET, () => now, recordingLogger()));
 });
 
 beforeEach(async () => {
   now = new Date(windowStart(new Date(now.getTime() + 2 * DAY_MS), DAY_MS) + 10 * 60 * 60 * 1000 + 30 * 1000);
   deps.subscribeRatePerMinute = 1000;
   logLines.length = 0;
-  await emulators.clearMail();
+  await mailer.clearMail();
 });
 
 /** A subscribe POST as the Function URL receives it behind CloudFront: the viewer named by CloudFront's header. */
@@ -55,7 +57,7 @@ function subscribeEvent(email: string, client: { viewer?: string; sourceIp?: str
   };
 }
 const subscribeAs = (email: string, client: { viewer?: string; sourceIp?: string } = {}) => handleSubscribeRequest(deps, subscribeEvent(email, client));
-const recipients = async () => (await emulators.sentMail()).map((m) => m.destination.to[0]!).sort();
+const recipients = async () => (await mailer.sentMail()).map((m) => m.destination.to[0]!).sort();
 const rawItem = (address: string) => deps.subscribers.get({ id: subscriberId(SECRET, address) });
 const sameAnswer = (answer: FunctionUrlResult) => ({ status: answer.statusCode, headers: answer.headers, body: answer.body });
 
@@ -119,7 +121,7 @@ describe('pending subscribers expire with their link', () => {
     const item = await rawItem('expiring@example.org');
     expect(item).toMatchObject({ status: 'pending', expiresAt: pendingExpiry(now) });
     expect(item!.expiresAt).toBe(Math.ceil((now.getTime() + CONFIRM_TOKEN_LIFETIME_MS) / 1000));
-    const [mail] = await emulators.sentMail();
+    const [mail] = await mailer.sentMail();
     const token = new URL(/https:\/\/\S+\/confirm\?token=\S+/.exec(mail!.body.text ?? '')![0]).searchParams.get('token')!;
     const check = verifyToken(SECRET, 'confirm', token, now);
     expect(check.ok && check.expiresAt!.getTime() <= Number(item!.expiresAt) * 1000).toBe(true);
@@ -152,7 +154,7 @@ describe('pending subscribers expire with their link', () => {
     expect(await store.confirm(id, now)).toMatchObject({ outcome: 'unknown' });
     expect(await deliverOwedConfirmation(deps, id)).toBe('nothing-owed');
 
-    await emulators.clearMail();
+    await mailer.clearMail();
     const again = await store.subscribe({ address: 'lapsed@example.org', consentSource: 'web-form:again', topics: ['energy'] }, now);
     expect(again).toMatchObject({ outcome: 'created', confirmationDue: true });
     const item = await rawItem('lapsed@example.org');
@@ -173,10 +175,10 @@ describe('a daily ceiling on confirmations as a whole', () => {
 
     // Everything the day allows has gone.
     await deps.subscribers.update({ id: confirmationsOfDayCounterId(day) }, { set: { count: CONFIRMATIONS_PER_DAY } });
-    await emulators.clearMail();
+    await mailer.clearMail();
     const withheld = sameAnswer(await subscribeAs('past-ceiling@example.org'));
     expect(withheld).toEqual(allowed);
-    expect(await emulators.sentMail()).toEqual([]);
+    expect(await mailer.sentMail()).toEqual([]);
     expect(logLines.some((l) => l.message === 'confirmation withheld: confirmations had their ceiling for today')).toBe(true);
     expect(logLines.filter((l) => l.message === 'confirmation ceiling reached for today')).toHaveLength(1);
 
@@ -219,14 +221,14 @@ describe('a suppressed inbox gets no confirmation, however spelt', () => {
     expect(JSON.stringify(marker)).not.toMatch(/victim|example\.org|@/);
 
     const neighbour = sameAnswer(await subscribeAs('neighbour@example.org'));
-    await emulators.clearMail();
+    await mailer.clearMail();
     for (let day = 0; day < 3; day++) {
       for (const email of ['victim+1@example.org', 'victim+2@example.org', 'Victim+news@Example.org', 'victim@example.org']) {
         expect(sameAnswer(await subscribeAs(email))).toEqual(neighbour);
       }
       now = new Date(now.getTime() + DAY_MS);
     }
-    expect(await emulators.sentMail()).toEqual([]);
+    expect(await mailer.sentMail()).toEqual([]);
     expect(logLines.filter((l) => l.message === 'confirmation withheld: the inbox is suppressed (a bounce or a complaint)').length).toBeGreaterThanOrEqual(9);
     // The variants are pending records like any other; they expire with their link.
     expect(await rawItem('victim+1@example.org')).toMatchObject({ status: 'pending' });
@@ -239,20 +241,20 @@ describe('a suppressed inbox gets no confirmation, however spelt', () => {
   it('after a hard bounce of a Gmail address, its dotted and googlemail spellings get nothing, nor an import’s confirmation', async () => {
     await confirmedReader('bounced.reader@gmail.com');
     await handleSesEvent(deps, viaSns(hardBounce('bounced.reader@gmail.com')));
-    await emulators.clearMail();
+    await mailer.clearMail();
     for (const email of ['bouncedreader@gmail.com', 'b.o.u.n.c.e.d.reader+x@googlemail.com']) expect((await subscribeAs(email)).statusCode).toBe(200);
     const imported = 'bounced.r.eader@gmail.com';
     await store.upsertImported({ address: imported, status: 'pending', defaultSource: 'import:test' }, now);
     expect(await sendConfirmation(deps, store, subscriberId(SECRET, imported), imported, now)).toBe(false);
-    expect(await emulators.sentMail()).toEqual([]);
+    expect(await mailer.sentMail()).toEqual([]);
   });
 
   it('outlives erasure of the suppressed subscriber', async () => {
     await confirmedReader('erased@example.org');
     await handleSesEvent(deps, viaSns(complaint('erased@example.org')));
     expect(await store.erase(subscriberId(SECRET, 'erased@example.org'), now)).toBe('kept-suppression');
-    await emulators.clearMail();
+    await mailer.clearMail();
     await subscribeAs('erased+back@example.org');
-    expect(await emulators.sentMail()).toEqual([]);
+    expect(await mailer.sentMail()).toEqual([]);
   });
 });

@@ -121,7 +121,9 @@ describe('one email per request decided once', () => {
   });
 
   it('sends one inbox at most three confirmations a day, however its address is spelt', async () => {
-    const spellings = [...Array.from({ length: 50 }, (_, n) => `victim+${n}@gmail.com`), 'v.i.c.t.i.m@gmail.com', 'Victim@googlemail.com'];
+    // Five spellings at once are past three on DynamoDB's counters; the burst of fifty-two spellings runs on the same
+    // flows in memory (test/subscribe-abuse-inbox.test.ts), where it costs milliseconds instead of seconds.
+    const spellings = ['victim+1@gmail.com', 'victim+2@gmail.com', 'victim+3@gmail.com', 'v.i.c.t.i.m@gmail.com', 'Victim@googlemail.com'];
     const answers = await Promise.all(spellings.map((email) => post('/subscribe', { email })));
     expect(answers.every((a) => a.status === 200)).toBe(true);
     await runConfirmationSender();

@@ -7,11 +7,13 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
+import { runCliInProcess } from '../helpers/cli-in-process.ts';
 import { useEmulators } from '../helpers/emulators.ts';
 
 /*
- * The desk commands as a desk runs them against a local run: the real command line, as a child process, with the
- * environment desk.env gives (the emulators' endpoints, the bucket, table and queue names, the run's publication).
+ * The desk commands as a desk runs them against a local run, with the environment desk.env gives (the emulators'
+ * endpoints, the bucket, table and queue names, the run's publication): approve through the real command line, as a
+ * child process; the others through the same main function in this process, a second of start-up less each.
  */
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -50,11 +52,17 @@ interface Run {
   stderr: string;
 }
 
-async function broadsheet(...args: string[]): Promise<Run> {
-  // Nothing from the test's own environment names another desk or stack.
+/** The environment a desk's shell has once desk.env is sourced; nothing of the test's own names another desk or stack. */
+function shellEnv(): Record<string, string | undefined> {
   const { BROADSHEET_STACK: _stack, AWS_PROFILE: _profile, ...inherited } = process.env;
+  return { ...inherited, ...deskEnv() };
+}
+
+const broadsheet = (...args: string[]): Promise<Run> => runCliInProcess(args, shellEnv());
+
+async function broadsheetProcess(...args: string[]): Promise<Run> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...inherited, ...deskEnv() } });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { cwd: ROOT, env: shellEnv() });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -79,7 +87,7 @@ describe('the desk on a local run: approve, proof, withdraw', () => {
     expect(rejected.stderr.trim()).toMatch(/^.*2026-06-10-source-ftp\.txt: rejected: line 5: /);
     expect(await keys('approved/')).toEqual([]);
 
-    const run = await broadsheet('approve', MARKDOWN);
+    const run = await broadsheetProcess('approve', MARKDOWN);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`Approved ${SLUG}: put approved/${SLUG}.md into the editorials bucket ${EDITORIALS} (the local run).`);
     expect(run.stdout).toContain(`npx broadsheet dispatch status ${SLUG} --watch`);

@@ -9,7 +9,9 @@ import { parseFeedFile } from '../helpers/feedparser.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
-describe('npm start', () => {
+// The two runs share nothing (the refused ones stop before starting anything), so they run at the same time: the
+// refusals' start-up overlaps the end-to-end run's waits.
+describe.concurrent('npm start', () => {
   it('publishes the samples end to end, mails each confirmed subscriber at most once per editorial, shows the dispatches and says where to look', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'broadsheet-start-')), 'local');
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx/esm', 'scripts/start.ts', '--out', out], { cwd: ROOT }).catch(
