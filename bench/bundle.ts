@@ -1,7 +1,7 @@
-// The dispatch worker and the publish function as Lambda runs them: bundled with the stack's esbuild options (and the
-// page templates beside the publish bundle, as the stack copies them), then imported in a fresh process.
+// The dispatch worker and the publish function as Lambda runs them: bundled with the stack's esbuild options (every
+// template is compiled into the code at build time, so a bundle is one file), then imported in a fresh process.
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,11 +76,6 @@ export async function benchPublishBundle(): Promise<Record<string, number>> {
   const scratch = mkdtempSync(join(tmpdir(), 'broadsheet-bundle-'));
   const dir = mkdtempSync(join(scratch, 'publish-'));
   const publish = await bundle({ file: join(ROOT, 'functions/publish.ts') }, dir);
-  // The page renderers read their templates when their module loads, from ./templates/ beside the bundle; the stack
-  // copies those, not the email layout's MJML sources (compiled into the code at build time).
-  for (const file of readdirSync(join(ROOT, 'templates')).filter((f) => f.endsWith('.hbs') && !f.endsWith('.mjml.hbs'))) {
-    cpSync(join(ROOT, 'templates', file), join(dir, 'templates', file));
-  }
   const raw = await bundle(
     {
       source:

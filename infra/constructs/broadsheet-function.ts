@@ -8,7 +8,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { runtimeEnvironment } from '../../src/app/runtime-config.ts';
 
-/** The project root: functions/, templates/ and package-lock.json live here. */
+/** The project root: functions/ and package-lock.json live here. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The handlers in functions/, by file name. */
@@ -40,8 +40,6 @@ export interface BroadsheetFunctionProps {
   readonly timeout?: Duration;
   /** Default: none (the account's unreserved pool). */
   readonly reservedConcurrentExecutions?: number;
-  /** Copy the page templates of templates/ next to the bundled handler, for code that renders pages. Default: false. */
-  readonly withTemplates?: boolean;
   /** Extra variables for this function only. */
   readonly environment?: Record<string, string>;
   /**
@@ -132,18 +130,6 @@ export class BroadsheetFunction extends Construct {
         banner: REQUIRE_BANNER,
         bundleAwsSDK: true,
         forceDockerBundling: false,
-        ...(props.withTemplates && {
-          commandHooks: {
-            beforeBundling: () => [],
-            beforeInstall: () => [],
-            // The page renderers look for ./templates/ beside the bundled handler (src/render/templates.ts). The
-            // email layout's MJML sources stay behind: the build compiles them into the code, nothing reads them.
-            afterBundling: (inputDir: string, outputDir: string) => [
-              `mkdir -p "${outputDir}/templates"`,
-              `find "${inputDir}/templates" -maxdepth 1 -name '*.hbs' ! -name '*.mjml.hbs' -exec cp {} "${outputDir}/templates/" ';'`,
-            ],
-          },
-        }),
       },
     });
   }

@@ -59,7 +59,6 @@ export class PublishStage extends Construct {
       runtime: props.runtime,
       memorySize: props.memorySize ?? 1536,
       timeout: props.timeout ?? Duration.minutes(5),
-      withTemplates: true,
       // It plans sends but signs no link: the dispatch worker does.
       readsTokenKeys: false,
     });

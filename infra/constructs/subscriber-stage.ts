@@ -66,7 +66,6 @@ export class SubscriberStage extends Construct {
         runtime: props.runtime,
         memorySize: props.memorySize ?? 512,
         timeout: props.timeout ?? Duration.seconds(15),
-        withTemplates: true,
         ...(route === 'subscribe' && { reservedConcurrentExecutions: props.subscribeConcurrency ?? 10 }),
         // Subscribe queues confirmation sends; confirm queues the welcome a confirmation owes.
         ...(route !== 'unsubscribe' && { environment: runtimeEnvironment({ confirmationQueueUrl: this.confirmationQueue.queueUrl }) }),
@@ -86,7 +85,6 @@ export class SubscriberStage extends Construct {
       runtime: props.runtime,
       memorySize: 512,
       timeout: CONFIRMATION_SENDER_TIMEOUT,
-      withTemplates: true,
     });
     const sender = this.confirmationSender.function;
     sender.addEventSource(new SqsEventSource(this.confirmationQueue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true }));

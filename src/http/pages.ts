@@ -1,14 +1,11 @@
-import Handlebars from 'handlebars';
 import type { Config } from '../config.ts';
 import { messagesFor } from '../i18n/index.ts';
 import { dropForbiddenChars } from '../render/escape.ts';
 import { urls } from '../render/urls.ts';
-import { readTemplate } from '../render/templates.ts';
+import { precompiledTemplates } from '../render/templates-precompiled.ts';
 
-const handlebars = Handlebars.create();
-handlebars.registerPartial('pageStyle', readTemplate('page-style.hbs'));
-handlebars.registerPartial('topicChoices', readTemplate('topic-choices.hbs'));
-const template = handlebars.compile<NoticeView>(readTemplate('notice.html.hbs'), { strict: false });
+const handlebars = precompiledTemplates({ pageStyle: 'page-style.hbs', topicChoices: 'topic-choices.hbs' });
+const template = handlebars.template<NoticeView>('notice.html.hbs');
 
 export interface NoticeForm {
   /** Posts to the page's own URL. */

@@ -1,13 +1,11 @@
-import Handlebars from 'handlebars';
 import type { Config } from '../config.ts';
 import { dropForbiddenChars } from '../render/escape.ts';
-import { readTemplate } from '../render/templates.ts';
+import { precompiledTemplates } from '../render/templates-precompiled.ts';
 import { urls } from '../render/urls.ts';
 import { en, messagesFor, type MessageKey, type Messages } from '../i18n/index.ts';
 
-const handlebars = Handlebars.create();
-handlebars.registerPartial('pageStyle', readTemplate('page-style.hbs'));
-const template = handlebars.compile<PreferencePageView>(readTemplate('preferences.html.hbs'), { strict: false });
+const handlebars = precompiledTemplates({ pageStyle: 'page-style.hbs' });
+const template = handlebars.template<PreferencePageView>('preferences.html.hbs');
 
 type PreferenceKey = Extract<MessageKey, `preferences.${string}`>;
 type PreferenceWord = PreferenceKey extends `preferences.${infer W}` ? W : never;

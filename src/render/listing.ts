@@ -1,4 +1,3 @@
-import Handlebars from 'handlebars';
 import { scopeUrls, topicScope } from './scopes.ts';
 import { topicsOf } from './topics.ts';
 import type { Config } from '../config.ts';
@@ -7,7 +6,7 @@ import type { Editorial } from '../model.ts';
 import { leadText } from './body.ts';
 import { feedLinks, publicationChrome, subscribeFormView, type FeedLink, type SubscribeFormView } from './chrome.ts';
 import { dropForbiddenChars } from './escape.ts';
-import { readTemplate } from './templates.ts';
+import { precompiledTemplates } from './templates-precompiled.ts';
 import { urls } from './urls.ts';
 
 export interface ListingView {
@@ -27,13 +26,14 @@ export interface ListingView {
   feeds: { rss: string; atom: string; json: string };
 }
 
-const handlebars = Handlebars.create();
-handlebars.registerPartial('pageStyle', readTemplate('page-style.hbs'));
-handlebars.registerPartial('pageSubscribe', readTemplate('page-subscribe.hbs'));
-handlebars.registerPartial('topicChoices', readTemplate('topic-choices.hbs'));
-handlebars.registerPartial('listingStyle', readTemplate('listing-style.hbs'));
-const cardTemplate = handlebars.compile<CardView>(readTemplate('listing-card.hbs'));
-const pageTemplate = handlebars.compile<PageView>(readTemplate('listing.html.hbs'));
+const handlebars = precompiledTemplates({
+  pageStyle: 'page-style.hbs',
+  pageSubscribe: 'page-subscribe.hbs',
+  topicChoices: 'topic-choices.hbs',
+  listingStyle: 'listing-style.hbs',
+});
+const cardTemplate = handlebars.template<CardView>('listing-card.hbs');
+const pageTemplate = handlebars.template<PageView>('listing.html.hbs');
 
 /** What the card template sees: plain strings, escaped by `{{ }}`. */
 interface CardView {

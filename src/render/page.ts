@@ -1,4 +1,3 @@
-import Handlebars from 'handlebars';
 import type { Config } from '../config.ts';
 import type { Messages } from '../i18n/index.ts';
 import type { Editorial } from '../model.ts';
@@ -8,13 +7,14 @@ import { chromeLangAttrs, chromeOf, feedLinks, messageHtml, subscribeFormView, t
 import { escapeHtml } from './escape.ts';
 import { provenanceFooterHtml } from './footer.ts';
 import { urls } from './urls.ts';
-import { readTemplate } from './templates.ts';
+import { precompiledTemplates } from './templates-precompiled.ts';
 
-const handlebars = Handlebars.create();
-handlebars.registerPartial('pageStyle', readTemplate('page-style.hbs'));
-handlebars.registerPartial('pageSubscribe', readTemplate('page-subscribe.hbs'));
-handlebars.registerPartial('topicChoices', readTemplate('topic-choices.hbs'));
-const template = handlebars.compile<PageView>(readTemplate('page.html.hbs'));
+const handlebars = precompiledTemplates({
+  pageStyle: 'page-style.hbs',
+  pageSubscribe: 'page-subscribe.hbs',
+  topicChoices: 'topic-choices.hbs',
+});
+const template = handlebars.template<PageView>('page.html.hbs');
 
 /** What the page template sees: editorial text as plain strings (escaped by `{{ }}`), own HTML as `*Html`. */
 interface PageView {

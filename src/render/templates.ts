@@ -1,15 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
-/** Beside the sources in the project, or copied next to a bundled handler (where every module is one file). */
-const CANDIDATES = [new URL('../../templates/', import.meta.url), new URL('./templates/', import.meta.url)];
-
-let found: URL | undefined;
+// The template sources, for the builds that compile them (npm run build:templates, build:email) and for the tests;
+// the renders use what those builds wrote, and no function carries templates/.
+const TEMPLATES = new URL('../../templates/', import.meta.url);
 
 /** The folder holding the Handlebars templates. */
 export function templatesDir(): URL {
-  found ??= CANDIDATES.find((dir) => existsSync(new URL('page.html.hbs', dir)));
-  if (!found) throw new Error(`templates not found in ${CANDIDATES.map((u) => u.pathname).join(' or ')}`);
-  return found;
+  return TEMPLATES;
 }
 
 export function readTemplate(name: string): string {
