@@ -1,14 +1,13 @@
 import { defineConfig } from 'vitest/config';
-import { BROWSER, INTEGRATION } from './test/projects.ts';
 
 /*
- * Three projects, each runnable alone (`npm run test:unit`, `test:integration`, `test:browser`; `npm test` runs
- * all three):
- * - unit: pure code, no server and no process of its own;
- * - integration: the real emulators started in-process (S3, SES, DynamoDB, SQS), the CLI and `npm start` as
+ * Three projects, one folder each, each runnable alone (`npm run test:unit`, `test:integration`, `test:browser`;
+ * `npm test` runs all three):
+ * - test/unit: pure code, no server and no process of its own;
+ * - test/integration: the real emulators started in-process (S3, SES, DynamoDB, SQS), the CLI and `npm start` as
  *   child processes, the CDK app synthesised and bundled;
- * - browser: headless Chromium (shipped inside an npm package) against pages and the local servers.
- * Which file is in which project: test/projects.ts.
+ * - test/browser: headless Chromium (shipped inside an npm package) against pages and the local servers.
+ * test/unit/projects.test.ts holds every file to its folder's rule. Shared code: test/helpers, test/fixtures.
  */
 
 export default defineConfig({
@@ -20,13 +19,21 @@ export default defineConfig({
     deps: { interopDefault: false },
     // The AWS SDK warns about Node 20 on every client; the README says which Node versions are supported.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    // Unit files run without isolation: each worker imports the pure modules once for all its files instead of once
-    // per file (most of the unit project's time was imports). They hold no state between files: no module mocks, no
-    // globals stubbed, fake timers restored by the file that installs them.
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...BROWSER, ...INTEGRATION], isolate: false } },
-      { extends: true, test: { name: 'integration', include: INTEGRATION, exclude: BROWSER } },
-      { extends: true, test: { name: 'browser', include: BROWSER, globalSetup: ['./test/helpers/browser-setup.ts'] } },
+      // Unit files run without isolation: each worker imports the pure modules once for all its files instead of
+      // once per file (most of the unit project's time was imports). They hold no state between files: no module
+      // mock left in place (one file mocks a module for its own imports and undoes it), no globals stubbed, fake timers
+      // restored by the file that installs them.
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false } },
+      { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['./test/helpers/browser-setup.ts'],
+        },
+      },
     ],
   },
 });

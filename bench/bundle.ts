@@ -15,7 +15,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 async function bundle(entry: { file: string } | { source: string }, dir: string): Promise<string> {
   const outfile = join(dir, 'index.mjs');
   await build({
-    ...('file' in entry ? { entryPoints: [entry.file] } : { stdin: { contents: entry.source, resolveDir: ROOT, loader: 'js' } }),
+    ...('file' in entry
+      ? { entryPoints: [entry.file] }
+      : { stdin: { contents: entry.source, resolveDir: ROOT, loader: 'js' } }),
     outfile,
     bundle: true,
     platform: 'node',
@@ -44,7 +46,12 @@ const ENV = {
 function coldInitMs(file: string): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t));`;
   const runs = Array.from({ length: 5 }, () =>
-    Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { PATH: process.env.PATH, ...ENV }, encoding: 'utf8' })),
+    Number(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        env: { PATH: process.env.PATH, ...ENV },
+        encoding: 'utf8',
+      }),
+    ),
   );
   return round(median(runs));
 }
@@ -52,7 +59,10 @@ function coldInitMs(file: string): number {
 /** Worker bundle size and cold init, beside a bundle of the bare SES client sending one message (the raw floor). */
 export async function benchWorkerBundle(): Promise<Record<string, number>> {
   const scratch = mkdtempSync(join(tmpdir(), 'broadsheet-bundle-'));
-  const worker = await bundle({ file: join(ROOT, 'functions/dispatch-worker.ts') }, mkdtempSync(join(scratch, 'worker-')));
+  const worker = await bundle(
+    { file: join(ROOT, 'functions/dispatch-worker.ts') },
+    mkdtempSync(join(scratch, 'worker-')),
+  );
   const raw = await bundle(
     {
       source:

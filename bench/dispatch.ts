@@ -7,7 +7,13 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { systemClock } from '../src/adapters/clock.ts';
-import { idTable, mailer as adapterMailer, objectStore, pairTable, queue as adapterQueue } from '../src/app/adapters.ts';
+import {
+  idTable,
+  mailer as adapterMailer,
+  objectStore,
+  pairTable,
+  queue as adapterQueue,
+} from '../src/app/adapters.ts';
 import type { EndpointMap } from '../src/adapters/aws-clients.ts';
 import { awsClientConfigs } from '../src/adapters/aws-clients.ts';
 import { startEmulators, type EmulatorOptions } from '../src/local/emulators.ts';
@@ -76,7 +82,11 @@ if (process.argv[2] === '--serve-emulators') {
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-export async function benchDispatch(options: { recipients: number; concurrency: number; rounds?: number }): Promise<Record<string, number>> {
+export async function benchDispatch(options: {
+  recipients: number;
+  concurrency: number;
+  rounds?: number;
+}): Promise<Record<string, number>> {
   const { recipients, concurrency } = options;
   const rounds = Math.max(1, Math.floor(options.rounds ?? 3));
   const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -106,7 +116,12 @@ export async function benchDispatch(options: { recipients: number; concurrency: 
     for (let i = 0; i < recipients; i += 50) {
       await Promise.all(
         Array.from({ length: Math.min(50, recipients - i) }, (_, k) =>
-          subscribers.put({ id: benchId(i + k), email: `reader${i + k}@bench.example`, status: 'confirmed', topics: [] }),
+          subscribers.put({
+            id: benchId(i + k),
+            email: `reader${i + k}@bench.example`,
+            status: 'confirmed',
+            topics: [],
+          }),
         ),
       );
     }
@@ -176,9 +191,13 @@ export async function benchDispatch(options: { recipients: number; concurrency: 
     const pathRound = async (n: number): Promise<number> => {
       const dispatchId = `${editorial.slug}~${n}`;
       const templateKey = `rendered/${editorial.slug}/${dispatchId}/email.json`;
-      await editorials.put(templateKey, JSON.stringify({ ...template, from, replyTo: config.sender.replyTo, slug: editorial.slug, dispatchId }), {
-        contentType: 'application/json',
-      });
+      await editorials.put(
+        templateKey,
+        JSON.stringify({ ...template, from, replyTo: config.sender.replyTo, slug: editorial.slug, dispatchId }),
+        {
+          contentType: 'application/json',
+        },
+      );
       sent = 0;
       const poller = startSqsPoller({
         queue,
@@ -190,7 +209,10 @@ export async function benchDispatch(options: { recipients: number; concurrency: 
         idleMs: 0,
       });
       const start = performance.now();
-      await planDispatch({ editorials, subscribers, ledger, queue, log: silent, clock: systemClock, shardSize }, { dispatchId, slug: editorial.slug, templateKey, topics: [] });
+      await planDispatch(
+        { editorials, subscribers, ledger, queue, log: silent, clock: systemClock, shardSize },
+        { dispatchId, slug: editorial.slug, templateKey, topics: [] },
+      );
       await poller.drain();
       await poller.stop();
       if (sent !== recipients) throw new Error(`dispatch sent ${sent} of ${recipients}`);
@@ -216,7 +238,9 @@ export async function benchDispatch(options: { recipients: number; concurrency: 
     await pathRound(0);
     await emulators.clearMail();
     for (let n = 1; n <= rounds; n++) {
-      log(`dispatch: round ${n}/${rounds}: raw SendEmail loop, then planner → SQS → ${concurrency} workers → ledger → SES, ${recipients} messages each…`);
+      log(
+        `dispatch: round ${n}/${rounds}: raw SendEmail loop, then planner → SQS → ${concurrency} workers → ledger → SES, ${recipients} messages each…`,
+      );
       const raw = await cpuPerMessage(rawRound, cpuRaw);
       await emulators.clearMail();
       const path = await cpuPerMessage(() => pathRound(n), cpuPath);
@@ -231,7 +255,8 @@ export async function benchDispatch(options: { recipients: number; concurrency: 
     for (let i = 0; i < 10_000; i++) personalize(template, { unsubscribeUrl: urls[i % 1000]! });
     let sink = 0;
     const personalizeStart = performance.now();
-    for (let i = 0; i < PERSONALIZE_CALLS; i++) sink += personalize(template, { unsubscribeUrl: urls[i % 1000]! }).html.length;
+    for (let i = 0; i < PERSONALIZE_CALLS; i++)
+      sink += personalize(template, { unsubscribeUrl: urls[i % 1000]! }).html.length;
     const personalizeUs = ((performance.now() - personalizeStart) * 1000) / PERSONALIZE_CALLS;
     if (sink === 0) throw new Error('personalize produced nothing');
 

@@ -21,5 +21,11 @@ const feeds = renderFeeds(window.entries(), config);
 gc();
 peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed - baseline);
 process.stdout.write(
-  JSON.stringify({ items: count, feedItems: window.entries().length, bytes: feeds.rss.length, peakHeapBytes: peakHeap, maxRssBytes: process.resourceUsage().maxRSS * 1024 }),
+  JSON.stringify({
+    items: count,
+    feedItems: window.entries().length,
+    bytes: feeds.rss.length,
+    peakHeapBytes: peakHeap,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+  }),
 );

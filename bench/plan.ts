@@ -5,7 +5,7 @@ import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'
 import { systemClock } from '../src/adapters/clock.ts';
 import { awsClientConfigs, type EndpointMap } from '../src/adapters/aws-clients.ts';
 import { createDocumentClient, DynamoTable, type TableKeys } from '../src/adapters/dynamo-table.ts';
-import { objectStore, queue as adapterQueue } from '../src/app/adapters.ts';
+import { objectStore } from '../src/app/adapters.ts';
 import { runDispatchCommand } from '../src/cli/dispatch.ts';
 import { createLogger } from '../src/log.ts';
 import type { Item, KeyValueTable, Queue } from '../src/ports.ts';
@@ -89,7 +89,9 @@ async function rawScan(client: DynamoDBDocumentClient, tableName: string): Promi
   let items = 0;
   let startKey: Record<string, unknown> | undefined;
   do {
-    const out = await client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey }));
+    const out = await client.send(
+      new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
+    );
     items += out.Items?.length ?? 0;
     startKey = out.LastEvaluatedKey;
   } while (startKey !== undefined);
@@ -130,9 +132,13 @@ export async function benchPlan(options: { subscribers: number; rounds?: number 
     const plan = async (n: number) => {
       const dispatchId = `${editorial.slug}~plan${n}`;
       const templateKey = `rendered/${editorial.slug}/${dispatchId}/email.json`;
-      await editorials.put(templateKey, JSON.stringify({ ...template, from, replyTo: config.sender.replyTo, slug: editorial.slug, dispatchId }), {
-        contentType: 'application/json',
-      });
+      await editorials.put(
+        templateKey,
+        JSON.stringify({ ...template, from, replyTo: config.sender.replyTo, slug: editorial.slug, dispatchId }),
+        {
+          contentType: 'application/json',
+        },
+      );
       counter.take();
       const start = performance.now();
       const result = await planDispatch(
@@ -140,7 +146,8 @@ export async function benchPlan(options: { subscribers: number; rounds?: number 
         { dispatchId, slug: editorial.slug, templateKey, topics: [] },
       );
       const ms = performance.now() - start;
-      if (result.status !== 'planned' || result.recipients !== count) throw new Error(`planner: ${result.status}, ${result.recipients} of ${count} recipients`);
+      if (result.status !== 'planned' || result.recipients !== count)
+        throw new Error(`planner: ${result.status}, ${result.recipients} of ${count} recipients`);
       return { ms, requests: counter.take() };
     };
     const scan = async () => {
@@ -195,7 +202,13 @@ async function statusRequests(endpoints: EndpointMap, recipients: number): Promi
   const tag = dispatchTag(dispatchId);
   const at = systemClock.now().toISOString();
   await registerDispatch(ledger, { dispatchId, slug, createdAt: at });
-  await ledger.putIfAbsent({ ...dispatchStateKey(dispatchId), status: 'planning', slug, templateKey: 'bench', startedAt: at });
+  await ledger.putIfAbsent({
+    ...dispatchStateKey(dispatchId),
+    status: 'planning',
+    slug,
+    templateKey: 'bench',
+    startedAt: at,
+  });
   const shards = Math.ceil(recipients / SHARD_SIZE);
   await ledger.update(dispatchStateKey(dispatchId), { set: { status: 'planned', shards, recipients, plannedAt: at } });
 
@@ -203,7 +216,13 @@ async function statusRequests(endpoints: EndpointMap, recipients: number): Promi
   await inParallel(shards, LOAD_CONCURRENCY, async (shard) => {
     const inShard = Math.min(SHARD_SIZE, recipients - shard * SHARD_SIZE);
     for (let written = 0; written < inShard; written += BATCH_WRITE) {
-      await addFigures(ledger, tag, { sent: Math.min(BATCH_WRITE, inShard - written), failed: 0, skipped: 0 }, at, shard);
+      await addFigures(
+        ledger,
+        tag,
+        { sent: Math.min(BATCH_WRITE, inShard - written), failed: 0, skipped: 0 },
+        at,
+        shard,
+      );
     }
   });
   log(`status: ${recipients} recipients: the events function's counters…`);
@@ -222,9 +241,19 @@ async function statusRequests(endpoints: EndpointMap, recipients: number): Promi
 
   counter.take();
   let printed = '';
-  const io = { out: (line: string) => void (printed += line), write: () => {}, err: log, tty: false, sleep: async () => {} };
+  const io = {
+    out: (line: string) => void (printed += line),
+    write: () => {},
+    err: log,
+    tty: false,
+    sleep: async () => {},
+  };
   const noQueue = discardingQueue();
-  const code = await runDispatchCommand(['status', slug, '--json'], async () => ({ ledger, queue: noQueue, clock: systemClock, log: silent }), io);
+  const code = await runDispatchCommand(
+    ['status', slug, '--json'],
+    async () => ({ ledger, queue: noQueue, clock: systemClock, log: silent }),
+    io,
+  );
   const requests = counter.take();
   const status = JSON.parse(printed) as { recipients: number; sent: number; delivered: number };
   if (code !== 0 || status.recipients !== recipients || status.sent !== recipients || status.delivered !== recipients) {
@@ -237,7 +266,8 @@ export async function benchStatus(sizes: readonly number[] = [10, 100_000]): Pro
   const data = await emulatorProcess();
   try {
     const figures: Record<string, number> = {};
-    for (const recipients of sizes) figures[`status_requests_${recipients}`] = await statusRequests(data.endpoints, recipients);
+    for (const recipients of sizes)
+      figures[`status_requests_${recipients}`] = await statusRequests(data.endpoints, recipients);
     return figures;
   } finally {
     await data.stop();

@@ -47,7 +47,10 @@ interface History {
   uploads: number;
 }
 
-const buckets = (label: string) => ({ editorials: `bench-publish-${label}-editorials`, site: `bench-publish-${label}-site` });
+const buckets = (label: string) => ({
+  editorials: `bench-publish-${label}-editorials`,
+  site: `bench-publish-${label}-site`,
+});
 
 export async function benchPublish(options: { runs: number }): Promise<Record<string, number>> {
   const runs = Math.max(5, Math.round(options.runs / 3));
@@ -66,7 +69,9 @@ export async function benchPublish(options: { runs: number }): Promise<Record<st
       // Interleaved, each history first every other run, so both see the same machine load.
       for (const h of r % 2 ? [...histories].reverse() : histories) {
         await publishOne(h);
-        log(`publish: history ${h.size}, run ${r + 1}/${runs}: ${round(h.ms.at(-1)!, 1)} ms, ${total(h.calls.at(-1)!)} requests`);
+        log(
+          `publish: history ${h.size}, run ${r + 1}/${runs}: ${round(h.ms.at(-1)!, 1)} ms, ${total(h.calls.at(-1)!)} requests`,
+        );
       }
     }
 
@@ -107,9 +112,17 @@ async function history(emulators: Emulators, label: string, size: number): Promi
   for (let start = 0; start < size; start += SEED_BATCH) {
     await Promise.all(
       Array.from({ length: Math.min(SEED_BATCH, size - start) }, async (_, i) => {
-        const { file, bytes, published } = syntheticEditorial(start + i, { published: new Date(first + (start + i) * HOUR) });
+        const { file, bytes, published } = syntheticEditorial(start + i, {
+          published: new Date(first + (start + i) * HOUR),
+        });
         const editorial = parse(file, bytes, published);
-        const entry = { editorial, sourceKey: `approved/${file}`, sourceLastModified: published, dispatchId: editorial.slug, dispatchedAt: published };
+        const entry = {
+          editorial,
+          sourceKey: `approved/${file}`,
+          sourceLastModified: published,
+          dispatchId: editorial.slug,
+          dispatchedAt: published,
+        };
         await deps.editorials.put(keys.index(editorial.slug), encodeIndexEntry(entry), { contentType: JSON_TYPE });
       }),
     );
@@ -137,7 +150,8 @@ async function publishOne(h: History): Promise<void> {
   const outcome = await publishObject(h.deps, { kind: 'created', key });
   const ms = performance.now() - start;
   const calls = h.tally.take();
-  if (outcome.outcome !== 'published') throw new Error(`publish of ${key} with ${h.size} behind it: ${JSON.stringify(outcome)}`);
+  if (outcome.outcome !== 'published')
+    throw new Error(`publish of ${key} with ${h.size} behind it: ${JSON.stringify(outcome)}`);
   h.ms.push(ms);
   h.calls.push(calls);
 }
@@ -149,7 +163,10 @@ async function publishOne(h: History): Promise<void> {
 function explainDifference(a: History, b: History): void {
   const typical = (h: History) => {
     const target = median(h.calls.map(total));
-    const run = h.calls.reduce((best, c, i) => (Math.abs(total(c) - target) < Math.abs(total(h.calls[best]!) - target) ? i : best), 0);
+    const run = h.calls.reduce(
+      (best, c, i) => (Math.abs(total(c) - target) < Math.abs(total(h.calls[best]!) - target) ? i : best),
+      0,
+    );
     const byShape = new Map<string, number>();
     for (const [call, n] of h.calls[run]!) {
       const shape = call.replace(/\d+/g, '#');
@@ -158,7 +175,9 @@ function explainDifference(a: History, b: History): void {
     return { run, count: total(h.calls[run]!), byShape };
   };
   const [x, y] = [typical(a), typical(b)];
-  log(`publish: requests differ: history ${a.size} run ${x.run + 1} made ${x.count}, history ${b.size} run ${y.run + 1} made ${y.count}; the calls that differ:`);
+  log(
+    `publish: requests differ: history ${a.size} run ${x.run + 1} made ${x.count}, history ${b.size} run ${y.run + 1} made ${y.count}; the calls that differ:`,
+  );
   for (const call of [...new Set([...x.byShape.keys(), ...y.byShape.keys()])].sort()) {
     const [m, n] = [x.byShape.get(call) ?? 0, y.byShape.get(call) ?? 0];
     if (m !== n) log(`  ${call}: ${m} with ${a.size}, ${n} with ${b.size}`);

@@ -18,7 +18,8 @@ import { benchPublish } from './publish.ts';
 
 type Figures = Record<string, number | string>;
 
-const USAGE = 'usage: npm run bench -- [--only <group>] [--runs N] [--recipients N] [--plan-subscribers N] [--json <file>]';
+const USAGE =
+  'usage: npm run bench -- [--only <group>] [--runs N] [--recipients N] [--plan-subscribers N] [--json <file>]';
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Each group's figures, in the order a full run measures them. */
@@ -49,7 +50,11 @@ try {
 }
 const runs = Number(values.runs);
 const node = (script: string, ...args: string[]) =>
-  JSON.parse(execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx/esm', join(import.meta.dirname, script), ...args], { encoding: 'utf8' }));
+  JSON.parse(
+    execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx/esm', join(import.meta.dirname, script), ...args], {
+      encoding: 'utf8',
+    }),
+  );
 
 /** Render and MJML figures: warm, beside raw mjml2html of the same MJML, and first calls in fresh processes. */
 async function render(): Promise<Figures> {
@@ -92,7 +97,11 @@ async function feeds(): Promise<Figures> {
     });
     const items = assembly ? catalogueItems(editorials, config, count) : [];
     const [own, peer, assembled] = await interleavedMedianMs(
-      [() => buildOwnFeeds(editorials, config, count), () => buildPeerFeeds(editorials, config, count), ...(assembly ? [() => assembleFeeds(items, config)] : [])],
+      [
+        () => buildOwnFeeds(editorials, config, count),
+        () => buildPeerFeeds(editorials, config, count),
+        ...(assembly ? [() => assembleFeeds(items, config)] : []),
+      ],
       Math.max(5, runs / 3),
     );
     figures[`feed_build_${count}_ms`] = own!;
@@ -128,9 +137,17 @@ if (values.only !== undefined && !Object.hasOwn(GROUPS, values.only)) {
   usageError(`--only ${values.only}: no such group`);
 }
 const figures: Figures = {};
-for (const [name, group] of Object.entries(GROUPS)) if (values.only === undefined || values.only === name) Object.assign(figures, await group());
+for (const [name, group] of Object.entries(GROUPS))
+  if (values.only === undefined || values.only === name) Object.assign(figures, await group());
 const result: Figures =
-  values.only === undefined ? { sample_file: figures.sample_file!, runs, ...figures, bench_process_max_rss_mb: mb(process.resourceUsage().maxRSS * 1024) } : figures;
+  values.only === undefined
+    ? {
+        sample_file: figures.sample_file!,
+        runs,
+        ...figures,
+        bench_process_max_rss_mb: mb(process.resourceUsage().maxRSS * 1024),
+      }
+    : figures;
 
 const text = `${JSON.stringify(result, null, 2)}\n`;
 // npm runs scripts from the project root; a relative --json path means the caller's folder.

@@ -35,7 +35,10 @@ export function parse(file: string, bytes: Uint8Array, date?: Date): Editorial {
  */
 export function syntheticEditorial(
   n: number,
-  { words = 600, published = new Date(Date.UTC(2026, 0, 1) + n * 3_600_000) }: { words?: number; published?: Date } = {},
+  {
+    words = 600,
+    published = new Date(Date.UTC(2026, 0, 1) + n * 3_600_000),
+  }: { words?: number; published?: Date } = {},
 ): { file: string; bytes: Uint8Array; published: Date } {
   const day = published.toISOString().slice(0, 10);
   const sentence = `Dispatch ${n} weighs the wire against the record, and the record holds. `;
@@ -48,5 +51,9 @@ export function syntheticEditorial(
     `- https://t.me/channel_${n % 17}`,
     `- https://example.org/wire/${n}  Example Wire ${n}`,
   ].join('\n');
-  return { file: `${day}-synthetic-${String(n).padStart(6, '0')}.txt`, bytes: new TextEncoder().encode(text), published };
+  return {
+    file: `${day}-synthetic-${String(n).padStart(6, '0')}.txt`,
+    bytes: new TextEncoder().encode(text),
+    published,
+  };
 }

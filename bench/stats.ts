@@ -19,7 +19,11 @@ export async function warmMedianMs(fn: () => unknown, runs: number, warmup = 3):
 }
 
 /** Interleaves workloads run for run, so all see the same machine load; returns their medians in order. */
-export async function interleavedMedianMs(workloads: readonly (() => unknown)[], runs: number, warmup = 3): Promise<number[]> {
+export async function interleavedMedianMs(
+  workloads: readonly (() => unknown)[],
+  runs: number,
+  warmup = 3,
+): Promise<number[]> {
   for (let i = 0; i < warmup; i++) for (const fn of workloads) await fn();
   const times = workloads.map((): number[] => []);
   for (let i = 0; i < runs; i++) {
@@ -33,7 +37,12 @@ export async function interleavedMedianMs(workloads: readonly (() => unknown)[],
 }
 
 /** Two workloads interleaved run for run; returns both medians. */
-export async function pairedMedianMs(a: () => unknown, b: () => unknown, runs: number, warmup = 3): Promise<[number, number]> {
+export async function pairedMedianMs(
+  a: () => unknown,
+  b: () => unknown,
+  runs: number,
+  warmup = 3,
+): Promise<[number, number]> {
   const [first, second] = await interleavedMedianMs([a, b], runs, warmup);
   return [first!, second!];
 }

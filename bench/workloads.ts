@@ -71,4 +71,3 @@ export function catalogueItems(editorials: readonly Editorial[], config: Config,
 export function assembleFeeds(items: readonly CatalogueItem[], config: Config) {
   return listingFeeds(config, { scope: ALL, openPage: 0 }, items);
 }
-

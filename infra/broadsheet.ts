@@ -18,7 +18,11 @@ export interface BroadsheetOptions {
 }
 
 /** The whole deployment: a data stack (retained state) and a pipeline stack (code and wiring) that uses it. */
-export function buildBroadsheet(app: App, settings: BroadsheetSettings, options: BroadsheetOptions = {}): BroadsheetStacks {
+export function buildBroadsheet(
+  app: App,
+  settings: BroadsheetSettings,
+  options: BroadsheetOptions = {},
+): BroadsheetStacks {
   const prefix = options.stackPrefix ?? 'Broadsheet';
   const env = options.env ? { env: options.env } : {};
   const data = new DataStack(app, `${prefix}Data`, {

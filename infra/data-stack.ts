@@ -59,15 +59,29 @@ export class DataStack extends Stack {
       'Rotating this key would change every partner webhook key at once; one partner gets a new key with a rotation of the ' +
         'partner instead, and the key is replaced by hand only when it leaks.',
     );
-    new CfnOutput(this, 'WebhookSecretArn', { description: 'Partner webhook keys derive from it: BROADSHEET_WEBHOOK_SECRET for broadsheet partners webhook-key --stack', value: this.webhookSecret.secretArn });
+    new CfnOutput(this, 'WebhookSecretArn', {
+      description:
+        'Partner webhook keys derive from it: BROADSHEET_WEBHOOK_SECRET for broadsheet partners webhook-key --stack',
+      value: this.webhookSecret.secretArn,
+    });
 
-    this.exportBucket('EditorialsBucket', this.buckets.editorials, 'Upload approved editorials to s3://<name>/approved/');
+    this.exportBucket(
+      'EditorialsBucket',
+      this.buckets.editorials,
+      'Upload approved editorials to s3://<name>/approved/',
+    );
     this.exportBucket('SiteBucket', this.buckets.site, 'The public site, served by the distribution');
     this.exportBucket('AccessLogsBucket', this.buckets.accessLogs, 'S3 server access logs and CloudFront logs');
     new CfnOutput(this, 'ConfigurationSetName', { value: this.mail.configurationSet.configurationSetName });
     // Read by the desk's commands (src/app/desk-runtime.ts), by these names.
-    new CfnOutput(this, DESK_OUTPUTS.data.subscribersTable, { description: 'The subscribers table', value: this.tables.subscribers.tableName });
-    new CfnOutput(this, DESK_OUTPUTS.data.ledgerTable, { description: 'The send ledger and dispatch records', value: this.tables.ledger.tableName });
+    new CfnOutput(this, DESK_OUTPUTS.data.subscribersTable, {
+      description: 'The subscribers table',
+      value: this.tables.subscribers.tableName,
+    });
+    new CfnOutput(this, DESK_OUTPUTS.data.ledgerTable, {
+      description: 'The send ledger and dispatch records',
+      value: this.tables.ledger.tableName,
+    });
     this.mailOutputs(props.domain);
   }
 
@@ -77,15 +91,26 @@ export class DataStack extends Stack {
     const where = mail.zone
       ? (what: string) => `${what}: created in the Route 53 zone ${mail.zone!.zoneName}, nothing to add by hand`
       : (what: string) => `${what}: add this record to ${domain}'s DNS (name, type, value; or run broadsheet dns)`;
-    const output = (key: string, record: MailDnsRecord, description: string) => new CfnOutput(this, key, { description, value: record.line });
+    const output = (key: string, record: MailDnsRecord, description: string) =>
+      new CfnOutput(this, key, { description, value: record.line });
     mail.dkimRecords.forEach((record, i) => output(MAIL_DNS_OUTPUTS.dkim[i]!, record, where('Easy DKIM')));
     new CfnOutput(this, MAIL_DNS_OUTPUTS.mailFromDomain, {
       description: `SES sends with this MAIL FROM (envelope sender) domain, so SPF passes aligned with ${domain}; it needs the MailFromMxRecord and MailFromSpfRecord records`,
       value: mail.mailFromDomain,
     });
     output(MAIL_DNS_OUTPUTS.mailFromMx, mail.mailFromMxRecord, where('MAIL FROM: bounces reach SES through this MX'));
-    output(MAIL_DNS_OUTPUTS.mailFromSpf, mail.mailFromSpfRecord, where('SPF of the MAIL FROM domain: only SES may send as it'));
-    output(MAIL_DNS_OUTPUTS.dmarc, mail.dmarcRecord, where('DMARC, required of bulk senders by Gmail, Yahoo and Microsoft; p=none only reports, tighten once reports are clean'));
+    output(
+      MAIL_DNS_OUTPUTS.mailFromSpf,
+      mail.mailFromSpfRecord,
+      where('SPF of the MAIL FROM domain: only SES may send as it'),
+    );
+    output(
+      MAIL_DNS_OUTPUTS.dmarc,
+      mail.dmarcRecord,
+      where(
+        'DMARC, required of bulk senders by Gmail, Yahoo and Microsoft; p=none only reports, tighten once reports are clean',
+      ),
+    );
   }
 
   /** The name under which this stack exports a value; the pipeline stack imports buckets by these names, so IAM
@@ -106,7 +131,11 @@ export class DataStack extends Stack {
   }
 
   private exportBucket(key: string, bucket: s3.Bucket, description: string): void {
-    const values = { Arn: bucket.bucketArn, Name: bucket.bucketName, RegionalDomainName: bucket.bucketRegionalDomainName };
+    const values = {
+      Arn: bucket.bucketArn,
+      Name: bucket.bucketName,
+      RegionalDomainName: bucket.bucketRegionalDomainName,
+    };
     for (const [suffix, value] of Object.entries(values)) {
       new CfnOutput(this, `${key}${suffix}`, { description, value, exportName: this.exportName(`${key}${suffix}`) });
     }

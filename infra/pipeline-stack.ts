@@ -74,7 +74,8 @@ export class PipelineStack extends Stack {
     });
     Validations.of(this.failedEvents).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself a dead-letter destination: of asynchronous invocations (publish) and of the SES feedback rule.',
+      reason:
+        'This queue is itself a dead-letter destination: of asynchronous invocations (publish) and of the SES feedback rule.',
     });
 
     // Named as src/app/runtime-config.ts reads them: one list of names for the stack and the functions.
@@ -91,8 +92,14 @@ export class PipelineStack extends Stack {
       subscribeRatePerMinute: settings.subscribeRateLimit,
       publication: JSON.stringify(settings.publication),
     });
-    const tokenKeys = settings.tokenKeysSecretArn ? secretsmanager.Secret.fromSecretCompleteArn(this, 'TokenKeys', settings.tokenKeysSecretArn) : undefined;
-    const base = { tokenSecret: data.tokenSecret, ...(tokenKeys && { tokenKeys }), logRetention: settings.logRetentionDays };
+    const tokenKeys = settings.tokenKeysSecretArn
+      ? secretsmanager.Secret.fromSecretCompleteArn(this, 'TokenKeys', settings.tokenKeysSecretArn)
+      : undefined;
+    const base = {
+      tokenSecret: data.tokenSecret,
+      ...(tokenKeys && { tokenKeys }),
+      logRetention: settings.logRetentionDays,
+    };
 
     this.dispatch = new DispatchStage(this, 'Dispatch', {
       runtime: { ...base, environment },
@@ -103,7 +110,10 @@ export class PipelineStack extends Stack {
       workerConcurrency: settings.workerConcurrency,
       shardSize: settings.shardSize,
     });
-    const runtime: FunctionRuntime = { ...base, environment: { ...environment, ...runtimeEnvironment({ dispatchQueueUrl: this.dispatch.queue.queueUrl }) } };
+    const runtime: FunctionRuntime = {
+      ...base,
+      environment: { ...environment, ...runtimeEnvironment({ dispatchQueueUrl: this.dispatch.queue.queueUrl }) },
+    };
 
     this.webhooks = new PartnerWebhookStage(this, 'PartnerWebhooks', { runtime, webhookSecret: data.webhookSecret });
 
@@ -118,7 +128,9 @@ export class PipelineStack extends Stack {
       failedEvents: this.failedEvents,
       partnerSecret: data.partnerSecret,
       embargoReleaseSchedule:
-        settings.embargoReleaseMinutes > 0 ? events.Schedule.rate(Duration.minutes(settings.embargoReleaseMinutes)) : undefined,
+        settings.embargoReleaseMinutes > 0
+          ? events.Schedule.rate(Duration.minutes(settings.embargoReleaseMinutes))
+          : undefined,
     });
     this.subscribers = new SubscriberStage(this, 'Subscribers', { runtime, subscribers, sending });
     this.feedback = new FeedbackStage(this, 'Feedback', {
@@ -186,7 +198,8 @@ export class PipelineStack extends Stack {
       value: this.dispatch.queue.queueUrl,
     });
     new CfnOutput(this, 'WebhookQueueUrl', {
-      description: 'WEBHOOK_QUEUE_URL for broadsheet partners remove --stack: a removed partner is sent its tombstones through it',
+      description:
+        'WEBHOOK_QUEUE_URL for broadsheet partners remove --stack: a removed partner is sent its tombstones through it',
       value: this.webhooks.queue.queueUrl,
     });
     new CfnOutput(this, 'DistributionDomainName', {

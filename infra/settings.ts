@@ -103,16 +103,21 @@ export function readSettings(context: (key: string) => unknown): BroadsheetSetti
   const senderName = text('senderName') ?? base.sender.name;
   const siteUrl = trimEndOf(text('siteUrl') ?? `https://${domain}`, '/');
 
-  if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(domain)) problems.push(`domain "${domain}" is not a domain name`);
+  if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(domain))
+    problems.push(`domain "${domain}" is not a domain name`);
   const senderDomain = sender.split('@')[1]?.toLowerCase();
   if (senderDomain === undefined || (senderDomain !== domain && !senderDomain.endsWith(`.${domain}`))) {
     problems.push(`sender "${sender}" must be an address on ${domain} (the SES identity)`);
   }
-  if (!/^https:\/\/[^/\s]+$/.test(siteUrl)) problems.push(`siteUrl "${siteUrl}" must be an https:// origin without a path`);
+  if (!/^https:\/\/[^/\s]+$/.test(siteUrl))
+    problems.push(`siteUrl "${siteUrl}" must be an https:// origin without a path`);
 
   const sendRate = integer('sendRate', RUNTIME_DEFAULTS.sendRatePerSecond, 1, 100_000);
   const workerConcurrency = integer('workerConcurrency', RUNTIME_DEFAULTS.workerConcurrency, 1, 1000);
-  if (workerConcurrency > sendRate) problems.push(`workerConcurrency (${workerConcurrency}) must not exceed sendRate (${sendRate}): each worker needs at least one message per second`);
+  if (workerConcurrency > sendRate)
+    problems.push(
+      `workerConcurrency (${workerConcurrency}) must not exceed sendRate (${sendRate}): each worker needs at least one message per second`,
+    );
   const shardSize = integer('shardSize', RUNTIME_DEFAULTS.shardSize, 1, 10_000);
   const shardSeconds = (shardSize * workerConcurrency) / sendRate;
   if (shardSeconds > MAX_SHARD_SECONDS) {
@@ -124,27 +129,52 @@ export function readSettings(context: (key: string) => unknown): BroadsheetSetti
   const softBounceThreshold = integer('softBounceThreshold', RUNTIME_DEFAULTS.softBounceThreshold, 1, 100);
   const logRetentionDays = integer('logRetentionDays', 30, 1, 3653);
   if (!(Object.values(RetentionDays) as unknown[]).includes(logRetentionDays)) {
-    problems.push(`logRetentionDays must be one of CloudWatch's retention periods (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...), not ${logRetentionDays}`);
+    problems.push(
+      `logRetentionDays must be one of CloudWatch's retention periods (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...), not ${logRetentionDays}`,
+    );
   }
   const embargoReleaseMinutes = integer('embargoReleaseMinutes', 5, 0, 1440);
   const alarmEmail = text('alarmEmail');
-  if (alarmEmail !== undefined && !isEmailAddress(alarmEmail)) problems.push(`alarmEmail "${alarmEmail}" is not an email address`);
+  if (alarmEmail !== undefined && !isEmailAddress(alarmEmail))
+    problems.push(`alarmEmail "${alarmEmail}" is not an email address`);
   const certificateArn = text('certificateArn');
-  if (certificateArn !== undefined && !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(certificateArn)) {
-    problems.push('certificateArn must be an ACM certificate ARN in us-east-1 (CloudFront reads certificates only there)');
+  if (
+    certificateArn !== undefined &&
+    !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(certificateArn)
+  ) {
+    problems.push(
+      'certificateArn must be an ACM certificate ARN in us-east-1 (CloudFront reads certificates only there)',
+    );
   }
   const webAclArn = text('webAclArn');
-  if (webAclArn !== undefined && !/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/.test(webAclArn)) {
-    problems.push('webAclArn must be the ARN of a WAF web ACL of scope CLOUDFRONT (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>)');
+  if (
+    webAclArn !== undefined &&
+    !/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/.test(webAclArn)
+  ) {
+    problems.push(
+      'webAclArn must be the ARN of a WAF web ACL of scope CLOUDFRONT (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>)',
+    );
   }
   const tokenKeysSecretArn = text('tokenKeysSecretArn');
-  if (tokenKeysSecretArn !== undefined && !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/.test(tokenKeysSecretArn)) {
-    problems.push('tokenKeysSecretArn must be the full ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>)');
+  if (
+    tokenKeysSecretArn !== undefined &&
+    !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+$/.test(tokenKeysSecretArn)
+  ) {
+    problems.push(
+      'tokenKeysSecretArn must be the full ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<suffix>)',
+    );
   }
-  const subscribeRateLimit = integer('subscribeRateLimit', RUNTIME_DEFAULTS.subscribeRatePerMinute, WAF_MINIMUM_RATE_LIMIT, 2_000_000_000);
+  const subscribeRateLimit = integer(
+    'subscribeRateLimit',
+    RUNTIME_DEFAULTS.subscribeRatePerMinute,
+    WAF_MINIMUM_RATE_LIMIT,
+    2_000_000_000,
+  );
   const mailFromSubdomain = (text('mailFromSubdomain') ?? DEFAULT_MAIL_FROM_SUBDOMAIN).toLowerCase();
   if (!DNS_LABEL.test(mailFromSubdomain) || `${mailFromSubdomain}.${domain}`.length > 253) {
-    problems.push(`mailFromSubdomain "${mailFromSubdomain}" must be one DNS label (letters, digits and inner hyphens, at most 63), such as bounce`);
+    problems.push(
+      `mailFromSubdomain "${mailFromSubdomain}" must be one DNS label (letters, digits and inner hyphens, at most 63), such as bounce`,
+    );
   }
   const dmarcPolicy = (text('dmarcPolicy') ?? 'none').toLowerCase();
   if (!(DMARC_POLICIES as readonly string[]).includes(dmarcPolicy)) {
@@ -153,7 +183,9 @@ export function readSettings(context: (key: string) => unknown): BroadsheetSetti
   const dmarcRua = text('dmarcRua');
   // `!` (a size limit), `,` and `;` separate the parts of a DMARC tag: an address holding one would change the record.
   if (dmarcRua !== undefined && (!isEmailAddress(dmarcRua) || /[!,;\s]/.test(dmarcRua))) {
-    problems.push(`dmarcRua "${dmarcRua}" is not an email address DMARC reports can go to (one address, without mailto:)`);
+    problems.push(
+      `dmarcRua "${dmarcRua}" is not an email address DMARC reports can go to (one address, without mailto:)`,
+    );
   }
   const hostedZone = readHostedZone(text('hostedZoneId'), text('hostedZoneName'), domain, problems);
 
@@ -190,17 +222,27 @@ export function readSettings(context: (key: string) => unknown): BroadsheetSetti
 }
 
 /** Both or neither; the zone must hold `domain` (be it or a parent of it), or its records could not go there. */
-function readHostedZone(id: string | undefined, rawName: string | undefined, domain: string, problems: string[]): BroadsheetSettings['hostedZone'] {
+function readHostedZone(
+  id: string | undefined,
+  rawName: string | undefined,
+  domain: string,
+  problems: string[],
+): BroadsheetSettings['hostedZone'] {
   if (id === undefined && rawName === undefined) return undefined;
   if (id === undefined || rawName === undefined) {
-    problems.push('hostedZoneId and hostedZoneName go together: give both (the Route 53 public hosted zone of the domain) or neither');
+    problems.push(
+      'hostedZoneId and hostedZoneName go together: give both (the Route 53 public hosted zone of the domain) or neither',
+    );
     return undefined;
   }
   const name = trimEndOf(rawName.toLowerCase(), '.');
   const before = problems.length;
-  if (!/^Z[A-Z0-9]{1,32}$/.test(id)) problems.push(`hostedZoneId "${id}" is not a Route 53 hosted zone id (Z followed by letters and digits)`);
+  if (!/^Z[A-Z0-9]{1,32}$/.test(id))
+    problems.push(`hostedZoneId "${id}" is not a Route 53 hosted zone id (Z followed by letters and digits)`);
   if (name !== domain && !domain.endsWith(`.${name}`)) {
-    problems.push(`hostedZoneName "${name}" must be ${domain} or a parent of it: the zone holds the records of ${domain}`);
+    problems.push(
+      `hostedZoneName "${name}" must be ${domain} or a parent of it: the zone holds the records of ${domain}`,
+    );
   }
   return problems.length === before ? { id, name } : undefined;
 }

@@ -1,6 +1,6 @@
 // npm run build:email: compiles the email layout (templates/email.mjml.hbs and its partials) with mjml into
 // src/render/email/layout.generated.ts, so that no render loads mjml. The MJML source stays the one place the layout
-// is edited; test/email-layout.test.ts fails while the generated module is older than it.
+// is edited; test/unit/email-layout.test.ts fails while the generated module is older than it.
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
@@ -36,7 +36,12 @@ class LayoutSourceError extends Error {
 function collect(node: hbs.AST.Node, usage: Usage, partials: Record<string, string>): void {
   const plain = (path: hbs.AST.Expression, where: string): string => {
     const original = (path as hbs.AST.PathExpression).original;
-    if (path.type !== 'PathExpression' || original.startsWith('.') || original.includes('/') || original.startsWith('this')) {
+    if (
+      path.type !== 'PathExpression' ||
+      original.startsWith('.') ||
+      original.includes('/') ||
+      original.startsWith('this')
+    ) {
       throw new LayoutSourceError(`${where}: the email layout compiler knows plain field names only`);
     }
     return original;
@@ -61,7 +66,9 @@ function collect(node: hbs.AST.Node, usage: Usage, partials: Record<string, stri
     case 'BlockStatement': {
       const block = node as hbs.AST.BlockStatement;
       if (block.path.original !== 'if' || block.params.length !== 1 || block.inverse || block.hash) {
-        throw new LayoutSourceError('the email layout compiler knows {{#if field}} … {{/if}} blocks only, without {{else}}');
+        throw new LayoutSourceError(
+          'the email layout compiler knows {{#if field}} … {{/if}} blocks only, without {{else}}',
+        );
       }
       const path = plain(block.params[0]!, '{{#if}}');
       if (!DIRECTION_FIELDS.has(path.split('.')[0]!)) usage.conditions.add(path);
@@ -99,7 +106,9 @@ function sentinelView(dir: Dir, slots: readonly string[], empty: ReadonlySet<str
 async function compileMjml(view: EmailView): Promise<string> {
   const result = await mjml2html(emailMjmlTemplate()(view), MJML_OPTIONS);
   if (result.errors.length) {
-    throw new LayoutSourceError(`the email MJML is invalid:\n${result.errors.map((e) => `  - ${e.formattedMessage}`).join('\n')}`);
+    throw new LayoutSourceError(
+      `the email MJML is invalid:\n${result.errors.map((e) => `  - ${e.formattedMessage}`).join('\n')}`,
+    );
   }
   return result.html;
 }
@@ -181,7 +190,8 @@ function piecesOf(atoms: readonly Atom[], slots: readonly string[], usage: Usage
 }
 
 /** Every subset of `items`. */
-const subsets = <T>(items: readonly T[]): T[][] => items.reduce<T[][]>((all, item) => all.flatMap((s) => [s, [...s, item]]), [[]]);
+const subsets = <T>(items: readonly T[]): T[][] =>
+  items.reduce<T[][]>((all, item) => all.flatMap((s) => [s, [...s, item]]), [[]]);
 
 async function compileDirection(dir: Dir, slots: readonly string[], usage: Usage): Promise<EmailLayout> {
   const all = atomsOf(await compileMjml(sentinelView(dir, slots, new Set())), slots.length);
@@ -197,6 +207,7 @@ async function compileDirection(dir: Dir, slots: readonly string[], usage: Usage
   for (const { condition, start, end } of stretches) {
     if (start < at) throw new LayoutSourceError(`{{#if ${condition}}} overlaps another {{#if}} in mjml's output`);
     layout.push(...piecesOf(all.slice(at, start), slots, usage));
+    // biome-ignore lint/suspicious/noThenProperty: a layout piece names its condition and what it shows; never awaited.
     layout.push({ when: condition, then: piecesOf(all.slice(start, end), slots, usage) });
     at = end;
   }
@@ -214,7 +225,10 @@ async function compileDirection(dir: Dir, slots: readonly string[], usage: Usage
 
 /** A string literal per line, so the generated module reads (and diffs) line by line. */
 function literal(text: string, indent: string): string {
-  const lines = text.split('\n').map((line, n, all) => (n < all.length - 1 ? `${line}\n` : line)).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((line, n, all) => (n < all.length - 1 ? `${line}\n` : line))
+    .filter(Boolean);
   return lines.map((line) => JSON.stringify(line)).join(` +\n${indent}  `);
 }
 
@@ -237,11 +251,12 @@ export async function compileEmailLayout(): Promise<string> {
   const slots = [...usage.slots.keys()];
   for (const condition of usage.conditions) if (!usage.slots.has(condition)) slots.push(condition);
   const layouts: string[] = [];
-  for (const dir of DIRECTIONS) layouts.push(`  ${dir}: [\n${emitPieces(await compileDirection(dir, slots, usage), '    ')}\n  ],`);
+  for (const dir of DIRECTIONS)
+    layouts.push(`  ${dir}: [\n${emitPieces(await compileDirection(dir, slots, usage), '    ')}\n  ],`);
   const { version } = createRequire(import.meta.url)('mjml/package.json') as { version: string };
   return [
     `// Generated by \`npm run build:email\` (scripts/compile-email.ts) with mjml ${version} from templates/email.mjml.hbs and`,
-    '// templates/email-*.mjml.hbs: edit those, then run it again. test/email-layout.test.ts fails while this file is stale.',
+    '// templates/email-*.mjml.hbs: edit those, then run it again. test/unit/email-layout.test.ts fails while this file is stale.',
     "import type { EmailLayout } from './types.ts';",
     '',
     "export const emailLayouts: Readonly<Record<'ltr' | 'rtl', EmailLayout>> = {",

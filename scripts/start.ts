@@ -20,13 +20,20 @@ import type { ObjectStore } from '../src/ports.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SAMPLES = join(ROOT, 'samples');
 const usageError = (message: string): never => {
-  process.stderr.write(`npm start: ${message}\nUsage: npm start -- [--serve] [--port <n>] [--send-rate <messages a second>] [--out <dir>]\n`);
+  process.stderr.write(
+    `npm start: ${message}\nUsage: npm start -- [--serve] [--port <n>] [--send-rate <messages a second>] [--out <dir>]\n`,
+  );
   process.exit(2);
 };
 const { values } = (() => {
   try {
     return parseArgs({
-      options: { serve: { type: 'boolean', default: false }, port: { type: 'string' }, out: { type: 'string' }, 'send-rate': { type: 'string' } },
+      options: {
+        serve: { type: 'boolean', default: false },
+        port: { type: 'string' },
+        out: { type: 'string' },
+        'send-rate': { type: 'string' },
+      },
     });
   } catch (err) {
     return usageError((err as Error).message.split('\n')[0]!);
@@ -70,20 +77,34 @@ try {
   const { importSubscribers } = await import('../src/subscribers/import-export.ts');
   const { subscriberWiring } = await import('../src/app/subscriber-wiring.ts');
   const csv = await readFile(join(SAMPLES, 'subscribers.csv'), 'utf8');
-  const report = await importSubscribers(subscriberWiring(pipeline.runtime, 'import'), csv, { sourceName: 'samples/subscribers.csv' });
+  const report = await importSubscribers(subscriberWiring(pipeline.runtime, 'import'), csv, {
+    sourceName: 'samples/subscribers.csv',
+  });
   const confirmed = report.rows - report.pending - report.rejected.length;
-  say(`[2/7] Imported samples/subscribers.csv: ${confirmed} confirmed, ${report.pending} pending (mailed nothing until they confirm) (${seconds(step)})`);
+  say(
+    `[2/7] Imported samples/subscribers.csv: ${confirmed} confirmed, ${report.pending} pending (mailed nothing until they confirm) (${seconds(step)})`,
+  );
 
   step = Date.now();
   const names = (await readdir(SAMPLES)).filter((n) => /\.(txt|md)$/.test(n) && !/^readme\./i.test(n)).sort();
-  say(`[3/7] Approving ${names.length} sample editorials: each lands in s3://${LOCAL_NAMES.editorials}/approved/ and S3 notifies the publish function`);
+  say(
+    `[3/7] Approving ${names.length} sample editorials: each lands in s3://${LOCAL_NAMES.editorials}/approved/ and S3 notifies the publish function`,
+  );
   const s3 = new S3Client(pipeline.emulators.clientConfigs.s3);
   for (const name of names) {
     const begun = Date.now();
-    await s3.send(new PutObjectCommand({ Bucket: LOCAL_NAMES.editorials, Key: `approved/${name}`, Body: await readFile(join(SAMPLES, name)) }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: LOCAL_NAMES.editorials,
+        Key: `approved/${name}`,
+        Body: await readFile(join(SAMPLES, name)),
+      }),
+    );
     await pipeline.emulators.objectEventsSettled();
     const rejection = await pipeline.editorials.get(`rejected/${name}.json`);
-    say(`      ${rejection ? 'rejected ' : 'published'} ${name} (${seconds(begun)})${rejection ? `: ${JSON.parse(new TextDecoder().decode(rejection.body)).reason}` : ''}`);
+    say(
+      `      ${rejection ? 'rejected ' : 'published'} ${name} (${seconds(begun)})${rejection ? `: ${JSON.parse(new TextDecoder().decode(rejection.body)).reason}` : ''}`,
+    );
   }
 
   step = Date.now();
@@ -92,8 +113,12 @@ try {
   const mail = await pipeline.emulators.sentMail();
   const editorialMail = mail.filter((m) => m.headers?.some((h) => h.name.toLowerCase() === 'list-unsubscribe-post'));
   const pairs = new Set(editorialMail.map((m) => `${m.destination.to.join()}\n${m.subject}`));
-  say(`${editorialMail.length} emails to ${new Set(editorialMail.map((m) => m.destination.to.join())).size} subscribers (${seconds(step)})`);
-  say(`      ${pairs.size === editorialMail.length ? 'each subscriber got each editorial at most once' : `DUPLICATES: ${editorialMail.length - pairs.size}`}; topics decide who gets what`);
+  say(
+    `${editorialMail.length} emails to ${new Set(editorialMail.map((m) => m.destination.to.join())).size} subscribers (${seconds(step)})`,
+  );
+  say(
+    `      ${pairs.size === editorialMail.length ? 'each subscriber got each editorial at most once' : `DUPLICATES: ${editorialMail.length - pairs.size}`}; topics decide who gets what`,
+  );
   const suppressed = await suppressedSubscribers(pipeline);
   if (suppressed.length > 0) {
     const text = `the SES events (simulated here: the emulator has none) suppressed ${suppressed.join(' and ')}; dispatches planned after that leave them out`;
@@ -101,7 +126,9 @@ try {
   }
 
   step = Date.now();
-  say('[5/7] Lifecycle: the desk corrects, withdraws and embargoes; a feed reader, each partner, the pages and the mailbox poll');
+  say(
+    '[5/7] Lifecycle: the desk corrects, withdraws and embargoes; a feed reader, each partner, the pages and the mailbox poll',
+  );
   const lifecycle = await runLifecycle(pipeline, { samplesDir: SAMPLES, say });
   for (const line of wrap(`${lifecycle.paragraph} (${seconds(step)})`, 118, '      ')) say(line);
   const { count, last } = lifecycle.failedRounds;
@@ -129,17 +156,27 @@ try {
   if (site.home) say(`  Home       ${file('index.html')}`);
   for (const page of site.archive) say(`  Archive    ${file(`archive/${page}/index.html`)}`);
   say(`  Feeds      ${rel(join(OUT, 'site/feeds'))}/rss.xml, atom.xml, feed.json`);
-  for (const slug of site.topics) say(`  Topic      ${file(`topics/${slug}`)}/index.html, feeds/rss.xml, feeds/atom.xml, feeds/feed.json`);
+  for (const slug of site.topics)
+    say(`  Topic      ${file(`topics/${slug}`)}/index.html, feeds/rss.xml, feeds/atom.xml, feeds/feed.json`);
   for (const slug of pages) say(`  Page       ${rel(join(OUT, 'site/editorials', slug, 'index.html'))}`);
   say(`  Partners   ${rel(join(OUT, 'site/editorials'))}/<slug>/ninjs.json (IPTC ninjs 3.1)`);
-  if (site.sitemap) say(`  Sitemap    ${file('sitemap.xml')} (the index of sitemaps/*.xml)${site.newsSitemap ? ', news-sitemap.xml (Google News)' : ''}`);
+  if (site.sitemap)
+    say(
+      `  Sitemap    ${file('sitemap.xml')} (the index of sitemaps/*.xml)${site.newsSitemap ? ', news-sitemap.xml (Google News)' : ''}`,
+    );
   if (site.robots) say(`  Robots     ${file('robots.txt')}`);
   say(`  Mailbox    ${rel(join(OUT, 'mailbox'))}/ (.eml files as SES would deliver them; index.txt lists them)`);
   say(`  Logs       ${rel(join(OUT, 'logs.jsonl'))} (the functions' structured logs)`);
   // Each partner's own feeds, under a path derived from this run's partner secret.
-  const partnerFeeds = partnerFeedsOf(pipeline).map(({ id, path, feeds }) => ({ id, path, keys: feeds.map((f) => f.key) }));
+  const partnerFeeds = partnerFeedsOf(pipeline).map(({ id, path, feeds }) => ({
+    id,
+    path,
+    keys: feeds.map((f) => f.key),
+  }));
   for (const partner of partnerFeeds) {
-    say(`  Partner    ${partner.id}: ${rel(join(OUT, 'site/partners', partner.path))}/${partner.keys.map((k) => k.slice(k.lastIndexOf('/') + 1)).join(', ')}`);
+    say(
+      `  Partner    ${partner.id}: ${rel(join(OUT, 'site/partners', partner.path))}/${partner.keys.map((k) => k.slice(k.lastIndexOf('/') + 1)).join(', ')}`,
+    );
   }
   // The desk's commands act on this run once its variables are sourced; only while it is served is there a run to act on.
   const deskEnv = pipeline.http ? await writeDeskEnv(pipeline, OUT) : undefined;
@@ -149,12 +186,17 @@ try {
     say('Serving until Ctrl-C:');
     say(`  Site       ${url}/  (each page has the subscribe form; try it)`);
     say(`  Feeds      ${url}/feeds/rss.xml  ${url}/feeds/atom.xml  ${url}/feeds/feed.json`);
-    say(`  Mailbox    ${pipeline.emulators.endpoints.sesv2.url}/  (confirmation and editorial mail; unsubscribe links work)`);
+    say(
+      `  Mailbox    ${pipeline.emulators.endpoints.sesv2.url}/  (confirmation and editorial mail; unsubscribe links work)`,
+    );
     // With a slash, so `.` reads that file rather than looking for it on the PATH.
     say(`  Desk       . ${rel(deskEnv!).includes('/') ? rel(deskEnv!) : `./${rel(deskEnv!)}`}`);
-    say('             (source it in a shell, then npx broadsheet dispatch list, check, proof, approve ... act on this run)');
+    say(
+      '             (source it in a shell, then npx broadsheet dispatch list, check, proof, approve ... act on this run)',
+    );
     const at = (key: string) => `${url}/${key.split('/').map(encodeURIComponent).join('/')}`;
-    const feeds = (folder: string) => ['rss.xml', 'atom.xml', 'feed.json'].map((name) => at(`${folder}feeds/${name}`)).join('  ');
+    const feeds = (folder: string) =>
+      ['rss.xml', 'atom.xml', 'feed.json'].map((name) => at(`${folder}feeds/${name}`)).join('  ');
     if (site.home) say(`  Home       ${url}/  (the newest editorials, with the archive and the topics)`);
     for (const page of site.archive) say(`  Archive    ${at(`archive/${page}/`)}`);
     for (const slug of site.topics) say(`  Topic      ${at(`topics/${slug}/`)}  ${feeds(`topics/${slug}/`)}`);
@@ -174,10 +216,16 @@ try {
 function dispatchTable(dispatches: readonly DispatchStatus[]): string[] {
   if (dispatches.length === 0) return ['(no dispatch)'];
   const head = ['slug', 'state', 'recipients', 'sent', 'delivered', 'bounced', 'complained', 'suppressed'];
-  const rows = dispatches.map((d) => [d.slug, d.state, d.recipients ?? '-', d.sent, d.delivered, d.bounced, d.complained, d.suppressed].map(String));
+  const rows = dispatches.map((d) =>
+    [d.slug, d.state, d.recipients ?? '-', d.sent, d.delivered, d.bounced, d.complained, d.suppressed].map(String),
+  );
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   // The slug and the state to the left, the figures to the right.
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(head), ...rows.map(line)];
 }
 
@@ -212,8 +260,10 @@ function siteMap(keys: readonly string[]) {
   const topics: string[] = [];
   for (const key of keys) {
     const parts = key.split('/');
-    if (parts.length === 3 && parts[0] === 'archive' && parts[2] === 'index.html' && /^\d+$/.test(parts[1]!)) archive.push(Number(parts[1]));
-    if (parts.length === 4 && parts[0] === 'topics' && parts[2] === 'feeds' && parts[3] === 'rss.xml') topics.push(parts[1]!);
+    if (parts.length === 3 && parts[0] === 'archive' && parts[2] === 'index.html' && /^\d+$/.test(parts[1]!))
+      archive.push(Number(parts[1]));
+    if (parts.length === 4 && parts[0] === 'topics' && parts[2] === 'feeds' && parts[3] === 'rss.xml')
+      topics.push(parts[1]!);
   }
   return {
     home: present.has('index.html'),

@@ -107,9 +107,11 @@ export function isLoopbackAddress(ip: string): boolean {
   const n = parseIPv4(ip);
   if (n !== undefined) return inV4Block(n, v4('127.0.0.0', 8));
   const g = parseIPv6(ip);
-  if (!g || g.length !== 8) return false;
+  if (g?.length !== 8) return false;
   if (g.slice(0, 7).every((x) => x === 0) && g[7] === 1) return true;
-  return g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff && inV4Block(embedded(g[6]!, g[7]!), v4('127.0.0.0', 8));
+  return (
+    g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff && inV4Block(embedded(g[6]!, g[7]!), v4('127.0.0.0', 8))
+  );
 }
 
 /** A URL's host as an IP address when it is one (brackets of IPv6 removed), else undefined (a name). */
@@ -132,7 +134,8 @@ export function outboundUrlProblem(value: string, options: { allowLocal?: boolea
   }
   const ip = literalAddress(url);
   // Plain http is for a local run's receivers on this machine only.
-  const local = options.allowLocal === true && (url.hostname === 'localhost' || (ip !== undefined && isLoopbackAddress(ip)));
+  const local =
+    options.allowLocal === true && (url.hostname === 'localhost' || (ip !== undefined && isLoopbackAddress(ip)));
   if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) return 'must be an https:// URL';
   if (url.hostname === '') return 'must name a host';
   if (url.username || url.password) return 'must not carry a user name or password';

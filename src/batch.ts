@@ -39,7 +39,11 @@ export interface BatchOptions<R extends QueueRecord = QueueRecord> {
 }
 
 /** Runs `handler` on every record; the answer names, in record order, each record that failed. */
-export async function processPartialResponse<R extends QueueRecord>(records: readonly R[], handler: RecordHandler<R>, options: BatchOptions<R>): Promise<BatchResponse> {
+export async function processPartialResponse<R extends QueueRecord>(
+  records: readonly R[],
+  handler: RecordHandler<R>,
+  options: BatchOptions<R>,
+): Promise<BatchResponse> {
   const succeeded = async (record: R): Promise<boolean> => {
     try {
       return (await handler(record)) !== false;

@@ -192,13 +192,14 @@ function subscriptionProblems(config: Config, problems: string[]): void {
 
 /** Whether a partner is one of the sample publication's own (the built-in defaults): its paths need not be secret. */
 export function isSamplePartner(partner: PartnerConfig): boolean {
-  const canonical = (value: object) => JSON.stringify(Object.entries({ rotation: 0, ...value }).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const canonical = (value: object) =>
+    JSON.stringify(Object.entries({ rotation: 0, ...value }).sort(([a], [b]) => (a < b ? -1 : 1)));
   return (defaults.partners as object[]).some((sample) => canonical(sample) === canonical(partner));
 }
 
 /**
  * Whether a topic has a slug by the topic slug rule (`topicSlug` in src/render/topics.ts, which this module may not
- * import): a topic has one exactly when, in NFKC, it holds a letter, a mark or a digit. test/partners-config.test.ts
+ * import): a topic has one exactly when, in NFKC, it holds a letter, a mark or a digit. test/unit/partners-config.test.ts
  * holds the two to the same answer.
  */
 export function hasTopicSlug(topic: string): boolean {

@@ -166,9 +166,14 @@ export function maskAddresses(value: unknown): unknown {
   return value;
 }
 
-export function createLogger(base: LogFields = {}, write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Logger {
-  const emit = (level: LogLevel) => (message: string, fields: LogFields = {}) =>
-    write(JSON.stringify(maskAddresses({ level, time: new Date().toISOString(), message, ...base, ...fields })));
+export function createLogger(
+  base: LogFields = {},
+  write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): Logger {
+  const emit =
+    (level: LogLevel) =>
+    (message: string, fields: LogFields = {}) =>
+      write(JSON.stringify(maskAddresses({ level, time: new Date().toISOString(), message, ...base, ...fields })));
   return {
     debug: emit('debug'),
     info: emit('info'),

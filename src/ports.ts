@@ -209,7 +209,13 @@ export interface KeyValueTable {
   /** All items, a page at a time; `segment` of `totalSegments` splits the table for parallel readers. The order is
    * the table's own and stable: `startAfter` (an item's key, which need not exist any more) resumes a scan right
    * after that item. */
-  scan(options?: { limit?: number; cursor?: string; startAfter?: ItemKey; segment?: number; totalSegments?: number }): Promise<Page>;
+  scan(options?: {
+    limit?: number;
+    cursor?: string;
+    startAfter?: ItemKey;
+    segment?: number;
+    totalSegments?: number;
+  }): Promise<Page>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -12,7 +12,15 @@ import { runtimeEnvironment } from '../../src/app/runtime-config.ts';
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The handlers in functions/, by file name. */
-export type HandlerName = 'publish' | 'dispatch-worker' | 'partner-webhook' | 'subscribe' | 'confirm' | 'unsubscribe' | 'ses-events' | 'confirmation-sender';
+export type HandlerName =
+  | 'publish'
+  | 'dispatch-worker'
+  | 'partner-webhook'
+  | 'subscribe'
+  | 'confirm'
+  | 'unsubscribe'
+  | 'ses-events'
+  | 'confirmation-sender';
 
 export function handlerEntry(name: HandlerName): string {
   return `${PROJECT_ROOT}functions/${name}.ts`;
@@ -51,7 +59,8 @@ export interface BroadsheetFunctionProps {
 }
 
 /** esbuild's ESM output has no `require`; CommonJS dependencies (handlebars) still call it. */
-export const REQUIRE_BANNER = "import { createRequire as __broadsheetRequire } from 'node:module'; const require = __broadsheetRequire(import.meta.url);";
+export const REQUIRE_BANNER =
+  "import { createRequire as __broadsheetRequire } from 'node:module'; const require = __broadsheetRequire(import.meta.url);";
 
 /**
  * One handler of functions/ as a Lambda function: bundled by the local esbuild (ESM, minified, source maps, the
@@ -85,7 +94,10 @@ export class BroadsheetFunction extends Construct {
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           actions: ['secretsmanager:GetSecretValue'],
-          resources: [props.runtime.tokenSecret.secretArn, ...(props.runtime.tokenKeys ? [props.runtime.tokenKeys.secretArn] : [])],
+          resources: [
+            props.runtime.tokenSecret.secretArn,
+            ...(props.runtime.tokenKeys ? [props.runtime.tokenKeys.secretArn] : []),
+          ],
         }),
       );
     }
@@ -100,7 +112,9 @@ export class BroadsheetFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),
-      ...(props.reservedConcurrentExecutions !== undefined && { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
+      ...(props.reservedConcurrentExecutions !== undefined && {
+        reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      }),
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
@@ -113,11 +127,16 @@ export class BroadsheetFunction extends Construct {
       environment: {
         ...props.runtime.environment,
         ...props.environment,
-        ...(readsTokenKeys ? runtimeEnvironment({ tokenSecretArn: props.runtime.tokenSecret.secretArn }) : runtimeEnvironment({ noTokenKeys: 'true' })),
+        ...(readsTokenKeys
+          ? runtimeEnvironment({ tokenSecretArn: props.runtime.tokenSecret.secretArn })
+          : runtimeEnvironment({ noTokenKeys: 'true' })),
         // With a key set the token secret stays what it always was to ids: the subscriber-id key.
         ...(readsTokenKeys &&
           props.runtime.tokenKeys &&
-          runtimeEnvironment({ tokenKeysArn: props.runtime.tokenKeys.secretArn, subscriberIdKeyArn: props.runtime.tokenSecret.secretArn })),
+          runtimeEnvironment({
+            tokenKeysArn: props.runtime.tokenKeys.secretArn,
+            subscriberIdKeyArn: props.runtime.tokenSecret.secretArn,
+          })),
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {

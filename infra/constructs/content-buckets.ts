@@ -34,7 +34,12 @@ export class ContentBuckets extends Construct {
       // Log objects belong to the bucket owner. Not BUCKET_OWNER_ENFORCED: a bucket that once received CloudFront's
       // legacy logs holds an ACL grant to CloudFront's log account, and S3 refuses to disable ACLs until it is removed.
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ expiration: props.accessLogRetention ?? Duration.days(90), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      lifecycleRules: [
+        {
+          expiration: props.accessLogRetention ?? Duration.days(90),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
     });
     // CloudFront's standard logs (v2) arrive through CloudWatch Logs' delivery service, from a delivery source that
     // exists only in us-east-1 (SiteAccessLogs, in the pipeline stack), under one prefix of this account.
@@ -52,7 +57,8 @@ export class ContentBuckets extends Construct {
     );
     Validations.of(this.accessLogs).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'This is the access-log bucket itself; logging it into itself would log its own log deliveries without end.',
+      reason:
+        'This is the access-log bucket itself; logging it into itself would log its own log deliveries without end.',
     });
 
     this.editorials = new s3.Bucket(this, 'Editorials', {
@@ -76,7 +82,7 @@ export class ContentBuckets extends Construct {
       id: 'AwsSolutions-S10',
       reason:
         'TLS is enforced: the single bucket policy of this bucket lives in the pipeline stack (SiteDistribution), next to the ' +
-        'distribution whose ARN it names, and denies every request without aws:SecureTransport (asserted in test/infra.test.ts).',
+        'distribution whose ARN it names, and denies every request without aws:SecureTransport (asserted in test/integration/infra.test.ts).',
     });
   }
 }

@@ -30,7 +30,10 @@ export class EdgeBodyHash extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     const role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.CompositePrincipal(new iam.ServicePrincipal('lambda.amazonaws.com'), new iam.ServicePrincipal('edgelambda.amazonaws.com')),
+      assumedBy: new iam.CompositePrincipal(
+        new iam.ServicePrincipal('lambda.amazonaws.com'),
+        new iam.ServicePrincipal('edgelambda.amazonaws.com'),
+      ),
       description: 'Broadsheet body-hash edge function: writes its own logs, in whichever region it runs',
     });
     this.function = new lambda.Function(this, 'Function', {
@@ -66,11 +69,13 @@ export class EdgeBodyHash extends Construct {
     logs.attachToRole(role);
     Validations.of(logs).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:aws:logs:*:<AWS::AccountId>:log-group:/aws/lambda/us-east-1.<${Stack.of(this).getLogicalId(this.function.node.defaultChild as lambda.CfnFunction)}>:*]`,
-      reason: 'Lambda@Edge replicas write their logs in every region CloudFront runs them in; the log group is this function’s alone.',
+      reason:
+        'Lambda@Edge replicas write their logs in every region CloudFront runs them in; the log group is this function’s alone.',
     });
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
-      reason: 'Lambda@Edge supports fewer runtimes than Lambda; nodejs22.x is the newest it runs, and the handler needs only crypto.',
+      reason:
+        'Lambda@Edge supports fewer runtimes than Lambda; nodejs22.x is the newest it runs, and the handler needs only crypto.',
     });
   }
 }

@@ -29,18 +29,22 @@ export class EdgeReferences extends Construct {
       onUpdate: call,
       installLatestAwsSdk: false,
       policy: cr.AwsCustomResourcePolicy.fromSdkCalls({
-        resources: [stack.formatArn({ service: 'ssm', region: EDGE_REGION, resource: 'parameter', resourceName: name.slice(1) })],
+        resources: [
+          stack.formatArn({ service: 'ssm', region: EDGE_REGION, resource: 'parameter', resourceName: name.slice(1) }),
+        ],
       }),
     });
     const provider = stack.node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER);
     if (provider) {
       Validations.of(provider).acknowledge({
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: "aws-cdk-lib's deploy-time handler that reads the edge stack's parameters; the managed policy lets it write only its own logs.",
+        reason:
+          "aws-cdk-lib's deploy-time handler that reads the edge stack's parameters; the managed policy lets it write only its own logs.",
       });
       Validations.of(provider).acknowledge({
         id: 'AwsSolutions-L1',
-        reason: "aws-cdk-lib's own deploy-time handler; its runtime is chosen and kept current by aws-cdk-lib, not by this stack.",
+        reason:
+          "aws-cdk-lib's own deploy-time handler; its runtime is chosen and kept current by aws-cdk-lib, not by this stack.",
       });
     }
     return reader.getResponseField('Parameter.Value');

@@ -44,7 +44,10 @@ export class EdgeStack extends Stack {
       description: 'Broadsheet: the body-hash edge function version the distribution runs',
     });
     if (props.subscribeRateLimit !== undefined) {
-      this.rateLimit = new SubscribeRateLimit(this, 'SubscribeRateLimit', { limit: props.subscribeRateLimit, path: '/subscribe' });
+      this.rateLimit = new SubscribeRateLimit(this, 'SubscribeRateLimit', {
+        limit: props.subscribeRateLimit,
+        path: '/subscribe',
+      });
       new ssm.StringParameter(this, 'WebAclArn', {
         parameterName: names.webAcl,
         stringValue: this.rateLimit.webAcl.attrArn,

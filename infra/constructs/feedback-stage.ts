@@ -11,13 +11,23 @@ import { workQueue } from './work-queue.ts';
 import { runtimeEnvironment } from '../../src/app/runtime-config.ts';
 
 /** EventBridge detail types (as SES names them) of the events that change a subscriber or count toward a dispatch. */
-export const FEEDBACK_DETAIL_TYPES = ['Email Delivered', 'Email Bounced', 'Email Complaint Received', 'Email Rejected', 'Email Delivery Delayed'];
+export const FEEDBACK_DETAIL_TYPES = [
+  'Email Delivered',
+  'Email Bounced',
+  'Email Complaint Received',
+  'Email Rejected',
+  'Email Delivery Delayed',
+];
 /** Counted only when the publication tracks opens (`sending.tracking.opens`) and clicks (`.clicks`). */
 export const OPEN_DETAIL_TYPE = 'Email Opened';
 export const CLICK_DETAIL_TYPE = 'Email Clicked';
 
 export function feedbackDetailTypes(tracking: { opens: boolean; clicks: boolean }): string[] {
-  return [...FEEDBACK_DETAIL_TYPES, ...(tracking.opens ? [OPEN_DETAIL_TYPE] : []), ...(tracking.clicks ? [CLICK_DETAIL_TYPE] : [])];
+  return [
+    ...FEEDBACK_DETAIL_TYPES,
+    ...(tracking.opens ? [OPEN_DETAIL_TYPE] : []),
+    ...(tracking.clicks ? [CLICK_DETAIL_TYPE] : []),
+  ];
 }
 
 /** Events the function takes at once, and how long the poller gathers them first. */
@@ -71,7 +81,13 @@ export class FeedbackStage extends Construct {
     const fn = this.sesEvents.function;
     // Invoked by the queue's poller only: failures stay on the queue and end in its dead-letter queue, so no
     // asynchronous-invocation destination is needed.
-    fn.addEventSource(new SqsEventSource(this.queue, { batchSize: BATCH_SIZE, maxBatchingWindow: BATCHING_WINDOW, reportBatchItemFailures: true }));
+    fn.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: BATCH_SIZE,
+        maxBatchingWindow: BATCHING_WINDOW,
+        reportBatchItemFailures: true,
+      }),
+    );
     grantItems(fn, props.subscribers, ['GetItem', 'PutItem', 'UpdateItem']);
     grantItems(fn, props.ledger, ['GetItem', 'PutItem', 'UpdateItem', 'Query']);
 
@@ -82,7 +98,13 @@ export class FeedbackStage extends Construct {
         detailType: feedbackDetailTypes(props.tracking ?? { opens: false, clicks: false }),
         detail: { mail: { tags: { 'ses:configuration-set': [props.configurationSetName] } } },
       },
-      targets: [new targets.SqsQueue(this.queue, { deadLetterQueue: props.failedEvents, retryAttempts: 8, maxEventAge: Duration.hours(24) })],
+      targets: [
+        new targets.SqsQueue(this.queue, {
+          deadLetterQueue: props.failedEvents,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(24),
+        }),
+      ],
     });
   }
 }

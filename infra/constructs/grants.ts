@@ -40,12 +40,22 @@ export function grantObjects(grantee: iam.IGrantable, imported: ImportedBucket, 
   add('s3:PutObject', access.put);
   add('s3:DeleteObject', access.delete);
   if (access.list) {
-    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
+    );
   }
 }
 
 /** The item calls of the KeyValueTable port that one function makes. */
-export type ItemAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'Scan' | 'BatchGetItem' | 'BatchWriteItem';
+export type ItemAction =
+  | 'GetItem'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'Query'
+  | 'Scan'
+  | 'BatchGetItem'
+  | 'BatchWriteItem';
 
 /**
  * The subscribers-table calls of each subscriber route, from what its flow asks of SubscriberStore
@@ -72,6 +82,9 @@ export interface SendingIdentity {
 
 export function grantSend(grantee: iam.IGrantable, sending: SendingIdentity): void {
   grantee.grantPrincipal.addToPrincipalPolicy(
-    new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources: [sending.identityArn, sending.configurationSetArn] }),
+    new iam.PolicyStatement({
+      actions: ['ses:SendEmail'],
+      resources: [sending.identityArn, sending.configurationSetArn],
+    }),
   );
 }

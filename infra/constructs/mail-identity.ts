@@ -119,7 +119,10 @@ export class MailIdentity extends Construct {
     });
 
     this.zone = props.hostedZone
-      ? route53.PublicHostedZone.fromPublicHostedZoneAttributes(this, 'Zone', { hostedZoneId: props.hostedZone.id, zoneName: props.hostedZone.name })
+      ? route53.PublicHostedZone.fromPublicHostedZoneAttributes(this, 'Zone', {
+          hostedZoneId: props.hostedZone.id,
+          zoneName: props.hostedZone.name,
+        })
       : undefined;
     this.mailFromDomain = `${props.mailFromSubdomain ?? DEFAULT_MAIL_FROM_SUBDOMAIN}.${props.domain}`;
     this.identity = new ses.EmailIdentity(this, 'Identity', {
@@ -134,7 +137,12 @@ export class MailIdentity extends Construct {
     });
     this.identity.applyRemovalPolicy(RemovalPolicy.RETAIN);
 
-    const record = (name: string, type: DnsRecordType, value: string): MailDnsRecord => ({ name, type, value, line: recordLine(name, type, value) });
+    const record = (name: string, type: DnsRecordType, value: string): MailDnsRecord => ({
+      name,
+      type,
+      value,
+      line: recordLine(name, type, value),
+    });
     this.dkimRecords = this.identity.dkimRecords.map((r) => record(r.name, 'CNAME', r.value));
     this.mailFromMxRecord = record(this.mailFromDomain, 'MX', `10 ${mailFromMxHost(Stack.of(this).region)}`);
     this.mailFromSpfRecord = record(this.mailFromDomain, 'TXT', quotedTxt(SES_SPF));

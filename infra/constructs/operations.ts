@@ -82,8 +82,18 @@ export class Operations extends Construct {
       );
     }
     for (const [name, fn] of Object.entries(props.functions)) {
-      alarm(`${name}Errors`, fn.metricErrors({ period: fiveMinutes, statistic: 'Sum' }), 1, `${name}: the handler failed; see its log group.`);
-      alarm(`${name}Throttles`, fn.metricThrottles({ period: fiveMinutes, statistic: 'Sum' }), 1, `${name}: invocations were throttled.`);
+      alarm(
+        `${name}Errors`,
+        fn.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
+        1,
+        `${name}: the handler failed; see its log group.`,
+      );
+      alarm(
+        `${name}Throttles`,
+        fn.metricThrottles({ period: fiveMinutes, statistic: 'Sum' }),
+        1,
+        `${name}: invocations were throttled.`,
+      );
     }
     const sesRate = (metricName: string) =>
       new cloudwatch.Metric({ namespace: 'AWS/SES', metricName, period: Duration.hours(1), statistic: 'Maximum' });
@@ -121,9 +131,21 @@ export class Operations extends Construct {
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(1) });
     const fns = Object.entries(props.functions);
     this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({ title: 'Invocations', left: fns.map(([n, f]) => f.metricInvocations({ label: n })), width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'Errors', left: fns.map(([n, f]) => f.metricErrors({ label: n })), width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'Duration (p95)', left: fns.map(([n, f]) => f.metricDuration({ label: n, statistic: 'p95' })), width: 8 }),
+      new cloudwatch.GraphWidget({
+        title: 'Invocations',
+        left: fns.map(([n, f]) => f.metricInvocations({ label: n })),
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Errors',
+        left: fns.map(([n, f]) => f.metricErrors({ label: n })),
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Duration (p95)',
+        left: fns.map(([n, f]) => f.metricDuration({ label: n, statistic: 'p95' })),
+        width: 8,
+      }),
     );
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
@@ -153,7 +175,9 @@ export class Operations extends Construct {
       }),
       new cloudwatch.SingleValueWidget({
         title: 'Dead letters',
-        metrics: Object.entries(props.deadLetterQueues).map(([n, q]) => q.metricApproximateNumberOfMessagesVisible({ label: n })),
+        metrics: Object.entries(props.deadLetterQueues).map(([n, q]) =>
+          q.metricApproximateNumberOfMessagesVisible({ label: n }),
+        ),
         width: 24,
       }),
     );

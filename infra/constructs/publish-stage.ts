@@ -72,7 +72,10 @@ export class PublishStage extends Construct {
     }
     if (props.partnerSecret) {
       this.publish.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.partnerSecret.secretArn] }),
+        new iam.PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [props.partnerSecret.secretArn],
+        }),
       );
       fn.addEnvironment(RUNTIME_ENV.partnerSecretArn, props.partnerSecret.secretArn);
     }
@@ -105,7 +108,9 @@ export class PublishStage extends Construct {
       resourceName: distribution.distributionId,
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
-    this.publish.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['cloudfront:CreateInvalidation'], resources: [arn] }));
+    this.publish.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['cloudfront:CreateInvalidation'], resources: [arn] }),
+    );
   }
 }
 
@@ -141,4 +146,3 @@ function grantPublishing(fn: lambda.IFunction, props: PublishStageProps): void {
   grantItems(fn, props.ledger, ['GetItem', 'PutItem', 'UpdateItem', 'Query']);
   props.dispatchQueue.grantSendMessages(fn);
 }
-

@@ -46,7 +46,7 @@ export const ACCESS_LOG_FIELDS = [
   'sc-range-end',
 ] as const;
 
-/** Fields that must never be delivered: test/infra.test.ts holds ACCESS_LOG_FIELDS to it. */
+/** Fields that must never be delivered: test/integration/infra.test.ts holds ACCESS_LOG_FIELDS to it. */
 export const WITHHELD_ACCESS_LOG_FIELDS = ['cs-uri-query', 'cs(Referer)', 'cs(Cookie)'] as const;
 
 /** Where, under the access-log bucket, the distribution's logs go. The bucket policy (data stack) names it too. */
@@ -77,7 +77,13 @@ export class SiteAccessLogs extends Construct {
     const sourceName = name('site-source');
     const destinationName = name('site-logs');
     const logsArn = (resource: string, resourceName: string) =>
-      stack.formatArn({ service: 'logs', region: EDGE_REGION, resource, resourceName, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+      stack.formatArn({
+        service: 'logs',
+        region: EDGE_REGION,
+        resource,
+        resourceName,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
     const policy = cr.AwsCustomResourcePolicy.fromStatements([
       new iam.PolicyStatement({
         actions: [
@@ -92,23 +98,36 @@ export class SiteAccessLogs extends Construct {
           'logs:UpdateDeliveryConfiguration',
           'logs:DeleteDelivery',
         ],
-        resources: [logsArn('delivery-source', sourceName), logsArn('delivery-destination', destinationName), logsArn('delivery', '*')],
+        resources: [
+          logsArn('delivery-source', sourceName),
+          logsArn('delivery-destination', destinationName),
+          logsArn('delivery', '*'),
+        ],
       }),
       // CloudFront's own permission for a delivery source naming this distribution.
-      new iam.PolicyStatement({ actions: ['cloudfront:AllowVendedLogDeliveryForResource'], resources: [props.distribution.distributionArn] }),
+      new iam.PolicyStatement({
+        actions: ['cloudfront:AllowVendedLogDeliveryForResource'],
+        resources: [props.distribution.distributionArn],
+      }),
       // CloudWatch Logs reads the bucket policy to see that it already lets the delivery service write; it never changes it.
       new iam.PolicyStatement({ actions: ['s3:GetBucketPolicy'], resources: [props.bucket.bucketArn] }),
     ]);
     // Without a physical id, an update or delete keeps the one the create returned.
-    const call = (action: string, parameters: Record<string, unknown>, physicalResourceId?: cr.PhysicalResourceId): cr.AwsSdkCall => ({
+    const call = (
+      action: string,
+      parameters: Record<string, unknown>,
+      physicalResourceId?: cr.PhysicalResourceId,
+    ): cr.AwsSdkCall => ({
       service: 'CloudWatchLogs',
       action,
       parameters,
       region: EDGE_REGION,
       ...(physicalResourceId && { physicalResourceId }),
     });
-    const resource = (resourceId: string, calls: Pick<cr.AwsCustomResourceProps, 'onCreate' | 'onUpdate' | 'onDelete'>) =>
-      new cr.AwsCustomResource(this, resourceId, { ...calls, policy, installLatestAwsSdk: false });
+    const resource = (
+      resourceId: string,
+      calls: Pick<cr.AwsCustomResourceProps, 'onCreate' | 'onUpdate' | 'onDelete'>,
+    ) => new cr.AwsCustomResource(this, resourceId, { ...calls, policy, installLatestAwsSdk: false });
 
     const sourceCall = call(
       'putDeliverySource',
@@ -138,7 +157,10 @@ export class SiteAccessLogs extends Construct {
 
     const configuration = {
       recordFields: [...(props.recordFields ?? ACCESS_LOG_FIELDS)],
-      s3DeliveryConfiguration: { suffixPath: '{DistributionId}/{yyyy}/{MM}/{dd}/{HH}', enableHiveCompatiblePath: false },
+      s3DeliveryConfiguration: {
+        suffixPath: '{DistributionId}/{yyyy}/{MM}/{dd}/{HH}',
+        enableHiveCompatiblePath: false,
+      },
     };
     const delivery = resource('Delivery', {
       onCreate: call(
@@ -163,13 +185,15 @@ export class SiteAccessLogs extends Construct {
       });
       Validations.of(provider).acknowledge({
         id: 'AwsSolutions-L1',
-        reason: "aws-cdk-lib's own deploy-time handler; its runtime is chosen and kept current by aws-cdk-lib, not by this stack.",
+        reason:
+          "aws-cdk-lib's own deploy-time handler; its runtime is chosen and kept current by aws-cdk-lib, not by this stack.",
       });
     }
     for (const made of [source, destination, delivery]) {
       Validations.of(made).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:us-east-1:<AWS::AccountId>:delivery:*]',
-        reason: 'A delivery is named by an id CloudWatch Logs chooses when it is created, so no narrower ARN exists beforehand.',
+        reason:
+          'A delivery is named by an id CloudWatch Logs chooses when it is created, so no narrower ARN exists beforehand.',
       });
     }
   }

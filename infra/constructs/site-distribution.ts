@@ -66,7 +66,7 @@ export class SiteDistribution extends Construct {
     // Only Accept-Encoding (normalised to gzip or br) goes into the key. CloudFront answers a viewer's If-None-Match
     // or If-Modified-Since with 304 from its cached copy, by the ETag and Last-Modified S3 sent, and revalidates an
     // expired copy with a conditional GET of its own: a validator in the key would split the cache per client, and
-    // forwarding cookies would switch conditional requests off. test/infra-site-cache.test.ts holds these rules.
+    // forwarding cookies would switch conditional requests off. test/integration/infra-site-cache.test.ts holds these rules.
     const ttlPolicy = (name: string, defaultTtl: Duration, maxTtl: Duration) =>
       new cloudfront.CachePolicy(this, name, {
         comment: `Broadsheet ${name}: the object's Cache-Control within bounds, compressed`,
@@ -109,7 +109,10 @@ export class SiteDistribution extends Construct {
     });
     const onViewerRequest = [{ function: directoryIndex, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }];
 
-    const fromBucket = (cachePolicy: cloudfront.ICachePolicy, headers: cloudfront.IResponseHeadersPolicy): cloudfront.BehaviorOptions => ({
+    const fromBucket = (
+      cachePolicy: cloudfront.ICachePolicy,
+      headers: cloudfront.IResponseHeadersPolicy,
+    ): cloudfront.BehaviorOptions => ({
       origin: siteOrigin,
       cachePolicy,
       responseHeadersPolicy: headers,
@@ -125,7 +128,10 @@ export class SiteDistribution extends Construct {
       securityHeadersBehavior: {
         contentSecurityPolicy: { contentSecurityPolicy: SITE_CONTENT_SECURITY_POLICY, override: true },
         contentTypeOptions: { override: true },
-        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+        referrerPolicy: {
+          referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+          override: true,
+        },
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
         strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
       },
@@ -139,7 +145,8 @@ export class SiteDistribution extends Construct {
     // What the handlers read, and the viewer's address (the subscribe function's own per-client limit). No Host: the
     // Function URL answers to its own; no cookies: nothing here uses them.
     const toHandlers = new cloudfront.OriginRequestPolicy(this, 'SubscriberRequests', {
-      comment: 'Broadsheet subscriber routes: the headers the handlers read, CloudFront-Viewer-Address, every query string',
+      comment:
+        'Broadsheet subscriber routes: the headers the handlers read, CloudFront-Viewer-Address, every query string',
       headerBehavior: cloudfront.OriginRequestHeaderBehavior.allowList(
         'accept-language',
         'content-type',
@@ -153,8 +160,12 @@ export class SiteDistribution extends Construct {
       cookieBehavior: cloudfront.OriginRequestCookieBehavior.none(),
     });
     const toFunction = (route: SubscriberRoute): cloudfront.BehaviorOptions => ({
-      origin: origins.FunctionUrlOrigin.withOriginAccessControl(props.routes[route], { originAccessControl: functionAccess }),
-      edgeLambdas: [{ functionVersion: bodyHash, eventType: cloudfront.LambdaEdgeEventType.ORIGIN_REQUEST, includeBody: true }],
+      origin: origins.FunctionUrlOrigin.withOriginAccessControl(props.routes[route], {
+        originAccessControl: functionAccess,
+      }),
+      edgeLambdas: [
+        { functionVersion: bodyHash, eventType: cloudfront.LambdaEdgeEventType.ORIGIN_REQUEST, includeBody: true },
+      ],
       cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
       originRequestPolicy: toHandlers,
       responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
@@ -215,7 +226,8 @@ export class SiteDistribution extends Construct {
     });
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR1',
-      reason: 'A public publication meant to be readable from every country; there is no legal reason to restrict by geography.',
+      reason:
+        'A public publication meant to be readable from every country; there is no legal reason to restrict by geography.',
     });
   }
 }

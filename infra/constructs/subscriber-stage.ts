@@ -68,13 +68,18 @@ export class SubscriberStage extends Construct {
         timeout: props.timeout ?? Duration.seconds(15),
         ...(route === 'subscribe' && { reservedConcurrentExecutions: props.subscribeConcurrency ?? 10 }),
         // Subscribe queues confirmation sends; confirm queues the welcome a confirmation owes.
-        ...(route !== 'unsubscribe' && { environment: runtimeEnvironment({ confirmationQueueUrl: this.confirmationQueue.queueUrl }) }),
+        ...(route !== 'unsubscribe' && {
+          environment: runtimeEnvironment({ confirmationQueueUrl: this.confirmationQueue.queueUrl }),
+        }),
       });
       grantItems(fn.function, props.subscribers, SUBSCRIBER_TABLE_CALLS[route]);
       functions[route] = fn;
       // Signed by CloudFront (origin access control): a request that does not come through the distribution, and so
       // past its web ACL, is refused by Lambda.
-      urls[route] = fn.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM, invokeMode: lambda.InvokeMode.BUFFERED });
+      urls[route] = fn.function.addFunctionUrl({
+        authType: lambda.FunctionUrlAuthType.AWS_IAM,
+        invokeMode: lambda.InvokeMode.BUFFERED,
+      });
     }
     // Subscribe and confirm only write and queue: the sender alone mails.
     this.confirmationQueue.grantSendMessages(functions.subscribe.function);
@@ -87,7 +92,13 @@ export class SubscriberStage extends Construct {
       timeout: CONFIRMATION_SENDER_TIMEOUT,
     });
     const sender = this.confirmationSender.function;
-    sender.addEventSource(new SqsEventSource(this.confirmationQueue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true }));
+    sender.addEventSource(
+      new SqsEventSource(this.confirmationQueue, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(1),
+        reportBatchItemFailures: true,
+      }),
+    );
     grantItems(sender, props.subscribers, ['GetItem', 'PutItem', 'UpdateItem']);
     grantSend(sender, props.sending);
     this.functions = functions;

@@ -39,14 +39,23 @@ export class SubscribeRateLimit extends Construct {
       defaultAction: { allow: {} },
       visibilityConfig: visibility('BroadsheetSite'),
       customResponseBodies: {
-        TooMany: { contentType: 'TEXT_PLAIN', content: 'Too many requests from this address. Please wait a minute and try again.\n' },
+        TooMany: {
+          contentType: 'TEXT_PLAIN',
+          content: 'Too many requests from this address. Please wait a minute and try again.\n',
+        },
       },
       rules: [
         {
           name: 'SubscribeRatePerClient',
           priority: 0,
           action: {
-            block: { customResponse: { responseCode: 429, customResponseBodyKey: 'TooMany', responseHeaders: [{ name: 'retry-after', value: String(RATE_WINDOW_SECONDS) }] } },
+            block: {
+              customResponse: {
+                responseCode: 429,
+                customResponseBodyKey: 'TooMany',
+                responseHeaders: [{ name: 'retry-after', value: String(RATE_WINDOW_SECONDS) }],
+              },
+            },
           },
           statement: {
             rateBasedStatement: {

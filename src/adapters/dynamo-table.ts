@@ -76,9 +76,12 @@ export class DynamoTable implements KeyValueTable {
     return retry(systemClock, UNPROCESSED_POLICY, attempt, {
       retryable: () => false,
       exhausted: (attempts) =>
-        Object.assign(new RetriesExhaustedError(`${this.keys.tableName}: batch still unprocessed after ${attempts} attempts`), {
-          name: 'ProvisionedThroughputExceededException',
-        }),
+        Object.assign(
+          new RetriesExhaustedError(`${this.keys.tableName}: batch still unprocessed after ${attempts} attempts`),
+          {
+            name: 'ProvisionedThroughputExceededException',
+          },
+        ),
     });
   }
 

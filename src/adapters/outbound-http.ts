@@ -3,7 +3,13 @@ import { request as httpRequest, type IncomingHttpHeaders, type RequestOptions }
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { BroadsheetError } from '../errors.ts';
-import { isLoopbackAddress, isPublicAddress, literalAddress, OutboundRefusedError, outboundUrlProblem } from '../address-policy.ts';
+import {
+  isLoopbackAddress,
+  isPublicAddress,
+  literalAddress,
+  OutboundRefusedError,
+  outboundUrlProblem,
+} from '../address-policy.ts';
 
 /*
  * The one way out to a URL someone else names (partner webhooks, the WebSub hub). It refuses anything but https
@@ -75,15 +81,24 @@ export class OutboundHttp {
    * OutboundRefusedError before connecting when the URL or its addresses are not allowed, an OutboundTimeoutError
    * past the deadline or when `signal` aborts, and the network error otherwise.
    */
-  async post(url: string, body: string | Buffer, headers: Record<string, string>, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<OutboundResponse> {
+  async post(
+    url: string,
+    body: string | Buffer,
+    headers: Record<string, string>,
+    options: { signal?: AbortSignal; timeoutMs?: number } = {},
+  ): Promise<OutboundResponse> {
     const problem = this.urlProblem(url);
     if (problem) throw new OutboundRefusedError(`refused to send to ${redacted(url)}: the URL ${problem}`);
     const target = new URL(url);
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
 
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new OutboundTimeoutError(`no whole answer from ${target.host} within ${timeoutMs} ms`)), timeoutMs);
-    const onOuterAbort = () => controller.abort(new OutboundTimeoutError(`gave up on ${target.host}: ${messageOf(options.signal?.reason)}`));
+    const timer = setTimeout(
+      () => controller.abort(new OutboundTimeoutError(`no whole answer from ${target.host} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const onOuterAbort = () =>
+      controller.abort(new OutboundTimeoutError(`gave up on ${target.host}: ${messageOf(options.signal?.reason)}`));
     if (options.signal?.aborted) onOuterAbort();
     else options.signal?.addEventListener('abort', onOuterAbort, { once: true });
     const signal = controller.signal;
@@ -111,7 +126,9 @@ export class OutboundHttp {
     if (addresses.length === 0) throw new BroadsheetError(`${hostname} resolves to no address`);
     const refused = addresses.filter((a) => !this.allowed(a.address));
     if (refused.length) {
-      throw new OutboundRefusedError(`refused to send to ${hostname}: it resolves to ${refused.map((a) => a.address).join(', ')}, not a public address`);
+      throw new OutboundRefusedError(
+        `refused to send to ${hostname}: it resolves to ${refused.map((a) => a.address).join(', ')}, not a public address`,
+      );
     }
     return addresses[0]!;
   }
@@ -120,7 +137,13 @@ export class OutboundHttp {
     return isPublicAddress(address) || (this.allowLocal && isLoopbackAddress(address));
   }
 
-  private send(target: URL, vetted: ResolvedAddress, body: string | Buffer, headers: Record<string, string>, signal: AbortSignal): Promise<OutboundResponse> {
+  private send(
+    target: URL,
+    vetted: ResolvedAddress,
+    body: string | Buffer,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<OutboundResponse> {
     const payload = typeof body === 'string' ? Buffer.from(body) : body;
     // Whatever the agent asks (one address or all), the answer is the address checked above.
     const lookup: LookupFunction = (_hostname, options, callback) => {
@@ -144,7 +167,8 @@ export class OutboundHttp {
       const req = (target.protocol === 'https:' ? httpsRequest : httpRequest)(requestOptions, (res) => {
         const chunks: Buffer[] = [];
         let kept = 0;
-        const done = (truncated: boolean) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks, kept), truncated });
+        const done = (truncated: boolean) =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks, kept), truncated });
         res.on('data', (chunk: Buffer) => {
           const room = maxBodyBytes - kept;
           if (chunk.length > room) {

@@ -58,7 +58,9 @@ export class SqsQueue implements Queue {
     let failed: BatchResultErrorEntry[] = [];
     const notSent = () => {
       const reasons = failed.map((f) => `${f.Code ?? 'error'}: ${f.Message ?? ''}`.trim()).join('; ');
-      return new BroadsheetError(`${failed.length} of ${bodies.length} messages not sent to ${this.queueUrl}: ${reasons}`);
+      return new BroadsheetError(
+        `${failed.length} of ${bodies.length} messages not sent to ${this.queueUrl}: ${reasons}`,
+      );
     };
     await retry(
       systemClock,

@@ -13,21 +13,34 @@ export class NoCredentialsError extends BroadsheetError {
 }
 
 /** The outputs of one deployed CloudFormation stack, by output key. */
-export async function readStackOutputs(stackName: string, client = new CloudFormationClient(cloudFormationClientConfig())): Promise<Record<string, string>> {
+export async function readStackOutputs(
+  stackName: string,
+  client = new CloudFormationClient(cloudFormationClientConfig()),
+): Promise<Record<string, string>> {
   try {
     const answer = await client.send(new DescribeStacksCommand({ StackName: stackName }));
     const stack = answer.Stacks?.[0];
     if (!stack) throw new StackNotFoundError(`stack ${stackName} was not found`);
-    return Object.fromEntries((stack.Outputs ?? []).filter((o) => o.OutputKey && o.OutputValue !== undefined).map((o) => [o.OutputKey!, o.OutputValue!]));
+    return Object.fromEntries(
+      (stack.Outputs ?? [])
+        .filter((o) => o.OutputKey && o.OutputValue !== undefined)
+        .map((o) => [o.OutputKey!, o.OutputValue!]),
+    );
   } catch (err) {
     if (err instanceof StackNotFoundError) throw err;
     const name = (err as { name?: string }).name ?? '';
     const message = (err as Error).message ?? String(err);
     if (/region is missing/i.test(message)) {
-      throw new NoCredentialsError('no AWS region is set: set AWS_REGION (or a profile with a region in AWS_PROFILE), or source a local run\'s desk.env', { cause: err });
+      throw new NoCredentialsError(
+        "no AWS region is set: set AWS_REGION (or a profile with a region in AWS_PROFILE), or source a local run's desk.env",
+        { cause: err },
+      );
     }
     if (name === 'CredentialsProviderError' || /credential/i.test(message)) {
-      throw new NoCredentialsError('no AWS credentials were found (set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)', { cause: err });
+      throw new NoCredentialsError(
+        'no AWS credentials were found (set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)',
+        { cause: err },
+      );
     }
     if (name === 'ValidationError' && /does not exist/.test(message)) {
       throw new StackNotFoundError(

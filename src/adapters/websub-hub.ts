@@ -44,9 +44,17 @@ export class HubPublishError extends BroadsheetError {
   readonly status: number | undefined;
 
   constructor(hubUrl: string, failures: readonly HubPublishFailure[]) {
-    const described = failures.map((f) => `${f.feedUrl} (${f.error instanceof Error ? f.error.message : String(f.error)}${lastStatus(f)})`);
+    const described = failures.map(
+      (f) => `${f.feedUrl} (${f.error instanceof Error ? f.error.message : String(f.error)}${lastStatus(f)})`,
+    );
     super(`WebSub hub ${hubUrl} was not told about ${failures.length} feed(s): ${described.join('; ')}`, {
-      cause: failures.length === 1 ? failures[0]!.error : new AggregateError(failures.map((f) => f.error), 'hub publish failures'),
+      cause:
+        failures.length === 1
+          ? failures[0]!.error
+          : new AggregateError(
+              failures.map((f) => f.error),
+              'hub publish failures',
+            ),
     });
     this.failures = failures;
     this.status = failures.findLast((f) => f.status !== undefined)?.status;
@@ -87,13 +95,20 @@ export class WebSubHub implements HubNotifier {
     this.policy = options.policy ?? DEFAULT_HUB_POLICY;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.deadlineMs = options.deadlineMs ?? DEFAULT_HUB_DEADLINE_MS;
-    this.client = new OutboundHttp({ timeoutMs: this.timeoutMs, ...(options.allowLocal && { allowLocal: true }), ...(options.resolve && { resolve: options.resolve }) });
+    this.client = new OutboundHttp({
+      timeoutMs: this.timeoutMs,
+      ...(options.allowLocal && { allowLocal: true }),
+      ...(options.resolve && { resolve: options.resolve }),
+    });
   }
 
   async publish(feedUrls: readonly string[]): Promise<void> {
     if (feedUrls.length === 0) return;
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new OutboundTimeoutError(`the hub's ${this.deadlineMs} ms for this publish ran out`)), this.deadlineMs);
+    const timer = setTimeout(
+      () => controller.abort(new OutboundTimeoutError(`the hub's ${this.deadlineMs} ms for this publish ran out`)),
+      this.deadlineMs,
+    );
     let outcomes: (HubPublishFailure | undefined)[];
     try {
       outcomes = await Promise.all(feedUrls.map((feedUrl) => this.announce(feedUrl, controller.signal)));
@@ -119,17 +134,22 @@ export class WebSubHub implements HubNotifier {
       },
     };
     try {
-      await retry(clock, this.policy, async () => {
-        try {
-          await this.ping(feedUrl, deadline);
-        } catch (err) {
-          if (err instanceof HubRequestError) {
-            status = err.status ?? status;
-            retryAfterMs = err.retryAfterMs;
+      await retry(
+        clock,
+        this.policy,
+        async () => {
+          try {
+            await this.ping(feedUrl, deadline);
+          } catch (err) {
+            if (err instanceof HubRequestError) {
+              status = err.status ?? status;
+              retryAfterMs = err.retryAfterMs;
+            }
+            throw err;
           }
-          throw err;
-        }
-      }, { retryable: (err) => err instanceof HubRequestError && err.retryable && !deadline.aborted });
+        },
+        { retryable: (err) => err instanceof HubRequestError && err.retryable && !deadline.aborted },
+      );
       return undefined;
     } catch (error) {
       return { feedUrl, status, error };
@@ -137,7 +157,10 @@ export class WebSubHub implements HubNotifier {
   }
 
   private async ping(feedUrl: string, deadline: AbortSignal): Promise<void> {
-    if (deadline.aborted) throw new HubRequestError(`no answer from the hub: ${messageOf(deadline.reason)}`, false, undefined, undefined, { cause: deadline.reason });
+    if (deadline.aborted)
+      throw new HubRequestError(`no answer from the hub: ${messageOf(deadline.reason)}`, false, undefined, undefined, {
+        cause: deadline.reason,
+      });
     let response: { status: number; headers: Record<string, string | string[] | undefined> };
     try {
       // The answer's body says nothing we use, and is never repeated in a message or a log.
@@ -148,14 +171,19 @@ export class WebSubHub implements HubNotifier {
         { signal: deadline },
       );
     } catch (err) {
-      if (err instanceof OutboundRefusedError) throw new HubRequestError(err.message, false, undefined, undefined, { cause: err });
-      throw new HubRequestError(`no answer from the hub: ${messageOf(err)}`, true, undefined, undefined, { cause: err });
+      if (err instanceof OutboundRefusedError)
+        throw new HubRequestError(err.message, false, undefined, undefined, { cause: err });
+      throw new HubRequestError(`no answer from the hub: ${messageOf(err)}`, true, undefined, undefined, {
+        cause: err,
+      });
     }
     const { status } = response;
     if (status >= 200 && status < 300) return;
     const retryable = status === 429 || status >= 500;
     const header = response.headers['retry-after'];
-    const retryAfter = retryable ? retryAfterMs(typeof header === 'string' ? header : null, this.policy.capMs) : undefined;
+    const retryAfter = retryable
+      ? retryAfterMs(typeof header === 'string' ? header : null, this.policy.capMs)
+      : undefined;
     const redirect = status >= 300 && status < 400 ? ' (a redirect, not followed)' : '';
     throw new HubRequestError(`the hub answered ${status}${redirect}`, retryable, status, retryAfter);
   }

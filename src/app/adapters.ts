@@ -31,15 +31,21 @@ export const idTable = (where: Where, tableName: string): KeyValueTable =>
 
 /** A table keyed by `pk` and `sk` (the send ledger). */
 export const pairTable = (where: Where, tableName: string): KeyValueTable =>
-  new DynamoTable(createDocumentClient(awsClientConfigs(where.endpoints).dynamodb), { tableName, partitionKey: 'pk', sortKey: 'sk' });
+  new DynamoTable(createDocumentClient(awsClientConfigs(where.endpoints).dynamodb), {
+    tableName,
+    partitionKey: 'pk',
+    sortKey: 'sk',
+  });
 
-export const queue = (where: Where, queueUrl: string): Queue => new SqsQueue(new SQSClient(awsClientConfigs(where.endpoints).sqs), queueUrl);
+export const queue = (where: Where, queueUrl: string): Queue =>
+  new SqsQueue(new SQSClient(awsClientConfigs(where.endpoints).sqs), queueUrl);
 
 export const mailer = (where: Where): Mailer => new SesMailer(new SESv2Client(awsClientConfigs(where.endpoints).sesv2));
 
 export const editorialsStore = (runtime: RuntimeConfig): ObjectStore => objectStore(runtime, runtime.editorialsBucket);
 export const siteStore = (runtime: RuntimeConfig): ObjectStore => objectStore(runtime, runtime.publicBucket);
-export const subscribersTable = (runtime: Pick<RuntimeConfig, 'endpoints' | 'subscribersTable'>): KeyValueTable => idTable(runtime, runtime.subscribersTable);
+export const subscribersTable = (runtime: Pick<RuntimeConfig, 'endpoints' | 'subscribersTable'>): KeyValueTable =>
+  idTable(runtime, runtime.subscribersTable);
 export const ledgerTable = (runtime: RuntimeConfig): KeyValueTable => pairTable(runtime, runtime.ledgerTable);
 export const dispatchQueue = (runtime: RuntimeConfig): Queue => queue(runtime, runtime.dispatchQueueUrl);
 /** The partner webhook queue, when the runtime names one. */
@@ -55,11 +61,15 @@ export const httpPoster = (timeoutMs: number, options: { allowLocal?: boolean } 
 
 /** The WebSub hub the publication names, if any: https to a public address only (`allowLocal`: a local run). */
 export const hubNotifier = (config: Config, options: { allowLocal?: boolean } = {}): HubNotifier | undefined =>
-  config.websub ? new WebSubHub(config.websub.hub, { clock: systemClock, ...(options.allowLocal && { allowLocal: true }) }) : undefined;
+  config.websub
+    ? new WebSubHub(config.websub.hub, { clock: systemClock, ...(options.allowLocal && { allowLocal: true }) })
+    : undefined;
 
 /** Lambda collects standard output; a local run may send the functions' logs to a file instead. */
 export function functionLog(runtime: Pick<RuntimeConfig, 'logFile'>, fn: string): Logger {
   const file = runtime.logFile;
-  return createLogger({ fn }, file ? (line) => appendFileSync(file, `${line}\n`) : (line) => process.stdout.write(`${line}\n`));
+  return createLogger(
+    { fn },
+    file ? (line) => appendFileSync(file, `${line}\n`) : (line) => process.stdout.write(`${line}\n`),
+  );
 }
-

@@ -36,8 +36,14 @@ export function subscribersCommandDeps(configFile: string | undefined, env: Env 
     ...(configurationSet && { configurationSet }),
   };
   // Standard output carries the command's own report; the flows' logs go beside it.
-  return subscriberWiring(runtime, 'subscribers-cli', createLogger({ fn: 'subscribers-cli' }, (line) => process.stderr.write(`${line}
-`)));
+  return subscriberWiring(
+    runtime,
+    'subscribers-cli',
+    createLogger({ fn: 'subscribers-cli' }, (line) =>
+      process.stderr.write(`${line}
+`),
+    ),
+  );
 }
 
 /**

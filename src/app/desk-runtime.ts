@@ -10,7 +10,14 @@ type Env = Record<string, string | undefined>;
  */
 export type DeskRuntime = Pick<
   RuntimeConfig,
-  'publication' | 'editorialsBucket' | 'publicBucket' | 'subscribersTable' | 'ledgerTable' | 'dispatchQueueUrl' | 'configurationSet' | 'endpoints'
+  | 'publication'
+  | 'editorialsBucket'
+  | 'publicBucket'
+  | 'subscribersTable'
+  | 'ledgerTable'
+  | 'dispatchQueueUrl'
+  | 'configurationSet'
+  | 'endpoints'
 > & {
   /** The subscriber id key: only a local run's desk.env gives it (in AWS it stays in Secrets Manager). */
   tokenSecret?: string;
@@ -71,7 +78,9 @@ export async function deskRuntime(env: Env, options: DeskOptions = {}): Promise<
     where: `stack ${prefix}`,
   };
   if (missing.length) {
-    throw new ConfigError(`the deployed stack lacks the outputs ${missing.join(', ')}: deploy this version with npx cdk deploy --all, then try again`);
+    throw new ConfigError(
+      `the deployed stack lacks the outputs ${missing.join(', ')}: deploy this version with npx cdk deploy --all, then try again`,
+    );
   }
   return runtime;
 }
@@ -96,7 +105,9 @@ function localDesk(env: Env, publication: Config): DeskRuntime {
     where: 'the local run',
   };
   if (missing.length) {
-    throw new ConfigError(`${RUNTIME_ENV.endpoints} names a local run, but ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set: source the desk.env that npm start -- --serve printed`);
+    throw new ConfigError(
+      `${RUNTIME_ENV.endpoints} names a local run, but ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not set: source the desk.env that npm start -- --serve printed`,
+    );
   }
   return runtime;
 }

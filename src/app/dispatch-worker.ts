@@ -1,5 +1,5 @@
 // Never loads mjml, Handlebars or the S3 client (the template comes from the ledger): only the adapters asked for
-// here end up in the worker's bundle (test/infra-bundle.test.ts checks).
+// here end up in the worker's bundle (test/integration/infra-bundle.test.ts checks).
 import { systemClock } from '../adapters/clock.ts';
 import { TemplateCache } from '../pipeline/dispatch/dispatch-template.ts';
 import type { BatchResponse } from '../batch.ts';
@@ -21,7 +21,8 @@ export function workerWiring(runtime: RuntimeConfig): WorkerDeps {
     log: functionLog(runtime, 'dispatch-worker'),
     rate: workerTokenBucket(runtime.sendRatePerSecond, runtime.workerConcurrency, clock),
     config: runtime.publication,
-    unsubscribeUrl: (subscriberId, nonce) => unsubscribeUrl(runtime.publication, runtime.tokenKeys ?? runtime.tokenSecret, subscriberId, nonce),
+    unsubscribeUrl: (subscriberId, nonce) =>
+      unsubscribeUrl(runtime.publication, runtime.tokenKeys ?? runtime.tokenSecret, subscriberId, nonce),
     // One cache per worker (one per Lambda container): two local pipelines in one process never share templates.
     templates: new TemplateCache(),
     ...(runtime.configurationSet !== undefined && { configurationSet: runtime.configurationSet }),

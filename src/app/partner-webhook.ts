@@ -21,6 +21,9 @@ export function webhookWiring(runtime: RuntimeConfig): WebhookDeps {
 }
 
 /** The partner webhook worker: SQS messages of partner changes → signed HTTPS POSTs; failures come back. */
-export function createPartnerWebhookHandler(runtime: RuntimeConfig, deps = webhookWiring(runtime)): (event: SqsEvent) => Promise<BatchResponse> {
+export function createPartnerWebhookHandler(
+  runtime: RuntimeConfig,
+  deps = webhookWiring(runtime),
+): (event: SqsEvent) => Promise<BatchResponse> {
   return (event) => answerSqsBatch(event, deps.log, (records) => deliverWebhooks(deps, records));
 }

@@ -8,7 +8,16 @@ import { stopDispatch } from '../pipeline/dispatch/dispatch-stop.ts';
 import { planDispatch, type PlanDeps } from '../pipeline/dispatch/plan.ts';
 import { publishObject, releaseEmbargoed, type PublishDeps } from '../pipeline/publish/index.ts';
 import { withRegistryPartners } from '../partners/registry-feeds.ts';
-import { dispatchQueue, editorialsStore, functionLog, hubNotifier, ledgerTable, siteStore, subscribersTable, webhookQueue } from './adapters.ts';
+import {
+  dispatchQueue,
+  editorialsStore,
+  functionLog,
+  hubNotifier,
+  ledgerTable,
+  siteStore,
+  subscribersTable,
+  webhookQueue,
+} from './adapters.ts';
 import type { RuntimeConfig } from './runtime-config.ts';
 
 /** The publish stage and the dispatch planner (and stop) it calls, on one set of adapters. */
@@ -30,7 +39,9 @@ export function publishWiring(runtime: RuntimeConfig): PublishDeps {
   const localRun = Object.keys(runtime.endpoints).length > 0;
   const hub = hubNotifier(runtime.publication, { allowLocal: localRun });
   const webhooks = webhookQueue(runtime);
-  const invalidator = runtime.distributionId ? new CloudFrontInvalidator(new CloudFrontClient(cloudFrontClientConfig()), runtime.distributionId) : undefined;
+  const invalidator = runtime.distributionId
+    ? new CloudFrontInvalidator(new CloudFrontClient(cloudFrontClientConfig()), runtime.distributionId)
+    : undefined;
   return {
     editorials,
     site: siteStore(runtime),
@@ -54,7 +65,10 @@ export type PublishEvent = S3NotificationEvent | { source?: string };
  * The publish function: S3 events of the editorials bucket → pages, ninjs, feeds, then the dispatch plan. A
  * scheduled event (anything without Records) releases editorials whose embargo has passed.
  */
-export function createPublishHandler(runtime: RuntimeConfig, deps = publishWiring(runtime)): (event: PublishEvent) => Promise<void> {
+export function createPublishHandler(
+  runtime: RuntimeConfig,
+  deps = publishWiring(runtime),
+): (event: PublishEvent) => Promise<void> {
   return async (event) => {
     // The partners in effect for this invocation: the partner registry, read once, else the configuration's.
     const { deps: now, problem } = await withRegistryPartners(deps);
@@ -62,7 +76,11 @@ export function createPublishHandler(runtime: RuntimeConfig, deps = publishWirin
       await releaseEmbargoed(now);
     } else {
       for (const record of event.Records) {
-        const kind = record.eventName.startsWith('ObjectRemoved:') ? 'removed' : record.eventName.startsWith('ObjectCreated:') ? 'created' : undefined;
+        const kind = record.eventName.startsWith('ObjectRemoved:')
+          ? 'removed'
+          : record.eventName.startsWith('ObjectCreated:')
+            ? 'created'
+            : undefined;
         if (kind) await publishObject(now, { kind, key: decodeS3EventKey(record.s3.object.key) });
       }
     }

@@ -210,7 +210,10 @@ export function endpointsFromEnv(env: Env = process.env): EndpointMap {
  * partner secret when set (local runs), else the secret its `_ARN` variable names, read once at cold start so no
  * key sits in the function's environment.
  */
-export async function loadRuntimeConfig(env: Env = process.env, fetchSecret = fetchSecretFromExtension): Promise<RuntimeConfig> {
+export async function loadRuntimeConfig(
+  env: Env = process.env,
+  fetchSecret = fetchSecretFromExtension,
+): Promise<RuntimeConfig> {
   const byArn: [EnvField, EnvField][] = [
     ['tokenSecret', 'tokenSecretArn'],
     ['tokenKeys', 'tokenKeysArn'],
@@ -232,7 +235,9 @@ export async function fetchSecretFromExtension(secretId: string, env: Env = proc
     headers: { 'X-Aws-Parameters-Secrets-Token': env.AWS_SESSION_TOKEN ?? '' },
   });
   if (!response.ok) {
-    throw new ConfigError(`cannot read the token secret ${secretId}: the secrets extension answered ${response.status}; check the function's role may read it`);
+    throw new ConfigError(
+      `cannot read the token secret ${secretId}: the secrets extension answered ${response.status}; check the function's role may read it`,
+    );
   }
   const { SecretString } = (await response.json()) as { SecretString?: string };
   if (!SecretString) throw new ConfigError(`the token secret ${secretId} has no string value`);

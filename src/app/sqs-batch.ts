@@ -35,7 +35,10 @@ export function queueRecords(event: SqsEvent): QueueRecord[] {
 }
 
 const named = (record: unknown): record is { messageId: string } =>
-  typeof record === 'object' && record !== null && typeof (record as SqsEventRecord).messageId === 'string' && (record as SqsEventRecord).messageId !== '';
+  typeof record === 'object' &&
+  record !== null &&
+  typeof (record as SqsEventRecord).messageId === 'string' &&
+  (record as SqsEventRecord).messageId !== '';
 
 /**
  * Answers an SQS batch: the records go to `process` (which answers with the ones that must come back, through
@@ -43,12 +46,19 @@ const named = (record: unknown): record is { messageId: string } =>
  * them, so the queue's redrive policy parks it. A record with no messageId cannot be named in the answer: the whole
  * batch fails before anything is processed, and comes back.
  */
-export async function answerSqsBatch(event: SqsEvent, log: Logger, process: (records: QueueRecord[]) => Promise<BatchResponse>): Promise<BatchResponse> {
+export async function answerSqsBatch(
+  event: SqsEvent,
+  log: Logger,
+  process: (records: QueueRecord[]) => Promise<BatchResponse>,
+): Promise<BatchResponse> {
   const records: QueueRecord[] = [];
   const malformed: BatchItemFailure[] = [];
   for (const [index, record] of (event.Records as unknown[]).entries()) {
     if (!named(record)) {
-      log.error('malformed SQS record: no messageId, so the whole batch comes back', { index, records: event.Records.length });
+      log.error('malformed SQS record: no messageId, so the whole batch comes back', {
+        index,
+        records: event.Records.length,
+      });
       throw new MalformedSqsEventError(`SQS record ${index} of ${event.Records.length} has no messageId`);
     }
     if (typeof (record as SqsEventRecord).body !== 'string') {

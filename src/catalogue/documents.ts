@@ -43,7 +43,11 @@ export function listingFiles(config: Config, position: Position, items: readonly
   const cacheControl = page === undefined || page === position.openPage ? CURRENT_CACHE : ARCHIVE_CACHE;
   const feeds = listingFeeds(config, position, items);
   const files: [string, string, string][] = [
-    ...FEED_FORMATS.map((format): [string, string, string] => [publicKeys.feed(scope, format, page), FEED_CONTENT_TYPES[format], feeds[format]]),
+    ...FEED_FORMATS.map((format): [string, string, string] => [
+      publicKeys.feed(scope, format, page),
+      FEED_CONTENT_TYPES[format],
+      feeds[format],
+    ]),
     [publicKeys.html(scope, page), HTML_TYPE, listingPage(config, position, items)],
   ];
   return files.map(([key, contentType, body]) => ({ key, body, contentType, cacheControl }));
@@ -52,13 +56,31 @@ export function listingFiles(config: Config, position: Position, items: readonly
 const FEED_FORMATS = ['rss', 'atom', 'json'] as const satisfies readonly FeedFormat[];
 
 /** The RSS, Atom and JSON Feed documents of one position, joined from the items' stored fragments. */
-export function listingFeeds(config: Config, position: Position, items: readonly CatalogueItem[]): Record<FeedFormat, string> {
+export function listingFeeds(
+  config: Config,
+  position: Position,
+  items: readonly CatalogueItem[],
+): Record<FeedFormat, string> {
   const dates = itemDates(items);
   const feed = (format: FeedFormat): FeedDocument => feedDocument(config, position, format);
   return {
-    rss: rssDocument(feed('rss'), items.map((i) => i.fragments.rss), dates, config),
-    atom: atomDocument(feed('atom'), items.map((i) => i.fragments.atom), dates, config),
-    json: jsonFeedDocument(feed('json'), items.map((i) => i.fragments.json), config),
+    rss: rssDocument(
+      feed('rss'),
+      items.map((i) => i.fragments.rss),
+      dates,
+      config,
+    ),
+    atom: atomDocument(
+      feed('atom'),
+      items.map((i) => i.fragments.atom),
+      dates,
+      config,
+    ),
+    json: jsonFeedDocument(
+      feed('json'),
+      items.map((i) => i.fragments.json),
+      config,
+    ),
   };
 }
 

@@ -53,7 +53,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 export function isScopeHead(value: unknown): value is ScopeHead {
-  return isRecord(value) && value.format === 1 && Array.isArray(value.window) && Array.isArray(value.open) && typeof value.boundary === 'number';
+  return (
+    isRecord(value) &&
+    value.format === 1 &&
+    Array.isArray(value.window) &&
+    Array.isArray(value.open) &&
+    typeof value.boundary === 'number'
+  );
 }
 
 export function isPageRecord(value: unknown): value is PageRecord {
@@ -88,14 +94,20 @@ export function hasArchive(head: ScopeHead): boolean {
 }
 
 /** Where an item numbered `seq` lives: in the head, or in a complete page. */
-export function placeOf(head: ScopeHead, seq: number, shape: Shape): { inHead: true } | { inHead: false; page: number } {
+export function placeOf(
+  head: ScopeHead,
+  seq: number,
+  shape: Shape,
+): { inHead: true } | { inHead: false; page: number } {
   const page = pageOf(seq, shape);
   return seq > head.boundary || page >= openPage(head, shape) ? { inHead: true } : { inHead: false, page };
 }
 
 export function seqInHead(head: ScopeHead, slug: string): number | undefined {
   return (
-    head.window.find((i) => i.slug === slug)?.seq ?? head.open.find((i) => i.slug === slug)?.seq ?? head.recent.find(([s]) => s === slug)?.[1]
+    head.window.find((i) => i.slug === slug)?.seq ??
+    head.open.find((i) => i.slug === slug)?.seq ??
+    head.recent.find(([s]) => s === slug)?.[1]
   );
 }
 
@@ -165,7 +177,12 @@ function slide(head: ScopeHead, shape: Shape): PageRecord[] {
 }
 
 /** Changes an item of a complete page; undefined when there is nothing to change. */
-export function changePage(record: PageRecord, slug: string, content: ItemContent | undefined, seq: number): PageRecord | undefined {
+export function changePage(
+  record: PageRecord,
+  slug: string,
+  content: ItemContent | undefined,
+  seq: number,
+): PageRecord | undefined {
   const items = record.items.filter((i) => i.slug !== slug);
   if (content) insertBySeq(items, { ...content, seq });
   const next = { ...record, items };
@@ -181,7 +198,11 @@ function insertBySeq(list: CatalogueItem[], item: CatalogueItem): void {
  * The same catalogue built at once from items in the order they became public: what the incremental admissions
  * give, for the offline builder and for rebuilding a catalogue from the stored editorials.
  */
-export function layout(contents: readonly ItemContent[], shape: Shape, label?: string): { head: ScopeHead; pages: PageRecord[] } {
+export function layout(
+  contents: readonly ItemContent[],
+  shape: Shape,
+  label?: string,
+): { head: ScopeHead; pages: PageRecord[] } {
   const items = contents.map((content, index) => ({ ...content, seq: index + 1 })).reverse();
   const window = items.slice(0, shape.windowSize);
   const archived = items.slice(shape.windowSize);

@@ -7,5 +7,11 @@ export interface MemberRecord {
 
 export function isMemberRecord(value: unknown): value is MemberRecord {
   const record = value as Partial<MemberRecord> | null;
-  return typeof record === 'object' && record !== null && record.format === 1 && typeof record.seqs === 'object' && Array.isArray(record.in);
+  return (
+    typeof record === 'object' &&
+    record !== null &&
+    record.format === 1 &&
+    typeof record.seqs === 'object' &&
+    Array.isArray(record.in)
+  );
 }

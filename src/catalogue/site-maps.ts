@@ -1,5 +1,11 @@
 import type { Config } from '../config.ts';
-import { renderNewsSitemap, renderRobots, renderSitemap, renderSitemapIndex, type SitemapUrl } from '../render/sitemaps.ts';
+import {
+  renderNewsSitemap,
+  renderRobots,
+  renderSitemap,
+  renderSitemapIndex,
+  type SitemapUrl,
+} from '../render/sitemaps.ts';
 import { ARCHIVE_CACHE, CURRENT_CACHE, type PublicFile } from './documents.ts';
 import type { ScopeHead } from './head.ts';
 import type { CatalogueItem } from './item.ts';
@@ -33,7 +39,12 @@ export function currentSiteMapFiles(config: Config, head: ScopeHead, openPage: n
   return [
     xmlFile(SITEMAP_KEYS.current, renderSitemap(urls), CURRENT_CACHE),
     xmlFile(SITEMAP_KEYS.news, renderNewsSitemap(news, config, now), CURRENT_CACHE),
-    { key: SITEMAP_KEYS.robots, body: renderRobots(config), contentType: 'text/plain; charset=utf-8', cacheControl: ARCHIVE_CACHE },
+    {
+      key: SITEMAP_KEYS.robots,
+      body: renderRobots(config),
+      contentType: 'text/plain; charset=utf-8',
+      cacheControl: ARCHIVE_CACHE,
+    },
   ];
 }
 
@@ -46,7 +57,11 @@ export function archiveSiteMapFile(config: Config, page: number, items: readonly
  * Lists the current sitemap, one per complete page and one per topic: 50,000 of them reach millions of editorials.
  * It changes when a page completes or a topic appears.
  */
-export function siteMapIndexFile(config: Config, openPage: number, topics: readonly { slug: string }[] = []): PublicFile {
+export function siteMapIndexFile(
+  config: Config,
+  openPage: number,
+  topics: readonly { slug: string }[] = [],
+): PublicFile {
   const maps = [{ loc: siteUrl(config, SITEMAP_KEYS.current) }];
   for (let page = 1; page < openPage; page++) maps.push({ loc: siteUrl(config, SITEMAP_KEYS.archive(page)) });
   for (const topic of topics) maps.push({ loc: siteUrl(config, SITEMAP_KEYS.topic(topic.slug)) });

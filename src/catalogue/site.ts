@@ -28,7 +28,9 @@ export interface BuiltCatalogue {
  */
 export function buildCatalogue(editorials: readonly Editorial[], config: Config, now: Date): BuiltCatalogue {
   const shape = shapeOf(config);
-  const ordered = [...editorials].sort((a, b) => a.published.getTime() - b.published.getTime() || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+  const ordered = [...editorials].sort(
+    (a, b) => a.published.getTime() - b.published.getTime() || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0),
+  );
   const contents = ordered.map((editorial) => itemContent(editorial, config));
   const byTopic = new Map<string, { label: string; contents: ItemContent[] }>();
   for (const content of contents) {

@@ -10,7 +10,12 @@ import { renderEditorialOutputs } from '../render/outputs.ts';
 import { UsageError } from './errors.ts';
 import { tooLargeReason } from '../parse/limits.ts';
 import { buildPartnerFeeds, type PartnerManifestEntry } from '../partners/feeds.ts';
-import { DEVELOPMENT_PARTNER_SECRET, DEVELOPMENT_SECRET_WARNING, PARTNERS_FOLDER, type PartnerSecret } from '../partners/paths.ts';
+import {
+  DEVELOPMENT_PARTNER_SECRET,
+  DEVELOPMENT_SECRET_WARNING,
+  PARTNERS_FOLDER,
+  type PartnerSecret,
+} from '../partners/paths.ts';
 
 export interface BuildOptions {
   inputs: string[];
@@ -105,7 +110,11 @@ export async function buildSite(options: BuildOptions): Promise<BuildReport> {
     for (const output of outputs.files) await writeFile(join(dir, output.name), output.body);
     latest.set(editorial.slug, editorial);
     report.built.push({ file, slug: editorial.slug, dir });
-    const held = isPublic(editorial, now) ? '' : editorial.status === 'withdrawn' ? '  (withdrawn: not in feeds)' : `  (embargoed until ${editorial.embargo?.toISOString()}: not in feeds)`;
+    const held = isPublic(editorial, now)
+      ? ''
+      : editorial.status === 'withdrawn'
+        ? '  (withdrawn: not in feeds)'
+        : `  (embargoed until ${editorial.embargo?.toISOString()}: not in feeds)`;
     stdout(`[${index + 1}/${files.length}] built ${dir}/${held}`);
   }
 
@@ -141,7 +150,13 @@ async function writeFiles(out: string, files: readonly { key: string; body: stri
  * Every partner's feeds under `partners/<path>/` (the folder is the build's own: a path no longer current, after a
  * rotation, is removed) and partners.json; returns the summary's lines naming each partner's feeds.
  */
-async function writePartnerFeeds(editorials: Editorial[], options: BuildOptions, now: Date, report: BuildReport, stderr: (line: string) => void): Promise<string> {
+async function writePartnerFeeds(
+  editorials: Editorial[],
+  options: BuildOptions,
+  now: Date,
+  report: BuildReport,
+  stderr: (line: string) => void,
+): Promise<string> {
   const { config, out } = options;
   const secret = options.partnerSecret ?? { value: DEVELOPMENT_PARTNER_SECRET, development: true };
   if (secret.development && !config.partners.every(isSamplePartner)) stderr(DEVELOPMENT_SECRET_WARNING);
@@ -150,7 +165,12 @@ async function writePartnerFeeds(editorials: Editorial[], options: BuildOptions,
   await writeFiles(out, [...partners.files, partners.manifestFile]);
   report.partners = partners.manifest;
   if (!partners.manifest.length) return '';
-  const lines = partners.manifest.map(({ id, feeds }) => `\n  ${id}: ${Object.values(feeds).map((feed) => join(out, feed)).join('  ')}`);
+  const lines = partners.manifest.map(
+    ({ id, feeds }) =>
+      `\n  ${id}: ${Object.values(feeds)
+        .map((feed) => join(out, feed))
+        .join('  ')}`,
+  );
   const note = secret.development ? ' (paths from the development secret: not secret)' : '';
   return `\nPartners: ${join(out, partners.manifestFile.key)}${note}${lines.join('')}`;
 }

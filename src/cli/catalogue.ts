@@ -10,11 +10,16 @@ rebuild  builds the feeds, archives, home, topic pages and sitemaps again from e
 
 /** Refuses anything but the commands above, before any AWS client is made. */
 export function checkCatalogueArgs(args: readonly string[]): void {
-  if (args[0] !== 'rebuild' || args.length !== 1) throw new UsageError(args[0] ? `unknown catalogue command "${args.join(' ')}"` : 'catalogue needs a command');
+  if (args[0] !== 'rebuild' || args.length !== 1)
+    throw new UsageError(args[0] ? `unknown catalogue command "${args.join(' ')}"` : 'catalogue needs a command');
 }
 
 /** Runs `broadsheet catalogue <command>`; returns the exit status. */
-export async function runCatalogueCommand(args: string[], deps: PublishDeps, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
+export async function runCatalogueCommand(
+  args: string[],
+  deps: PublishDeps,
+  out: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+): Promise<number> {
   checkCatalogueArgs(args);
   let shown = 0;
   const report = await rebuildCatalogue(deps, (done, total) => {
@@ -24,6 +29,8 @@ export async function runCatalogueCommand(args: string[], deps: PublishDeps, out
       process.stderr.write(`catalogue: ${done}/${total} editorials admitted\n`);
     }
   });
-  out(`${report.editorials} editorials read, ${report.public} public, ${report.scopes} scopes, ${report.pages} complete archive pages.`);
+  out(
+    `${report.editorials} editorials read, ${report.public} public, ${report.scopes} scopes, ${report.pages} complete archive pages.`,
+  );
   return 0;
 }

@@ -22,8 +22,14 @@ export async function checkEditorialFile(file: string, config: Config, now: Date
   const name = basename(file);
   const tooLarge = info.size > config.limits.maxEditorialBytes;
   const body = tooLarge ? new Uint8Array() : new Uint8Array(await readFile(file));
-  const result = await validateApproved(config, name, { body, lastModified: now, ...(tooLarge && { tooLarge: { bytes: info.size } }) });
-  return result.ok ? { ok: true, file, name, body, editorial: result.editorial } : { ok: false, file, name, rejection: result.rejection };
+  const result = await validateApproved(config, name, {
+    body,
+    lastModified: now,
+    ...(tooLarge && { tooLarge: { bytes: info.size } }),
+  });
+  return result.ok
+    ? { ok: true, file, name, body, editorial: result.editorial }
+    : { ok: false, file, name, rejection: result.rejection };
 }
 
 /** The line `broadsheet build` prints for a rejected file: `<file>: rejected: [line <n>: ]<reason>`. */

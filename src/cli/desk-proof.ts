@@ -18,7 +18,10 @@ export const MAX_PROOF_ADDRESSES = 20;
 
 /** The addresses of `--to a,b --to c`: split at commas, each checked, duplicates (in any case) once; at most 20. */
 export function proofAddresses(values: readonly string[]): string[] {
-  const given = values.flatMap((value) => value.split(',')).map((a) => a.trim()).filter(Boolean);
+  const given = values
+    .flatMap((value) => value.split(','))
+    .map((a) => a.trim())
+    .filter(Boolean);
   if (given.length === 0) throw new UsageError('proof needs --to <address>[,<address>...]');
   const seen = new Set<string>();
   const addresses = given.filter((address) => {
@@ -28,7 +31,9 @@ export function proofAddresses(values: readonly string[]): string[] {
     return true;
   });
   if (addresses.length > MAX_PROOF_ADDRESSES) {
-    throw new UsageError(`a proof goes to at most ${MAX_PROOF_ADDRESSES} addresses and ${addresses.length} were given, so nothing was sent`);
+    throw new UsageError(
+      `a proof goes to at most ${MAX_PROOF_ADDRESSES} addresses and ${addresses.length} were given, so nothing was sent`,
+    );
   }
   const bad = addresses.find((address) => !isEmailAddress(address));
   if (bad !== undefined) throw new UsageError(`"${bad}" is not an email address, so nothing was sent`);
@@ -49,7 +54,12 @@ export interface ProofEmails {
  * and the proof's inert link in place of a subscriber's. Tagged `proof`, never `dispatch`, and `proof` in place of a
  * dispatch id in Feedback-ID: a proof belongs to no dispatch.
  */
-export async function proofEmails(editorial: Editorial, config: Config, to: readonly string[], configurationSet?: string): Promise<ProofEmails> {
+export async function proofEmails(
+  editorial: Editorial,
+  config: Config,
+  to: readonly string[],
+  configurationSet?: string,
+): Promise<ProofEmails> {
   const template = await renderStoredTemplate(editorial, config, 'proof');
   const unsubscribeUrl = proofUnsubscribeUrl(config);
   const copy = personalize(template, { unsubscribeUrl });

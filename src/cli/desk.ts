@@ -83,7 +83,11 @@ export async function runDeskCommand(command: string, args: string[], deps: Desk
     env: deps.env,
     connect:
       deps.connect ??
-      (async (options) => (await import('../app/desk.ts')).connectDesk(deps.env, { ...options, ...(deps.stackOutputs && { outputs: deps.stackOutputs }) })),
+      (async (options) =>
+        (await import('../app/desk.ts')).connectDesk(deps.env, {
+          ...options,
+          ...(deps.stackOutputs && { outputs: deps.stackOutputs }),
+        })),
   };
   try {
     if (command === 'check') return await check(args, io);
@@ -107,7 +111,11 @@ export async function runDeskCommand(command: string, args: string[], deps: Desk
   }
 }
 
-function parse<O extends Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>>(args: string[], options: O, io: Io) {
+function parse<O extends Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>>(
+  args: string[],
+  options: O,
+  io: Io,
+) {
   const parsed = parseArgs({ args, allowPositionals: true, options });
   if ((parsed.values as { help?: boolean }).help) {
     io.out(DESK_USAGE);
@@ -138,7 +146,11 @@ async function check(args: string[], io: Io): Promise<number> {
 }
 
 /** The file checked as the publish function will check it; a rejected file is said and never goes further. */
-async function checkedOrRejected(file: string, config: Config, io: Io): Promise<Extract<CheckedFile, { ok: true }> | undefined> {
+async function checkedOrRejected(
+  file: string,
+  config: Config,
+  io: Io,
+): Promise<Extract<CheckedFile, { ok: true }> | undefined> {
   const checked = await checkEditorialFile(file, config, io.now());
   if (checked.ok) return checked;
   io.err(rejectionLine(file, checked.rejection));
@@ -147,13 +159,17 @@ async function checkedOrRejected(file: string, config: Config, io: Io): Promise<
 
 async function connect(io: Io, values: { stack?: string; config?: string }): Promise<DeskConnection> {
   try {
-    return await io.connect({ ...(values.stack !== undefined && { stack: values.stack }), ...(values.config !== undefined && { configFile: values.config }) });
+    return await io.connect({
+      ...(values.stack !== undefined && { stack: values.stack }),
+      ...(values.config !== undefined && { configFile: values.config }),
+    });
   } catch (e) {
     throw new DeskError(whereProblem(e), { cause: e });
   }
 }
 
-const where = (desk: DeskConnection) => `the editorials bucket ${desk.runtime.editorialsBucket} (${desk.runtime.where})`;
+const where = (desk: DeskConnection) =>
+  `the editorials bucket ${desk.runtime.editorialsBucket} (${desk.runtime.where})`;
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -170,7 +186,9 @@ async function approve(args: string[], io: Io): Promise<number> {
   const existing = await desk.editorials.get(key, { maxBytes: config.limits.maxEditorialBytes });
 
   if (existing && !existing.tooLarge && sameBytes(existing.body, checked.body)) {
-    io.out(`${key} in ${where(desk)} already holds this very file: ${slug} stays approved as it is, nothing was uploaded.`);
+    io.out(
+      `${key} in ${where(desk)} already holds this very file: ${slug} stays approved as it is, nothing was uploaded.`,
+    );
     watchLines(io, config, slug);
     return 0;
   }
@@ -192,7 +210,10 @@ async function approve(args: string[], io: Io): Promise<number> {
       ...(existing ? { ifMatch: existing.etag } : { ifNoneMatch: '*' as const }),
     });
   } catch (e) {
-    if (e instanceof PreconditionFailedError) throw new DeskError(`${key} changed while it was being approved, so nothing was uploaded: run approve again`, { cause: e });
+    if (e instanceof PreconditionFailedError)
+      throw new DeskError(`${key} changed while it was being approved, so nothing was uploaded: run approve again`, {
+        cause: e,
+      });
     throw e;
   }
 
@@ -200,18 +221,27 @@ async function approve(args: string[], io: Io): Promise<number> {
   if (published && visibleEditorial(published).status === 'withdrawn') {
     io.out(`Approved ${slug} again: ${action}; it was withdrawn, and this version publishes it again.`);
   } else if (before?.ok || published) {
-    const from = before?.ok ? ' with a different version of the same slug' : `; it was published from ${published!.sourceKey}, and this version replaces it`;
+    const from = before?.ok
+      ? ' with a different version of the same slug'
+      : `; it was published from ${published!.sourceKey}, and this version replaces it`;
     io.out(`Approved a correction of ${slug}: ${action}${from}.`);
     const replaced = published?.editorial ?? (before?.ok ? before.editorial : undefined);
     if (replaced) laterVersionNote(io, editorial, replaced);
-    io.out('The publish function updates its page, the feeds and partners; subscribers get no second email unless the front matter says resend: true.');
+    io.out(
+      'The publish function updates its page, the feeds and partners; subscribers get no second email unless the front matter says resend: true.',
+    );
   } else {
     io.out(`Approved ${slug}: ${action}${before ? ', which held a file the publish function had rejected' : ''}.`);
-    io.out('The publish function takes it from there: the page, the feeds and partners, then the email to subscribers.');
+    io.out(
+      'The publish function takes it from there: the page, the feeds and partners, then the email to subscribers.',
+    );
   }
-  if (editorial.status === 'withdrawn') io.out('Its front matter says status: withdrawn, so its page shows the withdrawal notice and no email is sent.');
+  if (editorial.status === 'withdrawn')
+    io.out('Its front matter says status: withdrawn, so its page shows the withdrawal notice and no email is sent.');
   else if (editorial.embargo && editorial.embargo.getTime() > io.now().getTime()) {
-    io.out(`It is embargoed until ${editorial.embargo.toISOString()}: partners get it now, marked with the embargo; the page, the feeds and the email wait until then.`);
+    io.out(
+      `It is embargoed until ${editorial.embargo.toISOString()}: partners get it now, marked with the embargo; the page, the feeds and the email wait until then.`,
+    );
   }
   watchLines(io, config, slug);
   return 0;
@@ -231,12 +261,16 @@ function laterVersionNote(io: Io, version: Editorial, replaced: Editorial): void
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  return (
+    a.byteLength === b.byteLength &&
+    Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 
-const WITHDRAWAL_EFFECTS = 'The publish function replaces its page with the withdrawal notice, takes it out of the feeds and sitemaps, sends partners a tombstone';
+const WITHDRAWAL_EFFECTS =
+  'The publish function replaces its page with the withdrawal notice, takes it out of the feeds and sitemaps, sends partners a tombstone';
 
 async function withdraw(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { ...ON_THE_DESK, reason: { type: 'string' } }, io);
@@ -251,13 +285,17 @@ async function withdraw(args: string[], io: Io): Promise<number> {
   if (!stored) throw new DeskError(unknown);
   const entry = stored.entry;
   if (visibleEditorial(entry).status === 'withdrawn') {
-    const since = entry.removedAt ? `its approved object was removed at ${entry.removedAt.toISOString()}` : `its version of ${entry.editorial.updated.toISOString()} says status: withdrawn`;
+    const since = entry.removedAt
+      ? `its approved object was removed at ${entry.removedAt.toISOString()}`
+      : `its version of ${entry.editorial.updated.toISOString()} says status: withdrawn`;
     io.out(`${slug} is already withdrawn (${since}); nothing to do.`);
     return 0;
   }
   const source = await desk.editorials.get(entry.sourceKey);
   if (!source) {
-    io.out(`${slug} is already being withdrawn: its approved object ${entry.sourceKey} is gone, and the publish function withdraws it as it takes the deletion.`);
+    io.out(
+      `${slug} is already being withdrawn: its approved object ${entry.sourceKey} is gone, and the publish function withdraws it as it takes the deletion.`,
+    );
     return 0;
   }
   if (isMarkdownKey(entry.sourceKey)) {
@@ -271,7 +309,9 @@ async function withdraw(args: string[], io: Io): Promise<number> {
     const note = `desk/withdrawals/${slug}.json`;
     const record = { slug, reason, at: io.now().toISOString(), approvedKey: entry.sourceKey };
     await desk.editorials.put(note, `${JSON.stringify(record, null, 2)}\n`, { contentType: JSON_TYPE });
-    io.out(`The pipeline carries no reason for a withdrawn plain-text editorial, so the reason is recorded in ${note} in the editorials bucket, for the desk only.`);
+    io.out(
+      `The pipeline carries no reason for a withdrawn plain-text editorial, so the reason is recorded in ${note} in the editorials bucket, for the desk only.`,
+    );
   }
   io.out(`  Page:   ${urls.page(config, slug)}`);
   return 0;
@@ -281,27 +321,50 @@ async function withdraw(args: string[], io: Io): Promise<number> {
  * A Markdown editorial withdraws itself: its approved object again, `status: withdrawn`, a later `updated`, the
  * reason as its note. Undefined when its front matter cannot carry that (the caller deletes the object instead).
  */
-async function withdrawInPlace(io: Io, desk: DeskConnection, config: Config, entry: IndexEntry, source: StoredObject, reason: string | undefined): Promise<number | undefined> {
+async function withdrawInPlace(
+  io: Io,
+  desk: DeskConnection,
+  config: Config,
+  entry: IndexEntry,
+  source: StoredObject,
+  reason: string | undefined,
+): Promise<number | undefined> {
   const slug = entry.editorial.slug;
   const name = baseName(entry.sourceKey);
   const current = await validateApproved(config, name, source);
   if (current.ok && current.editorial.slug === slug && current.editorial.status === 'withdrawn') {
-    io.out(`${slug} is already being withdrawn: ${entry.sourceKey} says status: withdrawn, and the publish function withdraws it as it takes that version.`);
+    io.out(
+      `${slug} is already being withdrawn: ${entry.sourceKey} says status: withdrawn, and the publish function withdraws it as it takes that version.`,
+    );
     return 0;
   }
   const now = io.now();
-  const text = withdrawnMarkdown(source.body, { updated: laterThan(entry.editorial.updated, now, entry.editorial.published), published: entry.editorial.published, ...(reason && { reason }) });
+  const text = withdrawnMarkdown(source.body, {
+    updated: laterThan(entry.editorial.updated, now, entry.editorial.published),
+    published: entry.editorial.published,
+    ...(reason && { reason }),
+  });
   if (text === undefined) return undefined;
   const body = new TextEncoder().encode(text);
   const withdrawn = await validateApproved(config, name, { body, lastModified: now });
-  if (!withdrawn.ok || withdrawn.editorial.slug !== slug || withdrawn.editorial.status !== 'withdrawn') return undefined;
+  if (!withdrawn.ok || withdrawn.editorial.slug !== slug || withdrawn.editorial.status !== 'withdrawn')
+    return undefined;
   try {
-    await desk.editorials.put(entry.sourceKey, body, { contentType: 'text/markdown; charset=utf-8', ifMatch: source.etag });
+    await desk.editorials.put(entry.sourceKey, body, {
+      contentType: 'text/markdown; charset=utf-8',
+      ifMatch: source.etag,
+    });
   } catch (e) {
-    if (e instanceof PreconditionFailedError) throw new DeskError(`${entry.sourceKey} changed while ${slug} was being withdrawn, so nothing was changed: run withdraw again`, { cause: e });
+    if (e instanceof PreconditionFailedError)
+      throw new DeskError(
+        `${entry.sourceKey} changed while ${slug} was being withdrawn, so nothing was changed: run withdraw again`,
+        { cause: e },
+      );
     throw e;
   }
-  io.out(`Withdrew ${slug}: ${entry.sourceKey} in ${where(desk)} now says status: withdrawn${reason ? ', with the reason as its note' : ''}.`);
+  io.out(
+    `Withdrew ${slug}: ${entry.sourceKey} in ${where(desk)} now says status: withdrawn${reason ? ', with the reason as its note' : ''}.`,
+  );
   io.out(`${WITHDRAWAL_EFFECTS}${reason ? ' carrying the reason' : ''}, and stops any email of it still going out.`);
   io.out(`  Page:   ${urls.page(config, slug)}`);
   return 0;
@@ -319,7 +382,12 @@ async function proof(args: string[], io: Io): Promise<number> {
   const slug = checked.editorial.slug;
   const desk = await connect(io, values);
   const at = io.now();
-  const { subject, unsubscribeUrl, emails } = await proofEmails(checked.editorial, config, to, desk.runtime.configurationSet);
+  const { subject, unsubscribeUrl, emails } = await proofEmails(
+    checked.editorial,
+    config,
+    to,
+    desk.runtime.configurationSet,
+  );
   const sent: { to: string; messageId: string }[] = [];
   const failed: { to: string; reason: string }[] = [];
   for (const email of emails) {
@@ -343,8 +411,12 @@ async function proof(args: string[], io: Io): Promise<number> {
     ...(failed.length > 0 && { failed }),
   };
   await desk.editorials.put(key, `${JSON.stringify(record, null, 2)}\n`, { contentType: JSON_TYPE });
-  io.out(`Sent the proof of ${slug} ("${subject}") to ${sent.length} of ${emails.length} address${emails.length === 1 ? '' : 'es'}; recorded in ${key} in ${where(desk)}.`);
-  io.out(`Nothing was published and no dispatch was queued. Its unsubscribe link, ${unsubscribeUrl}, changes nothing and says so.`);
+  io.out(
+    `Sent the proof of ${slug} ("${subject}") to ${sent.length} of ${emails.length} address${emails.length === 1 ? '' : 'es'}; recorded in ${key} in ${where(desk)}.`,
+  );
+  io.out(
+    `Nothing was published and no dispatch was queued. Its unsubscribe link, ${unsubscribeUrl}, changes nothing and says so.`,
+  );
   return failed.length > 0 ? 1 : 0;
 }
 
@@ -381,7 +453,10 @@ function whereProblem(e: unknown): string {
 function whatWentWrong(e: unknown): string {
   const { name, message } = e as Error;
   if (name === 'CredentialsProviderError' || name === 'NoCredentialsError') return whereProblem(e);
-  const refused = [e, (e as { cause?: unknown }).cause].some((x) => (x as { code?: string } | undefined)?.code === 'ECONNREFUSED') || /ECONNREFUSED/.test(message ?? '');
-  if (refused) return `the connection was refused (${message || name}): if the local run has stopped, start it again with npm start -- --serve and source its new desk.env`;
+  const refused =
+    [e, (e as { cause?: unknown }).cause].some((x) => (x as { code?: string } | undefined)?.code === 'ECONNREFUSED') ||
+    /ECONNREFUSED/.test(message ?? '');
+  if (refused)
+    return `the connection was refused (${message || name}): if the local run has stopped, start it again with npm start -- --serve and source its new desk.env`;
   return message || name || String(e);
 }

@@ -21,7 +21,11 @@ export function dispatchTable(rows: readonly DispatchStatus[]): string {
     r.startedAt ?? (r.sendAt ? `at ${r.sendAt}` : '–'),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i <= 7 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i >= 2 && i <= 7 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(head), ...body.map(line)].join('\n');
 }
 
@@ -29,17 +33,36 @@ export function dispatchTable(rows: readonly DispatchStatus[]): string {
 export function describeStatus(s: DispatchStatus): string {
   const lines = [`${s.slug}: ${s.state}${s.dispatchId !== s.slug ? ` (dispatch ${s.dispatchId})` : ''}`];
   if (s.state === 'scheduled' && s.sendAt) lines.push(`  goes out at ${s.sendAt}`);
-  if (s.pausedBecause) lines.push(`  paused${s.pausedBy === 'auto' ? ' automatically' : ' by the desk'} at ${s.pausedAt}: ${s.pausedBecause}`);
-  if (s.state === 'cancelled') lines.push(`  cancelled at ${s.cancelledAt} (${s.cancelledBecause}${s.cancelledNote ? `: ${s.cancelledNote}` : ''})`);
-  if (s.recipients !== null) lines.push(`  ${plural(s.recipients, 'recipient')}: ${s.sent} sent (${pct(s.sent, s.recipients)}), ${s.failed} failed${s.skipped ? `, ${s.skipped} skipped` : ''}`);
+  if (s.pausedBecause)
+    lines.push(
+      `  paused${s.pausedBy === 'auto' ? ' automatically' : ' by the desk'} at ${s.pausedAt}: ${s.pausedBecause}`,
+    );
+  if (s.state === 'cancelled')
+    lines.push(
+      `  cancelled at ${s.cancelledAt} (${s.cancelledBecause}${s.cancelledNote ? `: ${s.cancelledNote}` : ''})`,
+    );
+  if (s.recipients !== null)
+    lines.push(
+      `  ${plural(s.recipients, 'recipient')}: ${s.sent} sent (${pct(s.sent, s.recipients)}), ${s.failed} failed${s.skipped ? `, ${s.skipped} skipped` : ''}`,
+    );
   else if (s.startedAt) lines.push(`  planning: ${s.sent} sent so far`);
   if (s.sent > 0) {
-    lines.push(`  ${s.delivered} delivered, ${s.bounced} bounced (${pct(s.bounced, s.delivered + s.bounced)}), ${s.complained} complained (${pct(s.complained, s.delivered)}), ${s.suppressed} suppressed`);
-    const more = [s.skipped && `${s.skipped} skipped (no longer subscribed when their turn came)`, s.softBounced && `${s.softBounced} soft bounces`, s.delayed && `${s.delayed} delayed`, s.rejected && `${s.rejected} rejected`, s.opened && `${s.opened} opened`, s.clicked && `${s.clicked} clicked`].filter(Boolean);
+    lines.push(
+      `  ${s.delivered} delivered, ${s.bounced} bounced (${pct(s.bounced, s.delivered + s.bounced)}), ${s.complained} complained (${pct(s.complained, s.delivered)}), ${s.suppressed} suppressed`,
+    );
+    const more = [
+      s.skipped && `${s.skipped} skipped (no longer subscribed when their turn came)`,
+      s.softBounced && `${s.softBounced} soft bounces`,
+      s.delayed && `${s.delayed} delayed`,
+      s.rejected && `${s.rejected} rejected`,
+      s.opened && `${s.opened} opened`,
+      s.clicked && `${s.clicked} clicked`,
+    ].filter(Boolean);
     if (more.length) lines.push(`  ${more.join(', ')}`);
   }
   if (s.startedAt) lines.push(`  started ${s.startedAt}${s.finishedAt ? `, finished ${s.finishedAt}` : ''}`);
-  if (s.state === 'paused') lines.push(`  resume: npx broadsheet dispatch resume ${s.slug}   cancel: npx broadsheet dispatch cancel ${s.slug}`);
+  if (s.state === 'paused')
+    lines.push(`  resume: npx broadsheet dispatch resume ${s.slug}   cancel: npx broadsheet dispatch cancel ${s.slug}`);
   return lines.join('\n');
 }
 
@@ -50,9 +73,19 @@ export function progressLine(s: DispatchStatus, ratePerSecond: number | undefine
   const filled = total > 0 ? Math.min(width, Math.round((done / total) * width)) : 0;
   const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
   const rate = ratePerSecond !== undefined && ratePerSecond > 0 ? `${ratePerSecond.toFixed(1)}/s` : '–/s';
-  const left = ratePerSecond && ratePerSecond > 0 && total > done ? `${formatSeconds((total - done) / ratePerSecond)} left` : '';
+  const left =
+    ratePerSecond && ratePerSecond > 0 && total > done ? `${formatSeconds((total - done) / ratePerSecond)} left` : '';
   const counts = total > 0 ? `${done}/${total} ${pct(done, total)}` : `${done} sent`;
-  return [s.state.padEnd(9), bar, counts, rate, left, `${s.delivered} delivered, ${s.bounced} bounced, ${s.complained} complained`].filter(Boolean).join('  ');
+  return [
+    s.state.padEnd(9),
+    bar,
+    counts,
+    rate,
+    left,
+    `${s.delivered} delivered, ${s.bounced} bounced, ${s.complained} complained`,
+  ]
+    .filter(Boolean)
+    .join('  ');
 }
 
 function formatSeconds(seconds: number): string {

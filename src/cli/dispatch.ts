@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import type { DeskRuntime } from '../app/desk-runtime.ts';
 import {
   cancelDispatch,
   dispatchStatus,
@@ -45,11 +44,21 @@ export interface DispatchCommandIo {
 
 /** Runs `broadsheet dispatch ...`; `connect` is called, with `--stack` when given, only once the arguments are known to
  * be right. */
-export async function runDispatchCommand(argv: string[], connect: (stack?: string) => Promise<DeskDeps>, io: DispatchCommandIo): Promise<number> {
+export async function runDispatchCommand(
+  argv: string[],
+  connect: (stack?: string) => Promise<DeskDeps>,
+  io: DispatchCommandIo,
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { json: { type: 'boolean' }, watch: { type: 'boolean' }, reason: { type: 'string' }, limit: { type: 'string' }, stack: { type: 'string' } },
+    options: {
+      json: { type: 'boolean' },
+      watch: { type: 'boolean' },
+      reason: { type: 'string' },
+      limit: { type: 'string' },
+      stack: { type: 'string' },
+    },
   });
   const [action, slug, ...extra] = positionals;
   const deps = () => connect(values.stack);
@@ -57,26 +66,42 @@ export async function runDispatchCommand(argv: string[], connect: (stack?: strin
   if (action === 'list') {
     if (slug !== undefined) throw new UsageError('dispatch list takes no slug');
     const limit = values.limit === undefined ? 20 : Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new UsageError('--limit must be a whole number from 1 to 500');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+      throw new UsageError('--limit must be a whole number from 1 to 500');
     const rows = await listDispatches((await deps()).ledger, limit);
     io.out(values.json ? JSON.stringify(rows, null, 2) : dispatchTable(rows));
     return 0;
   }
   if (!['status', 'pause', 'resume', 'cancel'].includes(action ?? '')) {
-    throw new UsageError(action ? `unknown dispatch action "${action}"` : 'dispatch needs an action: list, status, pause, resume or cancel');
+    throw new UsageError(
+      action
+        ? `unknown dispatch action "${action}"`
+        : 'dispatch needs an action: list, status, pause, resume or cancel',
+    );
   }
   if (!slug) throw new UsageError(`dispatch ${action} needs the editorial's slug`);
-  if (values.reason !== undefined && (action === 'status' || action === 'resume')) throw new UsageError(`--reason goes with pause and cancel, not ${action}`);
+  if (values.reason !== undefined && (action === 'status' || action === 'resume'))
+    throw new UsageError(`--reason goes with pause and cancel, not ${action}`);
   const desk = await deps();
   if (action === 'status') return status(desk, slug, values.json === true, values.watch === true, io);
   const reason = values.reason?.trim() || undefined;
   if (reason !== undefined && reason.length > 500) throw new UsageError('--reason is at most 500 characters');
   const answer =
-    action === 'pause' ? await pauseDispatch(desk, slug, reason) : action === 'resume' ? await resumeDispatch(desk, slug) : await cancelDispatch(desk, slug, reason);
+    action === 'pause'
+      ? await pauseDispatch(desk, slug, reason)
+      : action === 'resume'
+        ? await resumeDispatch(desk, slug)
+        : await cancelDispatch(desk, slug, reason);
   return report(action as 'pause' | 'resume' | 'cancel', slug, answer, values.json === true, io);
 }
 
-function report(action: 'pause' | 'resume' | 'cancel', slug: string, answer: DeskAnswer, json: boolean, io: DispatchCommandIo): number {
+function report(
+  action: 'pause' | 'resume' | 'cancel',
+  slug: string,
+  answer: DeskAnswer,
+  json: boolean,
+  io: DispatchCommandIo,
+): number {
   const s = answer.status;
   const said: Record<DeskAnswer['outcome'], string> = {
     done:
@@ -85,19 +110,39 @@ function report(action: 'pause' | 'resume' | 'cancel', slug: string, answer: Des
         : action === 'resume'
           ? `${slug}: resumed. ${answer.requeued ?? 0} ${answer.requeued === 1 ? 'shard' : 'shards'} queued again; only readers without a send are mailed.`
           : `${slug}: cancelled for good. The workers stop within a few seconds${s ? ` (${s.sent} sent so far)` : ''}; a resume will be refused.`,
-    already: action === 'pause' ? `${slug}: already paused (${s?.pausedBecause ?? 'no reason given'}).` : `${slug}: already cancelled at ${s?.cancelledAt}.`,
+    already:
+      action === 'pause'
+        ? `${slug}: already paused (${s?.pausedBecause ?? 'no reason given'}).`
+        : `${slug}: already cancelled at ${s?.cancelledAt}.`,
     finished: `${slug}: finished at ${s?.finishedAt ?? 'an earlier time'}; there is nothing left to ${action}.`,
     cancelled: `${slug}: cancelled at ${s?.cancelledAt} (${s?.cancelledBecause}${s?.cancelledNote ? `: ${s.cancelledNote}` : ''}); a cancelled dispatch cannot be ${action === 'resume' ? 'resumed' : 'paused'}.`,
     'not paused': `${slug}: not paused (it is ${s?.state}); there is nothing to resume.`,
     unknown: `${slug}: no dispatch of that slug or id; npx broadsheet dispatch list shows the recent ones.`,
   };
   const ok = answer.outcome === 'done' || answer.outcome === 'already';
-  if (json) io.out(JSON.stringify({ outcome: answer.outcome, ...(s && { status: s }), ...(answer.requeued !== undefined && { requeued: answer.requeued }) }, null, 2));
+  if (json)
+    io.out(
+      JSON.stringify(
+        {
+          outcome: answer.outcome,
+          ...(s && { status: s }),
+          ...(answer.requeued !== undefined && { requeued: answer.requeued }),
+        },
+        null,
+        2,
+      ),
+    );
   (ok ? io.out : io.err)(said[answer.outcome]);
   return ok ? 0 : 1;
 }
 
-async function status(desk: DeskDeps, slug: string, json: boolean, watch: boolean, io: DispatchCommandIo): Promise<number> {
+async function status(
+  desk: DeskDeps,
+  slug: string,
+  json: boolean,
+  watch: boolean,
+  io: DispatchCommandIo,
+): Promise<number> {
   const id = await findDispatch(desk.ledger, slug);
   const read = async () => (id ? await dispatchStatus(desk.ledger, id) : undefined);
   let current = await read();
@@ -118,7 +163,10 @@ async function status(desk: DeskDeps, slug: string, json: boolean, watch: boolea
     samples.push({ at: now, done: current.sent + current.failed + current.skipped });
     while (samples.length > 10) samples.shift();
     const first = samples[0]!;
-    const rate = samples.length > 1 && now > first.at ? ((current.sent + current.failed + current.skipped - first.done) * 1000) / (now - first.at) : undefined;
+    const rate =
+      samples.length > 1 && now > first.at
+        ? ((current.sent + current.failed + current.skipped - first.done) * 1000) / (now - first.at)
+        : undefined;
     const ended = current.state === 'finished' || current.state === 'cancelled';
     if (json) {
       io.out(JSON.stringify(current));

@@ -70,7 +70,9 @@ export async function runDnsCommand(
     }
     if (positionals.length) throw new UsageError(`dns takes no argument, not "${positionals[0]}"`);
     if (values.stack !== undefined && !/^[A-Za-z][A-Za-z0-9-]*$/.test(values.stack)) {
-      throw new UsageError(`--stack takes the stack prefix (letters, digits, hyphens; e.g. ${DEFAULT_STACK_PREFIX}), not "${values.stack}"`);
+      throw new UsageError(
+        `--stack takes the stack prefix (letters, digits, hyphens; e.g. ${DEFAULT_STACK_PREFIX}), not "${values.stack}"`,
+      );
     }
     const prefix = values.stack ?? (env[STACK_ENV]?.trim() || DEFAULT_STACK_PREFIX);
     const stackName = `${prefix}Data`;
@@ -82,7 +84,8 @@ export async function runDnsCommand(
     }
     for (const group of GROUPS) {
       console.log(`# ${group.heading}`);
-      for (const r of records.filter((r) => group.records.some((g) => g.purpose === r.purpose))) console.log(`${r.name}  ${r.type}  ${r.value}`);
+      for (const r of records.filter((r) => group.records.some((g) => g.purpose === r.purpose)))
+        console.log(`${r.name}  ${r.type}  ${r.value}`);
     }
     return 0;
   } catch (err) {
@@ -129,7 +132,10 @@ export function dnsRecords(stackName: string, outputs: Record<string, string>): 
   }
   return wanted.map(({ key, purpose }) => {
     const record = parseRecordLine(outputs[key]!);
-    if (!record) throw new DnsError(`output ${key} of stack ${stackName} is not a DNS record ("${outputs[key]!.slice(0, 80)}"); deploy this version with npx cdk deploy --all`);
+    if (!record)
+      throw new DnsError(
+        `output ${key} of stack ${stackName} is not a DNS record ("${outputs[key]!.slice(0, 80)}"); deploy this version with npx cdk deploy --all`,
+      );
     return { ...record, purpose };
   });
 }

@@ -54,7 +54,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
     if (argv[0] === 'partners') return await runPartnersCommand(argv.slice(1), { env });
     if (argv[0] === 'dispatch') return await dispatchMain(argv.slice(1), env);
     if (argv[0] === 'dns') return await runDnsCommand(argv.slice(1), env);
-    if (argv[0] !== undefined && DESK_COMMANDS.includes(argv[0])) return await runDeskCommand(argv[0], argv.slice(1), { env });
+    if (argv[0] !== undefined && DESK_COMMANDS.includes(argv[0]))
+      return await runDeskCommand(argv[0], argv.slice(1), { env });
     if (argv[0] === 'subscribers' || argv[0] === 'catalogue') {
       const configAt = argv.indexOf('--config');
       const configFile = configAt > 0 ? argv[configAt + 1] : undefined;

@@ -43,7 +43,8 @@ export function removeEdit(id: string, where: string): PartnerEdit {
 }
 
 function newPartner(id: string, values: AddOptions): RawPartner {
-  const list = (value: unknown) => (typeof value === 'string' ? value.split(',').map((part) => part.trim()) : undefined);
+  const list = (value: unknown) =>
+    typeof value === 'string' ? value.split(',').map((part) => part.trim()) : undefined;
   if (values.name === undefined) throw new UsageError('add needs --name <name>');
   if (values.formats === undefined) throw new UsageError(`add needs --formats, some of ${PARTNER_FORMATS.join(',')}`);
   const partner: RawPartner = { id, name: values.name, formats: list(values.formats) };

@@ -1,7 +1,20 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { ConfigError, configFrom, isSamplePartner, loadConfig, PARTNER_FORMATS, type PartnerConfig } from '../config.ts';
-import { DEVELOPMENT_SECRET_WARNING, partnerPath, partnerSecretFrom, PARTNERS_FOLDER, PARTNER_SECRET_ENV } from '../partners/paths.ts';
+import {
+  ConfigError,
+  configFrom,
+  isSamplePartner,
+  loadConfig,
+  PARTNER_FORMATS,
+  type PartnerConfig,
+} from '../config.ts';
+import {
+  DEVELOPMENT_SECRET_WARNING,
+  partnerPath,
+  partnerSecretFrom,
+  PARTNERS_FOLDER,
+  PARTNER_SECRET_ENV,
+} from '../partners/paths.ts';
 import { PartnerRegistryError, PARTNER_REGISTRY_KEY, type RawPartner } from '../partners/registry.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, webhookKey } from '../partners/webhooks.ts';
 import { RUNTIME_ENV } from '../app/runtime-config.ts';
@@ -67,11 +80,17 @@ export async function runPartnersCommand(args: string[], deps: PartnersCommandDe
       out(PARTNERS_USAGE);
       return 0;
     }
-    const adding = ['name', 'formats', 'topics', 'webhook', 'usage-terms', 'copyright-holder'].filter((key) => values[key as keyof typeof values] !== undefined);
+    const adding = ['name', 'formats', 'topics', 'webhook', 'usage-terms', 'copyright-holder'].filter(
+      (key) => values[key as keyof typeof values] !== undefined,
+    );
     if (command !== 'add' && adding.length) throw new UsageError(`--${adding[0]} is for add`);
     if (command === 'list' && rest.length) throw new UsageError('list takes no partner id');
     if (!command || !['list', 'add', 'rotate', 'remove', 'webhook-key'].includes(command)) {
-      throw new UsageError(command ? `unknown partners command "${command}"` : 'partners needs list, add, rotate or remove (or webhook-key)');
+      throw new UsageError(
+        command
+          ? `unknown partners command "${command}"`
+          : 'partners needs list, add, rotate or remove (or webhook-key)',
+      );
     }
     if (command !== 'list' && rest.length !== 1) throw new UsageError(`${command} takes exactly one partner id`);
     if (values.stack) return await onStack(command, rest[0], values, deps.env, out, err);
@@ -82,7 +101,12 @@ export async function runPartnersCommand(args: string[], deps: PartnersCommandDe
     const id = rest[0]!;
     if (command === 'webhook-key') {
       const secret = partnerSecretFrom(deps.env);
-      printWebhookKey(findPartner(loadConfig(values.config).partners, id, values.config ?? 'the built-in configuration'), secret.value, out, err);
+      printWebhookKey(
+        findPartner(loadConfig(values.config).partners, id, values.config ?? 'the built-in configuration'),
+        secret.value,
+        out,
+        err,
+      );
       if (secret.development) err(DEVELOPMENT_SECRET_WARNING);
       return 0;
     }
@@ -93,10 +117,14 @@ export async function runPartnersCommand(args: string[], deps: PartnersCommandDe
       out(`Added ${partner.id} (${partner.name}) to ${values.config}: ${describePartner(partner, secret.value)}`);
     } else if (command === 'remove') {
       const removed = await removeFromFile(values.config, id);
-      out(`Removed ${id} from ${values.config}: the next build writes no feeds for it; delete ${PARTNERS_FOLDER}/${partnerPath(secret.value, removed)}/ wherever an earlier build was served.`);
+      out(
+        `Removed ${id} from ${values.config}: the next build writes no feeds for it; delete ${PARTNERS_FOLDER}/${partnerPath(secret.value, removed)}/ wherever an earlier build was served.`,
+      );
     } else {
       const partner = await change(values.config, false, rotateEdit(id, values.config));
-      out(`Rotated ${partner.id} to rotation ${partner.rotation}: its feeds move to ${PARTNERS_FOLDER}/${partnerPath(secret.value, partner)}/ at the next build.`);
+      out(
+        `Rotated ${partner.id} to rotation ${partner.rotation}: its feeds move to ${PARTNERS_FOLDER}/${partnerPath(secret.value, partner)}/ at the next build.`,
+      );
     }
     if (secret.development) err(DEVELOPMENT_SECRET_WARNING);
     return 0;
@@ -113,7 +141,12 @@ export async function runPartnersCommand(args: string[], deps: PartnersCommandDe
   }
 }
 
-function list(partners: readonly PartnerConfig[], env: Record<string, string | undefined>, out: (line: string) => void, err: (line: string) => void): void {
+function list(
+  partners: readonly PartnerConfig[],
+  env: Record<string, string | undefined>,
+  out: (line: string) => void,
+  err: (line: string) => void,
+): void {
   const secret = partnerSecretFrom(env);
   if (secret.development && !partners.every(isSamplePartner)) err(DEVELOPMENT_SECRET_WARNING);
   for (const line of partnerLines(partners, secret.value)) out(line);
@@ -126,7 +159,12 @@ function findPartner(partners: readonly PartnerConfig[], id: string, where: stri
 }
 
 /** The key alone on the first line (for a script), then how the partner checks a delivery with it. */
-function printWebhookKey(partner: PartnerConfig, secret: string, out: (line: string) => void, err: (line: string) => void): void {
+function printWebhookKey(
+  partner: PartnerConfig,
+  secret: string,
+  out: (line: string) => void,
+  err: (line: string) => void,
+): void {
   out(webhookKey(secret, partner.id, partner.rotation));
   out(
     `${SIGNATURE_HEADER}: t=<unix seconds>,v2=<hex>; v2 must equal the hex HMAC-SHA256 of "<t>.<${EVENT_ID_HEADER}>.<raw request body>" keyed with the line above (as text): compare in constant time and refuse a t more than 5 minutes old. The key changes when the partner is rotated.`,
@@ -135,10 +173,19 @@ function printWebhookKey(partner: PartnerConfig, secret: string, out: (line: str
 }
 
 /** `--stack`: the deployed partner registry, wired in src/app (loaded only here, so a build never loads the AWS SDK). */
-async function onStack(command: string, id: string | undefined, values: Record<string, string | boolean | undefined>, env: Record<string, string | undefined>, out: (line: string) => void, err: (line: string) => void): Promise<number> {
+async function onStack(
+  command: string,
+  id: string | undefined,
+  values: Record<string, string | boolean | undefined>,
+  env: Record<string, string | undefined>,
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> {
   const config = loadConfig(typeof values.config === 'string' ? values.config : undefined);
   if (values.config === undefined && command !== 'list' && command !== 'webhook-key') {
-    err(`warning: no --config: the partner's documents name the built-in publication's site (${config.publication.siteUrl}); give the deployed configuration`);
+    err(
+      `warning: no --config: the partner's documents name the built-in publication's site (${config.publication.siteUrl}); give the deployed configuration`,
+    );
   }
   const { partnerDeskDeps } = await import('../app/partner-desk.ts');
   const stack = await import('./partners-stack.ts');
@@ -164,13 +211,14 @@ async function change(file: string, mayCreate: boolean, edit: PartnerEdit): Prom
   try {
     raw = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
   } catch (e) {
-    if (!(mayCreate && (e as { code?: string }).code === 'ENOENT')) throw new ConfigError(`${file}: cannot read configuration: ${(e as Error).message}`, { cause: e });
+    if (!(mayCreate && (e as { code?: string }).code === 'ENOENT'))
+      throw new ConfigError(`${file}: cannot read configuration: ${(e as Error).message}`, { cause: e });
   }
   const before = configFrom(raw, file);
   const partners = (Array.isArray(raw.partners) ? raw.partners : structuredClone(before.partners)) as RawPartner[];
   const at = edit(partners);
   const next = { ...raw, partners };
-  let checked;
+  let checked: ReturnType<typeof configFrom>;
   try {
     checked = configFrom(next, file);
   } catch (e) {

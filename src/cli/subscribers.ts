@@ -3,7 +3,13 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SubscriberDeps } from '../subscribers/flows.ts';
 import { dataForAddress, eraseAddress } from '../subscribers/preferences.ts';
-import { exportSubscribers, ImportFileError, importSubscribers, rejectedRowsCsv, type ImportReport } from '../subscribers/import-export.ts';
+import {
+  exportSubscribers,
+  ImportFileError,
+  importSubscribers,
+  rejectedRowsCsv,
+  type ImportReport,
+} from '../subscribers/import-export.ts';
 import { UsageError } from './errors.ts';
 
 export const SUBSCRIBERS_USAGE = `Usage:
@@ -59,14 +65,16 @@ export async function runSubscribersCommand(args: string[], deps: SubscribersCom
       return await runImport(rest[0]!, values, deps, out, err);
     }
     if (command === 'export' || command === 'erase') {
-      if (values.source || values.rejects || values['send-confirmations']) throw new UsageError('--source, --rejects and --send-confirmations are for import');
+      if (values.source || values.rejects || values['send-confirmations'])
+        throw new UsageError('--source, --rejects and --send-confirmations are for import');
     }
     if (command === 'erase') {
       if (rest.length !== 1) throw new UsageError('erase takes exactly one address');
       if (values.out) throw new UsageError('--out is for export');
       const outcome = await eraseAddress(deps, rest[0]!).catch(addressProblem);
       // Exactly what remains: never "nothing", while send records keep the id until their retention ends.
-      const sends = 'the send records of recent dispatches keep its opaque subscriber id (not the address) for up to 90 days';
+      const sends =
+        'the send records of recent dispatches keep its opaque subscriber id (not the address) for up to 90 days';
       const said = {
         erased: `Erased ${rest[0]}. What remains: ${sends}; nothing else.`,
         'kept-suppression': `Erased ${rest[0]}. What remains: it stays suppressed (a bounce or complaint), kept as a keyed digest so that inbox is never mailed again; ${sends}; nothing else.`,
@@ -101,7 +109,9 @@ export async function runSubscribersCommand(args: string[], deps: SubscribersCom
       }
       return 0;
     }
-    throw new UsageError(command ? `unknown subscribers command "${command}"` : 'subscribers needs import, export or erase');
+    throw new UsageError(
+      command ? `unknown subscribers command "${command}"` : 'subscribers needs import, export or erase',
+    );
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       err(`broadsheet subscribers: ${(e as Error).message}\n\n${SUBSCRIBERS_USAGE}\n`);
@@ -139,7 +149,9 @@ async function runImport(
   });
   out(summary(file, report));
   if (report.rejected.length > 0) {
-    err(`Rejected rows (row 1 is the header):\n${report.rejected.map((r) => `  row ${r.row}: ${r.reason}\n`).join('')}`);
+    err(
+      `Rejected rows (row 1 is the header):\n${report.rejected.map((r) => `  row ${r.row}: ${r.reason}\n`).join('')}`,
+    );
     if (values.rejects) {
       const columns = Object.keys(report.rejected[0]!.fields);
       await writeFile(values.rejects, rejectedRowsCsv(report, columns), 'utf8');
@@ -157,6 +169,9 @@ function summary(file: string, report: ImportReport): string {
   ];
   if (report.ignoredColumns.length) lines.push(`Ignored columns: ${report.ignoredColumns.join(', ')}.`);
   if (report.confirmationsSent > 0) lines.push(`Sent ${report.confirmationsSent} confirmation emails.`);
-  else if (report.pending > 0) lines.push(`${report.pending} subscribers are pending: they get nothing until they confirm. Run again with --send-confirmations to mail them the link.`);
+  else if (report.pending > 0)
+    lines.push(
+      `${report.pending} subscribers are pending: they get nothing until they confirm. Run again with --send-confirmations to mail them the link.`,
+    );
   return `${lines.join('\n')}\n`;
 }

@@ -7,7 +7,7 @@ import { nearestName } from './nearest-name.ts';
  * generation avoids the compiler, but adds a generated file to keep in step with the schema and still brings ajv's
  * runtime helpers and format checks; its messages would need rewording too. This walker is a couple of hundred lines
  * with no dependency, and refuses a schema that uses a keyword, pattern or format it does not implement, so a rule
- * added to the schema is never silently left unenforced. test/config-schema.test.ts holds it to ajv on the same file.
+ * added to the schema is never silently left unenforced. test/unit/config-schema.test.ts holds it to ajv on the same file.
  */
 
 export interface JsonSchema {
@@ -52,9 +52,29 @@ export interface SchemaCheckOptions {
 }
 
 const KEYWORDS = new Set([
-  '$schema', '$ref', '$defs', 'title', 'description', 'default', 'errorMessage', 'type', 'properties', 'required',
-  'additionalProperties', 'propertyNames', 'items', 'minItems', 'uniqueItems', 'enum', 'minimum', 'exclusiveMinimum',
-  'maximum', 'minLength', 'maxLength', 'pattern', 'format',
+  '$schema',
+  '$ref',
+  '$defs',
+  'title',
+  'description',
+  'default',
+  'errorMessage',
+  'type',
+  'properties',
+  'required',
+  'additionalProperties',
+  'propertyNames',
+  'items',
+  'minItems',
+  'uniqueItems',
+  'enum',
+  'minimum',
+  'exclusiveMinimum',
+  'maximum',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format',
 ]);
 
 const TYPE_WORDS: Record<NonNullable<JsonSchema['type']>, string> = {
@@ -101,7 +121,8 @@ function valueProblem(value: unknown, node: JsonSchema, at: Walk): string | unde
     const { minLength, maxLength } = node;
     if (minLength !== undefined && length < minLength) return says(`must be at least ${minLength} characters`);
     if (maxLength !== undefined && length > maxLength) return says(`must be at most ${maxLength} characters`);
-    if (node.pattern !== undefined && !compiled(node.pattern, at).test(value)) return says(`must match ${node.pattern}`);
+    if (node.pattern !== undefined && !compiled(node.pattern, at).test(value))
+      return says(`must match ${node.pattern}`);
     if (node.format !== undefined && !formatTest(node.format, at)(value)) return says(`must be a valid ${node.format}`);
   }
   if (typeof value === 'number') {
@@ -169,7 +190,8 @@ function unknownKey(key: string, node: JsonSchema): string {
 /** The node with its `$ref` (to `#/$defs/...`) laid under it: the node's own keywords win. */
 function resolved(schema: JsonSchema, root: JsonSchema): JsonSchema {
   for (const keyword of Object.keys(schema)) {
-    if (!KEYWORDS.has(keyword)) throw new Error(`schema keyword "${keyword}" is not one the configuration checker knows`);
+    if (!KEYWORDS.has(keyword))
+      throw new Error(`schema keyword "${keyword}" is not one the configuration checker knows`);
   }
   if (schema.$ref === undefined) return schema;
   const name = schema.$ref.startsWith('#/$defs/') ? schema.$ref.slice('#/$defs/'.length) : undefined;

@@ -19,7 +19,11 @@ const MINUTE_MS = 60_000;
  * it so under a no-referrer policy. A request with neither header does not come from a browser
  * page and goes on to the rate limit.
  */
-export function refuseCrossSite(deps: SubscriberDeps, m: Messages, event: FunctionUrlEvent): FunctionUrlResult | undefined {
+export function refuseCrossSite(
+  deps: SubscriberDeps,
+  m: Messages,
+  event: FunctionUrlEvent,
+): FunctionUrlResult | undefined {
   const origin = header(event, 'origin')?.trim();
   const fetchSite = header(event, 'sec-fetch-site')?.trim().toLowerCase();
   const ours = new URL(deps.config.publication.siteUrl).origin;
@@ -28,7 +32,10 @@ export function refuseCrossSite(deps: SubscriberDeps, m: Messages, event: Functi
   const siteOk = fetchSite === undefined || sameOrigin || fetchSite === 'none';
   if (originOk && siteOk) return undefined;
   deps.log.info('request refused', { reason: 'cross-site', ...(fetchSite !== undefined && { fetchSite }) });
-  return htmlResponse(403, renderNotice(deps.config, { title: m.t('guard.crossSiteTitle'), paragraphs: [m.t('guard.crossSite')] }, m.lang));
+  return htmlResponse(
+    403,
+    renderNotice(deps.config, { title: m.t('guard.crossSiteTitle'), paragraphs: [m.t('guard.crossSite')] }, m.lang),
+  );
 }
 
 /**
@@ -36,13 +43,22 @@ export function refuseCrossSite(deps: SubscriberDeps, m: Messages, event: Functi
  * digest of the address (never the address itself) and minute, in the subscribers table, expiring by its TTL.
  * Past the limit: 429 with Retry-After, the seconds until the window ends.
  */
-export async function limitClient(deps: SubscriberDeps, m: Messages, event: FunctionUrlEvent, route: string): Promise<FunctionUrlResult | undefined> {
+export async function limitClient(
+  deps: SubscriberDeps,
+  m: Messages,
+  event: FunctionUrlEvent,
+  route: string,
+): Promise<FunctionUrlResult | undefined> {
   const limit = deps.subscribeRatePerMinute ?? DEFAULT_SUBSCRIBE_RATE_PER_MINUTE;
   const now = deps.clock.now();
   const minute = windowStart(now, MINUTE_MS);
   // Counted per client network: an IPv6 client is its /64, so rotating the interface id gains nothing.
   const client = keyedDigest(keysOf(deps), 'client', clientNetwork(clientAddress(event)));
-  const count = await countInWindow(deps.subscribers, ['rate', route, client, minute].join(COUNTER_MARK), new Date(minute + 2 * MINUTE_MS));
+  const count = await countInWindow(
+    deps.subscribers,
+    ['rate', route, client, minute].join(COUNTER_MARK),
+    new Date(minute + 2 * MINUTE_MS),
+  );
   if (count <= limit) return undefined;
   const retryAfter = Math.max(1, Math.ceil((minute + MINUTE_MS - now.getTime()) / 1000));
   if (count === limit + 1) deps.log.warn('client over its rate limit', { route, limit, retryAfter });

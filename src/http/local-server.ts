@@ -71,15 +71,28 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
 
 async function serve(req: IncomingMessage, res: ServerResponse, options: HttpServerOptions): Promise<void> {
   const url = requestUrl(req.url ?? '/');
-  if (!url) return send(res, { statusCode: 400, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Bad request\n' });
+  if (!url)
+    return send(res, {
+      statusCode: 400,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body: 'Bad request\n',
+    });
   const handler = Object.hasOwn(options.routes, url.pathname) ? options.routes[url.pathname] : undefined;
   if (handler) {
     const body = await readBody(req);
-    if (body === undefined) return send(res, { statusCode: 413, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Too large\n' });
+    if (body === undefined)
+      return send(res, {
+        statusCode: 413,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        body: 'Too large\n',
+      });
     return send(res, await handler(toEvent(req, url, body)));
   }
   if (options.static && (req.method === 'GET' || req.method === 'HEAD')) {
-    const preconditions = { ifNoneMatch: req.headers['if-none-match'], ifModifiedSince: req.headers['if-modified-since'] };
+    const preconditions = {
+      ifNoneMatch: req.headers['if-none-match'],
+      ifModifiedSince: req.headers['if-modified-since'],
+    };
     return send(res, await staticResponse(options.static, url.pathname, preconditions), req.method === 'HEAD');
   }
   send(res, { statusCode: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Not found\n' });
@@ -121,7 +134,13 @@ export function toEvent(req: IncomingMessage, url: URL, body: Buffer): FunctionU
     headers,
     ...(req.headers.cookie && { cookies: req.headers.cookie.split(/;\s*/) }),
     requestContext: {
-      http: { method, path: url.pathname, sourceIp: req.socket.remoteAddress ?? '', userAgent: req.headers['user-agent'] ?? '', protocol: `HTTP/${req.httpVersion}` },
+      http: {
+        method,
+        path: url.pathname,
+        sourceIp: req.socket.remoteAddress ?? '',
+        userAgent: req.headers['user-agent'] ?? '',
+        protocol: `HTTP/${req.httpVersion}`,
+      },
       domainName: req.headers.host ?? '',
       timeEpoch: Date.now(),
     },
@@ -167,7 +186,11 @@ function bucketKey(pathname: string): string | undefined {
  * without its slash (`/archive/3`) that has an index.html is redirected to the slash form, so relative links on
  * the page resolve inside it. `/` of a bucket without a home page is a 404 page that says how to publish.
  */
-async function staticResponse(store: ObjectStore, pathname: string, preconditions: Preconditions): Promise<FunctionUrlResult> {
+async function staticResponse(
+  store: ObjectStore,
+  pathname: string,
+  preconditions: Preconditions,
+): Promise<FunctionUrlResult> {
   const key = bucketKey(pathname);
   if (key === undefined) return notFound();
   const folder = key === '' || key.endsWith('/');
@@ -215,7 +238,12 @@ function objectResponse(object: StoredObject, preconditions: Preconditions): Fun
   return {
     statusCode: 200,
     // Pages get the distribution's page headers (its Content-Security-Policy included), feeds and JSON only nosniff.
-    headers: { 'content-type': type, ...validators, 'x-content-type-options': 'nosniff', ...(type.startsWith('text/html') && SITE_PAGE_HEADERS) },
+    headers: {
+      'content-type': type,
+      ...validators,
+      'x-content-type-options': 'nosniff',
+      ...(type.startsWith('text/html') && SITE_PAGE_HEADERS),
+    },
     body: Buffer.from(object.body).toString('base64'),
     isBase64Encoded: true,
   };
@@ -226,5 +254,9 @@ function notFound(): FunctionUrlResult {
 }
 
 function htmlNotFound(html: string): FunctionUrlResult {
-  return { statusCode: 404, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...SITE_PAGE_HEADERS }, body: html };
+  return {
+    statusCode: 404,
+    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...SITE_PAGE_HEADERS },
+    body: html,
+  };
 }

@@ -58,7 +58,8 @@ export function renderNotice(config: Config, notice: Notice, language?: string):
 function withoutForbiddenChars(value: unknown): unknown {
   if (typeof value === 'string') return dropForbiddenChars(value);
   if (Array.isArray(value)) return value.map(withoutForbiddenChars);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutForbiddenChars(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutForbiddenChars(v)]));
   return value;
 }
 

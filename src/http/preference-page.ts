@@ -55,7 +55,11 @@ export function renderPreferencePage(config: Config, input: PreferencePageInput)
     text,
     ...(input.saved && { saved: text[input.saved] }),
     token: input.token,
-    topics: input.topics.map((topic) => ({ name: topic.name, label: dropForbiddenChars(topic.labels?.[lang] ?? topic.name), chosen: topic.chosen })),
+    topics: input.topics.map((topic) => ({
+      name: topic.name,
+      label: dropForbiddenChars(topic.labels?.[lang] ?? topic.name),
+      chosen: topic.chosen,
+    })),
     siteName: config.publication.name,
     homeUrl: urls.home(config),
     postalAddress: config.postalAddress,

@@ -2,7 +2,12 @@ import { isProofLink } from '../render/email/proof-link.ts';
 import { urls } from '../render/urls.ts';
 import type { SubscriberDeps } from '../subscribers/flows.ts';
 import { changeTopics, erase, exportData, preferencesOf, type PreferenceView } from '../subscribers/preferences.ts';
-import { preferenceMessages, preferenceText, renderPreferencePage, type PreferencePageInput } from './preference-page.ts';
+import {
+  preferenceMessages,
+  preferenceText,
+  renderPreferencePage,
+  type PreferencePageInput,
+} from './preference-page.ts';
 import { renderNotice } from './pages.ts';
 import { formFields, queryParams, requestMethod } from './request.ts';
 import { downloadResponse, htmlResponse } from './response.ts';
@@ -21,23 +26,30 @@ export function handlePreferenceRequest(deps: SubscriberDeps, event: FunctionUrl
 
 async function answer(deps: SubscriberDeps, event: FunctionUrlEvent): Promise<FunctionUrlResult> {
   const method = requestMethod(event);
-  if (method === 'GET' && isProofLink(queryParams(event))) return proofPage(deps, queryParams(event).get('lang') ?? undefined);
+  if (method === 'GET' && isProofLink(queryParams(event)))
+    return proofPage(deps, queryParams(event).get('lang') ?? undefined);
   if (method === 'GET') {
     const token = queryParams(event).get('token') ?? '';
     const view = await preferencesOf(deps, token);
-    if (!view.ok) return view.problem === 'gone' ? gone(deps, queryParams(event).get('lang') ?? undefined) : handleUnsubscribeRequest(deps, event);
+    if (!view.ok)
+      return view.problem === 'gone'
+        ? gone(deps, queryParams(event).get('lang') ?? undefined)
+        : handleUnsubscribeRequest(deps, event);
     return page(deps, 200, token, view);
   }
   if (method !== 'POST') return handleUnsubscribeRequest(deps, event);
   const form = formFields(event);
   // A one-click POST from a proof's List-Unsubscribe header, or a button on a page reached from a proof.
-  if (isProofLink(queryParams(event), form)) return proofPage(deps, form.get('lang') ?? queryParams(event).get('lang') ?? undefined);
+  if (isProofLink(queryParams(event), form))
+    return proofPage(deps, form.get('lang') ?? queryParams(event).get('lang') ?? undefined);
   const action = form.get('action');
   const token = form.get('token') ?? '';
-  if (form.get('List-Unsubscribe') === 'One-Click' || action === null || action === 'unsubscribe') return handleUnsubscribeRequest(deps, event);
+  if (form.get('List-Unsubscribe') === 'One-Click' || action === null || action === 'unsubscribe')
+    return handleUnsubscribeRequest(deps, event);
   if (action === 'topics') {
     const changed = await changeTopics(deps, token, form.getAll('topics'));
-    if (!changed.ok && (changed.problem === 'invalid' || changed.problem === 'gone')) return changed.problem === 'gone' ? gone(deps) : badLink(deps);
+    if (!changed.ok && (changed.problem === 'invalid' || changed.problem === 'gone'))
+      return changed.problem === 'gone' ? gone(deps) : badLink(deps);
     const view = await preferencesOf(deps, token);
     if (!view.ok) return gone(deps);
     const saved = changed.ok ? 'saved' : changed.problem === 'no-topic' ? 'noTopic' : 'notSubscribed';
@@ -56,15 +68,33 @@ async function answer(deps: SubscriberDeps, event: FunctionUrlEvent): Promise<Fu
     await erase(deps, token);
     const m = preferenceMessages(deps.config, languageOf(view));
     const text = preferenceText(m, { publication: deps.config.publication.name });
-    return htmlResponse(200, renderNotice(deps.config, { title: text.erasedTitle, paragraphs: [text.erasedText], link: { href: urls.home(deps.config), text: deps.config.publication.name } }, m.lang));
+    return htmlResponse(
+      200,
+      renderNotice(
+        deps.config,
+        {
+          title: text.erasedTitle,
+          paragraphs: [text.erasedText],
+          link: { href: urls.home(deps.config), text: deps.config.publication.name },
+        },
+        m.lang,
+      ),
+    );
   }
   return page(deps, 400, token, await preferencesOf(deps, token));
 }
 
 /** Set by the subscribe form from the page's language; absent on older records. */
-const languageOf = (view: Extract<PreferenceView, { ok: true }>): string | undefined => (view.subscriber as { language?: string }).language;
+const languageOf = (view: Extract<PreferenceView, { ok: true }>): string | undefined =>
+  (view.subscriber as { language?: string }).language;
 
-function page(deps: SubscriberDeps, status: number, token: string, view: PreferenceView, saved?: PreferencePageInput['saved']): FunctionUrlResult {
+function page(
+  deps: SubscriberDeps,
+  status: number,
+  token: string,
+  view: PreferenceView,
+  saved?: PreferencePageInput['saved'],
+): FunctionUrlResult {
   if (!view.ok) return gone(deps);
   const input: PreferencePageInput = {
     token,
@@ -79,7 +109,18 @@ function page(deps: SubscriberDeps, status: number, token: string, view: Prefere
 function gone(deps: SubscriberDeps, language?: string): FunctionUrlResult {
   const m = preferenceMessages(deps.config, language);
   const text = preferenceText(m, { publication: deps.config.publication.name });
-  return htmlResponse(404, renderNotice(deps.config, { title: text.goneTitle, paragraphs: [text.goneText], link: { href: urls.subscribe(deps.config), text: text.subscribeAgain } }, m.lang));
+  return htmlResponse(
+    404,
+    renderNotice(
+      deps.config,
+      {
+        title: text.goneTitle,
+        paragraphs: [text.goneText],
+        link: { href: urls.subscribe(deps.config), text: text.subscribeAgain },
+      },
+      m.lang,
+    ),
+  );
 }
 
 /**
@@ -89,7 +130,18 @@ function gone(deps: SubscriberDeps, language?: string): FunctionUrlResult {
 function proofPage(deps: SubscriberDeps, language: string | undefined): FunctionUrlResult {
   const m = preferenceMessages(deps.config, language?.slice(0, 35));
   const text = preferenceText(m, { publication: deps.config.publication.name });
-  return htmlResponse(200, renderNotice(deps.config, { title: text.proofTitle, paragraphs: [text.proofText], link: { href: urls.home(deps.config), text: deps.config.publication.name } }, m.lang));
+  return htmlResponse(
+    200,
+    renderNotice(
+      deps.config,
+      {
+        title: text.proofTitle,
+        paragraphs: [text.proofText],
+        link: { href: urls.home(deps.config), text: deps.config.publication.name },
+      },
+      m.lang,
+    ),
+  );
 }
 
 /** A changed or incomplete token: the unsubscribe route's own answer, in the publication's language. */

@@ -42,7 +42,10 @@ export function clientAddress(event: FunctionUrlEvent): string {
  * in it; an IPv4-mapped IPv6 address (`::ffff:198.51.100.7`) is its IPv4 address. Anything else is returned as given.
  */
 export function clientNetwork(address: string): string {
-  const bare = address.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const bare = address
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   const zone = bare.indexOf('%');
   const value = zone >= 0 ? bare.slice(0, zone) : bare;
   if (!value.includes(':')) return value;
@@ -51,7 +54,10 @@ export function clientNetwork(address: string): string {
   if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
     return [groups[6]! >> 8, groups[6]! & 0xff, groups[7]! >> 8, groups[7]! & 0xff].join('.');
   }
-  return `${groups.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(':')}::/64`;
 }
 
 const HEXTET = /^[0-9a-f]{1,4}$/;

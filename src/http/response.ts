@@ -17,7 +17,9 @@ const BASE_HEADERS: Record<string, string> = {
 
 /** Hashes of the page's own style elements: no other style, script, frame or form target is allowed. */
 export function contentSecurityPolicy(html: string): string {
-  const hashes = styleElements(html).map((css) => `'sha256-${createHash('sha256').update(css, 'utf8').digest('base64')}'`);
+  const hashes = styleElements(html).map(
+    (css) => `'sha256-${createHash('sha256').update(css, 'utf8').digest('base64')}'`,
+  );
   return [
     "default-src 'none'",
     `style-src ${hashes.length ? hashes.join(' ') : "'none'"}`,
@@ -28,7 +30,11 @@ export function contentSecurityPolicy(html: string): string {
   ].join('; ');
 }
 
-export function htmlResponse(statusCode: number, html: string, extraHeaders: Record<string, string> = {}): FunctionUrlResult {
+export function htmlResponse(
+  statusCode: number,
+  html: string,
+  extraHeaders: Record<string, string> = {},
+): FunctionUrlResult {
   return {
     statusCode,
     headers: {
@@ -55,7 +61,11 @@ export function downloadResponse(body: string, contentType: string, fileName: st
   };
 }
 
-export function textResponse(statusCode: number, text: string, extraHeaders: Record<string, string> = {}): FunctionUrlResult {
+export function textResponse(
+  statusCode: number,
+  text: string,
+  extraHeaders: Record<string, string> = {},
+): FunctionUrlResult {
   return {
     statusCode,
     headers: {

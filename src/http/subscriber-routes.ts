@@ -40,10 +40,23 @@ function readerMessages(deps: SubscriberDeps, event: FunctionUrlEvent, form?: UR
 const langField = (m: Messages) => ({ name: 'lang', value: m.lang });
 
 function methodNotAllowed(deps: SubscriberDeps, m: Messages, allow: string): FunctionUrlResult {
-  return page(deps, m, 405, { title: m.t('notice.notAvailableTitle'), paragraphs: [m.t('notice.notAvailable')] }, { allow });
+  return page(
+    deps,
+    m,
+    405,
+    { title: m.t('notice.notAvailableTitle'), paragraphs: [m.t('notice.notAvailable')] },
+    { allow },
+  );
 }
 
-const ADDRESS_REASONS = ['address.empty', 'address.space', 'address.oneAt', 'address.local', 'address.domain', 'address.tooLong'] as const;
+const ADDRESS_REASONS = [
+  'address.empty',
+  'address.space',
+  'address.oneAt',
+  'address.local',
+  'address.domain',
+  'address.tooLong',
+] as const;
 
 /** Why an address was refused, in the reader's language: the check's English reason is matched to its message. */
 function addressRefusal(m: Messages, reason: string): string {
@@ -55,13 +68,19 @@ function addressRefusal(m: Messages, reason: string): string {
 }
 
 /** Turns failures into pages: a request never sees a stack trace, and the log never sees an address. */
-export async function guarded(deps: SubscriberDeps, route: string, event: FunctionUrlEvent, run: () => Promise<FunctionUrlResult>): Promise<FunctionUrlResult> {
+export async function guarded(
+  deps: SubscriberDeps,
+  route: string,
+  event: FunctionUrlEvent,
+  run: () => Promise<FunctionUrlResult>,
+): Promise<FunctionUrlResult> {
   try {
     return await run();
   } catch (err) {
     // The body may be what failed, so only the link's language is at hand here.
     const m = readerMessages(deps, event);
-    if (err instanceof BodyTooLargeError) return page(deps, m, 413, { title: m.t('notice.tooLargeTitle'), paragraphs: [m.t('notice.tooLarge')] });
+    if (err instanceof BodyTooLargeError)
+      return page(deps, m, 413, { title: m.t('notice.tooLargeTitle'), paragraphs: [m.t('notice.tooLarge')] });
     const throttled = err instanceof ThrottledError;
     deps.log.error('request failed', { route, error: err });
     return page(
@@ -74,7 +93,11 @@ export async function guarded(deps: SubscriberDeps, route: string, event: Functi
   }
 }
 
-function subscribeForm(config: Config, m: Messages, options: { emailValue?: string; source?: string; topics?: string[] } = {}): Notice['form'] {
+function subscribeForm(
+  config: Config,
+  m: Messages,
+  options: { emailValue?: string; source?: string; topics?: string[] } = {},
+): Notice['form'] {
   const asked = options.topics && new Set(options.topics);
   return {
     button: m.t('subscribe.button'),
@@ -94,7 +117,11 @@ export function handleSubscribeRequest(deps: SubscriberDeps, event: FunctionUrlE
     const method = requestMethod(event);
     if (method === 'GET') {
       const m = readerMessages(deps, event);
-      return page(deps, m, 200, { title: m.t('subscribe.heading', { publication: name }), paragraphs: [config.publication.description], form: subscribeForm(config, m) });
+      return page(deps, m, 200, {
+        title: m.t('subscribe.heading', { publication: name }),
+        paragraphs: [config.publication.description],
+        form: subscribeForm(config, m),
+      });
     }
     if (method !== 'POST') return methodNotAllowed(deps, readerMessages(deps, event), 'GET, POST');
     const form = formFields(event);
@@ -106,12 +133,21 @@ export function handleSubscribeRequest(deps: SubscriberDeps, event: FunctionUrlE
     const language = form.get('lang') ?? form.get('language') ?? undefined;
     // Every offered topic ticked (or none: the reader pressed Subscribe all the same) is every topic.
     const topics = chosenTopics(config, form.getAll('topics')) ?? [];
-    const result = await subscribe(deps, { email, ...(source !== undefined && { source }), ...(language !== undefined && { language }), topics });
+    const result = await subscribe(deps, {
+      email,
+      ...(source !== undefined && { source }),
+      ...(language !== undefined && { language }),
+      topics,
+    });
     if (!result.ok) {
       return page(deps, m, 400, {
         title: m.t('notice.badAddressTitle'),
         paragraphs: [addressRefusal(m, result.reason), m.t('notice.badAddressHint')],
-        form: subscribeForm(config, m, { emailValue: email, ...(source !== undefined && { source }), topics: form.getAll('topics') }),
+        form: subscribeForm(config, m, {
+          emailValue: email,
+          ...(source !== undefined && { source }),
+          topics: form.getAll('topics'),
+        }),
       });
     }
     return page(deps, m, 200, {
@@ -186,7 +222,9 @@ export function badUnsubscribeLink(deps: SubscriberDeps, m: Messages): FunctionU
       m.t('notice.badUnsubscribe'),
       mailto ? m.t('notice.badUnsubscribeWrite', { address: mailto }) : m.t('notice.badUnsubscribeReply'),
     ],
-    ...(mailto && { link: { href: `mailto:${mailto}?subject=unsubscribe`, text: m.t('notice.writeTo', { address: mailto }) } }),
+    ...(mailto && {
+      link: { href: `mailto:${mailto}?subject=unsubscribe`, text: m.t('notice.writeTo', { address: mailto }) },
+    }),
   });
 }
 
@@ -213,7 +251,10 @@ export function handleUnsubscribeRequest(deps: SubscriberDeps, event: FunctionUr
     const m = readerMessages(deps, event, form);
     const oneClick = form.get('List-Unsubscribe') === 'One-Click';
     const result = await unsubscribe(deps, tokenOf(event, form));
-    if (oneClick) return result.ok ? textResponse(200, 'Unsubscribed.\n') : textResponse(400, 'This unsubscribe link is not valid.\n');
+    if (oneClick)
+      return result.ok
+        ? textResponse(200, 'Unsubscribed.\n')
+        : textResponse(400, 'This unsubscribe link is not valid.\n');
     if (!result.ok) return badUnsubscribeLink(deps, m);
     return page(deps, m, 200, {
       title: m.t('notice.unsubscribedTitle'),

@@ -5,7 +5,8 @@ export const de: Catalogue = {
   'article.provenanceHeading': 'Quellen der Meldung',
   'article.correction': 'Korrektur:',
   'article.withdrawnLabel': 'Zurückgezogen.',
-  'article.withdrawnNotice': '{publication} hat diesen Leitartikel zurückgezogen; sein Text wird nicht mehr veröffentlicht.',
+  'article.withdrawnNotice':
+    '{publication} hat diesen Leitartikel zurückgezogen; sein Text wird nicht mehr veröffentlicht.',
   'article.withdrawn': '{publication} hat diesen Leitartikel zurückgezogen.',
 
   'page.byline': 'Von {author}',
@@ -40,7 +41,8 @@ export const de: Catalogue = {
   'confirmation.orOpen': 'Oder öffnen Sie diesen Link: {link}',
   'confirmation.expiry': {
     one: 'Der Link ist {count} Tag lang gültig. Wenn Sie das nicht angefordert haben, ignorieren Sie diese Nachricht: Sie werden nicht angemeldet und hören nichts mehr von uns.',
-    other: 'Der Link ist {count} Tage lang gültig. Wenn Sie das nicht angefordert haben, ignorieren Sie diese Nachricht: Sie werden nicht angemeldet und hören nichts mehr von uns.',
+    other:
+      'Der Link ist {count} Tage lang gültig. Wenn Sie das nicht angefordert haben, ignorieren Sie diese Nachricht: Sie werden nicht angemeldet und hören nichts mehr von uns.',
   },
 
   'notice.notAvailableTitle': 'Nicht verfügbar',
@@ -48,25 +50,32 @@ export const de: Catalogue = {
   'notice.tooLargeTitle': 'Zu viele Daten',
   'notice.tooLarge': 'Das Formular hat mehr gesendet als vorgesehen. Bitte versuchen Sie es erneut.',
   'notice.failedTitle': 'Etwas ist schiefgegangen',
-  'notice.failed': 'Das ließ sich gerade nicht abschließen. Es ist nichts verloren: Bitte versuchen Sie es in einer Minute erneut.',
+  'notice.failed':
+    'Das ließ sich gerade nicht abschließen. Es ist nichts verloren: Bitte versuchen Sie es in einer Minute erneut.',
   'notice.badAddressTitle': 'Diese Adresse scheint nicht zu stimmen',
-  'notice.badAddressHint': 'Bitte prüfen Sie sie und versuchen Sie es erneut; eine Adresse sieht so aus: name@example.org.',
+  'notice.badAddressHint':
+    'Bitte prüfen Sie sie und versuchen Sie es erneut; eine Adresse sieht so aus: name@example.org.',
   'notice.checkInboxTitle': 'Bitte sehen Sie in Ihr Postfach',
-  'notice.checkInboxSent': 'Wir haben einen Bestätigungslink an die angegebene Adresse geschickt, sofern sie nicht bereits angemeldet ist.',
+  'notice.checkInboxSent':
+    'Wir haben einen Bestätigungslink an die angegebene Adresse geschickt, sofern sie nicht bereits angemeldet ist.',
   'notice.checkInboxOpen': {
     one: 'Öffnen Sie den Link in dieser E-Mail, um {publication} zu erhalten. Er ist {count} Tag lang gültig; bis dahin erhalten Sie nichts anderes von uns.',
-    other: 'Öffnen Sie den Link in dieser E-Mail, um {publication} zu erhalten. Er ist {count} Tage lang gültig; bis dahin erhalten Sie nichts anderes von uns.',
+    other:
+      'Öffnen Sie den Link in dieser E-Mail, um {publication} zu erhalten. Er ist {count} Tage lang gültig; bis dahin erhalten Sie nichts anderes von uns.',
   },
-  'notice.checkInboxSpam': 'Nach ein paar Minuten noch nichts da? Sehen Sie im Spam-Ordner nach oder melden Sie sich erneut an.',
+  'notice.checkInboxSpam':
+    'Nach ein paar Minuten noch nichts da? Sehen Sie im Spam-Ordner nach oder melden Sie sich erneut an.',
   'notice.backTo': 'Zurück zu {publication}',
   'notice.badConfirmTitle': 'Dieser Bestätigungslink funktioniert nicht',
   'notice.badConfirmExpired': {
     one: 'Er ist abgelaufen: Bestätigungslinks sind {count} Tag lang gültig.',
     other: 'Er ist abgelaufen: Bestätigungslinks sind {count} Tage lang gültig.',
   },
-  'notice.badConfirmInvalid': 'Er ist unvollständig oder wurde verändert. Prüfen Sie, ob Sie den ganzen Link aus der E-Mail geöffnet haben.',
+  'notice.badConfirmInvalid':
+    'Er ist unvollständig oder wurde verändert. Prüfen Sie, ob Sie den ganzen Link aus der E-Mail geöffnet haben.',
   'notice.badConfirmNotPending': 'Er gehört zu einem Abonnement, das inzwischen gekündigt wurde.',
-  'notice.badConfirmAgain': 'Um sich anzumelden, geben Sie Ihre Adresse erneut ein; wir schicken Ihnen dann einen neuen Link.',
+  'notice.badConfirmAgain':
+    'Um sich anzumelden, geben Sie Ihre Adresse erneut ein; wir schicken Ihnen dann einen neuen Link.',
   'notice.subscribeAgain': 'Erneut abonnieren',
   'notice.confirmTitle': 'Abonnement bestätigen',
   'notice.confirmText': 'Drücken Sie die Schaltfläche, um {publication} per E-Mail zu erhalten.',
@@ -77,7 +86,8 @@ export const de: Catalogue = {
   'notice.subscribedLeave': 'Jede E-Mail enthält unten einen Link, mit dem Sie sich sofort abmelden können.',
   'notice.read': '{publication} lesen',
   'notice.badUnsubscribeTitle': 'Dieser Abmeldelink funktioniert nicht',
-  'notice.badUnsubscribe': 'Er ist unvollständig oder wurde verändert. Öffnen Sie den ganzen Link unten in einer unserer E-Mails.',
+  'notice.badUnsubscribe':
+    'Er ist unvollständig oder wurde verändert. Öffnen Sie den ganzen Link unten in einer unserer E-Mails.',
   'notice.badUnsubscribeWrite': 'Oder schreiben Sie an {address}, dann nehmen wir Sie aus der Liste.',
   'notice.badUnsubscribeReply': 'Oder antworten Sie auf eine unserer E-Mails, dann nehmen wir Sie aus der Liste.',
   'notice.writeTo': 'An {address} schreiben',
@@ -88,9 +98,11 @@ export const de: Catalogue = {
   'notice.unsubscribed': 'Sie erhalten keine E-Mails von {publication} mehr.',
   'notice.unsubscribedAgain': 'Haben Sie es sich anders überlegt? Sie können sich jederzeit wieder anmelden.',
   'guard.crossSiteTitle': 'Von einer anderen Website nicht angenommen',
-  'guard.crossSite': 'Dieses Formular nimmt nur an, was von unseren eigenen Seiten gesendet wird. Öffnen Sie unsere Website und verwenden Sie das Formular dort.',
+  'guard.crossSite':
+    'Dieses Formular nimmt nur an, was von unseren eigenen Seiten gesendet wird. Öffnen Sie unsere Website und verwenden Sie das Formular dort.',
   'guard.tooManyTitle': 'Zu viele Anfragen',
-  'guard.tooMany': 'Über diese Verbindung wurde das Formular in der letzten Minute zu oft gesendet. Bitte warten Sie eine Minute und versuchen Sie es dann erneut.',
+  'guard.tooMany':
+    'Über diese Verbindung wurde das Formular in der letzten Minute zu oft gesendet. Bitte warten Sie eine Minute und versuchen Sie es dann erneut.',
 
   'address.empty': 'Die Adresse ist leer.',
   'address.space': 'Die Adresse enthält ein Leer- oder Steuerzeichen.',
@@ -104,7 +116,8 @@ export const de: Catalogue = {
   'ninjs.self': 'Dieses ninjs-Dokument',
 
   'preferences.title': 'Ihr Abonnement',
-  'preferences.intro': 'Diese Seite gehört zum Abonnement von {email} für {publication}. Wer diesen Link hat, kann es ändern. Leiten Sie ihn deshalb nicht weiter.',
+  'preferences.intro':
+    'Diese Seite gehört zum Abonnement von {email} für {publication}. Wer diesen Link hat, kann es ändern. Leiten Sie ihn deshalb nicht weiter.',
   'preferences.topicsHeading': 'Themen',
   'preferences.topicsLegend': 'Schicken Sie mir Leitartikel zu',
   'preferences.saveTopics': 'Themen speichern',
@@ -116,17 +129,22 @@ export const de: Catalogue = {
   'preferences.dataHeading': 'Ihre Daten',
   'preferences.dataText': 'Laden Sie alles, was {publication} über Ihr Abonnement speichert, als JSON-Datei herunter.',
   'preferences.exportButton': 'Meine Daten herunterladen',
-  'preferences.eraseText': 'Löschen Sie Ihr Abonnement und alles, was dazu gespeichert ist. Das lässt sich nicht rückgängig machen.',
+  'preferences.eraseText':
+    'Löschen Sie Ihr Abonnement und alles, was dazu gespeichert ist. Das lässt sich nicht rückgängig machen.',
   'preferences.eraseConfirm': 'Ich möchte, dass meine Daten gelöscht werden',
   'preferences.eraseButton': 'Meine Daten löschen',
   'preferences.erasedTitle': 'Ihre Daten sind gelöscht',
-  'preferences.erasedText': '{publication} speichert weder Ihre Adresse noch Ihre Auswahl. Sie erhalten keine E-Mails mehr von uns.',
+  'preferences.erasedText':
+    '{publication} speichert weder Ihre Adresse noch Ihre Auswahl. Sie erhalten keine E-Mails mehr von uns.',
   'preferences.goneTitle': 'Dieses Abonnement gibt es nicht mehr',
-  'preferences.goneText': 'Es wurde gelöscht, oder die Adresse wurde nie bestätigt. Sie können jederzeit wieder abonnieren.',
-  'preferences.notSubscribed': 'Dieses Abonnement ist beendet, daher gibt es keine Themen zu wählen. Abonnieren Sie erneut, um sie zu wählen.',
+  'preferences.goneText':
+    'Es wurde gelöscht, oder die Adresse wurde nie bestätigt. Sie können jederzeit wieder abonnieren.',
+  'preferences.notSubscribed':
+    'Dieses Abonnement ist beendet, daher gibt es keine Themen zu wählen. Abonnieren Sie erneut, um sie zu wählen.',
   'preferences.subscribeAgain': 'Wieder abonnieren',
   'preferences.proofTitle': 'Dieser Link stammt aus einem Korrekturabzug',
-  'preferences.proofText': 'Diese E-Mail war ein Korrekturabzug eines Leitartikels von {publication}, den die Redaktion vor dem Versand erhielt; dieser Link ändert deshalb nichts. In den Exemplaren der Abonnenten öffnet derselbe Link die Einstellungen ihres Abonnements: Themen, Abmeldung und ihre Daten.',
+  'preferences.proofText':
+    'Diese E-Mail war ein Korrekturabzug eines Leitartikels von {publication}, den die Redaktion vor dem Versand erhielt; dieser Link ändert deshalb nichts. In den Exemplaren der Abonnenten öffnet derselbe Link die Einstellungen ihres Abonnements: Themen, Abmeldung und ihre Daten.',
 
   'welcome.subject': 'Willkommen bei {publication}',
   'welcome.intro': 'Ihr Abonnement von {publication} ist bestätigt. Willkommen.',

@@ -52,7 +52,8 @@ export const en = {
   'confirmation.orOpen': 'Or open this link: {link}',
   'confirmation.expiry': {
     one: 'The link works for {count} day. If you did not ask for this, ignore this message: you will not be subscribed and will not hear from us again.',
-    other: 'The link works for {count} days. If you did not ask for this, ignore this message: you will not be subscribed and will not hear from us again.',
+    other:
+      'The link works for {count} days. If you did not ask for this, ignore this message: you will not be subscribed and will not hear from us again.',
   },
 
   // The pages that answer the subscribe, confirm and unsubscribe links and forms.
@@ -65,10 +66,12 @@ export const en = {
   'notice.badAddressTitle': 'That address does not look right',
   'notice.badAddressHint': 'Check it and try again; an address looks like name@example.org.',
   'notice.checkInboxTitle': 'Check your inbox',
-  'notice.checkInboxSent': 'We have sent a confirmation link to the address you entered, unless it is already subscribed.',
+  'notice.checkInboxSent':
+    'We have sent a confirmation link to the address you entered, unless it is already subscribed.',
   'notice.checkInboxOpen': {
     one: 'Open the link in that email to start receiving {publication}. It works for {count} day; until then you will get nothing else from us.',
-    other: 'Open the link in that email to start receiving {publication}. It works for {count} days; until then you will get nothing else from us.',
+    other:
+      'Open the link in that email to start receiving {publication}. It works for {count} days; until then you will get nothing else from us.',
   },
   'notice.checkInboxSpam': 'Nothing there after a few minutes? Look in your spam folder, or subscribe again.',
   'notice.backTo': 'Back to {publication}',
@@ -77,7 +80,8 @@ export const en = {
     one: 'It has expired: confirmation links work for {count} day.',
     other: 'It has expired: confirmation links work for {count} days.',
   },
-  'notice.badConfirmInvalid': 'It is incomplete or has been changed. Check that you opened the whole link from the email.',
+  'notice.badConfirmInvalid':
+    'It is incomplete or has been changed. Check that you opened the whole link from the email.',
   'notice.badConfirmNotPending': 'It belongs to a subscription that has since been cancelled.',
   'notice.badConfirmAgain': 'To subscribe, enter your address again and we will send you a new link.',
   'notice.subscribeAgain': 'Subscribe again',
@@ -90,7 +94,8 @@ export const en = {
   'notice.subscribedLeave': 'Every email has a link at the bottom to unsubscribe at once.',
   'notice.read': 'Read {publication}',
   'notice.badUnsubscribeTitle': 'This unsubscribe link does not work',
-  'notice.badUnsubscribe': 'It is incomplete or has been changed. Open the whole link from the bottom of one of our emails.',
+  'notice.badUnsubscribe':
+    'It is incomplete or has been changed. Open the whole link from the bottom of one of our emails.',
   'notice.badUnsubscribeWrite': 'Or write to {address} and we will take you off the list.',
   'notice.badUnsubscribeReply': 'Or reply to one of our emails and we will take you off the list.',
   'notice.writeTo': 'Write to {address}',
@@ -105,7 +110,8 @@ export const en = {
   'guard.crossSiteTitle': 'Not accepted from another site',
   'guard.crossSite': 'This form only accepts what is sent from our own pages. Open our site and use the form there.',
   'guard.tooManyTitle': 'Too many requests',
-  'guard.tooMany': 'This connection has sent the form too often in the last minute. Please wait a minute and try again.',
+  'guard.tooMany':
+    'This connection has sent the form too often in the last minute. Please wait a minute and try again.',
 
   // Why an address typed into the subscribe form was refused (src/subscribers/address.ts gives the reason).
   'address.empty': 'The address is empty.',
@@ -122,7 +128,8 @@ export const en = {
 
   // The preference page behind the link at the bottom of every email.
   'preferences.title': 'Your subscription',
-  'preferences.intro': '{email} receives {publication} by email. Whoever has this link can change that, so do not forward it.',
+  'preferences.intro':
+    '{email} receives {publication} by email. Whoever has this link can change that, so do not forward it.',
   'preferences.topicsHeading': 'Topics',
   'preferences.topicsLegend': 'Send me editorials about',
   'preferences.saveTopics': 'Save topics',
@@ -138,13 +145,17 @@ export const en = {
   'preferences.eraseConfirm': 'I want my data erased',
   'preferences.eraseButton': 'Erase my data',
   'preferences.erasedTitle': 'Your data is erased',
-  'preferences.erasedText': '{publication} no longer keeps your address or your choices. You will get no more emails from us.',
+  'preferences.erasedText':
+    '{publication} no longer keeps your address or your choices. You will get no more emails from us.',
   'preferences.goneTitle': 'This subscription no longer exists',
-  'preferences.goneText': 'It has been erased, or the address was never confirmed. You can subscribe again at any time.',
-  'preferences.notSubscribed': 'This subscription has ended, so there are no topics to choose. Subscribe again to choose them.',
+  'preferences.goneText':
+    'It has been erased, or the address was never confirmed. You can subscribe again at any time.',
+  'preferences.notSubscribed':
+    'This subscription has ended, so there are no topics to choose. Subscribe again to choose them.',
   'preferences.subscribeAgain': 'Subscribe again',
   'preferences.proofTitle': 'This link comes from a proof',
-  'preferences.proofText': 'This email was a proof of an editorial from {publication}, sent to the desk before it goes out, so this link changes nothing. In the copies subscribers receive, the same link opens their own subscription preferences: topics, unsubscribe and their data.',
+  'preferences.proofText':
+    'This email was a proof of an editorial from {publication}, sent to the desk before it goes out, so this link changes nothing. In the copies subscribers receive, the same link opens their own subscription preferences: topics, unsubscribe and their data.',
 
   // The welcome email after a confirmation (subscription.welcomeEmail).
   'welcome.subject': 'Welcome to {publication}',

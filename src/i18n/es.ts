@@ -40,7 +40,8 @@ export const es: Catalogue = {
   'confirmation.orOpen': 'O abra este enlace: {link}',
   'confirmation.expiry': {
     one: 'El enlace es válido durante {count} día. Si no lo ha solicitado, ignore este mensaje: no quedará suscrito y no volverá a saber de nosotros.',
-    other: 'El enlace es válido durante {count} días. Si no lo ha solicitado, ignore este mensaje: no quedará suscrito y no volverá a saber de nosotros.',
+    other:
+      'El enlace es válido durante {count} días. Si no lo ha solicitado, ignore este mensaje: no quedará suscrito y no volverá a saber de nosotros.',
   },
 
   'notice.notAvailableTitle': 'No disponible',
@@ -48,23 +49,28 @@ export const es: Catalogue = {
   'notice.tooLargeTitle': 'Demasiados datos',
   'notice.tooLarge': 'El formulario envió más datos de los debidos. Inténtelo de nuevo.',
   'notice.failedTitle': 'Algo ha fallado',
-  'notice.failed': 'No hemos podido completarlo en este momento. No se ha perdido nada: inténtelo de nuevo dentro de un minuto.',
+  'notice.failed':
+    'No hemos podido completarlo en este momento. No se ha perdido nada: inténtelo de nuevo dentro de un minuto.',
   'notice.badAddressTitle': 'Esa dirección no parece correcta',
   'notice.badAddressHint': 'Revísela e inténtelo de nuevo; una dirección tiene este aspecto: nombre@example.org.',
   'notice.checkInboxTitle': 'Revise su bandeja de entrada',
-  'notice.checkInboxSent': 'Hemos enviado un enlace de confirmación a la dirección indicada, salvo que ya esté suscrita.',
+  'notice.checkInboxSent':
+    'Hemos enviado un enlace de confirmación a la dirección indicada, salvo que ya esté suscrita.',
   'notice.checkInboxOpen': {
     one: 'Abra el enlace de ese mensaje para empezar a recibir {publication}. Es válido durante {count} día; hasta entonces no recibirá nada más de nuestra parte.',
-    other: 'Abra el enlace de ese mensaje para empezar a recibir {publication}. Es válido durante {count} días; hasta entonces no recibirá nada más de nuestra parte.',
+    other:
+      'Abra el enlace de ese mensaje para empezar a recibir {publication}. Es válido durante {count} días; hasta entonces no recibirá nada más de nuestra parte.',
   },
-  'notice.checkInboxSpam': '¿No ha llegado nada al cabo de unos minutos? Mire en la carpeta de correo no deseado o suscríbase de nuevo.',
+  'notice.checkInboxSpam':
+    '¿No ha llegado nada al cabo de unos minutos? Mire en la carpeta de correo no deseado o suscríbase de nuevo.',
   'notice.backTo': 'Volver a {publication}',
   'notice.badConfirmTitle': 'Este enlace de confirmación no funciona',
   'notice.badConfirmExpired': {
     one: 'Ha caducado: los enlaces de confirmación son válidos durante {count} día.',
     other: 'Ha caducado: los enlaces de confirmación son válidos durante {count} días.',
   },
-  'notice.badConfirmInvalid': 'Está incompleto o ha sido modificado. Compruebe que abrió el enlace completo del mensaje.',
+  'notice.badConfirmInvalid':
+    'Está incompleto o ha sido modificado. Compruebe que abrió el enlace completo del mensaje.',
   'notice.badConfirmNotPending': 'Corresponde a una suscripción que ya fue cancelada.',
   'notice.badConfirmAgain': 'Para suscribirse, escriba de nuevo su dirección y le enviaremos un enlace nuevo.',
   'notice.subscribeAgain': 'Suscribirse de nuevo',
@@ -77,7 +83,8 @@ export const es: Catalogue = {
   'notice.subscribedLeave': 'Cada mensaje incluye al final un enlace para darse de baja al instante.',
   'notice.read': 'Leer {publication}',
   'notice.badUnsubscribeTitle': 'Este enlace para darse de baja no funciona',
-  'notice.badUnsubscribe': 'Está incompleto o ha sido modificado. Abra el enlace completo que figura al final de cualquiera de nuestros mensajes.',
+  'notice.badUnsubscribe':
+    'Está incompleto o ha sido modificado. Abra el enlace completo que figura al final de cualquiera de nuestros mensajes.',
   'notice.badUnsubscribeWrite': 'O escriba a {address} y le daremos de baja de la lista.',
   'notice.badUnsubscribeReply': 'O responda a cualquiera de nuestros mensajes y le daremos de baja de la lista.',
   'notice.writeTo': 'Escribir a {address}',
@@ -88,9 +95,11 @@ export const es: Catalogue = {
   'notice.unsubscribed': 'No recibirá más mensajes de {publication}.',
   'notice.unsubscribedAgain': '¿Ha cambiado de opinión? Puede suscribirse de nuevo en cualquier momento.',
   'guard.crossSiteTitle': 'No se acepta desde otro sitio',
-  'guard.crossSite': 'Este formulario solo acepta lo que se envía desde nuestras propias páginas. Abra nuestro sitio y use allí el formulario.',
+  'guard.crossSite':
+    'Este formulario solo acepta lo que se envía desde nuestras propias páginas. Abra nuestro sitio y use allí el formulario.',
   'guard.tooManyTitle': 'Demasiadas solicitudes',
-  'guard.tooMany': 'Desde esta conexión se ha enviado el formulario demasiadas veces en el último minuto. Espere un minuto y vuelva a intentarlo.',
+  'guard.tooMany':
+    'Desde esta conexión se ha enviado el formulario demasiadas veces en el último minuto. Espere un minuto y vuelva a intentarlo.',
 
   'address.empty': 'La dirección está vacía.',
   'address.space': 'La dirección contiene un espacio o un carácter de control.',
@@ -104,14 +113,16 @@ export const es: Catalogue = {
   'ninjs.self': 'Este documento ninjs',
 
   'preferences.title': 'Tu suscripción',
-  'preferences.intro': 'Esta página corresponde a la suscripción de {email} a {publication}. Quien tenga este enlace puede cambiarla, así que no lo reenvíes.',
+  'preferences.intro':
+    'Esta página corresponde a la suscripción de {email} a {publication}. Quien tenga este enlace puede cambiarla, así que no lo reenvíes.',
   'preferences.topicsHeading': 'Temas',
   'preferences.topicsLegend': 'Envíame editoriales sobre',
   'preferences.saveTopics': 'Guardar temas',
   'preferences.saved': 'Tus temas se han guardado. Los próximos editoriales seguirán tu elección.',
   'preferences.noTopic': 'Elige al menos un tema o date de baja más abajo.',
   'preferences.unsubscribeHeading': 'Darse de baja',
-  'preferences.unsubscribeText': 'Dejar de recibir todos los correos de {publication}. Puedes volver a suscribirte cuando quieras.',
+  'preferences.unsubscribeText':
+    'Dejar de recibir todos los correos de {publication}. Puedes volver a suscribirte cuando quieras.',
   'preferences.unsubscribeButton': 'Darme de baja',
   'preferences.dataHeading': 'Tus datos',
   'preferences.dataText': 'Descarga todo lo que {publication} guarda sobre tu suscripción, en un archivo JSON.',
@@ -120,13 +131,17 @@ export const es: Catalogue = {
   'preferences.eraseConfirm': 'Quiero que se borren mis datos',
   'preferences.eraseButton': 'Borrar mis datos',
   'preferences.erasedTitle': 'Tus datos se han borrado',
-  'preferences.erasedText': '{publication} ya no guarda tu dirección ni tus elecciones. No volverás a recibir correos nuestros.',
+  'preferences.erasedText':
+    '{publication} ya no guarda tu dirección ni tus elecciones. No volverás a recibir correos nuestros.',
   'preferences.goneTitle': 'Esta suscripción ya no existe',
-  'preferences.goneText': 'Se ha borrado, o la dirección nunca se confirmó. Puedes volver a suscribirte cuando quieras.',
-  'preferences.notSubscribed': 'Esta suscripción ha terminado, así que no hay temas que elegir. Vuelve a suscribirte para elegirlos.',
+  'preferences.goneText':
+    'Se ha borrado, o la dirección nunca se confirmó. Puedes volver a suscribirte cuando quieras.',
+  'preferences.notSubscribed':
+    'Esta suscripción ha terminado, así que no hay temas que elegir. Vuelve a suscribirte para elegirlos.',
   'preferences.subscribeAgain': 'Volver a suscribirse',
   'preferences.proofTitle': 'Este enlace viene de una prueba',
-  'preferences.proofText': 'Este correo era una prueba de un editorial de {publication}, enviada a la redacción antes del envío, así que este enlace no cambia nada. En las copias de los suscriptores, el mismo enlace abre las preferencias de su suscripción: temas, baja y sus datos.',
+  'preferences.proofText':
+    'Este correo era una prueba de un editorial de {publication}, enviada a la redacción antes del envío, así que este enlace no cambia nada. En las copias de los suscriptores, el mismo enlace abre las preferencias de su suscripción: temas, baja y sus datos.',
 
   'welcome.subject': 'Te damos la bienvenida a {publication}',
   'welcome.intro': 'Tu suscripción a {publication} está confirmada. Te damos la bienvenida.',

@@ -40,7 +40,8 @@ export const fr: Catalogue = {
   'confirmation.orOpen': 'Ou ouvrez ce lien\u00a0: {link}',
   'confirmation.expiry': {
     one: 'Le lien est valable {count}\u00a0jour. Si vous n’avez rien demandé, ignorez ce message\u00a0: vous ne serez pas abonné et nous ne vous écrirons plus.',
-    other: 'Le lien est valable {count}\u00a0jours. Si vous n’avez rien demandé, ignorez ce message\u00a0: vous ne serez pas abonné et nous ne vous écrirons plus.',
+    other:
+      'Le lien est valable {count}\u00a0jours. Si vous n’avez rien demandé, ignorez ce message\u00a0: vous ne serez pas abonné et nous ne vous écrirons plus.',
   },
 
   'notice.notAvailableTitle': 'Page indisponible',
@@ -52,34 +53,42 @@ export const fr: Catalogue = {
   'notice.badAddressTitle': 'Cette adresse semble incorrecte',
   'notice.badAddressHint': 'Vérifiez-la et réessayez\u00a0; une adresse se présente ainsi\u00a0: nom@example.org.',
   'notice.checkInboxTitle': 'Consultez votre boîte de réception',
-  'notice.checkInboxSent': 'Nous avons envoyé un lien de confirmation à l’adresse indiquée, sauf si elle est déjà abonnée.',
+  'notice.checkInboxSent':
+    'Nous avons envoyé un lien de confirmation à l’adresse indiquée, sauf si elle est déjà abonnée.',
   'notice.checkInboxOpen': {
     one: 'Ouvrez le lien de ce message pour commencer à recevoir {publication}. Il est valable {count}\u00a0jour\u00a0; d’ici là, vous ne recevrez rien d’autre de notre part.',
-    other: 'Ouvrez le lien de ce message pour commencer à recevoir {publication}. Il est valable {count}\u00a0jours\u00a0; d’ici là, vous ne recevrez rien d’autre de notre part.',
+    other:
+      'Ouvrez le lien de ce message pour commencer à recevoir {publication}. Il est valable {count}\u00a0jours\u00a0; d’ici là, vous ne recevrez rien d’autre de notre part.',
   },
-  'notice.checkInboxSpam': 'Rien reçu après quelques minutes\u00a0? Regardez dans vos courriers indésirables, ou abonnez-vous de nouveau.',
+  'notice.checkInboxSpam':
+    'Rien reçu après quelques minutes\u00a0? Regardez dans vos courriers indésirables, ou abonnez-vous de nouveau.',
   'notice.backTo': 'Retour à {publication}',
   'notice.badConfirmTitle': 'Ce lien de confirmation ne fonctionne pas',
   'notice.badConfirmExpired': {
     one: 'Il a expiré\u00a0: les liens de confirmation sont valables {count}\u00a0jour.',
     other: 'Il a expiré\u00a0: les liens de confirmation sont valables {count}\u00a0jours.',
   },
-  'notice.badConfirmInvalid': 'Il est incomplet ou a été modifié. Vérifiez que vous avez ouvert le lien complet du message.',
+  'notice.badConfirmInvalid':
+    'Il est incomplet ou a été modifié. Vérifiez que vous avez ouvert le lien complet du message.',
   'notice.badConfirmNotPending': 'Il correspond à un abonnement qui a été annulé depuis.',
-  'notice.badConfirmAgain': 'Pour vous abonner, saisissez de nouveau votre adresse\u00a0: nous vous enverrons un nouveau lien.',
+  'notice.badConfirmAgain':
+    'Pour vous abonner, saisissez de nouveau votre adresse\u00a0: nous vous enverrons un nouveau lien.',
   'notice.subscribeAgain': 'Se réabonner',
   'notice.confirmTitle': 'Confirmez votre abonnement',
   'notice.confirmText': 'Appuyez sur le bouton pour commencer à recevoir {publication} par e-mail.',
   'notice.confirmButton': 'Confirmer l’abonnement',
   'notice.subscribedTitle': 'Vous êtes abonné',
   'notice.subscribedAlready': 'Vous étiez déjà abonné à {publication}.',
-  'notice.subscribedThanks': 'Merci\u00a0: {publication} arrivera dans votre boîte de réception dès la prochaine édition.',
+  'notice.subscribedThanks':
+    'Merci\u00a0: {publication} arrivera dans votre boîte de réception dès la prochaine édition.',
   'notice.subscribedLeave': 'Chaque message contient en bas un lien pour vous désabonner immédiatement.',
   'notice.read': 'Lire {publication}',
   'notice.badUnsubscribeTitle': 'Ce lien de désabonnement ne fonctionne pas',
-  'notice.badUnsubscribe': 'Il est incomplet ou a été modifié. Ouvrez le lien complet figurant au bas de l’un de nos messages.',
+  'notice.badUnsubscribe':
+    'Il est incomplet ou a été modifié. Ouvrez le lien complet figurant au bas de l’un de nos messages.',
   'notice.badUnsubscribeWrite': 'Vous pouvez aussi écrire à {address}\u00a0: nous vous retirerons de la liste.',
-  'notice.badUnsubscribeReply': 'Vous pouvez aussi répondre à l’un de nos messages\u00a0: nous vous retirerons de la liste.',
+  'notice.badUnsubscribeReply':
+    'Vous pouvez aussi répondre à l’un de nos messages\u00a0: nous vous retirerons de la liste.',
   'notice.writeTo': 'Écrire à {address}',
   'notice.unsubscribeTitle': 'Se désabonner de {publication}',
   'notice.unsubscribeText': 'Appuyez sur le bouton et vous ne recevrez plus aucun message de {publication}.',
@@ -88,9 +97,11 @@ export const fr: Catalogue = {
   'notice.unsubscribed': 'Vous ne recevrez plus aucun message de {publication}.',
   'notice.unsubscribedAgain': 'Vous avez changé d’avis\u00a0? Vous pouvez vous réabonner à tout moment.',
   'guard.crossSiteTitle': 'Refusé depuis un autre site',
-  'guard.crossSite': 'Ce formulaire n’accepte que ce qui est envoyé depuis nos propres pages. Ouvrez notre site et utilisez le formulaire qui s’y trouve.',
+  'guard.crossSite':
+    'Ce formulaire n’accepte que ce qui est envoyé depuis nos propres pages. Ouvrez notre site et utilisez le formulaire qui s’y trouve.',
   'guard.tooManyTitle': 'Trop de demandes',
-  'guard.tooMany': 'Cette connexion a envoyé le formulaire trop souvent au cours de la dernière minute. Veuillez patienter une minute, puis réessayer.',
+  'guard.tooMany':
+    'Cette connexion a envoyé le formulaire trop souvent au cours de la dernière minute. Veuillez patienter une minute, puis réessayer.',
 
   'address.empty': 'L’adresse est vide.',
   'address.space': 'L’adresse contient une espace ou un caractère de contrôle.',
@@ -104,29 +115,36 @@ export const fr: Catalogue = {
   'ninjs.self': 'Ce document ninjs',
 
   'preferences.title': 'Votre abonnement',
-  'preferences.intro': 'Cette page concerne l’abonnement de {email} à {publication}. Toute personne disposant de ce lien peut le modifier : ne le transférez pas.',
+  'preferences.intro':
+    'Cette page concerne l’abonnement de {email} à {publication}. Toute personne disposant de ce lien peut le modifier : ne le transférez pas.',
   'preferences.topicsHeading': 'Thèmes',
   'preferences.topicsLegend': 'Recevoir les éditoriaux sur',
   'preferences.saveTopics': 'Enregistrer les thèmes',
   'preferences.saved': 'Vos thèmes sont enregistrés. Les prochains éditoriaux suivront votre choix.',
   'preferences.noTopic': 'Choisissez au moins un thème, ou désabonnez-vous ci-dessous.',
   'preferences.unsubscribeHeading': 'Se désabonner',
-  'preferences.unsubscribeText': 'Ne plus recevoir aucun e-mail de {publication}. Vous pourrez vous réabonner à tout moment.',
+  'preferences.unsubscribeText':
+    'Ne plus recevoir aucun e-mail de {publication}. Vous pourrez vous réabonner à tout moment.',
   'preferences.unsubscribeButton': 'Se désabonner',
   'preferences.dataHeading': 'Vos données',
   'preferences.dataText': 'Téléchargez tout ce que {publication} conserve sur votre abonnement, dans un fichier JSON.',
   'preferences.exportButton': 'Télécharger mes données',
-  'preferences.eraseText': 'Effacez votre abonnement et tout ce qui est conservé à son sujet. Cette opération est définitive.',
+  'preferences.eraseText':
+    'Effacez votre abonnement et tout ce qui est conservé à son sujet. Cette opération est définitive.',
   'preferences.eraseConfirm': 'Je veux que mes données soient effacées',
   'preferences.eraseButton': 'Effacer mes données',
   'preferences.erasedTitle': 'Vos données sont effacées',
-  'preferences.erasedText': '{publication} ne conserve plus votre adresse ni vos choix. Vous ne recevrez plus d’e-mails de notre part.',
+  'preferences.erasedText':
+    '{publication} ne conserve plus votre adresse ni vos choix. Vous ne recevrez plus d’e-mails de notre part.',
   'preferences.goneTitle': 'Cet abonnement n’existe plus',
-  'preferences.goneText': 'Il a été effacé, ou l’adresse n’a jamais été confirmée. Vous pouvez vous réabonner à tout moment.',
-  'preferences.notSubscribed': 'Cet abonnement a pris fin : il n’y a pas de thèmes à choisir. Réabonnez-vous pour les choisir.',
+  'preferences.goneText':
+    'Il a été effacé, ou l’adresse n’a jamais été confirmée. Vous pouvez vous réabonner à tout moment.',
+  'preferences.notSubscribed':
+    'Cet abonnement a pris fin : il n’y a pas de thèmes à choisir. Réabonnez-vous pour les choisir.',
   'preferences.subscribeAgain': 'Se réabonner',
   'preferences.proofTitle': 'Ce lien vient d’une épreuve',
-  'preferences.proofText': 'Ce message était une épreuve d’un éditorial de {publication}, envoyée à la rédaction avant la diffusion : ce lien ne change donc rien. Dans les exemplaires des abonnés, le même lien ouvre les préférences de leur abonnement : thèmes, désabonnement et leurs données.',
+  'preferences.proofText':
+    'Ce message était une épreuve d’un éditorial de {publication}, envoyée à la rédaction avant la diffusion : ce lien ne change donc rien. Dans les exemplaires des abonnés, le même lien ouvre les préférences de leur abonnement : thèmes, désabonnement et leurs données.',
 
   'welcome.subject': 'Bienvenue dans {publication}',
   'welcome.intro': 'Votre abonnement à {publication} est confirmé. Bienvenue.',

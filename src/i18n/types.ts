@@ -1,7 +1,9 @@
 import type { en } from './en.ts';
 
 /** The forms of a message with a `{count}`, by `Intl.PluralRules` category; `other` is the one always there. */
-export type PluralMessage = { readonly other: string } & { readonly [C in Exclude<Intl.LDMLPluralRule, 'other'>]?: string };
+export type PluralMessage = { readonly other: string } & {
+  readonly [C in Exclude<Intl.LDMLPluralRule, 'other'>]?: string;
+};
 
 export type MessageKey = keyof typeof en;
 

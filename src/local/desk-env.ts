@@ -27,7 +27,10 @@ export function deskEnvValues(pipeline: Pick<LocalPipeline, 'emulators' | 'runti
 }
 
 /** Writes `<dir>/desk.env` (readable by its owner only: it holds the run's secrets); returns its path. */
-export async function writeDeskEnv(pipeline: Pick<LocalPipeline, 'emulators' | 'runtime'>, dir: string): Promise<string> {
+export async function writeDeskEnv(
+  pipeline: Pick<LocalPipeline, 'emulators' | 'runtime'>,
+  dir: string,
+): Promise<string> {
   const path = join(dir, 'desk.env');
   await writeFile(path, deskEnvFile(deskEnvValues(pipeline)), { mode: 0o600 });
   return path;

@@ -58,7 +58,8 @@ export function embargoedSlug(now: Date): string {
 function splitFrontMatter(markdown: string): { frontMatter: string; body: string } {
   const open = '---\n';
   const close = markdown.indexOf('\n---\n', open.length - 1);
-  if (!markdown.startsWith(open) || close < 0) throw new Error('a Markdown editorial with front matter between two "---" lines');
+  if (!markdown.startsWith(open) || close < 0)
+    throw new Error('a Markdown editorial with front matter between two "---" lines');
   return { frontMatter: markdown.slice(open.length, close + 1), body: markdown.slice(close + '\n---\n'.length) };
 }
 

@@ -26,7 +26,10 @@ export interface Observation {
 }
 
 /** What changed for each slug between two readings of one document. */
-export function changesBetween(before: View, after: View): { slug: string; kind: ChangeKind; state?: ItemState; before?: ItemState }[] {
+export function changesBetween(
+  before: View,
+  after: View,
+): { slug: string; kind: ChangeKind; state?: ItemState; before?: ItemState }[] {
   const changes: { slug: string; kind: ChangeKind; state?: ItemState; before?: ItemState }[] = [];
   for (const [slug, state] of after) {
     const was = before.get(slug);
@@ -117,10 +120,15 @@ const who = (names: string[]) => (names.length ? names.join(', ') : 'no partner 
 
 /** The closing paragraph: who saw what, and when, in plain sentences. */
 export function comparisonParagraph(timeline: readonly Observation[], c: Comparison): string {
-  const at = (party: string, slug: string, kinds: string[]) => seconds(first(timeline, (o) => o.party === party && o.slug === slug && kinds.includes(o.kind)));
+  const at = (party: string, slug: string, kinds: string[]) =>
+    seconds(first(timeline, (o) => o.party === party && o.slug === slug && kinds.includes(o.kind)));
   // Released when the public first saw it: the feed or the page.
-  const releasedAt = first(timeline, (o) => o.slug === c.embargoed && ['public feed', 'page'].includes(o.party) && o.kind === 'new')?.at ?? Infinity;
-  const early = c.partners.filter((p) => timeline.some((o) => o.party === p && o.slug === c.embargoed && o.kind === 'embargoed' && o.at < releasedAt));
+  const releasedAt =
+    first(timeline, (o) => o.slug === c.embargoed && ['public feed', 'page'].includes(o.party) && o.kind === 'new')
+      ?.at ?? Infinity;
+  const early = c.partners.filter((p) =>
+    timeline.some((o) => o.party === p && o.slug === c.embargoed && o.kind === 'embargoed' && o.at < releasedAt),
+  );
   const embargoedMail = c.mail.find((m) => m.slug === c.embargoed);
   const duplicates = c.mail.filter((m) => m.emails !== m.recipients).map((m) => m.slug);
   const sentences = [

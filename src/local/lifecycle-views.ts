@@ -54,7 +54,12 @@ export function atomView(body: string): View {
     const slug = slugFrom(alternate(entry.link));
     if (!slug) continue;
     const until = text(entry['bp:embargoed-until']);
-    view.set(slug, until ? { kind: 'embargoed', version: String(entry.updated), until, mark: 'bp:embargoed-until' } : { kind: 'live', version: String(entry.updated) });
+    view.set(
+      slug,
+      until
+        ? { kind: 'embargoed', version: String(entry.updated), until, mark: 'bp:embargoed-until' }
+        : { kind: 'live', version: String(entry.updated) },
+    );
   }
   for (const gone of feed['at:deleted-entry'] ?? []) {
     const slug = slugFrom(alternate(gone.link));
@@ -63,7 +68,13 @@ export function atomView(body: string): View {
   return view;
 }
 
-type JsonFeedItem = { url?: string; date_modified?: string; date_published?: string; _deleted?: unknown; _embargo?: { until?: string } };
+type JsonFeedItem = {
+  url?: string;
+  date_modified?: string;
+  date_published?: string;
+  _deleted?: unknown;
+  _embargo?: { until?: string };
+};
 
 /** A JSON Feed, with the partner extensions `_deleted` and `_embargo`. */
 export function jsonFeedView(body: string): View {
@@ -73,7 +84,8 @@ export function jsonFeedView(body: string): View {
     if (!slug) continue;
     const version = String(item.date_modified ?? item.date_published);
     if (item._deleted) view.set(slug, { kind: 'tombstone', version, mark: '_deleted' });
-    else if (item._embargo?.until) view.set(slug, { kind: 'embargoed', version, until: item._embargo.until, mark: '_embargo' });
+    else if (item._embargo?.until)
+      view.set(slug, { kind: 'embargoed', version, until: item._embargo.until, mark: '_embargo' });
     else view.set(slug, { kind: 'live', version });
   }
   return view;
@@ -90,7 +102,8 @@ export function ninjsView(body: string, now: Date): View {
   for (const item of (JSON.parse(body) as { items?: NinjsItem[] }).items ?? []) {
     if (!item.slugline) continue;
     const version = String(item.version);
-    if (item.pubStatus === 'canceled') view.set(item.slugline, { kind: 'tombstone', version, mark: 'pubStatus "canceled"' });
+    if (item.pubStatus === 'canceled')
+      view.set(item.slugline, { kind: 'tombstone', version, mark: 'pubStatus "canceled"' });
     else if (item.embargoedUntil && Date.parse(item.embargoedUntil) > now.getTime()) {
       view.set(item.slugline, { kind: 'embargoed', version, until: item.embargoedUntil, mark: 'embargoedUntil' });
     } else view.set(item.slugline, { kind: 'live', version });
@@ -107,11 +120,20 @@ export function pageView(slug: string, body: string | undefined, etag: string): 
   if (body === undefined) return new Map();
   // The page template marks the notice with this class (templates/page.html.hbs); the article never carries it.
   const withdrawn = body.includes('class="withdrawn-notice"');
-  return new Map([[slug, withdrawn ? { kind: 'tombstone', version: etag, mark: 'withdrawal notice' } : { kind: 'live', version: etag }]]);
+  return new Map([
+    [
+      slug,
+      withdrawn ? { kind: 'tombstone', version: etag, mark: 'withdrawal notice' } : { kind: 'live', version: etag },
+    ],
+  ]);
 }
 
 /** The local SES mailbox (`GET /store`): editorial emails by the slug of the page each one links to. */
-export function mailboxView(mail: readonly SentEmail[], slugs: readonly string[], pageUrl: (slug: string) => string): View {
+export function mailboxView(
+  mail: readonly SentEmail[],
+  slugs: readonly string[],
+  pageUrl: (slug: string) => string,
+): View {
   const view = new Map<string, ItemState>();
   for (const slug of slugs) {
     const url = pageUrl(slug);

@@ -3,9 +3,21 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { startHttpServer } from '../http/local-server.ts';
 import { urls } from '../render/urls.ts';
-import { CORRECTED_SAMPLE, correctedMarkdown, embargoedEditorial, embargoedSlug, WITHDRAWN_SAMPLE } from './lifecycle-desk.ts';
+import {
+  CORRECTED_SAMPLE,
+  correctedMarkdown,
+  embargoedEditorial,
+  embargoedSlug,
+  WITHDRAWN_SAMPLE,
+} from './lifecycle-desk.ts';
 import { partnerFeeds, polledDocuments, type PolledDocument } from './lifecycle-parties.ts';
-import { changesBetween, comparisonParagraph, mergeRound, timelineLine, type Observation } from './lifecycle-timeline.ts';
+import {
+  changesBetween,
+  comparisonParagraph,
+  mergeRound,
+  timelineLine,
+  type Observation,
+} from './lifecycle-timeline.ts';
 import { mailboxView, type ItemState, type View } from './lifecycle-views.ts';
 import type { LocalPipeline } from './pipeline.ts';
 
@@ -66,7 +78,11 @@ export async function runLifecycle(pipeline: LocalPipeline, options: LifecycleOp
   const say = options.say ?? (() => {});
   const startedAt = new Date();
   const since = () => Date.now() - startedAt.getTime();
-  const slugs = { corrected: slugOfSample(CORRECTED_SAMPLE), withdrawn: slugOfSample(WITHDRAWN_SAMPLE), embargoed: embargoedSlug(startedAt) };
+  const slugs = {
+    corrected: slugOfSample(CORRECTED_SAMPLE),
+    withdrawn: slugOfSample(WITHDRAWN_SAMPLE),
+    embargoed: embargoedSlug(startedAt),
+  };
   // Without `--serve` nothing listens yet: the parties read through a site server of their own, as through the CDN.
   const own = pipeline.http ? undefined : await startHttpServer({ routes: {}, static: pipeline.site });
   const siteUrl = (pipeline.http ?? own)!.url;
@@ -75,8 +91,17 @@ export async function runLifecycle(pipeline: LocalPipeline, options: LifecycleOp
     timeline.push(o);
     say(timelineLine(o));
   };
-  const polling = startPolling(pipeline, siteUrl, polledDocuments(pipeline, [slugs.corrected, slugs.withdrawn, slugs.embargoed]), slugs, since, note, options.pollEveryMs ?? 400);
-  const desk = (slug: string, what: string) => note({ at: since(), party: 'desk', slug, kind: 'desk', formats: [], note: what });
+  const polling = startPolling(
+    pipeline,
+    siteUrl,
+    polledDocuments(pipeline, [slugs.corrected, slugs.withdrawn, slugs.embargoed]),
+    slugs,
+    since,
+    note,
+    options.pollEveryMs ?? 400,
+  );
+  const desk = (slug: string, what: string) =>
+    note({ at: since(), party: 'desk', slug, kind: 'desk', formats: [], note: what });
   const feed = () => polling.latest('public feed', 'atom');
   /** Polls until the public feed shows the step, so a publish that fails stops the run with its reason, not a hang. */
   const seenInFeed = async (shows: (view: View) => boolean, what: string, byMs: number) => {
@@ -91,24 +116,42 @@ export async function runLifecycle(pipeline: LocalPipeline, options: LifecycleOp
 
     const corrected = correctedMarkdown(await readFile(join(options.samplesDir, CORRECTED_SAMPLE), 'utf8'), new Date());
     desk(slugs.corrected, `corrects ${slugs.corrected}: the same slug again, a later "updated" and a correction note`);
-    await pipeline.editorials.put(`approved/${CORRECTED_SAMPLE}`, corrected, { contentType: 'text/markdown; charset=utf-8' });
+    await pipeline.editorials.put(`approved/${CORRECTED_SAMPLE}`, corrected, {
+      contentType: 'text/markdown; charset=utf-8',
+    });
     await pipeline.emulators.objectEventsSettled();
-    await seenInFeed((view) => view.get(slugs.corrected)?.version !== firstVersion, `the correction of ${slugs.corrected}`, Date.now() + STEP_GUARD_MS);
+    await seenInFeed(
+      (view) => view.get(slugs.corrected)?.version !== firstVersion,
+      `the correction of ${slugs.corrected}`,
+      Date.now() + STEP_GUARD_MS,
+    );
 
     desk(slugs.withdrawn, `withdraws ${slugs.withdrawn}: deletes approved/${WITHDRAWN_SAMPLE}`);
     await pipeline.editorials.delete(`approved/${WITHDRAWN_SAMPLE}`);
     await pipeline.emulators.objectEventsSettled();
-    await seenInFeed((view) => !view.has(slugs.withdrawn), `the withdrawal of ${slugs.withdrawn}`, Date.now() + STEP_GUARD_MS);
+    await seenInFeed(
+      (view) => !view.has(slugs.withdrawn),
+      `the withdrawal of ${slugs.withdrawn}`,
+      Date.now() + STEP_GUARD_MS,
+    );
 
     const approvedAt = new Date();
-    const embargoUntil = new Date(Math.ceil((approvedAt.getTime() + (options.embargoSeconds ?? 8) * 1000) / 1000) * 1000);
+    const embargoUntil = new Date(
+      Math.ceil((approvedAt.getTime() + (options.embargoSeconds ?? 8) * 1000) / 1000) * 1000,
+    );
     const embargoed = embargoedEditorial(approvedAt, embargoUntil);
     desk(slugs.embargoed, `approves ${slugs.embargoed}, embargoed until ${embargoUntil.toISOString().slice(11, 19)}Z`);
-    await pipeline.editorials.put(`approved/${embargoed.name}`, embargoed.text, { contentType: 'text/markdown; charset=utf-8' });
+    await pipeline.editorials.put(`approved/${embargoed.name}`, embargoed.text, {
+      contentType: 'text/markdown; charset=utf-8',
+    });
     await pipeline.emulators.objectEventsSettled();
 
     // The release timer publishes it once the time has passed; then its email goes out, and every party looks again.
-    await seenInFeed((view) => view.has(slugs.embargoed), `${slugs.embargoed} after its embargo`, embargoUntil.getTime() + STEP_GUARD_MS);
+    await seenInFeed(
+      (view) => view.has(slugs.embargoed),
+      `${slugs.embargoed} after its embargo`,
+      embargoUntil.getTime() + STEP_GUARD_MS,
+    );
     await pipeline.settled();
     await polling.afterNextRound();
     await polling.stop();
@@ -121,7 +164,17 @@ export async function runLifecycle(pipeline: LocalPipeline, options: LifecycleOp
       mail,
       feedReader: requests['public feed'] ?? { requests: 0, notModified: 0 },
     });
-    return { slugs, embargoUntil, startedAt, timeline, seen: polling.seen, mail, requests, failedRounds: polling.failedRounds(), paragraph };
+    return {
+      slugs,
+      embargoUntil,
+      startedAt,
+      timeline,
+      seen: polling.seen,
+      mail,
+      requests,
+      failedRounds: polling.failedRounds(),
+      paragraph,
+    };
   } finally {
     await polling.stop();
     await own?.close();
@@ -178,8 +231,12 @@ function startPolling(
     const time = new Date();
     // Read first: a document that cannot be read leaves its validators as they were, so the next round reads it again.
     const view = doc.read(body, etag, time);
-    validators.set(url, { ...(etag && { etag }), ...(res.headers.get('last-modified') && { lastModified: res.headers.get('last-modified')! }) });
-    if (body !== undefined) seen.push({ at: since(), time, party: doc.party, format: doc.format, key: doc.key, status: res.status, body });
+    validators.set(url, {
+      ...(etag && { etag }),
+      ...(res.headers.get('last-modified') && { lastModified: res.headers.get('last-modified')! }),
+    });
+    if (body !== undefined)
+      seen.push({ at: since(), time, party: doc.party, format: doc.format, key: doc.key, status: res.status, body });
     const before = views.get(doc);
     views.set(doc, view);
     if (rounds === 0) return;
@@ -194,19 +251,32 @@ function startPolling(
     const before = views.get('mailbox') ?? new Map();
     views.set('mailbox', view);
     if (rounds === 0) return;
-    for (const change of changesBetween(before, view)) round.push({ at: since(), party: 'mailbox', formats: [], ...change });
+    for (const change of changesBetween(before, view))
+      round.push({ at: since(), party: 'mailbox', formats: [], ...change });
   };
 
   /** What each party holds before the desk does anything: one line per party. */
   const baseline = () => {
     const feed = views.get(documents[0]!) ?? new Map();
-    const holds = (party: string, what: string) => note({ at: since(), party, slug: '', kind: 'holds', formats: [], note: what });
+    const holds = (party: string, what: string) =>
+      note({ at: since(), party, slug: '', kind: 'holds', formats: [], note: what });
     holds('public feed', `${feed.size} items`);
     for (const { id, feeds } of partnerFeeds(pipeline)) {
-      holds(id, feeds.map(({ format }) => `${views.get(documents.find((d) => d.party === id && d.format === format)!)?.size ?? 0} items in ${format}`).join(', '));
+      holds(
+        id,
+        feeds
+          .map(
+            ({ format }) =>
+              `${views.get(documents.find((d) => d.party === id && d.format === format)!)?.size ?? 0} items in ${format}`,
+          )
+          .join(', '),
+      );
     }
     const mail = [...(views.get('mailbox') ?? new Map<string, ItemState>())];
-    holds('mailbox', `${mail.reduce((n, [, s]) => n + (s.emails ?? 0), 0)} emails (${mail.map(([slug, s]) => `${slug} ${s.emails}`).join(', ')})`);
+    holds(
+      'mailbox',
+      `${mail.reduce((n, [, s]) => n + (s.emails ?? 0), 0)} emails (${mail.map(([slug, s]) => `${slug} ${s.emails}`).join(', ')})`,
+    );
   };
 
   let failure: unknown;
@@ -268,7 +338,11 @@ function startPolling(
     failedRounds: () => ({ ...failed }),
     mailBySlug: async () => {
       const view = mailboxView(await pipeline.emulators.sentMail(), [...mailSlugs], pageUrl);
-      return [...mailSlugs].map((slug) => ({ slug, emails: view.get(slug)?.emails ?? 0, recipients: view.get(slug)?.recipients ?? 0 }));
+      return [...mailSlugs].map((slug) => ({
+        slug,
+        emails: view.get(slug)?.emails ?? 0,
+        recipients: view.get(slug)?.recipients ?? 0,
+      }));
     },
     stop: async () => {
       stopped = true;

@@ -1,12 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { dispatchQueue, editorialsStore, httpPoster, objectStore, queue as queueAt, webhookQueue } from '../app/adapters.ts';
+import {
+  dispatchQueue,
+  editorialsStore,
+  httpPoster,
+  objectStore,
+  queue as queueAt,
+  webhookQueue,
+} from '../app/adapters.ts';
 import { createDispatchWorkerHandler, workerWiring } from '../app/dispatch-worker.ts';
 import { createConfirmationSenderHandler } from '../app/confirmation-sender.ts';
 import { createPartnerWebhookHandler, WEBHOOK_TIMEOUT_MS, webhookWiring } from '../app/partner-webhook.ts';
 import { createPublishHandler } from '../app/publish.ts';
 import { createSesEventsHandler } from '../app/ses-events.ts';
 import { RUNTIME_DEFAULTS, type RuntimeConfig } from '../app/runtime-config.ts';
-import { createConfirmHandler, createSubscribeHandler, createUnsubscribeHandler, type FunctionUrlHandler } from '../app/subscribers.ts';
+import {
+  createConfirmHandler,
+  createSubscribeHandler,
+  createUnsubscribeHandler,
+  type FunctionUrlHandler,
+} from '../app/subscribers.ts';
 import { loadConfig, type Config, type PartnerConfig } from '../config.ts';
 import { startHttpServer, type HttpServer } from '../http/local-server.ts';
 import { createLogger, type Logger } from '../log.ts';
@@ -102,7 +114,11 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     if (http) stops.push(() => http.close());
     // The site's URL is known only once the server listens: every link the functions write points there.
     const sample = localConfig(http?.url);
-    const runtime = localRuntime(emulators, options.partners ? { ...sample, partners: options.partners } : sample, options);
+    const runtime = localRuntime(
+      emulators,
+      options.partners ? { ...sample, partners: options.partners } : sample,
+      options,
+    );
     const editorials = editorialsStore(runtime);
     const config = runtime.publication;
 
@@ -152,7 +168,10 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     });
     stops.splice(1, 0, () => poller.stop());
     // Local receivers listen on this machine over plain http: the one thing a local run allows that Lambda does not.
-    const hooks = createPartnerWebhookHandler(runtime, { ...webhookWiring(runtime), poster: httpPoster(WEBHOOK_TIMEOUT_MS, { allowLocal: true }) });
+    const hooks = createPartnerWebhookHandler(runtime, {
+      ...webhookWiring(runtime),
+      poster: httpPoster(WEBHOOK_TIMEOUT_MS, { allowLocal: true }),
+    });
     const webhookPoller: SqsPoller = startSqsPoller({
       queue: webhookQueue(runtime)!,
       handler: (event) => hooks(event),
@@ -170,7 +189,9 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       log,
     });
     stops.splice(1, 0, () => confirmationPoller.stop());
-    const releases = options.releaseEverySeconds ? startReleaseTimer(() => publish({ source: 'local.release-timer' }), options.releaseEverySeconds, log) : undefined;
+    const releases = options.releaseEverySeconds
+      ? startReleaseTimer(() => publish({ source: 'local.release-timer' }), options.releaseEverySeconds, log)
+      : undefined;
     if (releases) stops.splice(1, 0, () => releases.stop());
 
     return {
@@ -200,7 +221,11 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
  * The stack's schedule as a timer: a scheduled event to the publish function, one run at a time; a failed run is
  * logged and the next tick tries again, as the next scheduled invocation would.
  */
-function startReleaseTimer(release: () => Promise<void>, everySeconds: number, log: Logger): { idle(): Promise<void>; stop(): Promise<void> } {
+function startReleaseTimer(
+  release: () => Promise<void>,
+  everySeconds: number,
+  log: Logger,
+): { idle(): Promise<void>; stop(): Promise<void> } {
   let running: Promise<void> | undefined;
   const timer = setInterval(() => {
     running ??= release()
@@ -221,7 +246,11 @@ function startReleaseTimer(release: () => Promise<void>, everySeconds: number, l
 function localConfig(siteUrl: string | undefined): Config {
   const config = loadConfig();
   if (!siteUrl) return config;
-  return { ...config, publication: { ...config.publication, siteUrl }, unsubscribe: { ...config.unsubscribe, url: `${siteUrl}/unsubscribe` } };
+  return {
+    ...config,
+    publication: { ...config.publication, siteUrl },
+    unsubscribe: { ...config.unsubscribe, url: `${siteUrl}/unsubscribe` },
+  };
 }
 
 /** What the stack's environment gives each function, pointing at the emulators instead of AWS. */

@@ -133,7 +133,10 @@ function preconditionFailed(condition: string): Failure {
 }
 
 function bareEtag(etag: string): string {
-  return etag.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+  return etag
+    .trim()
+    .replace(/^W\//, '')
+    .replace(/^"(.*)"$/, '$1');
 }
 
 function respondWithError(ctx: S3rver.Context, failure: Failure, key: string): void {

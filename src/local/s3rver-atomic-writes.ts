@@ -52,7 +52,9 @@ const ALLOWED_METADATA: readonly string[] = (
 ).ALLOWED_METADATA;
 
 function keptMetadata(metadata: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(metadata).filter(([name]) => ALLOWED_METADATA.includes(name) || name.startsWith('x-amz-meta-')));
+  return Object.fromEntries(
+    Object.entries(metadata).filter(([name]) => ALLOWED_METADATA.includes(name) || name.startsWith('x-amz-meta-')),
+  );
 }
 
 async function replace(path: string, content: string | Buffer): Promise<void> {

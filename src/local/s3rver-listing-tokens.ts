@@ -11,13 +11,24 @@ export function supportSingleDesForS3rver(): void {
   if (patched) return;
   patched = true;
   const { createCipheriv, createDecipheriv } = crypto;
-  const tripled = (key: crypto.CipherKey) => Buffer.concat([Buffer.from(key as Buffer), Buffer.from(key as Buffer), Buffer.from(key as Buffer)]);
+  const tripled = (key: crypto.CipherKey) =>
+    Buffer.concat([Buffer.from(key as Buffer), Buffer.from(key as Buffer), Buffer.from(key as Buffer)]);
   const mutable = crypto as { createCipheriv: unknown; createDecipheriv: unknown };
-  mutable.createCipheriv = ((algorithm: string, key: crypto.CipherKey, iv: crypto.BinaryLike | null, options?: unknown) =>
+  mutable.createCipheriv = ((
+    algorithm: string,
+    key: crypto.CipherKey,
+    iv: crypto.BinaryLike | null,
+    options?: unknown,
+  ) =>
     algorithm === 'des' && isSingleDesKey(key)
       ? createCipheriv('des-ede3-cbc', tripled(key), iv)
       : createCipheriv(algorithm, key, iv, options as crypto.CipherCCMOptions)) as typeof crypto.createCipheriv;
-  mutable.createDecipheriv = ((algorithm: string, key: crypto.CipherKey, iv: crypto.BinaryLike | null, options?: unknown) =>
+  mutable.createDecipheriv = ((
+    algorithm: string,
+    key: crypto.CipherKey,
+    iv: crypto.BinaryLike | null,
+    options?: unknown,
+  ) =>
     algorithm === 'des' && isSingleDesKey(key)
       ? createDecipheriv('des-ede3-cbc', tripled(key), iv)
       : createDecipheriv(algorithm, key, iv, options as crypto.CipherCCMOptions)) as typeof crypto.createDecipheriv;

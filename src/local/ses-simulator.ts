@@ -47,7 +47,13 @@ export interface SesEventBridgeEvent {
       headersTruncated: false;
       tags: Record<string, string[]>;
     };
-    delivery?: { timestamp: string; processingTimeMillis: number; recipients: string[]; smtpResponse: string; reportingMTA: string };
+    delivery?: {
+      timestamp: string;
+      processingTimeMillis: number;
+      recipients: string[];
+      smtpResponse: string;
+      reportingMTA: string;
+    };
     bounce?: {
       bounceType: 'Permanent';
       bounceSubType: 'General' | 'OnAccountSuppressionList';
@@ -138,7 +144,14 @@ export function withSimulatedEvents(inner: Mailer, options: SimulatedEventsOptio
 }
 
 /** One event for one recipient of a message, as SES publishes it to EventBridge. */
-export function sesEvent(type: SesEventType, email: OutgoingEmail, messageId: string, sentAt: Date, at: Date, configurationSet: string): SesEventBridgeEvent {
+export function sesEvent(
+  type: SesEventType,
+  email: OutgoingEmail,
+  messageId: string,
+  sentAt: Date,
+  at: Date,
+  configurationSet: string,
+): SesEventBridgeEvent {
   const to = bareAddress(email.to);
   const time = at.toISOString();
   const tags: Record<string, string[]> = {
@@ -177,7 +190,9 @@ export function sesEvent(type: SesEventType, email: OutgoingEmail, messageId: st
           emailAddress: to,
           action: 'failed',
           status: '5.1.1',
-          diagnosticCode: suppressed ? 'Amazon SES did not send the message to this address because it is on the suppression list for your account.' : 'smtp; 550 5.1.1 user unknown',
+          diagnosticCode: suppressed
+            ? 'Amazon SES did not send the message to this address because it is on the suppression list for your account.'
+            : 'smtp; 550 5.1.1 user unknown',
         },
       ],
       timestamp: time,

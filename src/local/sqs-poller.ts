@@ -10,6 +10,7 @@ export interface BatchResult {
 export interface SqsPollerOptions {
   queue: Queue;
   /** The function Lambda would call with the batch. */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a handler may answer nothing, as Lambda's SQS handlers may.
   handler: (event: SqsEvent) => Promise<BatchResult | void>;
   /** Messages per event, 1 to 10. Default 10. */
   batchSize?: number;
@@ -72,7 +73,9 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
       const result = await handler(toEvent(messages));
       failed = new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
       if ([...failed].some((id) => !messages.some((m) => m.id === id))) {
-        log?.error('batch response names an unknown message; the whole batch comes back', { messages: messages.length });
+        log?.error('batch response names an unknown message; the whole batch comes back', {
+          messages: messages.length,
+        });
         failed = new Set(messages.map((m) => m.id));
       }
     } catch (err) {
@@ -84,7 +87,11 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
         hidden.set(message.id, receivedAt + visibilityMs);
         continue;
       }
-      await queue.delete(message.receiptHandle).catch((err: unknown) => log?.warn('could not delete a handled message', { messageId: message.id, error: err }));
+      await queue
+        .delete(message.receiptHandle)
+        .catch((err: unknown) =>
+          log?.warn('could not delete a handled message', { messageId: message.id, error: err }),
+        );
     }
   };
 
@@ -101,7 +108,10 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
       const started = Date.now();
       let messages: ReceivedMessage[];
       try {
-        messages = await queue.receive(batchSize, { waitSeconds: options.waitSeconds ?? 0, visibilityTimeoutSeconds: options.visibilityTimeoutSeconds });
+        messages = await queue.receive(batchSize, {
+          waitSeconds: options.waitSeconds ?? 0,
+          visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+        });
       } catch (err) {
         log?.warn('receive failed', { error: err });
         await delay(idleMs);

@@ -19,12 +19,16 @@ function checkNotBinary(bytes: Uint8Array): void {
   let controls = 0;
   for (const b of sample) {
     if (b === 0) {
-      reject('the file is binary (it contains NUL bytes), not a text editorial: export the editorial as a UTF-8 text (.txt) or Markdown (.md) file.');
+      reject(
+        'the file is binary (it contains NUL bytes), not a text editorial: export the editorial as a UTF-8 text (.txt) or Markdown (.md) file.',
+      );
     }
     if (isControlByte(b)) controls++;
   }
   if (controls >= 4 && controls / sample.length > MAX_CONTROL_SHARE) {
-    reject('the file is binary (it is mostly control characters), not a text editorial: export the editorial as a UTF-8 text (.txt) or Markdown (.md) file.');
+    reject(
+      'the file is binary (it is mostly control characters), not a text editorial: export the editorial as a UTF-8 text (.txt) or Markdown (.md) file.',
+    );
   }
 }
 

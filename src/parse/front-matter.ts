@@ -19,7 +19,8 @@ export interface FrontMatterBlock {
  */
 export const FRONT_MATTER_MAX_CHARS = 64_000;
 
-const FORM_HINT = 'a Markdown (.md) editorial starts with a line "---", then fields such as "title: ..." and "provenance:", then a line "---", then the body';
+const FORM_HINT =
+  'a Markdown (.md) editorial starts with a line "---", then fields such as "title: ..." and "provenance:", then a line "---", then the body';
 
 /** Locates the front matter: a "---" line at the very top (blank lines before it are tolerated) and its closing line. */
 export function findFrontMatter(lines: readonly string[]): FrontMatterBlock {
@@ -35,7 +36,8 @@ export function findFrontMatter(lines: readonly string[]): FrontMatterBlock {
       break;
     }
   }
-  if (close < 0) reject(`the front matter is not closed: add a line "---" after its last field; ${FORM_HINT}.`, open + 1);
+  if (close < 0)
+    reject(`the front matter is not closed: add a line "---" after its last field; ${FORM_HINT}.`, open + 1);
   const yaml = lines
     .slice(open + 1, close)
     .map((l) => l.trimEnd())
@@ -111,10 +113,14 @@ export class FrontMatter {
     const fm = new FrontMatter(block, lineCounter);
     const problem = doc.errors[0] ?? doc.warnings[0];
     if (problem) {
-      const yamlLine = problem.pos[0] >= 0 ? openedAt(block.yaml, lineCounter.linePos(problem.pos[0]).line, problem.code) : 0;
+      const yamlLine =
+        problem.pos[0] >= 0 ? openedAt(block.yaml, lineCounter.linePos(problem.pos[0]).line, problem.code) : 0;
       const line = block.openLine + yamlLine;
       const message = collapseWhitespace(problem.message);
-      reject(`the front matter is not valid YAML (${message}): fix the field on this line; text with a colon or a quote is safest in double quotes.`, line);
+      reject(
+        `the front matter is not valid YAML (${message}): fix the field on this line; text with a colon or a quote is safest in double quotes.`,
+        line,
+      );
     }
     const contents = doc.contents;
     if (contents === null || (isScalar(contents) && contents.value === '')) return fm;
@@ -125,12 +131,16 @@ export class FrontMatter {
     try {
       js = doc.toJS({ mapAsMap: true, maxAliasCount: 50 });
     } catch (e) {
-      reject(`the front matter could not be read (${collapseWhitespace(e instanceof Error ? e.message : String(e))}): write each field out in full, without YAML aliases.`, block.openLine);
+      reject(
+        `the front matter could not be read (${collapseWhitespace(e instanceof Error ? e.message : String(e))}): write each field out in full, without YAML aliases.`,
+        block.openLine,
+      );
     }
     const values = js as Map<unknown, unknown>;
     for (const pair of contents.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
-      if (key === undefined) reject('every front matter field needs a plain name, e.g. "title:".', fm.lineOf(pair.key as Node | null));
+      if (key === undefined)
+        reject('every front matter field needs a plain name, e.g. "title:".', fm.lineOf(pair.key as Node | null));
       const node = (pair.value ?? null) as Node | null;
       fm.fields.set(key, { value: values.get(key), node, line: fm.lineOf(pair.key as Node) });
     }
@@ -162,7 +172,8 @@ export class FrontMatter {
   oneLine(name: string): string | undefined {
     const field = this.fields.get(name);
     if (!field || !this.has(name)) return undefined;
-    if (typeof field.value !== 'string') reject(`the front matter field "${name}" must be text on one line, not a list or a set of fields.`, field.line);
+    if (typeof field.value !== 'string')
+      reject(`the front matter field "${name}" must be text on one line, not a list or a set of fields.`, field.line);
     if (hasLineBreak(field.value.trim())) {
       reject(`the front matter field "${name}" must be one line: remove the line break from its value.`, field.line);
     }
@@ -173,7 +184,8 @@ export class FrontMatter {
   paragraph(name: string): string | undefined {
     const field = this.fields.get(name);
     if (!field || !this.has(name)) return undefined;
-    if (typeof field.value !== 'string') reject(`the front matter field "${name}" must be text, not a list or a set of fields.`, field.line);
+    if (typeof field.value !== 'string')
+      reject(`the front matter field "${name}" must be text, not a list or a set of fields.`, field.line);
     return collapseWhitespace(field.value) || undefined;
   }
 
@@ -181,7 +193,8 @@ export class FrontMatter {
     const text = this.oneLine(name);
     if (text === undefined) return undefined;
     const date = parseDateText(text);
-    if (!date) reject(`the front matter field "${name}" is not a valid date ("${text}"): ${DATE_FORMAT_HINT}.`, this.line(name));
+    if (!date)
+      reject(`the front matter field "${name}" is not a valid date ("${text}"): ${DATE_FORMAT_HINT}.`, this.line(name));
     return date;
   }
 
@@ -189,17 +202,30 @@ export class FrontMatter {
   emailSendAt(): Date | undefined {
     const field = this.fields.get('email');
     if (!field || !this.has('email')) return undefined;
-    if (!(field.value instanceof Map)) reject('the front matter field "email" must be a set of fields, e.g. email: { sendAt: 2026-07-14T06:00:00Z }.', field.line);
+    if (!(field.value instanceof Map))
+      reject(
+        'the front matter field "email" must be a set of fields, e.g. email: { sendAt: 2026-07-14T06:00:00Z }.',
+        field.line,
+      );
     const values = field.value as Map<unknown, unknown>;
     for (const key of values.keys()) {
-      if (key !== 'sendAt') reject(`the front matter field "email" has no field "${String(key)}": the one it takes is sendAt (when the email goes out).`, this.lineOfKey(field.node ?? undefined, String(key)) ?? field.line);
+      if (key !== 'sendAt')
+        reject(
+          `the front matter field "email" has no field "${String(key)}": the one it takes is sendAt (when the email goes out).`,
+          this.lineOfKey(field.node ?? undefined, String(key)) ?? field.line,
+        );
     }
     const raw = values.get('sendAt');
     if (raw === undefined || raw === null || raw === '') return undefined;
     const line = this.lineOfKey(field.node ?? undefined, 'sendAt') ?? field.line;
-    if (typeof raw !== 'string' || hasLineBreak(raw.trim())) reject('the front matter field "email.sendAt" must be a date on one line.', line);
+    if (typeof raw !== 'string' || hasLineBreak(raw.trim()))
+      reject('the front matter field "email.sendAt" must be a date on one line.', line);
     const date = parseDateText(collapseWhitespace(raw));
-    if (!date) reject(`the front matter field "email.sendAt" is not a valid date ("${collapseWhitespace(raw)}"): ${DATE_FORMAT_HINT}.`, line);
+    if (!date)
+      reject(
+        `the front matter field "email.sendAt" is not a valid date ("${collapseWhitespace(raw)}"): ${DATE_FORMAT_HINT}.`,
+        line,
+      );
     return date;
   }
 
@@ -208,12 +234,14 @@ export class FrontMatter {
     const field = this.fields.get('topics');
     if (!field || !this.has('topics')) return [];
     const raw = typeof field.value === 'string' ? field.value.split(',') : field.value;
-    if (!Array.isArray(raw)) reject('the front matter field "topics" must be a list of words, e.g. topics: [diplomacy, energy].', field.line);
+    if (!Array.isArray(raw))
+      reject('the front matter field "topics" must be a list of words, e.g. topics: [diplomacy, energy].', field.line);
     const topics: string[] = [];
     raw.forEach((item: unknown, i) => {
       const itemNode = isSeq(field.node) ? (field.node.items[i] as Node | undefined) : undefined;
       const line = itemNode ? this.lineOf(itemNode) : field.line;
-      if (typeof item !== 'string') reject('every topic must be a word or a short phrase, not a list or a set of fields.', line);
+      if (typeof item !== 'string')
+        reject('every topic must be a word or a short phrase, not a list or a set of fields.', line);
       if (hasLineBreak(item.trim())) reject('every topic must be one line: remove the line break.', line);
       const topic = collapseWhitespace(item);
       if (topic && !topics.includes(topic)) topics.push(topic);
@@ -227,7 +255,8 @@ export class FrontMatter {
     if (!field || !this.has('provenance')) return undefined;
     const fix = 'write it as a list, one "- url: https://…" (with an optional "label: …") per source';
     const items: unknown[] = typeof field.value === 'string' ? [field.value] : (field.value as unknown[]);
-    if (!Array.isArray(items)) reject(`the front matter field "provenance" must be a list of sources: ${fix}.`, field.line);
+    if (!Array.isArray(items))
+      reject(`the front matter field "provenance" must be a list of sources: ${fix}.`, field.line);
     if (items.length === 0) reject(`the front matter field "provenance" lists no sources: ${fix}.`, field.line);
     const nodes = isSeq(field.node) ? field.node.items : [];
     return items.map((item, i) => {
@@ -238,14 +267,16 @@ export class FrontMatter {
         if (hasLineBreak(item.trim())) reject('a provenance source must be one line: "URL" or "URL label".', line);
         return makeSource(url, label.length ? label.join(' ') : undefined, line);
       }
-      if (!(item instanceof Map)) reject(`a provenance source must be a URL or "url:" with an optional "label:": ${fix}.`, line);
+      if (!(item instanceof Map))
+        reject(`a provenance source must be a URL or "url:" with an optional "label:": ${fix}.`, line);
       const url = item.get('url');
       const label = item.get('label');
       if (typeof url !== 'string' || url.trim() === '') reject(`a provenance source has no "url:": ${fix}.`, line);
       const urlLine = this.lineOfKey(node, 'url') ?? line;
       const labelLine = this.lineOfKey(node, 'label') ?? line;
       if (hasLineBreak(url.trim())) reject('the "url" of a provenance source must be one line.', urlLine);
-      if (label !== undefined && label !== null && typeof label !== 'string') reject('the "label" of a provenance source must be text.', labelLine);
+      if (label !== undefined && label !== null && typeof label !== 'string')
+        reject('the "label" of a provenance source must be text.', labelLine);
       if (typeof label === 'string' && hasLineBreak(label.trim())) {
         reject('the "label" of a provenance source must be one line: remove the line break.', labelLine);
       }

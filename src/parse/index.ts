@@ -32,7 +32,9 @@ function resolvePublished(file: string, frontMatterDate: Date | undefined, optio
   const fromName = fileNameDate(baseName(file));
   if (fromName.kind === 'valid') return fromName.date;
   if (fromName.kind === 'invalid') {
-    reject(`the file name starts with "${fromName.text}", which is not a valid date: rename the file with a real date (YYYY-MM-DD) or give "published:" in the front matter.`);
+    reject(
+      `the file name starts with "${fromName.text}", which is not a valid date: rename the file with a real date (YYYY-MM-DD) or give "published:" in the front matter.`,
+    );
   }
   if (isValidDate(options.fallbackDate)) return options.fallbackDate;
   return reject(
@@ -69,7 +71,10 @@ function parsePlainTextEditorial(file: string, lines: string[], options: ParseOp
  * are made). A title of nothing else is no title. */
 function withoutBidiControls(editorial: Editorial): Editorial {
   const title = dropBidiControls(editorial.title).trim();
-  if (!title) reject('the title is empty once its invisible direction controls (U+202A–U+202E, U+2066–U+2069) are removed: give the editorial a title in words.');
+  if (!title)
+    reject(
+      'the title is empty once its invisible direction controls (U+202A–U+202E, U+2066–U+2069) are removed: give the editorial a title in words.',
+    );
   const clean = (text: string | undefined) => (text === undefined ? undefined : dropBidiControls(text));
   return {
     ...editorial,
@@ -98,18 +103,28 @@ function parseMarkdownEditorial(file: string, lines: string[], options: ParseOpt
   if (langText !== undefined) {
     const lang = canonicalLang(langText);
     if (!lang) {
-      reject(`the front matter field "lang" ("${langText}") is not a language tag: use a BCP 47 tag such as en, en-GB, ar, fr, uk.`, fm.line('lang'));
+      reject(
+        `the front matter field "lang" ("${langText}") is not a language tag: use a BCP 47 tag such as en, en-GB, ar, fr, uk.`,
+        fm.line('lang'),
+      );
     }
     language = { lang, dir: textDirection(lang) };
   }
 
   const statusText = fm.oneLine('status');
   const status = statusText === undefined ? 'published' : STATUSES.find((s) => s === statusText.toLowerCase());
-  if (!status) reject(`the front matter field "status" is "${statusText}": it must be "published" or "withdrawn".`, fm.line('status'));
+  if (!status)
+    reject(
+      `the front matter field "status" is "${statusText}": it must be "published" or "withdrawn".`,
+      fm.line('status'),
+    );
 
   const resendText = fm.oneLine('resend')?.toLowerCase();
   if (resendText !== undefined && resendText !== 'true' && resendText !== 'false') {
-    reject(`the front matter field "resend" is "${resendText}": it must be true (send this correction to subscribers again) or false.`, fm.line('resend'));
+    reject(
+      `the front matter field "resend" is "${resendText}": it must be true (send this correction to subscribers again) or false.`,
+      fm.line('resend'),
+    );
   }
 
   const published = resolvePublished(file, fm.date('published'), options);
@@ -162,7 +177,8 @@ export function parseEditorial(file: string, bytes: Uint8Array, options: ParseOp
         : parsePlainTextEditorial(file, lines, options);
     return { ok: true, editorial: withoutBidiControls(editorial) };
   } catch (error) {
-    if (error instanceof EditorialError) return { ok: false, rejection: { file, line: error.line, reason: error.message } };
+    if (error instanceof EditorialError)
+      return { ok: false, rejection: { file, line: error.line, reason: error.message } };
     throw error;
   }
 }

@@ -53,7 +53,8 @@ function listItems(tokens: readonly Token[]): Inline[] {
     const parts: Inline[] = [];
     for (let k = 0; k < inner.length; k++) {
       const token = inner[k]!;
-      if ((token.type === 'paragraph_open' || token.type === 'paragraph_close') && token.level === t.level + 1) continue;
+      if ((token.type === 'paragraph_open' || token.type === 'paragraph_close') && token.level === t.level + 1)
+        continue;
       if (token.type === 'inline' && token.level === t.level + 2) {
         const inline = renderInline(token.children ?? []);
         if (inline.text) parts.push(inline);

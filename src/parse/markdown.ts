@@ -65,10 +65,15 @@ export function parseMarkdown(lines: readonly string[], publication: string): Ma
   const frontMatter = FrontMatter.parse(block);
   const title = frontMatter.oneLine('title');
   if (!title) {
-    reject('the front matter has no "title": add a line such as title: "The harbour talks that were not".', frontMatter.line('title') ?? block.openLine);
+    reject(
+      'the front matter has no "title": add a line such as title: "The harbour talks that were not".',
+      frontMatter.line('title') ?? block.openLine,
+    );
   }
 
-  const bodyLines: NumberedLine[] = lines.slice(block.closeLine).map((text, i) => ({ line: block.closeLine + 1 + i, text }));
+  const bodyLines: NumberedLine[] = lines
+    .slice(block.closeLine)
+    .map((text, i) => ({ line: block.closeLine + 1 + i, text }));
   const split = splitBodyProvenance(bodyLines);
   let sources = frontMatter.provenance();
   let provenanceIntro: string | undefined;
@@ -93,7 +98,8 @@ export function parseMarkdown(lines: readonly string[], publication: string): Ma
   let blocks = markdownBlocks(split.body.map((l) => l.text).join('\n'));
   // A leading "# Title" repeating the front matter title would show the title twice.
   const first = blocks[0];
-  if (first?.kind === 'heading' && collapseWhitespace(first.text).toLowerCase() === title.toLowerCase()) blocks = blocks.slice(1);
+  if (first?.kind === 'heading' && collapseWhitespace(first.text).toLowerCase() === title.toLowerCase())
+    blocks = blocks.slice(1);
 
   let framing = frontMatter.paragraph('framing');
   const last = blocks[blocks.length - 1];

@@ -2,7 +2,13 @@ import type { Block } from '../model.ts';
 import { escapeHtml } from '../render/escape.ts';
 import { isFramingNote } from './framing.ts';
 import { reject } from './rejection.ts';
-import { isProvenanceHeading, isSourceLine, parseProvenanceSection, type NumberedLine, type ProvenanceSection } from './sources.ts';
+import {
+  isProvenanceHeading,
+  isSourceLine,
+  parseProvenanceSection,
+  type NumberedLine,
+  type ProvenanceSection,
+} from './sources.ts';
 import { collapseWhitespace, countWords, isHeadingLike } from './text.ts';
 
 export const TITLE_MAX_CHARS = 300;
@@ -18,12 +24,18 @@ export interface PlainTextContent {
 function checkTitle(first: NumberedLine): string {
   const text = first.text.trim();
   const missing = 'the first non-empty line must be the title of the editorial';
-  if (isProvenanceHeading(text)) reject(`the title is missing: the file starts with "Wire provenance"; ${missing}.`, first.line);
-  if (isSourceLine(text)) reject(`the title is missing: the file starts with a list line ("- …"); ${missing}.`, first.line);
+  if (isProvenanceHeading(text))
+    reject(`the title is missing: the file starts with "Wire provenance"; ${missing}.`, first.line);
+  if (isSourceLine(text))
+    reject(`the title is missing: the file starts with a list line ("- …"); ${missing}.`, first.line);
   if (text === '---') {
-    reject('the title is "---": this looks like Markdown with front matter; name the file with the .md extension, or start a plain-text editorial with its title.', first.line);
+    reject(
+      'the title is "---": this looks like Markdown with front matter; name the file with the .md extension, or start a plain-text editorial with its title.',
+      first.line,
+    );
   }
-  if (!/[\p{L}\p{N}]/u.test(text)) reject(`the title is missing: the first line ("${text}") has no words; ${missing}.`, first.line);
+  if (!/[\p{L}\p{N}]/u.test(text))
+    reject(`the title is missing: the first line ("${text}") has no words; ${missing}.`, first.line);
   const title = collapseWhitespace(text);
   if ([...title].length > TITLE_MAX_CHARS) {
     reject(

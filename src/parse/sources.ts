@@ -31,7 +31,8 @@ export function checkSourceUrl(raw: string, line: number | null): string {
   } catch {
     url = undefined;
   }
-  const fix = 'every source must be an absolute http:// or https:// address (e.g. https://t.me/channel): correct or remove it.';
+  const fix =
+    'every source must be an absolute http:// or https:// address (e.g. https://t.me/channel): correct or remove it.';
   if (!url) reject(`the source "${shorten(text)}" is not an absolute web address; ${fix}`, line);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     reject(`the source "${shorten(text)}" uses ${url.protocol}, so it is not a web address; ${fix}`, line);
@@ -50,7 +51,8 @@ const HOST_LABELS: { hosts: string[]; label: (segments: string[]) => string | un
   },
   {
     hosts: ['x.com', 'twitter.com', 'mobile.twitter.com', 'mobile.x.com'],
-    label: ([handle]) => (handle && !['i', 'intent', 'search', 'hashtag', 'home'].includes(handle) ? `@${handle} (X)` : undefined),
+    label: ([handle]) =>
+      handle && !['i', 'intent', 'search', 'hashtag', 'home'].includes(handle) ? `@${handle} (X)` : undefined,
   },
   {
     hosts: ['bsky.app'],

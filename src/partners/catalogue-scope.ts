@@ -79,7 +79,9 @@ function partnerFiles(
   items: readonly CatalogueItem[],
 ): PublicFile[] {
   const oldest = deps.clock.now().getTime() - deps.config.partnerFeeds.tombstoneDays * 86_400_000;
-  const shown = items.filter((i) => i.partner && !(i.partner.kind === 'withdrawn' && Date.parse(i.partner.changed) < oldest));
+  const shown = items.filter(
+    (i) => i.partner && !(i.partner.kind === 'withdrawn' && Date.parse(i.partner.changed) < oldest),
+  );
   return place.partner.formats.map((format: PartnerFormat) => ({
     cacheControl: PARTNER_CACHE,
     ...renderPartnerPage(
@@ -89,7 +91,11 @@ function partnerFiles(
       deps.config,
       page,
       openPage,
-      shown.map((i) => ({ fragment: i.partner!.fragments[format] ?? '', changed: new Date(i.partner!.changed), published: new Date(i.published) })),
+      shown.map((i) => ({
+        fragment: i.partner!.fragments[format] ?? '',
+        changed: new Date(i.partner!.changed),
+        published: new Date(i.published),
+      })),
     ),
   }));
 }
@@ -118,7 +124,8 @@ export async function changePartnerItem(
     const latest = base.recent.find(([s]) => s === slug)?.[1];
     const known = sameVersion ? old : latest !== undefined && (old === undefined || latest > old) ? latest : undefined;
     const forgotten = { ...base, recent: base.recent.filter(([s]) => s !== slug) };
-    const change = known !== undefined ? upsert(base, content, known, shape) : upsert(forgotten, content, undefined, shape);
+    const change =
+      known !== undefined ? upsert(base, content, known, shape) : upsert(forgotten, content, undefined, shape);
     return { base, change };
   };
   const { seq } = await changeScope(stores, scope, { slug, content, decide: admit });

@@ -13,7 +13,12 @@ import { renderPartnerItem, type PartnerEntry } from './items.ts';
  */
 
 /** The editorial as partners hear of it now; a withdrawal by removal is a change at the moment of removal. */
-export function partnerEntryOf(editorial: Editorial, removedAt: Date | undefined, config: Config, now: Date): PartnerEntry {
+export function partnerEntryOf(
+  editorial: Editorial,
+  removedAt: Date | undefined,
+  config: Config,
+  now: Date,
+): PartnerEntry {
   const item = feedItem(editorial, config);
   const kind = editorial.status === 'withdrawn' ? 'withdrawn' : isPublic(editorial, now) ? 'current' : 'embargoed';
   const changed = kind === 'withdrawn' && removedAt ? removedAt : item.updated;
@@ -22,12 +27,19 @@ export function partnerEntryOf(editorial: Editorial, removedAt: Date | undefined
 
 /** The entry as a tombstone: what a partner that no longer takes the editorial is told once. */
 export function tombstone(entry: PartnerEntry): PartnerEntry {
-  return entry.kind === 'withdrawn' ? entry : { ...entry, editorial: { ...entry.editorial, status: 'withdrawn' }, kind: 'withdrawn' };
+  return entry.kind === 'withdrawn'
+    ? entry
+    : { ...entry, editorial: { ...entry.editorial, status: 'withdrawn' }, kind: 'withdrawn' };
 }
 
 /** The item a partner's scope keeps: one rendered fragment per format the partner takes. */
 export function partnerContent(entry: PartnerEntry, partner: PartnerConfig, config: Config, now: Date): ItemContent {
-  return partnerItemContent(entry, Object.fromEntries(partner.formats.map((format) => [format, renderPartnerItem(format, entry, partner, config, now)])));
+  return partnerItemContent(
+    entry,
+    Object.fromEntries(
+      partner.formats.map((format) => [format, renderPartnerItem(format, entry, partner, config, now)]),
+    ),
+  );
 }
 
 /** The ninjs item the partner's ninjs feed carries for this change, as one JSON text. */

@@ -37,7 +37,12 @@ export interface PartnerFeeds {
  * subscription document holds the newest `feeds.limit` changes, archive page k the changes numbered
  * ((k - 1) × limit, k × limit]. So a document lists items newest change first, and a changed item moves to the front.
  */
-export function buildPartnerFeeds(editorials: readonly Editorial[], config: Config, secret: string, now: Date): PartnerFeeds {
+export function buildPartnerFeeds(
+  editorials: readonly Editorial[],
+  config: Config,
+  secret: string,
+  now: Date,
+): PartnerFeeds {
   const entries = partnerEntries(editorials, config, now);
   const files: PartnerFile[] = [];
   const manifest: PartnerManifestEntry[] = [];
@@ -45,24 +50,46 @@ export function buildPartnerFeeds(editorials: readonly Editorial[], config: Conf
     const path = partnerPath(secret, partner);
     const mine = entries.filter(takenBy(partner));
     for (const format of partner.formats) files.push(...partnerDocuments(format, mine, partner, path, config, now));
-    manifest.push({ id: partner.id, name: partner.name, feeds: Object.fromEntries(partner.formats.map((format) => [format, partnerKey(path, format)])) });
+    manifest.push({
+      id: partner.id,
+      name: partner.name,
+      feeds: Object.fromEntries(partner.formats.map((format) => [format, partnerKey(path, format)])),
+    });
   }
-  const manifestFile = { key: PARTNERS_MANIFEST, body: `${JSON.stringify(manifest, null, 2)}\n`, contentType: 'application/json; charset=utf-8' };
+  const manifestFile = {
+    key: PARTNERS_MANIFEST,
+    body: `${JSON.stringify(manifest, null, 2)}\n`,
+    contentType: 'application/json; charset=utf-8',
+  };
   return { files, manifest, manifestFile };
 }
 
 /** The subscription document and every archive page of one partner in one format. */
-function partnerDocuments(format: PartnerFormat, entries: readonly PartnerEntry[], partner: PartnerConfig, path: string, config: Config, now: Date): PartnerFile[] {
+function partnerDocuments(
+  format: PartnerFormat,
+  entries: readonly PartnerEntry[],
+  partner: PartnerConfig,
+  path: string,
+  config: Config,
+  now: Date,
+): PartnerFile[] {
   const shape = shapeOf(config);
   const bySlug = new Map(entries.map((entry) => [entry.editorial.slug, entry]));
-  const { head, pages } = layout(entries.map((entry) => partnerItemContent(entry, {})), shape);
+  const { head, pages } = layout(
+    entries.map((entry) => partnerItemContent(entry, {})),
+    shape,
+  );
   const openPage = newestArchivePage(head, shape);
   const positions: [number | undefined, CatalogueItem[]][] = [[undefined, head.window]];
   if (openPage > 0) positions.push([openPage, head.open]);
   for (const page of pages) positions.push([page.page, page.items]);
   return positions.map(([page, items]) => {
     const held = items.map((item) => bySlug.get(item.slug)!);
-    const rendered = held.map((entry) => ({ fragment: renderPartnerItem(format, entry, partner, config, now), changed: entry.changed, published: entry.item.published }));
+    const rendered = held.map((entry) => ({
+      fragment: renderPartnerItem(format, entry, partner, config, now),
+      changed: entry.changed,
+      published: entry.item.published,
+    }));
     return renderPartnerPage(format, partner, path, config, page, openPage, rendered);
   });
 }
@@ -89,14 +116,21 @@ export function renderPartnerPage(
   items: readonly PartnerPageItem[],
 ): PartnerFile {
   const doc = partnerFeedDocument(format, partner, path, config, page, openPage);
-  return { key: partnerKey(path, format, page), body: partnerDocument(format, doc, items, partner, config), contentType: PARTNER_CONTENT_TYPES[format] };
+  return {
+    key: partnerKey(path, format, page),
+    body: partnerDocument(format, doc, items, partner, config),
+    contentType: PARTNER_CONTENT_TYPES[format],
+  };
 }
 
 /**
  * The entry as a partner scope's catalogue item holds it, with its fragment in each format given. `layout` numbers and
  * pages items by their order and slug alone, so the builder gives none.
  */
-export function partnerItemContent(entry: PartnerEntry, fragments: Partial<Record<PartnerFormat, string>>): ItemContent {
+export function partnerItemContent(
+  entry: PartnerEntry,
+  fragments: Partial<Record<PartnerFormat, string>>,
+): ItemContent {
   const { item, editorial } = entry;
   return {
     slug: editorial.slug,
@@ -112,7 +146,14 @@ export function partnerItemContent(entry: PartnerEntry, fragments: Partial<Recor
 }
 
 /** RFC 5005 links, as the public archives have them: subscription document → newest archive page → … → page 1. */
-function partnerFeedDocument(format: PartnerFormat, partner: PartnerConfig, path: string, config: Config, page: number | undefined, openPage: number): FeedDocument {
+function partnerFeedDocument(
+  format: PartnerFormat,
+  partner: PartnerConfig,
+  path: string,
+  config: Config,
+  page: number | undefined,
+  openPage: number,
+): FeedDocument {
   const doc: FeedDocument = {
     id: `${feedId(config)}/partners/${partner.id}`,
     title: `${config.publication.name} for ${partner.name}`,
@@ -131,12 +172,24 @@ function partnerFeedDocument(format: PartnerFormat, partner: PartnerConfig, path
   return doc;
 }
 
-function partnerDocument(format: PartnerFormat, doc: FeedDocument, items: readonly PartnerPageItem[], partner: PartnerConfig, config: Config): string {
+function partnerDocument(
+  format: PartnerFormat,
+  doc: FeedDocument,
+  items: readonly PartnerPageItem[],
+  partner: PartnerConfig,
+  config: Config,
+): string {
   const feedConfig = partnerFeedConfig(partner, config);
   const rendered = items.map((item) => item.fragment);
   if (format === 'atom') {
-    const newest = (date: (item: PartnerPageItem) => Date) => items.reduce<Date | undefined>((max, e) => (!max || date(e) > max ? date(e) : max), undefined);
-    return atomDocument(doc, rendered, { updated: newest((e) => e.changed), published: newest((e) => e.published) }, feedConfig);
+    const newest = (date: (item: PartnerPageItem) => Date) =>
+      items.reduce<Date | undefined>((max, e) => (!max || date(e) > max ? date(e) : max), undefined);
+    return atomDocument(
+      doc,
+      rendered,
+      { updated: newest((e) => e.changed), published: newest((e) => e.published) },
+      feedConfig,
+    );
   }
   if (format === 'json') return jsonFeedDocument(doc, rendered, feedConfig);
   // The same bytes as JSON.stringify({ items, next }, null, 2), joined from the items rendered one by one.

@@ -49,11 +49,22 @@ export function partnerEntries(editorials: readonly Editorial[], config: Config,
   const entries: PartnerEntry[] = [];
   for (const editorial of editorials) {
     const item = feedItem(editorial, config);
-    const kind: PartnerItemKind = editorial.status === 'withdrawn' ? 'withdrawn' : isPublic(editorial, now) ? 'current' : 'embargoed';
+    const kind: PartnerItemKind =
+      editorial.status === 'withdrawn' ? 'withdrawn' : isPublic(editorial, now) ? 'current' : 'embargoed';
     if (kind === 'withdrawn' && item.updated.getTime() < oldestTombstone) continue;
-    entries.push({ editorial, item, kind, changed: item.updated, topicSlugs: topicsOf(item.topics).map((t) => t.slug) });
+    entries.push({
+      editorial,
+      item,
+      kind,
+      changed: item.updated,
+      topicSlugs: topicsOf(item.topics).map((t) => t.slug),
+    });
   }
-  return entries.sort((a, b) => a.changed.getTime() - b.changed.getTime() || (a.editorial.slug < b.editorial.slug ? -1 : a.editorial.slug > b.editorial.slug ? 1 : 0));
+  return entries.sort(
+    (a, b) =>
+      a.changed.getTime() - b.changed.getTime() ||
+      (a.editorial.slug < b.editorial.slug ? -1 : a.editorial.slug > b.editorial.slug ? 1 : 0),
+  );
 }
 
 /** Which entries the partner takes: every topic without `topics`, else those with one of them (by topic slug). */
@@ -81,10 +92,18 @@ export function partnerFeedConfig(partner: PartnerConfig, config: Config): Confi
 }
 
 /** The entry rendered in one format for one partner: an Atom entry, a JSON Feed item (indented), a ninjs object. */
-export function renderPartnerItem(format: PartnerFormat, entry: PartnerEntry, partner: PartnerConfig, config: Config, now: Date): string {
+export function renderPartnerItem(
+  format: PartnerFormat,
+  entry: PartnerEntry,
+  partner: PartnerConfig,
+  config: Config,
+  now: Date,
+): string {
   if (format === 'atom') return atomPartnerEntry(entry, partnerFeedConfig(partner, config));
   if (format === 'json') return jsonPartnerItem(entry, partnerRights(partner, config), config);
-  return indentedJson(renderNinjs(entry.editorial, config, { now, rights: partnerRights(partner, config), underEmbargo: 'usable' }));
+  return indentedJson(
+    renderNinjs(entry.editorial, config, { now, rights: partnerRights(partner, config), underEmbargo: 'usable' }),
+  );
 }
 
 /** A value as it stands in a document's `items` array, indented four spaces, so documents are joined from fragments. */
@@ -137,6 +156,11 @@ function jsonPartnerItem(entry: PartnerEntry, rights: Config['rights'], config: 
           ...(JSON.parse(jsonFeedItem(item, config)) as Record<string, unknown>),
           ...(entry.kind === 'embargoed' && { _embargo: { about, until: rfc3339(editorial.embargo!) } }),
         };
-  value._rights = { about, copyright_holder: rights.copyrightHolder, copyright_notice: rights.copyrightNotice, usage_terms: rights.usageTerms };
+  value._rights = {
+    about,
+    copyright_holder: rights.copyrightHolder,
+    copyright_notice: rights.copyrightNotice,
+    usage_terms: rights.usageTerms,
+  };
   return indentedJson(value);
 }

@@ -30,7 +30,9 @@ export function partnerSecretFrom(env: Record<string, string | undefined>): Part
   if (value === undefined) return { value: DEVELOPMENT_PARTNER_SECRET, development: true };
   const length = [...value].length;
   if (length < MIN_PARTNER_SECRET_LENGTH) {
-    throw new ConfigError(`${PARTNER_SECRET_ENV} must be at least ${MIN_PARTNER_SECRET_LENGTH} characters long (it has ${length}): partner paths are only as unguessable as it is`);
+    throw new ConfigError(
+      `${PARTNER_SECRET_ENV} must be at least ${MIN_PARTNER_SECRET_LENGTH} characters long (it has ${length}): partner paths are only as unguessable as it is`,
+    );
   }
   return { value, development: false };
 }
@@ -80,7 +82,11 @@ function base32(bytes: Uint8Array): string {
   return bits > 0 ? out + BASE32[(value << (5 - bits)) & 31] : out;
 }
 
-export const PARTNER_FILE_NAMES: Record<PartnerFormat, string> = { atom: 'atom.xml', json: 'feed.json', ninjs: 'ninjs.json' };
+export const PARTNER_FILE_NAMES: Record<PartnerFormat, string> = {
+  atom: 'atom.xml',
+  json: 'feed.json',
+  ninjs: 'ninjs.json',
+};
 
 export const PARTNER_CONTENT_TYPES: Record<PartnerFormat, string> = {
   atom: 'application/atom+xml; charset=utf-8',

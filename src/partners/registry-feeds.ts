@@ -4,7 +4,12 @@ import type { Clock, ObjectStore } from '../ports.ts';
 import { syncWholeScope, type CatalogueStores } from '../catalogue/store/engine.ts';
 import { keysUnder, readJson, writeJsonOver } from '../catalogue/store/object-io.ts';
 import { AGAIN, untilWritten } from '../catalogue/store/retry.ts';
-import { isPartnerMember, PARTNER_MEMBERS_PREFIX, partnerCatalogueScope, type PartnerMemberRecord } from './catalogue-scope.ts';
+import {
+  isPartnerMember,
+  PARTNER_MEMBERS_PREFIX,
+  partnerCatalogueScope,
+  type PartnerMemberRecord,
+} from './catalogue-scope.ts';
 import { DEVELOPMENT_PARTNER_SECRET, partnerPath, PARTNERS_FOLDER } from './paths.ts';
 import { PartnerRegistryError, readPartnerRegistry, registryName } from './registry.ts';
 
@@ -30,13 +35,18 @@ interface RegistryReaderDeps {
  * should not wait on a partner typo; the caller fails the invocation with `problem` afterwards, so the event is
  * retried, then parked with the failed events (alarmed) for a redrive once the registry is fixed.
  */
-export async function withRegistryPartners<D extends RegistryReaderDeps>(deps: D): Promise<{ deps: D; problem?: PartnerRegistryError }> {
+export async function withRegistryPartners<D extends RegistryReaderDeps>(
+  deps: D,
+): Promise<{ deps: D; problem?: PartnerRegistryError }> {
   try {
     const registry = await readPartnerRegistry(deps.editorials, deps.clock, { localRun: deps.localRun === true });
     return { deps: registry ? { ...deps, config: { ...deps.config, partners: registry.partners } } : deps };
   } catch (err) {
     if (!(err instanceof PartnerRegistryError)) throw err;
-    deps.log.error('partner feeds held back: the partner registry is malformed; fix it, then redrive the failed events', { registry: registryName(deps.editorials), error: err });
+    deps.log.error(
+      'partner feeds held back: the partner registry is malformed; fix it, then redrive the failed events',
+      { registry: registryName(deps.editorials), error: err },
+    );
     return { deps: { ...deps, config: { ...deps.config, partners: [] } }, problem: err };
   }
 }
@@ -86,7 +96,12 @@ export async function forgetPartnerFeeds(
       if (!(id in seqs) && !(id in versions) && !inScopes.includes(id)) return false;
       const { [id]: _seq, ...otherSeqs } = seqs;
       const { [id]: _version, ...otherVersions } = versions;
-      const record: PartnerMemberRecord = { ...stored.value, seqs: otherSeqs, in: inScopes.filter((p) => p !== id), versions: otherVersions };
+      const record: PartnerMemberRecord = {
+        ...stored.value,
+        seqs: otherSeqs,
+        in: inScopes.filter((p) => p !== id),
+        versions: otherVersions,
+      };
       return (await writeJsonOver(deps.editorials, key, record, stored)) ? true : AGAIN;
     });
     if (forgot) members++;
@@ -96,6 +111,7 @@ export async function forgetPartnerFeeds(
 }
 
 async function deleteAll(store: ObjectStore, keys: readonly string[]): Promise<number> {
-  for (let at = 0; at < keys.length; at += DELETES_AT_ONCE) await Promise.all(keys.slice(at, at + DELETES_AT_ONCE).map((key) => store.delete(key)));
+  for (let at = 0; at < keys.length; at += DELETES_AT_ONCE)
+    await Promise.all(keys.slice(at, at + DELETES_AT_ONCE).map((key) => store.delete(key)));
   return keys.length;
 }

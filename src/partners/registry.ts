@@ -37,18 +37,26 @@ export function registryName(store: ObjectStore): string {
 }
 
 /** The registry's partners as checked, or undefined when there is no registry object (one GET). */
-export async function readPartnerRegistry(store: ObjectStore, clock: Clock, options: CheckOptions = {}): Promise<PartnerRegistry | undefined> {
+export async function readPartnerRegistry(
+  store: ObjectStore,
+  clock: Clock,
+  options: CheckOptions = {},
+): Promise<PartnerRegistry | undefined> {
   const read = await readRaw(store, clock);
   return read && { partners: checkPartners(read.raw, registryName(store), options), etag: read.etag };
 }
 
 /** Every partner checked by the configuration's rules; the error names `origin` and each problem. */
 export function checkPartners(raw: unknown, origin: string, options: CheckOptions = {}): PartnerConfig[] {
-  if (!Array.isArray(raw)) throw new PartnerRegistryError(`${origin}: must be a JSON array of partners, as the configuration's "partners"`);
+  if (!Array.isArray(raw))
+    throw new PartnerRegistryError(`${origin}: must be a JSON array of partners, as the configuration's "partners"`);
   try {
     return configFrom({ partners: raw }, origin, options).partners;
   } catch (err) {
-    if (err instanceof ConfigError) throw new PartnerRegistryError(err.message.replace('invalid configuration', 'invalid partner registry'), { cause: err });
+    if (err instanceof ConfigError)
+      throw new PartnerRegistryError(err.message.replace('invalid configuration', 'invalid partner registry'), {
+        cause: err,
+      });
     throw err;
   }
 }
@@ -121,7 +129,10 @@ export async function changePartnerRegistry<T>(
     },
     {
       retryable: () => false,
-      exhausted: (attempts) => new PartnerRegistryError(`${name} kept changing while this change was made (${attempts} attempts): nothing was written; try again`),
+      exhausted: (attempts) =>
+        new PartnerRegistryError(
+          `${name} kept changing while this change was made (${attempts} attempts): nothing was written; try again`,
+        ),
     },
   );
 }

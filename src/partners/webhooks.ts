@@ -45,10 +45,19 @@ export function webhookSignature(key: string, delivery: SignedDelivery, at: Date
 }
 
 /** A receiver's check: the signature is the key's for this event id and body, made within `toleranceSeconds` of `now`. */
-export function verifyWebhookSignature(key: string, delivery: SignedDelivery, header: string, now: Date, toleranceSeconds = 300): boolean {
-  const parts = Object.fromEntries(header.split(',').map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
+export function verifyWebhookSignature(
+  key: string,
+  delivery: SignedDelivery,
+  header: string,
+  now: Date,
+  toleranceSeconds = 300,
+): boolean {
+  const parts = Object.fromEntries(
+    header.split(',').map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]),
+  );
   const t = Number(parts.t);
-  if (!Number.isInteger(t) || typeof parts.v2 !== 'string' || Math.abs(now.getTime() / 1000 - t) > toleranceSeconds) return false;
+  if (!Number.isInteger(t) || typeof parts.v2 !== 'string' || Math.abs(now.getTime() / 1000 - t) > toleranceSeconds)
+    return false;
   const expected = Buffer.from(signed(key, t, delivery));
   const given = Buffer.from(parts.v2);
   return given.length === expected.length && timingSafeEqual(given, expected);
@@ -56,7 +65,10 @@ export function verifyWebhookSignature(key: string, delivery: SignedDelivery, he
 
 /** Stable per partner, item and change: the receiver's dedupe key across redeliveries. */
 export function webhookEventId(partnerId: string, slug: string, version: string): string {
-  return createHmac('sha256', 'broadsheet webhook event').update(`${partnerId}\0${slug}\0${version}`).digest('hex').slice(0, 32);
+  return createHmac('sha256', 'broadsheet webhook event')
+    .update(`${partnerId}\0${slug}\0${version}`)
+    .digest('hex')
+    .slice(0, 32);
 }
 
 export function isWebhookMessage(value: unknown): value is WebhookMessage {

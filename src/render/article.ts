@@ -15,7 +15,9 @@ export function correctionHtml(editorial: Editorial, m: Messages): string {
 
 /** The full content of an editorial as HTML (correction, body, provenance footer): pages, feeds, partners. */
 export function articleHtml(editorial: Editorial, m: Messages): string {
-  return [correctionHtml(editorial, m), blocksHtml(editorial.blocks), provenanceFooterHtml(editorial, m)].filter(Boolean).join('\n');
+  return [correctionHtml(editorial, m), blocksHtml(editorial.blocks), provenanceFooterHtml(editorial, m)]
+    .filter(Boolean)
+    .join('\n');
 }
 
 /** What stands in place of a withdrawn editorial's text, on its page and in partner documents. */

@@ -77,7 +77,7 @@ function cutAtLastSpace(text: string): string {
 /** The first sentences of the body, up to about `max` characters: the preheader when there is no summary. */
 export function leadText(blocks: readonly Block[], max = 150): string {
   const first = blocks.find((b) => b.kind === 'paragraph');
-  if (!first || first.kind !== 'paragraph') return '';
+  if (first?.kind !== 'paragraph') return '';
   // The lead stands in for a summary (feeds, ninjs, the page's description), a one-line field: no direction
   // controls, which the body may carry and which a cut could leave unclosed.
   const text = dropBidiControls(first.text);

@@ -26,7 +26,12 @@ export function inReaderLanguage(config: Config, m: Messages, url: string): stri
  * A message as HTML: its text escaped, each `{name}` replaced by the given fragment of this project's own markup
  * (escaped by the caller), in one pass so that no fragment is read again.
  */
-export function messageHtml(m: Messages, key: MessageKey, fragments: Readonly<Record<string, string>>, count?: number): string {
+export function messageHtml(
+  m: Messages,
+  key: MessageKey,
+  fragments: Readonly<Record<string, string>>,
+  count?: number,
+): string {
   const text = escapeHtml(m.t(key, count === undefined ? {} : { count }));
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => fragments[name] ?? whole);
 }
@@ -62,11 +67,23 @@ export interface ReaderTopicChoice {
 }
 
 /** The configured reader topics, labelled in `m`'s language where the configuration gives a label for it. */
-export function readerTopicChoices(config: Config, m: Messages, chosen: (name: string) => boolean = () => true): ReaderTopicChoice[] {
-  return config.subscription.topics.map((topic) => ({ name: topic.name, label: topic.labels?.[m.lang] ?? topic.name, chosen: chosen(topic.name) }));
+export function readerTopicChoices(
+  config: Config,
+  m: Messages,
+  chosen: (name: string) => boolean = () => true,
+): ReaderTopicChoice[] {
+  return config.subscription.topics.map((topic) => ({
+    name: topic.name,
+    label: topic.labels?.[m.lang] ?? topic.name,
+    chosen: chosen(topic.name),
+  }));
 }
 
-export function subscribeFormView(config: Config, m: Messages, content: { lang: string; dir: 'ltr' | 'rtl' }): SubscribeFormView {
+export function subscribeFormView(
+  config: Config,
+  m: Messages,
+  content: { lang: string; dir: 'ltr' | 'rtl' },
+): SubscribeFormView {
   return {
     url: urls.subscribe(config),
     heading: m.t('subscribe.heading', { publication: config.publication.name }),

@@ -21,8 +21,11 @@ const attr = (style: string | undefined) => (style ? ` style="${escapeHtml(style
  */
 export function provenanceFooterHtml(editorial: Editorial, m: Messages, styles: FooterStyles = {}): string {
   const parts: string[] = [];
-  if (editorial.framing) parts.push(`<p class="framing-note"${attr(styles.framing)}>${escapeHtml(editorial.framing)}</p>`);
-  parts.push(`<h2${chromeLangAttrs(m, editorial)}${attr(styles.heading)}>${escapeHtml(m.t('article.provenanceHeading'))}</h2>`);
+  if (editorial.framing)
+    parts.push(`<p class="framing-note"${attr(styles.framing)}>${escapeHtml(editorial.framing)}</p>`);
+  parts.push(
+    `<h2${chromeLangAttrs(m, editorial)}${attr(styles.heading)}>${escapeHtml(m.t('article.provenanceHeading'))}</h2>`,
+  );
   if (editorial.provenanceIntro) parts.push(`<p${attr(styles.intro)}>${escapeHtml(editorial.provenanceIntro)}</p>`);
   const items = editorial.sources.map(
     (s) => `<li${attr(styles.item)}><a href="${escapeHtml(s.url)}"${attr(styles.link)}>${escapeHtml(s.label)}</a></li>`,

@@ -135,7 +135,12 @@ export function renderListingPage(view: ListingView, config: Config): string {
       (link, i, all) => all.findIndex((other) => other.href === link.href) === i,
     ),
     cardsHtml: view.cardsHtml,
-    text: { empty: m.t('listing.empty'), pagination: m.t('listing.pagination'), newer: m.t('listing.newer'), older: m.t('listing.older') },
+    text: {
+      empty: m.t('listing.empty'),
+      pagination: m.t('listing.pagination'),
+      newer: m.t('listing.newer'),
+      older: m.t('listing.older'),
+    },
     subscribe: subscribeFormView(config, m, publication),
     slug: view.topic ? `topic-${view.topic.slug}` : page ? 'archive' : 'home',
     postalAddress: config.postalAddress,

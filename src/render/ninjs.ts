@@ -132,8 +132,18 @@ export function renderNinjs(editorial: Editorial, config: Config, options: Ninjs
     ...(editorial.topics.length ? { subjects: editorial.topics.map((name) => ({ name })) } : {}),
     infoSources: editorial.sources.map((s) => ({ name: s.label, uri: s.url, role: 'source' as const })),
     renditions: [
-      { name: 'canonical', title: m.t('ninjs.webPage'), href: urls.page(config, editorial.slug), contentType: 'text/html' },
-      { name: 'self', title: m.t('ninjs.self'), href: urls.ninjs(config, editorial.slug), contentType: 'application/json' },
+      {
+        name: 'canonical',
+        title: m.t('ninjs.webPage'),
+        href: urls.page(config, editorial.slug),
+        contentType: 'text/html',
+      },
+      {
+        name: 'self',
+        title: m.t('ninjs.self'),
+        href: urls.ninjs(config, editorial.slug),
+        contentType: 'application/json',
+      },
     ],
   };
 }
@@ -156,11 +166,15 @@ function pubStatus(editorial: Editorial, now: Date | undefined, underEmbargo: 'w
 /** A withdrawn editorial's text is no longer distributed: partners get the notice and the provenance. */
 function bodyHtml(editorial: Editorial, config: Config, m: Messages): string {
   if (editorial.status !== 'withdrawn') return articleHtml(editorial, m);
-  return [withdrawnNoticeHtml(editorial, config, m), correctionHtml(editorial, m), provenanceFooterHtml(editorial, m)].filter(Boolean).join('\n');
+  return [withdrawnNoticeHtml(editorial, config, m), correctionHtml(editorial, m), provenanceFooterHtml(editorial, m)]
+    .filter(Boolean)
+    .join('\n');
 }
 
 function visibleText(html: string): string {
-  const spaced = html.replace(/<\/(p|h[1-6]|li|blockquote|pre|aside|footer|ul|ol)>/g, '$& ').replace(/<br\s*\/?>/g, ' ');
+  const spaced = html
+    .replace(/<\/(p|h[1-6]|li|blockquote|pre|aside|footer|ul|ol)>/g, '$& ')
+    .replace(/<br\s*\/?>/g, ' ');
   return htmlToText(spaced).replace(/\s+/gu, ' ').trim();
 }
 

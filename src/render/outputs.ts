@@ -33,13 +33,20 @@ export async function renderEditorialOutputs(editorial: Editorial, config: Confi
       { name: 'email.html', contentType: 'text/html; charset=utf-8', body: sample.html },
       { name: 'email.txt', contentType: 'text/plain; charset=utf-8', body: sample.text },
       { name: 'email.eml', contentType: 'message/rfc822', body: eml },
-      { name: 'ninjs.json', contentType: 'application/json; charset=utf-8', body: `${JSON.stringify(renderNinjs(editorial, config), null, 2)}\n` },
+      {
+        name: 'ninjs.json',
+        contentType: 'application/json; charset=utf-8',
+        body: `${JSON.stringify(renderNinjs(editorial, config), null, 2)}\n`,
+      },
     ],
   };
 }
 
 function sampleMessageId(config: Config, editorial: Editorial): string {
   const host = new URL(config.publication.siteUrl).hostname;
-  const hash = createHash('sha256').update(`${editorial.slug}\n${editorial.updated.toISOString()}`).digest('hex').slice(0, 16);
+  const hash = createHash('sha256')
+    .update(`${editorial.slug}\n${editorial.updated.toISOString()}`)
+    .digest('hex')
+    .slice(0, 16);
   return `<${hash}.${editorial.slug.slice(0, 40)}@${host}>`;
 }

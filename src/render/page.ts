@@ -3,7 +3,15 @@ import type { Messages } from '../i18n/index.ts';
 import type { Editorial } from '../model.ts';
 import { correctionHtml, withdrawnNoticeHtml } from './article.ts';
 import { blocksHtml, leadText } from './body.ts';
-import { chromeLangAttrs, chromeOf, feedLinks, messageHtml, subscribeFormView, type FeedLink, type SubscribeFormView } from './chrome.ts';
+import {
+  chromeLangAttrs,
+  chromeOf,
+  feedLinks,
+  messageHtml,
+  subscribeFormView,
+  type FeedLink,
+  type SubscribeFormView,
+} from './chrome.ts';
 import { escapeHtml } from './escape.ts';
 import { provenanceFooterHtml } from './footer.ts';
 import { urls } from './urls.ts';
@@ -66,7 +74,11 @@ export function renderPage(editorial: Editorial, config: Config): string {
     siteName: config.publication.name,
     homeUrl: urls.home(config),
     pageUrl,
-    feeds: feedLinks(m, config.publication.name, { rss: urls.rss(config), atom: urls.atom(config), json: urls.jsonFeed(config) }),
+    feeds: feedLinks(m, config.publication.name, {
+      rss: urls.rss(config),
+      atom: urls.atom(config),
+      json: urls.jsonFeed(config),
+    }),
     subscribe: subscribeFormView(config, m, editorial),
     slug: editorial.slug,
     ogLocale: editorial.lang.replace(/-/g, '_'),
@@ -127,13 +139,18 @@ function isoDate(date: Date): string {
 
 /** "By <author> · <date>", and " · Updated <date and time>" once a correction came later. */
 function bylineHtml(editorial: Editorial, m: Messages, byline: string): string {
-  const time = (date: Date, text: string, cls = '') => `<time${cls} datetime="${isoDate(date)}">${escapeHtml(text)}</time>`;
+  const time = (date: Date, text: string, cls = '') =>
+    `<time${cls} datetime="${isoDate(date)}">${escapeHtml(text)}</time>`;
   const parts = [
     messageHtml(m, 'page.byline', { author: `<span class="author">${escapeHtml(byline)}</span>` }),
     time(editorial.published, m.date(editorial.published)),
   ];
   if (editorial.updated.getTime() > editorial.published.getTime()) {
-    parts.push(messageHtml(m, 'page.updated', { date: time(editorial.updated, m.dateTime(editorial.updated), ' class="updated"') }));
+    parts.push(
+      messageHtml(m, 'page.updated', {
+        date: time(editorial.updated, m.dateTime(editorial.updated), ' class="updated"'),
+      }),
+    );
   }
   return `<p class="byline"${chromeLangAttrs(m, editorial)}>${parts.join(' · ')}</p>`;
 }

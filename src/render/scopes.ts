@@ -46,6 +46,7 @@ export function siteUrl(config: Config, key: string): string {
 }
 
 export const scopeUrls = {
-  feed: (config: Config, scope: Scope, format: FeedFormat, page?: number) => siteUrl(config, publicKeys.feed(scope, format, page)),
+  feed: (config: Config, scope: Scope, format: FeedFormat, page?: number) =>
+    siteUrl(config, publicKeys.feed(scope, format, page)),
   html: (config: Config, scope: Scope, page?: number) => siteUrl(config, publicKeys.html(scope, page)),
 };

@@ -45,7 +45,9 @@ export function renderSitemapIndex(sitemaps: readonly SitemapUrl[]): string {
 
 function locList(root: string, child: string, entries: readonly SitemapUrl[]): string {
   if (entries.length > SITEMAP_MAX_URLS) {
-    throw new SitemapLimitError(`a ${root} holds at most ${SITEMAP_MAX_URLS} entries, not ${entries.length}: split it and list the parts in a sitemap index`);
+    throw new SitemapLimitError(
+      `a ${root} holds at most ${SITEMAP_MAX_URLS} entries, not ${entries.length}: split it and list the parts in a sitemap index`,
+    );
   }
   const lines = [XML_DECLARATION, openTag(root, { xmlns: SITEMAP_NS })];
   for (const { loc, lastmod } of entries) {
@@ -93,7 +95,15 @@ export function renderNewsSitemap(items: readonly NewsItem[], config: Config, no
 export function renderRobots(config: Config): string {
   const site = config.publication.siteUrl;
   const path = new URL(`${site}/`).pathname;
-  return ['User-agent: *', 'Allow: /', `Disallow: ${path}partners/`, '', `Sitemap: ${site}/sitemap.xml`, `Sitemap: ${site}/news-sitemap.xml`, ''].join('\n');
+  return [
+    'User-agent: *',
+    'Allow: /',
+    `Disallow: ${path}partners/`,
+    '',
+    `Sitemap: ${site}/sitemap.xml`,
+    `Sitemap: ${site}/news-sitemap.xml`,
+    '',
+  ].join('\n');
 }
 
 /**

@@ -6,7 +6,8 @@ export const urls = {
   rss: (config: Config) => `${config.publication.siteUrl}/feeds/rss.xml`,
   atom: (config: Config) => `${config.publication.siteUrl}/feeds/atom.xml`,
   jsonFeed: (config: Config) => `${config.publication.siteUrl}/feeds/feed.json`,
-  ninjs: (config: Config, slug: string) => `${config.publication.siteUrl}/editorials/${encodeURIComponent(slug)}/ninjs.json`,
+  ninjs: (config: Config, slug: string) =>
+    `${config.publication.siteUrl}/editorials/${encodeURIComponent(slug)}/ninjs.json`,
   subscribe: (config: Config) => `${config.publication.siteUrl}/subscribe`,
   home: (config: Config) => `${config.publication.siteUrl}/`,
 };

@@ -18,7 +18,8 @@ const CONTROL_OR_SPACE = /[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 export function normalizeAddress(input: string): AddressCheck {
   const trimmed = input.trim();
   if (trimmed === '') return { ok: false, reason: 'the address is empty' };
-  if (CONTROL_OR_SPACE.test(trimmed)) return { ok: false, reason: 'the address contains a space or a control character' };
+  if (CONTROL_OR_SPACE.test(trimmed))
+    return { ok: false, reason: 'the address contains a space or a control character' };
   const parts = trimmed.split('@');
   if (parts.length !== 2) return { ok: false, reason: 'the address must contain exactly one @' };
   const [rawLocal, rawDomain] = parts as [string, string];
@@ -28,10 +29,16 @@ export function normalizeAddress(input: string): AddressCheck {
   }
   const domain = domainToASCII(rawDomain.toLowerCase().replace(/\.$/, ''));
   const labels = domain.split('.');
-  if (!domain || labels.length < 2 || !labels.every((label) => DOMAIN_LABEL.test(label)) || /^\d+$/.test(labels.at(-1)!)) {
+  if (
+    !domain ||
+    labels.length < 2 ||
+    !labels.every((label) => DOMAIN_LABEL.test(label)) ||
+    /^\d+$/.test(labels.at(-1)!)
+  ) {
     return { ok: false, reason: 'the part after the @ is not a valid domain name' };
   }
   const address = `${local}@${domain}`;
-  if (address.length > MAX_ADDRESS_LENGTH) return { ok: false, reason: `the address is longer than ${MAX_ADDRESS_LENGTH} characters` };
+  if (address.length > MAX_ADDRESS_LENGTH)
+    return { ok: false, reason: `the address is longer than ${MAX_ADDRESS_LENGTH} characters` };
   return { ok: true, address };
 }

@@ -12,7 +12,13 @@ const LIFETIME_DAYS = Math.round(CONFIRM_TOKEN_LIFETIME_MS / (24 * 60 * 60 * 100
  * The double opt-in message: one link, what happens if it is ignored, and who sent it; in `language` (the one the
  * reader subscribed in) when Broadsheet writes it, else in the publication's.
  */
-export function confirmationEmail(config: Config, to: string, confirmLink: string, configurationSet?: string, language?: string): OutgoingEmail {
+export function confirmationEmail(
+  config: Config,
+  to: string,
+  confirmLink: string,
+  configurationSet?: string,
+  language?: string,
+): OutgoingEmail {
   const m = messagesFor(language, config.publication.language);
   // The confirm page then answers in the language of this email.
   const link = inReaderLanguage(config, m, confirmLink);
@@ -34,11 +40,15 @@ export function confirmationEmail(config: Config, to: string, confirmLink: strin
   ].join('\n');
   const e = escapeHtml;
   const linked = `<a href="${e(link)}" style="color:#0b5cad">${e(link)}</a>`;
-  const html = letterHtml(m, subject, `<p>${messageHtml(m, 'confirmation.intro', { publication: `<strong>${e(name)}</strong>` })}</p>
+  const html = letterHtml(
+    m,
+    subject,
+    `<p>${messageHtml(m, 'confirmation.intro', { publication: `<strong>${e(name)}</strong>` })}</p>
 <p><a href="${e(link)}" style="display:inline-block;padding:10px 18px;background:#0b5cad;color:#ffffff;text-decoration:none;font-family:system-ui,sans-serif">${e(m.t('confirmation.button'))}</a></p>
 <p style="font-size:14px;color:#5a5a5a">${messageHtml(m, 'confirmation.orOpen', { link: linked })}</p>
 <p style="font-size:14px;color:#5a5a5a">${e(expiry)}</p>
-<p style="font-size:13px;color:#5a5a5a">${e(name)} · ${e(config.postalAddress)}</p>`);
+<p style="font-size:13px;color:#5a5a5a">${e(name)} · ${e(config.postalAddress)}</p>`,
+  );
   return {
     from: mailbox(config.sender.name, config.sender.address),
     to,

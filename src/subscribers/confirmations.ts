@@ -16,7 +16,13 @@ export const CONFIRMATIONS_PER_MAILBOX_PER_DAY = 3;
 export const CONFIRMATIONS_PER_DAY = 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export type ConfirmationOutcome = 'sent' | 'nothing-owed' | 'mailbox-suppressed' | 'mailbox-full' | 'day-full' | 'rejected';
+export type ConfirmationOutcome =
+  | 'sent'
+  | 'nothing-owed'
+  | 'mailbox-suppressed'
+  | 'mailbox-full'
+  | 'day-full'
+  | 'rejected';
 
 /** The id of the day's counter of confirmation sends as a whole (`day`: the UTC day's start, epoch ms). */
 export function confirmationsOfDayCounterId(day: number): string {
@@ -52,11 +58,19 @@ function owedMailOf(body: string): OwedMail | undefined {
  * Sends the welcome a confirmation owes, once, taken from the record as a confirmation send is. It names the
  * reader's topics and carries the preference link (and List-Unsubscribe), as every editorial's email does.
  */
-export async function deliverOwedWelcome(deps: SubscriberDeps, id: string): Promise<'sent' | 'nothing-owed' | 'rejected'> {
+export async function deliverOwedWelcome(
+  deps: SubscriberDeps,
+  id: string,
+): Promise<'sent' | 'nothing-owed' | 'rejected'> {
   const store = storeOf(deps);
   const { outcome, subscriber } = await store.takeWelcome(id, deps.clock.now());
   if (outcome === 'nothing-owed' || !subscriber) return 'nothing-owed';
-  const email = welcomeEmail(deps.config, subscriber, unsubscribeUrl(deps.config, keysOf(deps), id, subscriber.linkNonce), deps.configurationSet);
+  const email = welcomeEmail(
+    deps.config,
+    subscriber,
+    unsubscribeUrl(deps.config, keysOf(deps), id, subscriber.linkNonce),
+    deps.configurationSet,
+  );
   return sendTaken(deps, 'welcome', id, email, () => store.returnWelcome(id, deps.clock.now()));
 }
 
@@ -64,7 +78,13 @@ export async function deliverOwedWelcome(deps: SubscriberDeps, id: string): Prom
  * Sends an email taken from a subscriber's record. A rejected address is like any other to the reader: it is only
  * logged. Any other failure gives the send back to the record and throws, so the queue delivers the message again.
  */
-export async function sendTaken(deps: SubscriberDeps, kind: 'confirmation' | 'welcome', id: string, email: OutgoingEmail, giveBack: () => Promise<void>): Promise<'sent' | 'rejected'> {
+export async function sendTaken(
+  deps: SubscriberDeps,
+  kind: 'confirmation' | 'welcome',
+  id: string,
+  email: OutgoingEmail,
+  giveBack: () => Promise<void>,
+): Promise<'sent' | 'rejected'> {
   try {
     const { messageId } = await deps.mailer.send(email);
     deps.log.info(`${kind} sent`, { subscriberId: id, messageId });
@@ -106,8 +126,12 @@ export async function deliverOwedConfirmation(deps: SubscriberDeps, id: string):
   }
   const all = await countInWindow(deps.subscribers, confirmationsOfDayCounterId(day), dayEnds);
   if (all > CONFIRMATIONS_PER_DAY) {
-    deps.log.warn('confirmation withheld: confirmations had their ceiling for today', { subscriberId: id, ceiling: CONFIRMATIONS_PER_DAY });
-    if (all === CONFIRMATIONS_PER_DAY + 1) deps.log.error('confirmation ceiling reached for today', { ceiling: CONFIRMATIONS_PER_DAY });
+    deps.log.warn('confirmation withheld: confirmations had their ceiling for today', {
+      subscriberId: id,
+      ceiling: CONFIRMATIONS_PER_DAY,
+    });
+    if (all === CONFIRMATIONS_PER_DAY + 1)
+      deps.log.error('confirmation ceiling reached for today', { ceiling: CONFIRMATIONS_PER_DAY });
     return 'day-full';
   }
   const link = confirmUrl(deps.config, keys, id, now, subscriber.linkNonce);
@@ -129,7 +153,10 @@ export function sendOwedConfirmations(deps: SubscriberDeps, records: QueueRecord
       order: 'parallel',
       onError: (record, err) => {
         const owed = owedMailOf(record.body);
-        deps.log.warn(`${owed?.kind === 'welcome' ? 'welcome' : 'confirmation'} not sent; it comes back`, { subscriberId: owed?.id, error: err });
+        deps.log.warn(`${owed?.kind === 'welcome' ? 'welcome' : 'confirmation'} not sent; it comes back`, {
+          subscriberId: owed?.id,
+          error: err,
+        });
       },
     },
   );

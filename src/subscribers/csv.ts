@@ -72,7 +72,8 @@ export function parseCsv(text: string): CsvRecord[] {
     } else if (afterQuote) {
       throw new CsvError('text after a closing quote; a quote inside a quoted field is written as ""', line);
     } else if (c === '"') {
-      if (field !== '') throw new CsvError('a quote inside an unquoted field; quote the whole field and double the quote', line);
+      if (field !== '')
+        throw new CsvError('a quote inside an unquoted field; quote the whole field and double the quote', line);
       quoted = true;
       i++;
     } else {
@@ -102,7 +103,8 @@ const FORMULA_START = new Set(['=', '+', '-', '@', '\t', '\r']);
 const QUOTE = "'";
 
 /** A cell that would need its leading quote put back: it starts with a trigger, or is itself a quote-led cell. */
-const needsQuote = (cell: string) => FORMULA_START.has(cell[0] ?? '') || (cell[0] === QUOTE && (FORMULA_START.has(cell[1] ?? '') || cell[1] === QUOTE));
+const needsQuote = (cell: string) =>
+  FORMULA_START.has(cell[0] ?? '') || (cell[0] === QUOTE && (FORMULA_START.has(cell[1] ?? '') || cell[1] === QUOTE));
 
 /**
  * A cell a spreadsheet shows as text: `=1+1` is written `'=1+1`, as OWASP advises. A cell that already starts

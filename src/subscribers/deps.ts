@@ -26,7 +26,8 @@ export interface SubscriberDeps {
 }
 
 /** The keys of these dependencies: the set, or the single secret as kid "0". */
-export const keysOf = (deps: Pick<SubscriberDeps, 'tokenSecret' | 'tokenKeys'>): TokenKeys => deps.tokenKeys ?? singleKey(deps.tokenSecret);
+export const keysOf = (deps: Pick<SubscriberDeps, 'tokenSecret' | 'tokenKeys'>): TokenKeys =>
+  deps.tokenKeys ?? singleKey(deps.tokenSecret);
 
-export const storeOf = (deps: SubscriberDeps): SubscriberStore => new SubscriberStore(deps.subscribers, keysOf(deps).idKey, deps.clock);
-
+export const storeOf = (deps: SubscriberDeps): SubscriberStore =>
+  new SubscriberStore(deps.subscribers, keysOf(deps).idKey, deps.clock);

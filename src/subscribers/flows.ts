@@ -1,5 +1,11 @@
 import { normalizeAddress } from './address.ts';
-import { deliverOwedConfirmation, deliverOwedWelcome, confirmationMessage, sendTaken, welcomeMessage } from './confirmations.ts';
+import {
+  deliverOwedConfirmation,
+  deliverOwedWelcome,
+  confirmationMessage,
+  sendTaken,
+  welcomeMessage,
+} from './confirmations.ts';
 import { confirmationEmail } from './confirmation-email.ts';
 import { parseSesEvent } from './ses-events.ts';
 import { keysOf, storeOf, type SubscriberDeps } from './deps.ts';
@@ -57,10 +63,15 @@ export async function subscribe(
     deps.log.info('subscribe refused', { problem: 'invalid-address' });
     return { ok: false, problem: 'invalid-address', reason: checked.reason };
   }
-  const language = request.language === undefined || request.language.trim() === '' ? undefined : languageTag(request.language);
+  const language =
+    request.language === undefined || request.language.trim() === '' ? undefined : languageTag(request.language);
   if (request.language?.trim() && language === undefined) {
     deps.log.info('subscribe refused', { problem: 'invalid-language' });
-    return { ok: false, problem: 'invalid-language', reason: 'the language is not a language tag such as "fr" or "pt-BR"' };
+    return {
+      ok: false,
+      problem: 'invalid-language',
+      reason: 'the language is not a language tag such as "fr" or "pt-BR"',
+    };
   }
   const store = storeOf(deps);
   const now = deps.clock.now();
@@ -77,19 +88,35 @@ export async function subscribe(
   // Queued for every address, owed or not: the sender finds out from the record.
   if (deps.confirmations) await deps.confirmations.sendBatch([confirmationMessage(id)]);
   else await deliverOwedConfirmation(deps, id);
-  deps.log.info('subscribe request', { subscriberId: id, outcome: result.outcome, confirmationDue: result.confirmationDue });
+  deps.log.info('subscribe request', {
+    subscriberId: id,
+    outcome: result.outcome,
+    confirmationDue: result.confirmationDue,
+  });
   return { ok: true };
 }
 
 /** Sends the double opt-in message to a pending subscriber at once and records when (an import's confirmations),
  * unless its inbox is suppressed. `nonce`: the record's linkNonce, which the link is bound to. */
-export async function sendConfirmation(deps: SubscriberDeps, store: SubscriberStore, id: string, address: string, now: Date, nonce?: string): Promise<boolean> {
+export async function sendConfirmation(
+  deps: SubscriberDeps,
+  store: SubscriberStore,
+  id: string,
+  address: string,
+  now: Date,
+  nonce?: string,
+): Promise<boolean> {
   // Not to an inbox a spelling of which bounced or complained.
   if (await store.mailboxSuppressed(address)) {
     deps.log.warn('confirmation withheld: the inbox is suppressed (a bounce or a complaint)', { subscriberId: id });
     return false;
   }
-  const email = confirmationEmail(deps.config, address, confirmUrl(deps.config, keysOf(deps), id, now, nonce), deps.configurationSet);
+  const email = confirmationEmail(
+    deps.config,
+    address,
+    confirmUrl(deps.config, keysOf(deps), id, now, nonce),
+    deps.configurationSet,
+  );
   // Nothing was taken from the record, so a failure has nothing to give back; the send is recorded once made.
   const sent = (await sendTaken(deps, 'confirmation', id, email, async () => {})) === 'sent';
   if (sent) await store.markConfirmationSent(id, now);
@@ -181,8 +208,19 @@ export interface SesEventSummary {
  * Bounces and complaints: a permanent bounce or a complaint suppresses the recipient; a transient (or
  * undetermined) bounce counts, and suppresses once the count reaches the threshold. Other events are ignored.
  */
-export async function handleSesEvent(deps: SubscriberDeps, event: unknown, parsed = parseSesEvent(event)): Promise<SesEventSummary> {
-  const summary: SesEventSummary = { suppressed: 0, softBounces: 0, unknownRecipients: 0, ignored: 0, malformed: parsed.malformed, suppressedByDispatch: {} };
+export async function handleSesEvent(
+  deps: SubscriberDeps,
+  event: unknown,
+  parsed = parseSesEvent(event),
+): Promise<SesEventSummary> {
+  const summary: SesEventSummary = {
+    suppressed: 0,
+    softBounces: 0,
+    unknownRecipients: 0,
+    ignored: 0,
+    malformed: parsed.malformed,
+    suppressedByDispatch: {},
+  };
   const store = storeOf(deps);
   const threshold = deps.softBounceThreshold;
   const now = deps.clock.now();
@@ -200,14 +238,17 @@ export async function handleSesEvent(deps: SubscriberDeps, event: unknown, parse
       } else if (feedback.kind === 'complaint') {
         outcome = (await store.suppress(id, 'complaint', now)).outcome;
       } else if (feedback.bounceType === 'Permanent') {
-        outcome = (await store.suppress(id, `bounce:${(feedback.bounceSubType ?? 'Permanent').slice(0, 40)}`, now)).outcome;
+        outcome = (await store.suppress(id, `bounce:${(feedback.bounceSubType ?? 'Permanent').slice(0, 40)}`, now))
+          .outcome;
       } else {
         outcome = (await store.recordSoftBounce(id, threshold, now, feedback.feedbackId)).outcome;
         if (outcome === 'counted') summary.softBounces++;
       }
       if (outcome === 'suppressed') {
         summary.suppressed++;
-        if (feedback.dispatchTag !== undefined) summary.suppressedByDispatch[feedback.dispatchTag] = (summary.suppressedByDispatch[feedback.dispatchTag] ?? 0) + 1;
+        if (feedback.dispatchTag !== undefined)
+          summary.suppressedByDispatch[feedback.dispatchTag] =
+            (summary.suppressedByDispatch[feedback.dispatchTag] ?? 0) + 1;
       }
       if (outcome === 'unknown') summary.unknownRecipients++;
       deps.log.info('ses feedback', {

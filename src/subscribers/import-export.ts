@@ -67,25 +67,33 @@ function validateRow(
   if (!address.ok) return { ok: false, reason: `invalid email: ${address.reason}` };
   const consentRaw = (fields.consent_at ?? '').trim();
   const consentAt = consentRaw ? parseConsentDate(consentRaw) : undefined;
-  if (consentRaw && consentAt === undefined) return { ok: false, reason: `consent_at "${consentRaw}" is not a date (YYYY-MM-DD or an ISO 8601 time)` };
-  if (consentAt !== undefined && Date.parse(consentAt) > now.getTime()) return { ok: false, reason: `consent_at ${consentRaw} is in the future` };
+  if (consentRaw && consentAt === undefined)
+    return { ok: false, reason: `consent_at "${consentRaw}" is not a date (YYYY-MM-DD or an ISO 8601 time)` };
+  if (consentAt !== undefined && Date.parse(consentAt) > now.getTime())
+    return { ok: false, reason: `consent_at ${consentRaw} is in the future` };
   const statusRaw = (fields.status ?? '').trim().toLowerCase();
   if (statusRaw && !isSubscriberStatus(statusRaw)) {
     return { ok: false, reason: `unknown status "${statusRaw}" (use ${SUBSCRIBER_STATUSES.join(', ')})` };
   }
   // Only a recorded consent makes an imported reader a confirmed subscriber.
   const status = isSubscriberStatus(statusRaw) ? statusRaw : consentAt !== undefined ? 'confirmed' : 'pending';
-  if (status === 'confirmed' && consentAt === undefined) return { ok: false, reason: 'status confirmed needs a consent_at date' };
+  if (status === 'confirmed' && consentAt === undefined)
+    return { ok: false, reason: 'status confirmed needs a consent_at date' };
   let topics: string[] | undefined;
   if (has('topics')) {
-    const listed = (fields.topics ?? '').split(';').map((t) => t.trim()).filter(Boolean);
+    const listed = (fields.topics ?? '')
+      .split(';')
+      .map((t) => t.trim())
+      .filter(Boolean);
     const clean = cleanTopics(listed);
     const refused = listed.find((t) => !clean.includes(t.normalize('NFC').replace(/\s+/g, ' ')));
-    if (refused !== undefined) return { ok: false, reason: `topic "${refused}" is not allowed (letters, digits, spaces, _ . -; at most 64)` };
+    if (refused !== undefined)
+      return { ok: false, reason: `topic "${refused}" is not allowed (letters, digits, spaces, _ . -; at most 64)` };
     topics = clean;
   }
   const source = (fields.source ?? '').trim();
-  if (source.length > 200 || /[\u0000-\u001f\u007f-\u009f]/.test(source)) return { ok: false, reason: 'source is longer than 200 characters or has control characters' };
+  if (source.length > 200 || /[\u0000-\u001f\u007f-\u009f]/.test(source))
+    return { ok: false, reason: 'source is longer than 200 characters or has control characters' };
   return {
     ok: true,
     record: {
@@ -104,8 +112,12 @@ function validateRow(
  * `consent_at`, `source`, `status`. Rows are checked one by one; bad rows are reported and skipped, the rest
  * imported (see SubscriberStore.upsertImported for how they meet what the table holds).
  */
-export async function importSubscribers(deps: SubscriberDeps, csv: string, options: ImportOptions): Promise<ImportReport> {
-  let records;
+export async function importSubscribers(
+  deps: SubscriberDeps,
+  csv: string,
+  options: ImportOptions,
+): Promise<ImportReport> {
+  let records: ReturnType<typeof parseCsv>;
   try {
     records = parseCsv(csv);
   } catch (err) {
@@ -137,7 +149,8 @@ export async function importSubscribers(deps: SubscriberDeps, csv: string, optio
     // Files this command wrote carry `'=…` for `=…` (see neutraliseCell): read back as the value they stand for.
     const fields = Object.fromEntries(columns.map((c, i) => [c, restoreCell(record.fields[i] ?? '')]));
     const reject = (reason: string) => report.rejected.push({ row, reason, fields });
-    if (record.fields.length !== columns.length) return reject(`has ${record.fields.length} fields; the header has ${columns.length}`);
+    if (record.fields.length !== columns.length)
+      return reject(`has ${record.fields.length} fields; the header has ${columns.length}`);
     const checked = validateRow(fields, has, options, now);
     if (!checked.ok) return reject(checked.reason);
     const earlier = firstRow.get(checked.record.address);
@@ -158,7 +171,8 @@ export async function importSubscribers(deps: SubscriberDeps, csv: string, optio
     for (const subscriber of pending) {
       const last = subscriber.confirmationSentAt ? Date.parse(subscriber.confirmationSentAt) : Number.NaN;
       if (now.getTime() - last < CONFIRMATION_RESEND_COOLDOWN_MS) continue;
-      if (await sendConfirmation(deps, store, subscriber.id, subscriber.email, now, subscriber.linkNonce)) report.confirmationsSent++;
+      if (await sendConfirmation(deps, store, subscriber.id, subscriber.email, now, subscriber.linkNonce))
+        report.confirmationsSent++;
     }
   }
   deps.log.info('subscribers imported', {
@@ -176,7 +190,10 @@ export async function importSubscribers(deps: SubscriberDeps, csv: string, optio
  * corrected, the file imports again (`row` and `reason` are ignored columns).
  */
 export function rejectedRowsCsv(report: ImportReport, columns: readonly string[]): string {
-  return formatSpreadsheetCsv([['row', 'reason', ...columns], ...report.rejected.map((r) => [String(r.row), r.reason, ...columns.map((c) => r.fields[c] ?? '')])]);
+  return formatSpreadsheetCsv([
+    ['row', 'reason', ...columns],
+    ...report.rejected.map((r) => [String(r.row), r.reason, ...columns.map((c) => r.fields[c] ?? '')]),
+  ]);
 }
 
 /**
@@ -186,7 +203,8 @@ export function rejectedRowsCsv(report: ImportReport, columns: readonly string[]
 export async function exportSubscribers(deps: SubscriberDeps): Promise<{ csv: string; count: number }> {
   const store = new SubscriberStore(deps.subscribers, deps.tokenSecret, deps.clock);
   const rows: string[][] = [];
-  for await (const s of store.all()) rows.push([s.email, s.status, s.topics.join(';'), s.consentAt ?? '', s.consentSource ?? '']);
+  for await (const s of store.all())
+    rows.push([s.email, s.status, s.topics.join(';'), s.consentAt ?? '', s.consentSource ?? '']);
   rows.sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0));
   return { csv: formatSpreadsheetCsv([[...CSV_COLUMNS], ...rows]), count: rows.length };
 }

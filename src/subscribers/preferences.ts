@@ -27,11 +27,16 @@ export async function preferencesOf(deps: SubscriberDeps, token: string): Promis
     ok: true,
     subscriber,
     everyTopic,
-    topics: deps.config.subscription.topics.map((topic) => ({ topic, chosen: everyTopic || chosen.has(topicKey(topic.name)) })),
+    topics: deps.config.subscription.topics.map((topic) => ({
+      topic,
+      chosen: everyTopic || chosen.has(topicKey(topic.name)),
+    })),
   };
 }
 
-export type PreferenceChange = { ok: true; outcome: string } | { ok: false; problem: 'invalid' | 'gone' | 'not-subscribed' | 'no-topic' };
+export type PreferenceChange =
+  | { ok: true; outcome: string }
+  | { ok: false; problem: 'invalid' | 'gone' | 'not-subscribed' | 'no-topic' };
 
 /**
  * Keeps the offered topics among `names` (in the configuration's order); undefined when none is left. Choosing
@@ -39,12 +44,18 @@ export type PreferenceChange = { ok: true; outcome: string } | { ok: false; prob
  */
 export function chosenTopics(config: Config, names: readonly string[]): string[] | undefined {
   const picked = new Set(names.map(topicKey));
-  const offered = config.subscription.topics.filter((topic) => picked.has(topicKey(topic.name))).map((topic) => topic.name);
+  const offered = config.subscription.topics
+    .filter((topic) => picked.has(topicKey(topic.name)))
+    .map((topic) => topic.name);
   if (offered.length === 0) return undefined;
   return offered.length === config.subscription.topics.length ? [] : offered;
 }
 
-export async function changeTopics(deps: SubscriberDeps, token: string, names: readonly string[]): Promise<PreferenceChange> {
+export async function changeTopics(
+  deps: SubscriberDeps,
+  token: string,
+  names: readonly string[],
+): Promise<PreferenceChange> {
   const checked = await checkLink(deps, 'unsubscribe', token);
   if (!checked.ok) return { ok: false, problem: 'invalid' };
   const { check, link } = checked;
@@ -59,7 +70,22 @@ export async function changeTopics(deps: SubscriberDeps, token: string, names: r
 
 /** Everything kept about one subscriber, as the reader (or the desk, for them) receives it. */
 export function subscriberData(subscriber: Subscriber, config: Config): Record<string, unknown> {
-  const { id, email, status, topics, consentAt, consentSource, requestedAt, confirmationSentAt, confirmedAt, unsubscribedAt, softBounces, suppressedReason, suppressedAt, updatedAt } = subscriber;
+  const {
+    id,
+    email,
+    status,
+    topics,
+    consentAt,
+    consentSource,
+    requestedAt,
+    confirmationSentAt,
+    confirmedAt,
+    unsubscribedAt,
+    softBounces,
+    suppressedReason,
+    suppressedAt,
+    updatedAt,
+  } = subscriber;
   return {
     publication: config.publication.name,
     subscriber: {
@@ -68,7 +94,17 @@ export function subscriberData(subscriber: Subscriber, config: Config): Record<s
       status,
       topics: topics.length ? topics : 'every topic',
       ...Object.fromEntries(
-        Object.entries({ consentAt, consentSource, requestedAt, confirmationSentAt, confirmedAt, unsubscribedAt, suppressedReason, suppressedAt, updatedAt }).filter(([, v]) => v !== undefined),
+        Object.entries({
+          consentAt,
+          consentSource,
+          requestedAt,
+          confirmationSentAt,
+          confirmedAt,
+          unsubscribedAt,
+          suppressedReason,
+          suppressedAt,
+          updatedAt,
+        }).filter(([, v]) => v !== undefined),
       ),
       softBounces,
       ...Object.fromEntries(Object.entries(subscriber).filter(([key]) => key === 'language')),
@@ -82,10 +118,16 @@ export async function exportData(deps: SubscriberDeps, token: string): Promise<D
   const view = await preferencesOf(deps, token);
   if (!view.ok) return view;
   deps.log.info('data exported', { subscriberId: view.subscriber.id });
-  return { ok: true, fileName: `${deps.config.publication.name.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase() || 'subscription'}-data.json`, json: `${JSON.stringify(subscriberData(view.subscriber, deps.config), null, 2)}\n` };
+  return {
+    ok: true,
+    fileName: `${deps.config.publication.name.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase() || 'subscription'}-data.json`,
+    json: `${JSON.stringify(subscriberData(view.subscriber, deps.config), null, 2)}\n`,
+  };
 }
 
-export type Erasure = { ok: true; outcome: 'erased' | 'kept-suppression' | 'unknown' } | { ok: false; problem: 'invalid' };
+export type Erasure =
+  | { ok: true; outcome: 'erased' | 'kept-suppression' | 'unknown' }
+  | { ok: false; problem: 'invalid' };
 
 /** Idempotent: erasing twice, or a subscriber already gone, succeeds. */
 export async function erase(deps: SubscriberDeps, token: string): Promise<Erasure> {
@@ -98,13 +140,19 @@ export async function erase(deps: SubscriberDeps, token: string): Promise<Erasur
 }
 
 /** For the desk, on a reader's request by letter: what is kept about one address, or undefined when nothing is. */
-export async function dataForAddress(deps: SubscriberDeps, address: string): Promise<Record<string, unknown> | undefined> {
+export async function dataForAddress(
+  deps: SubscriberDeps,
+  address: string,
+): Promise<Record<string, unknown> | undefined> {
   const subscriber = await subscriberAt(deps, address);
   return subscriber && subscriber.email !== '' ? subscriberData(subscriber, deps.config) : undefined;
 }
 
 /** For the desk: erases one address as the preference page would. */
-export async function eraseAddress(deps: SubscriberDeps, address: string): Promise<'erased' | 'kept-suppression' | 'unknown'> {
+export async function eraseAddress(
+  deps: SubscriberDeps,
+  address: string,
+): Promise<'erased' | 'kept-suppression' | 'unknown'> {
   const checked = normalizeAddress(address);
   if (!checked.ok) throw new RangeError(`"${address}" is not an email address: ${checked.reason}`);
   const store = storeOf(deps);

@@ -26,7 +26,8 @@ export interface ParsedSesEvent {
 }
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 export function parseSesEvent(event: unknown): ParsedSesEvent {
@@ -60,11 +61,23 @@ function collect(value: unknown, out: ParsedSesEvent, depth: number): void {
     for (const record of value.Records) collect(record, out, depth + 1);
     return;
   }
-  if (value.eventSource === 'aws:sqs' && typeof value.body === 'string') return collect(value.body, out, depth + 1);
-  if (isObject(value.Sns)) return collect(value.Sns.Message, out, depth + 1);
-  if (value.Type === 'Notification' && 'Message' in value) return collect(value.Message, out, depth + 1);
+  if (value.eventSource === 'aws:sqs' && typeof value.body === 'string') {
+    collect(value.body, out, depth + 1);
+    return;
+  }
+  if (isObject(value.Sns)) {
+    collect(value.Sns.Message, out, depth + 1);
+    return;
+  }
+  if (value.Type === 'Notification' && 'Message' in value) {
+    collect(value.Message, out, depth + 1);
+    return;
+  }
   // An EventBridge event from SES.
-  if (isObject(value.detail) && (value.source === 'aws.ses' || 'detail-type' in value)) return collect(value.detail, out, depth + 1);
+  if (isObject(value.detail) && (value.source === 'aws.ses' || 'detail-type' in value)) {
+    collect(value.detail, out, depth + 1);
+    return;
+  }
   const eventType = text(value.eventType) ?? text(value.notificationType);
   if (eventType === undefined) {
     out.malformed++;
@@ -80,7 +93,10 @@ function collect(value: unknown, out: ParsedSesEvent, depth: number): void {
       eventType,
       messageId,
       ...(dispatchTag !== undefined && { dispatchTag }),
-      ...(feedback.kind === 'bounce' && { bounceType: feedback.bounceType, ...(feedback.bounceSubType !== undefined && { bounceSubType: feedback.bounceSubType }) }),
+      ...(feedback.kind === 'bounce' && {
+        bounceType: feedback.bounceType,
+        ...(feedback.bounceSubType !== undefined && { bounceSubType: feedback.bounceSubType }),
+      }),
       ...(machineMade(value) && { machine: true }),
     });
   }
@@ -100,7 +116,9 @@ function firstTag(tags: unknown, name: string): string | undefined {
 function machineMade(value: Json): boolean {
   const detail = isObject(value.open) ? value.open : isObject(value.click) ? value.click : undefined;
   if (!detail) return false;
-  return ['machineGenerated', 'isMachineGenerated', 'automated', 'isAutomated'].some((flag) => detail[flag] === true || detail[flag] === 'true');
+  return ['machineGenerated', 'isMachineGenerated', 'automated', 'isAutomated'].some(
+    (flag) => detail[flag] === true || detail[flag] === 'true',
+  );
 }
 
 function feedbackOf(eventType: string, value: Json): SesFeedback {
@@ -120,7 +138,9 @@ function feedbackOf(eventType: string, value: Json): SesFeedback {
     return {
       kind: 'complaint',
       recipients: recipients(complaint.complainedRecipients),
-      ...(text(complaint.complaintFeedbackType) !== undefined && { feedbackType: text(complaint.complaintFeedbackType) }),
+      ...(text(complaint.complaintFeedbackType) !== undefined && {
+        feedbackType: text(complaint.complaintFeedbackType),
+      }),
       ...(text(complaint.feedbackId) !== undefined && { feedbackId: text(complaint.feedbackId) }),
     };
   }

@@ -26,7 +26,8 @@ export interface LinkBinding {
   nonce: string | undefined;
 }
 
-const fitsLink = (current: Subscriber, link: LinkBinding | undefined) => link === undefined || linkFits(link.nonce, current.linkNonce);
+const fitsLink = (current: Subscriber, link: LinkBinding | undefined) =>
+  link === undefined || linkFits(link.nonce, current.linkNonce);
 
 export interface Changed<O> {
   outcome: O;
@@ -137,7 +138,11 @@ export class SubscriberStore {
       confirmationDue = false;
       if (!current) {
         confirmationDue = true;
-        return { kind: 'create', fields: { email: request.address, status: 'pending', softBounces: 0, linkNonce: newLinkNonce(), ...asked }, outcome: 'created' };
+        return {
+          kind: 'create',
+          fields: { email: request.address, status: 'pending', softBounces: 0, linkNonce: newLinkNonce(), ...asked },
+          outcome: 'created',
+        };
       }
       switch (current.status) {
         case 'suppressed':
@@ -147,13 +152,21 @@ export class SubscriberStore {
         case 'unsubscribed':
           confirmationDue = true;
           // A new subscription: links signed for the one that ended stop working.
-          return { kind: 'update', set: { status: 'pending', linkNonce: newLinkNonce(), ...asked }, outcome: 'resubscribed' };
+          return {
+            kind: 'update',
+            set: { status: 'pending', linkNonce: newLinkNonce(), ...asked },
+            outcome: 'resubscribed',
+          };
         case 'pending': {
           if (now.getTime() - lastConfirmationAt(current) < CONFIRMATION_RESEND_COOLDOWN_MS) {
             return { kind: 'none', outcome: 'pending-again', balance: true };
           }
           confirmationDue = true;
-          return { kind: 'update', set: { requestedAt: at, confirmationDueAt: at, expiresAt: pendingExpiry(now) }, outcome: 'pending-again' };
+          return {
+            kind: 'update',
+            set: { requestedAt: at, confirmationDueAt: at, expiresAt: pendingExpiry(now) },
+            outcome: 'pending-again',
+          };
         }
       }
     }).then((changed) => ({ ...changed, confirmationDue }));
@@ -166,7 +179,12 @@ export class SubscriberStore {
   takeConfirmation(id: string, now: Date): Promise<Changed<'taken' | 'nothing-owed'>> {
     return this.change<'taken' | 'nothing-owed'>(id, now, (current) =>
       current?.status === 'pending' && current.confirmationDueAt !== undefined
-        ? { kind: 'update', set: { confirmationSentAt: now.toISOString(), expiresAt: pendingExpiry(now) }, remove: ['confirmationDueAt'], outcome: 'taken' }
+        ? {
+            kind: 'update',
+            set: { confirmationSentAt: now.toISOString(), expiresAt: pendingExpiry(now) },
+            remove: ['confirmationDueAt'],
+            outcome: 'taken',
+          }
         : { kind: 'none', outcome: 'nothing-owed' },
     );
   }
@@ -193,7 +211,12 @@ export class SubscriberStore {
   async markConfirmationSent(id: string, now: Date): Promise<void> {
     await this.change(id, now, (current) =>
       current?.status === 'pending'
-        ? { kind: 'update', set: { confirmationSentAt: now.toISOString(), expiresAt: pendingExpiry(now) }, remove: ['confirmationDueAt'], outcome: 'marked' }
+        ? {
+            kind: 'update',
+            set: { confirmationSentAt: now.toISOString(), expiresAt: pendingExpiry(now) },
+            remove: ['confirmationDueAt'],
+            outcome: 'marked',
+          }
         : { kind: 'none', outcome: 'skipped' },
     );
   }
@@ -208,7 +231,11 @@ export class SubscriberStore {
   }
 
   /** Double opt-in: only a pending subscriber becomes confirmed; the confirmation is the moment of consent. */
-  confirm(id: string, now: Date, options: { welcome?: boolean; link?: LinkBinding } = {}): Promise<Changed<ConfirmOutcome>> {
+  confirm(
+    id: string,
+    now: Date,
+    options: { welcome?: boolean; link?: LinkBinding } = {},
+  ): Promise<Changed<ConfirmOutcome>> {
     const at = now.toISOString();
     // Owed by the same write that confirms, so a double click, or two confirm requests at once, owe one welcome.
     const welcome = options.welcome ? { welcomeDueAt: at } : {};
@@ -217,7 +244,12 @@ export class SubscriberStore {
       if (current.status === 'confirmed') return { kind: 'none', outcome: 'already-confirmed' };
       if (current.status !== 'pending') return { kind: 'none', outcome: 'not-pending' };
       // A send still owed is moot once the reader has confirmed.
-      return { kind: 'update', set: { status: 'confirmed', confirmedAt: at, consentAt: at, ...welcome }, remove: ['confirmationDueAt'], outcome: 'confirmed' };
+      return {
+        kind: 'update',
+        set: { status: 'confirmed', confirmedAt: at, consentAt: at, ...welcome },
+        remove: ['confirmationDueAt'],
+        outcome: 'confirmed',
+      };
     });
   }
 
@@ -225,16 +257,27 @@ export class SubscriberStore {
   unsubscribe(id: string, now: Date, link?: LinkBinding): Promise<Changed<UnsubscribeOutcome>> {
     return this.change<UnsubscribeOutcome>(id, now, (current) => {
       if (!current || !fitsLink(current, link)) return { kind: 'none', outcome: 'unknown' };
-      if (current.status === 'unsubscribed' || current.status === 'suppressed') return { kind: 'none', outcome: 'already' };
-      return { kind: 'update', set: { status: 'unsubscribed', unsubscribedAt: now.toISOString() }, outcome: 'unsubscribed' };
+      if (current.status === 'unsubscribed' || current.status === 'suppressed')
+        return { kind: 'none', outcome: 'already' };
+      return {
+        kind: 'update',
+        set: { status: 'unsubscribed', unsubscribedAt: now.toISOString() },
+        outcome: 'unsubscribed',
+      };
     });
   }
 
   /** The reader's own choice from the preference page: empty means every topic. Only a live subscription changes. */
-  changeTopics(id: string, topics: string[], now: Date, link?: LinkBinding): Promise<Changed<'changed' | 'unchanged' | 'not-subscribed' | 'unknown'>> {
+  changeTopics(
+    id: string,
+    topics: string[],
+    now: Date,
+    link?: LinkBinding,
+  ): Promise<Changed<'changed' | 'unchanged' | 'not-subscribed' | 'unknown'>> {
     return this.change(id, now, (current) => {
       if (!current || !fitsLink(current, link)) return { kind: 'none', outcome: 'unknown' };
-      if (current.status !== 'confirmed' && current.status !== 'pending') return { kind: 'none', outcome: 'not-subscribed' };
+      if (current.status !== 'confirmed' && current.status !== 'pending')
+        return { kind: 'none', outcome: 'not-subscribed' };
       if (JSON.stringify(current.topics) === JSON.stringify(topics)) return { kind: 'none', outcome: 'unchanged' };
       return { kind: 'update', set: { topics }, outcome: 'changed' };
     });
@@ -255,7 +298,18 @@ export class SubscriberStore {
       return 'erased';
     }
     // Every attribute the item holds, also ones newer code added, except what keeps the suppression.
-    const kept = new Set(['id', 'status', 'suppressedReason', 'suppressedAt', 'email', 'topics', 'softBounces', 'linkNonce', 'updatedAt', 'version']);
+    const kept = new Set([
+      'id',
+      'status',
+      'suppressedReason',
+      'suppressedAt',
+      'email',
+      'topics',
+      'softBounces',
+      'linkNonce',
+      'updatedAt',
+      'version',
+    ]);
     await this.change(id, now, () => ({
       kind: 'update',
       set: { email: '', topics: [], softBounces: 0, linkNonce: newLinkNonce() },
@@ -267,32 +321,39 @@ export class SubscriberStore {
 
   /** Never mail this address again (hard bounce, complaint); the first reason recorded is kept. */
   suppress(id: string, reason: string, now: Date): Promise<Changed<SuppressOutcome>> {
-    return this.suppressingMailbox(now, this.change<SuppressOutcome>(id, now, (current) => {
-      if (!current) return { kind: 'none', outcome: 'unknown' };
-      if (current.status === 'suppressed') return { kind: 'none', outcome: 'already' };
-      return {
-        kind: 'update',
-        set: { status: 'suppressed', suppressedReason: reason, suppressedAt: now.toISOString() },
-        outcome: 'suppressed',
-      };
-    }));
+    return this.suppressingMailbox(
+      now,
+      this.change<SuppressOutcome>(id, now, (current) => {
+        if (!current) return { kind: 'none', outcome: 'unknown' };
+        if (current.status === 'suppressed') return { kind: 'none', outcome: 'already' };
+        return {
+          kind: 'update',
+          set: { status: 'suppressed', suppressedReason: reason, suppressedAt: now.toISOString() },
+          outcome: 'suppressed',
+        };
+      }),
+    );
   }
 
   /** Counts a soft bounce once per `bounceId`; suppresses the subscriber when the count reaches `threshold`. */
   recordSoftBounce(id: string, threshold: number, now: Date, bounceId?: string): Promise<Changed<SoftBounceOutcome>> {
-    return this.suppressingMailbox(now, this.change<SoftBounceOutcome>(id, now, (current) => {
-      if (!current) return { kind: 'none', outcome: 'unknown' };
-      if (current.status === 'suppressed') return { kind: 'none', outcome: 'already-suppressed' };
-      if (bounceId !== undefined && current.lastSoftBounceId === bounceId) return { kind: 'none', outcome: 'duplicate' };
-      const softBounces = current.softBounces + 1;
-      const counted = { softBounces, ...(bounceId !== undefined && { lastSoftBounceId: bounceId }) };
-      if (softBounces < threshold) return { kind: 'update', set: counted, outcome: 'counted' };
-      return {
-        kind: 'update',
-        set: { ...counted, status: 'suppressed', suppressedReason: 'soft-bounces', suppressedAt: now.toISOString() },
-        outcome: 'suppressed',
-      };
-    }));
+    return this.suppressingMailbox(
+      now,
+      this.change<SoftBounceOutcome>(id, now, (current) => {
+        if (!current) return { kind: 'none', outcome: 'unknown' };
+        if (current.status === 'suppressed') return { kind: 'none', outcome: 'already-suppressed' };
+        if (bounceId !== undefined && current.lastSoftBounceId === bounceId)
+          return { kind: 'none', outcome: 'duplicate' };
+        const softBounces = current.softBounces + 1;
+        const counted = { softBounces, ...(bounceId !== undefined && { lastSoftBounceId: bounceId }) };
+        if (softBounces < threshold) return { kind: 'update', set: counted, outcome: 'counted' };
+        return {
+          kind: 'update',
+          set: { ...counted, status: 'suppressed', suppressedReason: 'soft-bounces', suppressedAt: now.toISOString() },
+          outcome: 'suppressed',
+        };
+      }),
+    );
   }
 
   /**
@@ -300,7 +361,10 @@ export class SubscriberStore {
    * bounced for good or complained. No confirmation goes to such an inbox.
    */
   async mailboxSuppressed(normalisedAddress: string): Promise<boolean> {
-    return (await this.table.get({ id: suppressedMailboxId(mailboxDigest(this.tokenSecret, normalisedAddress)) })) !== undefined;
+    return (
+      (await this.table.get({ id: suppressedMailboxId(mailboxDigest(this.tokenSecret, normalisedAddress)) })) !==
+      undefined
+    );
   }
 
   /**
@@ -334,29 +398,44 @@ export class SubscriberStore {
       if (status === 'suppressed') return { status, suppressedReason: 'imported', suppressedAt: at };
       return { status };
     };
-    return this.suppressingMailbox(now, this.change<ImportOutcome>(this.idFor(record.address), now, (current) => {
-      if (!current) {
-        return {
-          kind: 'create',
-          fields: { email: record.address, topics: [], softBounces: 0, linkNonce: newLinkNonce(), consentSource: record.defaultSource, ...described, ...entering(record.status), status: record.status },
-          outcome: 'created',
-        };
-      }
-      if (current.status === 'suppressed') return { kind: 'none', outcome: record.status === 'suppressed' ? 'unchanged' : 'kept-suppressed' };
-      const optingIn = record.status === 'pending' || record.status === 'confirmed';
-      if (current.status === 'unsubscribed' && optingIn) {
-        const consentedAfter =
-          record.consentAt !== undefined && Date.parse(record.consentAt) > Date.parse(current.unsubscribedAt ?? '');
-        if (!consentedAfter) return { kind: 'none', outcome: 'kept-unsubscribed' };
-      }
-      const status = current.status === 'confirmed' && record.status === 'pending' ? 'confirmed' : record.status;
-      const set: Fields = { ...described, ...(status !== current.status ? entering(status) : {}) };
-      // An unsubscribed reader who comes back has a new subscription: links signed for the old one stop working.
-      const renewed: Fields = current.status === 'unsubscribed' && optingIn ? { linkNonce: newLinkNonce() } : {};
-      const differs = Object.entries(set).some(([k, v]) => JSON.stringify(v) !== JSON.stringify(current[k as keyof Subscriber]));
-      if (!differs) return { kind: 'none', outcome: 'unchanged' };
-      return { kind: 'update', set: { ...set, ...renewed }, outcome: 'updated' };
-    }));
+    return this.suppressingMailbox(
+      now,
+      this.change<ImportOutcome>(this.idFor(record.address), now, (current) => {
+        if (!current) {
+          return {
+            kind: 'create',
+            fields: {
+              email: record.address,
+              topics: [],
+              softBounces: 0,
+              linkNonce: newLinkNonce(),
+              consentSource: record.defaultSource,
+              ...described,
+              ...entering(record.status),
+              status: record.status,
+            },
+            outcome: 'created',
+          };
+        }
+        if (current.status === 'suppressed')
+          return { kind: 'none', outcome: record.status === 'suppressed' ? 'unchanged' : 'kept-suppressed' };
+        const optingIn = record.status === 'pending' || record.status === 'confirmed';
+        if (current.status === 'unsubscribed' && optingIn) {
+          const consentedAfter =
+            record.consentAt !== undefined && Date.parse(record.consentAt) > Date.parse(current.unsubscribedAt ?? '');
+          if (!consentedAfter) return { kind: 'none', outcome: 'kept-unsubscribed' };
+        }
+        const status = current.status === 'confirmed' && record.status === 'pending' ? 'confirmed' : record.status;
+        const set: Fields = { ...described, ...(status !== current.status ? entering(status) : {}) };
+        // An unsubscribed reader who comes back has a new subscription: links signed for the old one stop working.
+        const renewed: Fields = current.status === 'unsubscribed' && optingIn ? { linkNonce: newLinkNonce() } : {};
+        const differs = Object.entries(set).some(
+          ([k, v]) => JSON.stringify(v) !== JSON.stringify(current[k as keyof Subscriber]),
+        );
+        if (!differs) return { kind: 'none', outcome: 'unchanged' };
+        return { kind: 'update', set: { ...set, ...renewed }, outcome: 'updated' };
+      }),
+    );
   }
 
   private async change<O>(
@@ -370,13 +449,20 @@ export class SubscriberStore {
       const current = item && !isExpiredPending(item, now) ? subscriberFromItem(item) : undefined;
       const mutation = decide(current);
       if (mutation.kind === 'none') {
-        if (mutation.balance && current) await this.table.update({ id }, { set: { version: current.version }, expected: { version: NEVER_A_VERSION } });
+        if (mutation.balance && current)
+          await this.table.update(
+            { id },
+            { set: { version: current.version }, expected: { version: NEVER_A_VERSION } },
+          );
         return { outcome: mutation.outcome, subscriber: current };
       }
       const updatedAt = now.toISOString();
       if (mutation.kind === 'create') {
         const created = { id, ...mutation.fields, updatedAt, version: 1 };
-        if (!item) return (await this.table.putIfAbsent(created as unknown as Item)) ? { outcome: mutation.outcome, subscriber: subscriberFromItem(created) } : AGAIN;
+        if (!item)
+          return (await this.table.putIfAbsent(created as unknown as Item))
+            ? { outcome: mutation.outcome, subscriber: subscriberFromItem(created) }
+            : AGAIN;
         // The expired record is replaced whole, conditionally on the version read; versions keep growing.
         const { id: _id, ...fields } = created;
         const version = typeof item.version === 'number' ? item.version : undefined;
@@ -393,7 +479,8 @@ export class SubscriberStore {
       if (!current || !item) return AGAIN;
       const remove = new Set<string>(mutation.remove ?? []);
       // Only a pending record expires: a write that takes it out of pending removes the TTL.
-      if ((mutation.set.status ?? current.status) !== 'pending' && item.expiresAt !== undefined) remove.add('expiresAt');
+      if ((mutation.set.status ?? current.status) !== 'pending' && item.expiresAt !== undefined)
+        remove.add('expiresAt');
       const after = await this.table.update(
         { id },
         {
@@ -413,6 +500,8 @@ export class SubscriberStore {
 
 /** The last time a confirmation was owed or taken, for the resend cooldown; never: minus infinity. */
 function lastConfirmationAt(subscriber: Subscriber): number {
-  const times = [subscriber.confirmationDueAt, subscriber.confirmationSentAt].map((t) => (t ? Date.parse(t) : Number.NEGATIVE_INFINITY));
+  const times = [subscriber.confirmationDueAt, subscriber.confirmationSentAt].map((t) =>
+    t ? Date.parse(t) : Number.NEGATIVE_INFINITY,
+  );
   return Math.max(...times);
 }

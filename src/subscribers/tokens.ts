@@ -72,7 +72,13 @@ export function linkFits(tokenNonce: string | undefined, recordNonce: string | u
 }
 
 export type TokenCheck =
-  | { ok: true; subscriberId: string; expiresAt?: Date; kid: string; /** Absent on tokens from before nonces. */ nonce?: string }
+  | {
+      ok: true;
+      subscriberId: string;
+      expiresAt?: Date;
+      kid: string /** Absent on tokens from before nonces. */;
+      nonce?: string;
+    }
   | { ok: false; reason: 'malformed' | 'wrong-purpose' | 'bad-signature' | 'expired' | 'unknown-key' | 'retired-key' };
 
 function hmac(secret: string, payload: string): string {
@@ -92,7 +98,8 @@ export function keyedDigest(keys: KeysOrSecret, purpose: string, value: string):
 
 const macFor = (secret: string, payload: string) => hmac(secret, payload).slice(0, 32);
 /** What a token's mac covers: the kid too, except for tokens from before kids, which must verify as they were. */
-const payload = (kid: string | undefined, fields: string[]) => [fields[0], ...(kid === undefined ? [] : [kid]), ...fields.slice(1)].join(':');
+const payload = (kid: string | undefined, fields: string[]) =>
+  [fields[0], ...(kid === undefined ? [] : [kid]), ...fields.slice(1)].join(':');
 
 function sameText(a: string, b: string): boolean {
   const left = Buffer.from(a, 'utf8');
@@ -126,15 +133,22 @@ export function signConfirmToken(keys: KeysOrSecret, id: string, expiresAt: Date
   const expiry = String(Math.floor(expiresAt.getTime() / 1000));
   if (!EXPIRY.test(expiry)) throw new Error('the expiry is not a usable time');
   const { kid, secret } = currentKey(keys);
-  return [PREFIX.confirm, kid, ...fields, expiry, macFor(secret, payload(kid, ['confirm', ...fields, expiry]))].join('.');
+  return [PREFIX.confirm, kid, ...fields, expiry, macFor(secret, payload(kid, ['confirm', ...fields, expiry]))].join(
+    '.',
+  );
 }
 
 /** The key a token's kid names, if it is still accepted at `now`. */
-function acceptedKey(keys: TokenKeys, kid: string, now: Date): { secret: string } | { reason: 'unknown-key' | 'retired-key' } {
+function acceptedKey(
+  keys: TokenKeys,
+  kid: string,
+  now: Date,
+): { secret: string } | { reason: 'unknown-key' | 'retired-key' } {
   const secret = Object.hasOwn(keys.signing, kid) ? keys.signing[kid] : undefined;
   if (!secret) return { reason: 'unknown-key' };
   const until = kid === keys.current ? undefined : keys.retiring[kid];
-  if (kid !== keys.current && (until === undefined || now.getTime() >= until.getTime())) return { reason: 'retired-key' };
+  if (kid !== keys.current && (until === undefined || now.getTime() >= until.getTime()))
+    return { reason: 'retired-key' };
   return { secret };
 }
 
@@ -144,7 +158,9 @@ export function verifyToken(keysOrSecret: KeysOrSecret, purpose: TokenPurpose, t
   const parts = token.split('.');
   const prefix = parts[0];
   if (prefix !== PREFIX[purpose]) {
-    return Object.values(PREFIX).includes(prefix ?? '') ? { ok: false, reason: 'wrong-purpose' } : { ok: false, reason: 'malformed' };
+    return Object.values(PREFIX).includes(prefix ?? '')
+      ? { ok: false, reason: 'wrong-purpose' }
+      : { ok: false, reason: 'malformed' };
   }
   const fields = purpose === 'unsubscribe' ? 2 : 3;
   // One part more than the fields and the prefix: the token carries its kid; two more: its kid and a nonce.

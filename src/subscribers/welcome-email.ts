@@ -12,7 +12,12 @@ import type { Subscriber } from './subscriber.ts';
  * The welcome after a confirmation (when `subscription.welcomeEmail` is on): what the reader will get, and the one
  * link where they change it, as at the foot of every editorial; in the reader's language where Broadsheet has it.
  */
-export function welcomeEmail(config: Config, subscriber: Subscriber, preferenceLink: string, configurationSet?: string): OutgoingEmail {
+export function welcomeEmail(
+  config: Config,
+  subscriber: Subscriber,
+  preferenceLink: string,
+  configurationSet?: string,
+): OutgoingEmail {
   const m = messagesFor(subscriber.language, config.publication.language);
   const link = inReaderLanguage(config, m, preferenceLink);
   const name = config.publication.name;
@@ -22,12 +27,27 @@ export function welcomeEmail(config: Config, subscriber: Subscriber, preferenceL
     .map((topic) => topic.label);
   const what = topics.length ? m.t('welcome.someTopics', { topics: topics.join(', ') }) : m.t('welcome.everyTopic');
   const subject = m.t('welcome.subject', { publication: name });
-  const text = [m.t('welcome.intro', { publication: name }), '', what, '', m.t('welcome.textChange', { url: link }), '', '-- ', name, config.postalAddress, ''].join('\n');
+  const text = [
+    m.t('welcome.intro', { publication: name }),
+    '',
+    what,
+    '',
+    m.t('welcome.textChange', { url: link }),
+    '',
+    '-- ',
+    name,
+    config.postalAddress,
+    '',
+  ].join('\n');
   const e = escapeHtml;
-  const html = letterHtml(m, subject, `<p>${messageHtml(m, 'welcome.intro', { publication: `<strong>${e(name)}</strong>` })}</p>
+  const html = letterHtml(
+    m,
+    subject,
+    `<p>${messageHtml(m, 'welcome.intro', { publication: `<strong>${e(name)}</strong>` })}</p>
 <p>${e(what)}</p>
 <p><a href="${e(link)}" style="color:#0b5cad">${e(m.t('welcome.change'))}</a></p>
-<p style="font-size:13px;color:#5a5a5a">${e(name)} · ${e(config.postalAddress)}</p>`);
+<p style="font-size:13px;color:#5a5a5a">${e(name)} · ${e(config.postalAddress)}</p>`,
+  );
   return {
     from: mailbox(config.sender.name, config.sender.address),
     to: subscriber.email,

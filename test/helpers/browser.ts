@@ -23,7 +23,12 @@ const LIBRARIES = join(tmpdir(), 'al2023', 'lib');
 
 /** The package's flags, less the ones that would make these tests lie: the same-origin policy and mixed-content
  * blocking stay on (the pages are checked against other origins) and the browser keeps its usual processes. */
-const DROPPED = new Set(['--disable-web-security', '--allow-running-insecure-content', '--single-process', '--no-zygote']);
+const DROPPED = new Set([
+  '--disable-web-security',
+  '--allow-running-insecure-content',
+  '--single-process',
+  '--no-zygote',
+]);
 
 /**
  * Unpacks the browser, its fonts and its libraries into the temporary folder, once. The package writes straight
@@ -33,7 +38,10 @@ const DROPPED = new Set(['--disable-web-security', '--allow-running-insecure-con
 export async function unpackBrowser(): Promise<string> {
   const executablePath = await sparticuz.executablePath();
   if (!existsSync(join(LIBRARIES, 'libnss3.so'))) {
-    const archive = join(dirname(createRequire(import.meta.url).resolve('@sparticuz/chromium')), '../../bin/al2023.tar.br');
+    const archive = join(
+      dirname(createRequire(import.meta.url).resolve('@sparticuz/chromium')),
+      '../../bin/al2023.tar.br',
+    );
     await mkdir(dirname(LIBRARIES), { recursive: true });
     // Unpacked beside the target and renamed into place, so a reader sees all of the libraries or none.
     const staging = await mkdtemp(join(dirname(LIBRARIES), '.unpacking-'));

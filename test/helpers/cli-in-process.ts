@@ -15,7 +15,10 @@ type Write = typeof process.stdout.write;
  * about a second a command; tests about what a command does call this, and a few keep the real process to hold the
  * process boundary (exit status, streams). One run at a time: the streams are the process's own.
  */
-export async function runCliInProcess(args: string[], env: Record<string, string | undefined> = process.env): Promise<CliRun> {
+export async function runCliInProcess(
+  args: string[],
+  env: Record<string, string | undefined> = process.env,
+): Promise<CliRun> {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const saved = {
@@ -31,7 +34,10 @@ export async function runCliInProcess(args: string[], env: Record<string, string
       into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
       return true;
     }) as Write;
-  const line = (into: string[]) => (...values: unknown[]) => void into.push(`${values.map(String).join(' ')}\n`);
+  const line =
+    (into: string[]) =>
+    (...values: unknown[]) =>
+      void into.push(`${values.map(String).join(' ')}\n`);
   process.stdout.write = capture(stdout);
   process.stderr.write = capture(stderr);
   console.log = line(stdout);

@@ -1,4 +1,4 @@
-// What the dispatch tests share whatever runs beneath them (the emulators in test/dispatch-harness.ts, memory in
+// What the dispatch tests share whatever runs beneath them (the emulators in test/helpers/dispatch-harness.ts, memory in
 // test/helpers/memory-dispatch.ts): seeded subscribers, a real template, the worker's and planner's dependencies,
 // and the checks every dispatch must pass. Nothing here starts a server.
 import { expect } from 'vitest';
@@ -91,12 +91,18 @@ export async function seedSubscribers(table: KeyValueTable, readers = READERS): 
 /** The subscribers an editorial with these topics must reach. */
 export function expectedRecipients(world: Pick<DispatchWorld, 'seeded'>, topics: string[]): Subscriber[] {
   return world.seeded.filter(
-    (s) => s.status === 'confirmed' && (topics.length === 0 || s.topics.length === 0 || s.topics.some((t) => topics.includes(t))),
+    (s) =>
+      s.status === 'confirmed' &&
+      (topics.length === 0 || s.topics.length === 0 || s.topics.some((t) => topics.includes(t))),
   );
 }
 
 /** Renders a sample editorial once and stores it where the workers load it from; returns the dispatch request. */
-export async function storeTemplate(world: DispatchWorld, dispatchId: string, topics: string[] = ['harbours']): Promise<DispatchRequest> {
+export async function storeTemplate(
+  world: DispatchWorld,
+  dispatchId: string,
+  topics: string[] = ['harbours'],
+): Promise<DispatchRequest> {
   const editorial = makeEditorial({ topics });
   const template = await renderEmail(editorial, config);
   const templateKey = `rendered/${editorial.slug}/${dispatchId}/email.json`;
@@ -136,7 +142,15 @@ export function workerDeps(world: DispatchWorld, overrides: Partial<WorkerDeps> 
 }
 
 export function planDeps(world: DispatchWorld) {
-  return { editorials: world.editorials, subscribers: world.subscribers, ledger: world.ledger, queue: world.queue, log: world.log.child({ fn: 'planner' }), clock: systemClock, shardSize: SHARD_SIZE };
+  return {
+    editorials: world.editorials,
+    subscribers: world.subscribers,
+    ledger: world.ledger,
+    queue: world.queue,
+    log: world.log.child({ fn: 'planner' }),
+    clock: systemClock,
+    shardSize: SHARD_SIZE,
+  };
 }
 
 export const planOnce = (world: DispatchWorld, request: DispatchRequest) => planDispatch(planDeps(world), request);
@@ -189,7 +203,10 @@ export async function expectExactlyOnce<M extends SentMail>(
 }
 
 /** The ledger says 'sent' for every subscriber the dispatch must reach. */
-export async function expectLedgerComplete(world: Pick<DispatchWorld, 'seeded' | 'ledger'>, request: DispatchRequest): Promise<void> {
+export async function expectLedgerComplete(
+  world: Pick<DispatchWorld, 'seeded' | 'ledger'>,
+  request: DispatchRequest,
+): Promise<void> {
   const expected = expectedRecipients(world, request.topics);
   const items = await world.ledger.getMany(expected.map((s) => sendKey(request.dispatchId, s.id)));
   const status = new Map(items.map((item) => [item.sk, item.status]));

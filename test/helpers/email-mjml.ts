@@ -10,7 +10,8 @@ import { MJML_OPTIONS } from '../../scripts/compile-email.ts';
 /** The email's HTML as every render wrote it before the layout was compiled: mjml run on the filled MJML source. */
 export async function mjmlLayout(view: EmailView): Promise<string> {
   const result = await mjml2html(emailMjmlTemplate()(view), MJML_OPTIONS);
-  if (result.errors.length) throw new Error(`email MJML is invalid:\n${result.errors.map((e) => `  - ${e.formattedMessage}`).join('\n')}`);
+  if (result.errors.length)
+    throw new Error(`email MJML is invalid:\n${result.errors.map((e) => `  - ${e.formattedMessage}`).join('\n')}`);
   return result.html;
 }
 

@@ -5,7 +5,11 @@ import addFormats from 'ajv-formats';
 // types, RFC 3339 dates, and keys outside the spec only as extensions (a leading underscore).
 const author = {
   type: 'object',
-  properties: { name: { type: 'string' }, url: { type: 'string', format: 'uri' }, avatar: { type: 'string', format: 'uri' } },
+  properties: {
+    name: { type: 'string' },
+    url: { type: 'string', format: 'uri' },
+    avatar: { type: 'string', format: 'uri' },
+  },
   anyOf: [{ required: ['name'] }, { required: ['url'] }, { required: ['avatar'] }],
   patternProperties: { '^_': {} },
   additionalProperties: false,
@@ -80,5 +84,7 @@ export function jsonFeedErrors(text: string): string[] {
   }
   const validate = validator();
   if (validate(document)) return [];
-  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'} ${JSON.stringify(e.params)}`);
+  return (validate.errors ?? []).map(
+    (e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'} ${JSON.stringify(e.params)}`,
+  );
 }

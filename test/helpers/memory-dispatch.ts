@@ -1,7 +1,7 @@
 // The dispatch stage on the ports in memory: a queue with visibility timeouts and a dead-letter queue, a mailer that
 // keeps what it was asked to send, MemoryTable for the ledger and the subscribers, MemoryStore for the editorials.
 // For the tests whose claims are about the planner's and the worker's logic; the adapters and the emulators have
-// their own end-to-end tests (test/dispatch*.test.ts on test/dispatch-harness.ts).
+// their own end-to-end tests (test/dispatch*.test.ts on test/helpers/dispatch-harness.ts).
 import { setTimeout as delay } from 'node:timers/promises';
 import type { BatchResponse, QueueRecord } from '../../src/batch.ts';
 import { createLogger } from '../../src/log.ts';
@@ -16,7 +16,10 @@ import { MemoryTable } from './memory-table.ts';
  * milliseconds, not SQS's whole seconds.
  */
 export class MemoryQueue implements Queue {
-  private readonly messages = new Map<string, { body: string; visibleAt: number; receiveCount: number; handle?: string }>();
+  private readonly messages = new Map<
+    string,
+    { body: string; visibleAt: number; receiveCount: number; handle?: string }
+  >();
   private sequence = 0;
 
   constructor(private readonly options: { visibilityMs: number; maxReceiveCount?: number; deadLetters?: Queue }) {}
@@ -27,7 +30,10 @@ export class MemoryQueue implements Queue {
 
   async receive(max: number, options: ReceiveOptions = {}): Promise<ReceivedMessage[]> {
     const now = Date.now();
-    const hideMs = options.visibilityTimeoutSeconds !== undefined ? options.visibilityTimeoutSeconds * 1000 : this.options.visibilityMs;
+    const hideMs =
+      options.visibilityTimeoutSeconds !== undefined
+        ? options.visibilityTimeoutSeconds * 1000
+        : this.options.visibilityMs;
     const out: ReceivedMessage[] = [];
     for (const [id, message] of this.messages) {
       if (out.length >= max) break;
@@ -65,7 +71,13 @@ export class MemoryMailer implements Mailer {
     // A turn of the event loop, as a network call takes: the worker's lanes interleave as they do against SES.
     await new Promise((resolve) => setImmediate(resolve));
     const messageId = `memory-${this.sent.length + 1}`;
-    this.sent.push({ messageId, destination: { to: [email.to] }, subject: email.subject, body: { html: email.html, text: email.text }, headers: email.headers.map((h) => ({ ...h })) });
+    this.sent.push({
+      messageId,
+      destination: { to: [email.to] },
+      subject: email.subject,
+      body: { html: email.html, text: email.text },
+      headers: email.headers.map((h) => ({ ...h })),
+    });
     return { messageId };
   }
 }
@@ -79,7 +91,7 @@ export interface MemoryWorld extends DispatchWorld {
   clearMail(): void;
 }
 
-/** A visibility timeout shorter than the lease, as on the emulators (test/dispatch-harness.ts), in milliseconds. */
+/** A visibility timeout shorter than the lease, as on the emulators (test/helpers/dispatch-harness.ts), in milliseconds. */
 export const MEMORY_VISIBILITY_MS = 1_000;
 export const MEMORY_LEASE_MS = 3_000;
 
@@ -111,13 +123,19 @@ export async function startMemoryWorld(options: { readers?: number } = {}): Prom
  * does: a message the handler does not name as failed is deleted, a failed one (every one, when it throws) comes
  * back after the visibility timeout. Resolves when the queue holds nothing more.
  */
-export async function drainMemoryQueue(queue: MemoryQueue, handler: (records: QueueRecord[]) => Promise<BatchResponse>, concurrency = 3): Promise<void> {
+export async function drainMemoryQueue(
+  queue: MemoryQueue,
+  handler: (records: QueueRecord[]) => Promise<BatchResponse>,
+  concurrency = 3,
+): Promise<void> {
   const running = new Set<Promise<void>>();
   for (;;) {
     while (running.size < concurrency) {
       const [message] = await queue.receive(1);
       if (!message) break;
-      const job: Promise<void> = handler([{ messageId: message.id, body: message.body, receiveCount: message.receiveCount }])
+      const job: Promise<void> = handler([
+        { messageId: message.id, body: message.body, receiveCount: message.receiveCount },
+      ])
         .then(
           (response) => (response.batchItemFailures.length === 0 ? queue.delete(message.receiptHandle) : undefined),
           () => undefined,

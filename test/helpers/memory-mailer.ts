@@ -16,7 +16,13 @@ export class MemoryMailer implements Mailer {
 
   async send(email: OutgoingEmail): Promise<{ messageId: string }> {
     const messageId = `memory-${++this.count}`;
-    this.sent.push({ messageId, destination: { to: [email.to] }, subject: email.subject, body: { text: email.text, html: email.html }, email: structuredClone(email) });
+    this.sent.push({
+      messageId,
+      destination: { to: [email.to] },
+      subject: email.subject,
+      body: { text: email.text, html: email.html },
+      email: structuredClone(email),
+    });
     return { messageId };
   }
 

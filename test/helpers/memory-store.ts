@@ -10,7 +10,7 @@ import {
 
 /**
  * The ObjectStore port in memory, for unit tests of what the desk and the publish stage write. It keeps the port's
- * promises as S3 does (test/object-store.contract.test.ts runs the same checks against both, S3 being s3rver with
+ * promises as S3 does (test/integration/object-store.contract.test.ts runs the same checks against both, S3 being s3rver with
  * the local conditional writes):
  * - conditional writes (ifNoneMatch, ifMatch) fail with PreconditionFailedError, ifMatch also when the key is gone;
  *   the check and the write are one step, so of two racing create-only puts exactly one wins;
@@ -45,7 +45,9 @@ export class MemoryStore implements ObjectStore {
     }
     const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body.slice();
     const etag = `"${createHash('md5').update(bytes).digest('hex')}"`;
-    const metadata = Object.entries(options.metadata ?? {}).map(([name, value]) => [name.toLowerCase(), value] as const);
+    const metadata = Object.entries(options.metadata ?? {}).map(
+      ([name, value]) => [name.toLowerCase(), value] as const,
+    );
     this.objects.set(key, {
       key,
       body: bytes,

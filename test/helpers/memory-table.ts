@@ -2,7 +2,7 @@ import type { Item, ItemKey, KeyValueTable, Page, QueryOptions, UpdateSpec } fro
 
 /**
  * The KeyValueTable port in memory, for unit tests of the dispatch stage. It keeps the port's promises as
- * DynamoDB does (test/key-value-table.contract.test.ts runs the same checks against both): items are copies
+ * DynamoDB does (test/integration/key-value-table.contract.test.ts runs the same checks against both): items are copies
  * (a caller's later change to an object never reaches the table), conditional writes are atomic, a scan's order
  * is stable and resumable after any key.
  */
@@ -66,13 +66,19 @@ export class MemoryTable implements KeyValueTable {
     return this.page(matching, options.limit, options.cursor);
   }
 
-  async scan(options: { limit?: number; cursor?: string; startAfter?: ItemKey; segment?: number; totalSegments?: number } = {}): Promise<Page> {
+  async scan(
+    options: { limit?: number; cursor?: string; startAfter?: ItemKey; segment?: number; totalSegments?: number } = {},
+  ): Promise<Page> {
     const total = options.totalSegments ?? 1;
     const all = [...this.items.values()]
       .filter((item) => total === 1 || hash(this.id(item)) % total === (options.segment ?? 0))
       .sort((a, b) => compare(this.id(a), this.id(b)));
     const after = options.startAfter ? this.id(options.startAfter) : undefined;
-    return this.page(after === undefined ? all : all.filter((item) => this.id(item) > after), options.limit, options.cursor);
+    return this.page(
+      after === undefined ? all : all.filter((item) => this.id(item) > after),
+      options.limit,
+      options.cursor,
+    );
   }
 
   private page(items: Item[], limit = Infinity, cursor?: string): Page {
@@ -100,6 +106,7 @@ function hash(text: string): number {
 /** A subscribers table holding these readers, confirmed: what a worker reads a shard's addresses from. */
 export function confirmedReaders(readers: readonly { id: string; email: string }[]): MemoryTable {
   const table = new MemoryTable({ partitionKey: 'id' });
-  for (const reader of readers) table.items.set(table.id(reader), { id: reader.id, email: reader.email, status: 'confirmed', topics: [] });
+  for (const reader of readers)
+    table.items.set(table.id(reader), { id: reader.id, email: reader.email, status: 'confirmed', topics: [] });
   return table;
 }

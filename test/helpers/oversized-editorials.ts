@@ -4,4 +4,6 @@ export function largeEditorial(bytes: number): Buffer {
   const body = paragraph.repeat(Math.ceil(bytes / paragraph.length));
   return Buffer.from(`The long editorial\n\n${body}\nWire provenance\n- https://example.org/wire/1\n`);
 }
-export const longLine = Buffer.from(`A long line\n\nFirst paragraph.\n${'word '.repeat(5_000)}\nWire provenance\n- https://example.org/wire/1\n`);
+export const longLine = Buffer.from(
+  `A long line\n\nFirst paragraph.\n${'word '.repeat(5_000)}\nWire provenance\n- https://example.org/wire/1\n`,
+);

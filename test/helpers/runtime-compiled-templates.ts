@@ -1,5 +1,5 @@
 // The page templates compiled from templates/ when the renders load, as they were before `npm run build:templates`:
-// the reference test/page-templates-equivalence.test.ts holds the precompiled templates to.
+// the reference test/unit/page-templates-equivalence.test.ts holds the precompiled templates to.
 import Handlebars from 'handlebars';
 import { COMPILE_OPTIONS } from '../../scripts/compile-templates.ts';
 import type { PageTemplates, TemplateFile } from '../../src/render/templates-precompiled.ts';

@@ -16,7 +16,10 @@ export type Read = (url: string) => Promise<string | undefined>;
 export function folderReader(dir: string, siteUrl: string): Read {
   return async (url) => {
     if (!url.startsWith(`${siteUrl}/`)) throw new Error(`${url} is not under ${siteUrl}`);
-    const path = url.slice(siteUrl.length + 1).split('/').map(decodeURIComponent);
+    const path = url
+      .slice(siteUrl.length + 1)
+      .split('/')
+      .map(decodeURIComponent);
     if (url.endsWith('/')) path[path.length - 1] = 'index.html';
     try {
       return readFileSync(join(dir, ...path), 'utf8');
@@ -37,7 +40,12 @@ export interface WalkedDocument {
  * Reads `start`, then each document `step` names next, until one names none: each step's result in order. A link
  * to a missing document or back to one already read fails the walk.
  */
-async function follow<T>(read: Read, start: string, kind: string, step: (url: string, text: string) => { result: T; next: string | undefined }): Promise<T[]> {
+async function follow<T>(
+  read: Read,
+  start: string,
+  kind: string,
+  step: (url: string, text: string) => { result: T; next: string | undefined },
+): Promise<T[]> {
   const results: T[] = [];
   const seen = new Set<string>();
   for (let url: string | undefined = start; url; ) {
@@ -72,8 +80,13 @@ export function linkOf(feed: ParsedFeed, rel: string): string | undefined {
 /** Follows rel="next" from the home page (or a topic page); returns each page with its editorial links. */
 export function walkPages(read: Read, start: string): Promise<{ url: string; html: string; editorials: string[] }[]> {
   return follow(read, start, 'page', (url, html) => {
-    const editorials = htmlNodes(html, '//main//article//h2//a/@href | //main//article//h3//a/@href').map((n) => n.nodeValue ?? '');
-    return { result: { url, html, editorials }, next: htmlNodes(html, '//head/link[@rel="next"]/@href')[0]?.nodeValue ?? undefined };
+    const editorials = htmlNodes(html, '//main//article//h2//a/@href | //main//article//h3//a/@href').map(
+      (n) => n.nodeValue ?? '',
+    );
+    return {
+      result: { url, html, editorials },
+      next: htmlNodes(html, '//head/link[@rel="next"]/@href')[0]?.nodeValue ?? undefined,
+    };
   });
 }
 

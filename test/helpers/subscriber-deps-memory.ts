@@ -7,7 +7,7 @@ import { MemoryTable } from './memory-table.ts';
 
 /**
  * The subscriber flows of test/helpers/subscriber-deps.ts on a MemoryTable and a MemoryMailer, for tests about the
- * flows' logic rather than DynamoDB or SES (test/key-value-table.contract.test.ts holds the table to DynamoDB's
+ * flows' logic rather than DynamoDB or SES (test/integration/key-value-table.contract.test.ts holds the table to DynamoDB's
  * promises). The clock is the test's (`now()` is read at every call); a confirmation is sent within the request.
  */
 export function subscriberDepsInMemory(secret: string, now: () => Date, log: Logger = createLogger({}, () => {})) {

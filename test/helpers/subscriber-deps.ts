@@ -10,7 +10,12 @@ import type { TestEmulators } from './emulators.ts';
  * The subscriber flows on the emulators' `subscribers` table and SES, as the functions wire them, with a clock the
  * test sets (`now()` is read at every call) and no confirmation queue (a confirmation is sent within the request).
  */
-export function subscriberDepsOn(emulators: TestEmulators, secret: string, now: () => Date, log: Logger = createLogger({}, () => {})) {
+export function subscriberDepsOn(
+  emulators: TestEmulators,
+  secret: string,
+  now: () => Date,
+  log: Logger = createLogger({}, () => {}),
+) {
   const table = new DynamoTable(emulators.documents, { tableName: 'subscribers', partitionKey: 'id' });
   const deps: SubscriberDeps = {
     subscribers: table,

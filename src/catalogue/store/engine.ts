@@ -12,7 +12,15 @@ import {
   type Shape,
 } from '../head.ts';
 import type { ItemContent } from '../item.ts';
-import { CatalogueObjectError, keysUnder, putFiles, readJson, writeDerived, writeJsonOver, type Stored } from './object-io.ts';
+import {
+  CatalogueObjectError,
+  keysUnder,
+  putFiles,
+  readJson,
+  writeDerived,
+  writeJsonOver,
+  type Stored,
+} from './object-io.ts';
 import { AGAIN, untilWritten } from './retry.ts';
 
 /*
@@ -76,7 +84,11 @@ export function readHead(stores: CatalogueStores, scope: CatalogueScope): Promis
   return readJson(stores.editorials, stores.clock, scope.keys.head, isScopeHead);
 }
 
-export function readPage(stores: CatalogueStores, scope: CatalogueScope, page: number): Promise<Stored<PageRecord> | undefined> {
+export function readPage(
+  stores: CatalogueStores,
+  scope: CatalogueScope,
+  page: number,
+): Promise<Stored<PageRecord> | undefined> {
   return readJson(stores.editorials, stores.clock, scope.keys.page(page), isPageRecord);
 }
 
@@ -84,7 +96,11 @@ export function readPage(stores: CatalogueStores, scope: CatalogueScope, page: n
  * Makes one change in the scope, where the item lives: the head, or the complete page holding it. Repeated until
  * it is written over the version it was decided from; the documents follow each write.
  */
-export function changeScope(stores: CatalogueStores, scope: CatalogueScope, change: ScopeChange): Promise<ScopeChanged> {
+export function changeScope(
+  stores: CatalogueStores,
+  scope: CatalogueScope,
+  change: ScopeChange,
+): Promise<ScopeChanged> {
   return untilWritten(stores.clock, `the ${scope.id} catalogue kept changing`, async () => {
     const stored = await readHead(stores, scope);
     const decided = change.decide(stored?.value);
@@ -123,7 +139,10 @@ export function changeScope(stores: CatalogueStores, scope: CatalogueScope, chan
 
 /** Whether the sitemaps that list pages (the index, a topic's) change: a page was added, or a topic appeared. */
 function changesMaps(before: ScopeHead, after: ScopeHead, shape: Shape): boolean {
-  return newestArchivePage(before, shape) !== newestArchivePage(after, shape) || (before.topics?.length ?? 0) !== (after.topics?.length ?? 0);
+  return (
+    newestArchivePage(before, shape) !== newestArchivePage(after, shape) ||
+    (before.topics?.length ?? 0) !== (after.topics?.length ?? 0)
+  );
 }
 
 /**

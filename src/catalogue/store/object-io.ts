@@ -29,7 +29,12 @@ const READ_POLICY: BackoffPolicy = { attempts: 4, baseMs: 10, capMs: 100 };
  * on a store without atomic reads (s3rver rewrites files in place), and a response body can break off on any
  * network: reads are safe to repeat, so a failed or undecodable read is tried again a few times before it counts.
  */
-export function readDecoded<T>(store: ObjectStore, clock: Clock, key: string, decode: (text: string) => T): Promise<Stored<T> | undefined> {
+export function readDecoded<T>(
+  store: ObjectStore,
+  clock: Clock,
+  key: string,
+  decode: (text: string) => T,
+): Promise<Stored<T> | undefined> {
   return retry(clock, READ_POLICY, async () => {
     const object = await store.get(key);
     if (!object) return undefined;
@@ -37,7 +42,12 @@ export function readDecoded<T>(store: ObjectStore, clock: Clock, key: string, de
   });
 }
 
-export function readJson<T>(store: ObjectStore, clock: Clock, key: string, check: (value: unknown) => value is T): Promise<Stored<T> | undefined> {
+export function readJson<T>(
+  store: ObjectStore,
+  clock: Clock,
+  key: string,
+  check: (value: unknown) => value is T,
+): Promise<Stored<T> | undefined> {
   return readDecoded(store, clock, key, (text) => {
     let value: unknown;
     try {
@@ -51,7 +61,12 @@ export function readJson<T>(store: ObjectStore, clock: Clock, key: string, check
 }
 
 /** Writes over the version read (or only when there was none); undefined when another writer got there first. */
-export async function writeOver(store: ObjectStore, key: string, body: string, previous: { etag: string } | undefined): Promise<string | undefined> {
+export async function writeOver(
+  store: ObjectStore,
+  key: string,
+  body: string,
+  previous: { etag: string } | undefined,
+): Promise<string | undefined> {
   try {
     const { etag } = await store.put(key, body, {
       contentType: JSON_TYPE,
@@ -64,7 +79,12 @@ export async function writeOver(store: ObjectStore, key: string, body: string, p
   }
 }
 
-export function writeJsonOver(store: ObjectStore, key: string, value: unknown, previous: { etag: string } | undefined): Promise<string | undefined> {
+export function writeJsonOver(
+  store: ObjectStore,
+  key: string,
+  value: unknown,
+  previous: { etag: string } | undefined,
+): Promise<string | undefined> {
   return writeOver(store, key, JSON.stringify(value), previous);
 }
 
@@ -90,7 +110,9 @@ export async function keysUnder(store: ObjectStore, prefix: string): Promise<str
 }
 
 export async function putFiles(site: ObjectStore, files: readonly PublicFile[]): Promise<void> {
-  await Promise.all(files.map((f) => site.put(f.key, f.body, { contentType: f.contentType, cacheControl: f.cacheControl })));
+  await Promise.all(
+    files.map((f) => site.put(f.key, f.body, { contentType: f.contentType, cacheControl: f.cacheControl })),
+  );
 }
 
 interface Stores {

@@ -16,7 +16,11 @@ export class ContentionError extends BroadsheetError {
  * Runs a read-decide-write attempt until it stops saying AGAIN (it lost a race: another writer moved the object
  * it read). Errors are not retried here: the event is delivered again instead. `what` names what kept changing.
  */
-export function untilWritten<T>(clock: Clock, what: string, attempt: (n: number) => Promise<T | typeof AGAIN>): Promise<T> {
+export function untilWritten<T>(
+  clock: Clock,
+  what: string,
+  attempt: (n: number) => Promise<T | typeof AGAIN>,
+): Promise<T> {
   return retry(clock, RACE_POLICY, attempt, {
     retryable: () => false,
     exhausted: (attempts) => new ContentionError(`${what} after ${attempts} attempts`),

@@ -24,7 +24,8 @@ export function figureOf(event: SesMessageEvent): Figure | undefined {
     case 'Delivery':
       return 'delivered';
     case 'Bounce':
-      if (event.bounceSubType === 'OnAccountSuppressionList' || event.bounceSubType === 'Suppressed') return 'suppressed';
+      if (event.bounceSubType === 'OnAccountSuppressionList' || event.bounceSubType === 'Suppressed')
+        return 'suppressed';
       return event.bounceType === 'Permanent' ? 'bounced' : 'softBounced';
     case 'Complaint':
       return 'complained';
@@ -79,7 +80,10 @@ export async function countDeliveryEvents(
       summary.ignored++;
       continue;
     }
-    const first = await deps.ledger.putIfAbsent({ ...countedEventKey(event.dispatchTag, event.messageId, event.eventType), expiresAt });
+    const first = await deps.ledger.putIfAbsent({
+      ...countedEventKey(event.dispatchTag, event.messageId, event.eventType),
+      expiresAt,
+    });
     if (!first) {
       summary.repeated++;
       continue;
@@ -109,7 +113,10 @@ export async function countDeliveryEvents(
 async function judgeAutoPause(deps: DeliveryFiguresDeps, tag: string): Promise<string | undefined> {
   const dispatchId = await dispatchOfTag(deps.ledger, tag);
   if (!dispatchId) return undefined;
-  const [figures, records] = await Promise.all([readFigures(deps.ledger, tag), readDispatchRecords(deps.ledger, dispatchId)]);
+  const [figures, records] = await Promise.all([
+    readFigures(deps.ledger, tag),
+    readDispatchRecords(deps.ledger, dispatchId),
+  ]);
   if (records.stop || records.control?.paused) return undefined;
   const base = records.control?.baseline ?? { delivered: 0, bounced: 0, complained: 0 };
   const delivered = figures.delivered - base.delivered;
@@ -126,7 +133,12 @@ async function judgeAutoPause(deps: DeliveryFiguresDeps, tag: string): Promise<s
         ? `complaint rate ${percent(complained / judged)} (${complained} of ${judged}) passed ${percent(complaintRate)}`
         : undefined;
   if (!why) return undefined;
-  const paused = await writePause(deps.ledger, dispatchId, { reason: why, by: 'auto', at: deps.clock.now().toISOString() }, true);
+  const paused = await writePause(
+    deps.ledger,
+    dispatchId,
+    { reason: why, by: 'auto', at: deps.clock.now().toISOString() },
+    true,
+  );
   if (!paused) return undefined;
   // The alarm's metric filter matches this message exactly (infra: the ses-events log group).
   deps.log.error('dispatch paused automatically', { dispatchId, reason: why, delivered, bounced, complained });

@@ -1,10 +1,21 @@
 import type { Logger } from '../../log.ts';
 import type { Clock, KeyValueTable, Queue } from '../../ports.ts';
-import { readDispatchRecords, writePause, writeResume, type DispatchRecords, type PausedBy } from './dispatch-control.ts';
+import {
+  readDispatchRecords,
+  writePause,
+  writeResume,
+  type DispatchRecords,
+  type PausedBy,
+} from './dispatch-control.ts';
 import { stopDispatch } from './dispatch-stop.ts';
 import { dispatchTag, readFigures, type Figures } from './figures.ts';
 import { partitionPages } from './partition-pages.ts';
-import { DISPATCH_LIST_PARTITION, shardLeasePartition, shardRecordPartition, slugDispatchPartition } from './ledger-keys.ts';
+import {
+  DISPATCH_LIST_PARTITION,
+  shardLeasePartition,
+  shardRecordPartition,
+  slugDispatchPartition,
+} from './ledger-keys.ts';
 
 /** What the desk's commands need: the ledger, and the dispatch queue a resume puts the unsent shards back on. */
 export interface DeskDeps {
@@ -44,7 +55,10 @@ export interface DispatchStatus extends Omit<Figures, 'lastAt'> {
  * pause, schedule) and one of its counters.
  */
 export async function dispatchStatus(ledger: KeyValueTable, dispatchId: string): Promise<DispatchStatus | undefined> {
-  const [records, figures] = await Promise.all([readDispatchRecords(ledger, dispatchId), readFigures(ledger, dispatchTag(dispatchId))]);
+  const [records, figures] = await Promise.all([
+    readDispatchRecords(ledger, dispatchId),
+    readFigures(ledger, dispatchTag(dispatchId)),
+  ]);
   if (!records.state && !records.schedule && !records.stop) return undefined;
   return statusOf(dispatchId, records, figures);
 }
@@ -82,7 +96,11 @@ export function statusOf(dispatchId: string, records: DispatchRecords, figures: 
       ...(control.pausedAt !== undefined && { pausedAt: control.pausedAt }),
     }),
     ...(control?.resumedAt !== undefined && { resumedAt: control.resumedAt }),
-    ...(stop && { cancelledBecause: stop.reason, cancelledAt: stop.stoppedAt, ...(stop.note !== undefined && { cancelledNote: stop.note }) }),
+    ...(stop && {
+      cancelledBecause: stop.reason,
+      cancelledAt: stop.stoppedAt,
+      ...(stop.note !== undefined && { cancelledNote: stop.note }),
+    }),
   };
 }
 
@@ -113,7 +131,11 @@ export interface DeskAnswer {
 }
 
 /** Holds a dispatch: every worker stops sending it within its next check (a few seconds). */
-export async function pauseDispatch(deps: DeskDeps, slugOrId: string, reason = 'paused by the desk'): Promise<DeskAnswer> {
+export async function pauseDispatch(
+  deps: DeskDeps,
+  slugOrId: string,
+  reason = 'paused by the desk',
+): Promise<DeskAnswer> {
   const found = await current(deps, slugOrId);
   if (!found) return { outcome: 'unknown' };
   const { id, status } = found;
@@ -149,7 +171,12 @@ export async function cancelDispatch(deps: DeskDeps, slugOrId: string, note?: st
   const { id, status } = found;
   if (status.state === 'finished') return { outcome: 'finished', status };
   if (status.state === 'cancelled') return { outcome: 'already', status };
-  await stopDispatch(deps, { dispatchId: id, slug: status.slug, reason: 'cancelled', ...(note !== undefined && { note }) });
+  await stopDispatch(deps, {
+    dispatchId: id,
+    slug: status.slug,
+    reason: 'cancelled',
+    ...(note !== undefined && { note }),
+  });
   return { outcome: 'done', status: (await dispatchStatus(deps.ledger, id))! };
 }
 
@@ -168,7 +195,9 @@ async function requeueUnfinished(deps: DeskDeps, dispatchId: string): Promise<nu
   }
   let requeued = 0;
   for await (const records of partitionPages(deps.ledger, shardRecordPartition(dispatchId))) {
-    const bodies = records.filter((record) => !final.has(String(record.sk)) && typeof record.body === 'string').map((record) => record.body as string);
+    const bodies = records
+      .filter((record) => !final.has(String(record.sk)) && typeof record.body === 'string')
+      .map((record) => record.body as string);
     if (bodies.length > 0) await deps.queue.sendBatch(bodies);
     requeued += bodies.length;
   }

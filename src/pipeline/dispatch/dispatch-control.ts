@@ -29,9 +29,16 @@ export async function readDispatchRecords(ledger: KeyValueTable, dispatchId: str
   const records: DispatchRecords = {};
   for (const item of page.items) {
     if (item.sk === 'state') records.state = item;
-    else if (item.sk === 'stop') records.stop = { slug: String(item.slug ?? ''), reason: String(item.reason ?? ''), stoppedAt: String(item.stoppedAt ?? ''), ...(typeof item.note === 'string' && { note: item.note }) };
+    else if (item.sk === 'stop')
+      records.stop = {
+        slug: String(item.slug ?? ''),
+        reason: String(item.reason ?? ''),
+        stoppedAt: String(item.stoppedAt ?? ''),
+        ...(typeof item.note === 'string' && { note: item.note }),
+      };
     else if (item.sk === 'control') records.control = controlOf(item);
-    else if (item.sk === 'schedule') records.schedule = { slug: String(item.slug ?? ''), sendAt: String(item.sendAt ?? '') };
+    else if (item.sk === 'schedule')
+      records.schedule = { slug: String(item.slug ?? ''), sendAt: String(item.sendAt ?? '') };
   }
   return records;
 }
@@ -67,7 +74,12 @@ export async function writePause(
 }
 
 /** Lets the dispatch's workers send again; the baseline is what the automatic pause judges from now on. */
-export async function writeResume(ledger: KeyValueTable, dispatchId: string, at: string, baseline: NonNullable<DispatchControl['baseline']>): Promise<void> {
+export async function writeResume(
+  ledger: KeyValueTable,
+  dispatchId: string,
+  at: string,
+  baseline: NonNullable<DispatchControl['baseline']>,
+): Promise<void> {
   const key = dispatchControlKey(dispatchId);
   const set = { paused: false, resumedAt: at, baseline };
   if (await ledger.update(key, { set })) return;

@@ -11,7 +11,10 @@ export const tagKey = (tag: string) => ({ pk: `tag#${tag}`, sk: 'dispatch' });
  * the tag its SES events carry. The tag item is written first and keeps the dispatch's creation time, so a repeated
  * call (a scheduled send being planned, a retried publish) writes the same list entries again, never a second pair.
  */
-export async function registerDispatch(ledger: KeyValueTable, entry: { dispatchId: string; slug: string; createdAt: string }): Promise<void> {
+export async function registerDispatch(
+  ledger: KeyValueTable,
+  entry: { dispatchId: string; slug: string; createdAt: string },
+): Promise<void> {
   const { dispatchId, slug } = entry;
   const key = tagKey(dispatchTag(dispatchId));
   const createdAt = (await ledger.putIfAbsent({ ...key, dispatchId, createdAt: entry.createdAt }))
@@ -31,6 +34,10 @@ export async function dispatchOfTag(ledger: KeyValueTable, tag: string): Promise
 
 /** A send that waits for its time: the desk sees it `scheduled` (and may cancel it) until the release plans it. */
 export async function scheduleDispatch(ledger: KeyValueTable, request: ScheduleRequest, now: Date): Promise<void> {
-  await ledger.put({ ...dispatchScheduleKey(request.dispatchId), slug: request.slug, sendAt: request.sendAt.toISOString() });
+  await ledger.put({
+    ...dispatchScheduleKey(request.dispatchId),
+    slug: request.slug,
+    sendAt: request.sendAt.toISOString(),
+  });
   await registerDispatch(ledger, { dispatchId: request.dispatchId, slug: request.slug, createdAt: now.toISOString() });
 }

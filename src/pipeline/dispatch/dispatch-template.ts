@@ -33,7 +33,8 @@ export function parseDispatchTemplate(key: string, body: string | Uint8Array): L
   for (const field of ['subject', 'html', 'text', 'placeholder', 'from', 'pageUrl', 'slug', 'dispatchId']) {
     if (typeof raw?.[field] !== 'string' || raw[field] === '') throw new TemplateError(`${key}: ${field} is missing`);
   }
-  if (raw.replyTo !== undefined && typeof raw.replyTo !== 'string') throw new TemplateError(`${key}: replyTo is not a string`);
+  if (raw.replyTo !== undefined && typeof raw.replyTo !== 'string')
+    throw new TemplateError(`${key}: replyTo is not a string`);
   const template = raw as unknown as DispatchTemplate;
   if (!template.html.includes(template.placeholder) || !template.text.includes(template.placeholder)) {
     throw new TemplateError(`${key}: the unsubscribe placeholder is missing from the html or the text`);
@@ -64,12 +65,16 @@ export async function copyTemplateToLedger(
   const object = await editorials.get(request.templateKey);
   if (!object) throw new TemplateError(`${request.templateKey}: no such template`);
   if (object.body.byteLength > MAX_LEDGER_TEMPLATE_BYTES) {
-    throw new TemplateError(`${request.templateKey}: ${object.body.byteLength} bytes, over the ledger's ${MAX_LEDGER_TEMPLATE_BYTES} for a template`);
+    throw new TemplateError(
+      `${request.templateKey}: ${object.body.byteLength} bytes, over the ledger's ${MAX_LEDGER_TEMPLATE_BYTES} for a template`,
+    );
   }
   const body = Buffer.from(object.body).toString('utf8');
   const template = parseDispatchTemplate(request.templateKey, body);
   if (template.dispatchId !== request.dispatchId) {
-    throw new TemplateError(`${request.templateKey}: belongs to dispatch ${template.dispatchId}, not ${request.dispatchId}`);
+    throw new TemplateError(
+      `${request.templateKey}: belongs to dispatch ${template.dispatchId}, not ${request.dispatchId}`,
+    );
   }
   await ledger.putIfAbsent({ ...templateItemKey(request.dispatchId), body });
 }

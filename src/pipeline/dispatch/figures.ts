@@ -11,7 +11,20 @@ import { tagValue } from './recipient-sender.ts';
  * `suppressed` (addresses this dispatch put on the suppression list or that SES's own list refused), and, only where
  * the publication tracks them, `opened` and `clicked` (unique messages, machine opens left out).
  */
-export const FIGURES = ['sent', 'failed', 'skipped', 'delivered', 'bounced', 'softBounced', 'complained', 'rejected', 'delayed', 'suppressed', 'opened', 'clicked'] as const;
+export const FIGURES = [
+  'sent',
+  'failed',
+  'skipped',
+  'delivered',
+  'bounced',
+  'softBounced',
+  'complained',
+  'rejected',
+  'delayed',
+  'suppressed',
+  'opened',
+  'clicked',
+] as const;
 export type Figure = (typeof FIGURES)[number];
 export type Figures = Record<Figure, number> & {
   /** When a counter last moved. */
@@ -27,8 +40,16 @@ export const dispatchTag = (dispatchId: string): string => tagValue(dispatchId);
  * Adds to one of the dispatch's FIGURE_SHARDS counter items (`shard` modulo their number), so the counters take
  * FIGURE_SHARDS times the writes one DynamoDB item can. A counter item is created on its first use.
  */
-export async function addFigures(ledger: KeyValueTable, tag: string, counts: Partial<Record<Figure, number>>, at: string, shard: number): Promise<void> {
-  const increment = Object.fromEntries(Object.entries(counts).filter(([, n]) => typeof n === 'number' && n !== 0)) as Record<string, number>;
+export async function addFigures(
+  ledger: KeyValueTable,
+  tag: string,
+  counts: Partial<Record<Figure, number>>,
+  at: string,
+  shard: number,
+): Promise<void> {
+  const increment = Object.fromEntries(
+    Object.entries(counts).filter(([, n]) => typeof n === 'number' && n !== 0),
+  ) as Record<string, number>;
   if (Object.keys(increment).length === 0) return;
   const key = figureShardKey(tag, ((shard % FIGURE_SHARDS) + FIGURE_SHARDS) % FIGURE_SHARDS);
   const change = { increment, set: { lastAt: at } };
@@ -40,7 +61,8 @@ export async function addFigures(ledger: KeyValueTable, tag: string, counts: Par
 /** Every counter of the dispatch, summed: one query of at most FIGURE_SHARDS items, whatever its size. */
 export async function readFigures(ledger: KeyValueTable, tag: string): Promise<Figures> {
   const total = noFigures();
-  for await (const items of partitionPages(ledger, figuresPartition(tag))) for (const item of items) addItem(total, item);
+  for await (const items of partitionPages(ledger, figuresPartition(tag)))
+    for (const item of items) addItem(total, item);
   return total;
 }
 
@@ -49,5 +71,6 @@ function addItem(total: Figures, item: Item): void {
     const n = Number(item[figure] ?? 0);
     if (Number.isFinite(n)) total[figure] += n;
   }
-  if (typeof item.lastAt === 'string' && (total.lastAt === undefined || item.lastAt > total.lastAt)) total.lastAt = item.lastAt;
+  if (typeof item.lastAt === 'string' && (total.lastAt === undefined || item.lastAt > total.lastAt))
+    total.lastAt = item.lastAt;
 }

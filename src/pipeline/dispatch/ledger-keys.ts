@@ -34,10 +34,16 @@ const shardSortKey = (shard: number) => String(shard).padStart(9, '0');
 /** `{ ...shardRecordKey(id, n), body, segment, resumeAfter }`: what the planner queued as shard n, written before it
  * was queued. Immutable once written. */
 export const shardRecordPartition = (dispatchId: string) => `shards#${dispatchId}`;
-export const shardRecordKey = (dispatchId: string, shard: number) => ({ pk: shardRecordPartition(dispatchId), sk: shardSortKey(shard) });
+export const shardRecordKey = (dispatchId: string, shard: number) => ({
+  pk: shardRecordPartition(dispatchId),
+  sk: shardSortKey(shard),
+});
 /** The lease a worker holds while it sends shard n: one worker per shard at a time. */
 export const shardLeasePartition = (dispatchId: string) => `lease#${dispatchId}`;
-export const shardLeaseKey = (dispatchId: string, shard: number) => ({ pk: shardLeasePartition(dispatchId), sk: shardSortKey(shard) });
+export const shardLeaseKey = (dispatchId: string, shard: number) => ({
+  pk: shardLeasePartition(dispatchId),
+  sk: shardSortKey(shard),
+});
 
 /** `{ ...dispatchControlKey(id), paused, reason, by, pausedAt, resumedAt, baseline }`: the desk's (or the automatic)
  * pause of a dispatch. Workers read it with the stop record; a resume sets `paused: false` and queues what is left. */
@@ -49,17 +55,29 @@ export const dispatchPartition = (dispatchId: string) => `dispatch#${dispatchId}
 
 /** Every dispatch once, newest last in sort order: `{ pk: 'dispatches', sk: '<createdAt>#<dispatchId>', slug }`. */
 export const DISPATCH_LIST_PARTITION = 'dispatches';
-export const dispatchListKey = (createdAt: string, dispatchId: string) => ({ pk: DISPATCH_LIST_PARTITION, sk: `${createdAt}#${dispatchId}` });
+export const dispatchListKey = (createdAt: string, dispatchId: string) => ({
+  pk: DISPATCH_LIST_PARTITION,
+  sk: `${createdAt}#${dispatchId}`,
+});
 /** A slug's dispatches: `{ pk: 'slug#<slug>', sk: '<createdAt>#<dispatchId>', dispatchId }`; the last is current. */
 export const slugDispatchPartition = (slug: string) => `slug#${slug}`;
-export const slugDispatchKey = (slug: string, createdAt: string, dispatchId: string) => ({ pk: slugDispatchPartition(slug), sk: `${createdAt}#${dispatchId}` });
+export const slugDispatchKey = (slug: string, createdAt: string, dispatchId: string) => ({
+  pk: slugDispatchPartition(slug),
+  sk: `${createdAt}#${dispatchId}`,
+});
 
 /** A dispatch's counters, spread over FIGURE_SHARDS items so none takes more than its share of the writes:
  * `{ pk: 'figures#<dispatch tag>', sk: '<nn>', sent, failed, delivered, ... }`. Keyed by the SES tag of the
  * dispatch id (what SES events carry back). */
 export const FIGURE_SHARDS = 16;
 export const figuresPartition = (dispatchTag: string) => `figures#${dispatchTag}`;
-export const figureShardKey = (dispatchTag: string, shard: number) => ({ pk: figuresPartition(dispatchTag), sk: String(shard).padStart(2, '0') });
+export const figureShardKey = (dispatchTag: string, shard: number) => ({
+  pk: figuresPartition(dispatchTag),
+  sk: String(shard).padStart(2, '0'),
+});
 /** One SES event counted: `{ pk: 'event#<dispatch tag>', sk: '<messageId>#<event type>', expiresAt }`, so a
  * redelivered event is never counted twice. */
-export const countedEventKey = (dispatchTag: string, messageId: string, eventType: string) => ({ pk: `event#${dispatchTag}`, sk: `${messageId}#${eventType}` });
+export const countedEventKey = (dispatchTag: string, messageId: string, eventType: string) => ({
+  pk: `event#${dispatchTag}`,
+  sk: `${messageId}#${eventType}`,
+});

@@ -39,7 +39,9 @@ export function wantsEditorial(subscriber: Item, editorialTopics: ReadonlySet<st
   if (typeof subscriber.id !== 'string' || !SUBSCRIBER_ID.test(subscriber.id)) return false;
   if (typeof subscriber.email !== 'string' || !subscriber.email.includes('@')) return false;
   if (editorialTopics.size === 0) return true;
-  const topics = Array.isArray(subscriber.topics) ? subscriber.topics.filter((t): t is string => typeof t === 'string') : [];
+  const topics = Array.isArray(subscriber.topics)
+    ? subscriber.topics.filter((t): t is string => typeof t === 'string')
+    : [];
   return topics.length === 0 || topics.some((t) => editorialTopics.has(normaliseTopic(t)));
 }
 
@@ -69,17 +71,24 @@ interface SegmentProgress {
  * stopped mid-plan is queued to the end, and its workers stop every shard before its first send.
  */
 export async function planDispatch(deps: PlanDeps, request: DispatchRequest): Promise<PlanResult> {
-  if (!Number.isInteger(deps.shardSize) || deps.shardSize < 1) throw new RangeError('shardSize must be a positive integer');
+  if (!Number.isInteger(deps.shardSize) || deps.shardSize < 1)
+    throw new RangeError('shardSize must be a positive integer');
   const log = deps.log.child({ dispatchId: request.dispatchId, slug: request.slug });
   const stop = await readDispatchStop(deps.ledger, request.dispatchId);
   if (stop) {
-    log.warn('dispatch stopped before it was planned; nothing queued', { reason: stop.reason, stoppedAt: stop.stoppedAt });
+    log.warn('dispatch stopped before it was planned; nothing queued', {
+      reason: stop.reason,
+      stoppedAt: stop.stoppedAt,
+    });
     return { status: 'stopped', shards: 0, recipients: 0 };
   }
   try {
     await copyTemplateToLedger(deps.editorials, deps.ledger, request);
   } catch (err) {
-    log.error('dispatch template could not be copied to the ledger; nothing queued', { templateKey: request.templateKey, error: err });
+    log.error('dispatch template could not be copied to the ledger; nothing queued', {
+      templateKey: request.templateKey,
+      error: err,
+    });
     throw err;
   }
   const key = dispatchStateKey(request.dispatchId);
@@ -98,7 +107,10 @@ export async function planDispatch(deps: PlanDeps, request: DispatchRequest): Pr
   if (!created) {
     const state = await deps.ledger.get(key);
     if (state?.status === 'planned') {
-      log.info('dispatch already planned; duplicate request ignored', { shards: state.shards, recipients: state.recipients });
+      log.info('dispatch already planned; duplicate request ignored', {
+        shards: state.shards,
+        recipients: state.recipients,
+      });
       return { status: 'duplicate', shards: Number(state.shards ?? 0), recipients: Number(state.recipients ?? 0) };
     }
     progress = await requeueRecordedShards(deps, request, totalSegments);
@@ -109,7 +121,9 @@ export async function planDispatch(deps: PlanDeps, request: DispatchRequest): Pr
   }
 
   const topics = new Set(request.topics.map(normaliseTopic).filter(Boolean));
-  const outcomes = await Promise.all(progress.map((from, segment) => planSegment(deps, request, topics, segment, totalSegments, from)));
+  const outcomes = await Promise.all(
+    progress.map((from, segment) => planSegment(deps, request, topics, segment, totalSegments, from)),
+  );
   const shards = outcomes.reduce((n, c) => n + c.shards, 0);
   const recipients = outcomes.reduce((n, c) => n + c.recipients, 0);
   if (outcomes.some((o) => o.superseded)) {
@@ -125,7 +139,11 @@ export async function planDispatch(deps: PlanDeps, request: DispatchRequest): Pr
 }
 
 /** Queues every recorded shard of the dispatch again, and says where each segment's scan resumes. */
-async function requeueRecordedShards(deps: PlanDeps, request: DispatchRequest, totalSegments: number): Promise<SegmentProgress[]> {
+async function requeueRecordedShards(
+  deps: PlanDeps,
+  request: DispatchRequest,
+  totalSegments: number,
+): Promise<SegmentProgress[]> {
   const progress: SegmentProgress[] = Array.from({ length: totalSegments }, () => ({ shards: 0, recipients: 0 }));
   for await (const records of partitionPages(deps.ledger, shardRecordPartition(request.dispatchId))) {
     const bodies: string[] = [];
@@ -165,7 +183,14 @@ async function planSegment(
   /** Records the shard, then keeps it for the next send; false when another call recorded it first. */
   const closeShard = async (): Promise<boolean> => {
     const shard = segment + shards * totalSegments;
-    const body = encodeShard({ v: 2, dispatchId: request.dispatchId, slug: request.slug, templateKey: request.templateKey, shard, recipients: current });
+    const body = encodeShard({
+      v: 2,
+      dispatchId: request.dispatchId,
+      slug: request.slug,
+      templateKey: request.templateKey,
+      shard,
+      recipients: current,
+    });
     const last = current[current.length - 1]!;
     const recorded = await deps.ledger.putIfAbsent({
       ...shardRecordKey(request.dispatchId, shard),

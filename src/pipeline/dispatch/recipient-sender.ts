@@ -1,6 +1,6 @@
 import type { Logger } from '../../log.ts';
 import { MessageRejectedError, ThrottledError, type OutgoingEmail } from '../../ports.ts';
-// Only the splice and the header helpers: neither loads mjml nor Handlebars (see test/dispatch-units.test.ts).
+// Only the splice and the header helpers: neither loads mjml nor Handlebars (see test/integration/dispatch-units.test.ts).
 import { bulkHeaders } from '../../render/email/mime.ts';
 import { personalize } from '../../render/email/personalize.ts';
 import { retry, type BackoffPolicy } from '../../retry.ts';
@@ -82,7 +82,11 @@ function composeEmail(
     subject: template.subject,
     html: copy.html,
     text: copy.text,
-    headers: bulkHeaders(deps.config, { unsubscribeUrl: url, dispatchId: tagValue(shard.dispatchId), kind: 'editorial' }),
+    headers: bulkHeaders(deps.config, {
+      unsubscribeUrl: url,
+      dispatchId: tagValue(shard.dispatchId),
+      kind: 'editorial',
+    }),
     ...(deps.configurationSet !== undefined && { configurationSet: deps.configurationSet }),
     tags: { dispatch: tagValue(shard.dispatchId), slug: tagValue(shard.slug) },
   };

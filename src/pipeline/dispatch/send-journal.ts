@@ -70,7 +70,11 @@ export class SendJournal {
       } catch (err) {
         this.failed = true;
         for (const r of [...batch, ...this.pending]) {
-          this.log.error('sent but not recorded: a delivery after the lease would send again', { subscriberId: r.subscriberId, messageId: r.messageId, error: err });
+          this.log.error('sent but not recorded: a delivery after the lease would send again', {
+            subscriberId: r.subscriberId,
+            messageId: r.messageId,
+            error: err,
+          });
         }
         this.onFailure('ledger');
       }

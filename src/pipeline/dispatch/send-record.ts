@@ -10,4 +10,11 @@ export interface SendRecord {
 
 /** Why a shard stopped before its end; a shard stopped for any reason but 'dispatch stopped' or 'dispatch paused' comes
  * back by itself (a paused one comes back when the desk resumes it). */
-export type StopReason = 'throttled' | 'out of time' | 'ledger' | 'send failed' | 'lease lost' | 'dispatch stopped' | 'dispatch paused';
+export type StopReason =
+  | 'throttled'
+  | 'out of time'
+  | 'ledger'
+  | 'send failed'
+  | 'lease lost'
+  | 'dispatch stopped'
+  | 'dispatch paused';

@@ -31,7 +31,16 @@ export async function claimLease(
   claimId: string = randomUUID(),
 ): Promise<Lease> {
   const claimedAt = clock.now().toISOString();
-  if (await ledger.putIfAbsent({ ...key, status: 'sending', claimedAt, claimId, attempts: 1, expiresAt: retainedUntil(clock.now()) })) {
+  if (
+    await ledger.putIfAbsent({
+      ...key,
+      status: 'sending',
+      claimedAt,
+      claimId,
+      attempts: 1,
+      expiresAt: retainedUntil(clock.now()),
+    })
+  ) {
     return { kind: 'claimed', claimId, claimedAt, first: true };
   }
   const existing: Item | undefined = await ledger.get(key);
@@ -50,12 +59,17 @@ export async function claimLease(
     increment: { attempts: 1 },
     expected: { status: 'sending', claimedAt: existing.claimedAt },
   });
-  return taken ? { kind: 'claimed', claimId, claimedAt, reclaimedFrom: heldSince } : { kind: 'busy', claimedAt: heldSince };
+  return taken
+    ? { kind: 'claimed', claimId, claimedAt, reclaimedFrom: heldSince }
+    : { kind: 'busy', claimedAt: heldSince };
 }
 
 /** Extends a lease still held; undefined when it was taken over (the holder must stop sending). */
 export function renewLease(ledger: KeyValueTable, clock: Clock, key: ItemKey, claimId: string) {
-  return ledger.update(key, { set: { claimedAt: clock.now().toISOString() }, expected: { status: 'sending', claimId } });
+  return ledger.update(key, {
+    set: { claimedAt: clock.now().toISOString() },
+    expected: { status: 'sending', claimId },
+  });
 }
 
 /** The shard is finished: later deliveries of it skip it at once. `sent`: how many of it SES accepted, all tries. */
@@ -67,7 +81,13 @@ export function finishLease(ledger: KeyValueTable, clock: Clock, key: ItemKey, c
 }
 
 /** The dispatch was stopped: the shard ends here with `sent` of it sent (all tries) and `unsent` never to be. */
-export function stopLease(ledger: KeyValueTable, clock: Clock, key: ItemKey, claimId: string, counts: { sent: number; unsent: number }) {
+export function stopLease(
+  ledger: KeyValueTable,
+  clock: Clock,
+  key: ItemKey,
+  claimId: string,
+  counts: { sent: number; unsent: number },
+) {
   return ledger.update(key, {
     set: { status: 'stopped', stoppedAt: clock.now().toISOString(), sent: counts.sent, unsent: counts.unsent },
     expected: { status: 'sending', claimId },
@@ -76,5 +96,8 @@ export function stopLease(ledger: KeyValueTable, clock: Clock, key: ItemKey, cla
 
 /** Gives the lease up when every send of this worker is recorded, so the next delivery takes the shard at once. */
 export function releaseLease(ledger: KeyValueTable, key: ItemKey, claimId: string, because: string) {
-  return ledger.update(key, { set: { claimedAt: RELEASED_AT, releasedBecause: because }, expected: { status: 'sending', claimId } });
+  return ledger.update(key, {
+    set: { claimedAt: RELEASED_AT, releasedBecause: because },
+    expected: { status: 'sending', claimId },
+  });
 }

@@ -54,13 +54,18 @@ export class ShardLedger {
    * comes back. */
   async claim(): Promise<'claimed' | 'done' | 'stopped' | 'busy' | 'unavailable'> {
     try {
-      const lease = await this.call('lease', () => claimLease(this.deps.ledger, this.deps.clock, this.leaseMs, this.key, this.claimId));
+      const lease = await this.call('lease', () =>
+        claimLease(this.deps.ledger, this.deps.clock, this.leaseMs, this.key, this.claimId),
+      );
       if (lease.kind === 'done' || lease.kind === 'stopped') return lease.kind;
       if (lease.kind === 'busy') {
         this.log.warn('another worker holds this shard; it comes back later', { claimedAt: lease.claimedAt });
         return 'busy';
       }
-      if (lease.reclaimedFrom) this.log.warn('took over an expired shard lease; sending what is not recorded', { claimedAt: lease.reclaimedFrom });
+      if (lease.reclaimedFrom)
+        this.log.warn('took over an expired shard lease; sending what is not recorded', {
+          claimedAt: lease.reclaimedFrom,
+        });
       this.renewedAt = Date.parse(lease.claimedAt);
       this.first = lease.first === true;
       return 'claimed';
@@ -77,8 +82,13 @@ export class ShardLedger {
     const keys = this.shard.recipients.map((r) => sendKey(this.shard.dispatchId, r.id));
     try {
       const items = await this.call('read records', () => this.deps.ledger.getMany(keys));
-      const done = items.filter((item) => item.status === 'sent' || item.status === 'failed' || item.status === 'skipped');
-      return { ids: new Set(done.map((item) => String(item.sk))), sent: done.filter((item) => item.status === 'sent').length };
+      const done = items.filter(
+        (item) => item.status === 'sent' || item.status === 'failed' || item.status === 'skipped',
+      );
+      return {
+        ids: new Set(done.map((item) => String(item.sk))),
+        sent: done.filter((item) => item.status === 'sent').length,
+      };
     } catch (err) {
       this.log.error('ledger unavailable; the shard comes back later', { error: err });
       return undefined;
@@ -101,8 +111,14 @@ export class ShardLedger {
         const item = byId.get(id);
         const email = item?.email;
         const nonce = typeof item?.linkNonce === 'string' && item.linkNonce !== '' ? { nonce: item.linkNonce } : {};
-        if (item?.status === 'confirmed' && typeof email === 'string' && email.includes('@')) send.push({ id, email, ...nonce });
-        else skipped.push({ subscriberId: id, status: 'skipped', reason: item === undefined ? 'erased' : String(item.status ?? 'unknown') });
+        if (item?.status === 'confirmed' && typeof email === 'string' && email.includes('@'))
+          send.push({ id, email, ...nonce });
+        else
+          skipped.push({
+            subscriberId: id,
+            status: 'skipped',
+            reason: item === undefined ? 'erased' : String(item.status ?? 'unknown'),
+          });
       }
       return { send, skipped };
     } catch (err) {
@@ -121,9 +137,15 @@ export class ShardLedger {
       expiresAt,
       status: r.status,
       shard: this.shard.shard,
-      ...(r.status === 'sent' ? { sentAt: at, messageId: r.messageId } : r.status === 'skipped' ? { skippedAt: at, reason: r.reason } : { failedAt: at, reason: r.reason }),
+      ...(r.status === 'sent'
+        ? { sentAt: at, messageId: r.messageId }
+        : r.status === 'skipped'
+          ? { skippedAt: at, reason: r.reason }
+          : { failedAt: at, reason: r.reason }),
     }));
-    return this.call('record', () => this.deps.ledger.putMany(items), this.deps.recordBackoff ?? RECORD_BACKOFF).then(() => this.count(records, at));
+    return this.call('record', () => this.deps.ledger.putMany(items), this.deps.recordBackoff ?? RECORD_BACKOFF).then(
+      () => this.count(records, at),
+    );
   }
 
   /**
@@ -134,8 +156,13 @@ export class ShardLedger {
   private async count(records: SendRecord[], at: string): Promise<void> {
     const of = (status: SendRecord['status']) => records.filter((r) => r.status === status).length;
     const counts = { sent: of('sent'), failed: of('failed'), skipped: of('skipped') };
-    await this.call('count', () => addFigures(this.deps.ledger, dispatchTag(this.shard.dispatchId), counts, at, this.shard.shard)).catch((err: unknown) =>
-      this.log.warn('could not add the sends to the dispatch figures; the send records are kept', { ...counts, error: err }),
+    await this.call('count', () =>
+      addFigures(this.deps.ledger, dispatchTag(this.shard.dispatchId), counts, at, this.shard.shard),
+    ).catch((err: unknown) =>
+      this.log.warn('could not add the sends to the dispatch figures; the send records are kept', {
+        ...counts,
+        error: err,
+      }),
     );
   }
 
@@ -168,8 +195,12 @@ export class ShardLedger {
    */
   async checkStop(): Promise<Interruption | undefined> {
     this.checkedAt = this.deps.clock.now().getTime();
-    const records = await this.call('read stop', () => readDispatchRecords(this.deps.ledger, this.shard.dispatchId)).catch((err: unknown) => {
-      this.log.warn('could not read the dispatch stop record and pause; sending goes on and reads them again', { error: err });
+    const records = await this.call('read stop', () =>
+      readDispatchRecords(this.deps.ledger, this.shard.dispatchId),
+    ).catch((err: unknown) => {
+      this.log.warn('could not read the dispatch stop record and pause; sending goes on and reads them again', {
+        error: err,
+      });
       return undefined;
     });
     this.stop ??= records?.stop;
@@ -178,7 +209,9 @@ export class ShardLedger {
   }
 
   private async renew(): Promise<void> {
-    const ok = await this.call('renew', () => renewLease(this.deps.ledger, this.deps.clock, this.key, this.claimId)).then(
+    const ok = await this.call('renew', () =>
+      renewLease(this.deps.ledger, this.deps.clock, this.key, this.claimId),
+    ).then(
       (item) => {
         if (item) this.renewedAt = this.deps.clock.now().getTime();
         else this.log.error('the shard lease was taken over; this worker stops sending');
@@ -190,14 +223,19 @@ export class ShardLedger {
   }
 
   async finish(sent: number): Promise<void> {
-    await this.call('finish', () => finishLease(this.deps.ledger, this.deps.clock, this.key, this.claimId, sent)).catch((err: unknown) =>
-      this.log.warn('could not mark the shard done; a later delivery finds every record and sends nothing', { error: err }),
+    await this.call('finish', () => finishLease(this.deps.ledger, this.deps.clock, this.key, this.claimId, sent)).catch(
+      (err: unknown) =>
+        this.log.warn('could not mark the shard done; a later delivery finds every record and sends nothing', {
+          error: err,
+        }),
     );
   }
 
   /** Ends the shard of a stopped dispatch: true once the lease says 'stopped' (later deliveries skip it). */
   async stopped(counts: { sent: number; unsent: number }): Promise<boolean> {
-    const item = await this.call('stop', () => stopLease(this.deps.ledger, this.deps.clock, this.key, this.claimId, counts)).catch((err: unknown) => {
+    const item = await this.call('stop', () =>
+      stopLease(this.deps.ledger, this.deps.clock, this.key, this.claimId, counts),
+    ).catch((err: unknown) => {
       this.log.warn('could not mark the shard stopped; a later delivery sees the stop and marks it', { error: err });
       return undefined;
     });
@@ -206,8 +244,9 @@ export class ShardLedger {
 
   /** Gives the lease back after every send is recorded, so the next delivery takes the shard at once. */
   async release(because: StopReason): Promise<void> {
-    await this.call('release', () => releaseLease(this.deps.ledger, this.key, this.claimId, because)).catch((err: unknown) =>
-      this.log.warn('could not release the shard lease; it frees itself when the lease runs out', { error: err }),
+    await this.call('release', () => releaseLease(this.deps.ledger, this.key, this.claimId, because)).catch(
+      (err: unknown) =>
+        this.log.warn('could not release the shard lease; it frees itself when the lease runs out', { error: err }),
     );
   }
 }

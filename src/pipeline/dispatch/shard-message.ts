@@ -32,17 +32,21 @@ export function parseShard(body: string): ShardMessage {
   } catch (err) {
     throw new MalformedShardError('body is not JSON', { cause: err });
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new MalformedShardError('body is not a JSON object');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new MalformedShardError('body is not a JSON object');
   const m = raw as Record<string, unknown>;
   if (m.v !== 1 && m.v !== 2) throw new MalformedShardError(`unknown message version ${JSON.stringify(m.v)}`);
   for (const field of ['dispatchId', 'slug', 'templateKey'] as const) {
     if (!isText(m[field])) throw new MalformedShardError(`${field} is missing or not a string`);
   }
-  if (!Number.isSafeInteger(m.shard) || (m.shard as number) < 0) throw new MalformedShardError('shard is not a non-negative integer');
-  if (!Array.isArray(m.recipients) || m.recipients.length === 0) throw new MalformedShardError('recipients is not a non-empty array');
+  if (!Number.isSafeInteger(m.shard) || (m.shard as number) < 0)
+    throw new MalformedShardError('shard is not a non-negative integer');
+  if (!Array.isArray(m.recipients) || m.recipients.length === 0)
+    throw new MalformedShardError('recipients is not a non-empty array');
   const recipients = m.recipients.map((r: unknown, i) => {
     const recipient = r as Record<string, unknown> | null;
-    if (!recipient || !isText(recipient.id) || !SUBSCRIBER_ID.test(recipient.id)) throw new MalformedShardError(`recipient ${i} lacks a subscriber id`);
+    if (!recipient || !isText(recipient.id) || !SUBSCRIBER_ID.test(recipient.id))
+      throw new MalformedShardError(`recipient ${i} lacks a subscriber id`);
     return { id: recipient.id };
   });
   return {

@@ -57,7 +57,11 @@ export function processShards(deps: WorkerDeps, messages: QueueRecord[]): Promis
   return processPartialResponse(messages, (message) => processShard(deps, message), {
     order: 'sequential',
     onError: (message, err) =>
-      deps.log.error('shard failed; it will be delivered again', { messageId: message.messageId, receiveCount: message.receiveCount, error: err }),
+      deps.log.error('shard failed; it will be delivered again', {
+        messageId: message.messageId,
+        receiveCount: message.receiveCount,
+        error: err,
+      }),
   });
 }
 
@@ -67,7 +71,11 @@ async function processShard(deps: WorkerDeps, message: QueueRecord): Promise<boo
     shard = parseShard(message.body);
   } catch (err) {
     // It can never succeed: failing it every time lets the queue's redrive policy park it in the dead-letter queue.
-    deps.log.error('malformed dispatch message', { messageId: message.messageId, receiveCount: message.receiveCount, error: err });
+    deps.log.error('malformed dispatch message', {
+      messageId: message.messageId,
+      receiveCount: message.receiveCount,
+      error: err,
+    });
     return false;
   }
   const log = deps.log.child({ dispatchId: shard.dispatchId, shard: shard.shard, messageId: message.messageId });
@@ -76,7 +84,10 @@ async function processShard(deps: WorkerDeps, message: QueueRecord): Promise<boo
     template = await (deps.templates ?? containerTemplates).get(deps.ledger, shard.dispatchId);
   } catch (err) {
     if (!(err instanceof TemplateError)) throw err;
-    log.error('dispatch template missing or unusable; shard fails and will be delivered again', { receiveCount: message.receiveCount, error: err });
+    log.error('dispatch template missing or unusable; shard fails and will be delivered again', {
+      receiveCount: message.receiveCount,
+      error: err,
+    });
     return false;
   }
 
@@ -87,7 +98,9 @@ async function processShard(deps: WorkerDeps, message: QueueRecord): Promise<boo
     return true;
   }
   if (lease === 'stopped') {
-    log.info('shard stopped with its dispatch; repeated delivery acknowledged, nothing sent', { receiveCount: message.receiveCount });
+    log.info('shard stopped with its dispatch; repeated delivery acknowledged, nothing sent', {
+      receiveCount: message.receiveCount,
+    });
     return true;
   }
   if (lease !== 'claimed') return false;
@@ -96,7 +109,8 @@ async function processShard(deps: WorkerDeps, message: QueueRecord): Promise<boo
     await ledger.release('ledger');
     return false;
   }
-  if (stopSeen === 'dispatch stopped') return endStopped(ledger, log, message, recorded, { sent: 0, unsent: shard.recipients.length - recorded.ids.size });
+  if (stopSeen === 'dispatch stopped')
+    return endStopped(ledger, log, message, recorded, { sent: 0, unsent: shard.recipients.length - recorded.ids.size });
   if (stopSeen === 'dispatch paused') return endPaused(ledger, log, message, 0);
 
   const counts: Record<Outcome, number> = { sent: 0, skipped: 0, rejected: 0, stop: 0, unsubscribed: 0 };
@@ -141,7 +155,8 @@ async function processShard(deps: WorkerDeps, message: QueueRecord): Promise<boo
       const cannot = outOfTime() ? 'out of time' : await ledger.keep();
       if (cannot !== undefined) {
         journal.giveBack();
-        if (cannot === 'out of time') log.warn('invocation nearly out of time; the rest of the shard comes back', { left: todo.length - next + 1 });
+        if (cannot === 'out of time')
+          log.warn('invocation nearly out of time; the rest of the shard comes back', { left: todo.length - next + 1 });
         stop(cannot);
         break;
       }
@@ -159,7 +174,10 @@ async function processShard(deps: WorkerDeps, message: QueueRecord): Promise<boo
   const allRecorded = await journal.close();
   if (stopped === 'dispatch stopped') {
     // Nothing more is sent, by this worker or any later one: what is unrecorded stays so (logged by the journal).
-    return endStopped(ledger, log, message, recorded, { sent: counts.sent, unsent: todo.length - counts.sent - counts.rejected });
+    return endStopped(ledger, log, message, recorded, {
+      sent: counts.sent,
+      unsent: todo.length - counts.sent - counts.rejected,
+    });
   }
 
   if (stopped === 'dispatch paused' && allRecorded) return endPaused(ledger, log, message, counts.sent);
@@ -185,7 +203,12 @@ async function processShard(deps: WorkerDeps, message: QueueRecord): Promise<boo
  * message acknowledged (it would otherwise come back until the dead-letter queue took it). A resume queues the shard
  * again, and whoever takes it sends only to those without a record.
  */
-async function endPaused(ledger: ShardLedger, log: Logger, message: QueueRecord, sentThisDelivery: number): Promise<boolean> {
+async function endPaused(
+  ledger: ShardLedger,
+  log: Logger,
+  message: QueueRecord,
+  sentThisDelivery: number,
+): Promise<boolean> {
   await ledger.release('dispatch paused');
   log.warn('dispatch paused: this shard waits for a resume', {
     receiveCount: message.receiveCount,

@@ -30,7 +30,10 @@ export interface RebuildReport {
  * each archive page is stored as soon as it is complete. For a first deployment of the catalogue, or after the
  * catalogue objects were lost; run it while nothing is being published (it writes the heads last, unconditionally).
  */
-export async function rebuildCatalogue(deps: PublishDeps, progress: (done: number, total: number) => void = () => {}): Promise<RebuildReport> {
+export async function rebuildCatalogue(
+  deps: PublishDeps,
+  progress: (done: number, total: number) => void = () => {},
+): Promise<RebuildReport> {
   const now = deps.clock.now();
   const shape = shapeOf(deps.config);
   const order: { slug: string; published: number }[] = [];
@@ -51,7 +54,10 @@ export async function rebuildCatalogue(deps: PublishDeps, progress: (done: numbe
     const content = itemContent(visibleEditorial(stored.entry), deps.config);
     const member: MemberRecord = { format: 1, seqs: {}, in: [] };
     for (const scope of [ALL, ...content.topics.map(topicScope)]) {
-      const state = heads.get(scope.id) ?? { scope, head: { ...emptyHead(), ...(scope.topic && { label: scope.topic.label }) } };
+      const state = heads.get(scope.id) ?? {
+        scope,
+        head: { ...emptyHead(), ...(scope.topic && { label: scope.topic.label }) },
+      };
       if (scope.topic) state.head = { ...state.head, label: scope.topic.label };
       const change = upsert(state.head, content, undefined, shape);
       if (change.kind !== 'head') continue;
@@ -59,7 +65,12 @@ export async function rebuildCatalogue(deps: PublishDeps, progress: (done: numbe
       heads.set(scope.id, state);
       member.seqs[scope.id] = change.seq;
       member.in.push(scope.id);
-      for (const page of change.sealed) await storePage(deps, siteCatalogueScope(deps.config, () => now, scope), page);
+      for (const page of change.sealed)
+        await storePage(
+          deps,
+          siteCatalogueScope(deps.config, () => now, scope),
+          page,
+        );
       pages += change.sealed.length;
     }
     await deps.editorials.put(catalogueKeys.member(slug), JSON.stringify(member), { contentType: JSON_TYPE });

@@ -27,7 +27,10 @@ export async function dispatchIfDue(deps: PublishDeps, slug: string): Promise<st
   if (!(await exists(deps, templateKey))) {
     const template = await renderStoredTemplate(editorial, deps.config, dispatchId);
     try {
-      await deps.editorials.put(templateKey, `${JSON.stringify(template)}\n`, { contentType: JSON_TYPE, ifNoneMatch: '*' });
+      await deps.editorials.put(templateKey, `${JSON.stringify(template)}\n`, {
+        contentType: JSON_TYPE,
+        ifNoneMatch: '*',
+      });
     } catch (err) {
       if (!(err instanceof PreconditionFailedError)) throw err;
     }
@@ -48,12 +51,16 @@ export async function dispatchIfDue(deps: PublishDeps, slug: string): Promise<st
 }
 
 function recordDispatched(deps: PublishDeps, slug: string, dispatchId: string): Promise<void> {
-  return untilWritten(deps.clock, `the index entry of ${slug} kept changing while dispatch ${dispatchId} was recorded`, async () => {
-    const stored = await readIndexEntry(deps.editorials, deps.clock, slug);
-    if (!stored || stored.entry.dispatchId !== dispatchId || stored.entry.dispatchedAt) return;
-    if (await writeIndexEntry(deps.editorials, { ...stored.entry, dispatchedAt: deps.clock.now() }, stored)) return;
-    return AGAIN;
-  });
+  return untilWritten(
+    deps.clock,
+    `the index entry of ${slug} kept changing while dispatch ${dispatchId} was recorded`,
+    async () => {
+      const stored = await readIndexEntry(deps.editorials, deps.clock, slug);
+      if (!stored || stored.entry.dispatchId !== dispatchId || stored.entry.dispatchedAt) return;
+      if (await writeIndexEntry(deps.editorials, { ...stored.entry, dispatchedAt: deps.clock.now() }, stored)) return;
+      return AGAIN;
+    },
+  );
 }
 
 async function exists(deps: PublishDeps, key: string): Promise<boolean> {

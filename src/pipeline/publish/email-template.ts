@@ -11,7 +11,11 @@ export interface StoredEmailTemplate extends EmailTemplate {
   dispatchId: string;
 }
 
-export async function renderStoredTemplate(editorial: Editorial, config: Config, dispatchId: string): Promise<StoredEmailTemplate> {
+export async function renderStoredTemplate(
+  editorial: Editorial,
+  config: Config,
+  dispatchId: string,
+): Promise<StoredEmailTemplate> {
   const email = await renderEmail(editorial, config);
   return {
     ...email,

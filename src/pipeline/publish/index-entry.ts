@@ -128,7 +128,11 @@ export async function readEntryAt(store: ObjectStore, clock: Clock, key: string)
  * Writes the entry only over the version read (`previous`), or only when there is none: false when another
  * writer got there first, so the caller reads again and decides again.
  */
-export async function writeIndexEntry(store: ObjectStore, entry: IndexEntry, previous: StoredEntry | undefined): Promise<boolean> {
+export async function writeIndexEntry(
+  store: ObjectStore,
+  entry: IndexEntry,
+  previous: StoredEntry | undefined,
+): Promise<boolean> {
   return (await writeOver(store, keys.index(entry.editorial.slug), encodeIndexEntry(entry), previous)) !== undefined;
 }
 

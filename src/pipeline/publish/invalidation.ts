@@ -48,6 +48,10 @@ export async function invalidateChanged(deps: PublishDeps, changed: Iterable<str
     });
     deps.log.info('the CDN copies of the changed public files are invalidated', { slug, paths: paths.length });
   } catch (error) {
-    deps.log.error('the CDN could not be told of the change: these paths stay cached until their max-age runs out', { slug, paths, error });
+    deps.log.error('the CDN could not be told of the change: these paths stay cached until their max-age runs out', {
+      slug,
+      paths,
+      error,
+    });
   }
 }

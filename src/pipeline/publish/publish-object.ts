@@ -25,7 +25,8 @@ export async function publishObject(deps: PublishDeps, event: ObjectEvent): Prom
   const log = deps.log.child({ file: event.key, event: event.kind });
   // Every public key this event changes, for the CDN to drop once all of them are written.
   const { deps: scoped, changed } = recordingSite({ ...deps, log });
-  const outcome = event.kind === 'created' ? await publishCreated(scoped, event.key, name) : await withdrawRemoved(scoped, event.key);
+  const outcome =
+    event.kind === 'created' ? await publishCreated(scoped, event.key, name) : await withdrawRemoved(scoped, event.key);
   if (await mayBeCached(scoped, outcome)) await invalidateChanged(scoped, changed, (outcome as { slug: string }).slug);
   return outcome;
 }
@@ -87,23 +88,27 @@ type Recorded = { kind: 'new' | 'newer' | 'same'; entry: IndexEntry } | { kind: 
 
 /** Puts this version in the index unless the index already holds it or a newer one (events arrive in any order). */
 async function recordVersion(deps: PublishDeps, key: string, lastModified: Date, parsed: Editorial): Promise<Recorded> {
-  return untilWritten(deps.clock, `the index entry of ${parsed.slug} kept changing`, async (): Promise<Recorded | typeof AGAIN> => {
-    const current = await readIndexEntry(deps.editorials, deps.clock, parsed.slug);
-    const editorial = keepFirstPublished(parsed, lastModified, current?.entry.editorial);
-    if (current) {
-      const order = compareVersions({ updated: editorial.updated, lastModified }, versionOf(current.entry));
-      if (order < 0) return { kind: 'stale' };
-      if (order === 0 && current.entry.sourceKey === key) return { kind: 'same', entry: current.entry };
-    }
-    const entry: IndexEntry = {
-      editorial,
-      sourceKey: key,
-      sourceLastModified: lastModified,
-      ...dispatchFor(editorial, current),
-    };
-    if (await writeIndexEntry(deps.editorials, entry, current)) return { kind: current ? 'newer' : 'new', entry };
-    return AGAIN;
-  });
+  return untilWritten(
+    deps.clock,
+    `the index entry of ${parsed.slug} kept changing`,
+    async (): Promise<Recorded | typeof AGAIN> => {
+      const current = await readIndexEntry(deps.editorials, deps.clock, parsed.slug);
+      const editorial = keepFirstPublished(parsed, lastModified, current?.entry.editorial);
+      if (current) {
+        const order = compareVersions({ updated: editorial.updated, lastModified }, versionOf(current.entry));
+        if (order < 0) return { kind: 'stale' };
+        if (order === 0 && current.entry.sourceKey === key) return { kind: 'same', entry: current.entry };
+      }
+      const entry: IndexEntry = {
+        editorial,
+        sourceKey: key,
+        sourceLastModified: lastModified,
+        ...dispatchFor(editorial, current),
+      };
+      if (await writeIndexEntry(deps.editorials, entry, current)) return { kind: current ? 'newer' : 'new', entry };
+      return AGAIN;
+    },
+  );
 }
 
 /**
@@ -112,7 +117,10 @@ async function recordVersion(deps: PublishDeps, key: string, lastModified: Date,
  * withdrawn version owes nothing, and a send it stopped before it was handed over is never owed again (the next
  * publication gets a new id). New ids are never ones the slug used before.
  */
-function dispatchFor(editorial: Editorial, current: StoredEntry | undefined): Pick<IndexEntry, 'dispatchId' | 'dispatchedAt' | 'earlierDispatchIds'> {
+function dispatchFor(
+  editorial: Editorial,
+  current: StoredEntry | undefined,
+): Pick<IndexEntry, 'dispatchId' | 'dispatchedAt' | 'earlierDispatchIds'> {
   const previous = current?.entry;
   const earlier = previous?.earlierDispatchIds ?? [];
   const kept = earlier.length > 0 ? { earlierDispatchIds: earlier } : {};
@@ -142,13 +150,17 @@ async function withdrawRemoved(deps: PublishDeps, key: string): Promise<PublishO
     deps.log.info('no published editorial came from this object');
     return { outcome: 'ignored', reason: 'nothing published from this object' };
   }
-  const marked = await untilWritten(deps.clock, `the index entry of ${slug} kept changing`, async (): Promise<IndexEntry | undefined | typeof AGAIN> => {
-    const current = await readIndexEntry(deps.editorials, deps.clock, slug);
-    if (!current || current.entry.sourceKey !== key) return undefined;
-    if (current.entry.removedAt) return current.entry;
-    const entry: IndexEntry = { ...withdrawnDispatches(current.entry), removedAt: deps.clock.now() };
-    return (await writeIndexEntry(deps.editorials, entry, current)) ? entry : AGAIN;
-  });
+  const marked = await untilWritten(
+    deps.clock,
+    `the index entry of ${slug} kept changing`,
+    async (): Promise<IndexEntry | undefined | typeof AGAIN> => {
+      const current = await readIndexEntry(deps.editorials, deps.clock, slug);
+      if (!current || current.entry.sourceKey !== key) return undefined;
+      if (current.entry.removedAt) return current.entry;
+      const entry: IndexEntry = { ...withdrawnDispatches(current.entry), removedAt: deps.clock.now() };
+      return (await writeIndexEntry(deps.editorials, entry, current)) ? entry : AGAIN;
+    },
+  );
   if (!marked) {
     deps.log.info('the published version of this slug comes from another object; left as it is', { slug });
     return { outcome: 'ignored', reason: 'published from another object' };

@@ -9,7 +9,12 @@ import { syncPublicFiles } from './public-files.ts';
 
 /** Notes that `editorial` waits for its embargo, for the scheduled release to find without reading the index. */
 export async function holdForEmbargo(deps: PublishDeps, editorial: Editorial): Promise<void> {
-  if (editorial.status !== 'published' || !editorial.embargo || editorial.embargo.getTime() <= deps.clock.now().getTime()) return;
+  if (
+    editorial.status !== 'published' ||
+    !editorial.embargo ||
+    editorial.embargo.getTime() <= deps.clock.now().getTime()
+  )
+    return;
   const marker = { slug: editorial.slug, until: editorial.embargo.toISOString() };
   await deps.editorials.put(keys.embargo(editorial.slug), `${JSON.stringify(marker)}\n`, { contentType: JSON_TYPE });
 }
@@ -65,7 +70,8 @@ export async function releaseScheduledSends(deps: PublishDeps): Promise<string[]
 async function markers(deps: PublishDeps, prefix: string): Promise<{ key: string; slug: string }[]> {
   const found: { key: string; slug: string }[] = [];
   for await (const summary of deps.editorials.list(prefix)) {
-    if (summary.key.endsWith('.json')) found.push({ key: summary.key, slug: summary.key.slice(prefix.length, -'.json'.length) });
+    if (summary.key.endsWith('.json'))
+      found.push({ key: summary.key, slug: summary.key.slice(prefix.length, -'.json'.length) });
   }
   return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }

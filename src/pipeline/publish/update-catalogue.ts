@@ -26,7 +26,8 @@ export async function updateCatalogue(deps: PublishDeps, slug: string): Promise<
     const before = await readIndexEntry(deps.editorials, deps.clock, slug);
     const member = await readJson(deps.editorials, deps.clock, catalogueKeys.member(slug), isMemberRecord);
     const editorial = before && visibleEditorial(before.entry);
-    const content = editorial && isPublic(editorial, deps.clock.now()) ? itemContent(editorial, deps.config) : undefined;
+    const content =
+      editorial && isPublic(editorial, deps.clock.now()) ? itemContent(editorial, deps.config) : undefined;
     const wanted = content ? [ALL, ...content.topics.map(topicScope)] : [];
     const scopes = new Map(wanted.map((scope) => [scope.id, scope]));
     for (const id of member?.value.in ?? []) if (!scopes.has(id)) scopes.set(id, siteScopeOfId(id));
@@ -40,7 +41,9 @@ export async function updateCatalogue(deps: PublishDeps, slug: string): Promise<
         const inScope = wanted.some((s) => s.id === scope.id);
         const change = siteChange(scope, slug, inScope ? content : undefined, seqs[scope.id], shape);
         const { seq, headWritten } = await changeScope(deps, siteCatalogueScope(deps.config, now, scope), change);
-        if (headWritten) for (const format of ['rss', 'atom', 'json'] as const) announced.add(scopeUrls.feed(deps.config, scope, format));
+        if (headWritten)
+          for (const format of ['rss', 'atom', 'json'] as const)
+            announced.add(scopeUrls.feed(deps.config, scope, format));
         if (seq !== undefined) seqs[scope.id] = seq;
       }),
     );
@@ -61,6 +64,9 @@ export async function announceFeeds(deps: PublishDeps, feedUrls: readonly string
   try {
     await deps.hub.publish([...feedUrls]);
   } catch (error) {
-    deps.log.error('the WebSub hub could not be told of the change; readers polling the feeds still see it', { error, feeds: feedUrls });
+    deps.log.error('the WebSub hub could not be told of the change; readers polling the feeds still see it', {
+      error,
+      feeds: feedUrls,
+    });
   }
 }

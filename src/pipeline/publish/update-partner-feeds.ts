@@ -54,11 +54,22 @@ export async function updatePartnerFeeds(deps: PublishDeps, slug: string): Promi
         seqs[partner.id] = await changePartnerItem(deps, scope, slug, content, seqs[partner.id], version === previous);
         versions[partner.id] = version;
         if (partner.webhook && deps.webhooks && version !== previous) {
-          hooks.set(partner.id, { partner: partner.id, eventId: webhookEventId(partner.id, slug, version), body: webhookBody(shown, partner, deps.config, deps.clock.now()), webhook: partner.webhook, rotation: partner.rotation });
+          hooks.set(partner.id, {
+            partner: partner.id,
+            eventId: webhookEventId(partner.id, slug, version),
+            body: webhookBody(shown, partner, deps.config, deps.clock.now()),
+            webhook: partner.webhook,
+            rotation: partner.rotation,
+          });
         }
       }),
     );
-    const record: PartnerMemberRecord = { format: 1, seqs, in: partners.filter((p) => inScope.has(p.id)).map((p) => p.id), versions };
+    const record: PartnerMemberRecord = {
+      format: 1,
+      seqs,
+      in: partners.filter((p) => inScope.has(p.id)).map((p) => p.id),
+      versions,
+    };
     if (JSON.stringify(record) !== JSON.stringify(member?.value)) {
       if (!(await writeJsonOver(deps.editorials, partnerCatalogueKeys.member(slug), record, member))) return AGAIN;
     }
@@ -123,7 +134,10 @@ async function queueRemovalTombstones(deps: PublishDeps, partner: PartnerConfig)
     const slug = key.slice(PARTNER_MEMBERS_PREFIX.length, -'.json'.length);
     const indexed = await readIndexEntry(deps.editorials, deps.clock, slug);
     if (!indexed) continue;
-    const entry = tombstone({ ...partnerEntryOf(visibleEditorial(indexed.entry), indexed.entry.removedAt, deps.config, now), changed: now });
+    const entry = tombstone({
+      ...partnerEntryOf(visibleEditorial(indexed.entry), indexed.entry.removedAt, deps.config, now),
+      changed: now,
+    });
     const message: WebhookMessage = {
       partner: partner.id,
       eventId: webhookEventId(partner.id, slug, 'removed'),

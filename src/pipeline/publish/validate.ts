@@ -20,7 +20,8 @@ export interface ApprovedObject {
  */
 export async function validateApproved(config: Config, name: string, object: ApprovedObject): Promise<ParseResult> {
   const limits = config.limits;
-  if (object.tooLarge) return { ok: false, rejection: { file: name, line: null, reason: tooLargeReason(object.tooLarge.bytes, limits) } };
+  if (object.tooLarge)
+    return { ok: false, rejection: { file: name, line: null, reason: tooLargeReason(object.tooLarge.bytes, limits) } };
   const parsed = parseEditorial(name, object.body, {
     publication: config.publication.name,
     defaultLang: config.publication.language,

@@ -39,7 +39,11 @@ export function newDispatchId(editorial: Editorial, used: readonly string[], cor
  * Stops every dispatch of a withdrawn editorial (one stop record each, whatever their size), so no worker sends any
  * more of it. Safe to repeat: every delivery of the withdrawal asks again, and a stop asked twice changes nothing.
  */
-export async function stopDispatches(deps: PublishDeps, entry: IndexEntry, reason: StopRequest['reason']): Promise<void> {
+export async function stopDispatches(
+  deps: PublishDeps,
+  entry: IndexEntry,
+  reason: StopRequest['reason'],
+): Promise<void> {
   const slug = entry.editorial.slug;
   const dispatchIds = dispatchesOf(entry);
   if (dispatchIds.length === 0) return;

@@ -2,7 +2,13 @@ import { OutboundRefusedError, outboundUrlProblem } from '../../address-policy.t
 import { processPartialResponse, type BatchResponse, type QueueRecord } from '../../batch.ts';
 import type { Config } from '../../config.ts';
 import type { Logger } from '../../log.ts';
-import { EVENT_ID_HEADER, isWebhookMessage, SIGNATURE_HEADER, webhookKey, webhookSignature } from '../../partners/webhooks.ts';
+import {
+  EVENT_ID_HEADER,
+  isWebhookMessage,
+  SIGNATURE_HEADER,
+  webhookKey,
+  webhookSignature,
+} from '../../partners/webhooks.ts';
 import type { Clock, HttpPoster } from '../../ports.ts';
 
 export interface WebhookDeps {
@@ -27,7 +33,8 @@ export function deliverWebhooks(deps: WebhookDeps, records: QueueRecord[]): Prom
   return processPartialResponse(records, (record) => deliverWebhook(deps, record), {
     order: 'parallel',
     // deliverWebhook catches what it expects; anything else still sends the message back, and says so.
-    onError: (record, err) => deps.log.error('webhook delivery failed; it comes back', { messageId: record.messageId, error: err }),
+    onError: (record, err) =>
+      deps.log.error('webhook delivery failed; it comes back', { messageId: record.messageId, error: err }),
   });
 }
 
@@ -54,12 +61,20 @@ async function deliverWebhook(deps: WebhookDeps, record: QueueRecord): Promise<b
   // Plain http to this machine passes here (a local run); the poster refuses it unless it was built for one.
   const problem = outboundUrlProblem(webhook, { allowLocal: true });
   if (problem) {
-    deps.log.error('webhook URL refused; not posted, it comes back', { partner: partner.id, eventId: message.eventId, problem: `the webhook URL ${problem}` });
+    deps.log.error('webhook URL refused; not posted, it comes back', {
+      partner: partner.id,
+      eventId: message.eventId,
+      problem: `the webhook URL ${problem}`,
+    });
     return false;
   }
   const headers = {
     'Content-Type': 'application/json',
-    [SIGNATURE_HEADER]: webhookSignature(webhookKey(deps.webhookSecret, partner.id, partner.rotation), message, deps.clock.now()),
+    [SIGNATURE_HEADER]: webhookSignature(
+      webhookKey(deps.webhookSecret, partner.id, partner.rotation),
+      message,
+      deps.clock.now(),
+    ),
     [EVENT_ID_HEADER]: message.eventId,
   };
   const attempt = record.receiveCount;
@@ -71,8 +86,20 @@ async function deliverWebhook(deps: WebhookDeps, record: QueueRecord): Promise<b
     }
     deps.log.warn('webhook refused; it comes back', { partner: partner.id, eventId: message.eventId, status, attempt });
   } catch (err) {
-    if (err instanceof OutboundRefusedError) deps.log.error('webhook URL refused; not posted, it comes back', { partner: partner.id, eventId: message.eventId, attempt, error: err });
-    else deps.log.warn('webhook not answered; it comes back', { partner: partner.id, eventId: message.eventId, attempt, error: err });
+    if (err instanceof OutboundRefusedError)
+      deps.log.error('webhook URL refused; not posted, it comes back', {
+        partner: partner.id,
+        eventId: message.eventId,
+        attempt,
+        error: err,
+      });
+    else
+      deps.log.warn('webhook not answered; it comes back', {
+        partner: partner.id,
+        eventId: message.eventId,
+        attempt,
+        error: err,
+      });
   }
   return false;
 }

@@ -7,7 +7,16 @@ import { dropForbiddenChars, escapeHtml } from '../escape.ts';
 import { provenanceFooterHtml, provenanceFooterText } from '../footer.ts';
 import { urls } from '../urls.ts';
 import { headerText as oneLine } from './headers.ts';
-import { correctionStyle, emailBodyStyles, emailFooterStyles, FONT, linkStyle, palette, textFlow, type Direction } from './styles.ts';
+import {
+  correctionStyle,
+  emailBodyStyles,
+  emailFooterStyles,
+  FONT,
+  linkStyle,
+  palette,
+  textFlow,
+  type Direction,
+} from './styles.ts';
 
 export function subjectOf(editorial: Editorial): string {
   return oneLine(editorial.title);

@@ -82,7 +82,8 @@ export function foldTokens(name: string, tokens: readonly string[], glue = ' '):
     }
   });
   lines.push(line);
-  for (const l of lines) if (l.length > HARD_LIMIT) throw new HeaderError(`${name} header line is longer than ${HARD_LIMIT} characters`);
+  for (const l of lines)
+    if (l.length > HARD_LIMIT) throw new HeaderError(`${name} header line is longer than ${HARD_LIMIT} characters`);
   return lines.join(CRLF);
 }
 
@@ -119,7 +120,8 @@ export function unstructuredHeader(name: string, value: string): string {
 const ADDRESS = /^[^\s@<>()",;:\\[\]\u0000-\u001f\u007f-\uffff]+@[^\s@<>()",;:\\[\]\u0000-\u001f\u007f-\uffff]+$/;
 
 export function checkAddress(address: string, what: string): string {
-  if (!ADDRESS.test(address)) throw new HeaderError(`${what} is not a usable email address: ${JSON.stringify(address)}`);
+  if (!ADDRESS.test(address))
+    throw new HeaderError(`${what} is not a usable email address: ${JSON.stringify(address)}`);
   return address;
 }
 
@@ -127,7 +129,9 @@ export function checkAddress(address: string, what: string): string {
 function displayNameTokens(displayName: string | undefined): string[] {
   const display = headerText(displayName ?? '');
   if (!display) return [];
-  return printableAscii(display) && !display.includes('=?') ? [`"${display.replace(/["\\]/g, '\\$&')}"`] : encodedWords(display);
+  return printableAscii(display) && !display.includes('=?')
+    ? [`"${display.replace(/["\\]/g, '\\$&')}"`]
+    : encodedWords(display);
 }
 
 /** A mailbox header: `"Display Name" <address>`, folded. */

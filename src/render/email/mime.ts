@@ -27,9 +27,11 @@ export const ONE_CLICK = 'List-Unsubscribe=One-Click';
 export function unsubscribeHeaders(config: Config, unsubscribeUrl: string): { name: string; value: string }[] {
   const url = checkUnsubscribeUrl(headerText(unsubscribeUrl));
   // RFC 8058 requires https; plain http is allowed only for a local run on this machine.
-  if (!/^(https:\/\/|http:\/\/(127\.0\.0\.1|localhost)[:/])/i.test(url)) throw new HeaderError('one-click unsubscribe needs an https URL');
+  if (!/^(https:\/\/|http:\/\/(127\.0\.0\.1|localhost)[:/])/i.test(url))
+    throw new HeaderError('one-click unsubscribe needs an https URL');
   const targets = [`<${url}>`];
-  if (config.unsubscribe.mailto) targets.push(`<mailto:${checkAddress(config.unsubscribe.mailto, 'unsubscribe.mailto')}?subject=unsubscribe>`);
+  if (config.unsubscribe.mailto)
+    targets.push(`<mailto:${checkAddress(config.unsubscribe.mailto, 'unsubscribe.mailto')}?subject=unsubscribe>`);
   return [
     { name: 'List-Unsubscribe', value: targets.join(', ') },
     { name: 'List-Unsubscribe-Post', value: ONE_CLICK },
@@ -77,7 +79,11 @@ function feedbackField(value: string, max: number): string {
 /** `"Monexus" <newsletter.monexus.example>`: the display name quoted when printable ASCII, else encoded-words. */
 function listIdValue(config: Config, domain: string): string {
   const name = [...headerText(config.publication.name).replace(/\s+/g, ' ')].slice(0, MAX_LIST_NAME).join('').trim();
-  const phrase = !name ? [] : /^[\x20-\x7e]*$/.test(name) && !name.includes('=?') ? [`"${name.replace(/["\\]/g, '\\$&')}"`] : encodedWords(name);
+  const phrase = !name
+    ? []
+    : /^[\x20-\x7e]*$/.test(name) && !name.includes('=?')
+      ? [`"${name.replace(/["\\]/g, '\\$&')}"`]
+      : encodedWords(name);
   return [...phrase, `<${LIST_LABEL}.${domain}>`].join(' ');
 }
 
@@ -109,13 +115,19 @@ export function bulkHeaders(
     { name: 'Feedback-ID', value: feedbackId },
   ];
   for (const { name, value } of added) {
-    if (!/^[\x20-\x7e]+$/.test(value) || value.length > MAX_HEADER_VALUE) throw new HeaderError(`${name} is not one line of at most ${MAX_HEADER_VALUE} printable ASCII characters`);
+    if (!/^[\x20-\x7e]+$/.test(value) || value.length > MAX_HEADER_VALUE)
+      throw new HeaderError(`${name} is not one line of at most ${MAX_HEADER_VALUE} printable ASCII characters`);
   }
   return [added[0]!, ...unsubscribeHeaders(config, input.unsubscribeUrl), added[1]!];
 }
 
 function part(contentType: string, body: string): string {
-  return [`Content-Type: ${contentType}`, 'Content-Transfer-Encoding: quoted-printable', '', quotedPrintable(body)].join(CRLF);
+  return [
+    `Content-Type: ${contentType}`,
+    'Content-Transfer-Encoding: quoted-printable',
+    '',
+    quotedPrintable(body),
+  ].join(CRLF);
 }
 
 /**
@@ -145,14 +157,19 @@ export function composeMessage(input: {
     mailboxHeader('From', config.sender.name, config.sender.address),
     foldTokens('To', [`<${checkAddress(headerText(input.to), 'To')}>`]),
   ];
-  if (config.sender.replyTo) headers.push(foldTokens('Reply-To', [`<${checkAddress(config.sender.replyTo, 'Reply-To')}>`]));
+  if (config.sender.replyTo)
+    headers.push(foldTokens('Reply-To', [`<${checkAddress(config.sender.replyTo, 'Reply-To')}>`]));
   headers.push(
     unstructuredHeader('Subject', template.subject),
     foldTokens('Date', [rfc5322Date(input.date)]),
     foldTokens('Message-ID', [messageIdValue(input.messageId)]),
     'MIME-Version: 1.0',
   );
-  const bulk = bulkHeaders(config, { unsubscribeUrl: input.unsubscribeUrl, dispatchId: input.dispatchId ?? 'sample', kind: input.kind ?? 'editorial' });
+  const bulk = bulkHeaders(config, {
+    unsubscribeUrl: input.unsubscribeUrl,
+    dispatchId: input.dispatchId ?? 'sample',
+    kind: input.kind ?? 'editorial',
+  });
   // Each value is one line of single-space-separated tokens (no quoted string holds two spaces), so folding at its
   // spaces gives the same value back when unfolded.
   for (const { name, value } of bulk) headers.push(foldTokens(name, value.split(' ')));

@@ -40,7 +40,10 @@ function splitOf(template: EmailTemplate): Split {
  * One recipient's copy: the unsubscribe URL spliced into the HTML and text rendered once for everyone.
  * Nothing is rendered again, so a send to many subscribers costs a string join each.
  */
-export function personalize(template: EmailTemplate, recipient: { unsubscribeUrl: string }): { html: string; text: string } {
+export function personalize(
+  template: EmailTemplate,
+  recipient: { unsubscribeUrl: string },
+): { html: string; text: string } {
   const url = checkUnsubscribeUrl(recipient.unsubscribeUrl);
   const split = splitOf(template);
   return { html: join(split.html, escapeHtml(url)), text: join(split.text, url) };

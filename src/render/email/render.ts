@@ -1,6 +1,14 @@
 import type { Config } from '../../config.ts';
 import type { Editorial } from '../../model.ts';
-import { continueReadingHtml, emailBlocksHtml, emailText, emailView, preheaderOf, subjectOf, type EmailView } from './content.ts';
+import {
+  continueReadingHtml,
+  emailBlocksHtml,
+  emailText,
+  emailView,
+  preheaderOf,
+  subjectOf,
+  type EmailView,
+} from './content.ts';
 import { fillEmailLayout } from './layout.ts';
 import { occurrences, unsubscribePlaceholder } from './placeholder.ts';
 import type { EmailTemplate } from './types.ts';
@@ -41,7 +49,10 @@ const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
 /** The HTML size a recipient's copy will have, with a realistic unsubscribe URL in place of the placeholder. */
 function personalisedSize(rendered: Rendered): number {
-  return bytes(rendered.html) + occurrences(rendered.html, rendered.placeholder) * (UNSUBSCRIBE_URL_ALLOWANCE - rendered.placeholder.length);
+  return (
+    bytes(rendered.html) +
+    occurrences(rendered.html, rendered.placeholder) * (UNSUBSCRIBE_URL_ALLOWANCE - rendered.placeholder.length)
+  );
 }
 
 /**
@@ -61,7 +72,8 @@ async function compile(
   const placeholder = unsubscribePlaceholder(await layout(view));
   const html = await layout({ ...view, placeholder });
   const count = occurrences(html, placeholder);
-  if (count !== 1) throw new Error(`${editorial.file}: email HTML holds the unsubscribe placeholder ${count} times, expected once`);
+  if (count !== 1)
+    throw new Error(`${editorial.file}: email HTML holds the unsubscribe placeholder ${count} times, expected once`);
   return { html, placeholder };
 }
 
@@ -95,7 +107,11 @@ export async function renderEmail(
   if (personalisedSize(rendered) > limit) {
     // Block markup reaches the output unchanged, so the full render's size minus the blocks is the fixed cost.
     const weights = blocks.map((b) => bytes(b) + 1);
-    const fixed = personalisedSize(rendered) - weights.reduce((a, b) => a + b, 0) + bytes(continueReadingHtml(urls.page(config, editorial.slug), chromeOf(editorial, config))) + 1;
+    const fixed =
+      personalisedSize(rendered) -
+      weights.reduce((a, b) => a + b, 0) +
+      bytes(continueReadingHtml(urls.page(config, editorial.slug), chromeOf(editorial, config))) +
+      1;
     kept = blocksFitting(editorial, weights, limit - fixed, blocks.length - 1);
     for (let renders = 1; ; renders++) {
       rendered = await compile(editorial, config, blocks, kept, layout);

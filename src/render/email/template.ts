@@ -19,7 +19,9 @@ const MAIN = 'email.mjml.hbs';
 export function emailMjmlSource(): EmailMjmlSource {
   const dir = templatesDir();
   const partials: Record<string, string> = {};
-  for (const file of readdirSync(dir).filter((f) => /^email-.+\.hbs$/.test(f)).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => /^email-.+\.hbs$/.test(f))
+    .sort()) {
     partials[file.replace(/\.mjml\.hbs$|\.hbs$/, '')] = readFileSync(new URL(file, dir), 'utf8');
   }
   return { main: readFileSync(new URL(MAIN, dir), 'utf8'), partials };

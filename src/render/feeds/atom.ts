@@ -13,11 +13,21 @@ export function renderAtom(entries: readonly Editorial[], config: Config): strin
 
 export function atomFromItems(items: readonly FeedItem[], config: Config): string {
   const dates = { updated: latest(items, 'updated'), published: latest(items, 'published') };
-  return atomDocument(publicationFeed(config, urls.atom(config)), items.map((item) => atomEntry(item, config)), dates, config);
+  return atomDocument(
+    publicationFeed(config, urls.atom(config)),
+    items.map((item) => atomEntry(item, config)),
+    dates,
+    config,
+  );
 }
 
 /** An Atom document around entries already rendered by `atomEntry`, newest first. */
-export function atomDocument(doc: FeedDocument, renderedEntries: readonly string[], dates: ItemDates, config: Config): string {
+export function atomDocument(
+  doc: FeedDocument,
+  renderedEntries: readonly string[],
+  dates: ItemDates,
+  config: Config,
+): string {
   const { publication } = config;
   // RFC 4287 requires `updated`; a feed with no entries reports a fixed date rather than the clock's.
   const updated = dates.updated ?? EMPTY_FEED_DATE;
@@ -30,8 +40,10 @@ export function atomDocument(doc: FeedDocument, renderedEntries: readonly string
     element('link', { rel: 'alternate', type: 'text/html', href: doc.htmlUrl }),
     doc.hub && element('link', { rel: 'hub', href: doc.hub }),
     doc.currentUrl && element('link', { rel: 'current', type: 'application/atom+xml', href: doc.currentUrl }),
-    doc.prevArchiveUrl && element('link', { rel: 'prev-archive', type: 'application/atom+xml', href: doc.prevArchiveUrl }),
-    doc.nextArchiveUrl && element('link', { rel: 'next-archive', type: 'application/atom+xml', href: doc.nextArchiveUrl }),
+    doc.prevArchiveUrl &&
+      element('link', { rel: 'prev-archive', type: 'application/atom+xml', href: doc.prevArchiveUrl }),
+    doc.nextArchiveUrl &&
+      element('link', { rel: 'next-archive', type: 'application/atom+xml', href: doc.nextArchiveUrl }),
     doc.currentUrl && '<fh:archive/>',
     `<author><name>${xmlText(publication.name)}</name><uri>${xmlText(urls.home(config))}</uri></author>`,
     `<rights type="text">${xmlText(config.rights.copyrightNotice)}</rights>`,
@@ -56,7 +68,12 @@ export function atomEntry(item: FeedItem, config: Config): string {
     `<updated>${rfc3339(item.updated)}</updated>`,
     `<author><name>${xmlText(item.author)}</name></author>`,
     element('link', { rel: 'alternate', type: 'text/html', href: item.url }),
-    element('link', { rel: 'related', type: 'application/json', href: urls.ninjs(config, editorial.slug), title: 'IPTC ninjs' }),
+    element('link', {
+      rel: 'related',
+      type: 'application/json',
+      href: urls.ninjs(config, editorial.slug),
+      title: 'IPTC ninjs',
+    }),
     ...editorial.sources.map((s) => element('link', { rel: 'via', href: s.url, title: s.label })),
     item.summary && `<summary type="text">${xmlText(item.summary)}</summary>`,
     `<content type="html">${xmlText(item.contentHtml)}</content>`,

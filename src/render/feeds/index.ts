@@ -19,5 +19,9 @@ export interface Feeds {
 /** The three feeds over the same window; each editorial's article HTML is rendered once for all three. */
 export function renderFeeds(entries: readonly Editorial[], config: Config): Feeds {
   const items = feedItems(entries, config);
-  return { rss: rssFromItems(items, config), atom: atomFromItems(items, config), json: jsonFeedFromItems(items, config) };
+  return {
+    rss: rssFromItems(items, config),
+    atom: atomFromItems(items, config),
+    json: jsonFeedFromItems(items, config),
+  };
 }

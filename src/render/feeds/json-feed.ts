@@ -13,7 +13,11 @@ export function renderJsonFeed(entries: readonly Editorial[], config: Config): s
 }
 
 export function jsonFeedFromItems(items: readonly FeedItem[], config: Config): string {
-  return jsonFeedDocument(publicationFeed(config, urls.jsonFeed(config)), items.map((item) => jsonFeedItem(item, config)), config);
+  return jsonFeedDocument(
+    publicationFeed(config, urls.jsonFeed(config)),
+    items.map((item) => jsonFeedItem(item, config)),
+    config,
+  );
 }
 
 /**

@@ -19,7 +19,12 @@ export function renderRss(entries: readonly Editorial[], config: Config): string
 
 export function rssFromItems(items: readonly FeedItem[], config: Config): string {
   const dates = { updated: latest(items, 'updated'), published: latest(items, 'published') };
-  return rssDocument(publicationFeed(config, urls.rss(config)), items.map((item) => rssItem(item, config)), dates, config);
+  return rssDocument(
+    publicationFeed(config, urls.rss(config)),
+    items.map((item) => rssItem(item, config)),
+    dates,
+    config,
+  );
 }
 
 /** Dates of the items a document holds: channel dates come from them, never from the clock. */
@@ -29,7 +34,12 @@ export interface ItemDates {
 }
 
 /** An RSS document around items already rendered by `rssItem`, newest first. */
-export function rssDocument(doc: FeedDocument, renderedItems: readonly string[], dates: ItemDates, config: Config): string {
+export function rssDocument(
+  doc: FeedDocument,
+  renderedItems: readonly string[],
+  dates: ItemDates,
+  config: Config,
+): string {
   const { publication } = config;
   const lastBuild = dates.updated;
   const published = dates.published;
@@ -47,8 +57,10 @@ export function rssDocument(doc: FeedDocument, renderedItems: readonly string[],
     element('atom:link', { href: doc.selfUrl, rel: 'self', type: 'application/rss+xml' }),
     doc.hub && element('atom:link', { href: doc.hub, rel: 'hub' }),
     doc.currentUrl && element('atom:link', { href: doc.currentUrl, rel: 'current', type: 'application/rss+xml' }),
-    doc.prevArchiveUrl && element('atom:link', { href: doc.prevArchiveUrl, rel: 'prev-archive', type: 'application/rss+xml' }),
-    doc.nextArchiveUrl && element('atom:link', { href: doc.nextArchiveUrl, rel: 'next-archive', type: 'application/rss+xml' }),
+    doc.prevArchiveUrl &&
+      element('atom:link', { href: doc.prevArchiveUrl, rel: 'prev-archive', type: 'application/rss+xml' }),
+    doc.nextArchiveUrl &&
+      element('atom:link', { href: doc.nextArchiveUrl, rel: 'next-archive', type: 'application/rss+xml' }),
     doc.currentUrl && '<fh:archive/>',
   ].filter(Boolean);
   const namespaces = doc.currentUrl ? { ...NAMESPACES, 'xmlns:fh': FEED_HISTORY_NS } : NAMESPACES;

@@ -66,7 +66,8 @@ export class FeedWindow {
 
   private findOldest(): Editorial | undefined {
     if (!this.oldest) {
-      for (const item of this.items.values()) if (!this.oldest || newestFirst(item, this.oldest) > 0) this.oldest = item;
+      for (const item of this.items.values())
+        if (!this.oldest || newestFirst(item, this.oldest) > 0) this.oldest = item;
     }
     return this.oldest;
   }

@@ -1,0 +1,222 @@
+// The precompiled templates write what the templates compiled at load wrote: the pages, listings, notices and
+// preference pages of every fixture editorial, in every publication language the tests use, byte for byte.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { configFrom, loadConfig, type Config } from '../../src/config.ts';
+import type { Notice } from '../../src/http/pages.ts';
+import type { PreferencePageInput } from '../../src/http/preference-page.ts';
+import type { Editorial } from '../../src/model.ts';
+import { parseEditorial } from '../../src/parse/index.ts';
+import type { ListingView } from '../../src/render/listing.ts';
+import { pageTemplateFiles } from '../../scripts/compile-templates.ts';
+import { inline, makeEditorial } from '../fixtures/editorial.ts';
+import { compiledFromSource, runtimeCompiledTemplates } from '../helpers/runtime-compiled-templates.ts';
+
+const ROOT = join(import.meta.dirname, '../..');
+const FOLDERS = ['test/fixtures/valid', 'test/fixtures/i18n', 'test/fixtures/desk', 'samples'];
+const HOSTILE = 'Tom & Jerry\'s <b>"talks"</b> `=` {{x}} &amp; &#x27; \u0007';
+
+const CONFIGS: [string, Config][] = [
+  ['broadsheet.config.json', loadConfig(join(ROOT, 'broadsheet.config.json'))],
+  ...['en', 'fr', 'ar', 'de', 'pt-br'].map((language): [string, Config] => [
+    `publication in ${language}`,
+    configFrom({ publication: { language } }, 'test'),
+  ]),
+];
+
+function fixtures(config: Config): Editorial[] {
+  return FOLDERS.flatMap((folder) =>
+    readdirSync(join(ROOT, folder))
+      .filter((file) => /\.(md|txt)$/.test(file))
+      .map((file) => {
+        const result = parseEditorial(file, readFileSync(join(ROOT, folder, file)), {
+          publication: config.publication.name,
+          defaultLang: config.publication.language,
+          limits: config.limits,
+        });
+        if (!result.ok) throw new Error(`${folder}/${file}: ${result.rejection.reason}`);
+        return result.editorial;
+      }),
+  );
+}
+
+/** What no fixture file is: markup characters in every field, withdrawn, corrected, right to left, with topics. */
+const madeUp: Editorial[] = [
+  makeEditorial({ title: HOSTILE, summary: HOSTILE, author: HOSTILE, correction: HOSTILE, topics: [HOSTILE, 'Ports'] }),
+  makeEditorial({ status: 'withdrawn', topics: ['Ports'], updated: new Date('2026-06-05T10:30:00Z') }),
+  makeEditorial({ lang: 'he', dir: 'rtl', title: 'שיחות הנמל', correction: 'גרסה קודמת טעתה.', author: undefined }),
+  makeEditorial({ blocks: [{ kind: 'heading', level: 2, ...inline('Only a heading') }], summary: undefined }),
+];
+
+async function loadRenderers() {
+  return {
+    page: await import('../../src/render/page.ts'),
+    listing: await import('../../src/render/listing.ts'),
+    notices: await import('../../src/http/pages.ts'),
+    preferences: await import('../../src/http/preference-page.ts'),
+  };
+}
+type Renderers = Awaited<ReturnType<typeof loadRenderers>>;
+
+let precompiled: Renderers;
+let compiled: Renderers;
+
+beforeAll(async () => {
+  precompiled = await loadRenderers();
+  vi.resetModules();
+  vi.doMock('../../src/render/templates-precompiled.ts', () => ({ precompiledTemplates: runtimeCompiledTemplates }));
+  try {
+    compiled = await loadRenderers();
+  } finally {
+    vi.doUnmock('../../src/render/templates-precompiled.ts');
+  }
+});
+
+/** One output of both sides, the same strings. */
+function same(render: (r: Renderers) => string): void {
+  const expected = render(compiled);
+  expect(expected.length).toBeGreaterThan(0);
+  expect(render(precompiled)).toBe(expected);
+}
+
+describe('the precompiled page templates beside the templates compiled at load', () => {
+  it('are two sides: one compiled every template and partial from templates/, the other none', () => {
+    expect([...compiledFromSource].sort()).toEqual(pageTemplateFiles());
+    expect(precompiled.page.renderPage).not.toBe(compiled.page.renderPage);
+  });
+
+  for (const [name, config] of CONFIGS) {
+    const editorials = [...fixtures(config), ...madeUp];
+    const SITE = 'https://monexus.example';
+    const feeds = (scope: string) => ({
+      rss: `${SITE}${scope}/feeds/rss.xml`,
+      atom: `${SITE}${scope}/feeds/atom.xml`,
+      json: `${SITE}${scope}/feeds/feed.json`,
+    });
+
+    it(`write the same page for every fixture editorial (${name})`, () => {
+      expect(editorials.length).toBeGreaterThan(15);
+      for (const editorial of editorials) same((r) => r.page.renderPage(editorial, config));
+    });
+
+    it(`write the same cards and listing pages (${name})`, () => {
+      for (const editorial of editorials) same((r) => r.listing.renderListingCard(editorial, config));
+      const cards = editorials.map((editorial) => precompiled.listing.renderListingCard(editorial, config));
+      const views: ListingView[] = [
+        { cardsHtml: cards, pageUrl: `${SITE}/`, olderUrl: `${SITE}/archive/3/`, feeds: feeds('') },
+        {
+          page: 3,
+          cardsHtml: cards,
+          pageUrl: `${SITE}/archive/3/`,
+          newerUrl: `${SITE}/`,
+          olderUrl: `${SITE}/archive/2/`,
+          feeds: feeds(''),
+        },
+        {
+          page: 1,
+          cardsHtml: cards.slice(0, 2),
+          pageUrl: `${SITE}/archive/1/`,
+          newerUrl: `${SITE}/archive/2/`,
+          feeds: feeds(''),
+        },
+        {
+          topic: { slug: 'ports', label: 'Ports' },
+          cardsHtml: cards.slice(0, 1),
+          pageUrl: `${SITE}/topics/ports/`,
+          feeds: feeds('/topics/ports'),
+        },
+        {
+          topic: { slug: 'x', label: HOSTILE },
+          page: 2,
+          cardsHtml: [],
+          pageUrl: `${SITE}/topics/x/archive/2/`,
+          feeds: feeds('/topics/x'),
+        },
+        { cardsHtml: [], pageUrl: `${SITE}/`, feeds: feeds('') },
+      ];
+      for (const view of views) same((r) => r.listing.renderListingPage(view, config));
+    });
+
+    it(`write the same notices and preference pages (${name})`, () => {
+      const notices: Notice[] = [
+        { title: 'Check your inbox', paragraphs: ['We sent a link.', HOSTILE] },
+        { title: HOSTILE, paragraphs: [], link: { href: `${SITE}/?a=1&b="2"`, text: HOSTILE } },
+        {
+          title: 'Subscribe',
+          paragraphs: ['One email a day.'],
+          form: {
+            button: 'Subscribe',
+            hidden: [{ name: 'source', value: HOSTILE }],
+            emailField: true,
+            emailValue: 'reader@example.org',
+            topics: [
+              { name: 'energy', label: 'Energy', chosen: true },
+              { name: 'ports', label: HOSTILE, chosen: false },
+            ],
+            topicsLegend: 'Topics',
+          },
+        },
+        {
+          title: 'Unsubscribe',
+          paragraphs: ['Sure?'],
+          form: { button: 'Unsubscribe', hidden: [{ name: 'token', value: 'abc' }] },
+        },
+      ];
+      const preferencePages: PreferencePageInput[] = [
+        { token: 'tok', email: 'reader@example.org', topics: [] },
+        {
+          token: HOSTILE,
+          email: HOSTILE,
+          language: 'ar',
+          topics: [
+            { name: 'energy', labels: { en: 'Energy', ar: 'الطاقة' }, chosen: true },
+            { name: 'ports', chosen: false },
+            { name: 'x', labels: { fr: HOSTILE }, chosen: true },
+          ],
+          saved: 'saved',
+        },
+        {
+          token: 'tok',
+          email: 'reader@example.org',
+          language: 'fr',
+          topics: [{ name: 'energy', chosen: false }],
+          saved: 'noTopic',
+        },
+      ];
+      for (const language of [undefined, 'en', 'fr', 'ar', 'uk', 'xx']) {
+        for (const notice of notices) same((r) => r.notices.renderNotice(config, notice, language));
+      }
+      for (const input of preferencePages) same((r) => r.preferences.renderPreferencePage(config, input));
+    });
+  }
+
+  it('write the same notice and preference page whatever the text', () => {
+    const text = fc.string({
+      unit: fc.constantFrom('<', '>', '&', '"', "'", '`', '=', '{', '}', '/', 's', ' ', '\u0000', '\u2028', 'é'),
+    });
+    const config = CONFIGS[0]![1];
+    fc.assert(
+      fc.property(text, text, fc.boolean(), (title, value, chosen) => {
+        const notice: Notice = {
+          title,
+          paragraphs: [value, title],
+          form: {
+            button: title,
+            hidden: [{ name: 'token', value }],
+            emailField: chosen,
+            emailValue: value,
+            topics: [{ name: value, label: title, chosen }],
+          },
+          link: { href: value, text: title },
+        };
+        same((r) => r.notices.renderNotice(config, notice));
+        same((r) =>
+          r.preferences.renderPreferencePage(config, { token: value, email: title, topics: [{ name: value, chosen }] }),
+        );
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { compilePageTemplates, GENERATED_TEMPLATES, pageTemplateFiles } from '../../scripts/compile-templates.ts';
+
+const ROOT = join(import.meta.dirname, '../..');
+
+/** The packages (and package paths) `entry` loads, following its relative imports through the project. */
+function packagesLoadedBy(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const { fileName } of ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles) {
+      if (fileName.startsWith('.')) visit(resolve(dirname(file), fileName));
+      else packages.add(fileName);
+    }
+  };
+  visit(join(ROOT, entry));
+  return packages;
+}
+
+describe('the precompiled page templates', () => {
+  it('are what templates/ compiles to now', () => {
+    const committed = readFileSync(GENERATED_TEMPLATES, 'utf8');
+    expect(
+      committed === compilePageTemplates(),
+      'src/render/templates.generated.ts is stale (templates/*.hbs or Handlebars changed): run `npm run build:templates`',
+    ).toBe(true);
+  });
+
+  it('hold every page template and partial, and none of the email MJML', () => {
+    const files = pageTemplateFiles();
+    const pages = ['page.html.hbs', 'listing.html.hbs', 'notice.html.hbs', 'preferences.html.hbs', 'page-style.hbs'];
+    expect(files).toEqual(expect.arrayContaining(pages));
+    expect(files.filter((file) => file.endsWith('.mjml.hbs'))).toEqual([]);
+  });
+
+  it.each(['functions/publish.ts', 'functions/subscribe.ts', 'functions/confirm.ts', 'functions/unsubscribe.ts'])(
+    '%s renders pages with the Handlebars runtime, not the compiler',
+    (entry) => {
+      const packages = [...packagesLoadedBy(entry)];
+      expect(packages).toContain('handlebars/runtime');
+      // Type-only imports count too: no module of a function names the full package at all.
+      expect(packages.filter((name) => name === 'handlebars' || name === 'source-map')).toEqual([]);
+    },
+  );
+});
