@@ -1,6 +1,6 @@
 // npm start [-- --serve] [--send-rate <n>] [--port <n>] [--out <dir>]: the whole pipeline on this machine, through the
 // handlers Lambda runs.
-// The SDK warns about Node 20 on every client; a local run knows, and says so once in the README.
+// The SDK warns about Node 20 on every client; a local run knows, and the README names the Node versions supported.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { appendFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';

@@ -13,7 +13,7 @@ import { urls } from '../render/urls.ts';
 /*
  * What a partner receives of each editorial. Partners get more than the public feeds: an embargoed editorial at
  * once, marked with its embargo; a correction as a new version of the same item; a withdrawal as a tombstone
- * (for `partnerFeeds.tombstoneDays`). Extensions, documented in the README:
+ * (for `partnerFeeds.tombstoneDays`). Extensions, documented in docs/partners.md:
  *
  * - Atom: RFC 6721 `at:deleted-entry` (with `at:by` and `at:comment`) for a withdrawal; `bp:embargoed-until`
  *   (namespace PARTNER_ATOM_NS, an RFC 4287 simple extension element holding an RFC 3339 date) on an entry under

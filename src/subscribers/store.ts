@@ -287,7 +287,7 @@ export class SubscriberStore {
    * Erasure on the reader's request (`link`: through a link, which must still fit the record). The record goes; a
    * suppressed one keeps only its id (a keyed digest of the address), its status and why, so the address is never
    * mailed again, and a new link nonce, so no link signed before works. Send records of recent dispatches keep the
-   * id until their retention ends (see the README's "Subscribers").
+   * id until their retention ends (see docs/subscribers.md, erasure).
    */
   async erase(id: string, now: Date, link?: LinkBinding): Promise<'erased' | 'kept-suppression' | 'unknown'> {
     const item = await this.table.get({ id });
