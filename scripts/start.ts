@@ -7,14 +7,8 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { ledgerTable, subscribersTable } from '../src/app/adapters.ts';
-import { listDispatches, type DispatchStatus } from '../src/pipeline/dispatch/desk-operations.ts';
-import { writeDeskEnv } from '../src/local/desk-env.ts';
-import { LOCAL_NAMES, startLocalPipeline, type LocalPipeline } from '../src/local/pipeline.ts';
-import { runLifecycle } from '../src/local/lifecycle.ts';
-import { partnerFeeds as partnerFeedsOf } from '../src/local/lifecycle-parties.ts';
-import { wrap } from '../src/local/lifecycle-timeline.ts';
+import type { DispatchStatus } from '../src/pipeline/dispatch/desk-operations.ts';
+import type { LocalPipeline } from '../src/local/pipeline.ts';
 import type { ObjectStore } from '../src/ports.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -43,6 +37,15 @@ const sendRate = values['send-rate'] === undefined ? undefined : Number(values['
 if (sendRate !== undefined && !(values['send-rate']!.trim() !== '' && Number.isFinite(sendRate) && sendRate > 0)) {
   usageError(`--send-rate must be a positive number of messages a second, not "${values['send-rate']}"`);
 }
+// The pipeline is loaded once the arguments are known to be good: a mistyped option is refused at once.
+const { PutObjectCommand, S3Client } = await import('@aws-sdk/client-s3');
+const { ledgerTable, subscribersTable } = await import('../src/app/adapters.ts');
+const { listDispatches } = await import('../src/pipeline/dispatch/desk-operations.ts');
+const { writeDeskEnv } = await import('../src/local/desk-env.ts');
+const { LOCAL_NAMES, startLocalPipeline } = await import('../src/local/pipeline.ts');
+const { runLifecycle } = await import('../src/local/lifecycle.ts');
+const { partnerFeeds: partnerFeedsOf } = await import('../src/local/lifecycle-parties.ts');
+const { wrap } = await import('../src/local/lifecycle-timeline.ts');
 const OUT = values.out ? resolve(values.out) : join(ROOT, 'out/local');
 const say = (line = '') => process.stdout.write(`${line}\n`);
 /** A path as printed: relative to the current directory, unless the absolute one is shorter. */
