@@ -1,43 +1,13 @@
 // The compiled layout writes what mjml wrote: every fixture editorial, in every publication language the tests use,
 // rendered by renderEmail (the layout compiled at build time) and by mjml at render time, byte for byte. Nothing is
 // normalised: even the unsubscribe placeholder, a digest of the HTML rendered without it, comes out the same.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configFrom, loadConfig, type Config } from '../../src/config.ts';
+import { loadConfig } from '../../src/config.ts';
 import type { Editorial } from '../../src/model.ts';
-import { parseEditorial } from '../../src/parse/index.ts';
 import { renderEmail } from '../../src/render/email/index.ts';
 import { inline, makeEditorial } from '../fixtures/editorial.ts';
 import { renderEmailWithMjml } from '../helpers/email-mjml.ts';
-
-const ROOT = join(import.meta.dirname, '../..');
-const FOLDERS = ['test/fixtures/valid', 'test/fixtures/i18n', 'test/fixtures/desk', 'samples'];
-
-/** The project's configuration, and a publication in each language the other tests configure. */
-const CONFIGS: [string, Config][] = [
-  ['broadsheet.config.json', loadConfig()],
-  ...['en', 'fr', 'ar', 'de', 'pt-br'].map((language): [string, Config] => [
-    `publication in ${language}`,
-    configFrom({ publication: { language } }, 'test'),
-  ]),
-];
-
-function fixtures(config: Config): Editorial[] {
-  return FOLDERS.flatMap((folder) =>
-    readdirSync(join(ROOT, folder))
-      .filter((file) => /\.(md|txt)$/.test(file))
-      .map((file) => {
-        const result = parseEditorial(file, readFileSync(join(ROOT, folder, file)), {
-          publication: config.publication.name,
-          defaultLang: config.publication.language,
-          limits: config.limits,
-        });
-        if (!result.ok) throw new Error(`${folder}/${file}: ${result.rejection.reason}`);
-        return result.editorial;
-      }),
-  );
-}
+import { EQUIVALENCE_CONFIGS, fixtureEditorials } from '../helpers/equivalence-inputs.ts';
 
 /** Editorials no fixture file is: markup characters everywhere mjml writes a value, right to left, cut to fit. */
 const HOSTILE = 'Tom & Jerry\'s <b>"talks"</b> `=` &amp; &#x27;';
@@ -54,9 +24,9 @@ const madeUp: Editorial[] = [
 ];
 
 describe('the compiled email layout beside mjml at render time', () => {
-  for (const [name, config] of CONFIGS) {
+  for (const [name, config] of EQUIVALENCE_CONFIGS) {
     it(`writes the same email for every fixture editorial (${name})`, async () => {
-      const editorials = [...fixtures(config), ...madeUp];
+      const editorials = [...fixtureEditorials(config), ...madeUp];
       expect(editorials.length).toBeGreaterThan(15);
       for (const editorial of editorials) {
         const compiled = await renderEmail(editorial, config);
@@ -70,7 +40,7 @@ describe('the compiled email layout beside mjml at render time', () => {
 
   it('covers a cut body, a correction and both directions among the editorials it compares', async () => {
     const config = loadConfig();
-    const emails = await Promise.all([...fixtures(config), ...madeUp].map((e) => renderEmail(e, config)));
+    const emails = await Promise.all([...fixtureEditorials(config), ...madeUp].map((e) => renderEmail(e, config)));
     expect(emails.some((e) => e.clipped)).toBe(true);
     expect(emails.some((e) => e.html.includes('class="bs-correction"'))).toBe(true);
     expect(emails.some((e) => e.html.includes('<html lang="he" dir="rtl"'))).toBe(true);

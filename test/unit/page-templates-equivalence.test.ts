@@ -1,46 +1,17 @@
 // The precompiled templates write what the templates compiled at load wrote: the pages, listings, notices and
 // preference pages of every fixture editorial, in every publication language the tests use, byte for byte.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { configFrom, loadConfig, type Config } from '../../src/config.ts';
 import type { Notice } from '../../src/http/pages.ts';
 import type { PreferencePageInput } from '../../src/http/preference-page.ts';
 import type { Editorial } from '../../src/model.ts';
-import { parseEditorial } from '../../src/parse/index.ts';
 import type { ListingView } from '../../src/render/listing.ts';
 import { pageTemplateFiles } from '../../scripts/compile-templates.ts';
 import { inline, makeEditorial } from '../fixtures/editorial.ts';
+import { EQUIVALENCE_CONFIGS, fixtureEditorials } from '../helpers/equivalence-inputs.ts';
 import { compiledFromSource, runtimeCompiledTemplates } from '../helpers/runtime-compiled-templates.ts';
 
-const ROOT = join(import.meta.dirname, '../..');
-const FOLDERS = ['test/fixtures/valid', 'test/fixtures/i18n', 'test/fixtures/desk', 'samples'];
 const HOSTILE = 'Tom & Jerry\'s <b>"talks"</b> `=` {{x}} &amp; &#x27; \u0007';
-
-const CONFIGS: [string, Config][] = [
-  ['broadsheet.config.json', loadConfig(join(ROOT, 'broadsheet.config.json'))],
-  ...['en', 'fr', 'ar', 'de', 'pt-br'].map((language): [string, Config] => [
-    `publication in ${language}`,
-    configFrom({ publication: { language } }, 'test'),
-  ]),
-];
-
-function fixtures(config: Config): Editorial[] {
-  return FOLDERS.flatMap((folder) =>
-    readdirSync(join(ROOT, folder))
-      .filter((file) => /\.(md|txt)$/.test(file))
-      .map((file) => {
-        const result = parseEditorial(file, readFileSync(join(ROOT, folder, file)), {
-          publication: config.publication.name,
-          defaultLang: config.publication.language,
-          limits: config.limits,
-        });
-        if (!result.ok) throw new Error(`${folder}/${file}: ${result.rejection.reason}`);
-        return result.editorial;
-      }),
-  );
-}
 
 /** What no fixture file is: markup characters in every field, withdrawn, corrected, right to left, with topics. */
 const madeUp: Editorial[] = [
@@ -87,8 +58,8 @@ describe('the precompiled page templates beside the templates compiled at load',
     expect(precompiled.page.renderPage).not.toBe(compiled.page.renderPage);
   });
 
-  for (const [name, config] of CONFIGS) {
-    const editorials = [...fixtures(config), ...madeUp];
+  for (const [name, config] of EQUIVALENCE_CONFIGS) {
+    const editorials = [...fixtureEditorials(config), ...madeUp];
     const SITE = 'https://monexus.example';
     const feeds = (scope: string) => ({
       rss: `${SITE}${scope}/feeds/rss.xml`,
@@ -196,7 +167,7 @@ describe('the precompiled page templates beside the templates compiled at load',
     const text = fc.string({
       unit: fc.constantFrom('<', '>', '&', '"', "'", '`', '=', '{', '}', '/', 's', ' ', '\u0000', '\u2028', 'é'),
     });
-    const config = CONFIGS[0]![1];
+    const config = EQUIVALENCE_CONFIGS[0]![1];
     fc.assert(
       fc.property(text, text, fc.boolean(), (title, value, chosen) => {
         const notice: Notice = {

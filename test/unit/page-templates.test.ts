@@ -1,26 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { importGraph } from '../helpers/import-graph.ts';
 import { compilePageTemplates, GENERATED_TEMPLATES, pageTemplateFiles } from '../../scripts/compile-templates.ts';
-
-const ROOT = join(import.meta.dirname, '../..');
-
-/** The packages (and package paths) `entry` loads, following its relative imports through the project. */
-function packagesLoadedBy(entry: string): Set<string> {
-  const seen = new Set<string>();
-  const packages = new Set<string>();
-  const visit = (file: string) => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    for (const { fileName } of ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles) {
-      if (fileName.startsWith('.')) visit(resolve(dirname(file), fileName));
-      else packages.add(fileName);
-    }
-  };
-  visit(join(ROOT, entry));
-  return packages;
-}
 
 describe('the precompiled page templates', () => {
   it('are what templates/ compiles to now', () => {
@@ -41,7 +22,7 @@ describe('the precompiled page templates', () => {
   it.each(['functions/publish.ts', 'functions/subscribe.ts', 'functions/confirm.ts', 'functions/unsubscribe.ts'])(
     '%s renders pages with the Handlebars runtime, not the compiler',
     (entry) => {
-      const packages = [...packagesLoadedBy(entry)];
+      const packages = [...importGraph(entry).packages];
       expect(packages).toContain('handlebars/runtime');
       // Type-only imports count too: no module of a function names the full package at all.
       expect(packages.filter((name) => name === 'handlebars' || name === 'source-map')).toEqual([]);
