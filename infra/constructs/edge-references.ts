@@ -1,10 +1,8 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { acknowledgeCustomResourceProvider } from './custom-resource-provider.ts';
 import { EDGE_REGION } from './edge-stack.ts';
-
-/** The singleton function aws-cdk-lib makes for every AwsCustomResource of a stack. */
-const AWS_CUSTOM_RESOURCE_PROVIDER = 'AWS679f53fac002430cb0da5b7982bd2287';
 
 /**
  * Reads the edge stack's parameters from us-east-1 at deploy time, for a pipeline stack in any region: a stack
@@ -34,19 +32,7 @@ export class EdgeReferences extends Construct {
         ],
       }),
     });
-    const provider = stack.node.tryFindChild(AWS_CUSTOM_RESOURCE_PROVIDER);
-    if (provider) {
-      Validations.of(provider).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason:
-          "aws-cdk-lib's deploy-time handler that reads the edge stack's parameters; the managed policy lets it write only its own logs.",
-      });
-      Validations.of(provider).acknowledge({
-        id: 'AwsSolutions-L1',
-        reason:
-          "aws-cdk-lib's own deploy-time handler; its runtime is chosen and kept current by aws-cdk-lib, not by this stack.",
-      });
-    }
+    acknowledgeCustomResourceProvider(this, "reads the edge stack's parameters");
     return reader.getResponseField('Parameter.Value');
   }
 }

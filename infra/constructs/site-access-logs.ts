@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { acknowledgeCustomResourceProvider } from './custom-resource-provider.ts';
 import { EDGE_REGION } from './edge-stack.ts';
 
 /**
@@ -177,18 +178,7 @@ export class SiteAccessLogs extends Construct {
     });
     delivery.node.addDependency(source, destination);
 
-    const provider = stack.node.tryFindChild('AWS679f53fac002430cb0da5b7982bd2287');
-    if (provider) {
-      Validations.of(provider).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: "aws-cdk-lib's deploy-time handler; the managed policy lets it write only its own logs.",
-      });
-      Validations.of(provider).acknowledge({
-        id: 'AwsSolutions-L1',
-        reason:
-          "aws-cdk-lib's own deploy-time handler; its runtime is chosen and kept current by aws-cdk-lib, not by this stack.",
-      });
-    }
+    acknowledgeCustomResourceProvider(this, "sets up the distribution's standard logs in us-east-1");
     for (const made of [source, destination, delivery]) {
       Validations.of(made).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:us-east-1:<AWS::AccountId>:delivery:*]',
