@@ -5,6 +5,7 @@ import schema from '../broadsheet.config.schema.json' with { type: 'json' };
 import { schemaProblems, type JsonSchema } from './config/schema-check.ts';
 import { BroadsheetError } from './errors.ts';
 import { trimEndOf } from './strings.ts';
+import { isTimeZone, type DigestSettings } from './cadence.ts';
 
 export interface Config {
   publication: { name: string; description: string; siteUrl: string; language: string };
@@ -25,7 +26,7 @@ export interface Config {
   partnerFeeds: { tombstoneDays: number };
   /** What a reader may choose: the topics offered on the subscribe form and the preference page, and whether a
    * welcome email follows the confirmation. */
-  subscription: { topics: ReaderTopic[]; welcomeEmail: boolean };
+  subscription: { topics: ReaderTopic[]; welcomeEmail: boolean; digests: DigestSettings };
   /** How a dispatch guards the publication's sending reputation, and what SES may track. */
   sending: SendingConfig;
 }
@@ -176,8 +177,18 @@ function partnerProblems(config: Config, problems: string[], options: CheckOptio
   }
 }
 
-/** Reader topic names are unique without case. */
+/** Reader topic names are unique without case; digests offer `each` and are read in a time zone this runtime knows. */
 function subscriptionProblems(config: Config, problems: string[]): void {
+  const digests: unknown = config.subscription?.digests;
+  if (isObject(digests)) {
+    const { cadences, timeZone } = digests;
+    if (Array.isArray(cadences) && !cadences.includes('each'))
+      problems.push('subscription.digests.cadences must include each (every editorial on its own, the default)');
+    if (typeof timeZone === 'string' && !isTimeZone(timeZone))
+      problems.push(
+        `subscription.digests.timeZone ${JSON.stringify(timeZone)} is not a time zone this runtime knows: use an IANA name such as Europe/London or UTC`,
+      );
+  }
   const topics: unknown = config.subscription?.topics;
   if (!Array.isArray(topics)) return;
   const seen = new Map<string, number>();

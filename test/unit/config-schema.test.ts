@@ -63,7 +63,11 @@ const EVERY_KEY: Complete<Config> = {
     },
   ],
   partnerFeeds: { tombstoneDays: 10 },
-  subscription: { topics: [{ name: 'tides', labels: { fr: 'Marées' } }], welcomeEmail: false },
+  subscription: {
+    topics: [{ name: 'tides', labels: { fr: 'Marées' } }],
+    welcomeEmail: false,
+    digests: { cadences: ['each', 'weekly'], hour: 18, weekday: 'friday', timeZone: 'America/New_York', maxItems: 12 },
+  },
   sending: {
     autoPause: { bounceRate: 0.04, complaintRate: 0.002, minimumDeliveries: 500 },
     tracking: { opens: true, clicks: true },
