@@ -20,6 +20,7 @@ import type { BroadsheetSettings } from './settings.ts';
 import { sesMetricName } from './constructs/mail-identity.ts';
 import { runtimeEnvironment } from '../src/app/runtime-config.ts';
 import { DESK_OUTPUTS } from '../src/app/desk-runtime.ts';
+import { DISTRIBUTION_ID_OUTPUT } from '../src/app/pickup-desk.ts';
 
 export interface PipelineStackProps extends StackProps {
   readonly data: DataStack;
@@ -115,7 +116,11 @@ export class PipelineStack extends Stack {
       environment: { ...environment, ...runtimeEnvironment({ dispatchQueueUrl: this.dispatch.queue.queueUrl }) },
     };
 
-    this.webhooks = new PartnerWebhookStage(this, 'PartnerWebhooks', { runtime, webhookSecret: data.webhookSecret });
+    this.webhooks = new PartnerWebhookStage(this, 'PartnerWebhooks', {
+      runtime,
+      webhookSecret: data.webhookSecret,
+      ledger,
+    });
 
     this.publish = new PublishStage(this, 'Publish', {
       runtime,
@@ -127,10 +132,9 @@ export class PipelineStack extends Stack {
       webhookQueue: this.webhooks.queue,
       failedEvents: this.failedEvents,
       partnerSecret: data.partnerSecret,
-      embargoReleaseSchedule:
-        settings.embargoReleaseMinutes > 0
-          ? events.Schedule.rate(Duration.minutes(settings.embargoReleaseMinutes))
-          : undefined,
+      embargoReleaseSchedule: scheduledRunMinutes(settings)
+        ? events.Schedule.rate(Duration.minutes(scheduledRunMinutes(settings)!))
+        : undefined,
     });
     this.subscribers = new SubscriberStage(this, 'Subscribers', { runtime, subscribers, sending });
     this.feedback = new FeedbackStage(this, 'Feedback', {
@@ -155,6 +159,7 @@ export class PipelineStack extends Stack {
     });
     // After both exist: the publish function names the distribution, which names nothing of the function.
     this.publish.invalidates(this.site.distribution);
+    this.publish.readsAccessLogs(accessLogs);
 
     this.operations = new Operations(this, 'Operations', {
       functions: {
@@ -181,6 +186,7 @@ export class PipelineStack extends Stack {
         metricNames: data.mail.events.map(sesMetricName),
       },
       sesEventsLogGroup: this.feedback.sesEvents.logGroup,
+      unseenKills: this.publish.publish.function,
     });
 
     const notificationsHandler = this.node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');
@@ -202,6 +208,10 @@ export class PipelineStack extends Stack {
         'WEBHOOK_QUEUE_URL for broadsheet partners remove --stack: a removed partner is sent its tombstones through it',
       value: this.webhooks.queue.queueUrl,
     });
+    new CfnOutput(this, DISTRIBUTION_ID_OUTPUT, {
+      description: 'The distribution whose standard logs broadsheet partners report reads (under cloudfront/<id>/)',
+      value: this.site.distribution.distributionId,
+    });
     new CfnOutput(this, 'DistributionDomainName', {
       description: settings.certificateArn
         ? `Point ${settings.domain} (CNAME or alias) at this name`
@@ -209,4 +219,17 @@ export class PipelineStack extends Stack {
       value: this.site.distribution.distributionDomainName,
     });
   }
+}
+
+/**
+ * How often the publish function's scheduled run goes: the embargo release's rate, and at least hourly while digests
+ * are offered, since the same run plans each digest once its period ends (a digest goes out at most that late).
+ */
+function scheduledRunMinutes(
+  settings: Pick<BroadsheetSettings, 'embargoReleaseMinutes' | 'publication'>,
+): number | undefined {
+  const digests = settings.publication.subscription.digests.cadences.some((c) => c !== 'each');
+  if (settings.embargoReleaseMinutes > 0)
+    return digests ? Math.min(settings.embargoReleaseMinutes, 60) : settings.embargoReleaseMinutes;
+  return digests ? 60 : undefined;
 }

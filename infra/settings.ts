@@ -46,7 +46,8 @@ export interface BroadsheetSettings {
    * keys during and after a rotation; the stack's TokenSecret then only derives subscriber ids. Default none:
    * TokenSecret alone signs links (kid "0") and derives ids. */
   tokenKeysSecretArn: string | undefined;
-  /** How often editorials whose embargo has passed are released, in minutes; 0 turns it off. Default 5. */
+  /** How often editorials whose embargo has passed are released, in minutes; 0 turns it off. Default 5. The same
+   * scheduled run plans the digests, so while digests are offered it runs at least hourly whatever this says. */
   embargoReleaseMinutes: number;
   /** One DNS label: SES sends with the custom MAIL FROM domain `<label>.<domain>`, whose MX and SPF records make SPF
    * pass aligned with the From domain (DMARC). Default `bounce`. */

@@ -46,6 +46,8 @@ const { LOCAL_NAMES, startLocalPipeline } = await import('../src/local/pipeline.
 const { runLifecycle } = await import('../src/local/lifecycle.ts');
 const { partnerFeeds: partnerFeedsOf } = await import('../src/local/lifecycle-parties.ts');
 const { wrap } = await import('../src/local/lifecycle-timeline.ts');
+const { sendLocalDigest } = await import('../src/local/digest-demo.ts');
+const { describe: describeDigest } = await import('../src/cli/digest.ts');
 const OUT = values.out ? resolve(values.out) : join(ROOT, 'out/local');
 const say = (line = '') => process.stdout.write(`${line}\n`);
 /** A path as printed: relative to the current directory, unless the absolute one is shorter. */
@@ -62,12 +64,14 @@ await rm(OUT, { recursive: true, force: true });
 await mkdir(OUT, { recursive: true });
 
 let step = Date.now();
-process.stdout.write('[1/7] Starting S3 (s3rver), SES (aws-ses-v2-local), DynamoDB (dynalite), SQS (local-aws-sqs) … ');
+process.stdout.write('[1/8] Starting S3 (s3rver), SES (aws-ses-v2-local), DynamoDB (dynalite), SQS (local-aws-sqs) … ');
 const pipeline = await startLocalPipeline({
   serve: values.serve,
   ...(values.port && { port: Number(values.port) }),
   ...(sendRate !== undefined && { sendRatePerSecond: sendRate }),
   functionLogFile: join(OUT, 'logs.jsonl'),
+  // Every request the site server answers, as the CDN's access logs would have it: the pickup report reads them.
+  requestLogFile: join(OUT, 'requests.jsonl'),
   // The runner's own lines (a retried publish, a simulated SES event the events function failed on) beside them.
   logLine: (line) => appendFileSync(join(OUT, 'logs.jsonl'), `${line}\n`),
   // The stack's five-minute embargo release, every second here, so an embargo a few seconds ahead shows.
@@ -85,13 +89,15 @@ try {
   });
   const confirmed = report.rows - report.pending - report.rejected.length;
   say(
-    `[2/7] Imported samples/subscribers.csv: ${confirmed} confirmed, ${report.pending} pending (mailed nothing until they confirm) (${seconds(step)})`,
+    `[2/8] Imported samples/subscribers.csv: ${confirmed} confirmed, ${report.pending} pending (mailed nothing until they confirm) (${seconds(step)})`,
   );
 
   step = Date.now();
+  // The samples become public from now: the daily digest below is the one of the period they fall in.
+  const runStarted = new Date();
   const names = (await readdir(SAMPLES)).filter((n) => /\.(txt|md)$/.test(n) && !/^readme\./i.test(n)).sort();
   say(
-    `[3/7] Approving ${names.length} sample editorials: each lands in s3://${LOCAL_NAMES.editorials}/approved/ and S3 notifies the publish function`,
+    `[3/8] Approving ${names.length} sample editorials: each lands in s3://${LOCAL_NAMES.editorials}/approved/ and S3 notifies the publish function`,
   );
   const s3 = new S3Client(pipeline.emulators.clientConfigs.s3);
   for (const name of names) {
@@ -111,7 +117,7 @@ try {
   }
 
   step = Date.now();
-  process.stdout.write('[4/7] Dispatching through SQS to the worker, the send ledger and SES … ');
+  process.stdout.write('[4/8] Dispatching through SQS to the worker, the send ledger and SES … ');
   await pipeline.settled();
   const mail = await pipeline.emulators.sentMail();
   const editorialMail = mail.filter((m) => m.headers?.some((h) => h.name.toLowerCase() === 'list-unsubscribe-post'));
@@ -130,15 +136,26 @@ try {
 
   step = Date.now();
   say(
-    '[5/7] Lifecycle: the desk corrects, withdraws and embargoes; a feed reader, each partner, the pages and the mailbox poll',
+    '[5/8] Lifecycle: the desk corrects, withdraws and embargoes; a feed reader, each partner, the pages and the mailbox poll',
   );
   const lifecycle = await runLifecycle(pipeline, { samplesDir: SAMPLES, say });
   for (const line of wrap(`${lifecycle.paragraph} (${seconds(step)})`, 118, '      ')) say(line);
   const { count, last } = lifecycle.failedRounds;
   if (count > 0) say(`      ${count} polling round${count === 1 ? '' : 's'} failed and polled again (last: ${last})`);
+  say('      Pickup report, as npx broadsheet partners report shows it (the partner fetches since the run began):');
+  const { localPickupReport } = await import('../src/local/pickup.ts');
+  const { reportLines } = await import('../src/cli/partners-report.ts');
+  for (const line of reportLines(await localPickupReport(pipeline, runStarted))) say(`      ${line}`);
 
   step = Date.now();
-  process.stdout.write(`[6/7] Copying the public bucket, the rejections and the sent mail to ${rel(OUT)}/ … `);
+  say('[6/8] A daily digest: the period under way, run as if it had ended, for the readers who chose daily');
+  const digest = await sendLocalDigest(pipeline, 'daily', runStarted);
+  for (const line of wrap(`${describeDigest(digest.outcome)} (${seconds(step)})`, 118, '      ')) say(line);
+  for (const email of digest.emails) say(`      ${email.to}: "${email.subject}"`);
+  say('      readers on a digest got no editorial on its own; a reader with nothing new in the period gets no digest');
+
+  step = Date.now();
+  process.stdout.write(`[7/8] Copying the public bucket, the rejections and the sent mail to ${rel(OUT)}/ … `);
   const siteKeys = await copyBucket(pipeline.site, '', join(OUT, 'site'));
   await copyBucket(pipeline.editorials, 'rejected/', join(OUT, 'rejected'));
   const mailbox = await saveMailbox(pipeline, join(OUT, 'mailbox'));
@@ -148,7 +165,7 @@ try {
   // Every send's SES events counted first, so the figures are final.
   await pipeline.settled();
   const dispatches = await listDispatches(ledgerTable(pipeline.runtime));
-  say(`[7/7] Dispatches, as npx broadsheet dispatch list shows them (${seconds(step)})`);
+  say(`[8/8] Dispatches, as npx broadsheet dispatch list shows them (${seconds(step)})`);
   for (const line of dispatchTable(dispatches)) say(`      ${line}`);
 
   const pages = (await readdir(join(OUT, 'site/editorials'))).sort();

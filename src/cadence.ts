@@ -100,6 +100,8 @@ export type Weekday = (typeof WEEKDAYS)[number];
 /** Whether `zone` is a time zone this runtime knows (Intl's list: IANA names and `UTC`). */
 export function isTimeZone(zone: unknown): zone is string {
   if (typeof zone !== 'string' || zone === '' || zone.length > 64) return false;
+  // Every runtime knows UTC, the default: building a formatter to ask costs a function's cold start about 15 ms.
+  if (zone === 'UTC') return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;

@@ -6,6 +6,7 @@ import { schemaProblems, type JsonSchema } from './config/schema-check.ts';
 import { BroadsheetError } from './errors.ts';
 import { trimEndOf } from './strings.ts';
 import { isTimeZone, type DigestSettings } from './cadence.ts';
+import { isMediaTopicCode } from './vocabulary/media-topics.ts';
 
 export interface Config {
   publication: { name: string; description: string; siteUrl: string; language: string };
@@ -24,6 +25,9 @@ export interface Config {
   partners: PartnerConfig[];
   /** `tombstoneDays`: how long a withdrawn editorial stays in partner documents as a tombstone. */
   partnerFeeds: { tombstoneDays: number };
+  /** IPTC Media Topic codes (`medtop:NNNNNNNN`) per topic (compared by topic slug), carried as subjects partners
+   * can route on; every code is one of src/vocabulary/media-topics.ts. A file's map replaces the sample's. */
+  mediaTopics: Record<string, string[]>;
   /** What a reader may choose: the topics offered on the subscribe form and the preference page, and whether a
    * welcome email follows the confirmation. */
   subscription: { topics: ReaderTopic[]; welcomeEmail: boolean; digests: DigestSettings };
@@ -106,7 +110,10 @@ export function loadConfig(file?: string): Config {
 export function configFrom(raw: unknown, origin: string, options: CheckOptions = {}): Config {
   if (!isObject(raw)) throw new ConfigError(`${origin}: configuration must be a JSON object`);
   // Copied, so filling in defaults (a partner's rotation) never changes the caller's object.
-  return validateConfig(merge(structuredClone(defaults), structuredClone(raw)) as unknown as Config, origin, options);
+  const base: Record<string, unknown> = structuredClone(defaults);
+  // The sample's topics are not the publication's: a map of its own replaces the sample's rather than adding to it.
+  if ('mediaTopics' in raw) delete base.mediaTopics;
+  return validateConfig(merge(base, structuredClone(raw)) as unknown as Config, origin, options);
 }
 
 export interface CheckOptions {
@@ -118,6 +125,8 @@ export interface CheckOptions {
 /** The configuration file's schema (broadsheet.config.schema.json), which editors read too. */
 export const CONFIG_SCHEMA: JsonSchema = schema as JsonSchema;
 
+const MEDIA_TOPIC_CODE = /^medtop:[0-9]{8}$/u;
+
 /** The patterns the schema names, as literals here so that the regular expression audit checks each one. */
 const SCHEMA_PATTERNS = new Map(
   [
@@ -125,6 +134,7 @@ const SCHEMA_PATTERNS = new Map(
     /^(?:https:\/\/[^/\s]|http:\/\/(?:127\.0\.0\.1|localhost)(?::[0-9]+)?(?:\/|$))/u,
     /^[a-z0-9][a-z0-9-]{0,39}$/u,
     /^[a-z]{2,3}$/u,
+    MEDIA_TOPIC_CODE,
   ].map((regex) => [regex.source, regex]),
 );
 
@@ -147,6 +157,7 @@ export function validateConfig(config: Config, origin: string, options: CheckOpt
   const problems = configSchemaProblems(config);
   partnerProblems(config, problems, options);
   subscriptionProblems(config, problems);
+  mediaTopicProblems(config, problems);
   if (problems.length) {
     throw new ConfigError(`${origin}: invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
@@ -198,6 +209,22 @@ function subscriptionProblems(config: Config, problems: string[]): void {
     const at = `subscription.topics[${n}]`;
     if (seen.has(key)) problems.push(`${at}.name "${topic.name}" is already subscription.topics[${seen.get(key)}]`);
     else seen.set(key, n);
+  }
+}
+
+/** Every topic mapped has a slug, and every code is a Media Topic of the vocabulary Broadsheet ships. */
+function mediaTopicProblems(config: Config, problems: string[]): void {
+  const map: unknown = config.mediaTopics;
+  if (!isObject(map)) return;
+  for (const [topic, codes] of Object.entries(map)) {
+    const at = `mediaTopics[${JSON.stringify(topic)}]`;
+    if (!hasTopicSlug(topic)) problems.push(`${at} must be a topic with a letter or digit in it`);
+    for (const [n, code] of (Array.isArray(codes) ? codes : []).entries()) {
+      if (typeof code === 'string' && MEDIA_TOPIC_CODE.test(code) && !isMediaTopicCode(code))
+        problems.push(
+          `${at}[${n}] ${code} is not among the IPTC Media Topics Broadsheet knows (src/vocabulary/media-topics.ts): check the code at https://cv.iptc.org/newscodes/mediatopic/, then add it there from IPTC's own publication of the vocabulary`,
+        );
+    }
   }
 }
 

@@ -1,3 +1,5 @@
+import type { AiAssistance, Genre } from './vocabulary/newscodes.ts';
+
 /** The editorial as every renderer sees it: parsed, validated, normalised. */
 export interface Editorial {
   /** The file name as given (no folders), used in every message about this editorial. */
@@ -26,6 +28,14 @@ export interface Editorial {
   emailSendAt?: Date;
   /** A correction that asks for the email to go out again (front matter `resend: true`). */
   resend?: boolean;
+  /** What kind of piece it is (front matter `genre`); partners are told "analysis" when it says nothing. */
+  genre?: Genre;
+  /** Editorial urgency for partners, 1 (most urgent) to 9 (front matter `urgency`); partners are told 5 when absent. */
+  urgency?: number;
+  /** Where the editorial is written from, a place name (front matter `dateline`). */
+  dateline?: string;
+  /** What the desk declares about automated help in writing it (front matter `aiAssistance`). */
+  aiAssistance?: AiAssistance;
   /** The sentence introducing the sources, when the editorial has one. */
   provenanceIntro?: string;
   sources: Source[];

@@ -225,3 +225,20 @@ export interface HttpPoster {
   /** POSTs the body; the answer's status. Throws on a network error or when no answer came within the timeout. */
   post(url: string, body: string, headers: Record<string, string>): Promise<{ status: number }>;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Site fetches (who fetched what from the public site: the CDN's access logs, or a local run's request log)
+
+/** One answered request for an object of the public site. */
+export interface SiteFetch {
+  at: Date;
+  /** The object's key below the site root, without a leading slash: `partners/<path>/atom.xml`. */
+  path: string;
+  status: number;
+}
+
+export interface PartnerFetchLog {
+  /** The requests under `partners/` answered 200 or 304 from `since` to `until`, in no particular order. Records
+   * may arrive late (a CDN writes its logs minutes after the request): what is not there yet is not yielded. */
+  fetchesSince(since: Date, until: Date): AsyncIterable<SiteFetch>;
+}

@@ -30,3 +30,42 @@ const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
 export function dropBidiControls(text: string): string {
   return text.replace(BIDI_CONTROLS, '');
 }
+
+/** Characters as `[...text].length` counts them (a surrogate pair is one), without building the array. */
+export function codePointCount(text: string): number {
+  let pairs = 0;
+  for (let i = 0; i < text.length - 1; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        pairs++;
+        i++;
+      }
+    }
+  }
+  return text.length - pairs;
+}
+
+// A run of whitespace that is not already one plain space: the rest of the text is left as it is, which costs far
+// less than replacing every single space with itself.
+const UNCOLLAPSED_WHITESPACE = /\s{2,}|[^\S ]/g;
+
+/** Every run of whitespace (line breaks included) as one space, trimmed. */
+export function collapseWhitespace(text: string): string {
+  return text.replace(UNCOLLAPSED_WHITESPACE, ' ').trim();
+}
+
+/** How many times `needle` (not empty) occurs in the text, without overlaps, as `text.split(needle)` counts them
+ * less one, but without building the parts. */
+export function occurrencesOf(text: string, needle: string): number {
+  if (needle === '') throw new RangeError('occurrencesOf: the needle is empty');
+  let n = 0;
+  if (needle.length === 1) {
+    const unit = needle.charCodeAt(0);
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === unit) n++;
+    return n;
+  }
+  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) n++;
+  return n;
+}

@@ -8,6 +8,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CONFIGURATION_SET_DIMENSION, DISPATCH_TAG } from './mail-identity.ts';
+import { KILL_METRIC_NAMESPACE, UNSEEN_KILLS_METRIC } from '../../src/pipeline/pickup/kill-watch.ts';
 
 /** SES reviews an account at a 5 % bounce rate and may pause sending at 10 %. */
 export const BOUNCE_RATE_ALARM = 0.05;
@@ -32,6 +33,8 @@ export interface OperationsProps {
   /** The log group of ses-events, which logs AUTO_PAUSE_MESSAGE when a dispatch pauses itself. Default: none, no
    * auto-pause alarm. */
   readonly sesEventsLogGroup?: logs.ILogGroup;
+  /** The function whose scheduled run publishes UNSEEN_KILLS_METRIC (the publish function). Default: none, no alarm. */
+  readonly unseenKills?: lambda.IFunction;
 }
 
 /**
@@ -125,6 +128,23 @@ export class Operations extends Construct {
         1,
         'A dispatch paused itself: its bounces or complaints passed sending.autoPause. Its ses-events log line names it and the ' +
           'rates; find the cause (a bad list, a complaint wave) before resuming it.',
+      );
+    }
+
+    if (props.unseenKills) {
+      alarm(
+        'PartnerKillUnseen',
+        new cloudwatch.Metric({
+          namespace: KILL_METRIC_NAMESPACE,
+          metricName: UNSEEN_KILLS_METRIC,
+          dimensionsMap: { FunctionName: props.unseenKills.functionName },
+          period: Duration.minutes(15),
+          statistic: 'Maximum',
+        }),
+        1,
+        'A partner has not fetched a withdrawal (a kill) an hour after it: it may still show the withdrawn text. The publish ' +
+          "function's log line names the partner and the slug; npx broadsheet partners report <id> shows what it fetched. " +
+          'Call the partner.',
       );
     }
 

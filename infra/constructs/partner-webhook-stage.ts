@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -16,6 +17,9 @@ export interface PartnerWebhookStageProps {
   readonly webhookSecret?: secretsmanager.ISecret;
   /** Deliveries of one change before it is parked in the dead-letter queue. Default: 5. */
   readonly maxReceiveCount?: number;
+  /** The send ledger: the worker records each attempt's outcome there (items under `webhook#<partner id>` only), for
+   * the pickup report. Default: none, nothing recorded. */
+  readonly ledger?: dynamodb.ITable;
 }
 
 /** The worker's timeout: a batch of POSTs, each given 10 s (src/app/partner-webhook.ts), in parallel. */
@@ -26,7 +30,7 @@ export const WEBHOOK_WORKER_TIMEOUT = Duration.seconds(30);
  * its dead-letter queue, and the worker that POSTs each signed ninjs item. A refused or unanswered delivery is
  * named in the partial batch response, comes back after the visibility timeout (the retry's backoff), and is parked
  * after `maxReceiveCount` receives; the dead-letter queue's depth alarms (infra/constructs/operations.ts). The
- * worker reads no bucket and no table.
+ * worker reads no bucket and no table; it may only put its own delivery records into the ledger.
  */
 export class PartnerWebhookStage extends Construct {
   readonly queue: sqs.Queue;
@@ -35,18 +39,22 @@ export class PartnerWebhookStage extends Construct {
 
   constructor(scope: Construct, id: string, props: PartnerWebhookStageProps) {
     super(scope, id);
+    const maxReceiveCount = props.maxReceiveCount ?? 5;
     ({ queue: this.queue, deadLetterQueue: this.deadLetterQueue } = workQueue(this, {
       // Six times the function timeout (AWS's advice for Lambda event sources): a refused delivery is tried again
       // about three minutes later, five times in all.
       visibilityTimeout: Duration.seconds(WEBHOOK_WORKER_TIMEOUT.toSeconds() * 6),
-      maxReceiveCount: props.maxReceiveCount ?? 5,
+      maxReceiveCount,
     }));
 
     this.worker = new BroadsheetFunction(this, 'Worker', {
       handler: 'partner-webhook',
       description: 'Broadsheet: POSTs each partner change, signed, to the partner webhook',
       runtime: props.runtime,
-      environment: runtimeEnvironment({ webhookQueueUrl: this.queue.queueUrl }),
+      environment: runtimeEnvironment({
+        webhookQueueUrl: this.queue.queueUrl,
+        webhookMaxReceiveCount: maxReceiveCount,
+      }),
       memorySize: 256,
       timeout: WEBHOOK_WORKER_TIMEOUT,
       readsTokenKeys: false,
@@ -59,6 +67,16 @@ export class PartnerWebhookStage extends Construct {
         reportBatchItemFailures: true,
       }),
     );
+    if (props.ledger) {
+      this.worker.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:PutItem'],
+          resources: [props.ledger.tableArn],
+          // Its own records only (src/partners/webhook-records.ts): no dispatch item can be overwritten from here.
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['webhook#*'] } },
+        }),
+      );
+    }
     if (props.webhookSecret) {
       this.worker.role.addToPrincipalPolicy(
         new iam.PolicyStatement({

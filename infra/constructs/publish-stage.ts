@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import { RUNTIME_ENV } from '../../src/app/runtime-config.ts';
 import { PARTNER_REGISTRY_KEY } from '../../src/partners/registry.ts';
 import { BroadsheetFunction, type FunctionRuntime } from './broadsheet-function.ts';
+import { ACCESS_LOG_PREFIX } from './site-access-logs.ts';
 import { grantItems, grantObjects, type ImportedBucket } from './grants.ts';
 
 /** The desk's inbox: objects under this prefix are editorials (src/pipeline/publish/keys.ts). */
@@ -30,8 +31,8 @@ export interface PublishStageProps {
   readonly webhookQueue?: sqs.IQueue;
   /** Where S3 events go after Lambda's own retries failed, so no approved editorial is silently skipped. */
   readonly failedEvents: sqs.IQueue;
-  /** How often the publish function releases editorials whose embargo has passed (it treats any event without
-   * S3 records as a release run). Default: off. */
+  /** How often the publish function's scheduled run goes: it releases editorials whose embargo has passed and plans
+   * the digests whose period has ended (it treats any event without S3 records as that run). Default: off. */
   readonly embargoReleaseSchedule?: events.Schedule | undefined;
   /** The key partner feed paths are derived from, read like the token key (by ARN, through the secrets extension).
    * Default: none (the development secret: partner paths are then not secret). */
@@ -88,7 +89,8 @@ export class PublishStage extends Construct {
     this.embargoRule =
       props.embargoReleaseSchedule &&
       new events.Rule(this, 'EmbargoRelease', {
-        description: 'Broadsheet: release editorials whose embargo has passed',
+        description:
+          'Broadsheet: release editorials whose embargo has passed, and plan the digests whose period has ended',
         schedule: props.embargoReleaseSchedule,
         targets: [new targets.LambdaFunction(fn, { retryAttempts: 0 })],
       });
@@ -112,6 +114,24 @@ export class PublishStage extends Construct {
       new iam.PolicyStatement({ actions: ['cloudfront:CreateInvalidation'], resources: [arn] }),
     );
   }
+
+  /**
+   * Lets the scheduled run read the distribution's standard logs (under `cloudfront/`, read only while a partner kill
+   * is between an hour and a day old) to publish the unseen-kill metric (src/pipeline/pickup/kill-watch.ts).
+   */
+  readsAccessLogs(accessLogs: ImportedBucket): void {
+    const { bucket } = accessLogs;
+    this.publish.function.addEnvironment(RUNTIME_ENV.accessLogBucket, bucket.bucketName);
+    grantObjects(this.publish.role, accessLogs, { get: [`${ACCESS_LOG_PREFIX}/*`] });
+    // Listing only the distribution's folders: a missing hour then reads as empty, nothing else of the bucket.
+    this.publish.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${ACCESS_LOG_PREFIX}/*`] } },
+      }),
+    );
+  }
 }
 
 /** Every key of the public site the publish stage writes (src/render/scopes.ts, src/catalogue/site-maps.ts). */
@@ -130,15 +150,30 @@ export const PUBLIC_KEYS = [
 /** The partners' feeds (src/partners/paths.ts): in the site bucket, never linked from a public key. */
 export const PARTNER_KEYS = ['partners/*'];
 
+/** The editorials bucket's keys publishing writes and reads back. */
+const OWN_KEYS = [
+  'sources/*',
+  'index/*',
+  'rendered/*',
+  'catalogue/*',
+  'embargoed/*',
+  'scheduled-sends/*',
+  'public-log/*',
+  'digests/*',
+  'digest-items/*',
+];
+
 /** What publishing reads and writes: never the desk's approved/ objects (read only), only the keys it owns. */
 function grantPublishing(fn: lambda.IFunction, props: PublishStageProps): void {
   grantObjects(fn, props.editorials, {
     // rendered/: the planner copies each dispatch's template into the ledger for the workers.
     // catalogue/: the heads, archive pages and memberships of the feeds; embargoed/: editorials waiting for release.
+    // scheduled-sends/: emails waiting for their send time. public-log/: what became public when, for the digests;
+    // digests/: the periods whose digest was planned.
     // The partner registry is the desk's: read at every invocation, never written here.
-    get: ['approved/*', 'sources/*', 'index/*', 'rendered/*', 'catalogue/*', 'embargoed/*', PARTNER_REGISTRY_KEY],
-    put: ['rejected/*', 'sources/*', 'index/*', 'rendered/*', 'catalogue/*', 'embargoed/*'],
-    delete: ['rejected/*', 'embargoed/*'],
+    get: [...OWN_KEYS, 'approved/*', PARTNER_REGISTRY_KEY],
+    put: ['rejected/*', ...OWN_KEYS],
+    delete: ['rejected/*', 'embargoed/*', 'scheduled-sends/*'],
     list: true,
   });
   grantObjects(fn, props.site, { put: [...PUBLIC_KEYS, ...PARTNER_KEYS], list: true });

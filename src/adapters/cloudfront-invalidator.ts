@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
+import type { CreateInvalidationCommandInput } from '@aws-sdk/client-cloudfront';
 import type { CacheInvalidator } from '../ports.ts';
 
-/** The one call the invalidator makes: a CloudFrontClient, or a fake of it. */
+/** The one call the invalidator makes, CreateInvalidation: CloudFrontApi (./cloudfront-api.ts), or a fake of it. */
 export interface InvalidationClient {
-  send(command: CreateInvalidationCommand): Promise<unknown>;
+  send(command: { input: CreateInvalidationCommandInput }): Promise<unknown>;
 }
 
 /**
@@ -31,12 +31,12 @@ export class CloudFrontInvalidator implements CacheInvalidator {
   async invalidate(keys: string[]): Promise<void> {
     const items = invalidationPaths(keys);
     if (items.length === 0) return;
-    await this.client.send(
-      new CreateInvalidationCommand({
+    await this.client.send({
+      input: {
         DistributionId: this.distributionId,
         InvalidationBatch: { CallerReference: this.reference(), Paths: { Quantity: items.length, Items: items } },
-      }),
-    );
+      },
+    });
   }
 }
 

@@ -5,6 +5,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfigs } from '../adapters/aws-clients.ts';
 import { createDocumentClient, DynamoTable } from '../adapters/dynamo-table.ts';
 import { S3ObjectStore } from '../adapters/s3-store.ts';
+import { CloudFrontApi } from '../adapters/cloudfront-api.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
 import { SqsQueue } from '../adapters/sqs-queue.ts';
 import { SafePoster } from '../adapters/http-poster.ts';
@@ -39,6 +40,12 @@ export const pairTable = (where: Where, tableName: string): KeyValueTable =>
 
 export const queue = (where: Where, queueUrl: string): Queue =>
   new SqsQueue(new SQSClient(awsClientConfigs(where.endpoints).sqs), queueUrl);
+
+/** CloudFront's invalidation call, signed with the credentials the S3 client's provider chain finds (the role's). */
+export const cloudFrontApi = (where: Where): CloudFrontApi => {
+  const { credentials } = new S3Client(awsClientConfigs(where.endpoints).s3).config;
+  return new CloudFrontApi(() => credentials());
+};
 
 export const mailer = (where: Where): Mailer => new SesMailer(new SESv2Client(awsClientConfigs(where.endpoints).sesv2));
 

@@ -1,9 +1,10 @@
-// Never loads the S3, SES or DynamoDB clients: the webhook worker only signs and POSTs what the queue carries.
+// Never loads the S3 or SES clients: the webhook worker signs and POSTs what the queue carries, and records in the
+// send ledger what became of each attempt (the pickup report reads it).
 import { systemClock } from '../adapters/clock.ts';
 import { DEVELOPMENT_PARTNER_SECRET } from '../partners/paths.ts';
 import type { BatchResponse } from '../batch.ts';
 import { deliverWebhooks, type WebhookDeps } from '../pipeline/webhooks/deliver.ts';
-import { functionLog, httpPoster } from './adapters.ts';
+import { functionLog, httpPoster, ledgerTable } from './adapters.ts';
 import type { RuntimeConfig } from './runtime-config.ts';
 import { answerSqsBatch, type SqsEvent } from './sqs-batch.ts';
 
@@ -17,6 +18,8 @@ export function webhookWiring(runtime: RuntimeConfig): WebhookDeps {
     poster: httpPoster(WEBHOOK_TIMEOUT_MS),
     clock: systemClock,
     log: functionLog(runtime, 'partner-webhook'),
+    records: ledgerTable(runtime),
+    ...(runtime.webhookMaxReceiveCount !== undefined && { maxReceiveCount: runtime.webhookMaxReceiveCount }),
   };
 }
 

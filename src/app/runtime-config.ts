@@ -19,6 +19,12 @@ export interface RuntimeConfig {
   /** The partner webhook queue: the publish stage sends to it, the webhook worker takes from it. Without it the
    * publish stage queues no webhook. */
   webhookQueueUrl?: string;
+  /** The webhook queue's receives before a message is dead-lettered: the webhook worker records that attempt as
+   * dead-lettered for the pickup report. Default 5, as the stack's queue has it. */
+  webhookMaxReceiveCount?: number;
+  /** The access-log bucket, where the distribution's standard logs arrive (under `cloudfront/<distributionId>/`):
+   * the publish function's scheduled run reads the last day of partner fetches there while a kill is that young. */
+  accessLogBucket?: string;
   /** The CloudFront distribution in front of the public bucket: the publish stage invalidates what a correction or
    * withdrawal changed there. Without it nothing is invalidated (cached copies expire by their Cache-Control). */
   distributionId?: string;
@@ -71,6 +77,8 @@ export const RUNTIME_ENV = {
   ledgerTable: 'LEDGER_TABLE',
   dispatchQueueUrl: 'DISPATCH_QUEUE_URL',
   webhookQueueUrl: 'WEBHOOK_QUEUE_URL',
+  webhookMaxReceiveCount: 'WEBHOOK_MAX_RECEIVE_COUNT',
+  accessLogBucket: 'ACCESS_LOG_BUCKET',
   distributionId: 'DISTRIBUTION_ID',
   sendRatePerSecond: 'SEND_RATE_PER_SECOND',
   workerConcurrency: 'WORKER_CONCURRENCY',
@@ -142,6 +150,11 @@ export function readRuntimeConfig(env: Env = process.env): RuntimeConfig {
   const logFile = env[RUNTIME_ENV.logFile]?.trim();
   const webhookQueueUrl = env[RUNTIME_ENV.webhookQueueUrl]?.trim();
   const distributionId = env[RUNTIME_ENV.distributionId]?.trim();
+  const accessLogBucket = env[RUNTIME_ENV.accessLogBucket]?.trim();
+  const maxReceives = env[RUNTIME_ENV.webhookMaxReceiveCount]?.trim();
+  const webhookMaxReceiveCount = maxReceives ? Number(maxReceives) : undefined;
+  if (webhookMaxReceiveCount !== undefined && !(Number.isInteger(webhookMaxReceiveCount) && webhookMaxReceiveCount > 0))
+    problems.push(`${RUNTIME_ENV.webhookMaxReceiveCount} must be a positive whole number, not "${maxReceives}"`);
   const confirmationQueueUrl = env[RUNTIME_ENV.confirmationQueueUrl]?.trim();
   const config: RuntimeConfig = {
     publication,
@@ -152,6 +165,8 @@ export function readRuntimeConfig(env: Env = process.env): RuntimeConfig {
     dispatchQueueUrl: required('dispatchQueueUrl'),
     ...(webhookQueueUrl && { webhookQueueUrl }),
     ...(distributionId && { distributionId }),
+    ...(webhookMaxReceiveCount !== undefined && { webhookMaxReceiveCount }),
+    ...(accessLogBucket && { accessLogBucket }),
     sendRatePerSecond: positive('sendRatePerSecond'),
     workerConcurrency: Math.floor(positive('workerConcurrency')),
     shardSize: Math.floor(positive('shardSize')),

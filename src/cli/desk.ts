@@ -10,10 +10,14 @@ import { baseName, isSafeSlug } from '../parse/identity.ts';
 import { readIndexEntry, visibleEditorial, type IndexEntry } from '../pipeline/publish/index-entry.ts';
 import { APPROVED_PREFIX, JSON_TYPE } from '../pipeline/publish/keys.ts';
 import { validateApproved } from '../pipeline/publish/validate.ts';
-import { PreconditionFailedError, type Clock, type StoredObject } from '../ports.ts';
+import { PreconditionFailedError, type Clock, type OutgoingEmail, type StoredObject } from '../ports.ts';
 import { urls } from '../render/urls.ts';
 import { checkEditorialFile, rejectionLine, type CheckedFile } from './desk-check.ts';
 import { proofAddresses, proofEmails, proofRecordKey } from './desk-proof.ts';
+import { digestProofEmails, type DigestProof } from './desk-digest-proof.ts';
+import { isDigestCadence } from '../cadence.ts';
+import { PeriodError } from '../pipeline/digest/period.ts';
+import { DigestError } from '../pipeline/digest/send-digest.ts';
 import { isMarkdownKey, laterThan, withdrawnMarkdown } from './desk-withdraw.ts';
 import { UsageError } from './errors.ts';
 
@@ -26,6 +30,7 @@ export const DESK_USAGE = `Usage:
   broadsheet approve <file> [--stack <prefix>] [--config <file>]
   broadsheet withdraw <slug> [--reason <text>] [--stack <prefix>] [--config <file>]
   broadsheet proof <file> --to <address>[,<address>...] [--stack <prefix>] [--config <file>]
+  broadsheet proof --digest <daily|weekly> [--period YYYY-MM-DD] [--lang <tag>] --to <address>[,...]
 
 check     checks editorials with the publish function's own rules, offline, uploading nothing:
           "<file>: ok: <slug>" for each, or "<file>: rejected: <reason>" on standard error.
@@ -35,6 +40,8 @@ withdraw  withdraws a published editorial: its page becomes the withdrawal notic
           feeds, partners get a tombstone, and any email of it still going out stops.
 proof     sends the email as a subscriber gets it, subject "[PROOF] ...", to each address (at most
           20); its unsubscribe link does nothing. Publishes nothing and queues no dispatch.
+          With --digest: the digest of a period (the newest that has ended, unless --period)
+          as a reader of every topic gets it, in --lang (default: the publication's).
 
 approve, withdraw and proof act on the local run whose desk.env is sourced, else on the
 deployed stack (--stack <prefix>, else BROADSHEET_STACK, else Broadsheet), with AWS credentials.
@@ -373,7 +380,17 @@ async function withdrawInPlace(
 // ---------------------------------------------------------------------------------------------------------------
 
 async function proof(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { ...ON_THE_DESK, to: { type: 'string', multiple: true } }, io);
+  const options = {
+    ...ON_THE_DESK,
+    to: { type: 'string', multiple: true },
+    digest: { type: 'string' },
+    period: { type: 'string' },
+    lang: { type: 'string' },
+  } as const;
+  const { values, positionals } = parse(args, options, io);
+  if (values.digest !== undefined) return proofDigest(positionals, values, io);
+  if (values.period !== undefined || values.lang !== undefined)
+    throw new UsageError('--period and --lang go with --digest <daily|weekly>');
   const file = onlyOne(positionals, 'file', 'proof');
   const to = proofAddresses(values.to ?? []);
   const config = deskPublication(io.env, values.config);
@@ -418,6 +435,76 @@ async function proof(args: string[], io: Io): Promise<number> {
     `Nothing was published and no dispatch was queued. Its unsubscribe link, ${unsubscribeUrl}, changes nothing and says so.`,
   );
   return failed.length > 0 ? 1 : 0;
+}
+
+/** `proof --digest <cadence> [--period YYYY-MM-DD] [--lang <tag>] --to ...`: a period's digest, planned for no one. */
+async function proofDigest(
+  positionals: string[],
+  values: { digest?: string; period?: string; lang?: string; to?: string[]; stack?: string; config?: string },
+  io: Io,
+): Promise<number> {
+  if (positionals.length > 0) throw new UsageError('proof --digest takes no file: the digest lists what was published');
+  const cadence = values.digest;
+  if (!isDigestCadence(cadence)) throw new UsageError('--digest takes daily or weekly');
+  const to = proofAddresses(values.to ?? []);
+  const config = deskPublication(io.env, values.config);
+  const desk = await connect(io, values);
+  let proof: DigestProof;
+  try {
+    proof = await digestProofEmails(
+      { editorials: desk.editorials, clock: clockOf(io) },
+      config,
+      {
+        cadence,
+        to,
+        ...(values.period !== undefined && { period: values.period }),
+        ...(values.lang !== undefined && { language: values.lang }),
+      },
+      desk.runtime.configurationSet,
+    );
+  } catch (e) {
+    if (e instanceof PeriodError || e instanceof DigestError) throw new DeskError(e.message, { cause: e });
+    throw e;
+  }
+  const { period } = proof;
+  if (proof.editorials === 0)
+    throw new DeskError(
+      `nothing became public in the ${cadence} period ${period.id} (${period.start.toISOString()} to ${period.end.toISOString()}): its digest would not be sent, so there is nothing to proof; give another --period`,
+    );
+  const sent = await sendProofs(desk, proof.emails, io);
+  const key = proofRecordKey(io.now(), `digest-${cadence}-${period.id}`);
+  const record = {
+    digest: `digest-${cadence}-${period.id}`,
+    subject: proof.subject,
+    to: sent.to,
+    at: io.now().toISOString(),
+  };
+  await desk.editorials.put(key, `${JSON.stringify(record, null, 2)}\n`, { contentType: JSON_TYPE });
+  io.out(
+    `Sent the proof of the ${cadence} digest of ${period.id} (${proof.editorials} editorials, "${proof.subject}") to ${sent.to.length} of ${proof.emails.length} address${proof.emails.length === 1 ? '' : 'es'}; recorded in ${key} in ${where(desk)}.`,
+  );
+  io.out(`Nothing was planned. Its unsubscribe link, ${proof.unsubscribeUrl}, changes nothing and says so.`);
+  return sent.failed > 0 ? 1 : 0;
+}
+
+async function sendProofs(
+  desk: DeskConnection,
+  emails: OutgoingEmail[],
+  io: Io,
+): Promise<{ to: string[]; failed: number }> {
+  const to: string[] = [];
+  let failed = 0;
+  for (const email of emails) {
+    try {
+      const { messageId } = await desk.mailer.send(email);
+      to.push(email.to);
+      io.out(`${email.to}: sent, SES message id ${messageId}`);
+    } catch (e) {
+      failed += 1;
+      io.err(`${email.to}: not sent: ${whatWentWrong(e)}`);
+    }
+  }
+  return { to, failed };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ export async function dispatchMain(
 }
 
 /** One sentence for a failed call to the stack: what went wrong, and what to do. */
-function cannotReach(err: unknown): string {
+export function cannotReach(err: unknown): string {
   const name = (err as { name?: string }).name ?? '';
   const message = (err as Error)?.message ?? String(err);
   if (name === 'ResourceNotFoundException')

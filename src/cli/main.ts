@@ -10,6 +10,8 @@ import { partnerSecretFrom } from '../partners/paths.ts';
 import { DESK_COMMANDS, DESK_USAGE, runDeskCommand } from './desk.ts';
 import { DISPATCH_USAGE } from './dispatch.ts';
 import { dispatchMain } from './dispatch-main.ts';
+import { DIGEST_USAGE } from './digest.ts';
+import { digestMain } from './digest-main.ts';
 import { DNS_USAGE, runDnsCommand } from './dns.ts';
 
 export const USAGE = `Usage:
@@ -42,6 +44,9 @@ ${SUBSCRIBERS_USAGE.replace(/^Usage:\n/, '')}
 Dispatches (watch, pause, resume, cancel; on the deployed stack, or a local run with its desk.env sourced):
 ${DISPATCH_USAGE.replace(/^Usage:\n/, '')}
 
+Digests (daily and weekly; on the deployed stack, or a local run with its desk.env sourced):
+${DIGEST_USAGE.replace(/^Usage:\n/, '')}
+
 Catalogue (on the deployed buckets):
 ${CATALOGUE_USAGE.replace(/^Usage:\n/, '')}
 
@@ -53,6 +58,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
   try {
     if (argv[0] === 'partners') return await runPartnersCommand(argv.slice(1), { env });
     if (argv[0] === 'dispatch') return await dispatchMain(argv.slice(1), env);
+    if (argv[0] === 'digest') return await digestMain(argv.slice(1), env);
     if (argv[0] === 'dns') return await runDnsCommand(argv.slice(1), env);
     if (argv[0] !== undefined && DESK_COMMANDS.includes(argv[0]))
       return await runDeskCommand(argv[0], argv.slice(1), { env });

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import {
   ConfigError,
+  type Config,
   configFrom,
   isSamplePartner,
   loadConfig,
@@ -18,7 +19,9 @@ import {
 import { PartnerRegistryError, PARTNER_REGISTRY_KEY, type RawPartner } from '../partners/registry.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, webhookKey } from '../partners/webhooks.ts';
 import { RUNTIME_ENV } from '../app/runtime-config.ts';
+import type { PickupDesk } from '../app/pickup-desk.ts';
 import { UsageError } from './errors.ts';
+import { parseSince, partnersAskedFor, reportJson, reportLines } from './partners-report.ts';
 import { addEdit, describePartner, partnerLines, removeEdit, rotateEdit, type PartnerEdit } from './partner-edits.ts';
 
 export const PARTNERS_USAGE = `Usage:
@@ -29,6 +32,7 @@ export const PARTNERS_USAGE = `Usage:
   broadsheet partners rotate <id> (--config <file> | --stack)
   broadsheet partners remove <id> (--config <file> | --stack)
   broadsheet partners webhook-key <id> [--config <file>] [--stack]
+  broadsheet partners report [<id>] [--since <time>] [--json] [--config <file>]
 
 list         prints each partner's id, name, formats, topics and current path (derived with
              ${PARTNER_SECRET_ENV}, at least 32 characters; a development secret when unset)
@@ -39,6 +43,11 @@ remove       takes the partner out of the configuration; with --stack also delet
              its path (its feeds stop answering at once) and its catalogue scope. Its webhook, if any, is
              sent nothing: tell the partner to take down what it holds
 webhook-key  prints the key the partner checks ${SIGNATURE_HEADER} with, and how
+report       the pickup report: per partner (or <id> alone), when each of its documents was last fetched,
+             whether it fetched each item changed since --since (an ISO time, or 24h, 7d; default 7d)
+             after the change, and each webhook delivery's outcome; --json for a script. From the
+             distribution's access logs and the ledger of the stack (BROADSHEET_STACK, default Broadsheet),
+             or of a local run with its desk.env sourced; needs ${PARTNER_SECRET_ENV} as --stack does
 
 --stack      works on the deployed pipeline instead of a file: the partner registry
              s3://$EDITORIALS_BUCKET/${PARTNER_REGISTRY_KEY}, which the publish function reads at every
@@ -51,6 +60,8 @@ webhook-key  prints the key the partner checks ${SIGNATURE_HEADER} with, and how
 
 export interface PartnersCommandDeps {
   env: Record<string, string | undefined>;
+  /** Where `report` reads from (src/app/pickup-desk.ts); a test gives fakes. */
+  pickupDesk?: PickupDeskFactory;
   stdout?: (line: string) => void;
   stderr?: (line: string) => void;
 }
@@ -72,6 +83,8 @@ export async function runPartnersCommand(args: string[], deps: PartnersCommandDe
         'usage-terms': { type: 'string' },
         'copyright-holder': { type: 'string' },
         stack: { type: 'boolean' },
+        since: { type: 'string' },
+        json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -85,11 +98,18 @@ export async function runPartnersCommand(args: string[], deps: PartnersCommandDe
     );
     if (command !== 'add' && adding.length) throw new UsageError(`--${adding[0]} is for add`);
     if (command === 'list' && rest.length) throw new UsageError('list takes no partner id');
+    const reporting = (['since', 'json'] as const).filter((key) => values[key] !== undefined);
+    if (command !== 'report' && reporting.length) throw new UsageError(`--${reporting[0]} is for report`);
+    if (command === 'report') {
+      if (rest.length > 1) throw new UsageError('report takes at most one partner id');
+      if (values.stack) throw new UsageError('report reads the deployed stack (or a sourced desk.env) without --stack');
+      return await report(rest[0], values, deps, out, err);
+    }
     if (!command || !['list', 'add', 'rotate', 'remove', 'webhook-key'].includes(command)) {
       throw new UsageError(
         command
           ? `unknown partners command "${command}"`
-          : 'partners needs list, add, rotate or remove (or webhook-key)',
+          : 'partners needs list, add, rotate or remove (or webhook-key, report)',
       );
     }
     if (command !== 'list' && rest.length !== 1) throw new UsageError(`${command} takes exactly one partner id`);
@@ -235,4 +255,37 @@ async function removeFromFile(file: string, id: string): Promise<PartnerConfig> 
   const before = loadConfig(file).partners.find((p) => p.id === id);
   await change(file, false, removeEdit(id, file));
   return before!;
+}
+
+export type PickupDeskFactory = (env: Record<string, string | undefined>, config: Config) => Promise<PickupDesk>;
+
+/** Exit 0 with the report; 1 when the stack cannot be read (said in one sentence). */
+async function report(
+  id: string | undefined,
+  values: { config?: string; since?: string; json?: boolean },
+  deps: PartnersCommandDeps,
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> {
+  const config = loadConfig(values.config);
+  const since = parseSince(values.since, new Date());
+  const open = deps.pickupDesk ?? (await import('../app/pickup-desk.ts')).pickupDesk;
+  let desk: PickupDesk;
+  try {
+    desk = await open(deps.env, config);
+  } catch (e) {
+    const name = (e as Error).name;
+    if (name !== 'NoCredentialsError' && name !== 'StackNotFoundError') throw e;
+    err(`broadsheet partners report: ${(e as Error).message}`);
+    return 1;
+  }
+  const partners = partnersAskedFor(await desk.partners(), id);
+  const { partnerPickups } = await import('../pipeline/pickup/report.ts');
+  const reports = await partnerPickups(desk.deps, partners, since);
+  const nothingFetched = reports.every((r) => r.documents.every((d) => d.fetches === 0));
+  const note = nothingFetched ? desk.noFetchesNote() : undefined;
+  const notes = note ? [note] : [];
+  if (values.json) out(JSON.stringify(reportJson(reports, notes), null, 2));
+  else for (const line of reportLines(reports, notes)) out(line);
+  return 0;
 }

@@ -19,6 +19,7 @@ export const SUBSCRIBERS_USAGE = `Usage:
   broadsheet subscribers erase <address>
 
 import  reads a CSV file with a header row: email (required), topics (separated by ;),
+        cadence (each, daily, weekly: those the configuration offers; blank keeps the reader's),
         consent_at (YYYY-MM-DD or ISO 8601 time), source, status (pending, confirmed,
         unsubscribed, suppressed). A row becomes confirmed only with a consent_at date;
         otherwise it is pending until the reader confirms: --send-confirmations mails them

@@ -17,6 +17,9 @@ export interface HttpServerOptions {
   /** GET and HEAD of any other path serve this store's objects, like the CDN in front of the public bucket. */
   static?: ObjectStore;
   log?: (line: string) => void;
+  /** Told of every GET and HEAD of the site's objects once answered, as the CDN's access log is (the pickup report
+   * reads it): the key asked for (no leading slash) and the status. */
+  onRequest?: (request: { at: Date; path: string; status: number }) => void;
 }
 
 export interface HttpServer {
@@ -93,7 +96,9 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: HttpSer
       ifNoneMatch: req.headers['if-none-match'],
       ifModifiedSince: req.headers['if-modified-since'],
     };
-    return send(res, await staticResponse(options.static, url.pathname, preconditions), req.method === 'HEAD');
+    const result = await staticResponse(options.static, url.pathname, preconditions);
+    options.onRequest?.({ at: new Date(), path: bucketKey(url.pathname) ?? url.pathname, status: result.statusCode });
+    return send(res, result, req.method === 'HEAD');
   }
   send(res, { statusCode: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Not found\n' });
 }

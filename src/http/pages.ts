@@ -4,7 +4,11 @@ import { dropForbiddenChars } from '../render/escape.ts';
 import { urls } from '../render/urls.ts';
 import { precompiledTemplates } from '../render/templates-precompiled.ts';
 
-const handlebars = precompiledTemplates({ pageStyle: 'page-style.hbs', topicChoices: 'topic-choices.hbs' });
+const handlebars = precompiledTemplates({
+  pageStyle: 'page-style.hbs',
+  topicChoices: 'topic-choices.hbs',
+  cadenceChoices: 'cadence-choices.hbs',
+});
 const template = handlebars.template<NoticeView>('notice.html.hbs');
 
 export interface NoticeForm {
@@ -16,6 +20,9 @@ export interface NoticeForm {
   /** Topics to tick (the subscribe form's). */
   topics?: { name: string; label: string; chosen: boolean }[];
   topicsLegend?: string;
+  /** Cadences to choose from (the subscribe form's, when more than one is offered). */
+  cadences?: { value: string; label: string; chosen: boolean }[];
+  cadenceLegend?: string;
 }
 
 export interface Notice {

@@ -1,7 +1,14 @@
 import { isProofLink } from '../render/email/proof-link.ts';
 import { urls } from '../render/urls.ts';
 import type { SubscriberDeps } from '../subscribers/flows.ts';
-import { changeTopics, erase, exportData, preferencesOf, type PreferenceView } from '../subscribers/preferences.ts';
+import {
+  changeCadence,
+  changeTopics,
+  erase,
+  exportData,
+  preferencesOf,
+  type PreferenceView,
+} from '../subscribers/preferences.ts';
 import {
   preferenceMessages,
   preferenceText,
@@ -15,8 +22,8 @@ import { badUnsubscribeLink, guarded, handleUnsubscribeRequest } from './subscri
 import type { FunctionUrlEvent, FunctionUrlResult } from './types.ts';
 
 /**
- * The link at the bottom of every email: GET shows the preference page (topics, unsubscribe, download, erase);
- * each POST does one thing, named by its `action`. An unsubscribe (a button without an action, or an RFC 8058
+ * The link at the bottom of every email: GET shows the preference page (topics, cadence, unsubscribe, download,
+ * erase); each POST does one thing, named by its `action`. An unsubscribe (a button without an action, or an RFC 8058
  * one-click POST) and every bad link are the unsubscribe route's, exactly as before.
  */
 export function handlePreferenceRequest(deps: SubscriberDeps, event: FunctionUrlEvent): Promise<FunctionUrlResult> {
@@ -53,6 +60,19 @@ async function answer(deps: SubscriberDeps, event: FunctionUrlEvent): Promise<Fu
     const view = await preferencesOf(deps, token);
     if (!view.ok) return gone(deps);
     const saved = changed.ok ? 'saved' : changed.problem === 'no-topic' ? 'noTopic' : 'notSubscribed';
+    return page(deps, changed.ok ? 200 : 400, token, view, saved);
+  }
+  if (action === 'cadence') {
+    const changed = await changeCadence(deps, token, form.get('cadence'));
+    if (!changed.ok && (changed.problem === 'invalid' || changed.problem === 'gone'))
+      return changed.problem === 'gone' ? gone(deps) : badLink(deps);
+    const view = await preferencesOf(deps, token);
+    if (!view.ok) return gone(deps);
+    const saved = changed.ok
+      ? 'cadence.saved'
+      : changed.problem === 'not-offered'
+        ? 'cadence.refused'
+        : 'cadence.notSubscribed';
     return page(deps, changed.ok ? 200 : 400, token, view, saved);
   }
   if (action === 'export') {
@@ -101,6 +121,7 @@ function page(
     email: view.subscriber.email,
     ...(languageOf(view) !== undefined && { language: languageOf(view) }),
     topics: view.topics.map(({ topic, chosen }) => ({ ...topic, chosen })),
+    cadence: view.subscriber.cadence ?? 'each',
     ...(saved && { saved }),
   };
   return htmlResponse(status, renderPreferencePage(deps.config, input));

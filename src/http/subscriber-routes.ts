@@ -2,6 +2,7 @@ import type { Config } from '../config.ts';
 import { messagesFor, type Messages } from '../i18n/index.ts';
 import { ThrottledError } from '../ports.ts';
 import { urls } from '../render/urls.ts';
+import { cadenceChoices } from '../render/cadence-choices.ts';
 import { readerTopicChoices } from '../render/chrome.ts';
 import {
   checkLink,
@@ -12,6 +13,7 @@ import {
   type SubscriberDeps,
 } from '../subscribers/flows.ts';
 import { MAX_ADDRESS_LENGTH } from '../subscribers/address.ts';
+import { requestedCadence } from '../subscribers/cadence-choice.ts';
 import { chosenTopics } from '../subscribers/preferences.ts';
 import { CONFIRM_TOKEN_LIFETIME_MS } from '../subscribers/tokens.ts';
 import { limitClient, refuseCrossSite } from './guards.ts';
@@ -96,20 +98,27 @@ export async function guarded(
 function subscribeForm(
   config: Config,
   m: Messages,
-  options: { emailValue?: string; source?: string; topics?: string[] } = {},
+  options: { emailValue?: string; source?: string; topics?: string[]; cadence?: string } = {},
 ): Notice['form'] {
   const asked = options.topics && new Set(options.topics);
+  // What the reader ticked stays ticked when the form comes back; anything not offered falls back to `each`.
+  const cadence = requestedCadence(config, options.cadence);
   return {
     button: m.t('subscribe.button'),
     emailField: true,
     ...(options.emailValue !== undefined && { emailValue: options.emailValue.slice(0, ECHO_LIMIT) }),
     topics: readerTopicChoices(config, m, (name) => !asked?.size || asked.has(name)),
     topicsLegend: m.t('preferences.topicsLegend'),
+    cadences: cadenceChoices(config, m, (cadence.ok && cadence.cadence) || 'each'),
+    cadenceLegend: m.t('cadence.legend'),
     hidden: [{ name: 'source', value: (options.source ?? 'subscribe-page').slice(0, ECHO_LIMIT) }, langField(m)],
   };
 }
 
-/** POST `email`, `source`, `topics` → "check your inbox" (the same page whatever the address's state). */
+/**
+ * POST `email`, `source`, `topics`, `cadence` → "check your inbox" (the same page whatever the address's state). A
+ * cadence the configuration does not offer gets a page that says so, with the form again: it is never changed.
+ */
 export function handleSubscribeRequest(deps: SubscriberDeps, event: FunctionUrlEvent): Promise<FunctionUrlResult> {
   return guarded(deps, 'subscribe', event, async () => {
     const { config } = deps;
@@ -133,12 +142,25 @@ export function handleSubscribeRequest(deps: SubscriberDeps, event: FunctionUrlE
     const language = form.get('lang') ?? form.get('language') ?? undefined;
     // Every offered topic ticked (or none: the reader pressed Subscribe all the same) is every topic.
     const topics = chosenTopics(config, form.getAll('topics')) ?? [];
+    const cadence = form.get('cadence') ?? undefined;
     const result = await subscribe(deps, {
       email,
       ...(source !== undefined && { source }),
       ...(language !== undefined && { language }),
       topics,
+      ...(cadence !== undefined && { cadence }),
     });
+    if (!result.ok && result.problem === 'invalid-cadence') {
+      return page(deps, m, 400, {
+        title: m.t('cadence.refusedTitle'),
+        paragraphs: [m.t('cadence.refused', { publication: name })],
+        form: subscribeForm(config, m, {
+          emailValue: email,
+          ...(source !== undefined && { source }),
+          topics: form.getAll('topics'),
+        }),
+      });
+    }
     if (!result.ok) {
       return page(deps, m, 400, {
         title: m.t('notice.badAddressTitle'),
@@ -147,6 +169,7 @@ export function handleSubscribeRequest(deps: SubscriberDeps, event: FunctionUrlE
           emailValue: email,
           ...(source !== undefined && { source }),
           topics: form.getAll('topics'),
+          ...(cadence !== undefined && { cadence }),
         }),
       });
     }

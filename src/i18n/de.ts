@@ -133,6 +133,19 @@ export const de: Catalogue = {
     'Löschen Sie Ihr Abonnement und alles, was dazu gespeichert ist. Das lässt sich nicht rückgängig machen.',
   'preferences.eraseConfirm': 'Ich möchte, dass meine Daten gelöscht werden',
   'preferences.eraseButton': 'Meine Daten löschen',
+  'cadence.legend': 'Wie oft sollen wir Ihnen schreiben?',
+  'cadence.each': 'Jeden Leitartikel, sobald er erscheint',
+  'cadence.daily': 'Eine tägliche Zusammenfassung',
+  'cadence.weekly': 'Eine wöchentliche Zusammenfassung',
+  'cadence.heading': 'Wie oft Sie E-Mails erhalten',
+  'cadence.current': 'Ihre Wahl zurzeit: {cadence}.',
+  'cadence.save': 'Häufigkeit speichern',
+  'cadence.saved':
+    'Ihre Wahl ist gespeichert. Sie gilt für Leitartikel, die ab jetzt erscheinen; früher erschienene folgen Ihrer bisherigen Wahl.',
+  'cadence.notSubscribed':
+    'Dieses Abonnement ist beendet, es gibt also nichts zu ändern. Abonnieren Sie erneut, um zu wählen, wie oft Sie E-Mails erhalten.',
+  'cadence.refusedTitle': 'Diese Auswahl wird nicht angeboten',
+  'cadence.refused': '{publication} bietet diese Häufigkeit nicht an. Wählen Sie eine der Möglichkeiten unten.',
   'preferences.erasedTitle': 'Ihre Daten sind gelöscht',
   'preferences.erasedText':
     '{publication} speichert weder Ihre Adresse noch Ihre Auswahl. Sie erhalten keine E-Mails mehr von uns.',
@@ -152,4 +165,19 @@ export const de: Catalogue = {
   'welcome.someTopics': 'Sie erhalten die Leitartikel zu: {topics}.',
   'welcome.change': 'Themen ändern, Ihre Daten herunterladen oder abbestellen',
   'welcome.textChange': 'Themen ändern, Ihre Daten herunterladen oder abbestellen: {url}',
+  'digest.titleDaily': '{publication}: Ihre tägliche Übersicht',
+  'digest.titleWeekly': '{publication}: Ihre wöchentliche Übersicht',
+  'digest.subjectDaily': '{publication}, Tagesübersicht: {date}',
+  'digest.subjectWeekly': '{publication}, Wochenübersicht: {date}',
+  'digest.period': 'Leitartikel, erschienen zwischen {start} und {end}',
+  'digest.sources': { one: '{count} Quelle', other: '{count} Quellen' },
+  'digest.corrected': 'Korrigiert:',
+  'digest.more': {
+    one: '{count} weiterer Leitartikel auf der Website',
+    other: '{count} weitere Leitartikel auf der Website',
+  },
+  'digest.textMore': {
+    one: '{count} weiterer Leitartikel auf der Website: {url}',
+    other: '{count} weitere Leitartikel auf der Website: {url}',
+  },
 };

@@ -144,6 +144,20 @@ export const en = {
   'preferences.eraseText': 'Erase your subscription and everything kept about it. This cannot be undone.',
   'preferences.eraseConfirm': 'I want my data erased',
   'preferences.eraseButton': 'Erase my data',
+  'cadence.legend': 'How often should we email you?',
+  'cadence.each': 'Every editorial as it is published',
+  'cadence.daily': 'A daily digest',
+  'cadence.weekly': 'A weekly digest',
+  'cadence.heading': 'How often you get email',
+  'cadence.current': 'Your choice now: {cadence}.',
+  'cadence.save': 'Save how often',
+  'cadence.saved':
+    'Your choice is saved. It applies to editorials published from now on; those published before it follow your earlier choice.',
+  'cadence.notSubscribed':
+    'This subscription has ended, so there is nothing to change. Subscribe again to choose how often you get email.',
+  'cadence.refusedTitle': 'That choice is not offered',
+  'cadence.refused':
+    '{publication} does not offer that choice of how often to email you. Choose one of the options below.',
   'preferences.erasedTitle': 'Your data is erased',
   'preferences.erasedText':
     '{publication} no longer keeps your address or your choices. You will get no more emails from us.',
@@ -164,4 +178,17 @@ export const en = {
   'welcome.someTopics': 'You will receive the editorials on: {topics}.',
   'welcome.change': 'Change your topics, download your data or unsubscribe',
   'welcome.textChange': 'Change your topics, download your data or unsubscribe: {url}',
+  // The digest email: a day's or a week's editorials in one message (src/render/email/digest.ts).
+  'digest.titleDaily': '{publication}: your daily digest',
+  'digest.titleWeekly': '{publication}: your weekly digest',
+  'digest.subjectDaily': '{publication} daily digest: {date}',
+  'digest.subjectWeekly': '{publication} weekly digest: {date}',
+  'digest.period': 'Editorials made public from {start} until {end}',
+  'digest.sources': { one: '{count} source', other: '{count} sources' },
+  'digest.corrected': 'Corrected:',
+  'digest.more': { one: '{count} more editorial on the site', other: '{count} more editorials on the site' },
+  'digest.textMore': {
+    one: '{count} more editorial on the site: {url}',
+    other: '{count} more editorials on the site: {url}',
+  },
 } as const;

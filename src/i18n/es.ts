@@ -130,6 +130,19 @@ export const es: Catalogue = {
   'preferences.eraseText': 'Borra tu suscripción y todo lo que se guarda sobre ella. No se puede deshacer.',
   'preferences.eraseConfirm': 'Quiero que se borren mis datos',
   'preferences.eraseButton': 'Borrar mis datos',
+  'cadence.legend': '¿Con qué frecuencia quieres recibir nuestros correos?',
+  'cadence.each': 'Cada editorial en cuanto se publica',
+  'cadence.daily': 'Un resumen diario',
+  'cadence.weekly': 'Un resumen semanal',
+  'cadence.heading': 'Con qué frecuencia recibes correos',
+  'cadence.current': 'Tu elección actual: {cadence}.',
+  'cadence.save': 'Guardar frecuencia',
+  'cadence.saved':
+    'Tu elección se ha guardado. Se aplica a los editoriales que se publiquen a partir de ahora; los publicados antes siguen tu elección anterior.',
+  'cadence.notSubscribed':
+    'Esta suscripción ha terminado, así que no hay nada que cambiar. Suscríbete de nuevo para elegir con qué frecuencia recibes correos.',
+  'cadence.refusedTitle': 'Esa opción no está disponible',
+  'cadence.refused': '{publication} no ofrece esa frecuencia de envío. Elige una de las opciones de abajo.',
   'preferences.erasedTitle': 'Tus datos se han borrado',
   'preferences.erasedText':
     '{publication} ya no guarda tu dirección ni tus elecciones. No volverás a recibir correos nuestros.',
@@ -149,4 +162,16 @@ export const es: Catalogue = {
   'welcome.someTopics': 'Recibirás los editoriales sobre: {topics}.',
   'welcome.change': 'Cambiar tus temas, descargar tus datos o darte de baja',
   'welcome.textChange': 'Cambiar tus temas, descargar tus datos o darte de baja: {url}',
+  'digest.titleDaily': '{publication}: su resumen diario',
+  'digest.titleWeekly': '{publication}: su resumen semanal',
+  'digest.subjectDaily': 'Resumen diario de {publication}: {date}',
+  'digest.subjectWeekly': 'Resumen semanal de {publication}: {date}',
+  'digest.period': 'Editoriales publicados entre el {start} y el {end}',
+  'digest.sources': { one: '{count} fuente', other: '{count} fuentes' },
+  'digest.corrected': 'Corregido:',
+  'digest.more': { one: '{count} editorial más en el sitio', other: '{count} editoriales más en el sitio' },
+  'digest.textMore': {
+    one: '{count} editorial más en el sitio: {url}',
+    other: '{count} editoriales más en el sitio: {url}',
+  },
 };

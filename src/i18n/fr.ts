@@ -133,6 +133,19 @@ export const fr: Catalogue = {
     'Effacez votre abonnement et tout ce qui est conservé à son sujet. Cette opération est définitive.',
   'preferences.eraseConfirm': 'Je veux que mes données soient effacées',
   'preferences.eraseButton': 'Effacer mes données',
+  'cadence.legend': 'À quelle fréquence souhaitez-vous recevoir nos e-mails ?',
+  'cadence.each': 'Chaque éditorial dès sa publication',
+  'cadence.daily': 'Un récapitulatif quotidien',
+  'cadence.weekly': 'Un récapitulatif hebdomadaire',
+  'cadence.heading': 'Fréquence de vos e-mails',
+  'cadence.current': 'Votre choix actuel : {cadence}.',
+  'cadence.save': 'Enregistrer la fréquence',
+  'cadence.saved':
+    'Votre choix est enregistré. Il s’applique aux éditoriaux publiés à partir de maintenant ; ceux publiés avant suivent votre choix précédent.',
+  'cadence.notSubscribed':
+    'Cet abonnement a pris fin : il n’y a rien à changer. Réabonnez-vous pour choisir à quelle fréquence recevoir nos e-mails.',
+  'cadence.refusedTitle': 'Ce choix n’est pas proposé',
+  'cadence.refused': '{publication} ne propose pas cette fréquence d’envoi. Choisissez l’une des options ci-dessous.',
   'preferences.erasedTitle': 'Vos données sont effacées',
   'preferences.erasedText':
     '{publication} ne conserve plus votre adresse ni vos choix. Vous ne recevrez plus d’e-mails de notre part.',
@@ -152,4 +165,16 @@ export const fr: Catalogue = {
   'welcome.someTopics': 'Vous recevrez les éditoriaux sur\u00a0: {topics}.',
   'welcome.change': 'Changer vos thèmes, télécharger vos données ou vous désabonner',
   'welcome.textChange': 'Changer vos thèmes, télécharger vos données ou vous désabonner\u00a0: {url}',
+  'digest.titleDaily': '{publication}\u00a0: votre résumé quotidien',
+  'digest.titleWeekly': '{publication}\u00a0: votre résumé hebdomadaire',
+  'digest.subjectDaily': 'Résumé quotidien de {publication}\u00a0: {date}',
+  'digest.subjectWeekly': 'Résumé hebdomadaire de {publication}\u00a0: {date}',
+  'digest.period': 'Éditoriaux publiés entre le {start} et le {end}',
+  'digest.sources': { one: '{count} source citée', other: '{count} sources citées' },
+  'digest.corrected': 'Corrigé\u00a0:',
+  'digest.more': { one: '{count} autre éditorial sur le site', other: '{count} autres éditoriaux sur le site' },
+  'digest.textMore': {
+    one: '{count} autre éditorial sur le site\u00a0: {url}',
+    other: '{count} autres éditoriaux sur le site\u00a0: {url}',
+  },
 };

@@ -41,24 +41,37 @@ export function messagesFor(lang: string | undefined, fallback: string): Message
   return messages;
 }
 
+/** The value `make` gives, made on the first call and kept. */
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= make();
+    return value;
+  };
+}
+
 function messagesIn(lang: Language, locale: string): Messages {
   const catalogue = CATALOGUES[lang];
-  const plurals = new Intl.PluralRules(locale);
-  const numbers = new Intl.NumberFormat(locale, { useGrouping: false });
-  const day = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
-  const dayAndTime = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' });
-  const number = (value: number) => numbers.format(value);
+  // Each formatter is built on its first use: building one costs far more than using it, and most renders need
+  // one or two of the four (a page without a correction never writes a time, a message without a count no plural).
+  const plurals = once(() => new Intl.PluralRules(locale));
+  const numbers = once(() => new Intl.NumberFormat(locale, { useGrouping: false }));
+  const day = once(() => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }));
+  const dayAndTime = once(
+    () => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }),
+  );
+  const number = (value: number) => numbers().format(value);
   return {
     lang,
     locale,
     dir: RTL.has(lang) ? 'rtl' : 'ltr',
     t(key, params = {}) {
       const message: string | PluralMessage = catalogue[key];
-      const text = typeof message === 'string' ? message : pluralForm(message, plurals, params.count);
+      const text = typeof message === 'string' ? message : pluralForm(message, plurals(), params.count);
       return fill(text, params, number);
     },
-    date: (date) => day.format(date),
-    dateTime: (date) => `${dayAndTime.format(date)} UTC`,
+    date: (date) => day().format(date),
+    dateTime: (date) => `${dayAndTime().format(date)} UTC`,
     number,
   };
 }

@@ -130,6 +130,19 @@ export const ru: Catalogue = {
   'preferences.eraseText': 'Удалить вашу подписку и всё, что о ней хранится. Это нельзя отменить.',
   'preferences.eraseConfirm': 'Я хочу, чтобы мои данные удалили',
   'preferences.eraseButton': 'Удалить мои данные',
+  'cadence.legend': 'Как часто присылать вам письма?',
+  'cadence.each': 'Каждый материал сразу после публикации',
+  'cadence.daily': 'Ежедневная подборка',
+  'cadence.weekly': 'Еженедельная подборка',
+  'cadence.heading': 'Как часто вы получаете письма',
+  'cadence.current': 'Сейчас выбрано: {cadence}.',
+  'cadence.save': 'Сохранить частоту',
+  'cadence.saved':
+    'Ваш выбор сохранён. Он действует для материалов, опубликованных с этого момента; ранее опубликованные приходят по прежнему выбору.',
+  'cadence.notSubscribed':
+    'Эта подписка завершена, поэтому менять нечего. Подпишитесь снова, чтобы выбрать, как часто получать письма.',
+  'cadence.refusedTitle': 'Такой вариант недоступен',
+  'cadence.refused': '{publication} не предлагает такую частоту рассылки. Выберите один из вариантов ниже.',
   'preferences.erasedTitle': 'Ваши данные удалены',
   'preferences.erasedText':
     '{publication} больше не хранит ваш адрес и ваш выбор. Вы больше не будете получать от нас письма.',
@@ -148,4 +161,28 @@ export const ru: Catalogue = {
   'welcome.someTopics': 'Вы будете получать материалы на темы: {topics}.',
   'welcome.change': 'Изменить темы, скачать свои данные или отменить подписку',
   'welcome.textChange': 'Изменить темы, скачать свои данные или отменить подписку: {url}',
+  'digest.titleDaily': '{publication}: ваша ежедневная подборка',
+  'digest.titleWeekly': '{publication}: ваша еженедельная подборка',
+  'digest.subjectDaily': 'Ежедневная подборка {publication}: {date}',
+  'digest.subjectWeekly': 'Еженедельная подборка {publication}: {date}',
+  'digest.period': 'Статьи, опубликованные с {start} по {end}',
+  'digest.sources': {
+    one: '{count} источник',
+    few: '{count} источника',
+    many: '{count} источников',
+    other: '{count} источника',
+  },
+  'digest.corrected': 'Исправлено:',
+  'digest.more': {
+    one: 'Ещё {count} статья на сайте',
+    few: 'Ещё {count} статьи на сайте',
+    many: 'Ещё {count} статей на сайте',
+    other: 'Ещё {count} статьи на сайте',
+  },
+  'digest.textMore': {
+    one: 'Ещё {count} статья на сайте: {url}',
+    few: 'Ещё {count} статьи на сайте: {url}',
+    many: 'Ещё {count} статей на сайте: {url}',
+    other: 'Ещё {count} статьи на сайте: {url}',
+  },
 };

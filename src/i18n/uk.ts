@@ -131,6 +131,19 @@ export const uk: Catalogue = {
   'preferences.eraseText': 'Видалити вашу підписку та все, що про неї зберігається. Це не можна скасувати.',
   'preferences.eraseConfirm': 'Я хочу, щоб мої дані видалили',
   'preferences.eraseButton': 'Видалити мої дані',
+  'cadence.legend': 'Як часто надсилати вам листи?',
+  'cadence.each': 'Кожен матеріал одразу після публікації',
+  'cadence.daily': 'Щоденна добірка',
+  'cadence.weekly': 'Щотижнева добірка',
+  'cadence.heading': 'Як часто ви отримуєте листи',
+  'cadence.current': 'Зараз обрано: {cadence}.',
+  'cadence.save': 'Зберегти частоту',
+  'cadence.saved':
+    'Ваш вибір збережено. Він діє для матеріалів, опублікованих відтепер; раніше опубліковані надходять за попереднім вибором.',
+  'cadence.notSubscribed':
+    'Ця підписка завершилася, тож змінювати нічого. Підпишіться знову, щоб обрати, як часто отримувати листи.',
+  'cadence.refusedTitle': 'Такий варіант недоступний',
+  'cadence.refused': '{publication} не пропонує такої частоти розсилки. Оберіть один із варіантів нижче.',
   'preferences.erasedTitle': 'Ваші дані видалено',
   'preferences.erasedText':
     '{publication} більше не зберігає вашу адресу та ваш вибір. Ви більше не отримуватимете від нас листів.',
@@ -148,4 +161,28 @@ export const uk: Catalogue = {
   'welcome.someTopics': 'Ви отримуватимете матеріали на теми: {topics}.',
   'welcome.change': 'Змінити теми, завантажити свої дані або скасувати підписку',
   'welcome.textChange': 'Змінити теми, завантажити свої дані або скасувати підписку: {url}',
+  'digest.titleDaily': '{publication}: ваша щоденна добірка',
+  'digest.titleWeekly': '{publication}: ваша щотижнева добірка',
+  'digest.subjectDaily': 'Щоденна добірка {publication}: {date}',
+  'digest.subjectWeekly': 'Щотижнева добірка {publication}: {date}',
+  'digest.period': 'Статті, оприлюднені з {start} до {end}',
+  'digest.sources': {
+    one: '{count} джерело',
+    few: '{count} джерела',
+    many: '{count} джерел',
+    other: '{count} джерела',
+  },
+  'digest.corrected': 'Виправлено:',
+  'digest.more': {
+    one: 'Ще {count} стаття на сайті',
+    few: 'Ще {count} статті на сайті',
+    many: 'Ще {count} статей на сайті',
+    other: 'Ще {count} статті на сайті',
+  },
+  'digest.textMore': {
+    one: 'Ще {count} стаття на сайті: {url}',
+    few: 'Ще {count} статті на сайті: {url}',
+    many: 'Ще {count} статей на сайті: {url}',
+    other: 'Ще {count} статті на сайті: {url}',
+  },
 };

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deskEnvFile } from '../app/desk-runtime.ts';
+import { REQUEST_LOG_ENV } from '../app/pickup-desk.ts';
 import { RUNTIME_ENV } from '../app/runtime-config.ts';
 import type { LocalPipeline } from './pipeline.ts';
 
@@ -9,8 +10,11 @@ import type { LocalPipeline } from './pipeline.ts';
  * the emulators (the same SES emulator, so a `broadsheet proof` lands in this run's mailbox), the buckets, tables and
  * queue, the configuration set, this run's token and partner secrets, and the publication with its local URLs.
  */
-export function deskEnvValues(pipeline: Pick<LocalPipeline, 'emulators' | 'runtime'>): Record<string, string> {
+export function deskEnvValues(
+  pipeline: Pick<LocalPipeline, 'emulators' | 'runtime'> & Partial<Pick<LocalPipeline, 'requests'>>,
+): Record<string, string> {
   const { runtime } = pipeline;
+  const requests = pipeline.requests?.file;
   return {
     [RUNTIME_ENV.endpoints]: JSON.stringify(pipeline.emulators.endpoints),
     [RUNTIME_ENV.editorialsBucket]: runtime.editorialsBucket,
@@ -23,12 +27,14 @@ export function deskEnvValues(pipeline: Pick<LocalPipeline, 'emulators' | 'runti
     [RUNTIME_ENV.tokenSecret]: runtime.tokenSecret,
     [RUNTIME_ENV.publication]: JSON.stringify(runtime.publication),
     ...(runtime.partnerSecret !== undefined && { [RUNTIME_ENV.partnerSecret]: runtime.partnerSecret }),
+    // The site server's requests, for broadsheet partners report.
+    ...(requests !== undefined && { [REQUEST_LOG_ENV]: requests }),
   };
 }
 
 /** Writes `<dir>/desk.env` (readable by its owner only: it holds the run's secrets); returns its path. */
 export async function writeDeskEnv(
-  pipeline: Pick<LocalPipeline, 'emulators' | 'runtime'>,
+  pipeline: Pick<LocalPipeline, 'emulators' | 'runtime'> & Partial<Pick<LocalPipeline, 'requests'>>,
   dir: string,
 ): Promise<string> {
   const path = join(dir, 'desk.env');

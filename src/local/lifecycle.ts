@@ -84,7 +84,9 @@ export async function runLifecycle(pipeline: LocalPipeline, options: LifecycleOp
     embargoed: embargoedSlug(startedAt),
   };
   // Without `--serve` nothing listens yet: the parties read through a site server of their own, as through the CDN.
-  const own = pipeline.http ? undefined : await startHttpServer({ routes: {}, static: pipeline.site });
+  const own = pipeline.http
+    ? undefined
+    : await startHttpServer({ routes: {}, static: pipeline.site, onRequest: pipeline.requests.record });
   const siteUrl = (pipeline.http ?? own)!.url;
   const timeline: Observation[] = [];
   const note = (o: Observation) => {

@@ -24,6 +24,7 @@ import { startHttpServer, type HttpServer } from '../http/local-server.ts';
 import { createLogger, type Logger } from '../log.ts';
 import type { ObjectStore } from '../ports.ts';
 import { startEmulators, type Emulators } from './emulators.ts';
+import { LocalRequestLog } from './request-log.ts';
 import { withSimulatedEvents, type SesEventBridgeEvent } from './ses-simulator.ts';
 import { startSqsPoller, type SqsPoller } from './sqs-poller.ts';
 
@@ -64,6 +65,8 @@ export interface LocalPipelineOptions {
   webhookRetrySeconds?: number;
   /** Run the scheduled embargo release (every 5 minutes in the stack) this often; never when not given. */
   releaseEverySeconds?: number;
+  /** Where the site server's requests are written too (a JSON line each), besides the pipeline's `requests`. */
+  requestLogFile?: string;
 }
 
 export interface LocalPipeline {
@@ -74,6 +77,8 @@ export interface LocalPipeline {
   editorials: ObjectStore;
   site: ObjectStore;
   http?: HttpServer;
+  /** Every answer of the site servers (the served one, the lifecycle's): the stand-in for the CDN's access logs. */
+  requests: LocalRequestLog;
   /** Resolves when every S3 event so far has been handled, the dispatch, webhook and confirmation queues are empty
    * (a delivery failed five times counts as done: it is in the dead-letter queue) and the SES events of every message
    * sent have reached the events handler. */
@@ -110,7 +115,10 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
   try {
     const site = objectStore(emulators, LOCAL_NAMES.site);
     const routes: Record<string, FunctionUrlHandler> = {};
-    const http = options.serve ? await startHttpServer({ routes, static: site, port: options.port ?? 0 }) : undefined;
+    const requests = new LocalRequestLog(options.requestLogFile);
+    const http = options.serve
+      ? await startHttpServer({ routes, static: site, port: options.port ?? 0, onRequest: requests.record })
+      : undefined;
     if (http) stops.push(() => http.close());
     // The site's URL is known only once the server listens: every link the functions write points there.
     const sample = localConfig(http?.url);
@@ -201,6 +209,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       editorials,
       site,
       ...(http && { http }),
+      requests,
       settled: async () => {
         await releases?.idle();
         await emulators.objectEventsSettled();

@@ -1,3 +1,4 @@
+import { Buffer, isUtf8 } from 'node:buffer';
 import { dropForbiddenChars } from '../render/escape.ts';
 import { reject } from './rejection.ts';
 import { firstInvalidUtf8Offset, lineOfByteOffset } from './utf8.ts';
@@ -17,7 +18,8 @@ function checkNotBinary(bytes: Uint8Array): void {
   }
   const sample = bytes.subarray(0, SNIFF_BYTES);
   let controls = 0;
-  for (const b of sample) {
+  for (let i = 0; i < sample.length; i++) {
+    const b = sample[i]!;
     if (b === 0) {
       reject(
         'the file is binary (it contains NUL bytes), not a text editorial: export the editorial as a UTF-8 text (.txt) or Markdown (.md) file.',
@@ -32,16 +34,14 @@ function checkNotBinary(bytes: Uint8Array): void {
   }
 }
 
+/** The text, byte-order mark kept; checked first, since the decoder would put U+FFFD for each invalid byte. */
 function decodeUtf8(bytes: Uint8Array): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    const offset = Math.max(firstInvalidUtf8Offset(bytes), 0);
-    return reject(
-      `the file is not valid UTF-8 text (invalid byte 0x${bytes[offset]?.toString(16).padStart(2, '0') ?? '??'} at byte ${offset}): save it again with the UTF-8 encoding and upload it again.`,
-      lineOfByteOffset(bytes, offset),
-    );
-  }
+  if (isUtf8(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const offset = Math.max(firstInvalidUtf8Offset(bytes), 0);
+  return reject(
+    `the file is not valid UTF-8 text (invalid byte 0x${bytes[offset]?.toString(16).padStart(2, '0') ?? '??'} at byte ${offset}): save it again with the UTF-8 encoding and upload it again.`,
+    lineOfByteOffset(bytes, offset),
+  );
 }
 
 /**
@@ -53,7 +53,8 @@ export function decodeLines(bytes: Uint8Array): string[] {
   checkNotBinary(bytes);
   let text = decodeUtf8(bytes);
   if (text.startsWith('\uFEFF')) text = text.slice(1);
-  const lines = text.split(/\r\n|\r|\n/).map(dropForbiddenChars);
+  // Once over the whole text: no forbidden character is a line ending, and a surrogate pair never spans one.
+  const lines = dropForbiddenChars(text).split(/\r\n|\r|\n/);
   if (lines.every((l) => l.trim() === '')) {
     reject('the file contains only whitespace: upload the editorial text itself.');
   }

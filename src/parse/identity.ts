@@ -25,15 +25,20 @@ export function isSafeSlug(slug: string): boolean {
   return slug.length <= SLUG_MAX_LENGTH && SAFE_SLUG.test(slug) && !slug.includes('..');
 }
 
+/** Accents and other marks taken off their letters (é is e); an ASCII name, the usual one, has none to take. */
+function withoutMarks(name: string): string {
+  return NOT_ASCII.test(name) ? name.normalize('NFKD').replace(/\p{M}+/gu, '') : name;
+}
+
+const NOT_ASCII = /[^\u0000-\u007f]/;
+
 /**
  * The slug a file name gives: the name without its extension, lower-cased, with characters that are not
  * safe in a URL path segment turned into hyphens (so "Grain Corridor.txt" is "grain-corridor").
  */
 export function slugFromFileName(file: string): string {
   const slug = trimEndOf(
-    stem(file)
-      .normalize('NFKD')
-      .replace(/\p{M}+/gu, '')
+    withoutMarks(stem(file))
       .toLowerCase()
       .replace(/[^a-z0-9._-]+/g, '-')
       .replace(/\.{2,}/g, '.')

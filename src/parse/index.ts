@@ -8,6 +8,7 @@ import { lineTooLongReason, tooLargeReason } from './limits.ts';
 import { parseMarkdown } from './markdown.ts';
 import { parsePlainText } from './plain-text.ts';
 import { EditorialError, reject } from './rejection.ts';
+import { wireFields } from './wire-fields.ts';
 import { dropBidiControls } from '../strings.ts';
 
 export interface ParseOptions {
@@ -146,6 +147,7 @@ function parseMarkdownEditorial(file: string, lines: string[], options: ParseOpt
     topics: fm.topics(),
     status,
     ...(resendText === 'true' ? { resend: true } : {}),
+    ...wireFields(fm),
     ...definedOnly({
       summary: fm.oneLine('summary'),
       author: fm.oneLine('author'),

@@ -9,6 +9,7 @@ import {
   type NumberedLine,
   type ProvenanceSection,
 } from './sources.ts';
+import { codePointCount } from '../strings.ts';
 import { collapseWhitespace, countWords, isHeadingLike } from './text.ts';
 
 export const TITLE_MAX_CHARS = 300;
@@ -37,9 +38,10 @@ function checkTitle(first: NumberedLine): string {
   if (!/[\p{L}\p{N}]/u.test(text))
     reject(`the title is missing: the first line ("${text}") has no words; ${missing}.`, first.line);
   const title = collapseWhitespace(text);
-  if ([...title].length > TITLE_MAX_CHARS) {
+  const titleChars = codePointCount(title);
+  if (titleChars > TITLE_MAX_CHARS) {
     reject(
-      `the first line is ${[...title].length} characters long, which reads as a paragraph, not a title (at most ${TITLE_MAX_CHARS}): add the title as the first line.`,
+      `the first line is ${titleChars} characters long, which reads as a paragraph, not a title (at most ${TITLE_MAX_CHARS}): add the title as the first line.`,
       first.line,
     );
   }

@@ -20,11 +20,13 @@ import { renderPartnerPage } from './feeds.ts';
 export const PARTNER_CACHE = 'private, max-age=60';
 
 export const PARTNER_MEMBERS_PREFIX = 'catalogue/partner-members/';
+/** Every partner scope's head and complete pages. */
+export const PARTNER_SCOPES_PREFIX = 'catalogue/partners/';
 
 /** Private keys, in the editorials bucket. */
 export const partnerCatalogueKeys = {
-  head: (id: string) => `catalogue/partners/${id}/head.json`,
-  pages: (id: string) => `catalogue/partners/${id}/pages/`,
+  head: (id: string) => `${PARTNER_SCOPES_PREFIX}${id}/head.json`,
+  pages: (id: string) => `${PARTNER_SCOPES_PREFIX}${id}/pages/`,
   page: (id: string, page: number) => `${partnerCatalogueKeys.pages(id)}${page}.json`,
   member: (slug: string) => `${PARTNER_MEMBERS_PREFIX}${slug}.json`,
 };

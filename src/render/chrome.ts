@@ -1,6 +1,7 @@
 import type { Config } from '../config.ts';
 import { messagesFor, type MessageKey, type Messages } from '../i18n/index.ts';
 import type { Editorial } from '../model.ts';
+import { cadenceChoices, type CadenceChoice } from './cadence-choices.ts';
 import { escapeHtml } from './escape.ts';
 import { urls } from './urls.ts';
 
@@ -58,6 +59,9 @@ export interface SubscribeFormView {
   /** The topics readers may choose, each ticked: a reader who changes nothing gets every topic. */
   topics: ReaderTopicChoice[];
   topicsLegend: string;
+  /** How often to mail, `each` ticked; empty when only one cadence is offered. */
+  cadences: CadenceChoice[];
+  cadenceLegend: string;
 }
 
 export interface ReaderTopicChoice {
@@ -93,6 +97,8 @@ export function subscribeFormView(
     attrs: chromeLangAttrs(m, content),
     topics: readerTopicChoices(config, m),
     topicsLegend: m.t('preferences.topicsLegend'),
+    cadences: cadenceChoices(config, m),
+    cadenceLegend: m.t('cadence.legend'),
   };
 }
 

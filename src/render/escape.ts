@@ -11,16 +11,21 @@ export function dropForbiddenChars(text: string): string {
 
 const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
+const SPECIAL = /[&<>"']/g;
+// The characters to escape and the control characters to drop, found in one scan of a well-formed text.
+const SPECIAL_OR_CONTROL = /[&<>"'\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]/g;
+
 /** Escapes text for HTML or XML content and attribute values; also drops characters XML forbids. */
 export function escapeHtml(text: string): string {
-  return dropForbiddenChars(text).replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]!);
+  if (!text.isWellFormed()) return text.replace(FORBIDDEN, '').replace(SPECIAL, (c) => HTML_ENTITIES[c]!);
+  return text.replace(SPECIAL_OR_CONTROL, (c) => HTML_ENTITIES[c] ?? '');
 }
 
 export const escapeXml = escapeHtml;
 
+const ENTITY_TEXT: Record<string, string> = { lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' };
+
 /** Strips markup from a safe HTML fragment produced by this project, giving its text. */
 export function htmlToText(html: string): string {
-  return html
-    .replace(/<[^<>]*>/g, '')
-    .replace(/&(lt|gt|quot|#39|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' })[e]!);
+  return html.replace(/<[^<>]*>/g, '').replace(/&(lt|gt|quot|#39|amp);/g, (_, e: string) => ENTITY_TEXT[e]!);
 }

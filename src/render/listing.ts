@@ -30,6 +30,7 @@ const handlebars = precompiledTemplates({
   pageStyle: 'page-style.hbs',
   pageSubscribe: 'page-subscribe.hbs',
   topicChoices: 'topic-choices.hbs',
+  cadenceChoices: 'cadence-choices.hbs',
   listingStyle: 'listing-style.hbs',
 });
 const cardTemplate = handlebars.template<CardView>('listing-card.hbs');

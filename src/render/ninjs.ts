@@ -1,10 +1,20 @@
 import type { Config } from '../config.ts';
 import type { Editorial } from '../model.ts';
 import type { Messages } from '../i18n/index.ts';
+import { codePointCount, collapseWhitespace, occurrencesOf } from '../strings.ts';
 import { articleHtml, correctionHtml, withdrawnNoticeHtml } from './article.ts';
 import { leadText } from './body.ts';
 import { chromeOf } from './chrome.ts';
 import { htmlToText } from './escape.ts';
+import {
+  bodyPlainText,
+  ninjsAltIds,
+  ninjsDeclared,
+  ninjsGenres,
+  ninjsSubjects,
+  ninjsUrgency,
+  type NinjsSubject,
+} from './ninjs-wire.ts';
 import { provenanceFooterHtml } from './footer.ts';
 import { urls } from './urls.ts';
 
@@ -18,6 +28,12 @@ import { urls } from './urls.ts';
  * - The sources are `infoSources` ({ name: label, uri: url, role: "source" }); the framing note is a
  *   description with role "framing"; the correction is the `edNote` (and also shown in the body).
  * - ninjs 3.1 has no `links`: the web page and this document are `renditions` named "canonical" and "self".
+ * - The body is in `bodies` twice, as HTML and as plain text (ninjs renditions are resources reached by `href`).
+ * - `subjects`: the IPTC Media Topics the configuration maps the editorial's topics to (URI under
+ *   http://cv.iptc.org/newscodes/mediatopic/, label in the editorial's language), then each topic with its page.
+ * - `genres` (IPTC genre Analysis unless the editorial says Opinion), `urgency` (5 unless it says otherwise),
+ *   `altIds` (slug, feed entry id); `located` and `digitalSourceType` only when the editorial gives them.
+ * - ninjs 3.1 has no `bylines`: the author is `by`.
  */
 export interface Ninjs {
   uri: string;
@@ -29,18 +45,23 @@ export interface Ninjs {
   versionCreated: string;
   embargoedUntil?: string;
   pubStatus: NinjsPubStatus;
+  urgency: number;
   language: string;
   slugline: string;
+  altIds: { role: string; value: string }[];
+  genres: { name: string; uri: string }[];
   headlines: NinjsText[];
   descriptions: NinjsText[];
   bodies: NinjsBody[];
   by: string;
+  located?: string;
   copyrightHolder: string;
   copyrightNotice: string;
   usageTerms: string;
   edNote?: string;
-  subjects?: { name: string }[];
+  subjects?: NinjsSubject[];
   infoSources: NinjsInfoSource[];
+  digitalSourceType?: { name: string; uri: string };
   renditions: NinjsRendition[];
 }
 
@@ -95,11 +116,14 @@ export function renderNinjs(editorial: Editorial, config: Config, options: Ninjs
   const m = chromeOf(editorial, config);
   const body = bodyHtml(editorial, config, m);
   const bodyText = visibleText(body);
+  const plain = bodyPlainText(editorial, config, m);
   const summary = editorial.status === 'withdrawn' ? '' : editorial.summary || leadText(editorial.blocks);
   const rights = options.rights ?? config.rights;
   const descriptions: NinjsText[] = [];
   if (summary) descriptions.push({ role: 'summary', contentType: 'text/plain', value: summary });
   if (editorial.framing) descriptions.push({ role: 'framing', contentType: 'text/plain', value: editorial.framing });
+  const subjects = ninjsSubjects(editorial, config);
+  const declared = ninjsDeclared(editorial);
 
   return {
     uri: ninjsUri(editorial, config),
@@ -111,26 +135,31 @@ export function renderNinjs(editorial: Editorial, config: Config, options: Ninjs
     versionCreated: isoDate(editorial.updated),
     ...(editorial.embargo ? { embargoedUntil: isoDate(editorial.embargo) } : {}),
     pubStatus: pubStatus(editorial, options.now, options.underEmbargo ?? 'withheld'),
+    urgency: ninjsUrgency(editorial),
     language: editorial.lang,
     slugline: editorial.slug,
+    altIds: ninjsAltIds(editorial, config),
+    genres: ninjsGenres(editorial),
     headlines: [{ role: 'main', contentType: 'text/plain', value: editorial.title }],
     descriptions,
     bodies: [
       {
         role: 'main',
         contentType: 'text/html',
-        charCount: [...bodyText].length,
-        wordCount: bodyText === '' ? 0 : bodyText.split(' ').length,
+        ...counted(bodyText),
         value: body,
       },
+      { role: 'main', contentType: 'text/plain', ...counted(collapseWhitespace(plain)), value: plain },
     ],
     by: editorial.author ?? config.publication.name,
+    ...(declared.located !== undefined ? { located: declared.located } : {}),
     copyrightHolder: rights.copyrightHolder,
     copyrightNotice: rights.copyrightNotice,
     usageTerms: rights.usageTerms,
     ...(editorial.correction ? { edNote: editorial.correction } : {}),
-    ...(editorial.topics.length ? { subjects: editorial.topics.map((name) => ({ name })) } : {}),
+    ...(subjects.length ? { subjects } : {}),
     infoSources: editorial.sources.map((s) => ({ name: s.label, uri: s.url, role: 'source' as const })),
+    ...(declared.digitalSourceType ? { digitalSourceType: declared.digitalSourceType } : {}),
     renditions: [
       {
         name: 'canonical',
@@ -171,11 +200,16 @@ function bodyHtml(editorial: Editorial, config: Config, m: Messages): string {
     .join('\n');
 }
 
+/** Characters and words of text whose whitespace is already collapsed to single spaces. */
+function counted(text: string): { charCount: number; wordCount: number } {
+  return { charCount: codePointCount(text), wordCount: text === '' ? 0 : occurrencesOf(text, ' ') + 1 };
+}
+
 function visibleText(html: string): string {
   const spaced = html
     .replace(/<\/(p|h[1-6]|li|blockquote|pre|aside|footer|ul|ol)>/g, '$& ')
     .replace(/<br\s*\/?>/g, ' ');
-  return htmlToText(spaced).replace(/\s+/gu, ' ').trim();
+  return collapseWhitespace(htmlToText(spaced));
 }
 
 function isoDate(date: Date): string {

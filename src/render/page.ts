@@ -21,6 +21,7 @@ const handlebars = precompiledTemplates({
   pageStyle: 'page-style.hbs',
   pageSubscribe: 'page-subscribe.hbs',
   topicChoices: 'topic-choices.hbs',
+  cadenceChoices: 'cadence-choices.hbs',
 });
 const template = handlebars.template<PageView>('page.html.hbs');
 

@@ -4,6 +4,7 @@
 import type { TemplateSpecification } from 'handlebars/runtime';
 
 export type TemplateFile =
+  | "cadence-choices.hbs"
   | "listing-card.hbs"
   | "listing-style.hbs"
   | "listing.html.hbs"
@@ -15,6 +16,46 @@ export type TemplateFile =
   | "topic-choices.hbs";
 
 export const templateSpecs: Readonly<Record<TemplateFile, TemplateSpecification>> = {
+  "cadence-choices.hbs": {"0":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<fieldset class=\"cadence\">\n<legend>"
+    + container.escapeExpression(((helper = (helper = lookupProperty(helpers,"cadenceLegend") || (depth0 != null ? lookupProperty(depth0,"cadenceLegend") : depth0)) != null ? helper : container.hooks.helperMissing),(typeof helper === "function" ? helper.call(alias1,{"name":"cadenceLegend","hash":{},"data":data,"loc":{"start":{"line":3,"column":8},"end":{"line":3,"column":25}}}) : helper)))
+    + "</legend>\n"
+    + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"cadences") : depth0),{"name":"each","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":4,"column":0},"end":{"line":6,"column":9}}})) != null ? stack1 : "")
+    + "</fieldset>\n";
+},"1":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, alias3="function", alias4=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<label><input type=\"radio\" name=\"cadence\" value=\""
+    + alias4(((helper = (helper = lookupProperty(helpers,"value") || (depth0 != null ? lookupProperty(depth0,"value") : depth0)) != null ? helper : alias2),(typeof helper === alias3 ? helper.call(alias1,{"name":"value","hash":{},"data":data,"loc":{"start":{"line":5,"column":49},"end":{"line":5,"column":58}}}) : helper)))
+    + "\""
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"chosen") : depth0),{"name":"if","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":5,"column":59},"end":{"line":5,"column":88}}})) != null ? stack1 : "")
+    + "> "
+    + alias4(((helper = (helper = lookupProperty(helpers,"label") || (depth0 != null ? lookupProperty(depth0,"label") : depth0)) != null ? helper : alias2),(typeof helper === alias3 ? helper.call(alias1,{"name":"label","hash":{},"data":data,"loc":{"start":{"line":5,"column":90},"end":{"line":5,"column":99}}}) : helper)))
+    + "</label>\n";
+},"2":function(container,depth0,helpers,partials,data) {
+    return " checked";
+},"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = (depth0 != null ? lookupProperty(depth0,"cadences") : depth0)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":1,"column":0},"end":{"line":8,"column":7}}})) != null ? stack1 : "");
+},"useData":true},
   "listing-card.hbs": {"0":function(container,depth0,helpers,partials,data) {
     var helper, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -314,10 +355,11 @@ export const templateSpecs: Readonly<Record<TemplateFile, TemplateSpecification>
         return undefined
     };
 
-  return "<section class=\"subscribe\">\n<form method=\"post\">\n"
+  return "<section class=\"subscribe\" aria-labelledby=\"notice-title\">\n<form method=\"post\">\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"form") : depth0)) != null ? lookupProperty(stack1,"hidden") : stack1),{"name":"each","hash":{},"fn":container.program(2, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":23,"column":0},"end":{"line":25,"column":9}}})) != null ? stack1 : "")
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"form") : depth0)) != null ? lookupProperty(stack1,"emailField") : stack1),{"name":"if","hash":{},"fn":container.program(3, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":26,"column":0},"end":{"line":29,"column":7}}})) != null ? stack1 : "")
     + ((stack1 = container.invokePartial(lookupProperty(partials,"topicChoices"),(depth0 != null ? lookupProperty(depth0,"form") : depth0),{"name":"topicChoices","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"cadenceChoices"),(depth0 != null ? lookupProperty(depth0,"form") : depth0),{"name":"cadenceChoices","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "<button type=\"submit\">"
     + container.escapeExpression(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"form") : depth0)) != null ? lookupProperty(stack1,"button") : stack1), depth0))
     + "</button>\n</form>\n</section>\n";
@@ -382,16 +424,16 @@ export const templateSpecs: Readonly<Record<TemplateFile, TemplateSpecification>
     + alias4(((helper = (helper = lookupProperty(helpers,"homeUrl") || (depth0 != null ? lookupProperty(depth0,"homeUrl") : depth0)) != null ? helper : alias2),(typeof helper === alias3 ? helper.call(alias1,{"name":"homeUrl","hash":{},"data":data,"loc":{"start":{"line":13,"column":27},"end":{"line":13,"column":38}}}) : helper)))
     + "\" rel=\"home\">"
     + alias4(((helper = (helper = lookupProperty(helpers,"siteName") || (depth0 != null ? lookupProperty(depth0,"siteName") : depth0)) != null ? helper : alias2),(typeof helper === alias3 ? helper.call(alias1,{"name":"siteName","hash":{},"data":data,"loc":{"start":{"line":13,"column":51},"end":{"line":13,"column":63}}}) : helper)))
-    + "</a>\n</header>\n<main id=\"main\">\n<h1>"
-    + alias4(((helper = (helper = lookupProperty(helpers,"title") || (depth0 != null ? lookupProperty(depth0,"title") : depth0)) != null ? helper : alias2),(typeof helper === alias3 ? helper.call(alias1,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":16,"column":4},"end":{"line":16,"column":13}}}) : helper)))
+    + "</a>\n</header>\n<main id=\"main\">\n<h1 id=\"notice-title\">"
+    + alias4(((helper = (helper = lookupProperty(helpers,"title") || (depth0 != null ? lookupProperty(depth0,"title") : depth0)) != null ? helper : alias2),(typeof helper === alias3 ? helper.call(alias1,{"name":"title","hash":{},"data":data,"loc":{"start":{"line":16,"column":22},"end":{"line":16,"column":31}}}) : helper)))
     + "</h1>\n"
     + ((stack1 = lookupProperty(helpers,"each").call(alias1,(depth0 != null ? lookupProperty(depth0,"paragraphs") : depth0),{"name":"each","hash":{},"fn":container.program(0, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":17,"column":0},"end":{"line":19,"column":9}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"form") : depth0),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":34,"column":7}}})) != null ? stack1 : "")
-    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"link") : depth0),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":35,"column":0},"end":{"line":37,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"form") : depth0),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":20,"column":0},"end":{"line":35,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"link") : depth0),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":36,"column":0},"end":{"line":38,"column":7}}})) != null ? stack1 : "")
     + "</main>\n<footer class=\"site-footer\">\n<address>"
-    + alias4(((helper = (helper = lookupProperty(helpers,"postalAddress") || (depth0 != null ? lookupProperty(depth0,"postalAddress") : depth0)) != null ? helper : alias2),(typeof helper === alias3 ? helper.call(alias1,{"name":"postalAddress","hash":{},"data":data,"loc":{"start":{"line":40,"column":9},"end":{"line":40,"column":26}}}) : helper)))
+    + alias4(((helper = (helper = lookupProperty(helpers,"postalAddress") || (depth0 != null ? lookupProperty(depth0,"postalAddress") : depth0)) != null ? helper : alias2),(typeof helper === alias3 ? helper.call(alias1,{"name":"postalAddress","hash":{},"data":data,"loc":{"start":{"line":41,"column":9},"end":{"line":41,"column":26}}}) : helper)))
     + "</address>\n<p class=\"rights\">"
-    + alias4(((helper = (helper = lookupProperty(helpers,"copyrightNotice") || (depth0 != null ? lookupProperty(depth0,"copyrightNotice") : depth0)) != null ? helper : alias2),(typeof helper === alias3 ? helper.call(alias1,{"name":"copyrightNotice","hash":{},"data":data,"loc":{"start":{"line":41,"column":18},"end":{"line":41,"column":37}}}) : helper)))
+    + alias4(((helper = (helper = lookupProperty(helpers,"copyrightNotice") || (depth0 != null ? lookupProperty(depth0,"copyrightNotice") : depth0)) != null ? helper : alias2),(typeof helper === alias3 ? helper.call(alias1,{"name":"copyrightNotice","hash":{},"data":data,"loc":{"start":{"line":42,"column":18},"end":{"line":42,"column":37}}}) : helper)))
     + "</p>\n</footer>\n</body>\n</html>\n";
 },"usePartial":true,"useData":true},
   "page-style.hbs": {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
@@ -415,8 +457,9 @@ export const templateSpecs: Readonly<Record<TemplateFile, TemplateSpecification>
     + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"subscribe") : depth0)) != null ? lookupProperty(stack1,"label") : stack1), depth0))
     + "</label>\n<input id=\"subscribe-email\" type=\"email\" name=\"email\" required autocomplete=\"email\" inputmode=\"email\" dir=\"ltr\">\n"
     + ((stack1 = container.invokePartial(lookupProperty(partials,"topicChoices"),(depth0 != null ? lookupProperty(depth0,"subscribe") : depth0),{"name":"topicChoices","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"cadenceChoices"),(depth0 != null ? lookupProperty(depth0,"subscribe") : depth0),{"name":"cadenceChoices","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
     + "<input type=\"hidden\" name=\"source\" value=\""
-    + alias2(((helper = (helper = lookupProperty(helpers,"slug") || (depth0 != null ? lookupProperty(depth0,"slug") : depth0)) != null ? helper : container.hooks.helperMissing),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"slug","hash":{},"data":data,"loc":{"start":{"line":7,"column":42},"end":{"line":7,"column":50}}}) : helper)))
+    + alias2(((helper = (helper = lookupProperty(helpers,"slug") || (depth0 != null ? lookupProperty(depth0,"slug") : depth0)) != null ? helper : container.hooks.helperMissing),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"slug","hash":{},"data":data,"loc":{"start":{"line":8,"column":42},"end":{"line":8,"column":50}}}) : helper)))
     + "\">\n<input type=\"hidden\" name=\"lang\" value=\""
     + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"subscribe") : depth0)) != null ? lookupProperty(stack1,"lang") : stack1), depth0))
     + "\">\n<button type=\"submit\">"
@@ -592,6 +635,36 @@ export const templateSpecs: Readonly<Record<TemplateFile, TemplateSpecification>
     + "</label></p>\n";
 },"3":function(container,depth0,helpers,partials,data) {
     return " checked";
+},"4":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=container.lambda, alias2=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<section class=\"subscribe\" aria-labelledby=\"cadence-heading\">\n<h2 id=\"cadence-heading\">"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"cadence") : depth0)) != null ? lookupProperty(stack1,"heading") : stack1), depth0))
+    + "</h2>\n<p>"
+    + alias2(alias1(((stack1 = (depth0 != null ? lookupProperty(depth0,"cadence") : depth0)) != null ? lookupProperty(stack1,"current") : stack1), depth0))
+    + "</p>\n"
+    + ((stack1 = lookupProperty(helpers,"if").call(depth0 != null ? depth0 : (container.nullContext || {}),((stack1 = ((stack1 = (depth0 != null ? lookupProperty(depth0,"cadence") : depth0)) != null ? lookupProperty(stack1,"cadences") : stack1)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(5, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":41,"column":0},"end":{"line":48,"column":7}}})) != null ? stack1 : "")
+    + "</section>\n";
+},"5":function(container,depth0,helpers,partials,data) {
+    var stack1, helper, alias1=container.escapeExpression, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "<form method=\"post\">\n<input type=\"hidden\" name=\"token\" value=\""
+    + alias1(((helper = (helper = lookupProperty(helpers,"token") || (depth0 != null ? lookupProperty(depth0,"token") : depth0)) != null ? helper : container.hooks.helperMissing),(typeof helper === "function" ? helper.call(depth0 != null ? depth0 : (container.nullContext || {}),{"name":"token","hash":{},"data":data,"loc":{"start":{"line":43,"column":41},"end":{"line":43,"column":50}}}) : helper)))
+    + "\">\n<input type=\"hidden\" name=\"action\" value=\"cadence\">\n"
+    + ((stack1 = container.invokePartial(lookupProperty(partials,"cadenceChoices"),(depth0 != null ? lookupProperty(depth0,"cadence") : depth0),{"name":"cadenceChoices","data":data,"helpers":helpers,"partials":partials,"decorators":container.decorators})) != null ? stack1 : "")
+    + "<button type=\"submit\">"
+    + alias1(container.lambda(((stack1 = (depth0 != null ? lookupProperty(depth0,"cadence") : depth0)) != null ? lookupProperty(stack1,"save") : stack1), depth0))
+    + "</button>\n</form>\n";
 },"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
     var stack1, helper, alias1=depth0 != null ? depth0 : (container.nullContext || {}), alias2=container.hooks.helperMissing, alias3="function", alias4=container.escapeExpression, alias5=container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
         if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
@@ -622,12 +695,13 @@ export const templateSpecs: Readonly<Record<TemplateFile, TemplateSpecification>
     + alias4(alias5(((stack1 = (depth0 != null ? lookupProperty(depth0,"text") : depth0)) != null ? lookupProperty(stack1,"intro") : stack1), depth0))
     + "</p>\n"
     + ((stack1 = lookupProperty(helpers,"if").call(alias1,((stack1 = (depth0 != null ? lookupProperty(depth0,"topics") : depth0)) != null ? lookupProperty(stack1,"length") : stack1),{"name":"if","hash":{},"fn":container.program(1, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":21,"column":0},"end":{"line":36,"column":7}}})) != null ? stack1 : "")
+    + ((stack1 = lookupProperty(helpers,"if").call(alias1,(depth0 != null ? lookupProperty(depth0,"cadence") : depth0),{"name":"if","hash":{},"fn":container.program(4, data, 0),"inverse":container.noop,"data":data,"loc":{"start":{"line":37,"column":0},"end":{"line":50,"column":7}}})) != null ? stack1 : "")
     + "<section class=\"subscribe\" aria-labelledby=\"unsubscribe-heading\">\n<h2 id=\"unsubscribe-heading\">"
     + alias4(alias5(((stack1 = (depth0 != null ? lookupProperty(depth0,"text") : depth0)) != null ? lookupProperty(stack1,"unsubscribeHeading") : stack1), depth0))
     + "</h2>\n<p>"
     + alias4(alias5(((stack1 = (depth0 != null ? lookupProperty(depth0,"text") : depth0)) != null ? lookupProperty(stack1,"unsubscribeText") : stack1), depth0))
     + "</p>\n<form method=\"post\">\n<input type=\"hidden\" name=\"token\" value=\""
-    + alias4(((helper = (helper = lookupProperty(helpers,"token") || (depth0 != null ? lookupProperty(depth0,"token") : depth0)) != null ? helper : alias2),(typeof helper === alias3 ? helper.call(alias1,{"name":"token","hash":{},"data":data,"loc":{"start":{"line":41,"column":41},"end":{"line":41,"column":50}}}) : helper)))
+    + alias4(((helper = (helper = lookupProperty(helpers,"token") || (depth0 != null ? lookupProperty(depth0,"token") : depth0)) != null ? helper : alias2),(typeof helper === alias3 ? helper.call(alias1,{"name":"token","hash":{},"data":data,"loc":{"start":{"line":55,"column":41},"end":{"line":55,"column":50}}}) : helper)))
     + "\">\n<input type=\"hidden\" name=\"action\" value=\"unsubscribe\">\n<button type=\"submit\">"
     + alias4(alias5(((stack1 = (depth0 != null ? lookupProperty(depth0,"text") : depth0)) != null ? lookupProperty(stack1,"unsubscribeButton") : stack1), depth0))
     + "</button>\n</form>\n</section>\n<section class=\"subscribe\" aria-labelledby=\"data-heading\">\n<h2 id=\"data-heading\">"
@@ -635,21 +709,21 @@ export const templateSpecs: Readonly<Record<TemplateFile, TemplateSpecification>
     + "</h2>\n<p>"
     + alias4(alias5(((stack1 = (depth0 != null ? lookupProperty(depth0,"text") : depth0)) != null ? lookupProperty(stack1,"dataText") : stack1), depth0))
     + "</p>\n<form method=\"post\">\n<input type=\"hidden\" name=\"token\" value=\""
-    + alias4(((helper = (helper = lookupProperty(helpers,"token") || (depth0 != null ? lookupProperty(depth0,"token") : depth0)) != null ? helper : alias2),(typeof helper === alias3 ? helper.call(alias1,{"name":"token","hash":{},"data":data,"loc":{"start":{"line":50,"column":41},"end":{"line":50,"column":50}}}) : helper)))
+    + alias4(((helper = (helper = lookupProperty(helpers,"token") || (depth0 != null ? lookupProperty(depth0,"token") : depth0)) != null ? helper : alias2),(typeof helper === alias3 ? helper.call(alias1,{"name":"token","hash":{},"data":data,"loc":{"start":{"line":64,"column":41},"end":{"line":64,"column":50}}}) : helper)))
     + "\">\n<input type=\"hidden\" name=\"action\" value=\"export\">\n<button type=\"submit\">"
     + alias4(alias5(((stack1 = (depth0 != null ? lookupProperty(depth0,"text") : depth0)) != null ? lookupProperty(stack1,"exportButton") : stack1), depth0))
     + "</button>\n</form>\n<p>"
     + alias4(alias5(((stack1 = (depth0 != null ? lookupProperty(depth0,"text") : depth0)) != null ? lookupProperty(stack1,"eraseText") : stack1), depth0))
     + "</p>\n<form method=\"post\">\n<input type=\"hidden\" name=\"token\" value=\""
-    + alias4(((helper = (helper = lookupProperty(helpers,"token") || (depth0 != null ? lookupProperty(depth0,"token") : depth0)) != null ? helper : alias2),(typeof helper === alias3 ? helper.call(alias1,{"name":"token","hash":{},"data":data,"loc":{"start":{"line":56,"column":41},"end":{"line":56,"column":50}}}) : helper)))
+    + alias4(((helper = (helper = lookupProperty(helpers,"token") || (depth0 != null ? lookupProperty(depth0,"token") : depth0)) != null ? helper : alias2),(typeof helper === alias3 ? helper.call(alias1,{"name":"token","hash":{},"data":data,"loc":{"start":{"line":70,"column":41},"end":{"line":70,"column":50}}}) : helper)))
     + "\">\n<input type=\"hidden\" name=\"action\" value=\"erase\">\n<p><label><input type=\"checkbox\" name=\"confirm\" value=\"yes\" required> "
     + alias4(alias5(((stack1 = (depth0 != null ? lookupProperty(depth0,"text") : depth0)) != null ? lookupProperty(stack1,"eraseConfirm") : stack1), depth0))
     + "</label></p>\n<button type=\"submit\">"
     + alias4(alias5(((stack1 = (depth0 != null ? lookupProperty(depth0,"text") : depth0)) != null ? lookupProperty(stack1,"eraseButton") : stack1), depth0))
     + "</button>\n</form>\n</section>\n</main>\n<footer class=\"site-footer\">\n<address>"
-    + alias4(((helper = (helper = lookupProperty(helpers,"postalAddress") || (depth0 != null ? lookupProperty(depth0,"postalAddress") : depth0)) != null ? helper : alias2),(typeof helper === alias3 ? helper.call(alias1,{"name":"postalAddress","hash":{},"data":data,"loc":{"start":{"line":64,"column":9},"end":{"line":64,"column":26}}}) : helper)))
+    + alias4(((helper = (helper = lookupProperty(helpers,"postalAddress") || (depth0 != null ? lookupProperty(depth0,"postalAddress") : depth0)) != null ? helper : alias2),(typeof helper === alias3 ? helper.call(alias1,{"name":"postalAddress","hash":{},"data":data,"loc":{"start":{"line":78,"column":9},"end":{"line":78,"column":26}}}) : helper)))
     + "</address>\n<p class=\"rights\">"
-    + alias4(((helper = (helper = lookupProperty(helpers,"copyrightNotice") || (depth0 != null ? lookupProperty(depth0,"copyrightNotice") : depth0)) != null ? helper : alias2),(typeof helper === alias3 ? helper.call(alias1,{"name":"copyrightNotice","hash":{},"data":data,"loc":{"start":{"line":65,"column":18},"end":{"line":65,"column":37}}}) : helper)))
+    + alias4(((helper = (helper = lookupProperty(helpers,"copyrightNotice") || (depth0 != null ? lookupProperty(depth0,"copyrightNotice") : depth0)) != null ? helper : alias2),(typeof helper === alias3 ? helper.call(alias1,{"name":"copyrightNotice","hash":{},"data":data,"loc":{"start":{"line":79,"column":18},"end":{"line":79,"column":37}}}) : helper)))
     + "</p>\n</footer>\n</body>\n</html>\n";
 },"usePartial":true,"useData":true},
   "topic-choices.hbs": {"0":function(container,depth0,helpers,partials,data) {

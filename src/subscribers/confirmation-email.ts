@@ -39,7 +39,8 @@ export function confirmationEmail(
     '',
   ].join('\n');
   const e = escapeHtml;
-  const linked = `<a href="${e(link)}" style="color:#0b5cad">${e(link)}</a>`;
+  // The address is one long word: it breaks anywhere so that a narrow screen wraps it instead of scrolling sideways.
+  const linked = `<a href="${e(link)}" style="color:#0b5cad;word-break:break-all;overflow-wrap:anywhere">${e(link)}</a>`;
   const html = letterHtml(
     m,
     subject,
@@ -62,7 +63,10 @@ export function confirmationEmail(
   };
 }
 
-/** A short letter from the publication (confirmation, welcome): `body` is this project's own escaped markup. */
+/**
+ * A short letter from the publication (confirmation, welcome), headed by its subject: `body` is this project's own
+ * escaped markup.
+ */
 export function letterHtml(m: Messages, subject: string, body: string): string {
   const e = escapeHtml;
   return `<!doctype html>
@@ -73,6 +77,7 @@ export function letterHtml(m: Messages, subject: string, body: string): string {
 <title>${e(subject)}</title>
 </head>
 <body style="margin:0;padding:24px;background:#fdfdfb;color:#1b1b1b;font:16px/1.5 Georgia,'Times New Roman',serif">
+<h1 style="margin:0 0 16px;font-size:24px;line-height:1.25;font-weight:bold">${e(subject)}</h1>
 ${body}
 </body>
 </html>

@@ -1,4 +1,5 @@
 import { normalizeAddress } from './address.ts';
+import { requestedCadence } from './cadence-choice.ts';
 import {
   deliverOwedConfirmation,
   deliverOwedWelcome,
@@ -24,7 +25,8 @@ const LANGUAGE_TAG = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,7}$/;
 export type SubscribeResult =
   | { ok: true }
   | { ok: false; problem: 'invalid-address'; reason: string }
-  | { ok: false; problem: 'invalid-language'; reason: string };
+  | { ok: false; problem: 'invalid-language'; reason: string }
+  | { ok: false; problem: 'invalid-cadence'; reason: string };
 
 /** `web-form:<source>` when the form's source is a plain slug; anything else is not recorded. */
 export function webFormSource(source: string | undefined): string {
@@ -56,8 +58,18 @@ export function languageTag(input: string): string | undefined {
  */
 export async function subscribe(
   deps: SubscriberDeps,
-  request: { email: string; source?: string; topics?: string[]; language?: string },
+  request: { email: string; source?: string; topics?: string[]; language?: string; cadence?: string },
 ): Promise<SubscribeResult> {
+  // Blank is `each`; a cadence the configuration does not offer is refused, never quietly made another.
+  const cadence = requestedCadence(deps.config, request.cadence);
+  if (!cadence.ok) {
+    deps.log.info('subscribe refused', { problem: 'invalid-cadence' });
+    return {
+      ok: false,
+      problem: 'invalid-cadence',
+      reason: `the cadence is not one this publication offers (${cadence.allowed.join(', ')})`,
+    };
+  }
   const checked = normalizeAddress(request.email);
   if (!checked.ok) {
     deps.log.info('subscribe refused', { problem: 'invalid-address' });
@@ -81,6 +93,7 @@ export async function subscribe(
       consentSource: webFormSource(request.source),
       topics: cleanTopics(request.topics ?? []),
       ...(language !== undefined && { language }),
+      cadence: cadence.cadence ?? 'each',
     },
     now,
   );

@@ -1,11 +1,13 @@
 import { normalizeAddress } from './address.ts';
+import { requestedCadence } from './cadence-choice.ts';
 import { formatSpreadsheetCsv, parseCsv, restoreCell } from './csv.ts';
 import { cleanTopics, sendConfirmation, type SubscriberDeps } from './flows.ts';
 import { CONFIRMATION_RESEND_COOLDOWN_MS, SubscriberStore, type ImportOutcome, type ImportRecord } from './store.ts';
 import { isSubscriberStatus, SUBSCRIBER_STATUSES, type Subscriber } from './subscriber.ts';
+import type { Config } from '../config.ts';
 import { BroadsheetError } from '../errors.ts';
 
-export const CSV_COLUMNS = ['email', 'status', 'topics', 'consent_at', 'source'] as const;
+export const CSV_COLUMNS = ['email', 'status', 'topics', 'cadence', 'consent_at', 'source'] as const;
 const KNOWN = new Set<string>(CSV_COLUMNS);
 
 /** The file cannot be imported at all (no header, no email column, broken quoting). */
@@ -62,6 +64,7 @@ function validateRow(
   has: (column: string) => boolean,
   options: ImportOptions,
   now: Date,
+  config: Pick<Config, 'subscription'>,
 ): { ok: true; record: ImportRecord } | { ok: false; reason: string } {
   const address = normalizeAddress(fields.email ?? '');
   if (!address.ok) return { ok: false, reason: `invalid email: ${address.reason}` };
@@ -91,6 +94,13 @@ function validateRow(
       return { ok: false, reason: `topic "${refused}" is not allowed (letters, digits, spaces, _ . -; at most 64)` };
     topics = clean;
   }
+  // Blank keeps the record's cadence (`each` for a new one); one the configuration does not offer rejects the row.
+  const cadence = requestedCadence(config, fields.cadence);
+  if (!cadence.ok)
+    return {
+      ok: false,
+      reason: `cadence "${(fields.cadence ?? '').trim()}" is not offered (use ${cadence.allowed.join(', ')})`,
+    };
   const source = (fields.source ?? '').trim();
   if (source.length > 200 || /[\u0000-\u001f\u007f-\u009f]/.test(source))
     return { ok: false, reason: 'source is longer than 200 characters or has control characters' };
@@ -102,13 +112,14 @@ function validateRow(
       ...(topics !== undefined && { topics }),
       ...(consentAt !== undefined && { consentAt }),
       ...(source && { consentSource: source }),
+      ...(cadence.cadence !== undefined && { cadence: cadence.cadence }),
       defaultSource: `import:${options.sourceName}`,
     },
   };
 }
 
 /**
- * Imports subscribers from CSV: a header row with `email` and optionally `topics` (separated by `;`),
+ * Imports subscribers from CSV: a header row with `email` and optionally `topics` (separated by `;`), `cadence`,
  * `consent_at`, `source`, `status`. Rows are checked one by one; bad rows are reported and skipped, the rest
  * imported (see SubscriberStore.upsertImported for how they meet what the table holds).
  */
@@ -151,7 +162,7 @@ export async function importSubscribers(
     const reject = (reason: string) => report.rejected.push({ row, reason, fields });
     if (record.fields.length !== columns.length)
       return reject(`has ${record.fields.length} fields; the header has ${columns.length}`);
-    const checked = validateRow(fields, has, options, now);
+    const checked = validateRow(fields, has, options, now, deps.config);
     if (!checked.ok) return reject(checked.reason);
     const earlier = firstRow.get(checked.record.address);
     if (earlier !== undefined) return reject(`duplicate of row ${earlier}`);
@@ -204,7 +215,7 @@ export async function exportSubscribers(deps: SubscriberDeps): Promise<{ csv: st
   const store = new SubscriberStore(deps.subscribers, deps.tokenSecret, deps.clock);
   const rows: string[][] = [];
   for await (const s of store.all())
-    rows.push([s.email, s.status, s.topics.join(';'), s.consentAt ?? '', s.consentSource ?? '']);
+    rows.push([s.email, s.status, s.topics.join(';'), s.cadence ?? 'each', s.consentAt ?? '', s.consentSource ?? '']);
   rows.sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0));
   return { csv: formatSpreadsheetCsv([[...CSV_COLUMNS], ...rows]), count: rows.length };
 }

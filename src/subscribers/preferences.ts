@@ -1,5 +1,6 @@
 import type { Config, ReaderTopic } from '../config.ts';
 import { normalizeAddress } from './address.ts';
+import { requestedCadence } from './cadence-choice.ts';
 import { checkLink, type SubscriberDeps } from './flows.ts';
 import { SubscriberStore } from './store.ts';
 import type { Subscriber } from './subscriber.ts';
@@ -51,6 +52,31 @@ export function chosenTopics(config: Config, names: readonly string[]): string[]
   return offered.length === config.subscription.topics.length ? [] : offered;
 }
 
+export type CadenceChange =
+  | { ok: true; outcome: 'changed' | 'unchanged' }
+  | { ok: false; problem: 'invalid' | 'gone' | 'not-subscribed' | 'not-offered' };
+
+/**
+ * The reader's cadence from the preference page (`value`: the form's field). One the configuration does not offer
+ * is refused. The change applies to the editorials that become public from now on (see src/cadence.ts).
+ */
+export async function changeCadence(
+  deps: SubscriberDeps,
+  token: string,
+  value: string | null | undefined,
+): Promise<CadenceChange> {
+  const checked = await checkLink(deps, 'unsubscribe', token);
+  if (!checked.ok) return { ok: false, problem: 'invalid' };
+  const { check, link } = checked;
+  const asked = requestedCadence(deps.config, value);
+  if (!asked.ok || asked.cadence === undefined) return { ok: false, problem: 'not-offered' };
+  const { outcome } = await storeOf(deps).changeCadence(check.subscriberId, asked.cadence, deps.clock.now(), link);
+  deps.log.info('cadence changed', { subscriberId: check.subscriberId, cadence: asked.cadence, outcome });
+  if (outcome === 'unknown') return { ok: false, problem: 'gone' };
+  if (outcome === 'not-subscribed') return { ok: false, problem: 'not-subscribed' };
+  return { ok: true, outcome };
+}
+
 export async function changeTopics(
   deps: SubscriberDeps,
   token: string,
@@ -85,6 +111,8 @@ export function subscriberData(subscriber: Subscriber, config: Config): Record<s
     suppressedReason,
     suppressedAt,
     updatedAt,
+    cadenceChangedAt,
+    previousCadence,
   } = subscriber;
   return {
     publication: config.publication.name,
@@ -93,6 +121,8 @@ export function subscriberData(subscriber: Subscriber, config: Config): Record<s
       email,
       status,
       topics: topics.length ? topics : 'every topic',
+      // Absent on records from before cadences: those readers get every editorial on its own.
+      cadence: subscriber.cadence ?? 'each',
       ...Object.fromEntries(
         Object.entries({
           consentAt,
@@ -103,6 +133,8 @@ export function subscriberData(subscriber: Subscriber, config: Config): Record<s
           unsubscribedAt,
           suppressedReason,
           suppressedAt,
+          cadenceChangedAt,
+          previousCadence,
           updatedAt,
         }).filter(([, v]) => v !== undefined),
       ),

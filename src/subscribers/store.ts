@@ -1,3 +1,4 @@
+import { cadenceChange, type Cadence } from '../cadence.ts';
 import type { Clock, Item, KeyValueTable } from '../ports.ts';
 import { AGAIN, retry, RetriesExhaustedError, type BackoffPolicy } from '../retry.ts';
 import { isSubscriberItem, subscriberFromItem, type Subscriber, type SubscriberStatus } from './subscriber.ts';
@@ -17,6 +18,7 @@ export type UnsubscribeOutcome = 'unsubscribed' | 'already' | 'unknown';
 export type SuppressOutcome = 'suppressed' | 'already' | 'unknown';
 export type SoftBounceOutcome = 'counted' | 'suppressed' | 'duplicate' | 'already-suppressed' | 'unknown';
 export type ImportOutcome = 'created' | 'updated' | 'unchanged' | 'kept-suppressed' | 'kept-unsubscribed';
+export type CadenceOutcome = 'changed' | 'unchanged' | 'not-subscribed' | 'unknown';
 
 /**
  * The subscription a link was signed for: its nonce, absent for a link from before nonces. A change made through a
@@ -42,6 +44,8 @@ export interface SubscribeRequest {
   topics: string[];
   /** A BCP 47 language tag, already checked. */
   language?: string;
+  /** One of the configured cadences, already checked; absent: `each`. */
+  cadence?: Cadence;
 }
 
 export interface ImportRecord {
@@ -54,6 +58,8 @@ export interface ImportRecord {
   /** The row's own source; absent: keep the table's, or `defaultSource` for a new subscriber. */
   consentSource?: string;
   defaultSource: string;
+  /** One of the configured cadences, already checked; absent: keep the table's, or `each` for a new subscriber. */
+  cadence?: Cadence;
 }
 
 /** `expiresAt` (epoch seconds, the table's TTL attribute) is on pending records only: see pendingExpiry. */
@@ -138,9 +144,18 @@ export class SubscriberStore {
       confirmationDue = false;
       if (!current) {
         confirmationDue = true;
+        // A brand-new record has had no other cadence: nothing before it to keep.
+        const cadence = request.cadence !== undefined ? { cadence: request.cadence } : {};
         return {
           kind: 'create',
-          fields: { email: request.address, status: 'pending', softBounces: 0, linkNonce: newLinkNonce(), ...asked },
+          fields: {
+            email: request.address,
+            status: 'pending',
+            softBounces: 0,
+            linkNonce: newLinkNonce(),
+            ...asked,
+            ...cadence,
+          },
           outcome: 'created',
         };
       }
@@ -151,10 +166,16 @@ export class SubscriberStore {
           return { kind: 'none', outcome: 'already-confirmed', balance: true };
         case 'unsubscribed':
           confirmationDue = true;
-          // A new subscription: links signed for the one that ended stop working.
+          // A new subscription: links signed for the one that ended stop working. Its cadence is a change of the
+          // record's, kept with its time, so the editorials before it still follow the old one (src/cadence.ts).
           return {
             kind: 'update',
-            set: { status: 'pending', linkNonce: newLinkNonce(), ...asked },
+            set: {
+              status: 'pending',
+              linkNonce: newLinkNonce(),
+              ...asked,
+              ...(request.cadence !== undefined && cadenceChange(current, request.cadence, now)),
+            },
             outcome: 'resubscribed',
           };
         case 'pending': {
@@ -280,6 +301,20 @@ export class SubscriberStore {
         return { kind: 'none', outcome: 'not-subscribed' };
       if (JSON.stringify(current.topics) === JSON.stringify(topics)) return { kind: 'none', outcome: 'unchanged' };
       return { kind: 'update', set: { topics }, outcome: 'changed' };
+    });
+  }
+
+  /**
+   * The reader's cadence from the preference page (already checked against the configured ones). It applies to the
+   * editorials that become public from `now` on: the record keeps the cadence before and the time of the change.
+   */
+  changeCadence(id: string, cadence: Cadence, now: Date, link?: LinkBinding): Promise<Changed<CadenceOutcome>> {
+    return this.change<CadenceOutcome>(id, now, (current) => {
+      if (!current || !fitsLink(current, link)) return { kind: 'none', outcome: 'unknown' };
+      if (current.status !== 'confirmed' && current.status !== 'pending')
+        return { kind: 'none', outcome: 'not-subscribed' };
+      const set = cadenceChange(current, cadence, now);
+      return set ? { kind: 'update', set, outcome: 'changed' } : { kind: 'none', outcome: 'unchanged' };
     });
   }
 
@@ -410,6 +445,7 @@ export class SubscriberStore {
               softBounces: 0,
               linkNonce: newLinkNonce(),
               consentSource: record.defaultSource,
+              ...(record.cadence !== undefined && { cadence: record.cadence }),
               ...described,
               ...entering(record.status),
               status: record.status,
@@ -426,7 +462,11 @@ export class SubscriberStore {
           if (!consentedAfter) return { kind: 'none', outcome: 'kept-unsubscribed' };
         }
         const status = current.status === 'confirmed' && record.status === 'pending' ? 'confirmed' : record.status;
-        const set: Fields = { ...described, ...(status !== current.status ? entering(status) : {}) };
+        const set: Fields = {
+          ...described,
+          ...(status !== current.status ? entering(status) : {}),
+          ...(record.cadence !== undefined && cadenceChange(current, record.cadence, now)),
+        };
         // An unsubscribed reader who comes back has a new subscription: links signed for the old one stop working.
         const renewed: Fields = current.status === 'unsubscribed' && optingIn ? { linkNonce: newLinkNonce() } : {};
         const differs = Object.entries(set).some(

@@ -1,10 +1,15 @@
+import { isCadence, type CadenceFields } from '../cadence.ts';
 import type { Item } from '../ports.ts';
 
 export const SUBSCRIBER_STATUSES = ['pending', 'confirmed', 'unsubscribed', 'suppressed'] as const;
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
 
-/** One item of the subscribers table (partition key `id`); times are ISO 8601 strings. */
-export interface Subscriber {
+/**
+ * One item of the subscribers table (partition key `id`); times are ISO 8601 strings. Its cadence fields
+ * (CadenceFields: `cadence`, absent on records from before cadences meaning `each`, `cadenceChangedAt`,
+ * `previousCadence`) say how often the reader gets mail, and since when.
+ */
+export interface Subscriber extends CadenceFields {
   id: string;
   /** The normalised address (see normalizeAddress). */
   email: string;
@@ -77,6 +82,9 @@ export function subscriberFromItem(item: Item): Subscriber {
     ...optional('suppressedReason'),
     ...optional('suppressedAt'),
     ...optional('linkNonce'),
+    ...(isCadence(item.cadence) && { cadence: item.cadence }),
+    ...optional('cadenceChangedAt'),
+    ...(isCadence(item.previousCadence) && { previousCadence: item.previousCadence }),
     updatedAt: text(item.updatedAt) ?? '',
     version: typeof item.version === 'number' ? item.version : 0,
   };

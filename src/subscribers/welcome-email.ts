@@ -4,7 +4,7 @@ import type { OutgoingEmail } from '../ports.ts';
 import { inReaderLanguage, messageHtml, readerTopicChoices } from '../render/chrome.ts';
 import { escapeHtml } from '../render/escape.ts';
 import { mailbox } from '../render/email/headers.ts';
-import { unsubscribeHeaders } from '../render/email/mime.ts';
+import { listIdHeader, unsubscribeHeaders } from '../render/email/mime.ts';
 import { letterHtml } from './confirmation-email.ts';
 import type { Subscriber } from './subscriber.ts';
 
@@ -55,7 +55,7 @@ export function welcomeEmail(
     subject,
     html,
     text,
-    headers: unsubscribeHeaders(config, preferenceLink),
+    headers: [listIdHeader(config), ...unsubscribeHeaders(config, preferenceLink)],
     ...(configurationSet !== undefined && { configurationSet }),
     tags: { kind: 'welcome' },
   };

@@ -95,8 +95,11 @@ export interface MemoryWorld extends DispatchWorld {
 export const MEMORY_VISIBILITY_MS = 1_000;
 export const MEMORY_LEASE_MS = 3_000;
 
-/** The ports in memory with the subscribers seeded (`readers` confirmed ones, default 1,200). */
-export async function startMemoryWorld(options: { readers?: number } = {}): Promise<MemoryWorld> {
+/** The ports in memory with the subscribers seeded (`readers` confirmed ones, default 1,200); `editorials` is where
+ * templates are read (an empty store unless given). */
+export async function startMemoryWorld(
+  options: { readers?: number; editorials?: MemoryWorld['editorials'] } = {},
+): Promise<MemoryWorld> {
   const logs: string[] = [];
   const dlq = new MemoryQueue({ visibilityMs: MEMORY_VISIBILITY_MS });
   const mailer = new MemoryMailer();
@@ -105,7 +108,7 @@ export async function startMemoryWorld(options: { readers?: number } = {}): Prom
     ledger: new MemoryTable(),
     queue: new MemoryQueue({ visibilityMs: MEMORY_VISIBILITY_MS, maxReceiveCount: 5, deadLetters: dlq }),
     dlq,
-    editorials: new MemoryStore(),
+    editorials: options.editorials ?? new MemoryStore(),
     mailer,
     logs,
     log: createLogger({ fn: 'test' }, (line) => logs.push(line)),
@@ -114,7 +117,8 @@ export async function startMemoryWorld(options: { readers?: number } = {}): Prom
     sentMail: async () => mailer.sent.slice(),
     clearMail: () => void mailer.sent.splice(0),
   };
-  world.seeded = await seedSubscribers(world.subscribers, options.readers ?? READERS);
+  const readers = options.readers ?? READERS;
+  if (readers > 0) world.seeded = await seedSubscribers(world.subscribers, readers);
   return world;
 }
 

@@ -14,6 +14,7 @@ import {
 import { writePause } from '../../src/pipeline/dispatch/dispatch-control.ts';
 import { shardRecordPartition } from '../../src/pipeline/dispatch/ledger-keys.ts';
 import { partitionPages } from '../../src/pipeline/dispatch/partition-pages.ts';
+import { recordedShards } from '../../src/pipeline/dispatch/shard-records.ts';
 import { createTokenBucket } from '../../src/pipeline/dispatch/token-bucket.ts';
 import {
   expectCleanLogs,
@@ -94,7 +95,7 @@ describe('pausing and resuming a send', () => {
     // Duplicates of every shard, as a redrive or a repeated plan would deliver them, while paused: nothing is sent.
     const bodies: string[] = [];
     for await (const records of partitionPages(world.ledger, shardRecordPartition(request.dispatchId)))
-      bodies.push(...records.map((record) => String(record.body)));
+      bodies.push(...records.flatMap(recordedShards).map((shard) => shard.body));
     await world.queue.sendBatch(bodies);
     // drain() resolves once every duplicate was handled and acknowledged: no worker holds one any more.
     await workers.drain();

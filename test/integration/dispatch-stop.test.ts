@@ -13,6 +13,7 @@ import type { RuntimeConfig } from '../../src/app/runtime-config.ts';
 import { startSqsPoller, type SqsPoller } from '../../src/local/sqs-poller.ts';
 import type { Item, KeyValueTable } from '../../src/ports.ts';
 import { dispatchStopKey, shardLeasePartition, shardRecordPartition } from '../../src/pipeline/dispatch/ledger-keys.ts';
+import { recordedShards } from '../../src/pipeline/dispatch/shard-records.ts';
 import { decodeIndexEntry, releaseEmbargoed } from '../../src/pipeline/publish/index.ts';
 import { subscriberId } from '../../src/subscribers/tokens.ts';
 import { useEmulators } from '../helpers/emulators.ts';
@@ -159,7 +160,7 @@ function functionLogs(dispatchId: string, message: string): Record<string, unkno
 
 /** Every shard's message of the dispatch, delivered again: straight to the function, then through the queue. */
 async function redeliver(dispatchId: string): Promise<{ direct: unknown }> {
-  const bodies = (await partition(shardRecordPartition(dispatchId))).map((record) => String(record.body));
+  const bodies = (await partition(shardRecordPartition(dispatchId))).flatMap(recordedShards).map((shard) => shard.body);
   const direct = await createDispatchWorkerHandler(runtime(FAST_RATE))({
     Records: bodies.map((body, i) => ({
       messageId: `again-${i}`,
@@ -219,7 +220,7 @@ describe('withdrawing an editorial while its email is being sent', () => {
     expect(sentBeforeStop).toBeLessThan(SUBSCRIBERS);
 
     // The ledger: every shard stopped, their counts add up to what SES accepted, and match the send records.
-    const shards = await partition(shardRecordPartition(slug));
+    const shards = (await partition(shardRecordPartition(slug))).flatMap(recordedShards);
     const leases = await partition(shardLeasePartition(slug));
     expect(shards).toHaveLength(SUBSCRIBERS / SHARD_SIZE);
     expect(leases.map((lease) => lease.status)).toEqual(shards.map(() => 'stopped'));

@@ -35,7 +35,8 @@ let pipeline: StackJson;
 beforeAll(() => {
   for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
     delete process.env[key];
-  app = synthesizeBroadsheet();
+  // Without cdk-nag: the app's rules run in test/integration/infra.test.ts, and for the zoned variant below.
+  app = synthesizeBroadsheet({ nag: false });
   synths.push(app);
   data = app.assembly.getStackByName('BroadsheetData').template as StackJson;
   pipeline = app.assembly.getStackByName('BroadsheetPipeline').template as StackJson;

@@ -595,9 +595,13 @@ describe('partner webhook stage', () => {
     });
   });
 
-  it('gives the worker no bucket, table or mail access', () => {
-    const actions = actionsOf(statementsOfFunction('PartnerWebhooksWorker'));
-    expect(actions.filter((a) => /^(s3|dynamodb|ses):/.test(a))).toEqual([]);
+  it('gives the worker no bucket or mail access, and only puts its own delivery records into the ledger', () => {
+    const statements = statementsOfFunction('PartnerWebhooksWorker');
+    expect(actionsOf(statements).filter((a) => /^(s3|dynamodb|ses):/.test(a))).toEqual(['dynamodb:PutItem']);
+    const put = statements.find((s) => asArray(s.Action).includes('dynamodb:PutItem'))!;
+    expect(json(put.Condition)).toContain('webhook#*');
+    const worker = pipelineJson.Resources[functionId('PartnerWebhooksWorker')]!.Properties!;
+    expect((worker.Environment as { Variables: Json }).Variables.WEBHOOK_MAX_RECEIVE_COUNT).toBe('5');
   });
 });
 
@@ -976,6 +980,7 @@ describe('site distribution', () => {
       context: {
         certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e-aaaa-bbbb-cccc-1234567890ab',
       },
+      nag: false,
     });
     const t = Template.fromJSON(withCert.assembly.getStackByName('BroadsheetPipeline').template);
     t.hasResourceProperties('AWS::CloudFront::Distribution', {
@@ -1027,9 +1032,27 @@ describe('operations', () => {
     pipeline.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 
+  it("alarms when a partner has not fetched a kill an hour after it, from the publish function's metric", () => {
+    pipeline.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Broadsheet',
+      MetricName: 'PartnersWithUnseenKills',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId('PublishPublisher') } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    // Its scheduled run reads the distribution's standard logs, and nothing else of the access-log bucket.
+    const publish = pipelineJson.Resources[functionId('PublishPublisher')]!.Properties!;
+    expect(Object.keys((publish.Environment as { Variables: Json }).Variables)).toEqual(
+      expect.arrayContaining(['ACCESS_LOG_BUCKET', 'DISTRIBUTION_ID']),
+    );
+    const reads = statementsOfFunction('PublishPublisher').filter((s) => json(s.Resource).includes('AccessLogsBucket'));
+    expect(reads.flatMap((s) => asArray(s.Action)).sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
+    for (const s of reads) expect(json(s.Resource) + json(s.Condition)).toContain('cloudfront/*');
+  });
+
   it('emails alarms only when alarmEmail is given, through a TLS-only topic', () => {
     pipeline.resourceCountIs('AWS::SNS::Topic', 0);
-    const withEmail = synth({ context: { alarmEmail: 'ops@monexus.example' } });
+    const withEmail = synth({ context: { alarmEmail: 'ops@monexus.example' }, nag: false });
     const t = Template.fromJSON(withEmail.assembly.getStackByName('BroadsheetPipeline').template);
     t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@monexus.example' });
     const topic = Object.keys(t.findResources('AWS::SNS::Topic'))[0]!;

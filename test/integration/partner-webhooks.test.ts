@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queue } from '../../src/app/adapters.ts';
 import { configFrom, type PartnerConfig } from '../../src/config.ts';
+import { localPickupReport } from '../../src/local/pickup.ts';
 import { LOCAL_NAMES, startLocalPipeline, type LocalPipeline } from '../../src/local/pipeline.ts';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, verifyWebhookSignature, webhookKey } from '../../src/partners/webhooks.ts';
 import { ninjsErrors } from '../helpers/ninjs-validator.ts';
@@ -128,6 +129,18 @@ describe('partner webhooks', () => {
     expect(JSON.parse(parked[0]!.body)).toMatchObject({
       partner: 'dead-end',
       eventId: broken.deliveries[0]!.headers[EVENT_ID_HEADER.toLowerCase()],
+    });
+  });
+
+  it("records each attempt in the local ledger, as the pickup report shows each delivery's outcome", async () => {
+    const reports = await localPickupReport(local, new Date(Date.now() - 3_600_000));
+    const outcomes = Object.fromEntries(
+      reports.map((r) => [r.partner.id, r.webhooks.map((w) => [w.eventId, w.outcome, w.attempts, w.status])]),
+    );
+    const id = (r: typeof flaky) => r.deliveries[0]!.headers[EVENT_ID_HEADER.toLowerCase()];
+    expect(outcomes).toEqual({
+      'wire-east': [[id(flaky), 'acknowledged', 3, 200]],
+      'dead-end': [[id(broken), 'dead-lettered', 5, 503]],
     });
   });
 

@@ -125,6 +125,7 @@ describe('publishing the project samples', () => {
         slug: editorial.slug,
         templateKey: `rendered/${editorial.slug}/${editorial.slug}/email.json`,
         topics: editorial.topics,
+        publicAt: expect.any(String),
       });
       const email = await template(stage, request.templateKey);
       expect(email).toMatchObject({

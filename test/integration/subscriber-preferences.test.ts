@@ -78,7 +78,13 @@ describe('the preference page behind every email link', () => {
     expect(xpath(html, 'string(//h1)')).toBe('Your subscription');
     expect(values(html, '//input[@name="topics"]/@value')).toEqual(config.subscription.topics.map((t) => t.name));
     expect(checkedTopics(html)).toEqual(config.subscription.topics.map((t) => t.name));
-    expect(values(html, '//input[@name="action"]/@value')).toEqual(['topics', 'unsubscribe', 'export', 'erase']);
+    expect(values(html, '//input[@name="action"]/@value')).toEqual([
+      'topics',
+      'cadence',
+      'unsubscribe',
+      'export',
+      'erase',
+    ]);
     expect(page.headers.get('cache-control')).toBe('no-store');
     expect((await store.get(id))?.topics).toEqual([]);
   });
@@ -109,8 +115,8 @@ describe('the preference page behind every email link', () => {
     expect(checkedTopics(saved.body)).toEqual(['energy', 'europe']);
     const item = (await table.get({ id }))!;
     expect(item.topics).toEqual(['energy', 'europe']);
-    expect(wantsEditorial(item, new Set(['europe']))).toBe(true);
-    expect(wantsEditorial(item, new Set(['الساحل']))).toBe(false);
+    expect(wantsEditorial(item, new Set(['europe']), new Date())).toBe(true);
+    expect(wantsEditorial(item, new Set(['الساحل']), new Date())).toBe(false);
 
     // Ticking every offered topic again means "everything", so a topic added later reaches the reader too.
     const all = config.subscription.topics.map((t): [string, string] => ['topics', t.name]);
@@ -360,6 +366,8 @@ describe('the welcome email after a confirmation', () => {
     expect(mail!.body.text).toContain(`${link}&lang=fr`);
     expect(xpath(mail!.body.html!, 'string(/html/@lang)')).toBe('fr');
     expect(mail!.headers?.find((h) => h.name === 'List-Unsubscribe')?.value).toContain(`<${link}>`);
+    // The list it unsubscribes from is named too, as on every editorial: filters distrust one without the other.
+    expect(mail!.headers?.find((h) => h.name === 'List-Id')?.value).toBe('"Monexus" <newsletter.monexus.example>');
 
     // Pressing confirm again, or the queue delivering the welcome twice, sends nothing more.
     await confirm(deps, token);

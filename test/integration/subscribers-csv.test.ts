@@ -259,12 +259,13 @@ describe('broadsheet subscribers import/export', () => {
     const first = await run('subscribers', 'export');
     expect(first.status).toBe(0);
     const parsed = independentCsv(first.stdout);
-    expect(parsed[0]).toEqual(['email', 'status', 'topics', 'consent_at', 'source']);
+    expect(parsed[0]).toEqual(['email', 'status', 'topics', 'cadence', 'consent_at', 'source']);
     expect(parsed.slice(1).map((r) => r[0])).toEqual([...parsed.slice(1).map((r) => r[0]!)].sort());
     expect(parsed).toContainEqual([
       'bounced@example.org',
       'suppressed',
       'ports',
+      'each',
       '',
       'web-form:2026-06-04-harbour-talks',
     ]);
@@ -272,6 +273,7 @@ describe('broadsheet subscribers import/export', () => {
       'web@example.org',
       'confirmed',
       'Märkte;ports',
+      'each',
       NOW.toISOString(),
       'web-form:2026-06-04-harbour-talks',
     ]);
@@ -279,6 +281,7 @@ describe('broadsheet subscribers import/export', () => {
       'left@example.org',
       'unsubscribed',
       '',
+      'each',
       '2025-05-01T00:00:00.000Z',
       'crm, "legacy" export',
     ]);

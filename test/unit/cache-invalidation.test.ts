@@ -1,6 +1,6 @@
 // A correction or withdrawal invalidates every public key it changed at the CDN, in one request; a first publication none.
 import { describe, expect, it } from 'vitest';
-import type { CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
+import type { CreateInvalidationCommandInput } from '@aws-sdk/client-cloudfront';
 import {
   CloudFrontInvalidator,
   FOLD_THRESHOLD,
@@ -151,7 +151,7 @@ describe('the CDN invalidation of a publish', () => {
 
 describe('the CloudFront invalidator', () => {
   const client = () => {
-    const sent: CreateInvalidationCommand[] = [];
+    const sent: { input: CreateInvalidationCommandInput }[] = [];
     const fake: InvalidationClient = { send: async (command) => void sent.push(command) };
     return { sent, fake };
   };

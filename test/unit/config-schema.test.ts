@@ -63,6 +63,7 @@ const EVERY_KEY: Complete<Config> = {
     },
   ],
   partnerFeeds: { tombstoneDays: 10 },
+  mediaTopics: { tides: ['medtop:20000343'] },
   subscription: {
     topics: [{ name: 'tides', labels: { fr: 'Marées' } }],
     welcomeEmail: false,
@@ -202,6 +203,12 @@ describe('the configuration schema', () => {
       { subscription: { topics: [{ name: 'x'.repeat(65) }] } },
       { sending: { autoPause: { bounceRate: 0 } } },
       { sending: { tracking: { opens: 'no' } } },
+      { mediaTopics: {} },
+      { mediaTopics: { energy: ['medtop:20000256', 'medtop:20000260'] } },
+      { mediaTopics: { energy: [] } },
+      { mediaTopics: { energy: ['20000256'] } },
+      { mediaTopics: { energy: ['medtop:20000256', 'medtop:20000256'] } },
+      { mediaTopics: { energy: 'medtop:20000256' } },
       { colour: 'red' },
     ];
     for (const file of files) expect(refusal(file) === '', JSON.stringify(file)).toBe(validate(file));

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.ts';
+import { ConfigError, configFrom, loadConfig } from '../../src/config.ts';
 
 function configFile(content: unknown): string {
   const file = join(mkdtempSync(join(tmpdir(), 'broadsheet-config-')), 'config.json');
@@ -71,5 +71,38 @@ describe('configuration', () => {
 
   it('says when the file is not JSON', () => {
     expect(() => loadConfig(configFile('{ name: Monexus'))).toThrow(/cannot read configuration/);
+  });
+
+  it('offers each, daily and weekly digests by default, read at 07:00 UTC on Mondays', () => {
+    expect(loadConfig().subscription.digests).toEqual({
+      cadences: ['each', 'daily', 'weekly'],
+      hour: 7,
+      weekday: 'monday',
+      timeZone: 'UTC',
+      maxItems: 30,
+    });
+    const digests = { cadences: ['each', 'weekly'], timeZone: 'Europe/London' };
+    expect(configFrom({ subscription: { digests } }, 'test').subscription.digests).toMatchObject(digests);
+  });
+
+  const refusal = (raw: unknown): string => {
+    try {
+      configFrom(raw, 'harbour.json');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      return (err as Error).message;
+    }
+    throw new Error('the configuration was accepted');
+  };
+
+  it('refuses digest cadences without each, naming the file and the key', () => {
+    const message = refusal({ subscription: { digests: { cadences: ['daily', 'weekly'] } } });
+    expect(message).toContain('harbour.json: invalid configuration');
+    expect(message).toContain('subscription.digests.cadences must include each');
+  });
+
+  it('refuses a digest time zone this runtime does not know, naming the key and the zone', () => {
+    const message = refusal({ subscription: { digests: { timeZone: 'Europe/Atlantis' } } });
+    expect(message).toContain('subscription.digests.timeZone "Europe/Atlantis" is not a time zone');
   });
 });

@@ -59,7 +59,7 @@ describe('the email HTML, as a mail client receives it', async () => {
   });
 
   it('opens with the hidden preheader (the summary), then the title', () => {
-    const hidden = '//body/div[contains(@style,"display:none")]';
+    const hidden = '//body//div[contains(@style,"display:none")]';
     expect(text(html, hidden)).toMatch(/^Talks were offered with the venue already chosen\./);
     expect(template.preheader).toBe('Talks were offered with the venue already chosen.');
     expect(text(html, '//h1')).toBe('The harbour talks that were not');

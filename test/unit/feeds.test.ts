@@ -7,6 +7,7 @@ import { leadText } from '../../src/render/body.ts';
 import { dropForbiddenChars } from '../../src/render/escape.ts';
 import { entryId, renderAtom, renderFeeds, renderJsonFeed, renderRss } from '../../src/render/feeds/index.ts';
 import { FeedWindow } from '../../src/render/feeds/window.ts';
+import { mediaTopicsOf } from '../../src/render/media-topics.ts';
 import { urls } from '../../src/render/urls.ts';
 import { inline, makeEditorial } from '../fixtures/editorial.ts';
 import { parseFeedTexts, type ParsedEntry, type ParsedFeed } from '../helpers/feedparser.ts';
@@ -110,7 +111,9 @@ function expectEntryMatches(entry: ParsedEntry, editorial: Editorial, format: 'r
   expect(entry.id).toBe(entryId(config, editorial.slug));
   expect(entry.published_iso).toBe(editorial.published.toISOString().replace('.000Z', 'Z'));
   expect(entry.author).toBe(editorial.author ?? config.publication.name);
-  expect(entry.tags).toEqual(editorial.topics);
+  // Atom adds a category per Media Topic the configuration maps a topic to: its code under the IPTC scheme.
+  const codes = mediaTopicsOf(editorial.topics, editorial.lang, config).map((t) => t.code.slice('medtop:'.length));
+  expect(entry.tags).toEqual(format === 'atom' ? [...editorial.topics, ...codes] : editorial.topics);
   expect(entry.content).toHaveLength(1);
   const footer = footerOf(entry.content[0]!);
   expect(footer.sources).toEqual(editorial.sources.map((s) => [s.url, s.label]));
@@ -226,7 +229,8 @@ describe('feeds over realistic editorials (Cyrillic, Arabic, emoji, markup, a co
       expect(new Date(item.date_modified).getTime()).toBe(editorial.updated.getTime());
       expect(item.language).toBe(editorial.lang);
       expect(item.authors).toEqual([{ name: editorial.author ?? config.publication.name }]);
-      if (editorial.topics.length) expect(item.tags).toEqual(editorial.topics);
+      const labels = mediaTopicsOf(editorial.topics, editorial.lang, config).map((t) => t.name);
+      if (editorial.topics.length) expect(item.tags).toEqual([...new Set([...editorial.topics, ...labels])]);
       else expect(item.tags).toBeUndefined();
       expect(typeof item._provenance.about).toBe('string');
       expect(item._provenance.framing_note).toBe(editorial.framing);

@@ -57,6 +57,15 @@ const variants: Record<string, Editorial> = {
     ],
     blocks: [{ kind: 'paragraph', ...inline('عرضت سلطة الميناء إجراء محادثات. جاء العرض مع مكان وموعد نهائي.') }],
   }),
+  'every wire field': makeEditorial({
+    form: 'markdown',
+    author: 'Olena Kovalenko',
+    topics: ['energy', 'أمن', 'europe'],
+    genre: 'opinion',
+    urgency: 2,
+    dateline: 'Kyiv',
+    aiAssistance: 'generative-edits',
+  }),
   emoji: makeEditorial({
     title: 'Harbour talks 🚢⚓ — the 👩🏽‍💻 desk’s “view”',
     summary: 'Flags 🇺🇦 and families 👨‍👩‍👧 survive the trip.',
@@ -100,13 +109,97 @@ describe('ninjs 3.1 for partners', () => {
       value: editorial.summary,
     });
     expect(document.by).toBe('Monexus Desk');
-    expect(document.subjects).toEqual([{ name: 'diplomacy' }, { name: 'shipping & ports' }]);
+    expect(document.subjects).toEqual([
+      { name: 'diplomacy', uri: 'http://cv.iptc.org/newscodes/mediatopic/20000639' },
+      { name: 'diplomacy', uri: 'https://monexus.example/topics/diplomacy/' },
+      { name: 'shipping & ports', uri: 'https://monexus.example/topics/shipping-ports/' },
+    ]);
     expect(document.language).toBe('en');
     expect(document.copyrightHolder).toBe(config.rights.copyrightHolder);
     expect(document.copyrightNotice).toBe(config.rights.copyrightNotice);
     expect(document.usageTerms).toBe(config.rights.usageTerms);
     expect(document.firstCreated).toBe('2026-06-04T00:00:00Z');
     expect(document.pubStatus).toBe('usable');
+  });
+
+  it('tells partners what the item is: genre, urgency, other ids, the body as HTML and plain text', () => {
+    const editorial = variants['markdown with topics']!;
+    const document = renderNinjs(editorial, config);
+    expect(document.genres).toEqual([{ name: 'Analysis', uri: 'http://cv.iptc.org/newscodes/genre/Analysis' }]);
+    expect(document.urgency).toBe(5);
+    expect(document.altIds).toEqual([
+      { role: 'slug', value: '2026-07-13-example' },
+      { role: 'feedEntryId', value: 'tag:monexus.example,2026:editorials/2026-07-13-example' },
+    ]);
+    const [html, text] = document.bodies;
+    expect(html?.contentType).toBe('text/html');
+    expect(text).toMatchObject({ role: 'main', contentType: 'text/plain' });
+    expect(text?.value).toContain('The offer was public.');
+    expect(text?.value).toContain('1. A meeting');
+    expect(text?.value).toContain('{{title}} <mj-text>');
+    expect(text?.value).toContain('- harbour_watch (Telegram): https://t.me/harbour_watch');
+    expect(text?.value).not.toContain('<em>');
+    expect(text?.value).not.toContain('<footer');
+    expect(text?.wordCount).toBeGreaterThan(0);
+  });
+
+  it('says nothing the editorial did not: no place, no production declaration, no invented subject', () => {
+    for (const name of ['plain', 'markdown with topics', 'correction', 'withdrawn', 'embargoed', 'arabic'] as const) {
+      const document = renderNinjs(variants[name]!, config) as unknown as Record<string, unknown>;
+      expect(document, name).not.toHaveProperty('located');
+      expect(document, name).not.toHaveProperty('digitalSourceType');
+    }
+    expect(renderNinjs(variants.plain!, config)).not.toHaveProperty('subjects');
+    // A topic the configuration maps to no Media Topic is carried as itself only.
+    expect(renderNinjs(variants.arabic!, config).subjects).toEqual([
+      { name: 'دبلوماسية', uri: `https://monexus.example/topics/${encodeURIComponent('دبلوماسية')}/` },
+    ]);
+  });
+
+  it('carries the genre, urgency, dateline and production the editorial declares', () => {
+    const document = renderNinjs(variants['every wire field']!, config);
+    expect(document.genres).toEqual([{ name: 'Opinion', uri: 'http://cv.iptc.org/newscodes/genre/Opinion' }]);
+    expect(document.urgency).toBe(2);
+    expect(document.located).toBe('Kyiv');
+    expect(document.by).toBe('Olena Kovalenko');
+    expect(document.digitalSourceType).toEqual({
+      name: 'Edited using Generative AI',
+      uri: 'http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia',
+    });
+    expect(document.subjects).toEqual([
+      { name: 'energy and resource', uri: 'http://cv.iptc.org/newscodes/mediatopic/20000256' },
+      { name: 'security measures (defence)', uri: 'http://cv.iptc.org/newscodes/mediatopic/20000603' },
+      { name: 'energy', uri: 'https://monexus.example/topics/energy/' },
+      { name: 'أمن', uri: `https://monexus.example/topics/${encodeURIComponent('أمن')}/` },
+      { name: 'europe', uri: 'https://monexus.example/topics/europe/' },
+    ]);
+  });
+
+  it('names each Media Topic in the language of the editorial, in English where IPTC has no label in it', () => {
+    const names = (lang: string) =>
+      renderNinjs(makeEditorial({ lang, topics: ['Energy', 'أمن'] }), config)
+        .subjects!.filter((s) => s.uri?.startsWith('http://cv.iptc.org/'))
+        .map((s) => s.name);
+    expect(names('ar')).toEqual(['طاقة وموارد', 'اجراءات امنية']);
+    expect(names('fr-FR')).toEqual(['Energie et ressources', 'Mesures de sécurité']);
+    expect(names('de')).toEqual(['Energie', 'Sicherheitsmaßnahme (Verteidigung)']);
+    expect(names('es')).toEqual(['Energía y recursos naturales', 'Medidas de seguridad']);
+    expect(names('uk')).toEqual(['energy and resource', 'security measures (defence)']);
+    expect(names('ru')).toEqual(['energy and resource', 'security measures (defence)']);
+  });
+
+  it('maps every production declaration to its IPTC digital source type', () => {
+    const uris = (['none', 'algorithmic', 'generative-edits', 'generative'] as const).map((aiAssistance) => {
+      const document = renderNinjs(makeEditorial({ aiAssistance }), config);
+      expect(ninjsErrors(document)).toEqual([]);
+      return document.digitalSourceType?.uri.slice('http://cv.iptc.org/newscodes/digitalsourcetype/'.length);
+    });
+    expect(uris).toEqual([
+      'digitalCreation',
+      'algorithmicallyEnhanced',
+      'compositeWithTrainedAlgorithmicMedia',
+      'trainedAlgorithmicMedia',
+    ]);
   });
 
   it('credits the publication when the editorial names no author', () => {
@@ -233,12 +326,14 @@ describe('ninjs 3.1 for partners', () => {
         text,
         text,
         fc.array(text, { maxLength: 3 }),
-        (title, summary, framing, label, topics) => {
+        fc.option(text, { nil: undefined }),
+        (title, summary, framing, label, topics, dateline) => {
           const editorial = makeEditorial({
             title,
             summary,
             framing,
             topics,
+            ...(dateline === undefined ? {} : { dateline }),
             correction: summary,
             sources: [{ url: 'https://example.org/wire/1', label }],
             blocks: [{ kind: 'paragraph', ...inline(title) }],
@@ -248,6 +343,7 @@ describe('ninjs 3.1 for partners', () => {
           expect(sent.headlines[0]?.value).toBe(title);
           expect(sent.infoSources[0]?.name).toBe(label);
           expect(sent.edNote).toBe(summary);
+          expect(sent.located).toBe(dateline);
         },
       ),
       { numRuns: 200 },

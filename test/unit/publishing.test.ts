@@ -153,8 +153,20 @@ describe('corrections', () => {
     const dispatchId = `${slug}~${epochSeconds('2026-06-20T09:30:00Z')}`;
     expect(outcome).toEqual({ outcome: 'corrected', slug, dispatchId });
     expect(stage.planned).toEqual([
-      { dispatchId: slug, slug, templateKey: `rendered/${slug}/${slug}/email.json`, topics: ['ports'] },
-      { dispatchId, slug, templateKey: `rendered/${slug}/${dispatchId}/email.json`, topics: ['ports'] },
+      {
+        dispatchId: slug,
+        slug,
+        templateKey: `rendered/${slug}/${slug}/email.json`,
+        topics: ['ports'],
+        publicAt: expect.any(String),
+      },
+      {
+        dispatchId,
+        slug,
+        templateKey: `rendered/${slug}/${dispatchId}/email.json`,
+        topics: ['ports'],
+        publicAt: expect.any(String),
+      },
     ]);
     expect((await template(stage, `rendered/${slug}/${dispatchId}/email.json`)).subject).toBe(
       'Harbour talks stall, corrected',
@@ -330,5 +342,25 @@ describe('embargo', () => {
     expect(await stage.text(stage.site, `editorials/${slug}/index.html`)).toContain('Summit terms');
     const ninjs = JSON.parse((await stage.text(stage.site, `editorials/${slug}/ninjs.json`))!) as { pubStatus: string };
     expect(ninjs.pubStatus).toBe('usable');
+  });
+
+  it('tells the planner when the editorial became public: when the pipeline published it, or released it', async () => {
+    const stage = await memoryStage({ now: new Date('2099-01-01T00:00:00Z') });
+    const now = await stage.upload(
+      '2099-01-01-open.md',
+      markdown({ title: 'Open now', published: '2099-01-01T00:00:00Z' }),
+    );
+    await stage.publish(now);
+    expect(stage.planned.map((r) => r.publicAt)).toEqual(['2099-01-01T00:00:00.000Z']);
+
+    const held = await stage.upload(
+      '2099-01-01-held.md',
+      markdown({ title: 'Held back', published: '2099-01-01T00:00:00Z', embargo: '2099-01-02T06:00:00Z' }),
+    );
+    await stage.publish(held);
+    // Released by a run a while after the embargo: public from that run, as the site and the digests have it.
+    stage.clock.set(new Date('2099-01-02T06:20:00Z'));
+    expect(await releaseEmbargoed(stage.deps)).toEqual(['2099-01-01-held']);
+    expect(stage.planned.at(-1)?.publicAt).toBe('2099-01-02T06:20:00.000Z');
   });
 });

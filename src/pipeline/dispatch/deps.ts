@@ -3,6 +3,7 @@ import type { Logger } from '../../log.ts';
 import type { Clock, KeyValueTable, Mailer } from '../../ports.ts';
 import type { BackoffPolicy } from '../../retry.ts';
 import type { TemplateCache } from './dispatch-template.ts';
+import type { DigestCopy, ReaderProfile } from './digest-selection.ts';
 import type { TokenBucket } from './token-bucket.ts';
 
 /*
@@ -60,4 +61,8 @@ export interface Recipient {
   id: string;
   email: string;
   nonce?: string;
+  /** What a digest is chosen by: the reader's language, topics and cadence, as the record holds them now. */
+  profile?: ReaderProfile;
+  /** For a digest: this reader's language variant and items. */
+  digest?: DigestCopy;
 }

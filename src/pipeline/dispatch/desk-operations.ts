@@ -12,10 +12,12 @@ import { dispatchTag, readFigures, type Figures } from './figures.ts';
 import { partitionPages } from './partition-pages.ts';
 import {
   DISPATCH_LIST_PARTITION,
+  shardLeaseKey,
   shardLeasePartition,
   shardRecordPartition,
   slugDispatchPartition,
 } from './ledger-keys.ts';
+import { recordedShards } from './shard-records.ts';
 
 /** What the desk's commands need: the ledger, and the dispatch queue a resume puts the unsent shards back on. */
 export interface DeskDeps {
@@ -196,8 +198,9 @@ async function requeueUnfinished(deps: DeskDeps, dispatchId: string): Promise<nu
   let requeued = 0;
   for await (const records of partitionPages(deps.ledger, shardRecordPartition(dispatchId))) {
     const bodies = records
-      .filter((record) => !final.has(String(record.sk)) && typeof record.body === 'string')
-      .map((record) => record.body as string);
+      .flatMap((record) => recordedShards(record))
+      .filter(({ shard }) => !final.has(shardLeaseKey(dispatchId, shard).sk))
+      .map(({ body }) => body);
     if (bodies.length > 0) await deps.queue.sendBatch(bodies);
     requeued += bodies.length;
   }

@@ -22,7 +22,11 @@ export interface DispatchRecords {
   stop?: DispatchStop;
   control?: DispatchControl;
   schedule?: { slug: string; sendAt: string };
+  /** For a digest: the editorials withdrawn since it was planned (digestWithdrawnKey). */
+  withdrawn?: string[];
 }
+
+const WITHDRAWN = 'withdrawn#';
 
 export async function readDispatchRecords(ledger: KeyValueTable, dispatchId: string): Promise<DispatchRecords> {
   const page = await ledger.query(dispatchPartition(dispatchId));
@@ -39,6 +43,8 @@ export async function readDispatchRecords(ledger: KeyValueTable, dispatchId: str
     else if (item.sk === 'control') records.control = controlOf(item);
     else if (item.sk === 'schedule')
       records.schedule = { slug: String(item.slug ?? ''), sendAt: String(item.sendAt ?? '') };
+    else if (typeof item.sk === 'string' && item.sk.startsWith(WITHDRAWN))
+      (records.withdrawn ??= []).push(item.sk.slice(WITHDRAWN.length));
   }
   return records;
 }

@@ -1,7 +1,17 @@
 import type { KeyValueTable, ObjectStore } from '../../ports.ts';
+import type { DigestTemplate } from '../../render/email/digest-types.ts';
 import type { EmailTemplate } from '../../render/email/types.ts';
-import { templateItemKey } from './ledger-keys.ts';
-import { BroadsheetError } from '../../errors.ts';
+import {
+  isStoredDigest,
+  parseDigestHeader,
+  parseDigestVariant,
+  type DigestHeader,
+  type StoredDigest,
+} from './digest-template.ts';
+import { digestVariantKey, templateItemKey } from './ledger-keys.ts';
+import { TemplateError } from './template-error.ts';
+
+export { TemplateError } from './template-error.ts';
 
 /** `rendered/<slug>/<dispatchId>/email.json`: the email rendered once; workers only splice in each recipient's URL. */
 export interface DispatchTemplate {
@@ -17,19 +27,23 @@ export interface DispatchTemplate {
 }
 
 /** The stored template, also usable as the renderer's EmailTemplate that personalize() splices into. */
-export type LoadedTemplate = DispatchTemplate & EmailTemplate;
+export type LoadedTemplate = DispatchTemplate & EmailTemplate & { kind: 'editorial' };
 
-export class TemplateError extends BroadsheetError {
-  override name = 'TemplateError';
-}
+/** A digest's template as a worker holds it: its header, and each language's variant read when a reader needs it. */
+export type LoadedDigest = DigestHeader & { variant(language: string): Promise<DigestTemplate> };
 
-export function parseDispatchTemplate(key: string, body: string | Uint8Array): LoadedTemplate {
-  let raw: Record<string, unknown>;
+export type AnyLoadedTemplate = LoadedTemplate | LoadedDigest;
+
+function parseJson(key: string, body: string | Uint8Array): Record<string, unknown> {
   try {
-    raw = JSON.parse(typeof body === 'string' ? body : Buffer.from(body).toString('utf8')) as Record<string, unknown>;
+    return JSON.parse(typeof body === 'string' ? body : Buffer.from(body).toString('utf8')) as Record<string, unknown>;
   } catch (err) {
     throw new TemplateError(`${key}: not JSON`, { cause: err });
   }
+}
+
+export function parseDispatchTemplate(key: string, body: string | Uint8Array): LoadedTemplate {
+  const raw = parseJson(key, body);
   for (const field of ['subject', 'html', 'text', 'placeholder', 'from', 'pageUrl', 'slug', 'dispatchId']) {
     if (typeof raw?.[field] !== 'string' || raw[field] === '') throw new TemplateError(`${key}: ${field} is missing`);
   }
@@ -41,6 +55,7 @@ export function parseDispatchTemplate(key: string, body: string | Uint8Array): L
   }
   return {
     ...template,
+    kind: 'editorial',
     preheader: typeof raw.preheader === 'string' ? raw.preheader : '',
     clipped: raw.clipped === true,
   };
@@ -64,19 +79,41 @@ export async function copyTemplateToLedger(
 ): Promise<void> {
   const object = await editorials.get(request.templateKey);
   if (!object) throw new TemplateError(`${request.templateKey}: no such template`);
+  const body = Buffer.from(object.body).toString('utf8');
+  const raw = parseJson(request.templateKey, body);
+  if (isStoredDigest(raw)) return copyDigestToLedger(ledger, request, raw);
   if (object.body.byteLength > MAX_LEDGER_TEMPLATE_BYTES) {
     throw new TemplateError(
       `${request.templateKey}: ${object.body.byteLength} bytes, over the ledger's ${MAX_LEDGER_TEMPLATE_BYTES} for a template`,
     );
   }
-  const body = Buffer.from(object.body).toString('utf8');
   const template = parseDispatchTemplate(request.templateKey, body);
-  if (template.dispatchId !== request.dispatchId) {
-    throw new TemplateError(
-      `${request.templateKey}: belongs to dispatch ${template.dispatchId}, not ${request.dispatchId}`,
-    );
-  }
+  belongsTo(request, template.dispatchId);
   await ledger.putIfAbsent({ ...templateItemKey(request.dispatchId), body });
+}
+
+function belongsTo(request: { dispatchId: string; templateKey: string }, dispatchId: string): void {
+  if (dispatchId !== request.dispatchId)
+    throw new TemplateError(`${request.templateKey}: belongs to dispatch ${dispatchId}, not ${request.dispatchId}`);
+}
+
+/** A digest goes in one item per language, after its header: a worker that finds the header finds every variant. */
+async function copyDigestToLedger(
+  ledger: KeyValueTable,
+  request: { dispatchId: string; templateKey: string },
+  raw: Record<string, unknown>,
+): Promise<void> {
+  const header = parseDigestHeader(request.templateKey, raw);
+  belongsTo(request, header.dispatchId);
+  const variants = (raw as unknown as StoredDigest).variants;
+  for (const language of header.languages) {
+    const label = `${request.templateKey} (${language})`;
+    const body = JSON.stringify(parseDigestVariant(label, variants[language]));
+    if (Buffer.byteLength(body) > MAX_LEDGER_TEMPLATE_BYTES)
+      throw new TemplateError(`${label}: over the ledger's ${MAX_LEDGER_TEMPLATE_BYTES} bytes for a template`);
+    await ledger.putIfAbsent({ ...digestVariantKey(request.dispatchId, language), body });
+  }
+  await ledger.putIfAbsent({ ...templateItemKey(request.dispatchId), body: JSON.stringify(header) });
 }
 
 /**
@@ -85,11 +122,11 @@ export async function copyTemplateToLedger(
  * later call tries again.
  */
 export class TemplateCache {
-  private readonly loaded = new Map<string, Promise<LoadedTemplate>>();
+  private readonly loaded = new Map<string, Promise<AnyLoadedTemplate>>();
 
   constructor(private readonly maxEntries = 16) {}
 
-  get(ledger: KeyValueTable, dispatchId: string): Promise<LoadedTemplate> {
+  get(ledger: KeyValueTable, dispatchId: string): Promise<AnyLoadedTemplate> {
     let entry = this.loaded.get(dispatchId);
     if (!entry) {
       const key = templateItemKey(dispatchId);
@@ -97,7 +134,9 @@ export class TemplateCache {
       entry = ledger.get(key).then((item) => {
         if (!item) throw new TemplateError(`${label}: no such template (the planner copies it before queueing shards)`);
         if (typeof item.body !== 'string') throw new TemplateError(`${label}: body is not a string`);
-        return parseDispatchTemplate(label, item.body);
+        const raw = parseJson(label, item.body);
+        if (!isStoredDigest(raw)) return parseDispatchTemplate(label, item.body);
+        return loadedDigest(ledger, label, parseDigestHeader(label, raw));
       });
       entry.catch(() => this.loaded.delete(dispatchId));
       if (this.loaded.size >= this.maxEntries) this.loaded.delete(this.loaded.keys().next().value!);
@@ -105,4 +144,31 @@ export class TemplateCache {
     }
     return entry;
   }
+}
+
+/** A reader's language, by its primary subtag, when the digest has it; else the publication's. */
+export function digestLanguage(header: Pick<DigestHeader, 'languages' | 'language'>, tag: string | undefined): string {
+  const primary = (tag ?? '').toLowerCase().split('-')[0] ?? '';
+  return header.languages.includes(primary) ? primary : header.language;
+}
+
+function loadedDigest(ledger: KeyValueTable, label: string, header: DigestHeader): LoadedDigest {
+  const variants = new Map<string, Promise<DigestTemplate>>();
+  return {
+    ...header,
+    variant(language: string) {
+      const chosen = digestLanguage(header, language);
+      let variant = variants.get(chosen);
+      if (!variant) {
+        const at = `${label} (${chosen})`;
+        variant = ledger.get(digestVariantKey(header.dispatchId, chosen)).then((item) => {
+          if (typeof item?.body !== 'string') throw new TemplateError(`${at}: no such variant`);
+          return parseDigestVariant(at, parseJson(at, item.body));
+        });
+        variant.catch(() => variants.delete(chosen));
+        variants.set(chosen, variant);
+      }
+      return variant;
+    },
+  };
 }

@@ -17,6 +17,17 @@ export const dispatchStopKey = (dispatchId: string) => ({ pk: `dispatch#${dispat
 export const sendKey = (dispatchId: string, subscriberId: string) => ({ pk: `send#${dispatchId}`, sk: subscriberId });
 /** `{ ...templateItemKey(id), body }`: the rendered template JSON, copied from S3 by the planner for the workers. */
 export const templateItemKey = (dispatchId: string) => ({ pk: `template#${dispatchId}`, sk: 'email' });
+/** `{ ...digestWithdrawnKey(id, slug), at }`: an editorial withdrawn after the digest `id` listing it was planned; the
+ * workers leave it out of every copy not yet sent. */
+export const digestWithdrawnKey = (dispatchId: string, slug: string) => ({
+  pk: `dispatch#${dispatchId}`,
+  sk: `withdrawn#${slug}`,
+});
+/** `{ ...digestVariantKey(id, language), body }`: one language of a digest (src/pipeline/dispatch/digest-template.ts). */
+export const digestVariantKey = (dispatchId: string, language: string) => ({
+  pk: `template#${dispatchId}`,
+  sk: `email#${language}`,
+});
 
 /**
  * How long the ledger keeps what names a reader (send records: the opaque subscriber id; shard records; leases) and

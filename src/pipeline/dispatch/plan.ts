@@ -1,3 +1,4 @@
+import { cadenceAt, type CadenceFields } from '../../cadence.ts';
 import type { Logger } from '../../log.ts';
 import type { Clock, Item, ItemKey, KeyValueTable, ObjectStore, Page, Queue } from '../../ports.ts';
 import type { DispatchRequest } from '../publish/dispatch-request.ts';
@@ -5,8 +6,18 @@ import { copyTemplateToLedger } from './dispatch-template.ts';
 import { registerDispatch } from './dispatch-register.ts';
 import { partitionPages } from './partition-pages.ts';
 import { readDispatchStop } from './dispatch-stop.ts';
-import { dispatchStateKey, retainedUntil, shardRecordKey, shardRecordPartition } from './ledger-keys.ts';
-import { encodeShard, SUBSCRIBER_ID, type ShardMessage } from './shard-message.ts';
+import { dispatchStateKey, retainedUntil, shardRecordPartition } from './ledger-keys.ts';
+import { wantsDigest } from './digest-audience.ts';
+import { SUBSCRIBER_ID, type ShardMessage } from './shard-message.ts';
+import {
+  recordedShards,
+  shardBody,
+  shardCountOf,
+  shardGroupRecord,
+  SHARDS_PER_RECORD,
+  type ClosedShard,
+  type ShardEnvelope,
+} from './shard-records.ts';
 
 export interface PlanDeps {
   /** Where the publish stage wrote the dispatch's template (`request.templateKey`). */
@@ -30,14 +41,17 @@ export interface PlanResult {
   recipients: number;
 }
 
-/** Shards written to the queue in one request; keeps at most this many shards in memory per segment. */
-const SHARDS_PER_SEND = 10;
-
-/** A confirmed subscriber whose topics are empty or share one with the editorial (no editorial topics: everyone). */
-export function wantsEditorial(subscriber: Item, editorialTopics: ReadonlySet<string>): boolean {
+/**
+ * A confirmed subscriber whose topics are empty or share one with the editorial (no editorial topics: everyone),
+ * and whose cadence at `publicAt`, when the editorial became public, is `each`: a reader on a digest then gets it in
+ * the digest instead. The cadence is the one the record held at that time (cadenceAt), so a reader who changed it
+ * later is decided as before the change, and so is every later plan of the same dispatch.
+ */
+export function wantsEditorial(subscriber: Item, editorialTopics: ReadonlySet<string>, publicAt: Date): boolean {
   if (subscriber.status !== 'confirmed') return false;
   if (typeof subscriber.id !== 'string' || !SUBSCRIBER_ID.test(subscriber.id)) return false;
   if (typeof subscriber.email !== 'string' || !subscriber.email.includes('@')) return false;
+  if (cadenceAt(cadenceFieldsOf(subscriber), publicAt) !== 'each') return false;
   if (editorialTopics.size === 0) return true;
   const topics = Array.isArray(subscriber.topics)
     ? subscriber.topics.filter((t): t is string => typeof t === 'string')
@@ -46,6 +60,19 @@ export function wantsEditorial(subscriber: Item, editorialTopics: ReadonlySet<st
 }
 
 const normaliseTopic = (topic: string) => topic.trim().toLowerCase();
+
+/** cadenceAt reads the values it understands; a change time that is not a string counts as no change. */
+const cadenceFieldsOf = (subscriber: Item) => ({
+  cadence: subscriber.cadence as CadenceFields['cadence'],
+  previousCadence: subscriber.previousCadence as CadenceFields['previousCadence'],
+  ...(typeof subscriber.cadenceChangedAt === 'string' && { cadenceChangedAt: subscriber.cadenceChangedAt }),
+});
+
+/** When the editorial became public: the request says so; one queued before it did is planned as public now. */
+export function publicTimeOf(request: Pick<DispatchRequest, 'publicAt'>, planTime: Date): Date {
+  const at = request.publicAt === undefined ? Number.NaN : Date.parse(request.publicAt);
+  return Number.isNaN(at) ? planTime : new Date(at);
+}
 
 /** Where a segment's planning stands: the shards recorded so far and where its scan goes on. */
 interface SegmentProgress {
@@ -58,13 +85,15 @@ interface SegmentProgress {
  * Plans one dispatch: every subscriber who wants the editorial, in shards of `shardSize`, onto the dispatch queue.
  *
  * No subscriber is ever in two shards of one dispatch, whatever happens to the planner: that is what lets a worker
- * hold a whole shard under one lease. Each shard is recorded in the ledger (its message, and the subscriber its scan
- * position ends at) before it is queued, one after another, so the records of a segment always cover one unbroken
- * stretch of the table's scan order. The dispatch state item makes repeated S3 events harmless: the first call
- * creates it as 'planning'; a call that finds it 'planned' queues nothing. One that finds it 'planning' (an earlier
- * call crashed mid-plan, or is still running) queues every recorded shard again (a worker skips a shard that is done)
- * and resumes each segment's scan right after its last recorded shard; should it lose the race to record a shard, the
- * other call is planning and this one stops.
+ * hold a whole shard under one lease. Shards are recorded in the ledger before they are queued, SHARDS_PER_RECORD
+ * consecutive shards at a time in one create-only record keyed by the first of them (their subscriber ids, and the
+ * subscriber the last one's scan position ends at), one record after another, so the records of a segment always
+ * cover one unbroken stretch of the table's scan order. The dispatch state item makes repeated S3 events harmless:
+ * the first call creates it as 'planning'; a call that finds it 'planned' queues nothing. One that finds it
+ * 'planning' (an earlier call crashed mid-plan, or is still running) queues every recorded shard again (a worker
+ * skips a shard that is done) and resumes each segment's scan right after its last recorded shard; its first record
+ * is keyed by the shard that comes next, as the other call's next one is, so should it lose the race to write it,
+ * the other call is planning and this one stops.
  * The scan is streamed page by page into shards, so memory does not grow with the number of subscribers.
  * Before anything else the template is copied into the ledger, where the workers read it: a dispatch whose template
  * is missing or unusable fails here (TemplateError) and queues nothing. A stopped dispatch queues nothing either; one
@@ -121,8 +150,9 @@ export async function planDispatch(deps: PlanDeps, request: DispatchRequest): Pr
   }
 
   const topics = new Set(request.topics.map(normaliseTopic).filter(Boolean));
+  const publicAt = publicTimeOf(request, new Date(startedAt));
   const outcomes = await Promise.all(
-    progress.map((from, segment) => planSegment(deps, request, topics, segment, totalSegments, from)),
+    progress.map((from, segment) => planSegment(deps, request, { topics, publicAt }, segment, totalSegments, from)),
   );
   const shards = outcomes.reduce((n, c) => n + c.shards, 0);
   const recipients = outcomes.reduce((n, c) => n + c.recipients, 0);
@@ -150,16 +180,17 @@ async function requeueRecordedShards(
     for (const record of records) {
       const segment = Number(record.segment);
       const at = progress[segment];
-      if (!at || typeof record.body !== 'string') {
+      const recorded = recordedShards(record);
+      if (!at || recorded.length === 0) {
         // Resuming with another segment count would scan from the wrong places: the planner's settings must match.
         throw new Error(
-          `shard record ${String(record.sk)} of ${request.dispatchId} does not fit this planner (segment ${String(record.segment)} of ${totalSegments}, body ${typeof record.body}); plan it with the segment count it started with`,
+          `shard record ${String(record.sk)} of ${request.dispatchId} does not fit this planner (segment ${String(record.segment)} of ${totalSegments}, ${recorded.length} shards); plan it with the segment count it started with`,
         );
       }
-      at.shards += 1;
+      at.shards += shardCountOf(record);
       at.recipients += Number(record.recipients ?? 0);
       at.resumeAfter = record.resumeAfter as ItemKey;
-      bodies.push(record.body);
+      bodies.push(...recorded.map((shard) => shard.body));
     }
     // The page is in memory already; the queue adapter splits it into requests the queue accepts.
     if (bodies.length > 0) await deps.queue.sendBatch(bodies);
@@ -170,52 +201,42 @@ async function requeueRecordedShards(
 async function planSegment(
   deps: PlanDeps,
   request: DispatchRequest,
-  topics: ReadonlySet<string>,
+  editorial: { topics: ReadonlySet<string>; publicAt: Date },
   segment: number,
   totalSegments: number,
   from: SegmentProgress,
 ): Promise<SegmentProgress & { superseded: boolean }> {
+  const envelope: ShardEnvelope = {
+    v: 2,
+    dispatchId: request.dispatchId,
+    slug: request.slug,
+    templateKey: request.templateKey,
+  };
   let current: ShardMessage['recipients'] = [];
-  let pending: string[] = [];
+  let closed: ClosedShard[] = [];
   let { shards, recipients } = from;
   let superseded = false;
 
-  /** Records the shard, then keeps it for the next send; false when another call recorded it first. */
-  const closeShard = async (): Promise<boolean> => {
-    const shard = segment + shards * totalSegments;
-    const body = encodeShard({
-      v: 2,
-      dispatchId: request.dispatchId,
-      slug: request.slug,
-      templateKey: request.templateKey,
-      shard,
-      recipients: current,
-    });
-    const last = current[current.length - 1]!;
-    const recorded = await deps.ledger.putIfAbsent({
-      ...shardRecordKey(request.dispatchId, shard),
-      segment,
-      recipients: current.length,
-      resumeAfter: { id: last.id },
-      body,
-      expiresAt: retainedUntil(deps.clock.now()),
-    });
-    if (!recorded) return false;
-    pending.push(body);
-    shards += 1;
-    recipients += current.length;
+  const closeShard = () => {
+    closed.push({ shard: segment + (shards + closed.length) * totalSegments, recipients: current });
     current = [];
-    return true;
   };
-  const flush = async () => {
-    if (pending.length === 0) return;
-    await deps.queue.sendBatch(pending);
-    pending = [];
+  /** Records the closed shards in one write, then queues them; false when another call recorded them first. */
+  const recordAndQueue = async (): Promise<boolean> => {
+    if (closed.length === 0) return true;
+    const record = shardGroupRecord(envelope, closed, { segment, expiresAt: retainedUntil(deps.clock.now()) });
+    if (!(await deps.ledger.putIfAbsent(record))) return false;
+    await deps.queue.sendBatch(closed.map((shard) => shardBody(envelope, shard)));
+    shards += closed.length;
+    recipients += closed.reduce((n, shard) => n + shard.recipients.length, 0);
+    closed = [];
+    return true;
   };
 
   // The next page is read while this one's shards are recorded and queued, so the scan does not wait for the
   // ledger's writes: where the two are served apart (DynamoDB), a plan takes the longer of them, not their sum. The
-  // records themselves stay one after another (see planDispatch). At most two pages are held at once.
+  // records themselves stay one after another (see planDispatch). At most two pages and SHARDS_PER_RECORD closed
+  // shards are held at once.
   const scanPage = (cursor: string | undefined, first: boolean): Promise<Page> => {
     const read = deps.subscribers.scan({
       ...(cursor !== undefined && { cursor }),
@@ -231,17 +252,21 @@ async function planSegment(
     const page: Page = await next;
     next = page.cursor !== undefined ? scanPage(page.cursor, false) : undefined;
     for (const subscriber of page.items) {
-      if (!wantsEditorial(subscriber, topics)) continue;
+      const wanted = request.digest
+        ? wantsDigest(subscriber, request.digest, editorial.topics)
+        : wantsEditorial(subscriber, editorial.topics, editorial.publicAt);
+      if (!wanted) continue;
       // Ids alone: the queue, its dead-letter queue and the ledger's shard records never hold an address.
       current.push({ id: subscriber.id as string });
-      if (current.length === deps.shardSize && !(await closeShard())) {
+      if (current.length < deps.shardSize) continue;
+      closeShard();
+      if (closed.length === SHARDS_PER_RECORD && !(await recordAndQueue())) {
         superseded = true;
         break scan;
       }
-      if (pending.length === SHARDS_PER_SEND) await flush();
     }
   }
-  if (!superseded && current.length > 0 && !(await closeShard())) superseded = true;
-  await flush();
+  if (!superseded && current.length > 0) closeShard();
+  if (!superseded && !(await recordAndQueue())) superseded = true;
   return { shards, recipients, superseded };
 }

@@ -5,7 +5,9 @@ import { bulkHeaders } from '../../render/email/mime.ts';
 import { personalize } from '../../render/email/personalize.ts';
 import { retry, type BackoffPolicy } from '../../retry.ts';
 import type { Interruption, Recipient, WorkerDeps } from './deps.ts';
-import type { LoadedTemplate } from './dispatch-template.ts';
+import type { AnyLoadedTemplate } from './dispatch-template.ts';
+import { assembleDigest } from '../../render/email/digest-assemble.ts';
+import { withoutWithdrawn } from './digest-selection.ts';
 import type { SendRecord } from './send-record.ts';
 import type { ShardMessage } from './shard-message.ts';
 
@@ -21,14 +23,22 @@ export class RecipientSender {
     private readonly deps: WorkerDeps,
     private readonly log: Logger,
     private readonly shard: ShardMessage,
-    private readonly template: LoadedTemplate,
+    private readonly template: AnyLoadedTemplate,
     private readonly interrupted: () => Interruption | undefined = () => undefined,
+    /** For a digest: the editorials withdrawn since it was planned, as the worker knows them now. */
+    private readonly withdrawn: ReadonlySet<string> = new Set(),
   ) {}
 
   async send(recipient: Recipient): Promise<SendRecord | Interruption | 'throttled' | 'send failed'> {
     const { deps, log } = this;
     const subscriberId = recipient.id;
-    const email = composeEmail(deps, this.shard, this.template, recipient);
+    const copy = recipient.digest && {
+      ...recipient.digest,
+      chosen: withoutWithdrawn(recipient.digest.template, recipient.digest.chosen, this.withdrawn),
+    };
+    // Every item of this reader's digest was withdrawn while it waited: nothing is left to send them.
+    if (copy?.chosen.length === 0) return { subscriberId, status: 'skipped', reason: 'nothing new' };
+    const email = composeEmail(deps, this.shard, this.template, { ...recipient, ...(copy && { digest: copy }) });
     const throttle = deps.throttleBackoff ?? THROTTLE_BACKOFF;
     let attempts = 0;
     try {
@@ -69,27 +79,36 @@ export class RecipientSender {
 function composeEmail(
   deps: WorkerDeps,
   shard: ShardMessage,
-  template: LoadedTemplate,
+  template: AnyLoadedTemplate,
   recipient: Recipient,
 ): OutgoingEmail {
   // Bound to the subscription the record holds now: a link from an earlier one no longer works.
   const url = deps.unsubscribeUrl(recipient.id, recipient.nonce);
-  const copy = personalize(template, { unsubscribeUrl: url });
+  const copy =
+    template.kind === 'digest'
+      ? assembleDigest(digestOf(recipient).template, digestOf(recipient).chosen, url)
+      : { subject: template.subject, ...personalize(template, { unsubscribeUrl: url }) };
   return {
     from: template.from,
     to: recipient.email,
     ...(template.replyTo !== undefined && { replyTo: template.replyTo }),
-    subject: template.subject,
+    subject: copy.subject,
     html: copy.html,
     text: copy.text,
     headers: bulkHeaders(deps.config, {
       unsubscribeUrl: url,
       dispatchId: tagValue(shard.dispatchId),
-      kind: 'editorial',
+      kind: template.kind,
     }),
     ...(deps.configurationSet !== undefined && { configurationSet: deps.configurationSet }),
     tags: { dispatch: tagValue(shard.dispatchId), slug: tagValue(shard.slug) },
   };
+}
+
+function digestOf(recipient: Recipient) {
+  // chooseDigestCopies gives every recipient of a digest shard its copy before any is sent.
+  if (!recipient.digest) throw new Error(`recipient ${recipient.id} of a digest has no copy chosen`);
+  return recipient.digest;
 }
 
 /** SES message tags allow ASCII letters, digits, `_` and `-` only (a correction's dispatch id has a `~`). */

@@ -3,6 +3,7 @@ import type { Logger } from '../../log.ts';
 import type { ItemKey } from '../../ports.ts';
 import { retry, type BackoffPolicy } from '../../retry.ts';
 import type { Interruption, Recipient, Recorded, WorkerDeps } from './deps.ts';
+import { readerProfile } from './digest-selection.ts';
 import { readDispatchRecords, type DispatchControl } from './dispatch-control.ts';
 import type { DispatchStop } from './dispatch-stop.ts';
 import { addFigures, dispatchTag } from './figures.ts';
@@ -32,6 +33,8 @@ export class ShardLedger {
   stop: DispatchStop | undefined;
   /** The dispatch's pause, once this worker has seen it: this delivery sends nothing more (a resume queues it again). */
   pause: DispatchControl | undefined;
+  /** For a digest: the editorials withdrawn since it was planned, as far as this worker has seen; left out of copies. */
+  readonly withdrawn = new Set<string>();
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -112,7 +115,7 @@ export class ShardLedger {
         const email = item?.email;
         const nonce = typeof item?.linkNonce === 'string' && item.linkNonce !== '' ? { nonce: item.linkNonce } : {};
         if (item?.status === 'confirmed' && typeof email === 'string' && email.includes('@'))
-          send.push({ id, email, ...nonce });
+          send.push({ id, email, ...nonce, profile: readerProfile(item) });
         else
           skipped.push({
             subscriberId: id,
@@ -205,6 +208,7 @@ export class ShardLedger {
     });
     this.stop ??= records?.stop;
     if (records?.control?.paused) this.pause ??= records.control;
+    for (const slug of records?.withdrawn ?? []) this.withdrawn.add(slug);
     return this.stop ? 'dispatch stopped' : this.pause ? 'dispatch paused' : undefined;
   }
 

@@ -1,7 +1,8 @@
 import { processPartialResponse, type BatchResponse, type QueueRecord } from '../../batch.ts';
 import type { Logger } from '../../log.ts';
 import type { Recorded, WorkerDeps } from './deps.ts';
-import { TemplateCache, TemplateError, type LoadedTemplate } from './dispatch-template.ts';
+import { TemplateCache, TemplateError, type AnyLoadedTemplate } from './dispatch-template.ts';
+import { chooseDigestCopies } from './digest-copies.ts';
 import { RecipientSender } from './recipient-sender.ts';
 import { SendJournal } from './send-journal.ts';
 import type { StopReason } from './send-record.ts';
@@ -79,7 +80,7 @@ async function processShard(deps: WorkerDeps, message: QueueRecord): Promise<boo
     return false;
   }
   const log = deps.log.child({ dispatchId: shard.dispatchId, shard: shard.shard, messageId: message.messageId });
-  let template: LoadedTemplate;
+  let template: AnyLoadedTemplate;
   try {
     template = await (deps.templates ?? containerTemplates).get(deps.ledger, shard.dispatchId);
   } catch (err) {
@@ -117,7 +118,10 @@ async function processShard(deps: WorkerDeps, message: QueueRecord): Promise<boo
   const unrecorded = shard.recipients.filter((r) => !recorded.ids.has(r.id)).map((r) => r.id);
   counts.skipped = shard.recipients.length - unrecorded.length;
   // Who is still confirmed, read now: a reader who left or was erased after planning is skipped, and recorded so.
-  const resolved = unrecorded.length > 0 ? await ledger.resolve(unrecorded) : { send: [], skipped: [] };
+  const read = unrecorded.length > 0 ? await ledger.resolve(unrecorded) : { send: [], skipped: [] };
+  // A digest's reader with nothing in it (other topics, another cadence for the period) is recorded as skipped.
+  const resolved =
+    read && template.kind === 'digest' ? await chooseDigestCopies(template, read, log, ledger.withdrawn) : read;
   if (!resolved) {
     await ledger.release('ledger');
     return false;
@@ -140,7 +144,7 @@ async function processShard(deps: WorkerDeps, message: QueueRecord): Promise<boo
     counts.stop += 1;
   };
   const journal = new SendJournal(deps, ledger, log, stop);
-  const sender = new RecipientSender(deps, log, shard, template, () => ledger.interrupted());
+  const sender = new RecipientSender(deps, log, shard, template, () => ledger.interrupted(), ledger.withdrawn);
   let next = 0;
   const outOfTime = () => deps.remainingMs !== undefined && deps.remainingMs() < TIME_RESERVE_MS;
 
@@ -166,7 +170,7 @@ async function processShard(deps: WorkerDeps, message: QueueRecord): Promise<boo
         stop(result);
         break;
       }
-      counts[result.status === 'sent' ? 'sent' : 'rejected'] += 1;
+      counts[result.status === 'sent' ? 'sent' : result.status === 'skipped' ? 'skipped' : 'rejected'] += 1;
       journal.add(result);
     }
   };

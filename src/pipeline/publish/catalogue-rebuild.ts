@@ -13,7 +13,11 @@ import { readIndexEntry, visibleEditorial } from './index-entry.ts';
 import { forEachIndexEntry } from './index-listing.ts';
 import { JSON_TYPE } from './keys.ts';
 import { rebuildPartnerFeeds } from './update-partner-feeds.ts';
+import { readAhead, writeBehind } from './read-ahead.ts';
 import { holdForEmbargo } from './release.ts';
+
+/** How many index entries are read ahead of the one being admitted. */
+const READ_AHEAD = 8;
 
 export interface RebuildReport {
   /** Index entries read. */
@@ -48,8 +52,12 @@ export async function rebuildCatalogue(
 
   const heads = new Map<string, { scope: Scope; head: ScopeHead }>();
   let pages = 0;
-  for (const [done, { slug }] of order.entries()) {
-    const stored = await readIndexEntry(deps.editorials, deps.clock, slug);
+  let done = 0;
+  // Each editorial's member record is written while the next ones are admitted.
+  const members = writeBehind(READ_AHEAD);
+  const entries = readAhead(order, READ_AHEAD, ({ slug }) => readIndexEntry(deps.editorials, deps.clock, slug));
+  for await (const [{ slug }, stored] of entries) {
+    done++;
     if (!stored) continue;
     const content = itemContent(visibleEditorial(stored.entry), deps.config);
     const member: MemberRecord = { format: 1, seqs: {}, in: [] };
@@ -73,9 +81,12 @@ export async function rebuildCatalogue(
         );
       pages += change.sealed.length;
     }
-    await deps.editorials.put(catalogueKeys.member(slug), JSON.stringify(member), { contentType: JSON_TYPE });
-    progress(done + 1, order.length);
+    await members.add(() =>
+      deps.editorials.put(catalogueKeys.member(slug), JSON.stringify(member), { contentType: JSON_TYPE }),
+    );
+    progress(done, order.length);
   }
+  await members.settle();
 
   if (!heads.has(ALL.id)) heads.set(ALL.id, { scope: ALL, head: emptyHead() });
   const topics = [...heads.values()].flatMap(({ scope }) => (scope.topic ? [scope.topic] : []));

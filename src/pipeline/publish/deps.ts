@@ -15,6 +15,9 @@ export interface PublishDeps {
   /** Stops a dispatch of a withdrawn editorial, whatever its sending has reached. Left out only where nothing is
    * ever sent from these deps (rebuilding the catalogue); a withdrawal there logs that it stopped nothing. */
   stopDispatch?: StopDispatch;
+  /** Tells the digest `dispatchId`, planned with this editorial in it, that it was withdrawn: its copies not yet sent
+   * leave it out. Left out only where nothing is sent (rebuilding the catalogue). */
+  withdrawFromDigest?: (request: { dispatchId: string; slug: string }) => Promise<void>;
   /** Records a send that waits for its `email.sendAt`; without it such a send is only held by its marker. */
   scheduleDispatch?: ScheduleDispatch;
   /** A local run on emulators: the partner registry may then name plain-http loopback webhooks (never in Lambda). */

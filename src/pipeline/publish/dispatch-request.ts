@@ -10,6 +10,11 @@ export interface DispatchRequest {
   templateKey: string;
   /** The editorial's topics; subscribers with no topics get everything. */
   topics: string[];
+  /** When the editorial became public (ISO 8601): readers whose cadence was then a digest's are not planned. Absent
+   * on requests queued before it: the plan's time stands in. */
+  publicAt?: string;
+  /** A digest (src/pipeline/digest/): its readers are those on its cadence in its period, not those on `each`. */
+  digest?: { cadence: 'daily' | 'weekly'; period: { id: string; start: string; end: string } };
 }
 
 export type PlanDispatch = (request: DispatchRequest) => Promise<void>;

@@ -44,7 +44,13 @@ export async function dispatchIfDue(deps: PublishDeps, slug: string): Promise<st
     deps.log.info('dispatch scheduled', { slug, dispatchId, sendAt: marker.sendAt });
     return undefined;
   }
-  await deps.planDispatch({ dispatchId, slug, templateKey, topics: [...editorial.topics] });
+  // When the pipeline first found it public (logPublicVersion wrote it before this runs): the time the public log
+  // and the digests go by too, so each reader gets it one way, on its own or in a digest. The same on every delivery.
+  const publicAt = (
+    stored.entry.publicAt ??
+    new Date(Math.max(stored.entry.sourceLastModified.getTime(), editorial.embargo?.getTime() ?? 0))
+  ).toISOString();
+  await deps.planDispatch({ dispatchId, slug, templateKey, topics: [...editorial.topics], publicAt });
   await recordDispatched(deps, slug, dispatchId);
   deps.log.info('dispatch planned', { slug, dispatchId, templateKey });
   return dispatchId;

@@ -20,6 +20,10 @@ export interface IndexEntry {
   earlierDispatchIds?: string[];
   /** When the approved object was deleted: the editorial is then withdrawn from the public. */
   removedAt?: Date;
+  /** When the pipeline first found it public (published, embargo passed): the time digests and cadences go by. */
+  publicAt?: Date;
+  /** The `updated` of the newest version written to the public log (src/pipeline/digest/public-log.ts). */
+  loggedUpdated?: Date;
 }
 
 export type SerialisedEditorial = Omit<Editorial, 'published' | 'updated' | 'embargo' | 'emailSendAt'> & {
@@ -72,6 +76,8 @@ export function encodeIndexEntry(entry: IndexEntry): string {
     ...(entry.dispatchedAt && { dispatchedAt: entry.dispatchedAt.toISOString() }),
     ...(entry.earlierDispatchIds?.length && { earlierDispatchIds: entry.earlierDispatchIds }),
     ...(entry.removedAt && { removedAt: entry.removedAt.toISOString() }),
+    ...(entry.publicAt && { publicAt: entry.publicAt.toISOString() }),
+    ...(entry.loggedUpdated && { loggedUpdated: entry.loggedUpdated.toISOString() }),
   };
   return `${JSON.stringify({ ...serialiseEditorial(entry.editorial), indexed })}\n`;
 }
@@ -101,6 +107,10 @@ export function decodeIndexEntry(text: string): IndexEntry {
     ...(indexed.dispatchedAt !== undefined && { dispatchedAt: isoDate(indexed.dispatchedAt, 'indexed.dispatchedAt') }),
     ...(earlier?.length && { earlierDispatchIds: earlier as string[] }),
     ...(indexed.removedAt !== undefined && { removedAt: isoDate(indexed.removedAt, 'indexed.removedAt') }),
+    ...(indexed.publicAt !== undefined && { publicAt: isoDate(indexed.publicAt, 'indexed.publicAt') }),
+    ...(indexed.loggedUpdated !== undefined && {
+      loggedUpdated: isoDate(indexed.loggedUpdated, 'indexed.loggedUpdated'),
+    }),
   };
 }
 

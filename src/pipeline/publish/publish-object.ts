@@ -7,6 +7,7 @@ import { holdForEmbargo } from './release.ts';
 import { readIndexEntry, visibleEditorial, writeIndexEntry, type IndexEntry, type StoredEntry } from './index-entry.ts';
 import { approvedName, JSON_TYPE, keys } from './keys.ts';
 import { syncPublicFiles } from './public-files.ts';
+import { logPublicVersion } from './public-log-step.ts';
 import { AGAIN, untilWritten } from '../../catalogue/store/retry.ts';
 import { findSlugOfSource, recordSource } from './sources.ts';
 import { compareVersions, keepFirstPublished, versionOf } from './versions.ts';
@@ -70,6 +71,7 @@ async function publishCreated(deps: PublishDeps, key: string, name: string): Pro
   await syncPublicFiles(deps, slug);
   const changedFeeds = await updateCatalogue(deps, slug);
   await updatePartnerFeeds(deps, slug);
+  await logPublicVersion(deps, slug);
   const dispatchId = await dispatchIfDue(deps, slug);
   await announceFeeds(deps, changedFeeds);
   const outcome = recorded.kind === 'new' ? 'published' : recorded.kind === 'newer' ? 'corrected' : 'duplicate';
@@ -104,6 +106,9 @@ async function recordVersion(deps: PublishDeps, key: string, lastModified: Date,
         sourceKey: key,
         sourceLastModified: lastModified,
         ...dispatchFor(editorial, current),
+        // What the pipeline has noted of the slug's public life outlives its versions.
+        ...(current?.entry.publicAt && { publicAt: current.entry.publicAt }),
+        ...(current?.entry.loggedUpdated && { loggedUpdated: current.entry.loggedUpdated }),
       };
       if (await writeIndexEntry(deps.editorials, entry, current)) return { kind: current ? 'newer' : 'new', entry };
       return AGAIN;

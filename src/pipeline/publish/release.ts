@@ -6,6 +6,7 @@ import { dispatchIfDue, dueDispatch } from './dispatch.ts';
 import { readIndexEntry } from './index-entry.ts';
 import { EMBARGO_PREFIX, JSON_TYPE, keys, SCHEDULED_SEND_PREFIX } from './keys.ts';
 import { syncPublicFiles } from './public-files.ts';
+import { logPublicVersion } from './public-log-step.ts';
 
 /** Notes that `editorial` waits for its embargo, for the scheduled release to find without reading the index. */
 export async function holdForEmbargo(deps: PublishDeps, editorial: Editorial): Promise<void> {
@@ -36,6 +37,7 @@ export async function releaseEmbargoed(deps: PublishDeps): Promise<string[]> {
       await syncPublicFiles(deps, slug);
       const changedFeeds = await updateCatalogue(deps, slug);
       await updatePartnerFeeds(deps, slug);
+      await logPublicVersion(deps, slug);
       await dispatchIfDue(deps, slug);
       await announceFeeds(deps, changedFeeds);
       released.push(slug);

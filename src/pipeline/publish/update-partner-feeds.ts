@@ -1,22 +1,32 @@
 import type { PartnerConfig } from '../../config.ts';
+import { bufferedStore } from '../../catalogue/store/buffered-store.ts';
 import { keysUnder, readJson, writeJsonOver } from '../../catalogue/store/object-io.ts';
 import { AGAIN, untilWritten } from '../../catalogue/store/retry.ts';
 import {
   changePartnerItem,
   isPartnerMember,
   PARTNER_MEMBERS_PREFIX,
+  PARTNER_SCOPES_PREFIX,
   partnerCatalogueKeys,
   partnerCatalogueScope,
   type PartnerMemberRecord,
 } from '../../partners/catalogue-scope.ts';
 import { partnerContent, partnerEntryOf, tombstone, webhookBody } from '../../partners/changes.ts';
 import { takenBy } from '../../partners/items.ts';
-import { DEVELOPMENT_PARTNER_SECRET, partnerPath } from '../../partners/paths.ts';
+import { DEVELOPMENT_PARTNER_SECRET, partnerPath, PARTNERS_FOLDER } from '../../partners/paths.ts';
 import { forgetPartnerFeeds, withRegistryPartners } from '../../partners/registry-feeds.ts';
 import { webhookEventId, type WebhookMessage } from '../../partners/webhooks.ts';
+import type { StoredObject } from '../../ports.ts';
 import type { PublishDeps } from './deps.ts';
 import { readIndexEntry, visibleEditorial } from './index-entry.ts';
 import { forEachIndexEntry } from './index-listing.ts';
+import { keys } from './keys.ts';
+import { readAhead } from './read-ahead.ts';
+
+/** How many index entries a rebuild reads ahead of the one it replays. */
+const READ_AHEAD = 8;
+/** A rebuild writes what it holds in memory every so many editorials. */
+const FLUSH_EVERY = 500;
 
 /*
  * Each partner's feeds on the publish stage: every change of an editorial, as partners hear of it, put in the scope
@@ -96,10 +106,38 @@ export async function rebuildPartnerFeeds(given: PublishDeps): Promise<void> {
     order.push({ slug: editorial.slug, changed: changed.getTime() });
   });
   order.sort((a, b) => a.changed - b.changed || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+  // The replay changes each partner's head once per editorial: it works on the partner objects and documents in
+  // memory, and each is written once, as it ends up (every FLUSH_EVERY editorials too, so memory stays bounded).
+  const secret = deps.partnerSecret ?? DEVELOPMENT_PARTNER_SECRET;
+  const editorials = await bufferedStore(deps.editorials, [PARTNER_SCOPES_PREFIX, PARTNER_MEMBERS_PREFIX]);
+  const site = await bufferedStore(
+    deps.site,
+    deps.config.partners.map((partner) => `${PARTNERS_FOLDER}/${partnerPath(secret, partner)}/`),
+  );
+  // Each index entry read ahead of its turn; the replay reads it (twice) from there.
+  const ahead = new Map<string, StoredObject | undefined>();
+  const replay: PublishDeps = {
+    ...deps,
+    site,
+    editorials: {
+      ...editorials,
+      get: (key, options) => (ahead.has(key) ? Promise.resolve(ahead.get(key)) : editorials.get(key, options)),
+    },
+  };
   // A replay of changes partners were told of already: no webhook is sent for them again.
-  const replay: PublishDeps = { ...deps };
   delete replay.webhooks;
-  for (const { slug } of order) await updatePartnerFeeds(replay, slug);
+  let replayed = 0;
+  const entries = readAhead(order, READ_AHEAD, async ({ slug }) => {
+    const key = keys.index(slug);
+    return { key, object: await deps.editorials.get(key) };
+  });
+  for await (const [{ slug }, { key, object }] of entries) {
+    ahead.set(key, object);
+    await updatePartnerFeeds(replay, slug);
+    ahead.delete(key);
+    if (++replayed % FLUSH_EVERY === 0) await Promise.all([editorials.flush(), site.flush()]);
+  }
+  await Promise.all([editorials.flush(), site.flush()]);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { digestItemsPrefix } from '../digest/digest-items.ts';
 import type { Editorial } from '../../model.ts';
 import type { PublishDeps } from './deps.ts';
 import type { StopRequest } from './dispatch-request.ts';
@@ -45,6 +46,7 @@ export async function stopDispatches(
   reason: StopRequest['reason'],
 ): Promise<void> {
   const slug = entry.editorial.slug;
+  await withdrawFromDigests(deps, slug);
   const dispatchIds = dispatchesOf(entry);
   if (dispatchIds.length === 0) return;
   const stop = deps.stopDispatch;
@@ -54,4 +56,26 @@ export async function stopDispatches(
   }
   await Promise.all(dispatchIds.map((dispatchId) => stop({ dispatchId, slug, reason })));
   deps.log.info('the dispatches of the withdrawn editorial are stopped', { slug, dispatchIds, reason });
+}
+
+/**
+ * Every digest planned with the editorial in it (digest-items/<slug>/, written before the digest is planned) leaves
+ * it out of the copies it has not sent yet. A digest already sent stays as it was: mail cannot be recalled.
+ */
+async function withdrawFromDigests(deps: PublishDeps, slug: string): Promise<void> {
+  const prefix = digestItemsPrefix(slug);
+  const dispatchIds: string[] = [];
+  for await (const summary of deps.editorials.list(prefix)) {
+    if (summary.key.endsWith('.json')) dispatchIds.push(summary.key.slice(prefix.length, -'.json'.length));
+  }
+  if (dispatchIds.length === 0) return;
+  if (!deps.withdrawFromDigest) {
+    deps.log.warn('withdrawn where no digest can be told; its digests were not changed here', { slug, dispatchIds });
+    return;
+  }
+  await Promise.all(dispatchIds.map((dispatchId) => deps.withdrawFromDigest!({ dispatchId, slug })));
+  deps.log.info('the digests listing the withdrawn editorial leave it out of the copies still to send', {
+    slug,
+    dispatchIds,
+  });
 }

@@ -9,7 +9,8 @@ import {
   webhookKey,
   webhookSignature,
 } from '../../partners/webhooks.ts';
-import type { Clock, HttpPoster } from '../../ports.ts';
+import { webhookOutcome, webhookRecordItem, type WebhookRecord } from '../../partners/webhook-records.ts';
+import type { Clock, HttpPoster, KeyValueTable } from '../../ports.ts';
 
 export interface WebhookDeps {
   config: Config;
@@ -18,7 +19,14 @@ export interface WebhookDeps {
   poster: HttpPoster;
   clock: Clock;
   log: Logger;
+  /** Where each attempt's outcome is recorded for the pickup report (the send ledger); none: not recorded. */
+  records?: KeyValueTable;
+  /** The webhook queue's receives before a message is parked: the attempt that is dead-lettered. Default 5. */
+  maxReceiveCount?: number;
 }
+
+/** As the stack's webhook queue has it (infra/constructs/partner-webhook-stage.ts). */
+export const WEBHOOK_MAX_RECEIVE_COUNT = 5;
 
 /**
  * Delivers each queued webhook: a signed POST of the ninjs item to the partner's webhook. A non-2xx answer or no
@@ -58,6 +66,16 @@ async function deliverWebhook(deps: WebhookDeps, record: QueueRecord): Promise<b
   }
   const configured = deps.config.partners.find((p) => p.id === message.partner);
   const partner = { id: message.partner, webhook, rotation: message.rotation ?? configured?.rotation ?? 0 };
+  const attempt = record.receiveCount;
+  const outcome = (delivered: boolean, answer: { status?: number; error?: string }) =>
+    recordOutcome(deps, {
+      partner: partner.id,
+      eventId: message.eventId,
+      at: deps.clock.now(),
+      outcome: webhookOutcome(delivered, attempt, deps.maxReceiveCount ?? WEBHOOK_MAX_RECEIVE_COUNT),
+      attempt,
+      ...answer,
+    });
   // Plain http to this machine passes here (a local run); the poster refuses it unless it was built for one.
   const problem = outboundUrlProblem(webhook, { allowLocal: true });
   if (problem) {
@@ -66,6 +84,7 @@ async function deliverWebhook(deps: WebhookDeps, record: QueueRecord): Promise<b
       eventId: message.eventId,
       problem: `the webhook URL ${problem}`,
     });
+    await outcome(false, { error: `the webhook URL ${problem}` });
     return false;
   }
   const headers = {
@@ -77,15 +96,17 @@ async function deliverWebhook(deps: WebhookDeps, record: QueueRecord): Promise<b
     ),
     [EVENT_ID_HEADER]: message.eventId,
   };
-  const attempt = record.receiveCount;
   try {
     const { status } = await deps.poster.post(partner.webhook, message.body, headers);
     if (status >= 200 && status < 300) {
       deps.log.info('webhook delivered', { partner: partner.id, eventId: message.eventId, status, attempt });
+      await outcome(true, { status });
       return true;
     }
     deps.log.warn('webhook refused; it comes back', { partner: partner.id, eventId: message.eventId, status, attempt });
+    await outcome(false, { status });
   } catch (err) {
+    await outcome(false, { error: err instanceof Error ? err.message : String(err) });
     if (err instanceof OutboundRefusedError)
       deps.log.error('webhook URL refused; not posted, it comes back', {
         partner: partner.id,
@@ -102,4 +123,15 @@ async function deliverWebhook(deps: WebhookDeps, record: QueueRecord): Promise<b
       });
   }
   return false;
+}
+
+/** Records one attempt's outcome. A record that cannot be written is logged and changes nothing of the delivery: the
+ * report then lacks that attempt, and the receiver's answer still decides whether the message comes back. */
+async function recordOutcome(deps: WebhookDeps, record: WebhookRecord): Promise<void> {
+  if (!deps.records) return;
+  try {
+    await deps.records.put(webhookRecordItem(record));
+  } catch (err) {
+    deps.log.warn('webhook outcome not recorded', { partner: record.partner, eventId: record.eventId, error: err });
+  }
 }

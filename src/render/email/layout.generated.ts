@@ -80,11 +80,6 @@ export const emailLayouts: Readonly<Record<'ltr' | 'rtl', EmailLayout>> = {
       "  \n" +
       "      <body  class=\"bs-body\" style=\"word-spacing:normal;background-color:#f2efe8;\">\n" +
       "        \n" +
-      "    <div style=\"display:none;font-size:1px;color:#ffffff;line-height:1px;max-height:0px;max-width:0px;opacity:0;overflow:hidden;\">",
-    { slot: "preheader" },
-    { slot: "preheaderPadding", raw: true },
-    "</div>\n" +
-      "  \n" +
       "        <div\n" +
       "           aria-label=\"",
     { slot: "subject" },
@@ -92,7 +87,10 @@ export const emailLayouts: Readonly<Record<'ltr' | 'rtl', EmailLayout>> = {
     { slot: "lang" },
     "\" dir=\"ltr\" style=\"word-spacing:normal;background-color:#f2efe8;\"\n" +
       "        >\n" +
-      "        \n" +
+      "        <div style=\"display:none;max-height:0;max-width:0;overflow:hidden;mso-hide:all;opacity:0;font-size:0;line-height:0;\">",
+    { slot: "preheader" },
+    { slot: "preheaderPadding", raw: true },
+    "</div>\n" +
       "      \n" +
       "      <!--[if mso | IE]><table align=\"center\" border=\"0\" cellpadding=\"0\" cellspacing=\"0\" class=\"bs-page-outlook\" role=\"presentation\" style=\"width:600px;\" width=\"600\" ><tr><td style=\"line-height:0px;font-size:0px;mso-line-height-rule:exactly;\"><![endif]-->\n" +
       "    \n" +
@@ -430,11 +428,6 @@ export const emailLayouts: Readonly<Record<'ltr' | 'rtl', EmailLayout>> = {
       "  \n" +
       "      <body  class=\"bs-body\" style=\"word-spacing:normal;background-color:#f2efe8;\">\n" +
       "        \n" +
-      "    <div style=\"display:none;font-size:1px;color:#ffffff;line-height:1px;max-height:0px;max-width:0px;opacity:0;overflow:hidden;\">",
-    { slot: "preheader" },
-    { slot: "preheaderPadding", raw: true },
-    "</div>\n" +
-      "  \n" +
       "        <div\n" +
       "           aria-label=\"",
     { slot: "subject" },
@@ -442,7 +435,10 @@ export const emailLayouts: Readonly<Record<'ltr' | 'rtl', EmailLayout>> = {
     { slot: "lang" },
     "\" dir=\"rtl\" style=\"word-spacing:normal;background-color:#f2efe8;\"\n" +
       "        >\n" +
-      "        \n" +
+      "        <div style=\"display:none;max-height:0;max-width:0;overflow:hidden;mso-hide:all;opacity:0;font-size:0;line-height:0;\">",
+    { slot: "preheader" },
+    { slot: "preheaderPadding", raw: true },
+    "</div>\n" +
       "      \n" +
       "      <!--[if mso | IE]><table align=\"center\" border=\"0\" cellpadding=\"0\" cellspacing=\"0\" class=\"bs-page-outlook\" role=\"presentation\" style=\"width:600px;\" width=\"600\" ><tr><td style=\"line-height:0px;font-size:0px;mso-line-height-rule:exactly;\"><![endif]-->\n" +
       "    \n" +

@@ -87,6 +87,12 @@ function listIdValue(config: Config, domain: string): string {
   return [...phrase, `<${LIST_LABEL}.${domain}>`].join(' ');
 }
 
+/** `List-Id` alone, for a message of the list that is not an editorial (the welcome): RFC 2919 wants it beside
+ * List-Unsubscribe, and filters read List-Unsubscribe without List-Id as a half-made list header. */
+export function listIdHeader(config: Config): { name: string; value: string } {
+  return { name: 'List-Id', value: listIdValue(config, senderDomain(config)) };
+}
+
 /**
  * Every header a bulk message carries besides From, To and Subject, as name and value on one line each (for an API
  * that takes them so; composeMessage folds them):

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { occurrencesOf } from '../../strings.ts';
 
 /**
  * The unsubscribe placeholder for a rendered document: 96 bits of the SHA-256 of that document, rendered
@@ -10,5 +11,5 @@ export function unsubscribePlaceholder(documentWithoutPlaceholder: string): stri
 }
 
 export function occurrences(haystack: string, needle: string): number {
-  return haystack.split(needle).length - 1;
+  return occurrencesOf(haystack, needle);
 }

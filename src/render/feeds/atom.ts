@@ -1,6 +1,7 @@
 import type { Config } from '../../config.ts';
 import type { Editorial } from '../../model.ts';
 import { urls } from '../urls.ts';
+import { MEDIA_TOPIC_SCHEME } from '../../vocabulary/media-topics.ts';
 import { FEED_HISTORY_NS, publicationFeed, type FeedDocument } from './document.ts';
 import { EMPTY_FEED_DATE, feedItems, latest, rfc3339, type FeedItem } from './feed-item.ts';
 import type { ItemDates } from './rss.ts';
@@ -79,6 +80,10 @@ export function atomEntry(item: FeedItem, config: Config): string {
     `<content type="html">${xmlText(item.contentHtml)}</content>`,
     `<rights type="text">${xmlText(config.rights.copyrightNotice)}</rights>`,
     ...item.topics.map((topic) => element('category', { term: topic })),
+    // RFC 4287 section 4.2.2: the scheme names the vocabulary, so a reader can route on the code in `term`.
+    ...item.mediaTopics.map((topic) =>
+      element('category', { term: topic.code.slice('medtop:'.length), scheme: MEDIA_TOPIC_SCHEME, label: topic.name }),
+    ),
   ].filter(Boolean);
   return `  ${openTag('entry', { 'xml:lang': lang })}\n${parts.map((p) => `    ${p}`).join('\n')}\n  </entry>`;
 }

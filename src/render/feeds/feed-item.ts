@@ -4,6 +4,7 @@ import { articleHtml } from '../article.ts';
 import { leadText } from '../body.ts';
 import { chromeOf } from '../chrome.ts';
 import { dropForbiddenChars } from '../escape.ts';
+import { mediaTopicsOf, type MediaTopicSubject } from '../media-topics.ts';
 import { urls } from '../urls.ts';
 import { trimOf } from '../../strings.ts';
 
@@ -27,6 +28,8 @@ export interface FeedItem {
   author: string;
   /** The editorial's topics, without blank ones. */
   topics: string[];
+  /** The IPTC Media Topics the configuration maps those topics to, labelled in the editorial's language. */
+  mediaTopics: MediaTopicSubject[];
   /** The full article: correction, body, provenance footer. */
   contentHtml: string;
   published: Date;
@@ -42,6 +45,7 @@ export function feedItem(editorial: Editorial, config: Config): FeedItem {
     summary: dropForbiddenChars(editorial.summary ?? leadText(editorial.blocks)),
     author: dropForbiddenChars(editorial.author ?? config.publication.name),
     topics: editorial.topics.map(dropForbiddenChars).filter((t) => t.trim() !== ''),
+    mediaTopics: mediaTopicsOf(editorial.topics, editorial.lang, config),
     contentHtml: dropForbiddenChars(articleHtml(editorial, chromeOf(editorial, config))),
     published: editorial.published,
     updated: editorial.updated.getTime() > editorial.published.getTime() ? editorial.updated : editorial.published,

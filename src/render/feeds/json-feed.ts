@@ -63,7 +63,7 @@ function jsonItem(item: FeedItem, config: Config) {
     date_modified: rfc3339(item.updated),
     authors: [{ name: item.author }],
     language: clean(editorial.lang),
-    tags: item.topics.length ? item.topics : undefined,
+    tags: tagsOf(item),
     // JSON Feed extensions start with an underscore and carry "about": where the extension is described.
     _provenance: {
       about: urls.home(config),
@@ -71,4 +71,10 @@ function jsonItem(item: FeedItem, config: Config) {
       sources: editorial.sources.map((s) => ({ url: s.url, label: clean(s.label) })),
     },
   };
+}
+
+/** The topics, then the Media Topics' labels: JSON Feed tags are plain strings, with no place for a scheme or a code. */
+function tagsOf(item: FeedItem): string[] | undefined {
+  const tags = [...new Set([...item.topics, ...item.mediaTopics.map((topic) => topic.name)])];
+  return tags.length ? tags : undefined;
 }

@@ -24,9 +24,10 @@ describe.concurrent('npm start', () => {
     });
 
     expect(stdout).toContain('each subscriber got each editorial at most once');
-    expect(stdout).toContain('7 confirmed, 1 pending');
-    // Seven confirmed sample subscribers: five readers (one follows only energy and diplomacy, so the Sahel editorial
-    // skips her) and the SES mailbox simulator's bounce@ and complaint@. Those two get the first editorial; its
+    expect(stdout).toContain('9 confirmed, 1 pending');
+    // Nine confirmed sample subscribers: five readers on every editorial (one follows only energy and diplomacy, so
+    // the Sahel editorial skips her), one on the daily digest and one on the weekly (neither gets an editorial on its
+    // own), and the SES mailbox simulator's bounce@ and complaint@. Those two get the first editorial; its
     // simulated bounce and complaint suppress them, and every dispatch planned after that leaves them out (one
     // planned before the events arrived, on a slow machine, still has them: 16 to 20 emails).
     const [, emails] = /(\d+) emails to 7 subscribers/.exec(stdout) ?? [];
@@ -39,6 +40,9 @@ describe.concurrent('npm start', () => {
     expect(stdout).toMatch(/^ +\+[\d.]+ s {2}example-partner +2026-06-02-grain-corridor: tombstone/m);
     expect(stdout).toMatch(/^ +\+[\d.]+ s {2}public feed +2026-06-02-grain-corridor: item gone/m);
     expect(stdout).toContain('was seen by example-partner only');
+    // The pickup report ends the lifecycle: the partner fetched the tombstone after the withdrawal (its request log).
+    expect(stdout).toMatch(/^ +2026-06-02-grain-corridor +tombstone +\S+ +seen \d{4}-/m);
+    expect(stdout).toMatch(/^ +atom\.xml +\d{4}-\d{2}-\d{2}T\S+ +\d+$/m);
 
     const feed = parseFeedFile(join(out, 'site/feeds/atom.xml'));
     expect(feed.bozo).toBe(false);
@@ -49,7 +53,8 @@ describe.concurrent('npm start', () => {
     // The lifecycle after the publish adds the embargoed editorial's five at its release (the suppressed two are left
     // out by then); the correction sends none. The readers' mail does not depend on when the events came.
     const messages = readdirSync(join(out, 'mailbox')).filter((n) => n.endsWith('.eml'));
-    expect(messages).toHaveLength(Number(emails) + 5);
+    // And the daily digest, to its one reader.
+    expect(messages).toHaveLength(Number(emails) + 5 + 1);
     const index = readFileSync(join(out, 'mailbox/index.txt'), 'utf8').trim().split('\n');
     const to = (address: string) => index.filter((line) => line.includes(`to ${address} `)).length;
     expect(
@@ -61,6 +66,17 @@ describe.concurrent('npm start', () => {
         'farah.haddad@example.org',
       ].map(to),
     ).toEqual([4, 4, 3, 4, 4]);
+    expect([to('grace.daily@example.com'), to('hugo.weekly@example.net')]).toEqual([1, 0]);
+    const digestLine = index.find((line) => line.includes('to grace.daily@example.com '))!;
+    const digest = await simpleParser(readFileSync(join(out, 'mailbox', digestLine.slice(0, digestLine.indexOf(' ')))));
+    expect(digest.subject).toMatch(/^Monexus daily digest: /);
+    expect(digest.headerLines.find((h) => h.key === 'feedback-id')?.line).toMatch(
+      /^Feedback-ID: digest-daily-[\d-]+:digest:/,
+    );
+    // The withdrawn editorial is left out of the digest; the embargoed one, public since, is in it.
+    expect(digest.text).not.toContain('grain-corridor');
+    expect(digest.text).toContain('black-sea-talks');
+    expect(stdout).toMatch(/^\[6\/8\] A daily digest/m);
     for (const simulated of ['bounce@simulator.amazonses.com', 'complaint@simulator.amazonses.com']) {
       expect(to(simulated)).toBeGreaterThanOrEqual(1);
       expect(to(simulated)).toBeLessThanOrEqual(3);
@@ -75,7 +91,7 @@ describe.concurrent('npm start', () => {
     // The desk's view of the dispatches, newest first, once every SES event has been counted: the first dispatch
     // had the bounce and the complaint; the complaint's message was delivered first, as SES does.
     const table = stdout.slice(
-      stdout.indexOf('[7/7] Dispatches, as npx broadsheet dispatch list shows them'),
+      stdout.indexOf('[8/8] Dispatches, as npx broadsheet dispatch list shows them'),
       stdout.indexOf('\nDone in '),
     );
     const [head, ...rows] = table
@@ -85,6 +101,7 @@ describe.concurrent('npm start', () => {
       .map((line) => line.trim().split(/\s+/));
     expect(head).toEqual(['slug', 'state', 'recipients', 'sent', 'delivered', 'bounced', 'complained', 'suppressed']);
     expect(rows.map((r) => r[0])).toEqual([
+      expect.stringMatching(/^digest-daily-\d{4}-\d{2}-\d{2}$/),
       expect.stringMatching(/-black-sea-talks$/),
       '2026-06-05-sahel-ceasefire',
       '2026-06-03-energy-grid',
@@ -93,7 +110,9 @@ describe.concurrent('npm start', () => {
     for (const row of rows) expect(row[1]).toBe('finished');
     expect(rows.reduce((n, row) => n + Number(row[3]), 0)).toBe(messages.length);
     expect(rows.at(-1)).toEqual(['2026-06-02-grain-corridor', 'finished', '7', '7', '6', '1', '1', '2']);
-    expect(rows[0]!.slice(2)).toEqual(['5', '5', '5', '0', '0', '0']);
+    // The digest went to its one reader; the embargoed editorial to the five on every editorial.
+    expect(rows[0]!.slice(2)).toEqual(['1', '1', '1', '0', '0', '0']);
+    expect(rows[1]!.slice(2)).toEqual(['5', '5', '5', '0', '0', '0']);
     // Not served: no desk.env, and no Desk line.
     expect(existsSync(join(out, 'desk.env'))).toBe(false);
     expect(stdout).not.toMatch(/^ {2}Desk /m);
