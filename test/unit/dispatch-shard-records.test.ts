@@ -5,7 +5,12 @@ import { shardRecordPartition } from '../../src/pipeline/dispatch/ledger-keys.ts
 import { partitionPages } from '../../src/pipeline/dispatch/partition-pages.ts';
 import { planDispatch } from '../../src/pipeline/dispatch/plan.ts';
 import { parseShard } from '../../src/pipeline/dispatch/shard-message.ts';
-import { recordedShards, SHARDS_PER_RECORD } from '../../src/pipeline/dispatch/shard-records.ts';
+import {
+  recordedShards,
+  shardGroupRecord,
+  SHARDS_PER_RECORD,
+  shardsPerRecord,
+} from '../../src/pipeline/dispatch/shard-records.ts';
 import type { Item, Queue } from '../../src/ports.ts';
 import { expectedRecipients, planDeps, READERS, SHARD_SIZE, storeTemplate } from '../helpers/dispatch-world.ts';
 import { startMemoryWorld } from '../helpers/memory-dispatch.ts';
@@ -41,5 +46,21 @@ describe('shard records', () => {
         .map((s) => s.id)
         .sort(),
     );
+  });
+
+  it('fit DynamoDB’s 400 KB an item whatever the shard size the stack allows, down to one shard a record', () => {
+    for (const shardSize of [1, 250, 500, 1_000, 2_500, 10_000]) {
+      const perRecord = shardsPerRecord(shardSize);
+      expect(perRecord).toBeGreaterThanOrEqual(1);
+      expect(perRecord).toBeLessThanOrEqual(SHARDS_PER_RECORD);
+      const shards = Array.from({ length: perRecord }, (_, n) => ({
+        shard: n,
+        recipients: Array.from({ length: shardSize }, (_, k) => ({ id: `${n}-${k}`.padEnd(22, 'x').slice(0, 22) })),
+      }));
+      const envelope = { v: 2 as const, dispatchId: 'd', slug: 'd', templateKey: 'rendered/d/d/email.json' };
+      const record = shardGroupRecord(envelope, shards, { segment: 0, expiresAt: 0 });
+      expect(Buffer.byteLength(JSON.stringify(record)), `shards of ${shardSize}`).toBeLessThan(400 * 1024);
+    }
+    expect(shardsPerRecord(10_000)).toBe(1);
   });
 });

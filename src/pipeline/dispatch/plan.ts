@@ -14,7 +14,7 @@ import {
   shardBody,
   shardCountOf,
   shardGroupRecord,
-  SHARDS_PER_RECORD,
+  shardsPerRecord,
   type ClosedShard,
   type ShardEnvelope,
 } from './shard-records.ts';
@@ -85,15 +85,15 @@ interface SegmentProgress {
  * Plans one dispatch: every subscriber who wants the editorial, in shards of `shardSize`, onto the dispatch queue.
  *
  * No subscriber is ever in two shards of one dispatch, whatever happens to the planner: that is what lets a worker
- * hold a whole shard under one lease. Shards are recorded in the ledger before they are queued, SHARDS_PER_RECORD
- * consecutive shards at a time in one create-only record keyed by the first of them (their subscriber ids, and the
- * subscriber the last one's scan position ends at), one record after another, so the records of a segment always
- * cover one unbroken stretch of the table's scan order. The dispatch state item makes repeated S3 events harmless:
- * the first call creates it as 'planning'; a call that finds it 'planned' queues nothing. One that finds it
- * 'planning' (an earlier call crashed mid-plan, or is still running) queues every recorded shard again (a worker
- * skips a shard that is done) and resumes each segment's scan right after its last recorded shard; its first record
- * is keyed by the shard that comes next, as the other call's next one is, so should it lose the race to write it,
- * the other call is planning and this one stops.
+ * hold a whole shard under one lease. Shards are recorded in the ledger before they are queued, up to
+ * SHARDS_PER_RECORD consecutive shards at a time (fewer when shards are large: shardsPerRecord) in one create-only
+ * record keyed by the first of them (their subscriber ids, and the subscriber the last one's scan position ends at),
+ * one record after another, so the records of a segment always cover one unbroken stretch of the table's scan order.
+ * The dispatch state item makes repeated S3 events harmless: the first call creates it as 'planning'; a call that
+ * finds it 'planned' queues nothing. One that finds it 'planning' (an earlier call crashed mid-plan, or is still
+ * running) queues every recorded shard again (a worker skips a shard that is done) and resumes each segment's scan
+ * right after its last recorded shard; its first record is keyed by the shard that comes next, as the other call's
+ * next one is, so should it lose the race to write it, the other call is planning and this one stops.
  * The scan is streamed page by page into shards, so memory does not grow with the number of subscribers.
  * Before anything else the template is copied into the ledger, where the workers read it: a dispatch whose template
  * is missing or unusable fails here (TemplateError) and queues nothing. A stopped dispatch queues nothing either; one
@@ -214,6 +214,7 @@ async function planSegment(
   };
   let current: ShardMessage['recipients'] = [];
   let closed: ClosedShard[] = [];
+  const perRecord = shardsPerRecord(deps.shardSize);
   let { shards, recipients } = from;
   let superseded = false;
 
@@ -260,7 +261,7 @@ async function planSegment(
       current.push({ id: subscriber.id as string });
       if (current.length < deps.shardSize) continue;
       closeShard();
-      if (closed.length === SHARDS_PER_RECORD && !(await recordAndQueue())) {
+      if (closed.length === perRecord && !(await recordAndQueue())) {
         superseded = true;
         break scan;
       }

@@ -10,8 +10,14 @@ import { encodeShard, type ShardMessage } from './shard-message.ts';
  * before grouping hold one shard's message each (`body`) and are read as they are.
  */
 
-/** Shards recorded by one write, and queued by one send. */
+/** Shards recorded by one write, and queued by one send, at most. */
 export const SHARDS_PER_RECORD = 10;
+/** Subscriber ids one record holds at most: 23 bytes each keep it under 280 KB, within DynamoDB's 400 KB an item. */
+const MAX_IDS_PER_RECORD = 12_000;
+
+/** Shards recorded together for a shard size: fewer for large shards (shardSize goes up to 10,000), never none. */
+export const shardsPerRecord = (shardSize: number): number =>
+  Math.max(1, Math.min(SHARDS_PER_RECORD, Math.floor(MAX_IDS_PER_RECORD / shardSize)));
 
 /** What every shard message of a dispatch shares: the message but its number and recipients. */
 export type ShardEnvelope = Omit<ShardMessage, 'shard' | 'recipients'>;
