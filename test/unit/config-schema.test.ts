@@ -3,25 +3,17 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_SCHEMA, ConfigError, configFrom, loadConfig, PARTNER_FORMATS, type Config } from '../../src/config.ts';
+import { CONFIG_SCHEMA, configFrom, loadConfig, PARTNER_FORMATS, type Config } from '../../src/config.ts';
 import { nearestName } from '../../src/config/nearest-name.ts';
 import type { JsonSchema } from '../../src/config/schema-check.ts';
+import { configRefusal } from '../helpers/config-refusal.ts';
 
 const readJson = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(fileURLToPath(new URL(`../../${name}`, import.meta.url)), 'utf8')) as Record<string, unknown>;
 const SAMPLE = readJson('broadsheet.config.json');
 const SCHEMA_FILE = readJson('broadsheet.config.schema.json');
 
-/** The message the loader gives for a file with `raw` in it, or '' when it accepts it. */
-function refusal(raw: Record<string, unknown>): string {
-  try {
-    configFrom(raw, 'broadsheet.config.json');
-    return '';
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-}
+const refusal = configRefusal;
 
 /** ajv, the reference implementation of JSON Schema 2020-12, on the committed file as editors read it. */
 function ajvValidator() {

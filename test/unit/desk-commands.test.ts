@@ -25,6 +25,7 @@ import { bulkHeaders } from '../../src/render/email/mime.ts';
 import { personalize } from '../../src/render/email/personalize.ts';
 import { parseEditorial } from '../../src/parse/index.ts';
 import { MemoryStore } from '../helpers/memory-store.ts';
+import { testDeskRuntime } from '../helpers/test-desk.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const VALID = join(ROOT, 'test/fixtures/valid');
@@ -97,17 +98,7 @@ function memoryDesk(publication: Config = config): Desk {
   const mailer = new RecordingMailer();
   const planned: DispatchRequest[] = [];
   const stopped: StopRequest[] = [];
-  const runtime = {
-    publication,
-    editorialsBucket: 'editorials',
-    publicBucket: 'site',
-    subscribersTable: 'subscribers',
-    ledgerTable: 'ledger',
-    dispatchQueueUrl: 'http://127.0.0.1:1/queue/dispatch',
-    configurationSet: 'broadsheet-events',
-    endpoints: {},
-    where: 'the test desk',
-  };
+  const runtime = testDeskRuntime(publication);
   const deps: PublishDeps = {
     editorials,
     site,

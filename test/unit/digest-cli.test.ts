@@ -13,6 +13,7 @@ import type { DispatchRequest } from '../../src/pipeline/publish/dispatch-reques
 import { proofUnsubscribeUrl } from '../../src/render/email/proof-link.ts';
 import { runCliInProcess } from '../helpers/cli-in-process.ts';
 import { config, digestStage, type DigestStage } from '../helpers/digest-stage.ts';
+import { testDeskRuntime } from '../helpers/test-desk.ts';
 
 const dailyOnly: Config = {
   ...config,
@@ -127,17 +128,7 @@ class RecordingMailer implements Mailer {
 describe('broadsheet proof --digest', () => {
   async function proof(args: string[], stage: DigestStage) {
     const mailer = new RecordingMailer();
-    const runtime = {
-      publication: config,
-      editorialsBucket: 'editorials',
-      publicBucket: 'site',
-      subscribersTable: 'subscribers',
-      ledgerTable: 'ledger',
-      dispatchQueueUrl: 'http://127.0.0.1:1/queue/dispatch',
-      configurationSet: 'broadsheet-events',
-      endpoints: {},
-      where: 'the test desk',
-    } as unknown as DeskRuntime;
+    const runtime = testDeskRuntime(config) as unknown as DeskRuntime;
     const out: string[] = [];
     const err: string[] = [];
     const code = await runDeskCommand('proof', args, {

@@ -1,25 +1,18 @@
 // IPTC Media Topics: the vocabulary Broadsheet ships, the configuration that maps topics to it, and the feeds that
 // carry the codes to partners.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configFrom, loadConfig } from '../../src/config.ts';
+import { configFrom, loadConfig } from '../../src/config.ts';
 import { renderAtom, renderJsonFeed } from '../../src/render/feeds/index.ts';
 import { MEDIA_TOPICS, MEDIA_TOPIC_SCHEME, mediaTopicLabel } from '../../src/vocabulary/media-topics.ts';
 import { makeEditorial } from '../fixtures/editorial.ts';
 import { parseFeedTexts, type ParsedFeed } from '../helpers/feedparser.ts';
 import { jsonFeedErrors } from '../helpers/json-feed.ts';
 import { xmllintTexts } from '../helpers/xmllint.ts';
+import { configRefusal } from '../helpers/config-refusal.ts';
 
 const config = loadConfig();
 
-function refusal(raw: Record<string, unknown>): string {
-  try {
-    configFrom(raw, 'broadsheet.config.json');
-    return '';
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-}
+const refusal = configRefusal;
 
 describe('the Media Topics vocabulary shipped', () => {
   it('has every code the sample configuration maps', () => {
