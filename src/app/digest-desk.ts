@@ -1,5 +1,6 @@
 import { systemClock } from '../adapters/clock.ts';
 import { createLogger } from '../log.ts';
+import { digestWithdrawnKey } from '../pipeline/dispatch/ledger-keys.ts';
 import { planDispatch } from '../pipeline/dispatch/plan.ts';
 import type { DigestDeps } from '../pipeline/digest/send-digest.ts';
 import { idTable, objectStore, pairTable, queue } from './adapters.ts';
@@ -30,5 +31,7 @@ export function digestDeskDeps(runtime: DeskRuntime): DigestDeps {
     clock,
     log,
     planDispatch: async (request) => void (await planDispatch(plan, request)),
+    withdrawFromDigest: ({ dispatchId, slug }) =>
+      plan.ledger.put({ ...digestWithdrawnKey(dispatchId, slug), at: clock.now().toISOString() }),
   };
 }

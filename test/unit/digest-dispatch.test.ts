@@ -325,4 +325,34 @@ describe('a reader who changes cadence in the middle of the period', () => {
       reason: 'nothing new',
     });
   });
+
+  it('a digest planned again after a crash leaves out an editorial withdrawn in between', async () => {
+    await seed([{ email: 'reader@example.org', cadence: 'daily', topics: [] }]);
+    await publishAt('2026-12-19T09:00:00Z', '2026-12-19-port', 'Port talks', ['ports']);
+    await publishAt('2026-12-19T10:00:00Z', '2026-12-19-grain', 'Grain corridor', ['grain']);
+    // A day of its own: the worker keeps each digest's template for the life of the process.
+    const period = periodEndingOn('daily', '2026-12-20', config.subscription.digests);
+    stage.at(new Date(period.end.getTime() + 5 * 60_000).toISOString());
+    const crashing: DigestDeps = {
+      ...digestDeps(),
+      planDispatch: async () => {
+        throw new Error('the function stopped before planning');
+      },
+    };
+    await expect(sendDigest(crashing, period)).rejects.toThrow('stopped before planning');
+    // Withdrawn while no digest was planned, where nothing could tell the digest: the stored template still lists it.
+    await stage.remove('2026-12-19-grain');
+
+    const withdrawn: string[] = [];
+    const retry: DigestDeps = {
+      ...digestDeps(),
+      withdrawFromDigest: async ({ dispatchId, slug }) => {
+        withdrawn.push(slug);
+        await world.ledger.put({ ...digestWithdrawnKey(dispatchId, slug), at: stage.clock.now().toISOString() });
+      },
+    };
+    expect(await sendDigest(retry, period)).toMatchObject({ outcome: 'planned' });
+    expect(withdrawn).toEqual(['2026-12-19-grain']);
+    expect(mailOf(await world.sentMail(), 'reader@example.org').map(titlesIn)).toEqual([['Port talks']]);
+  });
 });

@@ -8,6 +8,8 @@ import { renderDigest } from '../../render/email/digest.ts';
 import type { DigestEntry, DigestTemplate } from '../../render/email/digest-types.ts';
 import type { StoredDigest } from '../dispatch/digest-template.ts';
 import type { DispatchRequest } from '../publish/dispatch-request.ts';
+import { isPublic } from '../../render/feeds/window.ts';
+import { readIndexEntry, visibleEditorial } from '../publish/index-entry.ts';
 import { collectDigest } from './collect.ts';
 import { digestItemKey } from './digest-items.ts';
 import {
@@ -30,6 +32,8 @@ export interface DigestDeps {
   log: Logger;
   /** The dispatch planner, as the publish stage calls it for an editorial. */
   planDispatch: (request: DispatchRequest) => Promise<void>;
+  /** Leaves an editorial out of a digest's copies not yet sent (the publish stage's, src/pipeline/publish/deps.ts). */
+  withdrawFromDigest?: (request: { dispatchId: string; slug: string }) => Promise<void>;
 }
 
 export type DigestOutcome =
@@ -73,13 +77,17 @@ export async function sendDigest(deps: DigestDeps, period: DigestPeriod): Promis
     return { outcome: 'empty', dispatchId, period, editorials: 0 };
   }
   const templateKey = digestTemplateKey(dispatchId);
-  await writeTemplate(deps, templateKey, storedDigest(deps.config, dispatchId, period, entries));
-  // Before the plan: a withdrawal from now on finds this digest and leaves the editorial out of its copies.
-  const noted = JSON.stringify({ dispatchId, at: deps.clock.now().toISOString() });
-  for (const entry of entries)
-    await deps.editorials.put(digestItemKey(entry.slug, dispatchId), `${noted}\n`, { contentType: JSON_TYPE });
+  // What is planned is the stored template: this call's, or the one an earlier call (crashed, or racing) wrote.
+  const listed = listedIn(
+    await writeTemplate(deps, templateKey, storedDigest(deps.config, dispatchId, period, entries)),
+  );
+  await noteListed(
+    deps,
+    dispatchId,
+    listed.map((e) => e.slug),
+  );
   // An editorial without topics goes to every reader: the digest's audience is then everyone on its cadence.
-  const topics = entries.some((e) => e.topics.length === 0) ? [] : [...new Set(entries.flatMap((e) => e.topics))];
+  const topics = listed.some((e) => e.topics.length === 0) ? [] : [...new Set(listed.flatMap((e) => e.topics))];
   await deps.planDispatch({
     dispatchId,
     slug: dispatchId,
@@ -140,12 +148,43 @@ const periodJson = (period: DigestPeriod) => ({
   end: period.end.toISOString(),
 });
 
-async function writeTemplate(deps: DigestDeps, key: string, digest: StoredDigest): Promise<void> {
+/** Writes the template unless one is there already, and answers the one that is stored. */
+async function writeTemplate(deps: DigestDeps, key: string, digest: StoredDigest): Promise<StoredDigest> {
   try {
     await deps.editorials.put(key, `${JSON.stringify(digest)}\n`, { contentType: JSON_TYPE, ifNoneMatch: '*' });
+    return digest;
   } catch (err) {
     // Another call wrote it first: both plan that one.
     if (!(err instanceof PreconditionFailedError)) throw err;
+    const stored = await deps.editorials.get(key);
+    if (!stored) throw new DigestError(`${key} was written by another call and is gone: plan the period again`);
+    return JSON.parse(Buffer.from(stored.body).toString('utf8')) as StoredDigest;
+  }
+}
+
+/** Every editorial a stored digest lists, in any of its languages (each variant may cut its list at another place). */
+function listedIn(digest: StoredDigest): { slug: string; topics: string[] }[] {
+  const listed = new Map<string, string[]>();
+  for (const variant of Object.values(digest.variants ?? {}))
+    for (const entry of variant.entries ?? []) listed.set(entry.slug, entry.topics ?? []);
+  return [...listed].map(([slug, topics]) => ({ slug, topics }));
+}
+
+/**
+ * Before the plan: notes the digest under each editorial it lists, so that a withdrawal from now on finds it and
+ * leaves the editorial out of the copies still to send; then looks at each editorial again, since one withdrawn
+ * between the listing and the note found no note, and tells the digest itself.
+ */
+async function noteListed(deps: DigestDeps, dispatchId: string, slugs: readonly string[]): Promise<void> {
+  const noted = `${JSON.stringify({ dispatchId, at: deps.clock.now().toISOString() })}\n`;
+  for (const slug of slugs)
+    await deps.editorials.put(digestItemKey(slug, dispatchId), noted, { contentType: JSON_TYPE });
+  for (const slug of slugs) {
+    const stored = await readIndexEntry(deps.editorials, deps.clock, slug);
+    if (stored && isPublic(visibleEditorial(stored.entry), deps.clock.now())) continue;
+    if (deps.withdrawFromDigest) await deps.withdrawFromDigest({ dispatchId, slug });
+    else
+      deps.log.warn('an editorial of the digest was withdrawn as it was planned; nothing here can tell it', { slug });
   }
 }
 
