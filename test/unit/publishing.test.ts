@@ -174,6 +174,15 @@ describe('corrections', () => {
     expect((await template(stage, `rendered/${slug}/${slug}/email.json`)).subject).toBe('Harbour talks stall');
   });
 
+  it('a correction sent again goes by the time it became public, as the digests list it', async () => {
+    const stage = await memoryStage({ now: new Date('2026-06-10T08:00:00Z') });
+    await stage.publish(await stage.upload(name, first));
+    stage.clock.set(new Date('2026-06-20T10:00:00Z'));
+    await stage.publish(await stage.upload(name, corrected({ updated: '2026-06-20T09:30:00Z', resend: 'true' })));
+    // A reader who moved to a digest between the two is decided by the correction's time: the digest then lists it.
+    expect(stage.planned.map((r) => r.publicAt)).toEqual(['2026-06-10T08:00:00.000Z', '2026-06-20T10:00:00.000Z']);
+  });
+
   it('asking resend without a later updated send nothing new', async () => {
     const stage = await memoryStage();
     await stage.publish(await stage.upload(name, first));

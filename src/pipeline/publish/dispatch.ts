@@ -44,9 +44,13 @@ export async function dispatchIfDue(deps: PublishDeps, slug: string): Promise<st
     deps.log.info('dispatch scheduled', { slug, dispatchId, sendAt: marker.sendAt });
     return undefined;
   }
-  // When the pipeline first found it public (logPublicVersion wrote it before this runs): the time the public log
-  // and the digests go by too, so each reader gets it one way, on its own or in a digest. The same on every delivery.
+  // When the pipeline found the version being sent public (logPublicVersion wrote it before this runs: the first
+  // publication's time, or a correction's for a correction sent again): the time the public log and the digests go by
+  // too, so each reader gets it one way, on its own or in a digest. The same on every delivery.
+  const logged =
+    stored.entry.loggedUpdated?.getTime() === editorial.updated.getTime() ? stored.entry.loggedAt : undefined;
   const publicAt = (
+    logged ??
     stored.entry.publicAt ??
     new Date(Math.max(stored.entry.sourceLastModified.getTime(), editorial.embargo?.getTime() ?? 0))
   ).toISOString();

@@ -24,6 +24,8 @@ export interface IndexEntry {
   publicAt?: Date;
   /** The `updated` of the newest version written to the public log (src/pipeline/digest/public-log.ts). */
   loggedUpdated?: Date;
+  /** When that version became public (its public log record's time): a correction sent again goes by it. */
+  loggedAt?: Date;
 }
 
 export type SerialisedEditorial = Omit<Editorial, 'published' | 'updated' | 'embargo' | 'emailSendAt'> & {
@@ -78,6 +80,7 @@ export function encodeIndexEntry(entry: IndexEntry): string {
     ...(entry.removedAt && { removedAt: entry.removedAt.toISOString() }),
     ...(entry.publicAt && { publicAt: entry.publicAt.toISOString() }),
     ...(entry.loggedUpdated && { loggedUpdated: entry.loggedUpdated.toISOString() }),
+    ...(entry.loggedAt && { loggedAt: entry.loggedAt.toISOString() }),
   };
   return `${JSON.stringify({ ...serialiseEditorial(entry.editorial), indexed })}\n`;
 }
@@ -111,6 +114,7 @@ export function decodeIndexEntry(text: string): IndexEntry {
     ...(indexed.loggedUpdated !== undefined && {
       loggedUpdated: isoDate(indexed.loggedUpdated, 'indexed.loggedUpdated'),
     }),
+    ...(indexed.loggedAt !== undefined && { loggedAt: isoDate(indexed.loggedAt, 'indexed.loggedAt') }),
   };
 }
 

@@ -27,7 +27,7 @@ export async function logPublicVersion(deps: PublishDeps, slug: string): Promise
       if (!current || current.entry.editorial.updated.getTime() !== editorial.updated.getTime()) return;
       // An entry from before the log: its first publication is when its email went, else the editorial's date.
       const publicAt = current.entry.publicAt ?? firstPublic(current.entry);
-      const entry = { ...current.entry, loggedUpdated: editorial.updated, publicAt };
+      const entry = { ...current.entry, loggedUpdated: editorial.updated, loggedAt: now, publicAt };
       return (await writeIndexEntry(deps.editorials, entry, current)) ? undefined : AGAIN;
     },
   );

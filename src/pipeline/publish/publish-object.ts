@@ -109,6 +109,7 @@ async function recordVersion(deps: PublishDeps, key: string, lastModified: Date,
         // What the pipeline has noted of the slug's public life outlives its versions.
         ...(current?.entry.publicAt && { publicAt: current.entry.publicAt }),
         ...(current?.entry.loggedUpdated && { loggedUpdated: current.entry.loggedUpdated }),
+        ...(current?.entry.loggedAt && { loggedAt: current.entry.loggedAt }),
       };
       if (await writeIndexEntry(deps.editorials, entry, current)) return { kind: current ? 'newer' : 'new', entry };
       return AGAIN;
