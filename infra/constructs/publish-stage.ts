@@ -161,6 +161,7 @@ const OWN_KEYS = [
   'public-log/*',
   'digests/*',
   'digest-items/*',
+  'pickup/*',
 ];
 
 /** What publishing reads and writes: never the desk's approved/ objects (read only), only the keys it owns. */

@@ -149,6 +149,52 @@ describe('unseen kills', () => {
   });
 });
 
+describe('the kill watch across scheduled runs', () => {
+  it('reads about an hour of logs a run while a kill is unseen, and none once every kill is seen', async () => {
+    const config = configFrom({ partners: [{ id: 'wire-east', name: 'Wire East', formats: ['atom'] }] }, 'test');
+    const stage = await memoryStage({ config, now: new Date() });
+    stage.deps.partnerSecret = 'the partner secret of the kill watch, over 32 characters';
+    const body = markdown({ title: '"Killed"', slug: '2026-06-20-killed', published: '2026-06-20T06:00:00Z' });
+    await stage.publish(await stage.upload('2026-06-20-killed.md', body));
+    await stage.remove('approved/2026-06-20-killed.md');
+    await stage.publish('approved/2026-06-20-killed.md', 'removed');
+    const killedAt = stage.clock.now().getTime();
+    const asked: [Date, Date][] = [];
+    const fetched: SiteFetch[] = [];
+    const run = () =>
+      watchKills({
+        editorials: stage.editorials,
+        fetches: {
+          async *fetchesSince(since, until) {
+            asked.push([since, until]);
+            yield* fetched.filter((f) => f.at >= since && f.at <= until);
+          },
+        },
+        config,
+        clock: stage.clock,
+        log: createLogger({}, () => {}),
+        partnerSecret: stage.deps.partnerSecret!,
+        functionName: 'BroadsheetPipeline-Publish',
+      });
+
+    stage.clock.set(new Date(killedAt + 2 * HOUR));
+    expect((await run()).map((u) => u.slug)).toEqual(['2026-06-20-killed']);
+    expect(asked[0]![0].getTime()).toBe(killedAt);
+    // Five minutes on, still unseen: an hour before where the last run stopped, not back to the kill.
+    stage.clock.set(new Date(killedAt + 2 * HOUR + 5 * 60_000));
+    expect(await run()).toHaveLength(1);
+    expect(asked[1]![0].getTime()).toBe(killedAt + HOUR);
+    // The partner fetches its feed; the next run sees it, and the one after reads no log at all.
+    const path = (await stage.keys(stage.site, 'partners/')).find((key) => key.endsWith('/atom.xml'))!;
+    fetched.push({ at: new Date(killedAt + 2 * HOUR + 6 * 60_000), path, status: 200 });
+    stage.clock.set(new Date(killedAt + 2 * HOUR + 10 * 60_000));
+    expect(await run()).toEqual([]);
+    stage.clock.set(new Date(killedAt + 2 * HOUR + 15 * 60_000));
+    expect(await run()).toEqual([]);
+    expect(asked).toHaveLength(3);
+  });
+});
+
 describe('webhook delivery records', () => {
   const config = configFrom(
     { partners: [{ id: 'wire-east', name: 'Wire East', formats: ['ninjs'], webhook: 'https://wire-east.example/h' }] },
