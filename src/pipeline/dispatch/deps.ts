@@ -3,7 +3,8 @@ import type { Logger } from '../../log.ts';
 import type { Clock, KeyValueTable, Mailer } from '../../ports.ts';
 import type { BackoffPolicy } from '../../retry.ts';
 import type { TemplateCache } from './dispatch-template.ts';
-import type { DigestCopy, ReaderProfile } from './digest-selection.ts';
+import type { ReaderProfile } from './audience.ts';
+import type { DigestCopy } from './digest-selection.ts';
 import type { TokenBucket } from './token-bucket.ts';
 
 /*

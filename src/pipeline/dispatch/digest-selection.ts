@@ -1,29 +1,7 @@
-import { digestWindow, isCadence, type CadenceFields, type DigestCadence } from '../../cadence.ts';
+import { digestWindow, type DigestCadence } from '../../cadence.ts';
 import type { DigestTemplate } from '../../render/email/digest-types.ts';
+import { sharesTopic, topicKey, type ReaderProfile } from './audience.ts';
 import type { LoadedDigest } from './dispatch-template.ts';
-
-/** What the worker reads of a recipient, besides the address, to choose their part of a digest. */
-export interface ReaderProfile extends CadenceFields {
-  language?: string;
-  /** Empty: every topic. */
-  topics: string[];
-}
-
-const topicKey = (topic: string) => topic.trim().toLowerCase();
-
-/** The profile fields of a subscribers-table item (the rest of the record is not read). */
-export function readerProfile(item: Record<string, unknown>): ReaderProfile {
-  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
-  const language = text(item.language);
-  const changedAt = text(item.cadenceChangedAt);
-  return {
-    topics: Array.isArray(item.topics) ? item.topics.filter((t): t is string => typeof t === 'string') : [],
-    ...(language !== undefined && { language }),
-    ...(isCadence(item.cadence) && { cadence: item.cadence }),
-    ...(changedAt !== undefined && { cadenceChangedAt: changedAt }),
-    ...(isCadence(item.previousCadence) && { previousCadence: item.previousCadence }),
-  };
-}
 
 /**
  * The digest items a reader gets, by index: those that became public while the reader was on this digest's cadence
@@ -43,7 +21,7 @@ export function chosenItems(
   for (const [n, entry] of entries.entries()) {
     const at = Date.parse(entry.publishedAt);
     if (!(at >= window.start.getTime() && at < window.end.getTime())) continue;
-    if (wanted.size > 0 && entry.topics.length > 0 && !entry.topics.some((t) => wanted.has(topicKey(t)))) continue;
+    if (!sharesTopic(entry.topics, wanted)) continue;
     chosen.push(n);
   }
   return chosen;

@@ -1,4 +1,4 @@
-import { cadenceAt, type CadenceFields } from '../../cadence.ts';
+import { cadenceAt } from '../../cadence.ts';
 import type { Logger } from '../../log.ts';
 import type { Clock, Item, ItemKey, KeyValueTable, ObjectStore, Page, Queue } from '../../ports.ts';
 import type { DispatchRequest } from '../publish/dispatch-request.ts';
@@ -7,8 +7,9 @@ import { registerDispatch } from './dispatch-register.ts';
 import { partitionPages } from './partition-pages.ts';
 import { readDispatchStop } from './dispatch-stop.ts';
 import { dispatchStateKey, retainedUntil, shardRecordPartition } from './ledger-keys.ts';
+import { isMailable, readerProfile, sharesTopic, topicKey } from './audience.ts';
 import { wantsDigest } from './digest-audience.ts';
-import { SUBSCRIBER_ID, type ShardMessage } from './shard-message.ts';
+import type { ShardMessage } from './shard-message.ts';
 import {
   recordedShards,
   shardBody,
@@ -48,25 +49,10 @@ export interface PlanResult {
  * later is decided as before the change, and so is every later plan of the same dispatch.
  */
 export function wantsEditorial(subscriber: Item, editorialTopics: ReadonlySet<string>, publicAt: Date): boolean {
-  if (subscriber.status !== 'confirmed') return false;
-  if (typeof subscriber.id !== 'string' || !SUBSCRIBER_ID.test(subscriber.id)) return false;
-  if (typeof subscriber.email !== 'string' || !subscriber.email.includes('@')) return false;
-  if (cadenceAt(cadenceFieldsOf(subscriber), publicAt) !== 'each') return false;
-  if (editorialTopics.size === 0) return true;
-  const topics = Array.isArray(subscriber.topics)
-    ? subscriber.topics.filter((t): t is string => typeof t === 'string')
-    : [];
-  return topics.length === 0 || topics.some((t) => editorialTopics.has(normaliseTopic(t)));
+  if (!isMailable(subscriber)) return false;
+  const reader = readerProfile(subscriber);
+  return cadenceAt(reader, publicAt) === 'each' && sharesTopic(reader.topics, editorialTopics);
 }
-
-const normaliseTopic = (topic: string) => topic.trim().toLowerCase();
-
-/** cadenceAt reads the values it understands; a change time that is not a string counts as no change. */
-const cadenceFieldsOf = (subscriber: Item) => ({
-  cadence: subscriber.cadence as CadenceFields['cadence'],
-  previousCadence: subscriber.previousCadence as CadenceFields['previousCadence'],
-  ...(typeof subscriber.cadenceChangedAt === 'string' && { cadenceChangedAt: subscriber.cadenceChangedAt }),
-});
 
 /** When the editorial became public: the request says so; one queued before it did is planned as public now. */
 export function publicTimeOf(request: Pick<DispatchRequest, 'publicAt'>, planTime: Date): Date {
@@ -149,7 +135,7 @@ export async function planDispatch(deps: PlanDeps, request: DispatchRequest): Pr
     });
   }
 
-  const topics = new Set(request.topics.map(normaliseTopic).filter(Boolean));
+  const topics = new Set(request.topics.map(topicKey).filter(Boolean));
   const publicAt = publicTimeOf(request, new Date(startedAt));
   const outcomes = await Promise.all(
     progress.map((from, segment) => planSegment(deps, request, { topics, publicAt }, segment, totalSegments, from)),

@@ -3,7 +3,7 @@ import type { Logger } from '../../log.ts';
 import type { ItemKey } from '../../ports.ts';
 import { retry, type BackoffPolicy } from '../../retry.ts';
 import type { Interruption, Recipient, Recorded, WorkerDeps } from './deps.ts';
-import { readerProfile } from './digest-selection.ts';
+import { readerProfile } from './audience.ts';
 import { readDispatchRecords, type DispatchControl } from './dispatch-control.ts';
 import type { DispatchStop } from './dispatch-stop.ts';
 import { addFigures, dispatchTag } from './figures.ts';
