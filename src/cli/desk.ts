@@ -405,28 +405,9 @@ async function proof(args: string[], io: Io): Promise<number> {
     to,
     desk.runtime.configurationSet,
   );
-  const sent: { to: string; messageId: string }[] = [];
-  const failed: { to: string; reason: string }[] = [];
-  for (const email of emails) {
-    try {
-      const { messageId } = await desk.mailer.send(email);
-      sent.push({ to: email.to, messageId });
-      io.out(`${email.to}: sent, SES message id ${messageId}`);
-    } catch (e) {
-      const reason = whatWentWrong(e);
-      failed.push({ to: email.to, reason });
-      io.err(`${email.to}: not sent: ${reason}`);
-    }
-  }
+  const { sent, failed } = await sendProofs(desk, emails, io);
   const key = proofRecordKey(at, slug);
-  const record = {
-    slug,
-    subject,
-    to: sent.map((s) => s.to),
-    messageIds: sent.map((s) => s.messageId),
-    at: at.toISOString(),
-    ...(failed.length > 0 && { failed }),
-  };
+  const record = { slug, subject, ...proofSends(sent, failed), at: at.toISOString() };
   await desk.editorials.put(key, `${JSON.stringify(record, null, 2)}\n`, { contentType: JSON_TYPE });
   io.out(
     `Sent the proof of ${slug} ("${subject}") to ${sent.length} of ${emails.length} address${emails.length === 1 ? '' : 'es'}; recorded in ${key} in ${where(desk)}.`,
@@ -471,41 +452,51 @@ async function proofDigest(
     throw new DeskError(
       `nothing became public in the ${cadence} period ${period.id} (${period.start.toISOString()} to ${period.end.toISOString()}): its digest would not be sent, so there is nothing to proof; give another --period`,
     );
-  const sent = await sendProofs(desk, proof.emails, io);
-  const key = proofRecordKey(io.now(), `digest-${cadence}-${period.id}`);
+  const { sent, failed } = await sendProofs(desk, proof.emails, io);
+  const at = io.now();
+  const key = proofRecordKey(at, `digest-${cadence}-${period.id}`);
   const record = {
     digest: `digest-${cadence}-${period.id}`,
     subject: proof.subject,
-    to: sent.to,
-    at: io.now().toISOString(),
+    ...proofSends(sent, failed),
+    at: at.toISOString(),
   };
   await desk.editorials.put(key, `${JSON.stringify(record, null, 2)}\n`, { contentType: JSON_TYPE });
   io.out(
-    `Sent the proof of the ${cadence} digest of ${period.id} (${proof.editorials} editorials, "${proof.subject}") to ${sent.to.length} of ${proof.emails.length} address${proof.emails.length === 1 ? '' : 'es'}; recorded in ${key} in ${where(desk)}.`,
+    `Sent the proof of the ${cadence} digest of ${period.id} (${proof.editorials} editorials, "${proof.subject}") to ${sent.length} of ${proof.emails.length} address${proof.emails.length === 1 ? '' : 'es'}; recorded in ${key} in ${where(desk)}.`,
   );
   io.out(`Nothing was planned. Its unsubscribe link, ${proof.unsubscribeUrl}, changes nothing and says so.`);
-  return sent.failed > 0 ? 1 : 0;
+  return failed.length > 0 ? 1 : 0;
 }
 
-async function sendProofs(
-  desk: DeskConnection,
-  emails: OutgoingEmail[],
-  io: Io,
-): Promise<{ to: string[]; failed: number }> {
-  const to: string[] = [];
-  let failed = 0;
+interface ProofSends {
+  sent: { to: string; messageId: string }[];
+  failed: { to: string; reason: string }[];
+}
+
+/** Sends each proof on its own: an address SES refuses is named on standard error, and the others still go. */
+async function sendProofs(desk: DeskConnection, emails: OutgoingEmail[], io: Io): Promise<ProofSends> {
+  const sends: ProofSends = { sent: [], failed: [] };
   for (const email of emails) {
     try {
       const { messageId } = await desk.mailer.send(email);
-      to.push(email.to);
+      sends.sent.push({ to: email.to, messageId });
       io.out(`${email.to}: sent, SES message id ${messageId}`);
     } catch (e) {
-      failed += 1;
-      io.err(`${email.to}: not sent: ${whatWentWrong(e)}`);
+      const reason = whatWentWrong(e);
+      sends.failed.push({ to: email.to, reason });
+      io.err(`${email.to}: not sent: ${reason}`);
     }
   }
-  return { to, failed };
+  return sends;
 }
+
+/** What a proof's record says of its sends: who got it, SES's message ids, and who did not and why. */
+const proofSends = (sent: ProofSends['sent'], failed: ProofSends['failed']) => ({
+  to: sent.map((s) => s.to),
+  messageIds: sent.map((s) => s.messageId),
+  ...(failed.length > 0 && { failed }),
+});
 
 // ---------------------------------------------------------------------------------------------------------------
 
