@@ -2,7 +2,8 @@ import type { ObjectStore, Clock } from '../../ports.ts';
 import type { DigestEntry } from '../../render/email/digest.ts';
 import { leadText } from '../../render/body.ts';
 import { isPublic } from '../../render/feeds/window.ts';
-import { readIndexEntry, visibleEditorial } from '../publish/index-entry.ts';
+import type { Editorial } from '../../model.ts';
+import { readIndexEntry, visibleEditorial, type IndexEntry } from '../publish/index-entry.ts';
 import type { DigestPeriod } from './period.ts';
 import { publicLogIn } from './public-log.ts';
 
@@ -36,16 +37,25 @@ export async function collectDigest(
     .sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime() || (a.slug < b.slug ? -1 : 1));
 }
 
+/** The index entry and editorial of `slug` while it is public (published, embargo passed, not withdrawn). */
+export async function publicNow(
+  deps: { editorials: ObjectStore; clock: Clock },
+  slug: string,
+): Promise<{ entry: IndexEntry; editorial: Editorial } | undefined> {
+  const stored = await readIndexEntry(deps.editorials, deps.clock, slug);
+  const editorial = stored && visibleEditorial(stored.entry);
+  return stored && editorial && isPublic(editorial, deps.clock.now()) ? { entry: stored.entry, editorial } : undefined;
+}
+
 async function entryOf(
   deps: { editorials: ObjectStore; clock: Clock },
   slug: string,
   loggedAt: Date,
   period: DigestPeriod,
 ): Promise<DigestEntry | undefined> {
-  const stored = await readIndexEntry(deps.editorials, deps.clock, slug);
+  const stored = await publicNow(deps, slug);
   if (!stored) return undefined;
-  const editorial = visibleEditorial(stored.entry);
-  if (!isPublic(editorial, deps.clock.now())) return undefined;
+  const { editorial } = stored;
   const publicAt = stored.entry.publicAt ?? loggedAt;
   const firstInPeriod = publicAt >= period.start && publicAt < period.end;
   if (!firstInPeriod && !editorial.correction) return undefined;

@@ -8,9 +8,7 @@ import { renderDigest } from '../../render/email/digest.ts';
 import type { DigestEntry, DigestTemplate } from '../../render/email/digest-types.ts';
 import type { StoredDigest } from '../dispatch/digest-template.ts';
 import type { DispatchRequest } from '../publish/dispatch-request.ts';
-import { isPublic } from '../../render/feeds/window.ts';
-import { readIndexEntry, visibleEditorial } from '../publish/index-entry.ts';
-import { collectDigest } from './collect.ts';
+import { collectDigest, publicNow } from './collect.ts';
 import { digestItemKey } from './digest-items.ts';
 import {
   digestDispatchId,
@@ -180,8 +178,7 @@ async function noteListed(deps: DigestDeps, dispatchId: string, slugs: readonly 
   for (const slug of slugs)
     await deps.editorials.put(digestItemKey(slug, dispatchId), noted, { contentType: JSON_TYPE });
   for (const slug of slugs) {
-    const stored = await readIndexEntry(deps.editorials, deps.clock, slug);
-    if (stored && isPublic(visibleEditorial(stored.entry), deps.clock.now())) continue;
+    if (await publicNow(deps, slug)) continue;
     if (deps.withdrawFromDigest) await deps.withdrawFromDigest({ dispatchId, slug });
     else
       deps.log.warn('an editorial of the digest was withdrawn as it was planned; nothing here can tell it', { slug });
