@@ -15,7 +15,7 @@ import {
   renderPreferencePage,
   type PreferencePageInput,
 } from './preference-page.ts';
-import { renderNotice } from './pages.ts';
+import { renderNotice, type Notice } from './pages.ts';
 import { formFields, queryParams, requestMethod } from './request.ts';
 import { downloadResponse, htmlResponse } from './response.ts';
 import { badUnsubscribeLink, guarded, handleUnsubscribeRequest } from './subscriber-routes.ts';
@@ -86,20 +86,11 @@ async function answer(deps: SubscriberDeps, event: FunctionUrlEvent): Promise<Fu
     // The box must be ticked: one stray press of a button must not erase a subscription.
     if (form.get('confirm') !== 'yes') return page(deps, 400, token, view);
     await erase(deps, token);
-    const m = preferenceMessages(deps.config, languageOf(view));
-    const text = preferenceText(m, { publication: deps.config.publication.name });
-    return htmlResponse(
-      200,
-      renderNotice(
-        deps.config,
-        {
-          title: text.erasedTitle,
-          paragraphs: [text.erasedText],
-          link: { href: urls.home(deps.config), text: deps.config.publication.name },
-        },
-        m.lang,
-      ),
-    );
+    return notice(deps, 200, languageOf(view), (text) => ({
+      title: text.erasedTitle,
+      paragraphs: [text.erasedText],
+      link: { href: urls.home(deps.config), text: deps.config.publication.name },
+    }));
   }
   return page(deps, 400, token, await preferencesOf(deps, token));
 }
@@ -127,21 +118,24 @@ function page(
   return htmlResponse(status, renderPreferencePage(deps.config, input));
 }
 
-function gone(deps: SubscriberDeps, language?: string): FunctionUrlResult {
+/** A plain page of the preference flows, in `language` (the reader's) where there is one, else the publication's. */
+function notice(
+  deps: SubscriberDeps,
+  status: number,
+  language: string | undefined,
+  content: (text: ReturnType<typeof preferenceText>) => Notice,
+): FunctionUrlResult {
   const m = preferenceMessages(deps.config, language);
   const text = preferenceText(m, { publication: deps.config.publication.name });
-  return htmlResponse(
-    404,
-    renderNotice(
-      deps.config,
-      {
-        title: text.goneTitle,
-        paragraphs: [text.goneText],
-        link: { href: urls.subscribe(deps.config), text: text.subscribeAgain },
-      },
-      m.lang,
-    ),
-  );
+  return htmlResponse(status, renderNotice(deps.config, content(text), m.lang));
+}
+
+function gone(deps: SubscriberDeps, language?: string): FunctionUrlResult {
+  return notice(deps, 404, language, (text) => ({
+    title: text.goneTitle,
+    paragraphs: [text.goneText],
+    link: { href: urls.subscribe(deps.config), text: text.subscribeAgain },
+  }));
 }
 
 /**
@@ -149,20 +143,11 @@ function gone(deps: SubscriberDeps, language?: string): FunctionUrlResult {
  * changes, and a plain page in the reader's language (the link's `lang`, else the publication's) says why.
  */
 function proofPage(deps: SubscriberDeps, language: string | undefined): FunctionUrlResult {
-  const m = preferenceMessages(deps.config, language?.slice(0, 35));
-  const text = preferenceText(m, { publication: deps.config.publication.name });
-  return htmlResponse(
-    200,
-    renderNotice(
-      deps.config,
-      {
-        title: text.proofTitle,
-        paragraphs: [text.proofText],
-        link: { href: urls.home(deps.config), text: deps.config.publication.name },
-      },
-      m.lang,
-    ),
-  );
+  return notice(deps, 200, language?.slice(0, 35), (text) => ({
+    title: text.proofTitle,
+    paragraphs: [text.proofText],
+    link: { href: urls.home(deps.config), text: deps.config.publication.name },
+  }));
 }
 
 /** A changed or incomplete token: the unsubscribe route's own answer, in the publication's language. */
