@@ -47,6 +47,19 @@ const other = { id: 'digest-co', formats: ['json' as const] };
 const atom = partnerKey('east-path', 'atom');
 const ninjs = partnerKey('east-path', 'ninjs');
 
+/** One partner taking Atom, and one editorial published then withdrawn (a kill) at the stage clock's time. */
+async function killedForOnePartner() {
+  const config = configFrom({ partners: [{ id: 'wire-east', name: 'Wire East', formats: ['atom'] }] }, 'test');
+  const stage = await memoryStage({ config, now: new Date() });
+  const partnerSecret = 'the partner secret of the kill watch, over 32 characters';
+  stage.deps.partnerSecret = partnerSecret;
+  const body = markdown({ title: '"Killed"', slug: '2026-06-20-killed', published: '2026-06-20T06:00:00Z' });
+  await stage.publish(await stage.upload('2026-06-20-killed.md', body));
+  await stage.remove('approved/2026-06-20-killed.md');
+  await stage.publish('approved/2026-06-20-killed.md', 'removed');
+  return { config, stage, partnerSecret };
+}
+
 describe('unseen kills', () => {
   const heads = [
     {
@@ -105,13 +118,7 @@ describe('unseen kills', () => {
   });
 
   it("goes out on the publish function's schedule as a CloudWatch metric in Embedded Metric Format", async () => {
-    const config = configFrom({ partners: [{ id: 'wire-east', name: 'Wire East', formats: ['atom'] }] }, 'test');
-    const stage = await memoryStage({ config, now: new Date() });
-    stage.deps.partnerSecret = 'the partner secret of the kill watch, over 32 characters';
-    const body = markdown({ title: '"Killed"', slug: '2026-06-20-killed', published: '2026-06-20T06:00:00Z' });
-    await stage.publish(await stage.upload('2026-06-20-killed.md', body));
-    await stage.remove('approved/2026-06-20-killed.md');
-    await stage.publish('approved/2026-06-20-killed.md', 'removed');
+    const { config, stage, partnerSecret } = await killedForOnePartner();
     stage.clock.set(new Date(stage.clock.now().getTime() + 2 * HOUR));
     const lines: Record<string, unknown>[] = [];
     const asked: [Date, Date][] = [];
@@ -126,7 +133,7 @@ describe('unseen kills', () => {
       config,
       clock: stage.clock,
       log: createLogger({}, (line) => lines.push(JSON.parse(line) as Record<string, unknown>)),
-      partnerSecret: stage.deps.partnerSecret,
+      partnerSecret,
       functionName: 'BroadsheetPipeline-Publish',
     });
     expect(unseen.map((u) => u.slug)).toEqual(['2026-06-20-killed']);
@@ -151,13 +158,7 @@ describe('unseen kills', () => {
 
 describe('the kill watch across scheduled runs', () => {
   it('reads about an hour of logs a run while a kill is unseen, and none once every kill is seen', async () => {
-    const config = configFrom({ partners: [{ id: 'wire-east', name: 'Wire East', formats: ['atom'] }] }, 'test');
-    const stage = await memoryStage({ config, now: new Date() });
-    stage.deps.partnerSecret = 'the partner secret of the kill watch, over 32 characters';
-    const body = markdown({ title: '"Killed"', slug: '2026-06-20-killed', published: '2026-06-20T06:00:00Z' });
-    await stage.publish(await stage.upload('2026-06-20-killed.md', body));
-    await stage.remove('approved/2026-06-20-killed.md');
-    await stage.publish('approved/2026-06-20-killed.md', 'removed');
+    const { config, stage, partnerSecret } = await killedForOnePartner();
     const killedAt = stage.clock.now().getTime();
     const asked: [Date, Date][] = [];
     const fetched: SiteFetch[] = [];
@@ -173,7 +174,7 @@ describe('the kill watch across scheduled runs', () => {
         config,
         clock: stage.clock,
         log: createLogger({}, () => {}),
-        partnerSecret: stage.deps.partnerSecret!,
+        partnerSecret,
         functionName: 'BroadsheetPipeline-Publish',
       });
 
