@@ -1,12 +1,14 @@
 // npm run build:templates: precompiles the page templates (templates/*.hbs, not the email's *.mjml.hbs) with
 // Handlebars into src/render/templates.generated.ts, so that no function ships the Handlebars compiler or reads
 // templates at start: the renders load handlebars/runtime and these specs. It compiles the email layout too
-// (scripts/compile-email.ts). test/unit/page-templates.test.ts fails while the generated module is older than templates/.
+// (scripts/compile-email.ts) and writes the catalogue languages' date tables (scripts/compile-date-formats.ts).
+// test/unit/page-templates.test.ts fails while the generated module is older than templates/.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
+import { compileDateFormats, GENERATED_DATE_FORMATS } from './compile-date-formats.ts';
 import { compileEmailLayout, GENERATED_LAYOUT } from './compile-email.ts';
 
 export const TEMPLATES_DIR = fileURLToPath(new URL('../templates/', import.meta.url));
@@ -49,4 +51,6 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   process.stdout.write(`wrote ${GENERATED_TEMPLATES}\n`);
   writeFileSync(GENERATED_LAYOUT, await compileEmailLayout());
   process.stdout.write(`wrote ${GENERATED_LAYOUT}\n`);
+  writeFileSync(GENERATED_DATE_FORMATS, compileDateFormats());
+  process.stdout.write(`wrote ${GENERATED_DATE_FORMATS}\n`);
 }

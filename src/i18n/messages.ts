@@ -1,4 +1,6 @@
 import { CATALOGUES, isLanguage, type Language } from './catalogues.ts';
+import { formatWithTable } from './date-format.ts';
+import { DATE_TABLES } from './date-formats.generated.ts';
 import type { MessageKey, MessageParams, PluralMessage } from './types.ts';
 
 /** Everything a renderer needs to write its fixed text in one language. */
@@ -60,7 +62,12 @@ function messagesIn(lang: Language, locale: string): Messages {
   const dayAndTime = once(
     () => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }),
   );
-  const number = (value: number) => numbers().format(value);
+  // Digits are the Latin ones in every catalogue language (the date tables are generated only for those), so a whole
+  // number is its own decimal string when the locale is the catalogue's own tag; a region (`de-AT`) or a fraction
+  // goes through Intl.
+  const table = locale === lang ? DATE_TABLES[lang] : undefined;
+  const number = (value: number) =>
+    table && Number.isSafeInteger(value) && value >= 0 ? String(value) : numbers().format(value);
   return {
     lang,
     locale,
@@ -70,8 +77,8 @@ function messagesIn(lang: Language, locale: string): Messages {
       const text = typeof message === 'string' ? message : pluralForm(message, plurals(), params.count);
       return fill(text, params, number);
     },
-    date: (date) => day().format(date),
-    dateTime: (date) => `${dayAndTime().format(date)} UTC`,
+    date: (date) => (table && formatWithTable(table, table.day, date)) ?? day().format(date),
+    dateTime: (date) => `${(table && formatWithTable(table, table.dayAndTime, date)) ?? dayAndTime().format(date)} UTC`,
     number,
   };
 }
