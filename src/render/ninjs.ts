@@ -1,11 +1,9 @@
 import type { Config } from '../config.ts';
 import type { Editorial } from '../model.ts';
 import type { Messages } from '../i18n/index.ts';
-import { codePointCount, collapseWhitespace, occurrencesOf } from '../strings.ts';
 import { articleHtml, correctionHtml, withdrawnNoticeHtml } from './article.ts';
 import { leadText } from './body.ts';
 import { chromeOf } from './chrome.ts';
-import { htmlToText } from './escape.ts';
 import {
   bodyPlainText,
   ninjsAltIds,
@@ -16,6 +14,7 @@ import {
   type NinjsSubject,
 } from './ninjs-wire.ts';
 import { provenanceFooterHtml } from './footer.ts';
+import { textCounts, visibleTextCounts } from './text-counts.ts';
 import { urls } from './urls.ts';
 
 /**
@@ -115,7 +114,6 @@ export interface NinjsOptions {
 export function renderNinjs(editorial: Editorial, config: Config, options: NinjsOptions = {}): Ninjs {
   const m = chromeOf(editorial, config);
   const body = bodyHtml(editorial, config, m);
-  const bodyText = visibleText(body);
   const plain = bodyPlainText(editorial, config, m);
   const summary = editorial.status === 'withdrawn' ? '' : editorial.summary || leadText(editorial.blocks);
   const rights = options.rights ?? config.rights;
@@ -146,10 +144,10 @@ export function renderNinjs(editorial: Editorial, config: Config, options: Ninjs
       {
         role: 'main',
         contentType: 'text/html',
-        ...counted(bodyText),
+        ...visibleTextCounts(body),
         value: body,
       },
-      { role: 'main', contentType: 'text/plain', ...counted(collapseWhitespace(plain)), value: plain },
+      { role: 'main', contentType: 'text/plain', ...textCounts(plain), value: plain },
     ],
     by: editorial.author ?? config.publication.name,
     ...(declared.located !== undefined ? { located: declared.located } : {}),
@@ -198,18 +196,6 @@ function bodyHtml(editorial: Editorial, config: Config, m: Messages): string {
   return [withdrawnNoticeHtml(editorial, config, m), correctionHtml(editorial, m), provenanceFooterHtml(editorial, m)]
     .filter(Boolean)
     .join('\n');
-}
-
-/** Characters and words of text whose whitespace is already collapsed to single spaces. */
-function counted(text: string): { charCount: number; wordCount: number } {
-  return { charCount: codePointCount(text), wordCount: text === '' ? 0 : occurrencesOf(text, ' ') + 1 };
-}
-
-function visibleText(html: string): string {
-  const spaced = html
-    .replace(/<\/(p|h[1-6]|li|blockquote|pre|aside|footer|ul|ol)>/g, '$& ')
-    .replace(/<br\s*\/?>/g, ' ');
-  return collapseWhitespace(htmlToText(spaced));
 }
 
 function isoDate(date: Date): string {

@@ -61,6 +61,9 @@ function personalisedSize(rendered: Rendered): number {
  */
 export type EmailLayoutRender = (view: EmailView) => string | Promise<string>;
 
+/** Holds the placeholder's place while the document its value is derived from is filled; no text holds a NUL. */
+const SLOT_MARK = '\u0000bsunsub\u0000';
+
 async function compile(
   editorial: Editorial,
   config: Config,
@@ -68,9 +71,22 @@ async function compile(
   kept: number,
   layout: EmailLayoutRender,
 ): Promise<Rendered> {
-  const view = emailView(editorial, config, blocks, kept, '');
-  const placeholder = unsubscribePlaceholder(await layout(view));
-  const html = await layout({ ...view, placeholder });
+  const view = emailView(editorial, config, blocks, kept, SLOT_MARK);
+  const marked = await layout(view);
+  const at = marked.indexOf(SLOT_MARK);
+  let html: string;
+  let placeholder: string;
+  if (at !== -1 && marked.indexOf(SLOT_MARK, at + 1) === -1) {
+    // One fill instead of two: the document without its placeholder is the marked one without the mark, and the
+    // placeholder goes where the mark was.
+    const before = marked.slice(0, at);
+    const after = marked.slice(at + SLOT_MARK.length);
+    placeholder = unsubscribePlaceholder(before, after);
+    html = `${before}${placeholder}${after}`;
+  } else {
+    placeholder = unsubscribePlaceholder(await layout({ ...view, placeholder: '' }));
+    html = await layout({ ...view, placeholder });
+  }
   const count = occurrences(html, placeholder);
   if (count !== 1)
     throw new Error(`${editorial.file}: email HTML holds the unsubscribe placeholder ${count} times, expected once`);
