@@ -67,6 +67,8 @@ export interface LocalPipelineOptions {
   releaseEverySeconds?: number;
   /** Where the site server's requests are written too (a JSON line each), besides the pipeline's `requests`. */
   requestLogFile?: string;
+  /** Changes the sample publication's configuration (kept valid by the caller: nothing checks it again). */
+  configure?: (config: Config) => Config;
 }
 
 export interface LocalPipeline {
@@ -121,7 +123,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       : undefined;
     if (http) stops.push(() => http.close());
     // The site's URL is known only once the server listens: every link the functions write points there.
-    const sample = localConfig(http?.url);
+    const sample = localConfig(http?.url, options.configure);
     const runtime = localRuntime(
       emulators,
       options.partners ? { ...sample, partners: options.partners } : sample,
@@ -213,9 +215,10 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       settled: async () => {
         await releases?.idle();
         await emulators.objectEventsSettled();
-        await poller.drain();
-        await webhookPoller.drain();
-        await confirmationPoller.drain();
+        // No handler feeds another's queue (publish feeds the dispatch and webhook queues, the subscriber endpoints
+        // the confirmations): once the S3 events are handled the three drain independently, so they are awaited
+        // together.
+        await Promise.all([poller.drain(), webhookPoller.drain(), confirmationPoller.drain()]);
         await mailer.settled();
       },
       stop,
@@ -251,9 +254,10 @@ function startReleaseTimer(
   };
 }
 
-/** The sample publication; served locally, its site and unsubscribe links point at the local server. */
-function localConfig(siteUrl: string | undefined): Config {
-  const config = loadConfig();
+/** The sample publication, changed by `configure`; served locally, its site and unsubscribe links point at the local
+ * server. */
+function localConfig(siteUrl: string | undefined, configure: (config: Config) => Config = (c) => c): Config {
+  const config = configure(loadConfig());
   if (!siteUrl) return config;
   return {
     ...config,

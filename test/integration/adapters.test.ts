@@ -104,19 +104,8 @@ describe('S3ObjectStore', () => {
     expect(after).toEqual(keys.filter((k) => k !== 'feeds/c.json'));
   });
 
-  it('lists a prefix of more than 1,000 keys page by page on the local emulator, in key order', async () => {
-    const store = new S3ObjectStore(emulators.s3, 'public-site');
-    // One key past S3's 1,000 a page makes a second page, reached by a continuation token: the claim. More keys
-    // would only add puts.
-    const keys = Array.from({ length: 1_001 }, (_, i) => `many/${String(i).padStart(5, '0')}.json`);
-    for (let i = 0; i < keys.length; i += 100)
-      await Promise.all(keys.slice(i, i + 100).map((key) => store.put(key, '{}', { contentType: 'application/json' })));
-    const listed: string[] = [];
-    for await (const entry of store.list('many/')) listed.push(entry.key);
-    expect(listed).toEqual(keys);
-  }, 60_000);
-
-  // The emulator's pages are checked above; this server answers in S3's own format, tokens with spaces included.
+  // s3rver's pages are checked by the ObjectStore contract; this server answers in S3's own format, tokens with
+  // spaces included.
   it('follows continuation tokens until the listing is complete', async () => {
     const tokens: (string | null)[] = [];
     const pages: Record<string, string> = {

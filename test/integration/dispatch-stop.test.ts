@@ -150,6 +150,10 @@ async function partition(pk: string): Promise<Item[]> {
 
 const mailCount = async () => (await emulators.sentMail()).length;
 
+/** Waits into the next whole second, and 50 ms on for the file system's coarse clock that s3rver's upload times come
+ * from: an upload then has a later upload time than any before the wait. */
+const intoNextSecond = () => delay(1_050 - (Date.now() % 1_000));
+
 function functionLogs(dispatchId: string, message: string): Record<string, unknown>[] {
   return readFileSync(logFile, 'utf8')
     .split('\n')
@@ -384,7 +388,7 @@ describe('the publish stage', () => {
     expect(await stage.publish(key, 'removed')).toEqual({ outcome: 'withdrawn', slug });
     expect(stage.stopped).toEqual([{ dispatchId: slug, slug, reason: 'removed' }]);
 
-    await delay(1_100); // a new upload time, to the second as S3 keeps it
+    await intoNextSecond(); // a new upload time, to the second as S3 keeps it
     await stage.upload(`${slug}.md`, body);
     const again = `${slug}~${Math.floor(Date.parse('2026-07-03T06:00:00Z') / 1000)}`;
     expect(await stage.publish(key)).toEqual({ outcome: 'corrected', slug, dispatchId: again });
