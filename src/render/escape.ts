@@ -23,9 +23,10 @@ export function escapeHtml(text: string): string {
 
 export const escapeXml = escapeHtml;
 
-const ENTITY_TEXT: Record<string, string> = { lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' };
+const ENTITY_TEXT: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&amp;': '&' };
 
 /** Strips markup from a safe HTML fragment produced by this project, giving its text. */
 export function htmlToText(html: string): string {
-  return html.replace(/<[^<>]*>/g, '').replace(/&(lt|gt|quot|#39|amp);/g, (_, e: string) => ENTITY_TEXT[e]!);
+  // No capture group: a replacer handed captures is several times slower on text made of entities.
+  return html.replace(/<[^<>]*>/g, '').replace(/&(?:lt|gt|quot|#39|amp);/g, (entity) => ENTITY_TEXT[entity]!);
 }

@@ -183,19 +183,25 @@ export async function expectExactlyOnce<M extends SentMail>(
 
   const byEmail = new Map(expected.map((s) => [s.email, s]));
   const urls = new Set<string>();
+  // Every message's faults, named, checked with one assertion: an assertion per message and check costs more than
+  // the dispatch itself over a thousand messages.
+  const faults: string[] = [];
   for (const m of mail) {
-    const subscriber = byEmail.get(m.destination.to[0]!)!;
+    const to = m.destination.to[0]!;
+    const subscriber = byEmail.get(to)!;
     const listUnsubscribe = header(m, 'List-Unsubscribe') ?? '';
     const url = /<(https:[^>]+)>/.exec(listUnsubscribe)?.[1] ?? '';
     const token = new URL(url).searchParams.get('token') ?? '';
-    expect(token).toBe(signUnsubscribeToken(TOKEN_SECRET, subscriber.id));
-    expect(token).not.toContain(subscriber.email);
-    expect(token).not.toContain(subscriber.email.split('@')[0]);
-    expect(header(m, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
-    expect(m.body.text).toContain(url);
-    expect(m.body.html).toContain(url);
+    if (token !== signUnsubscribeToken(TOKEN_SECRET, subscriber.id)) faults.push(`${to}: not its own token ${token}`);
+    if (token.includes(subscriber.email) || token.includes(subscriber.email.split('@')[0]!))
+      faults.push(`${to}: the token holds the address`);
+    if (header(m, 'List-Unsubscribe-Post') !== 'List-Unsubscribe=One-Click')
+      faults.push(`${to}: List-Unsubscribe-Post is ${header(m, 'List-Unsubscribe-Post')}`);
+    if (!m.body.text?.includes(url)) faults.push(`${to}: the text lacks ${url}`);
+    if (!m.body.html?.includes(url)) faults.push(`${to}: the HTML lacks ${url}`);
     urls.add(url);
   }
+  expect(faults).toEqual([]);
   expect(urls.size).toBe(expected.length);
 
   await expectLedgerComplete(world, request);
@@ -218,7 +224,7 @@ export function expectCleanLogs(world: DispatchWorld): unknown[] {
   const parsed = world.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
   const all = world.logs.join('\n');
   expect(all).not.toMatch(/[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.-]+/);
-  for (const s of world.seeded) expect(all.includes(s.email.split('@')[0]!)).toBe(false);
+  expect(world.seeded.map((s) => s.email.split('@')[0]!).filter((local) => all.includes(local))).toEqual([]);
   return parsed;
 }
 

@@ -7,9 +7,23 @@ import { emailMjmlTemplate } from '../../src/render/email/template.ts';
 import type { EmailTemplate } from '../../src/render/email/types.ts';
 import { MJML_OPTIONS } from '../../scripts/compile-email.ts';
 
+// mjml writes the same HTML for the same source: a source already compiled (the same editorial under publications
+// that differ in nothing it shows, or a clipping render met again) is not compiled twice.
+const compiled = new Map<string, Promise<string>>();
+
 /** The email's HTML as every render wrote it before the layout was compiled: mjml run on the filled MJML source. */
-export async function mjmlLayout(view: EmailView): Promise<string> {
-  const result = await mjml2html(emailMjmlTemplate()(view), MJML_OPTIONS);
+export function mjmlLayout(view: EmailView): Promise<string> {
+  const source = emailMjmlTemplate()(view);
+  let html = compiled.get(source);
+  if (!html) {
+    html = compile(source);
+    compiled.set(source, html);
+  }
+  return html;
+}
+
+async function compile(source: string): Promise<string> {
+  const result = await mjml2html(source, MJML_OPTIONS);
   if (result.errors.length)
     throw new Error(`email MJML is invalid:\n${result.errors.map((e) => `  - ${e.formattedMessage}`).join('\n')}`);
   return result.html;

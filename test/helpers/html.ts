@@ -27,6 +27,14 @@ export function htmlNodes(html: string, expression: string): Node[] {
 }
 
 /**
+ * The elements a CSS selector list selects, in document order: for questions CSS can ask, jsdom's selector engine
+ * answers them many times faster than its XPath engine walks `//` steps.
+ */
+export function htmlSelect(html: string, selectors: string): Element[] {
+  return Array.from(documentOf(html).querySelectorAll(selectors));
+}
+
+/**
  * The value of an XPath expression as text: a string, number or boolean as it is, a node set as the text of its
  * nodes one a line ('' when it selects nothing).
  */

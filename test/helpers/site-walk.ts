@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import { htmlNodes } from './html.ts';
+import { htmlSelect } from './html.ts';
 import { parseFeedText, type ParsedFeed } from './feedparser.ts';
 
 /*
@@ -80,12 +80,13 @@ export function linkOf(feed: ParsedFeed, rel: string): string | undefined {
 /** Follows rel="next" from the home page (or a topic page); returns each page with its editorial links. */
 export function walkPages(read: Read, start: string): Promise<{ url: string; html: string; editorials: string[] }[]> {
   return follow(read, start, 'page', (url, html) => {
-    const editorials = htmlNodes(html, '//main//article//h2//a/@href | //main//article//h3//a/@href').map(
-      (n) => n.nodeValue ?? '',
+    // The links of the headings of the listed articles, in document order.
+    const editorials = htmlSelect(html, 'main article h2 a[href], main article h3 a[href]').map(
+      (a) => a.getAttribute('href') ?? '',
     );
     return {
       result: { url, html, editorials },
-      next: htmlNodes(html, '//head/link[@rel="next"]/@href')[0]?.nodeValue ?? undefined,
+      next: htmlSelect(html, 'head > link[rel="next"][href]')[0]?.getAttribute('href') ?? undefined,
     };
   });
 }

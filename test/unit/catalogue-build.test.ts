@@ -14,14 +14,23 @@ import { folderReader, linkOf, sitemapLocations, walkFeed, walkPages, type Read 
 import { xmllintTexts } from '../helpers/xmllint.ts';
 
 const NOW = new Date('2026-03-01T00:00:00Z');
-const config = configFrom({ feeds: { limit: 20 } }, 'test');
+// 120 editorials, 10 to a document: eleven feed documents and home pages, and every topic on more than one page, as
+// many documents to walk as a larger archive gives at a larger limit, for half the editorials to build and read.
+const EDITORIALS = 120;
+const config = configFrom({ feeds: { limit: 10 } }, 'test');
 let desk: DeskEditorial[];
 let read: Read;
 let publicIds: string[];
+let homePages: ReturnType<typeof walkPages> | undefined;
+/** The home page and its older pages, walked once for the tests that follow them. */
+const walkHome = () => {
+  homePages ??= walkPages(read, site(''));
+  return homePages;
+};
 
 beforeAll(async () => {
   const root = mkdtempSync(join(tmpdir(), 'broadsheet-archive-'));
-  desk = writeArchiveDesk(join(root, 'desk'), 230, NOW);
+  desk = writeArchiveDesk(join(root, 'desk'), EDITORIALS, NOW);
   const out = join(root, 'out');
   await buildSite({ inputs: [join(root, 'desk')], out, config, now: NOW, stdout: () => {}, stderr: () => {} });
   read = folderReader(out, config.publication.siteUrl);
@@ -86,7 +95,7 @@ describe('the built archive', () => {
   });
 
   it('reaches every public editorial once from the home page through its older pages', async () => {
-    const pages = await walkPages(read, site(''));
+    const pages = await walkHome();
     const linked = pages.flatMap((p) => p.editorials);
     expect(linked.length).toBe(new Set(linked).size);
     expect(new Set(linked)).toEqual(
@@ -101,7 +110,7 @@ describe('the built archive', () => {
       expect(locations.includes(urls.page(config, editorial.slug))).toBe(isPublicAt(editorial, NOW));
     }
     expect(locations).toContain(site(''));
-    for (const page of await walkPages(read, site(''))) expect(locations).toContain(page.url);
+    for (const page of await walkHome()) expect(locations).toContain(page.url);
     for (const topic of new Set(desk.flatMap((e) => e.topics))) {
       const pages = await walkPages(read, site(`topics/${encodeURIComponent(topicSlug(topic)!)}/`));
       expect(pages.length).toBeGreaterThan(1);

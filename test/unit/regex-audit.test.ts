@@ -27,16 +27,20 @@ interface Pattern {
 function patterns(): Pattern[] {
   const found: Pattern[] = [];
   for (const file of [...files(join(ROOT, 'src')), ...files(join(ROOT, 'infra'))]) {
-    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+    // Comments hold no pattern that runs: their JSDoc is not parsed, and nodes are read through the source file.
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), {
+      languageVersion: ts.ScriptTarget.Latest,
+      jsDocParsingMode: ts.JSDocParsingMode.ParseNone,
+    });
     const where = (node: ts.Node) =>
-      `${relative(ROOT, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
+      `${relative(ROOT, file)}:${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1}`;
     const visit = (node: ts.Node) => {
       if (node.kind === ts.SyntaxKind.RegularExpressionLiteral) {
-        const text = node.getText();
+        const text = node.getText(source);
         const slash = text.lastIndexOf('/');
         found.push({ where: where(node), source: text.slice(1, slash), flags: text.slice(slash + 1) });
       }
-      if (ts.isNewExpression(node) && node.expression.getText() === 'RegExp') {
+      if (ts.isNewExpression(node) && node.expression.getText(source) === 'RegExp') {
         const [pattern, flags] = node.arguments ?? [];
         // A pattern built at run time is checked with its parts replaced by a plain word (they are escaped).
         const text =

