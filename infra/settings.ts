@@ -1,6 +1,6 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { RUNTIME_DEFAULTS } from '../src/app/runtime-config.ts';
-import { isEmailAddress, loadConfig, type Config } from '../src/config.ts';
+import { isEmailAddress, loadConfig, validateConfig, type Config } from '../src/config.ts';
 import { trimEndOf } from '../src/strings.ts';
 import { BroadsheetError } from '../src/errors.ts';
 import { DEFAULT_MAIL_FROM_SUBDOMAIN, DMARC_POLICIES, DNS_LABEL, type DmarcPolicy } from '../src/app/mail-dns.ts';
@@ -192,12 +192,16 @@ export function readSettings(context: (key: string) => unknown): BroadsheetSetti
 
   if (problems.length) throw new SettingsError(`invalid CDK context:\n  - ${problems.join('\n  - ')}`);
 
-  const publication: Config = {
-    ...base,
-    publication: { ...base.publication, siteUrl },
-    sender: { ...base.sender, name: senderName, address: sender },
-    unsubscribe: { ...base.unsubscribe, url: `${siteUrl}/unsubscribe` },
-  };
+  // Checked again with the context's values in it: the functions take this configuration as written.
+  const publication: Config = validateConfig(
+    {
+      ...base,
+      publication: { ...base.publication, siteUrl },
+      sender: { ...base.sender, name: senderName, address: sender },
+      unsubscribe: { ...base.unsubscribe, url: `${siteUrl}/unsubscribe` },
+    },
+    'the configuration with the CDK context applied',
+  );
   return {
     domain,
     sender,

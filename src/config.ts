@@ -96,7 +96,7 @@ export function isEmailAddress(value: string): boolean {
 
 /** The built-in defaults (a sample publication), overlaid with the given file when there is one. */
 export function loadConfig(file?: string): Config {
-  if (!file) return validateConfig(structuredClone(defaults) as Config, 'built-in defaults');
+  if (!file) return validateConfig(builtInConfig(), 'built-in defaults');
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -104,6 +104,15 @@ export function loadConfig(file?: string): Config {
     throw new ConfigError(`${file}: cannot read configuration: ${(err as Error).message}`);
   }
   return configFrom(raw, file);
+}
+
+/**
+ * The built-in defaults as they are, unchecked: for a function whose configuration was checked before it ran
+ * (src/app/runtime-config.ts). They need nothing filled in: test/unit/config.test.ts holds them to loadConfig().
+ */
+export function builtInConfig(): Config {
+  const { $schema: _, ...config } = structuredClone(defaults);
+  return config as Config;
 }
 
 /** The built-in defaults overlaid, field by field, with a parsed configuration object, then checked. */
@@ -127,16 +136,20 @@ export const CONFIG_SCHEMA: JsonSchema = schema as JsonSchema;
 
 const MEDIA_TOPIC_CODE = /^medtop:[0-9]{8}$/u;
 
-/** The patterns the schema names, as literals here so that the regular expression audit checks each one. */
-const SCHEMA_PATTERNS = new Map(
-  [
-    /^[^\S\r\n]*\S[^\r\n]*$/u,
-    /^(?:https:\/\/[^/\s]|http:\/\/(?:127\.0\.0\.1|localhost)(?::[0-9]+)?(?:\/|$))/u,
-    /^[a-z0-9][a-z0-9-]{0,39}$/u,
-    /^[a-z]{2,3}$/u,
-    MEDIA_TOPIC_CODE,
-  ].map((regex) => [regex.source, regex]),
-);
+/**
+ * The patterns the schema names, as literals here so that the regular expression audit checks each one. Built when
+ * a configuration is checked, not at load: a function that checks none (src/app/runtime-config.ts) builds nothing.
+ */
+const schemaPatterns = (): ReadonlyMap<string, RegExp> =>
+  new Map(
+    [
+      /^[^\S\r\n]*\S[^\r\n]*$/u,
+      /^(?:https:\/\/[^/\s]|http:\/\/(?:127\.0\.0\.1|localhost)(?::[0-9]+)?(?:\/|$))/u,
+      /^[a-z0-9][a-z0-9-]{0,39}$/u,
+      /^[a-z]{2,3}$/u,
+      MEDIA_TOPIC_CODE,
+    ].map((regex) => [regex.source, regex]),
+  );
 
 /** `uri` is any URL without spaces; the schema's pattern narrows a setting to https (or http to a loopback host). */
 const SCHEMA_FORMATS = {
@@ -146,7 +159,7 @@ const SCHEMA_FORMATS = {
 
 /** Every problem the schema finds, as `path what-is-wrong`, with absent defaults (a partner's rotation) filled in. */
 function configSchemaProblems(config: unknown): string[] {
-  return schemaProblems(config, CONFIG_SCHEMA, { patterns: SCHEMA_PATTERNS, formats: SCHEMA_FORMATS }).map(
+  return schemaProblems(config, CONFIG_SCHEMA, { patterns: schemaPatterns(), formats: SCHEMA_FORMATS }).map(
     ({ path, message }) => `${path || 'the configuration'} ${message}`,
   );
 }

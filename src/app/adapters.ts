@@ -2,6 +2,7 @@ import { appendFileSync } from 'node:fs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { awsClientConfigs } from '../adapters/aws-clients.ts';
 import { createDocumentClient, DynamoTable } from '../adapters/dynamo-table.ts';
 import { S3ObjectStore } from '../adapters/s3-store.ts';
@@ -26,17 +27,20 @@ type Where = Pick<RuntimeConfig, 'endpoints'>;
 export const objectStore = (where: Where, bucket: string): ObjectStore =>
   new S3ObjectStore(new S3Client(awsClientConfigs(where.endpoints).s3), bucket);
 
+/**
+ * A DynamoDB document client. Tables of one function may share it: one client to set up at cold start, one
+ * credential lookup and one connection pool; each table otherwise builds its own.
+ */
+export const documentClient = (where: Where): DynamoDBDocumentClient =>
+  createDocumentClient(awsClientConfigs(where.endpoints).dynamodb);
+
 /** A table keyed by `id` alone (subscribers). */
-export const idTable = (where: Where, tableName: string): KeyValueTable =>
-  new DynamoTable(createDocumentClient(awsClientConfigs(where.endpoints).dynamodb), { tableName, partitionKey: 'id' });
+export const idTable = (where: Where, tableName: string, documents = documentClient(where)): KeyValueTable =>
+  new DynamoTable(documents, { tableName, partitionKey: 'id' });
 
 /** A table keyed by `pk` and `sk` (the send ledger). */
-export const pairTable = (where: Where, tableName: string): KeyValueTable =>
-  new DynamoTable(createDocumentClient(awsClientConfigs(where.endpoints).dynamodb), {
-    tableName,
-    partitionKey: 'pk',
-    sortKey: 'sk',
-  });
+export const pairTable = (where: Where, tableName: string, documents = documentClient(where)): KeyValueTable =>
+  new DynamoTable(documents, { tableName, partitionKey: 'pk', sortKey: 'sk' });
 
 export const queue = (where: Where, queueUrl: string): Queue =>
   new SqsQueue(new SQSClient(awsClientConfigs(where.endpoints).sqs), queueUrl);
@@ -51,9 +55,12 @@ export const mailer = (where: Where): Mailer => new SesMailer(new SESv2Client(aw
 
 export const editorialsStore = (runtime: RuntimeConfig): ObjectStore => objectStore(runtime, runtime.editorialsBucket);
 export const siteStore = (runtime: RuntimeConfig): ObjectStore => objectStore(runtime, runtime.publicBucket);
-export const subscribersTable = (runtime: Pick<RuntimeConfig, 'endpoints' | 'subscribersTable'>): KeyValueTable =>
-  idTable(runtime, runtime.subscribersTable);
-export const ledgerTable = (runtime: RuntimeConfig): KeyValueTable => pairTable(runtime, runtime.ledgerTable);
+export const subscribersTable = (
+  runtime: Pick<RuntimeConfig, 'endpoints' | 'subscribersTable'>,
+  documents?: DynamoDBDocumentClient,
+): KeyValueTable => idTable(runtime, runtime.subscribersTable, documents);
+export const ledgerTable = (runtime: RuntimeConfig, documents?: DynamoDBDocumentClient): KeyValueTable =>
+  pairTable(runtime, runtime.ledgerTable, documents);
 export const dispatchQueue = (runtime: RuntimeConfig): Queue => queue(runtime, runtime.dispatchQueueUrl);
 /** The partner webhook queue, when the runtime names one. */
 export const webhookQueue = (runtime: RuntimeConfig): Queue | undefined =>

@@ -1,5 +1,5 @@
 import type { EndpointMap } from '../adapters/aws-clients.ts';
-import { ConfigError, configFrom, loadConfig, type Config } from '../config.ts';
+import { builtInConfig, ConfigError, configFrom, loadConfig, type Config } from '../config.ts';
 import { MIN_PARTNER_SECRET_LENGTH } from '../partners/paths.ts';
 import type { TokenKeys } from '../subscribers/tokens.ts';
 import { readTokenKeys, TOKEN_KEY_ENV } from './token-keys.ts';
@@ -119,7 +119,15 @@ export function runtimeEnvironment(values: Partial<Record<EnvField, string | num
   );
 }
 
+/** What BROADSHEET_CONFIG holds, read into the publication's configuration; what is wrong goes into `problems`. */
+type PublicationReader = (raw: string | undefined, problems: string[]) => Config;
+
+/** The runtime configuration, every part checked: BROADSHEET_CONFIG by the configuration's schema and rules. */
 export function readRuntimeConfig(env: Env = process.env): RuntimeConfig {
+  return readEnvironment(env, checkedPublication);
+}
+
+function readEnvironment(env: Env, readPublication: PublicationReader): RuntimeConfig {
   const problems: string[] = [];
   const required = (field: EnvField): string => {
     const value = env[RUNTIME_ENV[field]]?.trim();
@@ -134,7 +142,7 @@ export function readRuntimeConfig(env: Env = process.env): RuntimeConfig {
     if (!Number.isFinite(value) || value <= 0) problems.push(`${name} must be a positive number, not "${raw}"`);
     return value;
   };
-  const publication = readPublication(env, problems);
+  const publication = readPublication(env[RUNTIME_ENV.publication], problems);
   // A function without token keys has an empty tokenSecret and no tokenKeys: it signs and checks no link.
   const keyless = env[RUNTIME_ENV.noTokenKeys] === 'true';
   const tokenKeys = keyless ? undefined : readTokenKeys(env, problems);
@@ -186,8 +194,7 @@ export function readRuntimeConfig(env: Env = process.env): RuntimeConfig {
 }
 
 /** BROADSHEET_CONFIG holds the publication's JSON configuration; without it the built-in defaults apply. */
-function readPublication(env: Env, problems: string[]): Config {
-  const raw = env[RUNTIME_ENV.publication];
+function checkedPublication(raw: string | undefined, problems: string[]): Config {
   if (!raw) return loadConfig();
   try {
     return configFrom(JSON.parse(raw), RUNTIME_ENV.publication);
@@ -195,6 +202,23 @@ function readPublication(env: Env, problems: string[]): Config {
     problems.push(`${RUNTIME_ENV.publication}: ${(err as Error).message}`);
     return loadConfig();
   }
+}
+
+/**
+ * BROADSHEET_CONFIG as the stack writes it: the whole configuration, checked when the stack was synthesized
+ * (readSettings in infra/settings.ts), so a function takes it as written. Checking it again at every cold start
+ * would bundle the schema, its checker and the vocabularies into each function for a check the stack already made.
+ */
+function publicationAsWritten(raw: string | undefined, problems: string[]): Config {
+  if (!raw) return builtInConfig();
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Config;
+    problems.push(`${RUNTIME_ENV.publication} must be a JSON object`);
+  } catch (err) {
+    problems.push(`${RUNTIME_ENV.publication} must be JSON: ${(err as Error).message}`);
+  }
+  return builtInConfig();
 }
 
 function readEndpoints(env: Env, problems: string[]): EndpointMap {
@@ -221,9 +245,10 @@ export function endpointsFromEnv(env: Env = process.env): EndpointMap {
 }
 
 /**
- * The runtime configuration with the keys resolved: each of TOKEN_SECRET, TOKEN_KEYS, SUBSCRIBER_ID_KEY and the
- * partner secret when set (local runs), else the secret its `_ARN` variable names, read once at cold start so no
- * key sits in the function's environment.
+ * A function's runtime configuration, as Lambda starts it: the keys resolved (each of TOKEN_SECRET, TOKEN_KEYS,
+ * SUBSCRIBER_ID_KEY and the partner secret when set (local runs), else the secret its `_ARN` variable names, read
+ * once at cold start so no key sits in the function's environment), and the publication's configuration taken as
+ * the stack wrote it (publicationAsWritten); everything else is checked as readRuntimeConfig checks it.
  */
 export async function loadRuntimeConfig(
   env: Env = process.env,
@@ -240,7 +265,7 @@ export async function loadRuntimeConfig(
     const arn = env[RUNTIME_ENV[arnField]];
     if (!env[RUNTIME_ENV[field]] && arn) env = { ...env, [RUNTIME_ENV[field]]: await fetchSecret(arn, env) };
   }
-  return readRuntimeConfig(env);
+  return readEnvironment(env, publicationAsWritten);
 }
 
 /** Reads a secret through the AWS Parameters and Secrets Lambda Extension, which caches it beside the function. */

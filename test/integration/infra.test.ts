@@ -1105,6 +1105,9 @@ describe('settings from context', () => {
       /smaller shardSize/,
     );
     expect(() => readSettings(context({ logRetentionDays: 31 }))).toThrow(/retention periods/);
+    // The functions take the configuration as the stack writes it: a sender name that would break a header is
+    // refused at synth.
+    expect(() => readSettings(context({ senderName: 'Desk\nBcc: all@example.org' }))).toThrow(/sender\.name/);
     expect(() =>
       readSettings(context({ certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' })),
     ).toThrow(/us-east-1/);

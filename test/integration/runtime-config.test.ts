@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/config.ts';
+import { ConfigError, loadConfig } from '../../src/config.ts';
 import { loadRuntimeConfig, readRuntimeConfig } from '../../src/app/runtime-config.ts';
 import { FUNCTION_ENV } from '../helpers/function-env.ts';
 
@@ -112,5 +112,22 @@ describe('BROADSHEET_CONFIG', () => {
     });
     expect(config.publication.publication.name).toBe('Harbour Letter');
     expect(config.publication.publication.siteUrl).toBe('https://monexus.example');
+  });
+
+  it('is taken as the stack wrote it when a function starts (checked at synth), and refused when not a JSON object', async () => {
+    const sample = loadConfig();
+    const written = { ...sample, publication: { ...sample.publication, name: 'Harbour Letter' } };
+    const config = await loadRuntimeConfig({
+      ...ENV,
+      TOKEN_SECRET: SECRET,
+      BROADSHEET_CONFIG: JSON.stringify(written),
+    });
+    expect(config.publication).toEqual(written);
+    expect((await loadRuntimeConfig({ ...ENV, TOKEN_SECRET: SECRET })).publication).toEqual(sample);
+    for (const wrong of ['[]', '{"publication":']) {
+      await expect(loadRuntimeConfig({ ...ENV, TOKEN_SECRET: SECRET, BROADSHEET_CONFIG: wrong })).rejects.toThrow(
+        /BROADSHEET_CONFIG must be (a JSON object|JSON)/,
+      );
+    }
   });
 });

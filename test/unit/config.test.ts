@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configFrom, loadConfig } from '../../src/config.ts';
+import { builtInConfig, ConfigError, configFrom, loadConfig } from '../../src/config.ts';
 
 function configFile(content: unknown): string {
   const file = join(mkdtempSync(join(tmpdir(), 'broadsheet-config-')), 'config.json');
@@ -15,6 +15,15 @@ describe('configuration', () => {
     const config = loadConfig();
     expect(config.publication.name).toBe('Monexus');
     expect(config.feeds.limit).toBe(50);
+  });
+
+  it('ships defaults that need nothing filled in, so a function may take them unchecked', () => {
+    expect(builtInConfig()).toEqual(loadConfig());
+  });
+
+  it('reads back from the JSON the stack writes exactly as it was checked, so a function needs no second check', () => {
+    const checked = loadConfig(configFile({ publication: { name: 'Harbour Letter' }, feeds: { limit: 10 } }));
+    expect(JSON.parse(JSON.stringify(checked))).toStrictEqual(checked);
   });
 
   it('overlays a file on the defaults, field by field', () => {
