@@ -80,7 +80,8 @@ const DUMMY = { accessKeyId: 'local', secretAccessKey: 'local' };
  * Starts s3rver, aws-ses-v2-local, dynalite and local-aws-sqs in this process, each on 127.0.0.1 and a free port,
  * with the given buckets, tables and queues. Stop them with `stop()`.
  *
- * aws-ses-v2-local keeps its mail in a module-level store: every instance in one process shares it.
+ * aws-ses-v2-local keeps its mail in a module-level store: every instance in one process shares it, and the first one
+ * started while none runs empties it.
  */
 export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
   const log = options.log ?? (() => {});
@@ -172,10 +173,24 @@ async function startS3(buckets: string[], relay: ObjectEventRelay, stops: (() =>
   return `http://${HOST}:${port}`;
 }
 
+/** aws-ses-v2-local instances running in this process: they share one module-level mail store. */
+let sesRunning = 0;
+
 async function startSes(stops: (() => Promise<void>)[]): Promise<string> {
   const server = await ses.default({ host: HOST, port: 0 });
-  stops.push(() => closeServer(server));
-  return `http://${HOST}:${(server.address() as AddressInfo).port}`;
+  sesRunning++;
+  stops.push(async () => {
+    sesRunning--;
+    await closeServer(server);
+  });
+  const url = `http://${HOST}:${(server.address() as AddressInfo).port}`;
+  // The first instance of a process starts with an empty store: mail left by emulators stopped earlier in the same
+  // process (an earlier test file in a shared worker) is not this run's.
+  if (sesRunning === 1) {
+    const res = await fetch(`${url}/clear-store`, { method: 'POST' });
+    if (!res.ok) throw new Error(`aws-ses-v2-local: clear-store answered ${res.status}`);
+  }
+  return url;
 }
 
 async function startDynamo(stops: (() => Promise<void>)[]): Promise<string> {

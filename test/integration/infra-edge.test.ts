@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { Template } from 'aws-cdk-lib/assertions';
+import { withoutAwsCredentials } from '../helpers/no-aws-credentials.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BODY_HASH_HANDLER } from '../../infra/constructs/edge-body-hash.ts';
 import { readSettings } from '../../infra/settings.ts';
@@ -25,14 +26,15 @@ function synth(context: Record<string, unknown> = {}): { edge: Stack; pipeline: 
   };
 }
 afterAll(() => {
+  restoreCredentials();
   for (const s of synths) rmSync(s.assembly.directory, { recursive: true, force: true });
 });
 
 let edge: Stack;
 let pipeline: Stack;
+let restoreCredentials: () => void = () => {};
 beforeAll(() => {
-  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
-    delete process.env[key];
+  restoreCredentials = withoutAwsCredentials();
   ({ edge, pipeline } = synth());
 });
 

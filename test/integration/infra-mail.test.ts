@@ -8,6 +8,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { withoutAwsCredentials } from '../helpers/no-aws-credentials.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedbackStage } from '../../infra/constructs/feedback-stage.ts';
 import { AUTO_PAUSE_MESSAGE, Operations } from '../../infra/constructs/operations.ts';
@@ -32,9 +33,9 @@ let app: Synthesised;
 let data: StackJson;
 let pipeline: StackJson;
 
+let restoreCredentials: () => void = () => {};
 beforeAll(() => {
-  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
-    delete process.env[key];
+  restoreCredentials = withoutAwsCredentials();
   // Without cdk-nag: the app's rules run in test/integration/infra.test.ts, and for the zoned variant below.
   app = synthesizeBroadsheet({ nag: false });
   synths.push(app);
@@ -42,6 +43,7 @@ beforeAll(() => {
   pipeline = app.assembly.getStackByName('BroadsheetPipeline').template as StackJson;
 });
 afterAll(() => {
+  restoreCredentials();
   for (const s of synths) rmSync(s.assembly.directory, { recursive: true, force: true });
 });
 

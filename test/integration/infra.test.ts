@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { withoutAwsCredentials } from '../helpers/no-aws-credentials.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WITHHELD_ACCESS_LOG_FIELDS } from '../../infra/constructs/site-access-logs.ts';
 import { readSettings, SettingsError } from '../../infra/settings.ts';
@@ -38,6 +39,7 @@ function synth(...args: Parameters<typeof synthesizeBroadsheet>): Synthesised {
   return result;
 }
 afterAll(() => {
+  restoreCredentials();
   for (const s of synths) rmSync(s.assembly.directory, { recursive: true, force: true });
 });
 
@@ -47,10 +49,10 @@ let pipeline: Template;
 let dataJson: { Resources: Record<string, Resource>; Outputs?: Record<string, Json> };
 let pipelineJson: { Resources: Record<string, Resource> };
 
+let restoreCredentials: () => void = () => {};
 beforeAll(() => {
   // No credentials of any kind: synthesis must need none.
-  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
-    delete process.env[key];
+  restoreCredentials = withoutAwsCredentials();
   app = synth();
   dataJson = app.assembly.getStackByName(app.stacks.data.stackName).template;
   pipelineJson = app.assembly.getStackByName(app.stacks.pipeline.stackName).template;

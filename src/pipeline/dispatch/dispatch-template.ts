@@ -123,10 +123,16 @@ async function copyDigestToLedger(
  */
 export class TemplateCache {
   private readonly loaded = new Map<string, Promise<AnyLoadedTemplate>>();
+  /** The ledger the entries were read from: a dispatch id names a template within one ledger only. */
+  private ledger: KeyValueTable | undefined;
 
   constructor(private readonly maxEntries = 16) {}
 
   get(ledger: KeyValueTable, dispatchId: string): Promise<AnyLoadedTemplate> {
+    if (ledger !== this.ledger) {
+      this.loaded.clear();
+      this.ledger = ledger;
+    }
     let entry = this.loaded.get(dispatchId);
     if (!entry) {
       const key = templateItemKey(dispatchId);
