@@ -90,6 +90,8 @@ function pluralForm(message: PluralMessage, plurals: Intl.PluralRules, count: Me
 
 /** Each `{name}` replaced by its value in one pass, so a value's own braces stay as they are. */
 function fill(text: string, params: MessageParams, number: (n: number) => string): string {
+  // Most messages have no placeholder: one native scan spares the replace and its callback.
+  if (!text.includes('{')) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];
     return value === undefined ? whole : typeof value === 'number' ? number(value) : value;

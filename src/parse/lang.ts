@@ -42,6 +42,18 @@ const RTL_SCRIPTS = new Set(['arab', 'hebr', 'thaa', 'syrc', 'nkoo', 'adlm', 'ro
 
 /** The canonical form of a well-formed BCP 47 tag (e.g. "EN-gb" is "en-GB"), or undefined when it is not one. */
 export function canonicalLang(tag: string): string | undefined {
+  // Every parse canonicalises the publication's own language, and editorials use a few languages between them.
+  if (canonical.has(tag)) return canonical.get(tag);
+  const lang = canonicalOf(tag);
+  if (canonical.size >= MAX_REMEMBERED_TAGS) canonical.clear();
+  canonical.set(tag, lang);
+  return lang;
+}
+
+const canonical = new Map<string, string | undefined>();
+const MAX_REMEMBERED_TAGS = 1000;
+
+function canonicalOf(tag: string): string | undefined {
   if (tag.length > MAX_TAG_LENGTH || !wellFormed(tag)) return undefined;
   try {
     return Intl.getCanonicalLocales(tag)[0];

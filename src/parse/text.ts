@@ -13,6 +13,13 @@ export function countWords(text: string): number {
   let counted = false;
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);
+    if (unit > 0x20 && unit < 0x80) {
+      // Printable ASCII, most of the text: no whitespace test needed.
+      if (counted) continue;
+      counted = (unit >= 0x61 && unit <= 0x7a) || (unit >= 0x41 && unit <= 0x5a) || (unit >= 0x30 && unit <= 0x39);
+      if (counted) words++;
+      continue;
+    }
     if (isWhitespace(unit)) {
       counted = false;
       continue;

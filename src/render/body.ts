@@ -15,9 +15,18 @@ export interface BodyStyles {
   pre?: string;
 }
 
+/** The opening tags written for each styles object: an email's blocks open the same few tags again and again. */
+const openTags = new WeakMap<BodyStyles, Partial<Record<keyof BodyStyles, string>>>();
+
 function open(tag: keyof BodyStyles, styles: BodyStyles): string {
   const style = styles[tag];
-  return style ? `<${tag} style="${escapeHtml(style)}">` : `<${tag}>`;
+  if (!style) return `<${tag}>`;
+  let tags = openTags.get(styles);
+  if (!tags) {
+    tags = {};
+    openTags.set(styles, tags);
+  }
+  return (tags[tag] ??= `<${tag} style="${escapeHtml(style)}">`);
 }
 
 export function blockHtml(block: Block, styles: BodyStyles = {}): string {
@@ -39,8 +48,16 @@ export function blockHtml(block: Block, styles: BodyStyles = {}): string {
   }
 }
 
-export function blocksHtml(blocks: readonly Block[], styles: BodyStyles = {}): string {
-  return blocks.map((b) => blockHtml(b, styles)).join('\n');
+/**
+ * The last body written without styles: one render writes it for the page and again for ninjs. Only the last is
+ * kept, so that rendering many editorials (feeds) holds no extra copy of each.
+ */
+let lastUnstyled: { blocks: readonly Block[]; html: string } | undefined;
+
+export function blocksHtml(blocks: readonly Block[], styles?: BodyStyles): string {
+  if (styles) return blocks.map((b) => blockHtml(b, styles)).join('\n');
+  if (lastUnstyled?.blocks !== blocks) lastUnstyled = { blocks, html: blocks.map((b) => blockHtml(b)).join('\n') };
+  return lastUnstyled.html;
 }
 
 export function blockText(block: Block): string {
@@ -61,8 +78,12 @@ export function blockText(block: Block): string {
   }
 }
 
+/** The last body written as text (one render writes it for the email and again for ninjs); only the last is kept. */
+let lastText: { blocks: readonly Block[]; text: string } | undefined;
+
 export function blocksText(blocks: readonly Block[]): string {
-  return blocks.map(blockText).join('\n\n');
+  if (lastText?.blocks !== blocks) lastText = { blocks, text: blocks.map(blockText).join('\n\n') };
+  return lastText.text;
 }
 
 /** The text up to its last run of whitespace (a word cut in half is dropped); all of it when it has none. */
@@ -74,13 +95,26 @@ function cutAtLastSpace(text: string): string {
   return text.slice(0, end);
 }
 
+const LEAD_MAX = 150;
+/** The last lead found: one render asks for it several times (email preheader, page, ninjs). */
+let lastLead: { blocks: readonly Block[]; lead: string } | undefined;
+
 /** The first sentences of the body, up to about `max` characters: the preheader when there is no summary. */
-export function leadText(blocks: readonly Block[], max = 150): string {
+export function leadText(blocks: readonly Block[], max = LEAD_MAX): string {
+  if (max !== LEAD_MAX) return leadOfBlocks(blocks, max);
+  if (lastLead?.blocks !== blocks) lastLead = { blocks, lead: leadOfBlocks(blocks, max) };
+  return lastLead.lead;
+}
+
+function leadOfBlocks(blocks: readonly Block[], max: number): string {
   const first = blocks.find((b) => b.kind === 'paragraph');
-  if (first?.kind !== 'paragraph') return '';
+  return first?.kind === 'paragraph' ? leadOf(first.text, max) : '';
+}
+
+function leadOf(paragraph: string, max: number): string {
   // The lead stands in for a summary (feeds, ninjs, the page's description), a one-line field: no direction
   // controls, which the body may carry and which a cut could leave unclosed.
-  const text = dropBidiControls(first.text);
+  const text = dropBidiControls(paragraph);
   const sentences = text.match(/[^.!?…]+[.!?…]+["'”’»)]*\s*|[^.!?…]+$/gu) ?? [text];
   let out = '';
   for (const s of sentences) {

@@ -19,7 +19,18 @@ const attr = (style: string | undefined) => (style ? ` style="${escapeHtml(style
  * The provenance footer every rendered form ends with: the framing note when there is one, then the
  * heading ("Wire provenance" in the chrome's language) and every source as a link with its label.
  */
-export function provenanceFooterHtml(editorial: Editorial, m: Messages, styles: FooterStyles = {}): string {
+export function provenanceFooterHtml(editorial: Editorial, m: Messages, styles?: FooterStyles): string {
+  if (styles) return footerHtml(editorial, m, styles);
+  // One render writes the unstyled footer for the page and again for ninjs; only the last is kept.
+  if (lastHtml?.editorial !== editorial || lastHtml.m !== m)
+    lastHtml = { editorial, m, html: footerHtml(editorial, m, {}) };
+  return lastHtml.html;
+}
+
+let lastHtml: { editorial: Editorial; m: Messages; html: string } | undefined;
+let lastText: { editorial: Editorial; m: Messages; text: string } | undefined;
+
+function footerHtml(editorial: Editorial, m: Messages, styles: FooterStyles): string {
   const parts: string[] = [];
   if (editorial.framing)
     parts.push(`<p class="framing-note"${attr(styles.framing)}>${escapeHtml(editorial.framing)}</p>`);
@@ -27,14 +38,23 @@ export function provenanceFooterHtml(editorial: Editorial, m: Messages, styles: 
     `<h2${chromeLangAttrs(m, editorial)}${attr(styles.heading)}>${escapeHtml(m.t('article.provenanceHeading'))}</h2>`,
   );
   if (editorial.provenanceIntro) parts.push(`<p${attr(styles.intro)}>${escapeHtml(editorial.provenanceIntro)}</p>`);
+  const item = attr(styles.item);
+  const link = attr(styles.link);
   const items = editorial.sources.map(
-    (s) => `<li${attr(styles.item)}><a href="${escapeHtml(s.url)}"${attr(styles.link)}>${escapeHtml(s.label)}</a></li>`,
+    (s) => `<li${item}><a href="${escapeHtml(s.url)}"${link}>${escapeHtml(s.label)}</a></li>`,
   );
   parts.push(`<ul${attr(styles.list)}>${items.join('')}</ul>`);
   return `<footer class="provenance"${attr(styles.container)}>${parts.join('')}</footer>`;
 }
 
 export function provenanceFooterText(editorial: Editorial, m: Messages): string {
+  // One render writes it for the email's text and again for ninjs; only the last is kept.
+  if (lastText?.editorial !== editorial || lastText.m !== m)
+    lastText = { editorial, m, text: footerText(editorial, m) };
+  return lastText.text;
+}
+
+function footerText(editorial: Editorial, m: Messages): string {
   const heading = m.t('article.provenanceHeading');
   const lines: string[] = [];
   if (editorial.framing) lines.push(editorial.framing, '');

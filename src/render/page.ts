@@ -64,6 +64,8 @@ export function renderPage(editorial: Editorial, config: Config): string {
     : editorial.summary || leadText(editorial.blocks) || config.publication.description;
   const byline = editorial.author ?? config.publication.name;
   const pageUrl = urls.page(config, editorial.slug);
+  const publishedIso = isoDate(editorial.published);
+  const updatedIso = isoDate(editorial.updated);
   return template({
     lang: editorial.lang,
     dir: editorial.dir,
@@ -83,15 +85,15 @@ export function renderPage(editorial: Editorial, config: Config): string {
     subscribe: subscribeFormView(config, m, editorial),
     slug: editorial.slug,
     ogLocale: editorial.lang.replace(/-/g, '_'),
-    publishedIso: isoDate(editorial.published),
-    updatedIso: isoDate(editorial.updated),
-    bylineHtml: bylineHtml(editorial, m, byline),
+    publishedIso,
+    updatedIso,
+    bylineHtml: bylineHtml(editorial, m, byline, { publishedIso, updatedIso }),
     withdrawn,
     withdrawnHtml: withdrawn ? withdrawnNoticeHtml(editorial, config, m, ' role="status"') : '',
     correctionHtml: correctionHtml(editorial, m),
     bodyHtml: withdrawn ? '' : blocksHtml(editorial.blocks),
     footerHtml: provenanceFooterHtml(editorial, m),
-    jsonLd: scriptSafeJson(newsArticle(editorial, config, { description, byline, pageUrl })),
+    jsonLd: scriptSafeJson(newsArticle(editorial, config, { description, pageUrl, publishedIso, updatedIso })),
     postalAddress: config.postalAddress,
     copyrightNotice: config.rights.copyrightNotice,
   });
@@ -100,7 +102,7 @@ export function renderPage(editorial: Editorial, config: Config): string {
 function newsArticle(
   editorial: Editorial,
   config: Config,
-  page: { description: string; byline: string; pageUrl: string },
+  page: { description: string; pageUrl: string; publishedIso: string; updatedIso: string },
 ): Record<string, unknown> {
   const publisher = { '@type': 'Organization', name: config.publication.name, url: urls.home(config) };
   return {
@@ -108,8 +110,8 @@ function newsArticle(
     '@type': 'NewsArticle',
     headline: editorial.title,
     description: page.description,
-    datePublished: isoDate(editorial.published),
-    dateModified: isoDate(editorial.updated),
+    datePublished: page.publishedIso,
+    dateModified: page.updatedIso,
     author: editorial.author ? { '@type': 'Person', name: editorial.author } : publisher,
     publisher,
     inLanguage: editorial.lang,
@@ -139,17 +141,22 @@ function isoDate(date: Date): string {
 }
 
 /** "By <author> · <date>", and " · Updated <date and time>" once a correction came later. */
-function bylineHtml(editorial: Editorial, m: Messages, byline: string): string {
-  const time = (date: Date, text: string, cls = '') =>
-    `<time${cls} datetime="${isoDate(date)}">${escapeHtml(text)}</time>`;
+function bylineHtml(
+  editorial: Editorial,
+  m: Messages,
+  byline: string,
+  iso: { publishedIso: string; updatedIso: string },
+): string {
+  const time = (datetime: string, text: string, cls = '') =>
+    `<time${cls} datetime="${datetime}">${escapeHtml(text)}</time>`;
   const parts = [
     messageHtml(m, 'page.byline', { author: `<span class="author">${escapeHtml(byline)}</span>` }),
-    time(editorial.published, m.date(editorial.published)),
+    time(iso.publishedIso, m.date(editorial.published)),
   ];
   if (editorial.updated.getTime() > editorial.published.getTime()) {
     parts.push(
       messageHtml(m, 'page.updated', {
-        date: time(editorial.updated, m.dateTime(editorial.updated), ' class="updated"'),
+        date: time(iso.updatedIso, m.dateTime(editorial.updated), ' class="updated"'),
       }),
     );
   }

@@ -10,9 +10,9 @@ export interface TextCounts {
 
 /** Counts of plain text. */
 export function textCounts(text: string): TextCounts {
-  const counter = new Counter();
-  for (let i = 0; i < text.length; i++) i = counter.add(text, i);
-  return counter.counts();
+  const count = { chars: 0, spaces: 0, pending: false };
+  countRun(text, 0, text.length, count);
+  return countsOf(count);
 }
 
 /**
@@ -21,67 +21,86 @@ export function textCounts(text: string): TextCounts {
  * block, aside or footer read as a space (so the last word of one paragraph and the first of the next are two words).
  */
 export function visibleTextCounts(html: string): TextCounts {
-  const counter = new Counter();
-  for (let i = 0; i < html.length; i++) {
-    const unit = html.charCodeAt(i);
-    if (unit === LT) {
-      const end = tagEnd(html, i);
-      if (end !== -1) {
-        if (separates(html, i, end)) counter.space();
-        i = end;
-        continue;
+  const count = { chars: 0, spaces: 0, pending: false };
+  // The text between two markup characters is counted in one run; a `<` that opens no tag and a `&` that starts
+  // none of the five entities are text like any other. The next `<` and `&` are found natively, each once.
+  let from = 0;
+  let lt = html.indexOf('<');
+  let amp = html.indexOf('&');
+  while (lt !== -1 || amp !== -1) {
+    if (lt !== -1 && (amp === -1 || lt < amp)) {
+      const gt = html.indexOf('>', lt + 1);
+      // Without a `>` after it, no later `<` opens a tag either: the rest is text.
+      const nextLt = gt === -1 ? -1 : html.indexOf('<', lt + 1);
+      if (gt !== -1 && (nextLt === -1 || gt < nextLt)) {
+        countRun(html, from, lt, count);
+        if (separates(html, lt, gt) && count.chars > 0) count.pending = true;
+        from = gt + 1;
+        if (amp !== -1 && amp < from) amp = html.indexOf('&', from);
       }
-    } else if (unit === AMP) {
-      const entity = entityLength(html, i);
+      lt = nextLt;
+    } else {
+      const entity = entityLength(html, amp);
       if (entity !== 0) {
-        counter.visible(1);
-        i += entity - 1;
-        continue;
+        countRun(html, from, amp, count);
+        visible(count);
+        from = amp + entity;
       }
+      amp = html.indexOf('&', entity !== 0 ? from : amp + 1);
     }
-    i = counter.add(html, i);
   }
-  return counter.counts();
+  countRun(html, from, html.length, count);
+  return countsOf(count);
 }
 
-const LT = 0x3c;
-const GT = 0x3e;
-const AMP = 0x26;
 const SLASH = 0x2f;
 
-class Counter {
-  private chars = 0;
-  private spaces = 0;
-  private pendingSpace = false;
+interface Count {
+  /** Code points counted, the single spaces between words included. */
+  chars: number;
+  spaces: number;
+  /** Whitespace came after a character: one space is counted before the next visible character. */
+  pending: boolean;
+}
 
-  /** Adds the character at `i` (a surrogate pair as one) and returns the index of its last code unit. */
-  add(text: string, i: number): number {
+function visible(count: Count): void {
+  if (count.pending) {
+    count.chars++;
+    count.spaces++;
+    count.pending = false;
+  }
+  count.chars++;
+}
+
+/** Adds the characters from `start` to `end` (a surrogate pair as one), in one loop over local counts. */
+function countRun(text: string, start: number, end: number, count: Count): void {
+  let chars = count.chars;
+  let spaces = count.spaces;
+  let pending = count.pending;
+  for (let i = start; i < end; i++) {
     const unit = text.charCodeAt(i);
-    if (isWhitespace(unit)) {
-      this.space();
-      return i;
+    if (unit > 0x20 && unit < 0x7f) {
+      // Printable ASCII, nearly all of the text: a visible character.
+    } else if (isWhitespace(unit)) {
+      if (chars > 0) pending = true;
+      continue;
+    } else if (unit >= 0xd800 && unit <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) {
+      i++;
     }
-    const pair = unit >= 0xd800 && unit <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1));
-    this.visible(1);
-    return pair ? i + 1 : i;
-  }
-
-  space(): void {
-    if (this.chars > 0) this.pendingSpace = true;
-  }
-
-  visible(codePoints: number): void {
-    if (this.pendingSpace) {
-      this.chars++;
-      this.spaces++;
-      this.pendingSpace = false;
+    if (pending) {
+      chars++;
+      spaces++;
+      pending = false;
     }
-    this.chars += codePoints;
+    chars++;
   }
+  count.chars = chars;
+  count.spaces = spaces;
+  count.pending = pending;
+}
 
-  counts(): TextCounts {
-    return { charCount: this.chars, wordCount: this.chars === 0 ? 0 : this.spaces + 1 };
-  }
+function countsOf(count: Count): TextCounts {
+  return { charCount: count.chars, wordCount: count.chars === 0 ? 0 : count.spaces + 1 };
 }
 
 function isLowSurrogate(unit: number): boolean {
@@ -103,16 +122,6 @@ function isWhitespace(unit: number): boolean {
     unit === 0x3000 ||
     unit === 0xfeff
   );
-}
-
-/** The index of the `>` closing the tag opened at `start`, or -1 when a `<` comes first or none does (text). */
-function tagEnd(html: string, start: number): number {
-  for (let i = start + 1; i < html.length; i++) {
-    const unit = html.charCodeAt(i);
-    if (unit === GT) return i;
-    if (unit === LT) return -1;
-  }
-  return -1;
 }
 
 const SEPARATING_END_TAGS = new Set([
@@ -142,10 +151,21 @@ function separates(html: string, start: number, end: number): boolean {
   return i === end;
 }
 
-const ENTITIES = ['&lt;', '&gt;', '&quot;', '&#39;', '&amp;'];
-
 /** The length of one of the five entities this project writes, at `at`; 0 when none starts there. */
 function entityLength(html: string, at: number): number {
-  for (const entity of ENTITIES) if (html.startsWith(entity, at)) return entity.length;
-  return 0;
+  // The character after `&` tells which one it can be.
+  switch (html.charCodeAt(at + 1)) {
+    case 0x6c:
+      return html.startsWith('&lt;', at) ? 4 : 0;
+    case 0x67:
+      return html.startsWith('&gt;', at) ? 4 : 0;
+    case 0x71:
+      return html.startsWith('&quot;', at) ? 6 : 0;
+    case 0x23:
+      return html.startsWith('&#39;', at) ? 5 : 0;
+    case 0x61:
+      return html.startsWith('&amp;', at) ? 5 : 0;
+    default:
+      return 0;
+  }
 }

@@ -6,6 +6,18 @@
  * slug and gets no topic feed.
  */
 export function topicSlug(topic: string): string | undefined {
+  // Every render slugs the same few topics (the editorial's, the configured ones) several times.
+  if (slugs.has(topic)) return slugs.get(topic);
+  const slug = slugOf(topic);
+  if (slugs.size >= MAX_REMEMBERED_SLUGS) slugs.clear();
+  slugs.set(topic, slug);
+  return slug;
+}
+
+const slugs = new Map<string, string | undefined>();
+const MAX_REMEMBERED_SLUGS = 1000;
+
+function slugOf(topic: string): string | undefined {
   const words = topic.normalize('NFKC').toLowerCase().split(NOT_WORD).filter(Boolean);
   let slug = '';
   for (const word of words) {

@@ -164,7 +164,8 @@ export function emailText(editorial: Editorial, config: Config, kept: number, pl
     `${title}\n${'='.repeat(Math.min(Math.max([...title].length, 3), 72))}\n${bylineOf(editorial, m)}`,
   ];
   if (editorial.correction) sections.push(`${m.t('article.correction')} ${editorial.correction}`);
-  const blocks: readonly Block[] = editorial.blocks.slice(0, kept);
+  // The whole body is the editorial's own array, whose text ninjs writes too.
+  const blocks: readonly Block[] = kept < editorial.blocks.length ? editorial.blocks.slice(0, kept) : editorial.blocks;
   if (blocks.length) sections.push(blocksText(blocks));
   if (kept < editorial.blocks.length) sections.push(m.t('email.textContinueReading', { url: pageUrl }));
   sections.push(provenanceFooterText(editorial, m));

@@ -47,12 +47,12 @@ interface Rendered {
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
-/** The HTML size a recipient's copy will have, with a realistic unsubscribe URL in place of the placeholder. */
+/**
+ * The HTML size a recipient's copy will have, with a realistic unsubscribe URL in place of the placeholder, which
+ * `compile` made sure the HTML holds exactly once.
+ */
 function personalisedSize(rendered: Rendered): number {
-  return (
-    bytes(rendered.html) +
-    occurrences(rendered.html, rendered.placeholder) * (UNSUBSCRIBE_URL_ALLOWANCE - rendered.placeholder.length)
-  );
+  return bytes(rendered.html) + UNSUBSCRIBE_URL_ALLOWANCE - rendered.placeholder.length;
 }
 
 /**

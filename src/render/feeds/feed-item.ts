@@ -57,7 +57,16 @@ export function feedItems(entries: readonly Editorial[], config: Config): FeedIt
 }
 
 function tagPrefix(config: Config): string {
-  const site = new URL(config.publication.siteUrl);
+  // Parsing the site's URL costs more than the rest of an id; a process serves one site.
+  const siteUrl = config.publication.siteUrl;
+  if (lastTagPrefix?.siteUrl !== siteUrl) lastTagPrefix = { siteUrl, prefix: tagPrefixOf(siteUrl) };
+  return lastTagPrefix.prefix;
+}
+
+let lastTagPrefix: { siteUrl: string; prefix: string } | undefined;
+
+function tagPrefixOf(siteUrl: string): string {
+  const site = new URL(siteUrl);
   const path = trimOf(site.pathname, '/');
   return `tag:${site.hostname},${TAG_DATE}:${path ? `${path}/` : ''}`;
 }
