@@ -1,12 +1,16 @@
 // The precompiled templates write what the templates compiled at load wrote: the pages, listings, notices and
-// preference pages of every fixture editorial, in every publication language the tests use, byte for byte.
+// preference pages of every fixture editorial, in every publication language the tests use, byte for byte; and
+// every template and partial writes what Handlebars compiles it to, whatever shape its view has.
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
+import Handlebars from 'handlebars';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Notice } from '../../src/http/pages.ts';
 import type { PreferencePageInput } from '../../src/http/preference-page.ts';
 import type { Editorial } from '../../src/model.ts';
 import type { ListingView } from '../../src/render/listing.ts';
-import { pageTemplateFiles } from '../../scripts/compile-templates.ts';
+import { COMPILE_OPTIONS, pageTemplateFiles, TEMPLATES_DIR } from '../../scripts/compile-templates.ts';
+import { type Partials, type TemplateFile, templates } from '../../src/render/templates.generated.ts';
 import { inline, makeEditorial } from '../fixtures/editorial.ts';
 import { EQUIVALENCE_CONFIGS, fixtureEditorials } from '../helpers/equivalence-inputs.ts';
 import { compiledFromSource, runtimeCompiledTemplates } from '../helpers/runtime-compiled-templates.ts';
@@ -188,6 +192,105 @@ describe('the precompiled page templates beside the templates compiled at load',
         );
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+/** Every template under the name the renders register it as a partial: page-style.hbs is pageStyle. */
+const FILES = pageTemplateFiles() as TemplateFile[];
+const SOURCES = new Map(FILES.map((file) => [file, readFileSync(`${TEMPLATES_DIR}${file}`, 'utf8')]));
+const camel = (file: string) =>
+  file
+    .slice(0, -'.hbs'.length)
+    .split('-')
+    .map((word, i) => (i === 0 ? word : word.charAt(0).toUpperCase() + word.slice(1)))
+    .join('');
+const PARTIALS: Partials = Object.fromEntries(FILES.map((file) => [camel(file), file]));
+
+/** The names the templates read, found in the trees Handlebars parses them into. */
+function fieldNames(node: unknown, into: Set<string>): Set<string> {
+  if (Array.isArray(node)) for (const item of node) fieldNames(item, into);
+  else if (node !== null && typeof node === 'object') {
+    const { type, parts } = node as { type?: string; parts?: string[] };
+    if (type === 'PathExpression') for (const part of parts ?? []) into.add(part);
+    for (const value of Object.values(node)) fieldNames(value, into);
+  }
+  return into;
+}
+const FIELDS = [
+  ...fieldNames(
+    [...SOURCES.values()].map((source) => Handlebars.parse(source)),
+    new Set(),
+  ),
+].filter((name) => !['if', 'each', ...Object.keys(PARTIALS)].includes(name));
+
+const EVERY_ESCAPED = `& < > " ' \` = &amp; {{x}}`;
+const SCALARS: unknown[] = [undefined, null, '', 0, -0, Number.NaN, false, true, 1, 2.5, 'text', EVERY_ESCAPED];
+
+/** Handlebars, compiled from the source with every template registered as a partial. */
+const handlebars = Handlebars.create();
+for (const [name, file] of Object.entries(PARTIALS)) handlebars.registerPartial(name, SOURCES.get(file)!);
+const fromSource = new Map(FILES.map((file) => [file, handlebars.compile(SOURCES.get(file)!, COMPILE_OPTIONS)]));
+
+function outcome(render: () => string): string {
+  try {
+    return render();
+  } catch (error) {
+    return `threw ${(error as Error).message}`;
+  }
+}
+
+function sameForEveryTemplate(view: unknown): void {
+  for (const file of FILES) {
+    const expected = outcome(() => fromSource.get(file)!(view));
+    expect(
+      outcome(() => templates[file](view, PARTIALS)),
+      file,
+    ).toBe(expected);
+  }
+}
+
+describe('the generated template functions beside Handlebars compiling the same source', () => {
+  const every = (value: unknown) => Object.fromEntries(FIELDS.map((name) => [name, value]));
+
+  it('read the fields the templates name', () => {
+    expect(FIELDS).toEqual(expect.arrayContaining(['title', 'cadences', 'length', 'withdrawn', 'cardsHtml']));
+  });
+
+  it('write the same for no view, an empty one, and views whose every field is one value', () => {
+    sameForEveryTemplate(undefined);
+    sameForEveryTemplate(null);
+    sameForEveryTemplate({});
+    sameForEveryTemplate([]);
+    sameForEveryTemplate(EVERY_ESCAPED);
+    for (const value of SCALARS) {
+      sameForEveryTemplate(every(value));
+      sameForEveryTemplate(every([value, value]));
+      sameForEveryTemplate(every([every(value)]));
+      sameForEveryTemplate(every(every(value)));
+      sameForEveryTemplate(every([every(value), every([every(value)])]));
+    }
+    sameForEveryTemplate(every([]));
+    sameForEveryTemplate(every({}));
+    // Sparse arrays skip their holes; a Set is iterated; an object's own values are its items.
+    const sparse: unknown[] = [];
+    sparse[1] = every('one');
+    sparse[3] = every('two');
+    sameForEveryTemplate(every(sparse));
+    sameForEveryTemplate(every(new Set([every('one'), EVERY_ESCAPED])));
+    sameForEveryTemplate(every({ a: every('one'), b: EVERY_ESCAPED }));
+  });
+
+  it('write the same for views of any shape: missing fields, falsy values, lists, markup characters', () => {
+    const text = fc.string({ unit: fc.constantFrom('<', '>', '&', '"', "'", '`', '=', '{', '}', 's', ' ', 'é') });
+    const scalar = fc.oneof(fc.constantFrom(...SCALARS), text, fc.integer({ min: -2, max: 2 }));
+    const { view } = fc.letrec<{ value: unknown; view: Record<string, unknown> }>((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('value'), { maxLength: 3 }), tie('view')),
+      view: fc.dictionary(fc.constantFrom(...FIELDS), tie('value'), { maxKeys: 24, noNullPrototype: true }),
+    }));
+    fc.assert(
+      fc.property(view, (v) => sameForEveryTemplate(v)),
+      { numRuns: 300 },
     );
   });
 });
