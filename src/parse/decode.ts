@@ -4,6 +4,7 @@ import { reject } from './rejection.ts';
 import { firstInvalidUtf8Offset, lineOfByteOffset } from './utf8.ts';
 
 const SNIFF_BYTES = 8192;
+const NOT_WHITESPACE = /\S/;
 /** Above this share of control bytes a file is treated as binary rather than text with stray characters. */
 const MAX_CONTROL_SHARE = 0.1;
 
@@ -57,9 +58,10 @@ export function decodeLines(bytes: Uint8Array): string[] {
   let text = decodeUtf8(bytes);
   if (text.startsWith('\uFEFF')) text = text.slice(1);
   // Once over the whole text: no forbidden character is a line ending, and a surrogate pair never spans one.
-  const lines = dropForbiddenChars(text).split(/\r\n|\r|\n/);
-  if (lines.every((l) => l.trim() === '')) {
+  const clean = dropForbiddenChars(text);
+  // A line is blank when trimming leaves nothing, and trimming takes exactly what \s matches: one native scan.
+  if (!NOT_WHITESPACE.test(clean)) {
     reject('the file contains only whitespace: upload the editorial text itself.');
   }
-  return lines;
+  return clean.split(/\r\n|\r|\n/);
 }

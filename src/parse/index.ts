@@ -43,9 +43,21 @@ function resolvePublished(file: string, frontMatterDate: Date | undefined, optio
   );
 }
 
-function defaultLanguage(options: ParseOptions): { lang: string; dir: 'ltr' | 'rtl' } {
-  const lang = canonicalLang(options.defaultLang.trim()) ?? options.defaultLang.trim();
-  return { lang, dir: textDirection(lang) };
+type Language = { lang: string; dir: 'ltr' | 'rtl' };
+
+// Every parse falls back on the publication's one language: worked out once (a copy is handed out each time).
+const defaultLanguages = new Map<string, Language>();
+const MAX_REMEMBERED_LANGUAGES = 100;
+
+function defaultLanguage(options: ParseOptions): Language {
+  let language = defaultLanguages.get(options.defaultLang);
+  if (!language) {
+    const lang = canonicalLang(options.defaultLang.trim()) ?? options.defaultLang.trim();
+    language = { lang, dir: textDirection(lang) };
+    if (defaultLanguages.size >= MAX_REMEMBERED_LANGUAGES) defaultLanguages.clear();
+    defaultLanguages.set(options.defaultLang, language);
+  }
+  return { lang: language.lang, dir: language.dir };
 }
 
 function parsePlainTextEditorial(file: string, lines: string[], options: ParseOptions): Editorial {

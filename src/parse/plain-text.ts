@@ -10,7 +10,7 @@ import {
   type ProvenanceSection,
 } from './sources.ts';
 import { codePointCount } from '../strings.ts';
-import { collapseWhitespace, countWords, isHeadingLike } from './text.ts';
+import { collapseWhitespace, countWords, isTrimmedHeadingLike } from './text.ts';
 
 export const TITLE_MAX_CHARS = 300;
 
@@ -49,13 +49,13 @@ function checkTitle(first: NumberedLine): string {
 }
 
 function bodyBlocks(lines: readonly NumberedLine[]): Block[] {
-  const headingLike = lines.map((l) => isHeadingLike(l.text));
-  return lines.map((l, i): Block => {
-    const text = l.text.trim();
-    const inline = { text, html: escapeHtml(text) };
+  const texts = lines.map((l) => l.text.trim());
+  const headingLike = texts.map(isTrimmedHeadingLike);
+  return texts.map((text, i): Block => {
+    const html = escapeHtml(text);
     // A heading-like line introduces a paragraph; followed by another heading-like line, or last, it is a paragraph.
-    const isHeading = headingLike[i] === true && i + 1 < lines.length && headingLike[i + 1] === false;
-    return isHeading ? { kind: 'heading', level: 2, ...inline } : { kind: 'paragraph', ...inline };
+    const isHeading = headingLike[i] === true && i + 1 < texts.length && headingLike[i + 1] === false;
+    return isHeading ? { kind: 'heading', level: 2, text, html } : { kind: 'paragraph', text, html };
   });
 }
 

@@ -54,8 +54,9 @@ const isLowSurrogate = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
 
 export const HEADING_MAX_CHARS = 80;
 
-// Sentence and clause marks across scripts: Latin, Arabic (؟ ، ؛ ۔), CJK and full-width, Devanagari danda.
-const CLOSING_PUNCTUATION = /[.!?:;,…؟،؛۔。！？：；，।]$/u;
+// Sentence and clause marks across scripts: Latin, Arabic (؟ ، ؛ ۔), CJK and full-width, Devanagari danda; all in the
+// Basic Multilingual Plane, so one UTF-16 unit each.
+const CLOSING_PUNCTUATION = '.!?:;,…؟،؛۔。！？：；，।';
 // Quotes and brackets that may follow the mark: `."`, `?”`, `.)` (all in the Basic Multilingual Plane).
 const TRAILING_CLOSERS = '"”’\'»›)]」』';
 
@@ -64,8 +65,15 @@ const TRAILING_CLOSERS = '"”’\'»›)]」』';
  * (a closing quote or bracket after such a mark counts as that mark).
  */
 export function isHeadingLike(line: string): boolean {
-  const text = line.trim();
-  if (text === '' || codePointCount(text) > HEADING_MAX_CHARS) return false;
+  return isTrimmedHeadingLike(line.trim());
+}
+
+/** `isHeadingLike` of a line already trimmed. */
+export function isTrimmedHeadingLike(text: string): boolean {
+  // A paragraph, most lines, is told by its length alone: more than two UTF-16 units a character is more than the
+  // limit in characters, and no more than one a character is within it.
+  if (text === '' || text.length > 2 * HEADING_MAX_CHARS) return false;
+  if (text.length > HEADING_MAX_CHARS && codePointCount(text) > HEADING_MAX_CHARS) return false;
   const bare = trimEndOf(text, TRAILING_CLOSERS);
-  return !CLOSING_PUNCTUATION.test(bare);
+  return bare === '' || !CLOSING_PUNCTUATION.includes(bare[bare.length - 1]!);
 }
