@@ -22,64 +22,10 @@ const BUILT_IN_HELPERS = new Set([
 ]);
 
 /**
- * The code the functions of templates.generated.ts share: Handlebars' escapeExpression, its own-property lookup
- * (with strict: false, a missing field is undefined), the truthiness of `#if` and the iteration of `#each`.
+ * The head of templates.generated.ts after its types: the shared runtime (src/render/page-runtime.ts) and the
+ * partial call, which needs the generated templates themselves.
  */
-export const PAGE_FUNCTION_RUNTIME = `const ESCAPED: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#x27;',
-  '\`': '&#x60;',
-  '=': '&#x3D;',
-};
-const ESCAPABLE = /[&<>"'\`=]/g;
-
-/** \`{{value}}\`: undefined and null write nothing, anything else its string, escaped. */
-function escape(value: unknown): string {
-  if (value == null) return '';
-  const text = typeof value === 'string' ? value : '' + (value as string);
-  return text.replace(ESCAPABLE, (character) => ESCAPED[character] ?? character);
-}
-
-/** \`{{{value}}}\`: undefined and null write nothing, anything else its string as it is. */
-function raw(value: unknown): string {
-  return value == null ? '' : '' + (value as string);
-}
-
-/** A field of the context: its own property only, as Handlebars' runtime allows by default. */
-function get(parent: unknown, name: string): unknown {
-  return parent != null && Object.hasOwn(parent, name) ? (parent as Record<string, unknown>)[name] : undefined;
-}
-
-/** \`{{#if}}\`: false, undefined, null, '', 0, NaN and an empty array take the \`{{else}}\`. */
-function truthy(value: unknown): boolean {
-  return Boolean(value) && !(Array.isArray(value) && value.length === 0);
-}
-
-/** \`{{#each}}\`: the items of an array (holes skipped) or iterable, or an object's own values; else \`{{else}}\`. */
-function each(list: unknown, item: (context: unknown) => string, otherwise: () => string): string {
-  if (list === null || typeof list !== 'object') return otherwise();
-  let out = '';
-  let count = 0;
-  if (Array.isArray(list)) {
-    for (; count < list.length; count++) if (count in list) out += item(list[count]);
-  } else if ((list as Partial<Iterable<unknown>>)[Symbol.iterator]) {
-    for (const value of list as Iterable<unknown>) {
-      out += item(value);
-      count++;
-    }
-  } else {
-    for (const key of Object.keys(list)) {
-      out += item((list as Record<string, unknown>)[key]);
-      count++;
-    }
-  }
-  return count === 0 ? otherwise() : out;
-}
-
-/** \`{{> name context}}\`: the partial the environment registered under that name, with the same partials. */
+export const PAGE_FUNCTION_PRELUDE = `/** \`{{> name context}}\`: the partial the environment registered under that name, with the same partials. */
 function partial(partials: Partials, name: string, context: unknown): string {
   const file = Object.hasOwn(partials, name) ? partials[name] : undefined;
   if (file === undefined) throw new Error(\`The partial \${name} could not be found\`);
@@ -130,7 +76,7 @@ class TemplateWriter {
       // Handlebars would call its helper of that name rather than read the field.
       if (BUILT_IN_HELPERS.has(first)) throw unsupported(this.file, node, `{{${first}}} (a built-in helper's name)`);
     }
-    return `${node.escaped ? 'escape' : 'raw'}(${path})`;
+    return `${node.escaped ? 'escaped' : 'raw'}(${path})`;
   }
 
   private block(node: hbs.AST.BlockStatement, context: string): string {

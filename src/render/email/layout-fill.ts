@@ -1,20 +1,5 @@
+import { escapeExpression } from '../handlebars-escape.ts';
 import type { EmailLayout } from './types.ts';
-
-// Handlebars' own escaping of `{{ }}` (escapeExpression), the one the MJML source's values went through.
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#x27;',
-  '`': '&#x60;',
-  '=': '&#x3D;',
-};
-const ESCAPED = /[&<>"'`=]/g;
-
-function escapeExpression(value: string): string {
-  return value.replace(ESCAPED, (c) => ESCAPES[c]!);
-}
 
 function field(view: object, path: string): unknown {
   let value: unknown = view;
