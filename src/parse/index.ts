@@ -1,3 +1,4 @@
+import { remembered } from '../remembered.ts';
 import type { EditorialLimits } from '../config.ts';
 import type { Editorial, Rejection } from '../model.ts';
 import { DATE_FORMAT_HINT, fileNameDate, isValidDate } from './dates.ts';
@@ -46,18 +47,14 @@ function resolvePublished(file: string, frontMatterDate: Date | undefined, optio
 type Language = { lang: string; dir: 'ltr' | 'rtl' };
 
 // Every parse falls back on the publication's one language: worked out once (a copy is handed out each time).
-const defaultLanguages = new Map<string, Language>();
-const MAX_REMEMBERED_LANGUAGES = 100;
+const languageOf = remembered((defaultLang): Language => {
+  const lang = canonicalLang(defaultLang.trim()) ?? defaultLang.trim();
+  return { lang, dir: textDirection(lang) };
+}, 100);
 
 function defaultLanguage(options: ParseOptions): Language {
-  let language = defaultLanguages.get(options.defaultLang);
-  if (!language) {
-    const lang = canonicalLang(options.defaultLang.trim()) ?? options.defaultLang.trim();
-    language = { lang, dir: textDirection(lang) };
-    if (defaultLanguages.size >= MAX_REMEMBERED_LANGUAGES) defaultLanguages.clear();
-    defaultLanguages.set(options.defaultLang, language);
-  }
-  return { lang: language.lang, dir: language.dir };
+  const { lang, dir } = languageOf(options.defaultLang);
+  return { lang, dir };
 }
 
 function parsePlainTextEditorial(file: string, lines: string[], options: ParseOptions): Editorial {

@@ -1,3 +1,5 @@
+import { remembered } from '../remembered.ts';
+
 // RFC 5646 language tag syntax (langtag, private use and the irregular grandfathered tags are not needed here), read
 // subtag by subtag: one pattern for the whole tag nests optional and repeated groups deeply enough that no checker
 // can prove it linear in reasonable time, while each subtag's pattern here is plainly so.
@@ -40,18 +42,11 @@ const MAX_TAG_LENGTH = 64;
 const RTL_LANGUAGES = new Set(['ar', 'he', 'fa', 'ur', 'yi', 'ps', 'sd', 'ug', 'dv', 'ckb', 'iw', 'ji']);
 const RTL_SCRIPTS = new Set(['arab', 'hebr', 'thaa', 'syrc', 'nkoo', 'adlm', 'rohg', 'mand', 'samr']);
 
-/** The canonical form of a well-formed BCP 47 tag (e.g. "EN-gb" is "en-GB"), or undefined when it is not one. */
-export function canonicalLang(tag: string): string | undefined {
-  // Every parse canonicalises the publication's own language, and editorials use a few languages between them.
-  if (canonical.has(tag)) return canonical.get(tag);
-  const lang = canonicalOf(tag);
-  if (canonical.size >= MAX_REMEMBERED_TAGS) canonical.clear();
-  canonical.set(tag, lang);
-  return lang;
-}
-
-const canonical = new Map<string, string | undefined>();
-const MAX_REMEMBERED_TAGS = 1000;
+/**
+ * The canonical form of a well-formed BCP 47 tag (e.g. "EN-gb" is "en-GB"), or undefined when it is not one. Every
+ * parse canonicalises the publication's own language, and editorials use a few languages between them: remembered.
+ */
+export const canonicalLang: (tag: string) => string | undefined = remembered(canonicalOf, 1000);
 
 function canonicalOf(tag: string): string | undefined {
   if (tag.length > MAX_TAG_LENGTH || !wellFormed(tag)) return undefined;

@@ -1,21 +1,13 @@
+import { remembered } from '../remembered.ts';
+
 /**
  * The topic slug rule, used in every topic address (`/topics/<slug>/`, topic feeds) and to decide that two
  * spellings name the same topic: Unicode NFKC, lower case (locale-independent), every run of characters other
  * than letters, marks and digits becomes one `-`, with none at either end, cut to 64 characters. Letters of every
  * script stay as they are ("Économie" → "économie", "Україна" → "україна"); a topic with no letter or digit has no
- * slug and gets no topic feed.
+ * slug and gets no topic feed. Every render slugs the same few topics several times: remembered.
  */
-export function topicSlug(topic: string): string | undefined {
-  // Every render slugs the same few topics (the editorial's, the configured ones) several times.
-  if (slugs.has(topic)) return slugs.get(topic);
-  const slug = slugOf(topic);
-  if (slugs.size >= MAX_REMEMBERED_SLUGS) slugs.clear();
-  slugs.set(topic, slug);
-  return slug;
-}
-
-const slugs = new Map<string, string | undefined>();
-const MAX_REMEMBERED_SLUGS = 1000;
+export const topicSlug: (topic: string) => string | undefined = remembered(slugOf, 1000);
 
 function slugOf(topic: string): string | undefined {
   const words = topic.normalize('NFKC').toLowerCase().split(NOT_WORD).filter(Boolean);
