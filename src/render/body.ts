@@ -115,12 +115,16 @@ function leadOf(paragraph: string, max: number): string {
   // The lead stands in for a summary (feeds, ninjs, the page's description), a one-line field: no direction
   // controls, which the body may carry and which a cut could leave unclosed.
   const text = dropBidiControls(paragraph);
-  const sentences = text.match(/[^.!?…]+[.!?…]+["'”’»)]*\s*|[^.!?…]+$/gu) ?? [text];
+  // Sentence by sentence, only as far as the lead goes: a long first paragraph is not split to its end.
+  const sentence = /[^.!?…]+[.!?…]+["'”’»)]*\s*|[^.!?…]+$/gu;
   let out = '';
-  for (const s of sentences) {
-    if (out && (out + s).length > max) break;
-    out += s;
+  let found = false;
+  for (let match = sentence.exec(text); match; match = sentence.exec(text)) {
+    found = true;
+    if (out && (out + match[0]).length > max) break;
+    out += match[0];
   }
+  if (!found) out = text;
   if (out.length > max) out = `${cutAtLastSpace(out.slice(0, max - 1))}…`;
   return out.trim();
 }
