@@ -1,15 +1,13 @@
 import type { DigestCadence } from '../cadence.ts';
 import type { Config } from '../config.ts';
-import type { Clock, ObjectStore, OutgoingEmail } from '../ports.ts';
+import type { Clock, ObjectStore } from '../ports.ts';
 import { collectDigest } from '../pipeline/digest/collect.ts';
 import { digestDispatchId, latestSettledPeriod, periodEndingOn, type DigestPeriod } from '../pipeline/digest/period.ts';
 import { checkOffered, storedDigest } from '../pipeline/digest/send-digest.ts';
 import { digestLanguage } from '../pipeline/dispatch/dispatch-template.ts';
-import { tagValue } from '../pipeline/dispatch/recipient-sender.ts';
 import { assembleDigest } from '../render/email/digest-assemble.ts';
-import { bulkHeaders } from '../render/email/mime.ts';
 import { proofUnsubscribeUrl } from '../render/email/proof-link.ts';
-import { PROOF_FEEDBACK_ID, PROOF_SUBJECT_PREFIX, type ProofEmails } from './desk-proof.ts';
+import { proofCopies, type ProofEmails } from './desk-proof.ts';
 
 export interface DigestProof extends ProofEmails {
   period: DigestPeriod;
@@ -45,20 +43,20 @@ export async function digestProofEmails(
     template.entries.map((_, n) => n),
     unsubscribeUrl,
   );
-  const headers = bulkHeaders(config, { unsubscribeUrl, dispatchId: PROOF_FEEDBACK_ID, kind: 'digest' });
-  const subject = `${PROOF_SUBJECT_PREFIX}${copy.subject}`;
-  const emails = request.to.map(
-    (address): OutgoingEmail => ({
+  const proof = proofCopies(
+    config,
+    {
       from: stored.from,
-      to: address,
-      ...(stored.replyTo !== undefined && { replyTo: stored.replyTo }),
-      subject,
+      replyTo: stored.replyTo,
+      subject: copy.subject,
       html: copy.html,
       text: copy.text,
-      headers,
-      ...(configurationSet !== undefined && { configurationSet }),
-      tags: { proof: tagValue(dispatchId) },
-    }),
+      unsubscribeUrl,
+      kind: 'digest',
+      tag: dispatchId,
+    },
+    request.to,
+    configurationSet,
   );
-  return { subject, unsubscribeUrl, emails, period, editorials: entries.length };
+  return { ...proof, period, editorials: entries.length };
 }

@@ -5,7 +5,7 @@ import type { OutgoingEmail } from '../ports.ts';
 // unsubscribe URL and the bulk headers. Neither the worker's composition nor the render is repeated here.
 import { renderStoredTemplate } from '../pipeline/publish/email-template.ts';
 import { tagValue } from '../pipeline/dispatch/recipient-sender.ts';
-import { bulkHeaders } from '../render/email/mime.ts';
+import { bulkHeaders, type MailKind } from '../render/email/mime.ts';
 import { personalize } from '../render/email/personalize.ts';
 import { proofUnsubscribeUrl } from '../render/email/proof-link.ts';
 import { UsageError } from './errors.ts';
@@ -63,19 +63,57 @@ export async function proofEmails(
   const template = await renderStoredTemplate(editorial, config, 'proof');
   const unsubscribeUrl = proofUnsubscribeUrl(config);
   const copy = personalize(template, { unsubscribeUrl });
-  const headers = bulkHeaders(config, { unsubscribeUrl, dispatchId: PROOF_FEEDBACK_ID, kind: 'editorial' });
-  const subject = `${PROOF_SUBJECT_PREFIX}${template.subject}`;
-  const emails = to.map(
-    (address): OutgoingEmail => ({
+  return proofCopies(
+    config,
+    {
       from: template.from,
-      to: address,
-      ...(template.replyTo !== undefined && { replyTo: template.replyTo }),
-      subject,
+      replyTo: template.replyTo,
+      subject: template.subject,
       html: copy.html,
       text: copy.text,
+      unsubscribeUrl,
+      kind: 'editorial',
+      tag: editorial.slug,
+    },
+    to,
+    configurationSet,
+  );
+}
+
+/** A proof's content, ready to send: its sender, subject and body, the inert link it carries and what it proves. */
+export interface ProofContent {
+  from: string;
+  replyTo?: string | undefined;
+  subject: string;
+  html: string;
+  text: string;
+  unsubscribeUrl: string;
+  kind: MailKind;
+  /** The slug or dispatch id the copies are tagged `proof` with. */
+  tag: string;
+}
+
+/** One copy per address, of an editorial's proof or a digest's: subject marked, the bulk headers, the `proof` tag. */
+export function proofCopies(
+  config: Config,
+  proof: ProofContent,
+  to: readonly string[],
+  configurationSet?: string,
+): ProofEmails {
+  const { unsubscribeUrl } = proof;
+  const headers = bulkHeaders(config, { unsubscribeUrl, dispatchId: PROOF_FEEDBACK_ID, kind: proof.kind });
+  const subject = `${PROOF_SUBJECT_PREFIX}${proof.subject}`;
+  const emails = to.map(
+    (address): OutgoingEmail => ({
+      from: proof.from,
+      to: address,
+      ...(proof.replyTo !== undefined && { replyTo: proof.replyTo }),
+      subject,
+      html: proof.html,
+      text: proof.text,
       headers,
       ...(configurationSet !== undefined && { configurationSet }),
-      tags: { proof: tagValue(editorial.slug) },
+      tags: { proof: tagValue(proof.tag) },
     }),
   );
   return { subject, unsubscribeUrl, emails };
