@@ -73,20 +73,18 @@ async function compile(
 ): Promise<Rendered> {
   const view = emailView(editorial, config, blocks, kept, SLOT_MARK);
   const marked = await layout(view);
+  const marks = occurrences(marked, SLOT_MARK);
+  if (marks !== 1)
+    throw new Error(
+      `${editorial.file}: the email layout holds the unsubscribe placeholder ${marks} times, expected once`,
+    );
+  // One fill: the document without its placeholder is the marked one without the mark, and the placeholder goes where
+  // the mark was.
   const at = marked.indexOf(SLOT_MARK);
-  let html: string;
-  let placeholder: string;
-  if (at !== -1 && marked.indexOf(SLOT_MARK, at + 1) === -1) {
-    // One fill instead of two: the document without its placeholder is the marked one without the mark, and the
-    // placeholder goes where the mark was.
-    const before = marked.slice(0, at);
-    const after = marked.slice(at + SLOT_MARK.length);
-    placeholder = unsubscribePlaceholder(before, after);
-    html = `${before}${placeholder}${after}`;
-  } else {
-    placeholder = unsubscribePlaceholder(await layout({ ...view, placeholder: '' }));
-    html = await layout({ ...view, placeholder });
-  }
+  const before = marked.slice(0, at);
+  const after = marked.slice(at + SLOT_MARK.length);
+  const placeholder = unsubscribePlaceholder(before, after);
+  const html = `${before}${placeholder}${after}`;
   const count = occurrences(html, placeholder);
   if (count !== 1)
     throw new Error(`${editorial.file}: email HTML holds the unsubscribe placeholder ${count} times, expected once`);
