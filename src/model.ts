@@ -40,7 +40,6 @@ export interface Editorial {
   provenanceIntro?: string;
   sources: Source[];
   blocks: Block[];
-  wordCount: number;
 }
 
 export interface Source {

@@ -73,7 +73,6 @@ function parsePlainTextEditorial(file: string, lines: string[], options: ParseOp
     ...definedOnly({ framing: content.framing, provenanceIntro: content.provenance.intro }),
     sources: content.provenance.sources,
     blocks: content.blocks,
-    wordCount: content.wordCount,
   };
 }
 
@@ -168,7 +167,6 @@ function parseMarkdownEditorial(file: string, lines: string[], options: ParseOpt
     }),
     sources: content.sources,
     blocks: content.blocks,
-    wordCount: content.wordCount,
   };
 }
 

@@ -5,7 +5,7 @@ import { markdownBlocks } from './markdown-blocks.ts';
 import { reject } from './rejection.ts';
 import { parseProvenanceSection, type NumberedLine } from './sources.ts';
 import { trimEndOf } from '../strings.ts';
-import { collapseWhitespace, countWords } from './text.ts';
+import { collapseWhitespace } from './text.ts';
 
 export interface MarkdownContent {
   frontMatter: FrontMatter;
@@ -14,7 +14,6 @@ export interface MarkdownContent {
   provenanceIntro?: string;
   sources: Source[];
   blocks: Block[];
-  wordCount: number;
 }
 
 // "Wire provenance" as a Markdown heading or alone on its line (optionally bold), the way form 1 writes it: the
@@ -46,17 +45,6 @@ function splitBodyProvenance(lines: readonly NumberedLine[]): BodySplit {
   }
   if (index < 0) return { body: [...lines] };
   return { body: lines.slice(0, index), section: { headingLine: lines[index]!.line, rest: lines.slice(index + 1) } };
-}
-
-function blockText(block: Block): string {
-  switch (block.kind) {
-    case 'quote':
-      return block.paragraphs.map((p) => p.text).join(' ');
-    case 'list':
-      return block.items.map((i) => i.text).join(' ');
-    default:
-      return block.text;
-  }
 }
 
 /** Form 2: YAML front matter for the metadata, a Markdown body. */
@@ -117,6 +105,5 @@ export function parseMarkdown(lines: readonly string[], publication: string): Ma
     ...(provenanceIntro === undefined ? {} : { provenanceIntro }),
     sources,
     blocks,
-    wordCount: blocks.reduce((n, b) => n + countWords(blockText(b)), 0),
   };
 }

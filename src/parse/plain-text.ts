@@ -10,7 +10,7 @@ import {
   type ProvenanceSection,
 } from './sources.ts';
 import { codePointCount } from '../strings.ts';
-import { collapseWhitespace, countWords, isTrimmedHeadingLike } from './text.ts';
+import { collapseWhitespace, isTrimmedHeadingLike } from './text.ts';
 
 export const TITLE_MAX_CHARS = 300;
 
@@ -19,7 +19,6 @@ export interface PlainTextContent {
   framing?: string;
   provenance: ProvenanceSection;
   blocks: Block[];
-  wordCount: number;
 }
 
 function checkTitle(first: NumberedLine): string {
@@ -91,7 +90,5 @@ export function parsePlainText(allLines: readonly string[], publication: string)
       heading.line,
     );
   }
-  const blocks = bodyBlocks(body);
-  const wordCount = body.reduce((n, l) => n + countWords(l.text), 0);
-  return { title, ...(framing === undefined ? {} : { framing }), provenance, blocks, wordCount };
+  return { title, ...(framing === undefined ? {} : { framing }), provenance, blocks: bodyBlocks(body) };
 }

@@ -34,7 +34,7 @@ function longEditorial(
     url: `https://example.org/wire/${n}`,
     label: `Example Wire ${n}`,
   }));
-  return makeEditorial({ blocks, sources, wordCount: words });
+  return makeEditorial({ blocks, sources });
 }
 
 async function check(editorial: Editorial) {

@@ -139,13 +139,4 @@ describe('Markdown body', () => {
     expect(bare(report.text)).toBe(bare(all.map((i) => i.text).join('')));
     expect(report.text).toContain('<script>alert(1)</script>');
   });
-
-  it('counts the words of the body', () => {
-    expect(
-      accept(
-        '2026-06-01-a.md',
-        '---\ntitle: T\nprovenance: [https://t.me/a]\n---\nOne *two* three.\n\n- four\n- five six\n\n> seven\n',
-      ).wordCount,
-    ).toBe(7);
-  });
 });

@@ -44,7 +44,6 @@ describe('the shared sample editorial (plain text)', () => {
     expect(e.blocks.at(-1)!.kind === 'paragraph' && e.blocks.at(-1)).toMatchObject({
       text: expect.stringMatching(/^A letter, in the right hands/),
     });
-    expect(e.wordCount).toBeGreaterThan(1000);
     expect(e.lang).toBe('en');
     expect(e.status).toBe('published');
     expect(e.topics).toEqual([]);
@@ -66,7 +65,6 @@ describe("the project's own samples", () => {
     const e = acceptFile(join(SAMPLES, file));
     expect(e.blocks.length).toBeGreaterThan(2);
     expect(e.sources.length).toBeGreaterThan(0);
-    expect(e.wordCount).toBeGreaterThan(50);
   });
 
   it('grain corridor: plain text with headings, framing note and labelled and derived sources', () => {
@@ -76,8 +74,6 @@ describe("the project's own samples", () => {
     expect(e.sources.map((s) => s.label)).toContain('Black Sea Monitor');
     expect(e.sources.map((s) => s.label)).toContain('ukr_seaports (Telegram)');
     expect(e.sources.map((s) => s.label)).toContain('@straits_watch (X)');
-    expect(e.wordCount).toBeGreaterThanOrEqual(300);
-    expect(e.wordCount).toBeLessThanOrEqual(600);
   });
 
   it('energy grid: Markdown with metadata, correction, lists, emphasis, a link and a quote', () => {
@@ -310,7 +306,7 @@ describe('metadata of the plain-text form', () => {
     }
     const text = ['A very long editorial', ...paragraphs, 'Wire provenance', '- https://t.me/a'].join('\n');
     const e = accept('2026-06-01-long.txt', text);
-    expect(e.wordCount).toBeGreaterThanOrEqual(25_000);
+    expect(e.blocks).toHaveLength(paragraphs.length);
     expect(e.blocks.filter((b) => b.kind === 'heading').length).toBe(
       paragraphs.filter((p) => p.startsWith('Section')).length,
     );

@@ -48,6 +48,12 @@ describe('the serialised editorial', () => {
     expect(json.embargo).toBe('2026-06-05T00:00:00.000Z');
     expect(deserialiseEditorial(json)).toEqual(editorial);
   });
+
+  it('written by an earlier version with a word count, still reads back, without it', () => {
+    const editorial = makeEditorial();
+    const earlier = { ...JSON.parse(JSON.stringify(serialiseEditorial(editorial))), wordCount: 30 };
+    expect(deserialiseEditorial(earlier)).toEqual(editorial);
+  });
 });
 
 describe('an invalid editorial', () => {

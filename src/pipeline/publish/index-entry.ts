@@ -58,8 +58,8 @@ export function deserialiseEditorial(value: unknown): Editorial {
   for (const field of ['topics', 'sources', 'blocks'] as const) {
     if (!Array.isArray(value[field])) throw new IndexEntryError(`editorial field "${field}" must be an array`);
   }
-  if (typeof value.wordCount !== 'number') throw new IndexEntryError('editorial field "wordCount" must be a number');
-  const { published, updated, embargo, emailSendAt, ...rest } = value;
+  // An entry written by an earlier version may carry a `wordCount`, which nothing reads: it is not carried on.
+  const { published, updated, embargo, emailSendAt, wordCount: _unread, ...rest } = value;
   return {
     ...(rest as unknown as Omit<Editorial, 'published' | 'updated' | 'embargo' | 'emailSendAt'>),
     published: isoDate(published, 'published'),
