@@ -2,7 +2,7 @@ import mjml2html from 'mjml';
 import type { Config } from '../../src/config.ts';
 import type { Editorial } from '../../src/model.ts';
 import type { EmailView } from '../../src/render/email/content.ts';
-import { renderEmail } from '../../src/render/email/render.ts';
+import { PLACEHOLDER_MARK, renderEmail } from '../../src/render/email/render.ts';
 import { emailMjmlTemplate } from '../../src/render/email/template.ts';
 import type { EmailTemplate } from '../../src/render/email/types.ts';
 import { MJML_OPTIONS } from '../../scripts/compile-email.ts';
@@ -11,15 +11,18 @@ import { MJML_OPTIONS } from '../../scripts/compile-email.ts';
 // that differ in nothing it shows, or a clipping render met again) is not compiled twice.
 const compiled = new Map<string, Promise<string>>();
 
-/** The email's HTML as every render wrote it before the layout was compiled: mjml run on the filled MJML source. */
-export function mjmlLayout(view: EmailView): Promise<string> {
+/**
+ * The email's HTML as every render wrote it before the layout was compiled: mjml run on the filled MJML source, whose
+ * placeholder is the render's mark, split where the mark stands.
+ */
+export async function mjmlLayout(view: EmailView): Promise<string[]> {
   const source = emailMjmlTemplate()(view);
   let html = compiled.get(source);
   if (!html) {
     html = compile(source);
     compiled.set(source, html);
   }
-  return html;
+  return (await html).split(PLACEHOLDER_MARK);
 }
 
 async function compile(source: string): Promise<string> {

@@ -16,13 +16,35 @@ const truthy = (value: unknown) => Boolean(value) && !(Array.isArray(value) && v
 
 /** A compiled layout with its slots filled from `view`, as Handlebars filled the MJML source. */
 export function fillLayout(layout: EmailLayout, view: object): string {
-  let html = '';
+  return fillParts(layout, view, undefined, ['']).join('');
+}
+
+/**
+ * The same document in parts, split wherever the slot `at` stands (left unfilled): one slot, two parts. The render
+ * hashes and sizes the parts as they are, and finds the slot's place without searching the document for a mark.
+ */
+export function fillLayoutAround(layout: EmailLayout, view: object, at: string): string[] {
+  return fillParts(layout, view, at, ['']);
+}
+
+function fillParts(layout: EmailLayout, view: object, at: string | undefined, parts: string[]): string[] {
+  let html = parts.pop()!;
   for (const piece of layout) {
     if (typeof piece === 'string') html += piece;
     else if ('slot' in piece) {
+      if (piece.slot === at) {
+        parts.push(html);
+        html = '';
+        continue;
+      }
       const value = String(field(view, piece.slot));
       html += piece.raw ? value : escapeExpression(value);
-    } else if (truthy(field(view, piece.when))) html += fillLayout(piece.then, view);
+    } else if (truthy(field(view, piece.when))) {
+      parts.push(html);
+      fillParts(piece.then, view, at, parts);
+      html = parts.pop()!;
+    }
   }
-  return html;
+  parts.push(html);
+  return parts;
 }

@@ -1,5 +1,5 @@
 import type { EmailView } from './content.ts';
-import { fillLayout } from './layout-fill.ts';
+import { fillLayout, fillLayoutAround } from './layout-fill.ts';
 import { emailLayouts } from './layout.generated.ts';
 
 /**
@@ -9,4 +9,12 @@ import { emailLayouts } from './layout.generated.ts';
  */
 export function fillEmailLayout(view: EmailView): string {
   return fillLayout(emailLayouts[view.dir], view);
+}
+
+/**
+ * The same HTML in parts around the place of the unsubscribe placeholder (the view's own `placeholder` is not used):
+ * two parts when the layout holds the placeholder once, as it must.
+ */
+export function emailLayoutParts(view: EmailView): string[] {
+  return fillLayoutAround(emailLayouts[view.dir], view, 'placeholder');
 }

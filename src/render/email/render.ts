@@ -9,7 +9,7 @@ import {
   subjectOf,
   type EmailView,
 } from './content.ts';
-import { fillEmailLayout } from './layout.ts';
+import { emailLayoutParts } from './layout.ts';
 import { occurrences, unsubscribePlaceholder } from './placeholder.ts';
 import type { EmailTemplate } from './types.ts';
 import { urls } from '../urls.ts';
@@ -43,6 +43,8 @@ const count = (n: number) => n.toLocaleString('en-US');
 interface Rendered {
   html: string;
   placeholder: string;
+  /** The HTML's size in UTF-8 bytes. */
+  size: number;
 }
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
@@ -52,17 +54,18 @@ const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
  * `compile` made sure the HTML holds exactly once.
  */
 function personalisedSize(rendered: Rendered): number {
-  return bytes(rendered.html) + UNSUBSCRIBE_URL_ALLOWANCE - rendered.placeholder.length;
+  return rendered.size + UNSUBSCRIBE_URL_ALLOWANCE - rendered.placeholder.length;
 }
 
 /**
- * The email's HTML for a view: the compiled layout (`fillEmailLayout`) in every render; the tests pass mjml's own
- * compile of the MJML source to show that both write the same bytes.
+ * The email's HTML for a view, in parts split where the unsubscribe placeholder goes: the compiled layout
+ * (`emailLayoutParts`) in every render; the tests pass mjml's own compile of the MJML source, split at
+ * `PLACEHOLDER_MARK`, to show that both write the same bytes.
  */
-export type EmailLayoutRender = (view: EmailView) => string | Promise<string>;
+export type EmailLayoutRender = (view: EmailView) => readonly string[] | Promise<readonly string[]>;
 
-/** Holds the placeholder's place while the document its value is derived from is filled; no text holds a NUL. */
-const SLOT_MARK = '\u0000bsunsub\u0000';
+/** The view's placeholder while the document it is derived from is filled; no text holds a NUL. */
+export const PLACEHOLDER_MARK = '\u0000bsunsub\u0000';
 
 async function compile(
   editorial: Editorial,
@@ -71,24 +74,20 @@ async function compile(
   kept: number,
   layout: EmailLayoutRender,
 ): Promise<Rendered> {
-  const view = emailView(editorial, config, blocks, kept, SLOT_MARK);
-  const marked = await layout(view);
-  const marks = occurrences(marked, SLOT_MARK);
-  if (marks !== 1)
+  const parts = await layout(emailView(editorial, config, blocks, kept, PLACEHOLDER_MARK));
+  if (parts.length !== 2)
     throw new Error(
-      `${editorial.file}: the email layout holds the unsubscribe placeholder ${marks} times, expected once`,
+      `${editorial.file}: the email layout holds the unsubscribe placeholder ${parts.length - 1} times, expected once`,
     );
-  // One fill: the document without its placeholder is the marked one without the mark, and the placeholder goes where
-  // the mark was.
-  const at = marked.indexOf(SLOT_MARK);
-  const before = marked.slice(0, at);
-  const after = marked.slice(at + SLOT_MARK.length);
+  // The document without its placeholder is the two parts; their UTF-8 bytes are hashed and sized once.
+  const before = Buffer.from(parts[0]!);
+  const after = Buffer.from(parts[1]!);
   const placeholder = unsubscribePlaceholder(before, after);
-  const html = `${before}${placeholder}${after}`;
+  const html = `${parts[0]}${placeholder}${parts[1]}`;
   const count = occurrences(html, placeholder);
   if (count !== 1)
     throw new Error(`${editorial.file}: email HTML holds the unsubscribe placeholder ${count} times, expected once`);
-  return { html, placeholder };
+  return { html, placeholder, size: before.length + placeholder.length + after.length };
 }
 
 /**
@@ -111,7 +110,7 @@ function blocksFitting(editorial: Editorial, weights: readonly number[], room: n
 export async function renderEmail(
   editorial: Editorial,
   config: Config,
-  layout: EmailLayoutRender = fillEmailLayout,
+  layout: EmailLayoutRender = emailLayoutParts,
 ): Promise<EmailTemplate> {
   const blocks = emailBlocksHtml(editorial);
   const limit = config.email.clipBytes - CLIP_HEADROOM;
