@@ -3,7 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { awsClientConfigs } from '../adapters/aws-clients.ts';
+import { awsClientConfigs, type EndpointMap } from '../adapters/aws-clients.ts';
 import { createDocumentClient, DynamoTable } from '../adapters/dynamo-table.ts';
 import { S3ObjectStore } from '../adapters/s3-store.ts';
 import { CloudFrontApi } from '../adapters/cloudfront-api.ts';
@@ -24,43 +24,63 @@ import type { RuntimeConfig } from './runtime-config.ts';
  */
 type Where = Pick<RuntimeConfig, 'endpoints'>;
 
-export const objectStore = (where: Where, bucket: string): ObjectStore =>
-  new S3ObjectStore(new S3Client(awsClientConfigs(where.endpoints).s3), bucket);
-
 /**
- * A DynamoDB document client. Tables of one function may share it: one client to set up at cold start, one
- * credential lookup and one connection pool; each table otherwise builds its own.
+ * The SDK clients built so far for one set of endpoints (one Lambda container, one local pipeline): one per
+ * service, built when first asked for, shared by every adapter of that service. A cold function so sets up each
+ * client once (its configuration, its credential lookup, its connection pool), however many buckets, tables or
+ * queues it uses.
  */
+interface Clients {
+  s3?: S3Client;
+  sesv2?: SESv2Client;
+  sqs?: SQSClient;
+  dynamodb?: DynamoDBDocumentClient;
+}
+const clientsByEndpoints = new WeakMap<EndpointMap, Clients>();
+
+function clientsOf(where: Where): Clients {
+  let clients = clientsByEndpoints.get(where.endpoints);
+  if (!clients) {
+    clients = {};
+    clientsByEndpoints.set(where.endpoints, clients);
+  }
+  return clients;
+}
+
+const s3Client = (where: Where): S3Client =>
+  (clientsOf(where).s3 ??= new S3Client(awsClientConfigs(where.endpoints).s3));
+
+export const objectStore = (where: Where, bucket: string): ObjectStore => new S3ObjectStore(s3Client(where), bucket);
+
+/** The DynamoDB document client of these endpoints, which every table adapter built for them shares. */
 export const documentClient = (where: Where): DynamoDBDocumentClient =>
-  createDocumentClient(awsClientConfigs(where.endpoints).dynamodb);
+  (clientsOf(where).dynamodb ??= createDocumentClient(awsClientConfigs(where.endpoints).dynamodb));
 
 /** A table keyed by `id` alone (subscribers). */
-export const idTable = (where: Where, tableName: string, documents = documentClient(where)): KeyValueTable =>
-  new DynamoTable(documents, { tableName, partitionKey: 'id' });
+export const idTable = (where: Where, tableName: string): KeyValueTable =>
+  new DynamoTable(documentClient(where), { tableName, partitionKey: 'id' });
 
 /** A table keyed by `pk` and `sk` (the send ledger). */
-export const pairTable = (where: Where, tableName: string, documents = documentClient(where)): KeyValueTable =>
-  new DynamoTable(documents, { tableName, partitionKey: 'pk', sortKey: 'sk' });
+export const pairTable = (where: Where, tableName: string): KeyValueTable =>
+  new DynamoTable(documentClient(where), { tableName, partitionKey: 'pk', sortKey: 'sk' });
 
 export const queue = (where: Where, queueUrl: string): Queue =>
-  new SqsQueue(new SQSClient(awsClientConfigs(where.endpoints).sqs), queueUrl);
+  new SqsQueue((clientsOf(where).sqs ??= new SQSClient(awsClientConfigs(where.endpoints).sqs)), queueUrl);
 
 /** CloudFront's invalidation call, signed with the credentials the S3 client's provider chain finds (the role's). */
 export const cloudFrontApi = (where: Where): CloudFrontApi => {
-  const { credentials } = new S3Client(awsClientConfigs(where.endpoints).s3).config;
+  const { credentials } = s3Client(where).config;
   return new CloudFrontApi(() => credentials());
 };
 
-export const mailer = (where: Where): Mailer => new SesMailer(new SESv2Client(awsClientConfigs(where.endpoints).sesv2));
+export const mailer = (where: Where): Mailer =>
+  new SesMailer((clientsOf(where).sesv2 ??= new SESv2Client(awsClientConfigs(where.endpoints).sesv2)));
 
 export const editorialsStore = (runtime: RuntimeConfig): ObjectStore => objectStore(runtime, runtime.editorialsBucket);
 export const siteStore = (runtime: RuntimeConfig): ObjectStore => objectStore(runtime, runtime.publicBucket);
-export const subscribersTable = (
-  runtime: Pick<RuntimeConfig, 'endpoints' | 'subscribersTable'>,
-  documents?: DynamoDBDocumentClient,
-): KeyValueTable => idTable(runtime, runtime.subscribersTable, documents);
-export const ledgerTable = (runtime: RuntimeConfig, documents?: DynamoDBDocumentClient): KeyValueTable =>
-  pairTable(runtime, runtime.ledgerTable, documents);
+export const subscribersTable = (runtime: Pick<RuntimeConfig, 'endpoints' | 'subscribersTable'>): KeyValueTable =>
+  idTable(runtime, runtime.subscribersTable);
+export const ledgerTable = (runtime: RuntimeConfig): KeyValueTable => pairTable(runtime, runtime.ledgerTable);
 export const dispatchQueue = (runtime: RuntimeConfig): Queue => queue(runtime, runtime.dispatchQueueUrl);
 /** The partner webhook queue, when the runtime names one. */
 export const webhookQueue = (runtime: RuntimeConfig): Queue | undefined =>

@@ -7,17 +7,16 @@ import type { WorkerDeps } from '../pipeline/dispatch/deps.ts';
 import { workerTokenBucket } from '../pipeline/dispatch/token-bucket.ts';
 import { processShards } from '../pipeline/dispatch/worker.ts';
 import { unsubscribeUrl } from '../subscribers/tokens.ts';
-import { documentClient, functionLog, ledgerTable, mailer, subscribersTable } from './adapters.ts';
+import { functionLog, ledgerTable, mailer, subscribersTable } from './adapters.ts';
 import type { RuntimeConfig } from './runtime-config.ts';
 import { answerSqsBatch, type SqsEvent } from './sqs-batch.ts';
 
 export function workerWiring(runtime: RuntimeConfig): WorkerDeps {
   const clock = systemClock;
-  // Both tables through one DynamoDB client: a cold worker sets up two SDK clients (this and SES), not three.
-  const documents = documentClient(runtime);
+  // Both tables share one DynamoDB client (adapters.ts): a cold worker sets up two SDK clients, this and SES.
   return {
-    ledger: ledgerTable(runtime, documents),
-    subscribers: subscribersTable(runtime, documents),
+    ledger: ledgerTable(runtime),
+    subscribers: subscribersTable(runtime),
     mailer: mailer(runtime),
     clock,
     log: functionLog(runtime, 'dispatch-worker'),
