@@ -6,7 +6,7 @@ import { occurrencesOf } from '../../strings.ts';
  * with the placeholder left empty. Editorial text cannot produce it: it would have to contain a digest of
  * a document that contains that text, and a SHA-256 fixed point is out of reach.
  */
-export function unsubscribePlaceholder(...documentWithoutPlaceholder: (string | Uint8Array)[]): string {
+export function unsubscribePlaceholder(...documentWithoutPlaceholder: string[]): string {
   // The document may come in parts (before and after the placeholder's place): hashed in turn, as if joined.
   const hash = createHash('sha256');
   for (const part of documentWithoutPlaceholder) hash.update(part);
