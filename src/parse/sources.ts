@@ -22,8 +22,8 @@ export function isSourceLine(line: string): boolean {
 
 const shorten = (text: string) => (text.length > 80 ? `${text.slice(0, 79)}…` : text);
 
-/** An absolute http(s) URL, normalised; rejects anything else, naming the line. */
-export function checkSourceUrl(raw: string, line: number | null): string {
+/** An absolute http(s) URL, parsed; rejects anything else, naming the line. */
+function checkSourceUrl(raw: string, line: number | null): URL {
   const text = raw.trim().replace(/^<(.*)>$/u, '$1');
   let url: URL | undefined;
   try {
@@ -38,7 +38,7 @@ export function checkSourceUrl(raw: string, line: number | null): string {
     reject(`the source "${shorten(text)}" uses ${url.protocol}, so it is not a web address; ${fix}`, line);
   }
   if (!url.hostname) reject(`the source "${shorten(text)}" has no host name; ${fix}`, line);
-  return url.href;
+  return url;
 }
 
 const HOST_LABELS: { hosts: string[]; label: (segments: string[]) => string | undefined }[] = [
@@ -65,8 +65,7 @@ const HOST_LABELS: { hosts: string[]; label: (segments: string[]) => string | un
 ];
 
 /** A readable label for a source that has none: "channel (Telegram)", "@handle (X)", else the host name. */
-export function deriveLabel(href: string): string {
-  const url = new URL(href);
+function deriveLabel(url: URL): string {
   const host = url.hostname.replace(/^www\./, '');
   const segments = url.pathname
     .split('/')
@@ -90,7 +89,7 @@ export function deriveLabel(href: string): string {
 export function makeSource(rawUrl: string, rawLabel: string | undefined, line: number | null): Source {
   const url = checkSourceUrl(rawUrl, line);
   const label = rawLabel === undefined ? '' : cleanLabel(rawLabel);
-  return { url, label: label || cleanLabel(deriveLabel(url)) };
+  return { url: url.href, label: label || cleanLabel(deriveLabel(url)) };
 }
 
 /** One line of plain text: a label derived from a URL may decode to line breaks, controls or bidi overrides. */

@@ -148,6 +148,20 @@ describe('tolerated input', () => {
     expect(e.blocks[2]).toMatchObject({ text: 'A meeting,\ta pause and a swap: the formula that has worked before.' });
   });
 
+  it('a file that is mostly control bytes is named binary, whether or not it is valid UTF-8', () => {
+    const controls = '\u0001\u0002\u0003\u001b'.repeat(40);
+    const text = `Title\n${controls}\nWire provenance\n- https://t.me/a\n`;
+    expect(refuse('2026-06-01-c.txt', text).reason).toMatch(/^the file is binary \(it is mostly control characters\)/);
+    const invalid = new Uint8Array([...new TextEncoder().encode(text), 0xff]);
+    expect(refuse('2026-06-01-c.txt', invalid).reason).toMatch(/^the file is binary \(it is mostly control/);
+    // A few stray ones in text are dropped, as above.
+    expect(
+      accept('2026-06-01-c.txt', `Title\nA pause\u001b here.\nWire provenance\n- https://t.me/a\n`).blocks[0],
+    ).toMatchObject({
+      text: 'A pause here.',
+    });
+  });
+
   it('emoji, Cyrillic and typographic quotes, including a closing guillemet after a full stop', () => {
     const e = acceptFile(join(FIXTURES, 'valid', '2026-06-11-emoji-cyrillic.txt'));
     expect(e.title).toBe('Переговоры в гавани 🚢 — которых не было');
