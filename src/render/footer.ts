@@ -13,7 +13,28 @@ export interface FooterStyles {
   link?: string;
 }
 
-const attr = (style: string | undefined) => (style ? ` style="${escapeHtml(style)}"` : '');
+const NO_STYLES: FooterStyles = {};
+
+/** The style attributes written for each styles object: an email's footer is styled the same way at every render. */
+const attributes = new WeakMap<FooterStyles, Record<keyof FooterStyles, string>>();
+
+function attributesOf(styles: FooterStyles): Record<keyof FooterStyles, string> {
+  let written = attributes.get(styles);
+  if (!written) {
+    const attr = (style: string | undefined) => (style ? ` style="${escapeHtml(style)}"` : '');
+    written = {
+      container: attr(styles.container),
+      framing: attr(styles.framing),
+      heading: attr(styles.heading),
+      intro: attr(styles.intro),
+      list: attr(styles.list),
+      item: attr(styles.item),
+      link: attr(styles.link),
+    };
+    attributes.set(styles, written);
+  }
+  return written;
+}
 
 /**
  * The provenance footer every rendered form ends with: the framing note when there is one, then the
@@ -23,7 +44,7 @@ export function provenanceFooterHtml(editorial: Editorial, m: Messages, styles?:
   if (styles) return footerHtml(editorial, m, styles);
   // One render writes the unstyled footer for the page and again for ninjs; only the last is kept.
   if (lastHtml?.editorial !== editorial || lastHtml.m !== m)
-    lastHtml = { editorial, m, html: footerHtml(editorial, m, {}) };
+    lastHtml = { editorial, m, html: footerHtml(editorial, m, NO_STYLES) };
   return lastHtml.html;
 }
 
@@ -31,20 +52,16 @@ let lastHtml: { editorial: Editorial; m: Messages; html: string } | undefined;
 let lastText: { editorial: Editorial; m: Messages; text: string } | undefined;
 
 function footerHtml(editorial: Editorial, m: Messages, styles: FooterStyles): string {
+  const attr = attributesOf(styles);
   const parts: string[] = [];
-  if (editorial.framing)
-    parts.push(`<p class="framing-note"${attr(styles.framing)}>${escapeHtml(editorial.framing)}</p>`);
-  parts.push(
-    `<h2${chromeLangAttrs(m, editorial)}${attr(styles.heading)}>${escapeHtml(m.t('article.provenanceHeading'))}</h2>`,
-  );
-  if (editorial.provenanceIntro) parts.push(`<p${attr(styles.intro)}>${escapeHtml(editorial.provenanceIntro)}</p>`);
-  const item = attr(styles.item);
-  const link = attr(styles.link);
+  if (editorial.framing) parts.push(`<p class="framing-note"${attr.framing}>${escapeHtml(editorial.framing)}</p>`);
+  parts.push(`<h2${chromeLangAttrs(m, editorial)}${attr.heading}>${escapeHtml(m.t('article.provenanceHeading'))}</h2>`);
+  if (editorial.provenanceIntro) parts.push(`<p${attr.intro}>${escapeHtml(editorial.provenanceIntro)}</p>`);
   const items = editorial.sources.map(
-    (s) => `<li${item}><a href="${escapeHtml(s.url)}"${link}>${escapeHtml(s.label)}</a></li>`,
+    (s) => `<li${attr.item}><a href="${escapeHtml(s.url)}"${attr.link}>${escapeHtml(s.label)}</a></li>`,
   );
-  parts.push(`<ul${attr(styles.list)}>${items.join('')}</ul>`);
-  return `<footer class="provenance"${attr(styles.container)}>${parts.join('')}</footer>`;
+  parts.push(`<ul${attr.list}>${items.join('')}</ul>`);
+  return `<footer class="provenance"${attr.container}>${parts.join('')}</footer>`;
 }
 
 export function provenanceFooterText(editorial: Editorial, m: Messages): string {

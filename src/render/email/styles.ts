@@ -30,8 +30,15 @@ export function textFlow(dir: Direction): string {
   return `direction:${dir};text-align:${start(dir)};`;
 }
 
-/** Inline styles for the body: Gmail and Outlook drop or ignore most style sheets. */
+/**
+ * Inline styles for the body: Gmail and Outlook drop or ignore most style sheets. One object per direction, the same
+ * at every render, so that the tags written with it are kept with it (body.ts) rather than written again.
+ */
 export function emailBodyStyles(dir: Direction): BodyStyles {
+  return BODY_STYLES[dir];
+}
+
+function bodyStyles(dir: Direction): BodyStyles {
   const indent = dir === 'rtl' ? '0 24px 0 0' : '0 0 0 24px';
   return {
     h2: `margin:28px 0 10px;font-family:${FONT};font-size:22px;line-height:1.3;font-weight:bold;`,
@@ -47,6 +54,10 @@ export function emailBodyStyles(dir: Direction): BodyStyles {
 }
 
 export function emailFooterStyles(dir: Direction): FooterStyles {
+  return FOOTER_STYLES[dir];
+}
+
+function footerStyles(dir: Direction): FooterStyles {
   return {
     container: `margin:32px 0 0;padding:16px 0 0;border-top:1px solid ${palette.rule};font-size:15px;line-height:1.5;`,
     framing: `margin:0 0 14px;font-style:italic;color:${palette.muted};`,
@@ -57,6 +68,15 @@ export function emailFooterStyles(dir: Direction): FooterStyles {
     link: `color:${palette.link};text-decoration:underline;`,
   };
 }
+
+const BODY_STYLES: Readonly<Record<Direction, BodyStyles>> = {
+  ltr: Object.freeze(bodyStyles('ltr')),
+  rtl: Object.freeze(bodyStyles('rtl')),
+};
+const FOOTER_STYLES: Readonly<Record<Direction, FooterStyles>> = {
+  ltr: Object.freeze(footerStyles('ltr')),
+  rtl: Object.freeze(footerStyles('rtl')),
+};
 
 export const linkStyle = `color:${palette.link};text-decoration:underline;`;
 
