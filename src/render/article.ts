@@ -15,9 +15,12 @@ export function correctionHtml(editorial: Editorial, m: Messages): string {
 
 /** The full content of an editorial as HTML (correction, body, provenance footer): pages, feeds, partners. */
 export function articleHtml(editorial: Editorial, m: Messages): string {
-  return [correctionHtml(editorial, m), blocksHtml(editorial.blocks), provenanceFooterHtml(editorial, m)]
-    .filter(Boolean)
-    .join('\n');
+  return articleHtmlParts(editorial, m).filter(Boolean).join('\n');
+}
+
+/** What `articleHtml` joins: the correction (or ''), the body's blocks, the provenance footer. */
+export function articleHtmlParts(editorial: Editorial, m: Messages): [string, string, string] {
+  return [correctionHtml(editorial, m), blocksHtml(editorial.blocks), provenanceFooterHtml(editorial, m)];
 }
 
 /** What stands in place of a withdrawn editorial's text, on its page and in partner documents. */

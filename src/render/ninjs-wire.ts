@@ -67,14 +67,20 @@ export function ninjsAltIds(editorial: Editorial, config: Config): { role: strin
 
 /** The body as plain text: what the HTML body says, in the same order, paragraphs apart. */
 export function bodyPlainText(editorial: Editorial, config: Config, m: Messages): string {
+  return bodyPlainParts(editorial, config, m).filter(Boolean).join('\n\n');
+}
+
+/**
+ * What `bodyPlainText` joins, '' where there is nothing: the correction, the blocks' text and the footer; for a
+ * withdrawn editorial the notice first, then the correction and the footer.
+ */
+export function bodyPlainParts(editorial: Editorial, config: Config, m: Messages): [string, string, string] {
   const correction = editorial.correction ? `${m.t('article.correction')} ${editorial.correction}` : '';
   const text =
     editorial.status === 'withdrawn'
       ? collapseWhitespace(htmlToText(withdrawnNoticeHtml(editorial, config, m)))
       : blocksText(editorial.blocks);
-  const parts =
-    editorial.status === 'withdrawn'
-      ? [text, correction, provenanceFooterText(editorial, m)]
-      : [correction, text, provenanceFooterText(editorial, m)];
-  return parts.filter(Boolean).join('\n\n');
+  return editorial.status === 'withdrawn'
+    ? [text, correction, provenanceFooterText(editorial, m)]
+    : [correction, text, provenanceFooterText(editorial, m)];
 }

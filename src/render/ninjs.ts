@@ -2,10 +2,11 @@ import type { Config } from '../config.ts';
 import type { Editorial } from '../model.ts';
 import type { Messages } from '../i18n/index.ts';
 import { articleHtml, correctionHtml, withdrawnNoticeHtml } from './article.ts';
+import { articleCounts } from './body-counts.ts';
 import { leadText } from './body.ts';
 import { chromeOf } from './chrome.ts';
 import {
-  bodyPlainText,
+  bodyPlainParts,
   ninjsAltIds,
   ninjsDeclared,
   ninjsGenres,
@@ -114,7 +115,12 @@ export interface NinjsOptions {
 export function renderNinjs(editorial: Editorial, config: Config, options: NinjsOptions = {}): Ninjs {
   const m = chromeOf(editorial, config);
   const body = bodyHtml(editorial, config, m);
-  const plain = bodyPlainText(editorial, config, m);
+  const plainParts = bodyPlainParts(editorial, config, m);
+  const plain = plainParts.filter(Boolean).join('\n\n');
+  const counts =
+    editorial.status === 'withdrawn'
+      ? { html: visibleTextCounts(body), plain: textCounts(plain) }
+      : articleCounts(editorial, m, { correction: plainParts[0], footer: plainParts[2] });
   const summary = editorial.status === 'withdrawn' ? '' : editorial.summary || leadText(editorial.blocks);
   const rights = options.rights ?? config.rights;
   const descriptions: NinjsText[] = [];
@@ -144,10 +150,10 @@ export function renderNinjs(editorial: Editorial, config: Config, options: Ninjs
       {
         role: 'main',
         contentType: 'text/html',
-        ...visibleTextCounts(body),
+        ...counts.html,
         value: body,
       },
-      { role: 'main', contentType: 'text/plain', ...textCounts(plain), value: plain },
+      { role: 'main', contentType: 'text/plain', ...counts.plain, value: plain },
     ],
     by: editorial.author ?? config.publication.name,
     ...(declared.located !== undefined ? { located: declared.located } : {}),

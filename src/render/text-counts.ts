@@ -8,6 +8,23 @@ export interface TextCounts {
   wordCount: number;
 }
 
+/**
+ * Counts of texts joined with whitespace between them (or a tag a reader sees as a space), from the counts of each:
+ * the parts that show anything, and one space between each two of them.
+ */
+export function joinedCounts(parts: readonly TextCounts[]): TextCounts {
+  let charCount = 0;
+  let wordCount = 0;
+  let shown = 0;
+  for (const part of parts) {
+    if (part.charCount === 0) continue;
+    charCount += part.charCount;
+    wordCount += part.wordCount;
+    shown++;
+  }
+  return { charCount: shown > 1 ? charCount + shown - 1 : charCount, wordCount };
+}
+
 /** Counts of plain text. */
 export function textCounts(text: string): TextCounts {
   const count = { chars: 0, spaces: 0, pending: false };

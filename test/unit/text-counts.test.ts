@@ -3,9 +3,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { parseEditorial } from '../../src/parse/index.ts';
+import type { Editorial } from '../../src/model.ts';
 import { articleHtml } from '../../src/render/article.ts';
+import { articleCounts } from '../../src/render/body-counts.ts';
 import { chromeOf } from '../../src/render/chrome.ts';
-import { textCounts, visibleTextCounts } from '../../src/render/text-counts.ts';
+import { bodyPlainParts, bodyPlainText } from '../../src/render/ninjs-wire.ts';
+import { joinedCounts, textCounts, visibleTextCounts } from '../../src/render/text-counts.ts';
+import { makeEditorial } from '../fixtures/editorial.ts';
 
 // ninjs's charCount and wordCount are counted in one pass over the body. They must be what a partner counts on the
 // text a reader sees: here, that text built step by step (tags stripped, entities read, whitespace collapsed).
@@ -25,7 +29,7 @@ const counts = (text: string) => ({ charCount: [...text].length, wordCount: text
 
 const config = loadConfig();
 const folders = ['samples', 'test/fixtures/valid', 'test/fixtures/i18n'];
-const bodies = folders.flatMap((folder) =>
+const editorials = folders.flatMap((folder) =>
   readdirSync(folder)
     .filter((file) => /\.(md|txt)$/.test(file))
     .map((file) => {
@@ -35,9 +39,20 @@ const bodies = folders.flatMap((folder) =>
         limits: config.limits,
       });
       if (!parsed.ok) throw new Error(`${file}: ${parsed.rejection.reason}`);
-      return [file, articleHtml(parsed.editorial, chromeOf(parsed.editorial, config))] as const;
+      return [file, parsed.editorial] as const;
     }),
 );
+const bodies = editorials.map(([file, e]) => [file, articleHtml(e, chromeOf(e, config))] as const);
+
+/** ninjs's counts of both bodies, paragraphs counted once, beside each body counted whole. */
+function expectCountsOfBothBodies(editorial: Editorial) {
+  const m = chromeOf(editorial, config);
+  const [correction, , footer] = bodyPlainParts(editorial, config, m);
+  expect(articleCounts(editorial, m, { correction, footer })).toEqual({
+    html: visibleTextCounts(articleHtml(editorial, m)),
+    plain: textCounts(bodyPlainText(editorial, config, m)),
+  });
+}
 
 describe('the counts of a body', () => {
   it.each(bodies)('of %s are those of the text its reader sees', (_, html) => {
@@ -58,6 +73,42 @@ describe('the counts of a body', () => {
       '<p class="x">kept</p><P>upper</P></p >',
     ];
     for (const html of cases) expect(visibleTextCounts(html), JSON.stringify(html)).toEqual(counts(readerText(html)));
+  });
+
+  it('of texts joined by a space are the sum of theirs, one space more between two that show anything', () => {
+    const parts = ['One two', '', '  ', 'three', '😀 four'];
+    expect(joinedCounts(parts.map(textCounts))).toEqual(textCounts(parts.join(' ')));
+    expect(joinedCounts([])).toEqual({ charCount: 0, wordCount: 0 });
+  });
+
+  // A withdrawn editorial's bodies are the notice, counted whole.
+  const published = editorials.filter(([, e]) => e.status === 'published');
+  it.each(published)('of both ninjs bodies of %s, each paragraph counted once, are those of each body', (_, e) =>
+    expectCountsOfBothBodies(e),
+  );
+
+  it('of both bodies hold for a correction, every kind of block and paragraphs of markup, breaks and odd spaces', () => {
+    const inline = fc.array(fc.constantFrom('ab', ' ', '\u00a0', '😀', '<', '&', '"', "'", '\n'), { maxLength: 12 });
+    fc.assert(
+      fc.property(fc.array(inline, { maxLength: 6 }), fc.boolean(), (paragraphs, corrected) => {
+        const blocks = paragraphs.map((pieces) => {
+          const text = pieces.join('');
+          return { kind: 'paragraph' as const, text, html: text.replace(/&/g, '&amp;').replace(/</g, '&lt;') };
+        });
+        expectCountsOfBothBodies(
+          makeEditorial({
+            blocks: [
+              ...blocks,
+              { kind: 'heading', level: 3, text: 'A heading', html: 'A heading' },
+              { kind: 'list', ordered: true, items: [{ text: 'one', html: 'one' }] },
+              { kind: 'quote', paragraphs: [{ text: 'said', html: '<em>said</em>' }] },
+              { kind: 'code', text: 'x = 1\ny  = 2' },
+            ],
+            ...(corrected && { correction: 'An earlier  version\nsaid otherwise.' }),
+          }),
+        );
+      }),
+    );
   });
 
   it('agree with the text built step by step on any mix of markup and text', () => {
