@@ -25,13 +25,35 @@ const BUILT_IN_HELPERS = new Set([
  * The head of templates.generated.ts after its types: the shared runtime (src/render/page-runtime.ts) and the
  * partial call, which needs the generated templates themselves.
  */
-export const PAGE_FUNCTION_PRELUDE = `/** \`{{> name context}}\`: the partial the environment registered under that name, with the same partials. */
+export const PAGE_FUNCTION_PRELUDE = `/** A context as a field is read from it: a view, a list, a primitive or nothing (see \`read\` in the compiler). */
+type Fields = { readonly [name: string]: unknown } | null | undefined;
+
+/** \`{{> name context}}\`: the partial the environment registered under that name, with the same partials. */
 function partial(partials: Partials, name: string, context: unknown): string {
   const file = Object.hasOwn(partials, name) ? partials[name] : undefined;
   if (file === undefined) throw new Error(\`The partial \${name} could not be found\`);
   return templates[file](context, partials);
 }
 `;
+
+/**
+ * Every name some context's prototype has (an object's, an array's, a string's, a number's, a boolean's, a
+ * function's, a date's): `get` reads only own properties, so only a name outside these may be read directly, where
+ * an own property is all a read can find. A direct read is a plain property access, which the engine caches per
+ * place; `get` is one lookup function for every field of every template.
+ */
+const INHERITED = new Set(
+  [Object, Array, String, Number, Boolean, Function, Date].flatMap((type) =>
+    Object.getOwnPropertyNames(type.prototype),
+  ),
+);
+
+/** The read of field `name` of `parent`, as Handlebars' own-property lookup reads it. */
+function read(parent: string, name: string): string {
+  return INHERITED.has(name) || name === '__proto__'
+    ? `get(${parent}, ${JSON.stringify(name)})`
+    : `(${parent} as Fields)?.[${JSON.stringify(name)}]`;
+}
 
 function unsupported(file: string, node: Node, what: string): Error {
   const { line, column } = node.loc.start;
@@ -118,7 +140,7 @@ class TemplateWriter {
     const path = expression as PathExpression;
     if (path.data) throw unsupported(this.file, path, `@${path.original}`);
     if (path.depth > 0) throw unsupported(this.file, path, `a parent context (${path.original})`);
-    return path.parts.reduce((parent, part) => `get(${parent}, ${JSON.stringify(part)})`, context);
+    return path.parts.reduce(read, context);
   }
 }
 

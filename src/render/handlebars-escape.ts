@@ -10,7 +10,9 @@ const ESCAPES: Readonly<Record<string, string>> = {
   '=': '&#x3D;',
 };
 const ESCAPED = /[&<>"'`=]/g;
+const NEEDS_ESCAPING = /[&<>"'`=]/;
 
 export function escapeExpression(value: string): string {
-  return value.replace(ESCAPED, (c) => ESCAPES[c]!);
+  // Most values (names, dates, most text) have nothing to escape: one test spares the replace.
+  return NEEDS_ESCAPING.test(value) ? value.replace(ESCAPED, (c) => ESCAPES[c]!) : value;
 }

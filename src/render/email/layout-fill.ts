@@ -2,9 +2,13 @@ import { escapeExpression } from '../handlebars-escape.ts';
 import type { EmailLayout } from './types.ts';
 
 function field(view: object, path: string): unknown {
-  let value: unknown = view;
-  for (const key of path.split('.')) {
-    value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  // Most slots name a field of the view itself: read without splitting the path.
+  let value: unknown = path.includes('.') ? undefined : (view as Record<string, unknown>)[path];
+  if (value === undefined) {
+    value = view;
+    for (const key of path.split('.')) {
+      value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+    }
   }
   // As in Handlebars' strict mode: a field the layout names and the view lacks is a fault, not an empty string.
   if (value === undefined) throw new Error(`the email layout fills "${path}", which the email view does not have`);
