@@ -11,6 +11,7 @@ import {
   type EmailTemplate,
 } from '../../src/render/email/index.ts';
 import { renderEmailMjml } from '../../src/render/email/mjml-source.ts';
+import { unsubscribePlaceholder } from '../../src/render/email/placeholder.ts';
 import { urls } from '../../src/render/urls.ts';
 import { inline, makeEditorial } from '../fixtures/editorial.ts';
 import { htmlXPath } from '../helpers/html.ts';
@@ -265,6 +266,22 @@ describe('personalisation', async () => {
     expect(html.split(UNSUBSCRIBE.replace('&', '&amp;'))).toHaveLength(2);
     expect(plain.split(UNSUBSCRIBE)).toHaveLength(2);
     expect(plain).toContain(`Old token ${template.placeholder}`);
+  });
+
+  it('steps past every placeholder of the series the text already holds, to the first it does not', async () => {
+    // The series is public: text may hold its first tokens on purpose.
+    const series = (n: number) => {
+      let seen = 0;
+      return unsubscribePlaceholder(() => seen++ === n);
+    };
+    const held = [series(0), series(1), series(2)];
+    const crafted = makeEditorial({ blocks: [{ kind: 'paragraph', ...inline(held.join(' ')) }, ...full.blocks] });
+    const copy = await renderEmail(crafted, config);
+    expect(copy.placeholder).toBe(series(3));
+    expect(copy.html.split(copy.placeholder)).toHaveLength(2);
+    expect(copy.text.split(copy.placeholder)).toHaveLength(2);
+    // The same editorial gets the same placeholder at every render.
+    expect((await renderEmail(crafted, config)).placeholder).toBe(copy.placeholder);
   });
 
   it('gives the offline builder a stable sample URL that does not reveal the address', () => {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Config } from '../../config.ts';
 import { messagesFor, type Messages } from '../../i18n/index.ts';
 import { urls } from '../urls.ts';
@@ -7,7 +6,7 @@ import { digestPreheader, PREHEADER_BYTES } from './digest-preheader.ts';
 import { digestItemHtml, digestItemText, moreHtml, moreText } from './digest-items.ts';
 import type { DigestEntry, DigestPeriod, DigestTemplate } from './digest-types.ts';
 import { fillEmailLayout } from './layout.ts';
-import { occurrences, unsubscribePlaceholder } from './placeholder.ts';
+import { firstFittingToken, occurrences, unsubscribePlaceholder } from './placeholder.ts';
 import { CLIP_HEADROOM, UNSUBSCRIBE_URL_ALLOWANCE } from './render.ts';
 
 // Senders import assembleDigest from digest-assemble.ts, which loads none of the renderer.
@@ -23,8 +22,8 @@ interface Chrome {
 }
 
 /**
- * The email around the items, cut where they go. The placeholder and the body marker are digests of everything a
- * reader's copy can hold (the chrome and every item), so no title or summary can contain either of them.
+ * The email around the items, cut where they go. The placeholder and the body marker are tokens that nothing a
+ * reader's copy can hold (the chrome and every item) contains, so no title or summary can stand in for either.
  */
 function digestChrome(
   config: Config,
@@ -35,8 +34,8 @@ function digestChrome(
 ): Chrome {
   const bare = fillEmailLayout(digestView(config, m, period, preheader, '', ''));
   const everything = [bare, ...content].join('\n');
-  const placeholder = unsubscribePlaceholder(everything);
-  const marker = `bsdigestitems${createHash('sha256').update(`items\n${everything}`).digest('hex').slice(0, 24)}`;
+  const placeholder = unsubscribePlaceholder((p) => !everything.includes(p));
+  const marker = firstFittingToken('bsdigestitems', (m) => !everything.includes(m));
   const html = fillEmailLayout(digestView(config, m, period, preheader, placeholder, marker));
   const markers = occurrences(html, marker);
   const placeholders = occurrences(html, placeholder);

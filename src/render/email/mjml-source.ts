@@ -12,5 +12,6 @@ export function renderEmailMjml(editorial: Editorial, config: Config): string {
   const render = emailMjmlTemplate();
   const blocks = emailBlocksHtml(editorial);
   const view = emailView(editorial, config, blocks, blocks.length, '');
-  return render({ ...view, placeholder: unsubscribePlaceholder(render(view)) });
+  const bare = render(view);
+  return render({ ...view, placeholder: unsubscribePlaceholder((p) => !bare.includes(p)) });
 }
