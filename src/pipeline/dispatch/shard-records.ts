@@ -5,13 +5,13 @@ import { encodeShard, type ShardMessage } from './shard-message.ts';
 /*
  * The planner's record of the shards it queued, in the ledger. It records the shards it closes together, up to
  * SHARDS_PER_RECORD in one create-only write keyed by the first of them: each write costs the store about as much
- * whatever its size, so a plan of 200 shards makes 20 writes rather than 200. What a record holds of each shard is
+ * whatever its size, so a plan of 200 shards makes 10 writes rather than 200. What a record holds of each shard is
  * its number and its subscriber ids; the fields every message of the dispatch shares are held once. Records written
  * before grouping hold one shard's message each (`body`) and are read as they are.
  */
 
-/** Shards recorded by one write, and queued by one send, at most. */
-export const SHARDS_PER_RECORD = 10;
+/** Shards recorded by one write, and queued together (SQS takes them ten to a request), at most. */
+export const SHARDS_PER_RECORD = 20;
 /** Subscriber ids one record holds at most: 23 bytes each keep it under 280 KB, within DynamoDB's 400 KB an item. */
 const MAX_IDS_PER_RECORD = 12_000;
 
