@@ -44,10 +44,8 @@ export function jsonFeedDocument(doc: FeedDocument, renderedItems: readonly stri
 
 /** One item as it stands in the `items` array (indented four spaces): rendered once per version, stored, assembled. */
 export function jsonFeedItem(item: FeedItem, config: Config): string {
-  return JSON.stringify(jsonItem(item, config), null, 2)
-    .split('\n')
-    .map((line) => `    ${line}`)
-    .join('\n');
+  // Indented as an item of the document's `items`; JSON writes no line break inside a string.
+  return `    ${JSON.stringify(jsonItem(item, config), null, 2).replaceAll('\n', '\n    ')}`;
 }
 
 function jsonItem(item: FeedItem, config: Config) {
