@@ -1,10 +1,11 @@
 // The dispatch planner at scale: the real planner through the real DynamoDB adapter, beside a bare paginated Scan of
 // the same table; and what `broadsheet dispatch status` costs for a small and a large dispatch.
 import { performance } from 'node:perf_hooks';
-import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { systemClock } from '../src/adapters/clock.ts';
 import { awsClientConfigs, type EndpointMap } from '../src/adapters/aws-clients.ts';
-import { createDocumentClient, DynamoTable, type TableKeys } from '../src/adapters/dynamo-table.ts';
+import { createDynamoClient, DynamoTable, type TableKeys } from '../src/adapters/dynamo-table.ts';
 import { objectStore } from '../src/app/adapters.ts';
 import { runDispatchCommand } from '../src/cli/dispatch.ts';
 import { createLogger } from '../src/log.ts';
@@ -32,12 +33,12 @@ const LEDGER: TableKeys = { tableName: 'bench-ledger', partitionKey: 'pk', sortK
 /** A subscriber id of the table's shape (22 base64url characters). */
 const readerId = (n: number) => `plan${String(n).padStart(18, '0')}`;
 
-/** Counts every request a document client sends: the storage requests of whatever uses it. */
+/** Counts every request a DynamoDB client sends: the storage requests of whatever uses it. */
 class RequestCounter {
   requests = 0;
 
-  client(endpoints: EndpointMap): DynamoDBDocumentClient {
-    const client = createDocumentClient(awsClientConfigs(endpoints).dynamodb);
+  client(endpoints: EndpointMap): DynamoDBClient {
+    const client = createDynamoClient(awsClientConfigs(endpoints).dynamodb);
     const send = client.send.bind(client) as (...args: unknown[]) => Promise<unknown>;
     (client as { send: unknown }).send = (...args: unknown[]) => {
       this.requests += 1;
@@ -84,15 +85,18 @@ async function loadSubscribers(table: KeyValueTable, count: number): Promise<voi
   });
 }
 
-/** Every item of the table, a page at a time as DynamoDB gives it (no Limit: 1 MB pages), as the adapter reads it. */
-async function rawScan(client: DynamoDBDocumentClient, tableName: string): Promise<number> {
+/**
+ * Every item of the table, a page at a time as DynamoDB gives it (no Limit: 1 MB pages), each item read into plain
+ * values as the adapter reads it.
+ */
+async function rawScan(client: DynamoDBClient, tableName: string): Promise<number> {
   let items = 0;
-  let startKey: Record<string, unknown> | undefined;
+  let startKey: Record<string, AttributeValue> | undefined;
   do {
     const out = await client.send(
       new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
     );
-    items += out.Items?.length ?? 0;
+    for (const item of out.Items ?? []) if (unmarshall(item)) items += 1;
     startKey = out.LastEvaluatedKey;
   } while (startKey !== undefined);
   return items;
@@ -107,7 +111,8 @@ const discardingQueue = (): Queue => ({
 
 /**
  * `subscribers` confirmed readers loaded, then rounds alternating a bare Scan of the table and the planner over it,
- * both through a document client of the same configuration, in this process; the emulators run in another.
+ * both through a DynamoDB client of the same configuration, items read into plain values alike, in this process;
+ * the emulators run in another.
  */
 export async function benchPlan(options: { subscribers: number; rounds?: number }): Promise<Record<string, number>> {
   const { subscribers: count } = options;
@@ -118,7 +123,7 @@ export async function benchPlan(options: { subscribers: number; rounds?: number 
     const counter = new RequestCounter();
     const subscribers = new DynamoTable(counter.client(endpoints), SUBSCRIBERS);
     const ledger = new DynamoTable(counter.client(endpoints), LEDGER);
-    const rawClient = createDocumentClient(awsClientConfigs(endpoints).dynamodb);
+    const rawClient = createDynamoClient(awsClientConfigs(endpoints).dynamodb);
     const editorials = objectStore({ endpoints }, 'bench-editorials');
     const queue = discardingQueue();
 

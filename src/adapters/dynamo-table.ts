@@ -1,15 +1,18 @@
-import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  DeleteCommand,
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
+  type AttributeValue,
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  DeleteItemCommand,
+  DynamoDBClient,
+  type DynamoDBClientConfig,
+  GetItemCommand,
+  PutItemCommand,
   QueryCommand,
   ScanCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+  UpdateItemCommand,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Item, ItemKey, KeyValueTable, Page, QueryOptions, UpdateSpec } from '../ports.ts';
 import { AGAIN, retry, RetriesExhaustedError, type BackoffPolicy } from '../retry.ts';
 import { systemClock } from './clock.ts';
@@ -20,38 +23,47 @@ export interface TableKeys {
   sortKey?: string;
 }
 
-/** A document client that drops undefined attributes instead of failing on them. */
-export function createDocumentClient(config: DynamoDBClientConfig): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient(config), { marshallOptions: { removeUndefinedValues: true } });
+/** The DynamoDB client the tables of one function share. */
+export function createDynamoClient(config: DynamoDBClientConfig): DynamoDBClient {
+  return new DynamoDBClient(config);
 }
 
+type Attributes = Record<string, AttributeValue>;
+
+/** An item or key as DynamoDB types it; an attribute whose value is undefined is left out rather than refused. */
+const typed = (item: Item): Attributes => marshall(item, { removeUndefinedValues: true });
+const plain = (attributes: Attributes): Item => unmarshall(attributes) as Item;
+
 /**
- * KeyValueTable over one DynamoDB table, through a document client (see createDocumentClient).
- * Single-item conditional writes only: no TransactWriteItems, which dynalite does not serve.
+ * KeyValueTable over one DynamoDB table: items in and out as plain values, typed for DynamoDB here (the SDK's
+ * util-dynamodb, as its document client does). Single-item conditional writes only: no TransactWriteItems, which
+ * dynalite does not serve.
  */
 export class DynamoTable implements KeyValueTable {
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DynamoDBClient,
     readonly keys: TableKeys,
   ) {}
 
   async get(key: ItemKey): Promise<Item | undefined> {
     const out = await this.client.send(
-      new GetCommand({ TableName: this.keys.tableName, Key: this.keyOf(key), ConsistentRead: true }),
+      new GetItemCommand({ TableName: this.keys.tableName, Key: this.typedKey(key), ConsistentRead: true }),
     );
-    return out.Item;
+    return out.Item && plain(out.Item);
   }
 
   async getMany(keys: ItemKey[]): Promise<Item[]> {
     const found: Item[] = [];
     for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
-      let pending: ItemKey[] = keys.slice(i, i + BATCH_GET_LIMIT).map((key) => this.keyOf(key));
+      let pending: Attributes[] = keys.slice(i, i + BATCH_GET_LIMIT).map((key) => this.typedKey(key));
       await this.untilProcessed(async () => {
         const out = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.keys.tableName]: { Keys: pending, ConsistentRead: true } } }),
+          new BatchGetItemCommand({
+            RequestItems: { [this.keys.tableName]: { Keys: pending, ConsistentRead: true } },
+          }),
         );
-        found.push(...(out.Responses?.[this.keys.tableName] ?? []));
-        pending = (out.UnprocessedKeys?.[this.keys.tableName]?.Keys ?? []) as ItemKey[];
+        for (const item of out.Responses?.[this.keys.tableName] ?? []) found.push(plain(item));
+        pending = out.UnprocessedKeys?.[this.keys.tableName]?.Keys ?? [];
         return pending.length > 0 ? AGAIN : undefined;
       });
     }
@@ -60,10 +72,14 @@ export class DynamoTable implements KeyValueTable {
 
   async putMany(items: Item[]): Promise<void> {
     for (let i = 0; i < items.length; i += BATCH_WRITE_LIMIT) {
-      let pending = items.slice(i, i + BATCH_WRITE_LIMIT).map((Item) => ({ PutRequest: { Item } }));
+      let pending: WriteRequest[] = items
+        .slice(i, i + BATCH_WRITE_LIMIT)
+        .map((item) => ({ PutRequest: { Item: typed(item) } }));
       await this.untilProcessed(async () => {
-        const out = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.keys.tableName]: pending } }));
-        pending = (out.UnprocessedItems?.[this.keys.tableName] ?? []) as typeof pending;
+        const out = await this.client.send(
+          new BatchWriteItemCommand({ RequestItems: { [this.keys.tableName]: pending } }),
+        );
+        pending = out.UnprocessedItems?.[this.keys.tableName] ?? [];
         return pending.length > 0 ? AGAIN : undefined;
       });
     }
@@ -88,9 +104,9 @@ export class DynamoTable implements KeyValueTable {
   async putIfAbsent(item: Item): Promise<boolean> {
     try {
       await this.client.send(
-        new PutCommand({
+        new PutItemCommand({
           TableName: this.keys.tableName,
-          Item: item,
+          Item: typed(item),
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': this.keys.partitionKey },
         }),
@@ -103,7 +119,7 @@ export class DynamoTable implements KeyValueTable {
   }
 
   async put(item: Item): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.keys.tableName, Item: item }));
+    await this.client.send(new PutItemCommand({ TableName: this.keys.tableName, Item: typed(item) }));
   }
 
   async update(key: ItemKey, changes: UpdateSpec): Promise<Item | undefined> {
@@ -137,17 +153,17 @@ export class DynamoTable implements KeyValueTable {
 
     try {
       const out = await this.client.send(
-        new UpdateCommand({
+        new UpdateItemCommand({
           TableName: this.keys.tableName,
-          Key: this.keyOf(key),
+          Key: this.typedKey(key),
           UpdateExpression: clauses.join(' '),
           ConditionExpression: conditions.join(' AND '),
           ExpressionAttributeNames: names,
-          ...(Object.keys(values).length > 0 && { ExpressionAttributeValues: values }),
+          ...(Object.keys(values).length > 0 && { ExpressionAttributeValues: typed(values) }),
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return out.Attributes;
+      return out.Attributes && plain(out.Attributes);
     } catch (err) {
       if (isConditionFailure(err)) return undefined;
       throw err;
@@ -155,7 +171,7 @@ export class DynamoTable implements KeyValueTable {
   }
 
   async delete(key: ItemKey): Promise<void> {
-    await this.client.send(new DeleteCommand({ TableName: this.keys.tableName, Key: this.keyOf(key) }));
+    await this.client.send(new DeleteItemCommand({ TableName: this.keys.tableName, Key: this.typedKey(key) }));
   }
 
   async query(partition: string | number, options: QueryOptions = {}): Promise<Page> {
@@ -173,7 +189,7 @@ export class DynamoTable implements KeyValueTable {
         TableName: this.keys.tableName,
         KeyConditionExpression: condition,
         ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+        ExpressionAttributeValues: typed(values),
         ConsistentRead: true,
         Limit: options.limit,
         ExclusiveStartKey: decodeCursor(options.cursor),
@@ -191,12 +207,16 @@ export class DynamoTable implements KeyValueTable {
         TableName: this.keys.tableName,
         ConsistentRead: true,
         Limit: options.limit,
-        ExclusiveStartKey: options.startAfter ? this.keyOf(options.startAfter) : decodeCursor(options.cursor),
+        ExclusiveStartKey: options.startAfter ? this.typedKey(options.startAfter) : decodeCursor(options.cursor),
         Segment: options.segment,
         TotalSegments: options.totalSegments,
       }),
     );
     return page(out.Items, out.LastEvaluatedKey);
+  }
+
+  private typedKey(key: ItemKey): Attributes {
+    return typed(this.keyOf(key));
   }
 
   /** Only the key attributes: DynamoDB rejects a Key with any other attribute. */
@@ -222,11 +242,15 @@ function isConditionFailure(err: unknown): boolean {
   return (err as { name?: string })?.name === 'ConditionalCheckFailedException';
 }
 
-function page(items: Item[] | undefined, lastKey: Item | undefined): Page {
-  return { items: items ?? [], ...(lastKey && { cursor: Buffer.from(JSON.stringify(lastKey)).toString('base64url') }) };
+/** A page of items; the cursor is the last key read, as plain JSON (the same cursors a document client gave). */
+function page(items: Attributes[] | undefined, lastKey: Attributes | undefined): Page {
+  return {
+    items: (items ?? []).map(plain),
+    ...(lastKey && { cursor: Buffer.from(JSON.stringify(plain(lastKey))).toString('base64url') }),
+  };
 }
 
-function decodeCursor(cursor: string | undefined): Item | undefined {
+function decodeCursor(cursor: string | undefined): Attributes | undefined {
   if (cursor === undefined) return undefined;
-  return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Item;
+  return typed(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Item);
 }

@@ -2,9 +2,9 @@ import { appendFileSync } from 'node:fs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { awsClientConfigs, type EndpointMap } from '../adapters/aws-clients.ts';
-import { createDocumentClient, DynamoTable } from '../adapters/dynamo-table.ts';
+import { createDynamoClient, DynamoTable } from '../adapters/dynamo-table.ts';
 import { S3ObjectStore } from '../adapters/s3-store.ts';
 import { CloudFrontApi } from '../adapters/cloudfront-api.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
@@ -34,7 +34,7 @@ interface Clients {
   s3?: S3Client;
   sesv2?: SESv2Client;
   sqs?: SQSClient;
-  dynamodb?: DynamoDBDocumentClient;
+  dynamodb?: DynamoDBClient;
 }
 const clientsByEndpoints = new WeakMap<EndpointMap, Clients>();
 
@@ -52,17 +52,17 @@ const s3Client = (where: Where): S3Client =>
 
 export const objectStore = (where: Where, bucket: string): ObjectStore => new S3ObjectStore(s3Client(where), bucket);
 
-/** The DynamoDB document client of these endpoints, which every table adapter built for them shares. */
-export const documentClient = (where: Where): DynamoDBDocumentClient =>
-  (clientsOf(where).dynamodb ??= createDocumentClient(awsClientConfigs(where.endpoints).dynamodb));
+/** The DynamoDB client of these endpoints, which every table adapter built for them shares. */
+const dynamoClient = (where: Where): DynamoDBClient =>
+  (clientsOf(where).dynamodb ??= createDynamoClient(awsClientConfigs(where.endpoints).dynamodb));
 
 /** A table keyed by `id` alone (subscribers). */
 export const idTable = (where: Where, tableName: string): KeyValueTable =>
-  new DynamoTable(documentClient(where), { tableName, partitionKey: 'id' });
+  new DynamoTable(dynamoClient(where), { tableName, partitionKey: 'id' });
 
 /** A table keyed by `pk` and `sk` (the send ledger). */
 export const pairTable = (where: Where, tableName: string): KeyValueTable =>
-  new DynamoTable(documentClient(where), { tableName, partitionKey: 'pk', sortKey: 'sk' });
+  new DynamoTable(dynamoClient(where), { tableName, partitionKey: 'pk', sortKey: 'sk' });
 
 export const queue = (where: Where, queueUrl: string): Queue =>
   new SqsQueue((clientsOf(where).sqs ??= new SQSClient(awsClientConfigs(where.endpoints).sqs)), queueUrl);

@@ -46,7 +46,7 @@ beforeAll(async () => {
       contentType: 'text/html; charset=utf-8',
     });
   }
-  const subscribers = new DynamoTable(emulators.documents, { tableName: 'subscribers', partitionKey: 'id' });
+  const subscribers = new DynamoTable(emulators.dynamo, { tableName: 'subscribers', partitionKey: 'id' });
   const deps = {
     subscribers,
     mailer: new SesMailer(emulators.ses),

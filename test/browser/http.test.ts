@@ -32,7 +32,7 @@ let store: SubscriberStore;
 const violations: string[] = [];
 
 beforeAll(async () => {
-  const subscribers = new DynamoTable(emulators.documents, { tableName: 'subscribers', partitionKey: 'id' });
+  const subscribers = new DynamoTable(emulators.dynamo, { tableName: 'subscribers', partitionKey: 'id' });
   store = new SubscriberStore(subscribers, SECRET, systemClock);
   const site = new S3ObjectStore(emulators.s3, 'public');
   await site.put(`editorials/${editorial.slug}/index.html`, renderPage(editorial, config), {

@@ -1,9 +1,9 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
-import { createDocumentClient } from '../../src/adapters/dynamo-table.ts';
+import { createDynamoClient } from '../../src/adapters/dynamo-table.ts';
 import { startEmulators, type EmulatorOptions, type Emulators } from '../../src/local/emulators.ts';
 
 /** The emulators of one test file (or describe block), with SDK clients pointed at them. */
@@ -11,7 +11,7 @@ export interface TestEmulators extends Emulators {
   readonly s3: S3Client;
   readonly ses: SESv2Client;
   readonly sqs: SQSClient;
-  readonly documents: DynamoDBDocumentClient;
+  readonly dynamo: DynamoDBClient;
 }
 
 /**
@@ -73,8 +73,8 @@ export function useEmulators(options: EmulatorOptions = {}): TestEmulators {
     get sqs() {
       return client('sqs', (e) => new SQSClient(e.clientConfigs.sqs));
     },
-    get documents() {
-      return client('documents', (e) => createDocumentClient(e.clientConfigs.dynamodb));
+    get dynamo() {
+      return client('dynamo', (e) => createDynamoClient(e.clientConfigs.dynamodb));
     },
   };
 }

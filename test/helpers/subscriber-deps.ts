@@ -16,7 +16,7 @@ export function subscriberDepsOn(
   now: () => Date,
   log: Logger = createLogger({}, () => {}),
 ) {
-  const table = new DynamoTable(emulators.documents, { tableName: 'subscribers', partitionKey: 'id' });
+  const table = new DynamoTable(emulators.dynamo, { tableName: 'subscribers', partitionKey: 'id' });
   const deps: SubscriberDeps = {
     subscribers: table,
     mailer: new SesMailer(emulators.ses),

@@ -312,7 +312,7 @@ describe('SqsQueue', () => {
 
 describe('DynamoTable', () => {
   it('puts an item only when absent: true the first time, false after, the first item kept', async () => {
-    const ledger = new DynamoTable(emulators.documents, LEDGER);
+    const ledger = new DynamoTable(emulators.dynamo, LEDGER);
     const first = { editorial: 'harbour', subscriber: 's-1', state: 'sending' };
     expect(await ledger.putIfAbsent(first)).toBe(true);
     expect(await ledger.putIfAbsent({ ...first, state: 'other' })).toBe(false);
@@ -321,7 +321,7 @@ describe('DynamoTable', () => {
   });
 
   it('updates only when the expected values hold, and never creates an item', async () => {
-    const subscribers = new DynamoTable(emulators.documents, SUBSCRIBERS);
+    const subscribers = new DynamoTable(emulators.dynamo, SUBSCRIBERS);
     await subscribers.put({ id: 'sub-1', status: 'pending', topics: ['harbour'] });
 
     const confirmed = await subscribers.update(
@@ -347,7 +347,7 @@ describe('DynamoTable', () => {
   });
 
   it('increments atomically, removes attributes and checks for absent attributes', async () => {
-    const subscribers = new DynamoTable(emulators.documents, SUBSCRIBERS);
+    const subscribers = new DynamoTable(emulators.dynamo, SUBSCRIBERS);
     await subscribers.put({ id: 'sub-2', status: 'confirmed', note: 'x' });
     const bounce = () => subscribers.update({ id: 'sub-2' }, { increment: { softBounces: 1 } });
     await Promise.all([bounce(), bounce(), bounce()]);
@@ -363,7 +363,7 @@ describe('DynamoTable', () => {
   });
 
   it('queries a partition by sort key prefix, page by page', async () => {
-    const ledger = new DynamoTable(emulators.documents, LEDGER);
+    const ledger = new DynamoTable(emulators.dynamo, LEDGER);
     for (const subscriber of ['a-1', 'a-2', 'a-3', 'b-1']) {
       await ledger.put({ editorial: 'q-test', subscriber, state: 'sent' });
     }
@@ -383,7 +383,7 @@ describe('DynamoTable', () => {
   });
 
   it('scans every item across pages and parallel segments, and deletes', async () => {
-    const subscribers = new DynamoTable(emulators.documents, SUBSCRIBERS);
+    const subscribers = new DynamoTable(emulators.dynamo, SUBSCRIBERS);
     const ids = Array.from({ length: 7 }, (_, i) => `scan-${i}`);
     for (const id of ids) await subscribers.put({ id, status: 'confirmed' });
 
@@ -404,7 +404,7 @@ describe('DynamoTable', () => {
   });
 
   it('writes and reads any number of items in batches, leaving out keys that have no item', async () => {
-    const ledger = new DynamoTable(emulators.documents, LEDGER);
+    const ledger = new DynamoTable(emulators.dynamo, LEDGER);
     // More than one BatchWriteItem (25) and one BatchGetItem (100) request each.
     const items = Array.from({ length: 130 }, (_, i) => ({
       editorial: 'batch',
@@ -430,7 +430,7 @@ describe('DynamoTable', () => {
   });
 
   it('resumes a scan right after a given item, also one deleted since', async () => {
-    const subscribers = new DynamoTable(emulators.documents, SUBSCRIBERS);
+    const subscribers = new DynamoTable(emulators.dynamo, SUBSCRIBERS);
     for (let i = 0; i < 9; i++) await subscribers.put({ id: `resume-${i}`, status: 'confirmed' });
     const order = async (startAfter?: { id: string }) => {
       const ids: string[] = [];

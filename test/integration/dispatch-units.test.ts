@@ -448,8 +448,8 @@ describe('the dispatch worker function', () => {
       };
       Object.assign(process.env, env);
       // The worker reads the template the planner copied into the ledger; it has no S3 client.
-      const { createDocumentClient, DynamoTable } = await import('../../src/adapters/dynamo-table.ts');
-      const documents = createDocumentClient(emulators.clientConfigs.dynamodb);
+      const { createDynamoClient, DynamoTable } = await import('../../src/adapters/dynamo-table.ts');
+      const documents = createDynamoClient(emulators.clientConfigs.dynamodb);
       const ledger = new DynamoTable(documents, { tableName: 'handler-ledger', partitionKey: 'pk', sortKey: 'sk' });
       await ledger.put({ ...templateItemKey(TEMPLATE.dispatchId), body: JSON.stringify(TEMPLATE) });
       // The shard names ids; the worker reads each address and status from the subscribers table. h3 left after planning.

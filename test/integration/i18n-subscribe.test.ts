@@ -19,7 +19,7 @@ let server: HttpServer;
 
 beforeAll(async () => {
   const deps: SubscriberDeps = {
-    subscribers: new DynamoTable(emulators.documents, { tableName: 'subscribers', partitionKey: 'id' }),
+    subscribers: new DynamoTable(emulators.dynamo, { tableName: 'subscribers', partitionKey: 'id' }),
     mailer: new SesMailer(emulators.ses),
     config,
     tokenSecret: 'i18n-test-secret-0123456789-abcdefghij',

@@ -15,7 +15,7 @@ const emulators = useEmulators({
 const implementations: [string, () => KeyValueTable][] = [
   [
     'DynamoDB local',
-    () => new DynamoTable(emulators.documents, { tableName: TABLES[tables++]!, partitionKey: 'pk', sortKey: 'sk' }),
+    () => new DynamoTable(emulators.dynamo, { tableName: TABLES[tables++]!, partitionKey: 'pk', sortKey: 'sk' }),
   ],
   ['in memory', () => new MemoryTable()],
 ];

@@ -35,7 +35,7 @@ let now = new Date('2026-06-10T10:00:30Z');
 beforeAll(async () => {
   queue = new SqsQueue(emulators.sqs, emulators.queueUrls.confirmations!);
   deps = {
-    subscribers: new DynamoTable(emulators.documents, { tableName: 'subscribers', partitionKey: 'id' }),
+    subscribers: new DynamoTable(emulators.dynamo, { tableName: 'subscribers', partitionKey: 'id' }),
     mailer: new SesMailer(emulators.ses),
     config,
     tokenSecret: SECRET,

@@ -102,7 +102,7 @@ describe('broadsheet subscribers import/export', () => {
   const emulators = useEmulators({ tables: tables.map((tableName) => ({ tableName, partitionKey: 'id' })) });
   let dir: string;
   const depsFor = (tableName: string): SubscriberDeps => ({
-    subscribers: new DynamoTable(emulators.documents, { tableName, partitionKey: 'id' }),
+    subscribers: new DynamoTable(emulators.dynamo, { tableName, partitionKey: 'id' }),
     mailer: new SesMailer(emulators.ses),
     config: loadConfig(),
     tokenSecret: SECRET,

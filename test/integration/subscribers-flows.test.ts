@@ -51,7 +51,7 @@ function recordingLogger(base: LogFields = {}): Logger {
 
 beforeAll(async () => {
   deps = {
-    subscribers: new DynamoTable(emulators.documents, { tableName: 'subscribers', partitionKey: 'id' }),
+    subscribers: new DynamoTable(emulators.dynamo, { tableName: 'subscribers', partitionKey: 'id' }),
     mailer: new SesMailer(emulators.ses),
     config,
     tokenSecret: SECRET,
