@@ -54,20 +54,21 @@ function coldInitOnceMs(file: string): number {
 }
 
 /**
- * The cold inits of a bundle and of its baseline, measured in turn (bundle, baseline, bundle, …) so that both see the
+ * The cold inits of a bundle and of its baselines, measured in turn (bundle, baseline, bundle, …) so that all see the
  * machine as it is at that moment, and their medians: measured one after the other, a change of load between the two
  * series moved the ratio by a third on a shared machine.
  */
-function coldInitPairMs(file: string, baseline: string, runs = 9): [number, number] {
-  const times: [number[], number[]] = [[], []];
-  for (let i = 0; i < runs; i++) {
-    times[0].push(coldInitOnceMs(file));
-    times[1].push(coldInitOnceMs(baseline));
-  }
-  return [round(median(times[0])), round(median(times[1]))];
+function coldInitsMs(files: readonly string[], runs = 9): number[] {
+  const times = files.map((): number[] => []);
+  for (let i = 0; i < runs; i++) for (const [k, file] of files.entries()) times[k]!.push(coldInitOnceMs(file));
+  return times.map((t) => round(median(t)));
 }
 
-/** Worker bundle size and cold init, beside a bundle of the bare SES client sending one message (the raw floor). */
+/**
+ * Worker bundle size and cold init, beside a bundle of the bare SES client sending one message (the raw floor), and
+ * one of the SES and DynamoDB clients with the DynamoDB calls the worker makes: what any worker that sends and keeps
+ * a ledger in DynamoDB loads, so what the worker adds to it is its own code.
+ */
 export async function benchWorkerBundle(): Promise<Record<string, number>> {
   const scratch = mkdtempSync(join(tmpdir(), 'broadsheet-bundle-'));
   const worker = await bundle(
@@ -81,12 +82,31 @@ export async function benchWorkerBundle(): Promise<Record<string, number>> {
     },
     mkdtempSync(join(scratch, 'raw-')),
   );
-  const [workerInit, rawInit] = coldInitPairMs(worker, raw);
+  const clients = await bundle(
+    {
+      source: [
+        "import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';",
+        "import { BatchGetItemCommand, BatchWriteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';",
+        "import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';",
+        'const ses = new SESv2Client({});',
+        'const db = new DynamoDBClient({});',
+        'const calls = [GetItemCommand, PutItemCommand, UpdateItemCommand, QueryCommand, BatchGetItemCommand, BatchWriteItemCommand];',
+        'export const handler = async (input) => {',
+        '  for (const Call of calls) unmarshall((await db.send(new Call(marshall(input)))).Item ?? {});',
+        '  return ses.send(new SendEmailCommand(input));',
+        '};',
+      ].join('\n'),
+    },
+    mkdtempSync(join(scratch, 'clients-')),
+  );
+  const [workerInit, rawInit, clientsInit] = coldInitsMs([worker, raw, clients]);
   return {
     worker_bundle_kb: round(statSync(worker).size / 1024, 1),
     raw_ses_client_bundle_kb: round(statSync(raw).size / 1024, 1),
-    worker_cold_init_ms: workerInit,
-    raw_ses_client_cold_init_ms: rawInit,
+    worker_cold_init_ms: workerInit!,
+    raw_ses_client_cold_init_ms: rawInit!,
+    raw_ses_dynamodb_clients_bundle_kb: round(statSync(clients).size / 1024, 1),
+    raw_ses_dynamodb_clients_cold_init_ms: clientsInit!,
   };
 }
 
@@ -105,11 +125,11 @@ export async function benchPublishBundle(): Promise<Record<string, number>> {
     },
     mkdtempSync(join(scratch, 'raw-')),
   );
-  const [publishInit, rawInit] = coldInitPairMs(publish, raw);
+  const [publishInit, rawInit] = coldInitsMs([publish, raw]);
   return {
     publish_bundle_kb: round(statSync(publish).size / 1024, 1),
     raw_s3_client_bundle_kb: round(statSync(raw).size / 1024, 1),
-    publish_cold_init_ms: publishInit,
-    raw_s3_client_cold_init_ms: rawInit,
+    publish_cold_init_ms: publishInit!,
+    raw_s3_client_cold_init_ms: rawInit!,
   };
 }
