@@ -24,7 +24,8 @@ const shorten = (text: string) => (text.length > 80 ? `${text.slice(0, 79)}…` 
 
 /** An absolute http(s) URL, parsed; rejects anything else, naming the line. */
 function checkSourceUrl(raw: string, line: number | null): URL {
-  const text = raw.trim().replace(/^<(.*)>$/u, '$1');
+  const trimmed = raw.trim();
+  const text = trimmed.startsWith('<') ? trimmed.replace(/^<(.*)>$/u, '$1') : trimmed;
   let url: URL | undefined;
   try {
     url = new URL(text);
@@ -66,7 +67,7 @@ const HOST_LABELS: { hosts: string[]; label: (segments: string[]) => string | un
 
 /** A readable label for a source that has none: "channel (Telegram)", "@handle (X)", else the host name. */
 function deriveLabel(url: URL): string {
-  const host = url.hostname.replace(/^www\./, '');
+  const host = url.hostname.startsWith('www.') ? url.hostname.slice(4) : url.hostname;
   const segments = url.pathname
     .split('/')
     .filter(Boolean)
@@ -94,8 +95,14 @@ export function makeSource(rawUrl: string, rawLabel: string | undefined, line: n
 
 /** One line of plain text: a label derived from a URL may decode to line breaks, controls or bidi overrides. */
 function cleanLabel(text: string): string {
-  return collapseWhitespace(dropForbiddenChars(dropBidiControls(text)));
+  // Most labels hold none of what the three passes take out: one test says so.
+  return NOT_PLAIN_LINE.test(text) ? collapseWhitespace(dropForbiddenChars(dropBidiControls(text))) : text;
 }
+
+/** What cleanLabel changes: bidi controls, characters XML forbids (surrogates too, paired or not), whitespace other
+ * than single spaces between words. */
+const NOT_PLAIN_LINE =
+  /[\u202A-\u202E\u2066-\u2069\u0000-\u001F\u007F-\u009F\uD800-\uDFFF\uFFFE\uFFFF]|[^\S ]|\s\s|^\s|\s$/;
 
 /** One "- URL[ label]" (or "- [label](URL)") line of a provenance section. */
 export function parseSourceLine(text: string, line: number): Source {

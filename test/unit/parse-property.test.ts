@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { makeSource } from '../../src/parse/sources.ts';
 import { dropForbiddenChars, htmlToText } from '../../src/render/escape.ts';
+import { collapseWhitespace, dropBidiControls } from '../../src/strings.ts';
 import { inlines, parseBytes, squash, withoutAllowedTags } from '../helpers/parse-helpers.ts';
 
 const DATE = { date: new Date('2026-06-01T00:00:00Z') };
@@ -105,6 +107,33 @@ describe('random text inserted as a paragraph', () => {
       fc.property(fc.uint8Array({ maxLength: 400 }), fc.constantFrom('a.txt', 'a.md'), (bytes, file) => {
         const result = parseBytes(`2026-06-01-${file}`, bytes, DATE);
         expect(typeof result.ok).toBe('boolean');
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a source label is one plain line: bidi controls, forbidden characters and extra whitespace taken out', () => {
+    const piece = fc.constantFrom(
+      'Wire',
+      ' ',
+      '  ',
+      '\t',
+      '\n',
+      '\u00a0',
+      '\u202e',
+      '\u2066',
+      '\u0001',
+      '\u0085',
+      '😀',
+      '\ud800',
+      'é',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), (pieces) => {
+        const label = pieces.join('');
+        const clean = collapseWhitespace(dropForbiddenChars(dropBidiControls(label)));
+        const source = makeSource('https://example.org/wire', label, 1);
+        expect(source.label).toBe(clean || 'example.org');
       }),
       { numRuns: 500 },
     );
