@@ -58,7 +58,7 @@ function coldInitOnceMs(file: string): number {
  * machine as it is at that moment, and their medians: measured one after the other, a change of load between the two
  * series moved the ratio by a third on a shared machine.
  */
-function coldInitsMs(files: readonly string[], runs = 9): number[] {
+function coldInitsMs(files: readonly string[], runs = 15): number[] {
   const times = files.map((): number[] => []);
   for (let i = 0; i < runs; i++) for (const [k, file] of files.entries()) times[k]!.push(coldInitOnceMs(file));
   return times.map((t) => round(median(t)));
