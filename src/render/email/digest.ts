@@ -34,8 +34,8 @@ function digestChrome(
 ): Chrome {
   const bare = fillEmailLayout(digestView(config, m, period, preheader, '', ''));
   const everything = [bare, ...content].join('\n');
-  const placeholder = unsubscribePlaceholder((p) => !everything.includes(p));
-  const marker = firstFittingToken('bsdigestitems', (m) => !everything.includes(m));
+  const placeholder = unsubscribePlaceholder([everything]);
+  const marker = firstFittingToken('bsdigestitems', [everything]);
   const html = fillEmailLayout(digestView(config, m, period, preheader, placeholder, marker));
   const markers = occurrences(html, marker);
   const placeholders = occurrences(html, placeholder);

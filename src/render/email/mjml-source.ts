@@ -13,5 +13,5 @@ export function renderEmailMjml(editorial: Editorial, config: Config): string {
   const blocks = emailBlocksHtml(editorial);
   const view = emailView(editorial, config, blocks, blocks.length, '');
   const bare = render(view);
-  return render({ ...view, placeholder: unsubscribePlaceholder((p) => !bare.includes(p)) });
+  return render({ ...view, placeholder: unsubscribePlaceholder([bare]) });
 }

@@ -88,7 +88,10 @@ async function compile(
     );
   const [before, after] = parts as [string, string];
   let html = '';
-  const placeholder = unsubscribePlaceholder((p) => occurrences((html = `${before}${p}${after}`), p) === 1);
+  const placeholder = unsubscribePlaceholder(
+    [before, after],
+    (p) => occurrences((html = `${before}${p}${after}`), p) === 1,
+  );
   return { html, placeholder };
 }
 
