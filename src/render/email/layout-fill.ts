@@ -25,7 +25,7 @@ export function fillLayout(layout: EmailLayout, view: object): string {
 
 /**
  * The same document in parts, split wherever the slot `at` stands (left unfilled): one slot, two parts. The render
- * hashes and sizes the parts as they are, and finds the slot's place without searching the document for a mark.
+ * chooses the value of that slot by what the parts hold, and knows its place without searching for a mark.
  */
 export function fillLayoutAround(layout: EmailLayout, view: object, at: string): string[] {
   return fillParts(layout, view, at, ['']);

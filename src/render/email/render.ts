@@ -71,7 +71,10 @@ function fits(rendered: Rendered, limit: number): boolean {
  */
 export type EmailLayoutRender = (view: EmailView) => readonly string[] | Promise<readonly string[]>;
 
-/** The view's placeholder while the document it is derived from is filled; no text holds a NUL. */
+/**
+ * The view's placeholder while the document is filled: the compiled layout leaves its place empty, mjml's compile (in
+ * the tests) writes this mark there and the document is split at it. No text holds a NUL.
+ */
 export const PLACEHOLDER_MARK = '\u0000bsunsub\u0000';
 
 async function compile(
