@@ -1,5 +1,5 @@
 import { build } from 'esbuild';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { dispatchTag, readFigures } from '../../src/pipeline/dispatch/figures.ts';
 import { createLogger } from '../../src/log.ts';
 import {
@@ -469,6 +469,8 @@ describe('the dispatch worker function', () => {
       documents.destroy();
       await emulators.clearMail();
 
+      // Read from this environment at its first evaluation, as at a Lambda cold start, whatever another file left.
+      vi.resetModules();
       const { handler } = await import('../../functions/dispatch-worker.ts');
       const record = (messageId: string, body: string) => ({
         messageId,

@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoTable } from '../../src/adapters/dynamo-table.ts';
 import { SesMailer } from '../../src/adapters/ses-mailer.ts';
 import { SqsQueue } from '../../src/adapters/sqs-queue.ts';
@@ -337,6 +337,9 @@ describe('the functions Lambda runs', () => {
       CONFIRMATION_QUEUE_URL: emulators.queueUrls.confirmations,
       BROADSHEET_LOCAL_ENDPOINTS: JSON.stringify(emulators.endpoints),
     });
+    // Each function module reads its environment when it is first evaluated, as at a Lambda cold start: evaluated
+    // afresh here, not as another file of this worker left it.
+    vi.resetModules();
     const subscribeFn = await import('../../functions/subscribe.ts');
     const senderFn = await import('../../functions/confirmation-sender.ts');
     const body = new URLSearchParams({ email: 'lambda-queued@example.org' }).toString();

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../src/adapters/clock.ts';
 import { simpleParser } from 'mailparser';
 import { DynamoTable } from '../../src/adapters/dynamo-table.ts';
@@ -495,6 +495,9 @@ describe('the functions Lambda runs', () => {
       ...FUNCTION_ENV,
       BROADSHEET_LOCAL_ENDPOINTS: JSON.stringify(emulators.endpoints),
     });
+    // Each function module reads its environment when it is first evaluated, as at a Lambda cold start: evaluated
+    // afresh here, not as another file of this worker left it.
+    vi.resetModules();
     const subscribeFn = await import('../../functions/subscribe.ts');
     const confirmFn = await import('../../functions/confirm.ts');
     const unsubscribeFn = await import('../../functions/unsubscribe.ts');
