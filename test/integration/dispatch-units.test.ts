@@ -1,5 +1,5 @@
 import { build } from 'esbuild';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { dispatchTag, readFigures } from '../../src/pipeline/dispatch/figures.ts';
 import { createLogger } from '../../src/log.ts';
 import {
@@ -21,6 +21,7 @@ import { unsubscribeUrl } from '../../src/subscribers/tokens.ts';
 import { config } from '../helpers/dispatch-harness.ts';
 import { useEmulators } from '../helpers/emulators.ts';
 import { MemoryTable } from '../helpers/memory-table.ts';
+import { setEnv } from '../helpers/function-env.ts';
 
 /** Time that moves only when every sleeper so far has been scheduled: sleeps wake in time order. */
 class FakeClock implements Clock {
@@ -446,7 +447,7 @@ describe('the dispatch worker function', () => {
         CONFIGURATION_SET: 'broadsheet',
         BROADSHEET_LOCAL_ENDPOINTS: JSON.stringify(emulators.endpoints),
       };
-      Object.assign(process.env, env);
+      onTestFinished(setEnv(env));
       // The worker reads the template the planner copied into the ledger; it has no S3 client.
       const { createDynamoClient, DynamoTable } = await import('../../src/adapters/dynamo-table.ts');
       const documents = createDynamoClient(emulators.clientConfigs.dynamodb);
@@ -497,7 +498,6 @@ describe('the dispatch worker function', () => {
       expect(mail[0]!.body.text).toMatch(
         /Unsubscribe: https:\/\/monexus\.example\/unsubscribe\?token=unsubscribe\.0\.(h[12])_{20}\.n\1-{19}\.[A-Za-z0-9_-]{32}$/,
       );
-      for (const name of Object.keys(env)) delete process.env[name];
     });
   });
 });

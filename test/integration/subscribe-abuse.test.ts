@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { DynamoTable } from '../../src/adapters/dynamo-table.ts';
 import { SesMailer } from '../../src/adapters/ses-mailer.ts';
 import { SqsQueue } from '../../src/adapters/sqs-queue.ts';
@@ -16,7 +16,7 @@ import { SubscriberStore } from '../../src/subscribers/store.ts';
 import { subscriberId } from '../../src/subscribers/tokens.ts';
 import { useEmulators } from '../helpers/emulators.ts';
 import { htmlXPath } from '../helpers/html.ts';
-import { FUNCTION_ENV } from '../helpers/function-env.ts';
+import { FUNCTION_ENV, setEnv } from '../helpers/function-env.ts';
 
 const SECRET = 'abuse-test-secret-0123456789-abcdefghij';
 const config = loadConfig();
@@ -331,12 +331,14 @@ describe('other sites', () => {
 
 describe('the functions Lambda runs', () => {
   it('subscribe queues the send and the confirmation sender makes it, from their environment alone', async () => {
-    Object.assign(process.env, {
-      TOKEN_SECRET: SECRET,
-      ...FUNCTION_ENV,
-      CONFIRMATION_QUEUE_URL: emulators.queueUrls.confirmations,
-      BROADSHEET_LOCAL_ENDPOINTS: JSON.stringify(emulators.endpoints),
-    });
+    onTestFinished(
+      setEnv({
+        TOKEN_SECRET: SECRET,
+        ...FUNCTION_ENV,
+        CONFIRMATION_QUEUE_URL: emulators.queueUrls.confirmations!,
+        BROADSHEET_LOCAL_ENDPOINTS: JSON.stringify(emulators.endpoints),
+      }),
+    );
     // Each function module reads its environment when it is first evaluated, as at a Lambda cold start: evaluated
     // afresh here, not as another file of this worker left it.
     vi.resetModules();

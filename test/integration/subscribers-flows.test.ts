@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { systemClock } from '../../src/adapters/clock.ts';
 import { simpleParser } from 'mailparser';
 import { DynamoTable } from '../../src/adapters/dynamo-table.ts';
@@ -12,7 +12,7 @@ import { SubscriberStore } from '../../src/subscribers/store.ts';
 import { signConfirmToken, signUnsubscribeToken, subscriberId, unsubscribeUrl } from '../../src/subscribers/tokens.ts';
 import { useEmulators } from '../helpers/emulators.ts';
 import { htmlXPath } from '../helpers/html.ts';
-import { FUNCTION_ENV } from '../helpers/function-env.ts';
+import { FUNCTION_ENV, setEnv } from '../helpers/function-env.ts';
 
 const SECRET = 'flows-test-secret-0123456789-abcdefghij';
 const config = loadConfig();
@@ -490,11 +490,13 @@ describe('SES bounces and complaints', () => {
 
 describe('the functions Lambda runs', () => {
   it('subscribe, confirm, unsubscribe and ses-events work from their environment alone', async () => {
-    Object.assign(process.env, {
-      TOKEN_SECRET: SECRET,
-      ...FUNCTION_ENV,
-      BROADSHEET_LOCAL_ENDPOINTS: JSON.stringify(emulators.endpoints),
-    });
+    onTestFinished(
+      setEnv({
+        TOKEN_SECRET: SECRET,
+        ...FUNCTION_ENV,
+        BROADSHEET_LOCAL_ENDPOINTS: JSON.stringify(emulators.endpoints),
+      }),
+    );
     // Each function module reads its environment when it is first evaluated, as at a Lambda cold start: evaluated
     // afresh here, not as another file of this worker left it.
     vi.resetModules();
