@@ -33,20 +33,24 @@ function tokensIn(prefix: string, parts: readonly string[]): Set<string> {
 /**
  * The first token of a fixed series (`prefix` and 24 hex digits) that none of `parts` (the document without it) holds
  * and that `fits` accepts: `fits` puts the token in its place and answers whether the document then holds it exactly
- * once (no token straddles a part's edge). A token occurs in no text by chance; text written to hold some (the series
- * is no secret) only moves the render on to the next one. The document is scanned once for every token it holds, so
- * however many it holds, finding the first it does not costs one scan and a digest of each token passed over. The
- * same document always gets the same token.
+ * once (by default, whether no part holds it). A token occurs in no text by chance; text written to hold some (the
+ * series is no secret) only moves the render on to the next one. The first token is tried as it is, which is all a
+ * document usually needs; past it, the document is scanned once for every token it holds, so however many it holds,
+ * finding the first it does not costs one scan and a digest of each token passed over. The same document always gets
+ * the same token.
  */
 export function firstFittingToken(
   prefix: string,
   parts: readonly string[],
-  fits: (token: string) => boolean = () => true,
+  fits: (token: string) => boolean = (token) => !parts.some((part) => part.includes(token)),
 ): string {
+  const first = token(prefix, 0);
+  if (fits(first)) return first;
   const held = tokensIn(prefix, parts);
-  // Each token passed over is held by the document or refused by `fits` (which can refuse only a few: one at each
-  // edge between parts), so the search ends within the document's own count of tokens.
-  for (let n = 0; ; n++) {
+  held.add(first);
+  // Each token passed over is held by the document or refused by `fits` (which can refuse only a few more: one at
+  // each edge between parts), so the search ends within the document's own count of tokens.
+  for (let n = 1; ; n++) {
     const candidate = token(prefix, n);
     if (held.has(candidate)) continue;
     if (fits(candidate)) return candidate;
