@@ -74,10 +74,11 @@ export function directionView(dir: Direction): Pick<EmailView, 'dir' | 'align' |
   return { dir, align: dir === 'rtl' ? 'right' : 'left', flow: textFlow(dir), font: FONT, c: palette, linkStyle };
 }
 
+const LANGUAGE_TAG = /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/;
+
 /** mjml writes the lang attribute unescaped, so only a well-formed BCP 47 tag gets there. */
 function languageTag(lang: string, fallback: string): string {
-  const tag = /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/;
-  return tag.test(lang) ? lang : tag.test(fallback) ? fallback : 'und';
+  return LANGUAGE_TAG.test(lang) ? lang : LANGUAGE_TAG.test(fallback) ? fallback : 'und';
 }
 
 /** The body's blocks as email HTML, one string per block, so the clipping search can weigh them. */
