@@ -1,5 +1,6 @@
 import type { Block, Inline } from '../model.ts';
 import { escapeHtml } from './escape.ts';
+import { styleAttributes } from './style-attributes.ts';
 import { dropBidiControls } from '../strings.ts';
 
 /** Inline styles per element, for email clients that ignore style sheets; pages and feeds pass none. */
@@ -15,18 +16,8 @@ export interface BodyStyles {
   pre?: string;
 }
 
-/** The opening tags written for each styles object: an email's blocks open the same few tags again and again. */
-const openTags = new WeakMap<BodyStyles, Partial<Record<keyof BodyStyles, string>>>();
-
 function open(tag: keyof BodyStyles, styles: BodyStyles): string {
-  const style = styles[tag];
-  if (!style) return `<${tag}>`;
-  let tags = openTags.get(styles);
-  if (!tags) {
-    tags = {};
-    openTags.set(styles, tags);
-  }
-  return (tags[tag] ??= `<${tag} style="${escapeHtml(style)}">`);
+  return `<${tag}${styleAttributes(styles)[tag] ?? ''}>`;
 }
 
 export function blockHtml(block: Block, styles: BodyStyles = {}): string {

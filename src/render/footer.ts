@@ -2,6 +2,7 @@ import type { Messages } from '../i18n/index.ts';
 import type { Editorial } from '../model.ts';
 import { chromeLangAttrs } from './chrome.ts';
 import { escapeHtml } from './escape.ts';
+import { styleAttributes } from './style-attributes.ts';
 
 export interface FooterStyles {
   container?: string;
@@ -14,27 +15,6 @@ export interface FooterStyles {
 }
 
 const NO_STYLES: FooterStyles = {};
-
-/** The style attributes written for each styles object: an email's footer is styled the same way at every render. */
-const attributes = new WeakMap<FooterStyles, Record<keyof FooterStyles, string>>();
-
-function attributesOf(styles: FooterStyles): Record<keyof FooterStyles, string> {
-  let written = attributes.get(styles);
-  if (!written) {
-    const attr = (style: string | undefined) => (style ? ` style="${escapeHtml(style)}"` : '');
-    written = {
-      container: attr(styles.container),
-      framing: attr(styles.framing),
-      heading: attr(styles.heading),
-      intro: attr(styles.intro),
-      list: attr(styles.list),
-      item: attr(styles.item),
-      link: attr(styles.link),
-    };
-    attributes.set(styles, written);
-  }
-  return written;
-}
 
 /**
  * The provenance footer every rendered form ends with: the framing note when there is one, then the
@@ -52,16 +32,19 @@ let lastHtml: { editorial: Editorial; m: Messages; html: string } | undefined;
 let lastText: { editorial: Editorial; m: Messages; text: string } | undefined;
 
 function footerHtml(editorial: Editorial, m: Messages, styles: FooterStyles): string {
-  const attr = attributesOf(styles);
+  const styled = styleAttributes(styles);
+  const attr = (element: keyof FooterStyles) => styled[element] ?? '';
   const parts: string[] = [];
-  if (editorial.framing) parts.push(`<p class="framing-note"${attr.framing}>${escapeHtml(editorial.framing)}</p>`);
-  parts.push(`<h2${chromeLangAttrs(m, editorial)}${attr.heading}>${escapeHtml(m.t('article.provenanceHeading'))}</h2>`);
-  if (editorial.provenanceIntro) parts.push(`<p${attr.intro}>${escapeHtml(editorial.provenanceIntro)}</p>`);
-  const items = editorial.sources.map(
-    (s) => `<li${attr.item}><a href="${escapeHtml(s.url)}"${attr.link}>${escapeHtml(s.label)}</a></li>`,
+  if (editorial.framing) parts.push(`<p class="framing-note"${attr('framing')}>${escapeHtml(editorial.framing)}</p>`);
+  parts.push(
+    `<h2${chromeLangAttrs(m, editorial)}${attr('heading')}>${escapeHtml(m.t('article.provenanceHeading'))}</h2>`,
   );
-  parts.push(`<ul${attr.list}>${items.join('')}</ul>`);
-  return `<footer class="provenance"${attr.container}>${parts.join('')}</footer>`;
+  if (editorial.provenanceIntro) parts.push(`<p${attr('intro')}>${escapeHtml(editorial.provenanceIntro)}</p>`);
+  const items = editorial.sources.map(
+    (s) => `<li${attr('item')}><a href="${escapeHtml(s.url)}"${attr('link')}>${escapeHtml(s.label)}</a></li>`,
+  );
+  parts.push(`<ul${attr('list')}>${items.join('')}</ul>`);
+  return `<footer class="provenance"${attr('container')}>${parts.join('')}</footer>`;
 }
 
 export function provenanceFooterText(editorial: Editorial, m: Messages): string {
