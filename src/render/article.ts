@@ -15,7 +15,12 @@ export function correctionHtml(editorial: Editorial, m: Messages): string {
 
 /** The full content of an editorial as HTML (correction, body, provenance footer): pages, feeds, partners. */
 export function articleHtml(editorial: Editorial, m: Messages): string {
-  return articleHtmlParts(editorial, m).filter(Boolean).join('\n');
+  return joinedArticleHtml(articleHtmlParts(editorial, m));
+}
+
+/** `articleHtml` from its parts. */
+export function joinedArticleHtml(parts: readonly string[]): string {
+  return parts.filter(Boolean).join('\n');
 }
 
 /** What `articleHtml` joins: the correction (or ''), the body's blocks, the provenance footer. */

@@ -1,6 +1,4 @@
-import type { Messages } from '../i18n/index.ts';
-import type { Block, Editorial } from '../model.ts';
-import { articleHtmlParts } from './article.ts';
+import type { Block } from '../model.ts';
 import { blockHtml, blockText } from './body.ts';
 import { joinedCounts, textCounts, visibleTextCounts, type TextCounts } from './text-counts.ts';
 
@@ -11,22 +9,20 @@ export interface BodyCounts {
   plain: TextCounts;
 }
 
+/** Each body in its three parts, as written: the correction (or ''), the blocks, the provenance footer. */
+type Parts = readonly [correction: string, blocks: string, footer: string];
+
 /**
  * ninjs's counts of a published editorial's two bodies, each paragraph counted once: a paragraph's HTML shows a
  * reader exactly its text (every character escaped, a break as a break), so both bodies count it alike. The rest is
  * counted as each body writes it: the correction, the footer, and the blocks whose text is laid out otherwise (a
  * heading underlined, a list with its bullets).
  */
-export function articleCounts(
-  editorial: Editorial,
-  m: Messages,
-  plain: { correction: string; footer: string },
-): BodyCounts {
-  const [correctionHtml, , footerHtml] = articleHtmlParts(editorial, m);
-  const blocks = blocksCounts(editorial.blocks);
+export function articleCounts(blocks: readonly Block[], parts: { html: Parts; plain: Parts }): BodyCounts {
+  const counted = blocksCounts(blocks);
   return {
-    html: joinedCounts([visibleTextCounts(correctionHtml), blocks.html, visibleTextCounts(footerHtml)]),
-    plain: joinedCounts([textCounts(plain.correction), blocks.plain, textCounts(plain.footer)]),
+    html: joinedCounts([visibleTextCounts(parts.html[0]), counted.html, visibleTextCounts(parts.html[2])]),
+    plain: joinedCounts([textCounts(parts.plain[0]), counted.plain, textCounts(parts.plain[2])]),
   };
 }
 

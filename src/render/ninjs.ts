@@ -1,8 +1,8 @@
 import type { Config } from '../config.ts';
 import type { Editorial } from '../model.ts';
 import type { Messages } from '../i18n/index.ts';
-import { articleHtml, correctionHtml, withdrawnNoticeHtml } from './article.ts';
-import { articleCounts } from './body-counts.ts';
+import { articleHtmlParts, correctionHtml, joinedArticleHtml, withdrawnNoticeHtml } from './article.ts';
+import { articleCounts, type BodyCounts } from './body-counts.ts';
 import { leadText } from './body.ts';
 import { chromeOf } from './chrome.ts';
 import {
@@ -114,13 +114,7 @@ export interface NinjsOptions {
 
 export function renderNinjs(editorial: Editorial, config: Config, options: NinjsOptions = {}): Ninjs {
   const m = chromeOf(editorial, config);
-  const body = bodyHtml(editorial, config, m);
-  const plainParts = bodyPlainParts(editorial, config, m);
-  const plain = plainParts.filter(Boolean).join('\n\n');
-  const counts =
-    editorial.status === 'withdrawn'
-      ? { html: visibleTextCounts(body), plain: textCounts(plain) }
-      : articleCounts(editorial, m, { correction: plainParts[0], footer: plainParts[2] });
+  const { html: body, plain, counts } = bodies(editorial, config, m);
   const summary = editorial.status === 'withdrawn' ? '' : editorial.summary || leadText(editorial.blocks);
   const rights = options.rights ?? config.rights;
   const descriptions: NinjsText[] = [];
@@ -196,12 +190,30 @@ function pubStatus(editorial: Editorial, now: Date | undefined, underEmbargo: 'w
   return 'usable';
 }
 
-/** A withdrawn editorial's text is no longer distributed: partners get the notice and the provenance. */
-function bodyHtml(editorial: Editorial, config: Config, m: Messages): string {
-  if (editorial.status !== 'withdrawn') return articleHtml(editorial, m);
-  return [withdrawnNoticeHtml(editorial, config, m), correctionHtml(editorial, m), provenanceFooterHtml(editorial, m)]
-    .filter(Boolean)
-    .join('\n');
+/**
+ * The HTML and plain-text bodies and their counts. A withdrawn editorial's text is no longer distributed: partners
+ * get the notice and the provenance, counted whole.
+ */
+function bodies(
+  editorial: Editorial,
+  config: Config,
+  m: Messages,
+): { html: string; plain: string; counts: BodyCounts } {
+  const plainParts = bodyPlainParts(editorial, config, m);
+  const plain = plainParts.filter(Boolean).join('\n\n');
+  if (editorial.status === 'withdrawn') {
+    const html = [
+      withdrawnNoticeHtml(editorial, config, m),
+      correctionHtml(editorial, m),
+      provenanceFooterHtml(editorial, m),
+    ]
+      .filter(Boolean)
+      .join('\n');
+    return { html, plain, counts: { html: visibleTextCounts(html), plain: textCounts(plain) } };
+  }
+  const htmlParts = articleHtmlParts(editorial, m);
+  const counts = articleCounts(editorial.blocks, { html: htmlParts, plain: plainParts });
+  return { html: joinedArticleHtml(htmlParts), plain, counts };
 }
 
 function isoDate(date: Date): string {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { parseEditorial } from '../../src/parse/index.ts';
 import type { Editorial } from '../../src/model.ts';
-import { articleHtml } from '../../src/render/article.ts';
+import { articleHtml, articleHtmlParts } from '../../src/render/article.ts';
 import { articleCounts } from '../../src/render/body-counts.ts';
 import { chromeOf } from '../../src/render/chrome.ts';
 import { bodyPlainParts, bodyPlainText } from '../../src/render/ninjs-wire.ts';
@@ -47,8 +47,8 @@ const bodies = editorials.map(([file, e]) => [file, articleHtml(e, chromeOf(e, c
 /** ninjs's counts of both bodies, paragraphs counted once, beside each body counted whole. */
 function expectCountsOfBothBodies(editorial: Editorial) {
   const m = chromeOf(editorial, config);
-  const [correction, , footer] = bodyPlainParts(editorial, config, m);
-  expect(articleCounts(editorial, m, { correction, footer })).toEqual({
+  const parts = { html: articleHtmlParts(editorial, m), plain: bodyPlainParts(editorial, config, m) };
+  expect(articleCounts(editorial.blocks, parts)).toEqual({
     html: visibleTextCounts(articleHtml(editorial, m)),
     plain: textCounts(bodyPlainText(editorial, config, m)),
   });
