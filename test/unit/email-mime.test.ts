@@ -9,6 +9,7 @@ import { renderEditorialOutputs } from '../../src/render/outputs.ts';
 import { HeaderError } from '../../src/render/email/headers.ts';
 import { mailbox } from '../../src/render/email/headers.ts';
 import { dropForbiddenChars } from '../../src/render/escape.ts';
+import { dropBidiControls } from '../../src/strings.ts';
 import { inline, makeEditorial } from '../fixtures/editorial.ts';
 import { importGraph } from '../helpers/import-graph.ts';
 
@@ -39,9 +40,9 @@ const headerNames = (eml: string) =>
     .filter((l) => !/^[ \t]/.test(l))
     .map((l) => l.slice(0, l.indexOf(':')).toLowerCase());
 
-/** What a title becomes as a subject: forbidden characters dropped, line breaks made one space. */
+/** What a title becomes as a subject: forbidden characters and bidi controls dropped, line breaks made one space. */
 const expectedSubject = (title: string) =>
-  dropForbiddenChars(title)
+  dropBidiControls(dropForbiddenChars(title))
     .replace(/\s*[\r\n\u2028\u2029]+\s*/g, ' ')
     .replace(/\t/g, ' ')
     .trim();
