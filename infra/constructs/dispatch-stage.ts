@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { BroadsheetFunction, type FunctionRuntime } from './broadsheet-function.ts';
 import { workQueue } from './work-queue.ts';
 import { grantItems, grantSend, type SendingIdentity } from './grants.ts';
-import { runtimeEnvironment } from '../../src/app/runtime-config.ts';
+import { DISPATCH_SHARDS_PER_INVOCATION, runtimeEnvironment } from '../../src/app/runtime-config.ts';
 
 export interface DispatchStageProps {
   readonly runtime: FunctionRuntime;
@@ -68,7 +68,7 @@ export class DispatchStage extends Construct {
     const fn = this.worker.function;
     fn.addEventSource(
       new SqsEventSource(this.queue, {
-        batchSize: 1,
+        batchSize: DISPATCH_SHARDS_PER_INVOCATION,
         reportBatchItemFailures: true,
         // The poller never starts more workers than are reserved, so it is not throttled into the DLQ.
         ...(props.workerConcurrency >= 2 && { maxConcurrency: props.workerConcurrency }),

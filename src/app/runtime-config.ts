@@ -68,6 +68,11 @@ export const RUNTIME_DEFAULTS = {
   subscribeRatePerMinute: 20,
 } as const;
 
+/** Shards a dispatch worker invocation takes: one, so that shards queued together go out side by side in as many
+ * workers (up to workerConcurrency), each at its share of the send rate. The stack's event source and the local
+ * poller both take it. */
+export const DISPATCH_SHARDS_PER_INVOCATION = 1;
+
 /** The environment variable behind each field: the CDK stack writes them, the functions read them. */
 export const RUNTIME_ENV = {
   publication: 'BROADSHEET_CONFIG',

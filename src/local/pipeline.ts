@@ -12,7 +12,7 @@ import { createConfirmationSenderHandler } from '../app/confirmation-sender.ts';
 import { createPartnerWebhookHandler, WEBHOOK_TIMEOUT_MS, webhookWiring } from '../app/partner-webhook.ts';
 import { createPublishHandler } from '../app/publish.ts';
 import { createSesEventsHandler } from '../app/ses-events.ts';
-import { RUNTIME_DEFAULTS, type RuntimeConfig } from '../app/runtime-config.ts';
+import { DISPATCH_SHARDS_PER_INVOCATION, RUNTIME_DEFAULTS, type RuntimeConfig } from '../app/runtime-config.ts';
 import {
   createConfirmHandler,
   createSubscribeHandler,
@@ -172,6 +172,7 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
     const poller: SqsPoller = startSqsPoller({
       queue,
       handler: (event) => worker(event),
+      batchSize: DISPATCH_SHARDS_PER_INVOCATION,
       visibilityTimeoutSeconds: 30,
       concurrency: runtime.workerConcurrency,
       log,

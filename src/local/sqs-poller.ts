@@ -95,10 +95,19 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
     }
   };
 
-  // One receive at a time, handing each batch to a free slot: an empty receive then proves that no other receive
-  // holds messages on their way, which is what drain() relies on.
+  // One receive at a time, of as many messages as the free slots take (SQS returns at most 10), handed out a batch
+  // to a slot, as Lambda's pollers hand one receive's messages to several invocations: shards queued together start
+  // together. An empty receive then proves that no other receive holds messages on their way, which is what drain()
+  // relies on.
   const running = new Set<Promise<void>>();
   const slots = Math.max(1, Math.floor(options.concurrency ?? 1));
+  const startBatch = (batch: ReceivedMessage[], receivedAt: number) => {
+    const job = handle(batch, receivedAt).finally(() => {
+      running.delete(job);
+      lastActivity = Date.now();
+    });
+    running.add(job);
+  };
   const receiver = async () => {
     while (!stopping) {
       if (running.size >= slots) {
@@ -108,7 +117,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
       const started = Date.now();
       let messages: ReceivedMessage[];
       try {
-        messages = await queue.receive(batchSize, {
+        messages = await queue.receive(Math.min(10, (slots - running.size) * batchSize), {
           waitSeconds: options.waitSeconds ?? 0,
           visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
         });
@@ -124,11 +133,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
       }
       lastActivity = Date.now();
       for (const m of messages) hidden.delete(m.id);
-      const job = handle(messages, started).finally(() => {
-        running.delete(job);
-        lastActivity = Date.now();
-      });
-      running.add(job);
+      for (let i = 0; i < messages.length; i += batchSize) startBatch(messages.slice(i, i + batchSize), started);
     }
     await Promise.all(running);
   };
