@@ -32,7 +32,7 @@ describe('the local SQS poller hands out what one receive brings, as Lambda’s 
       handler: async (event: SqsEvent) => {
         events.push(event.Records.map((r) => r.body));
         if (events.length === 4) allStarted();
-        // Each worker holds its shard until all four hold one: with one receive per worker they never would.
+        // Each worker holds its shard until all four hold one, so the four are sent side by side.
         await gate;
       },
     });
