@@ -6,7 +6,8 @@
 /** Imports that mean a test file starts a server, a process or a synthesis. */
 export const STARTS_SOMETHING = [
   /from '(?:\.\.?\/)+helpers\/emulators\.ts'/,
-  /from '(?:\.\.\/)+src\/local\/[^']+'/,
+  // src/local/ starts the emulators and servers; its queue poller alone is logic over the Queue port.
+  /from '(?:\.\.\/)+src\/local\/(?!sqs-poller\.ts')[^']+'/,
   /from '(?:\.\.?\/)+helpers\/dispatch-harness\.ts'/,
   /from 'node:child_process'/,
   /import \{[^}]*\bcreateServer\b[^}]*\} from 'node:http'/,
