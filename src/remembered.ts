@@ -13,3 +13,17 @@ export function remembered<V>(compute: (key: string) => V, max: number): (key: s
     return value;
   };
 }
+
+/**
+ * `compute` with its last answer kept: asked again with the same arguments (the same values, objects by identity), it
+ * answers without computing again. For work one render asks for more than once (the page and ninjs write the same
+ * body); only the last answer is held, so rendering many editorials (feeds) holds no extra copy of each.
+ */
+export function lastAnswer<A extends readonly unknown[], V>(compute: (...args: A) => V): (...args: A) => V {
+  let last: { args: A; value: V } | undefined;
+  return (...args) => {
+    if (last?.args.length === args.length && args.every((arg, i) => arg === last!.args[i])) return last.value;
+    last = { args, value: compute(...args) };
+    return last.value;
+  };
+}

@@ -2,6 +2,7 @@ import type { Block, Inline } from '../model.ts';
 import { escapeHtml } from './escape.ts';
 import { styleAttributes } from './style-attributes.ts';
 import { dropBidiControls } from '../strings.ts';
+import { lastAnswer } from '../remembered.ts';
 
 /** Inline styles per element, for email clients that ignore style sheets; pages and feeds pass none. */
 export interface BodyStyles {
@@ -39,16 +40,11 @@ export function blockHtml(block: Block, styles: BodyStyles = {}): string {
   }
 }
 
-/**
- * The last body written without styles: one render writes it for the page and again for ninjs. Only the last is
- * kept, so that rendering many editorials (feeds) holds no extra copy of each.
- */
-let lastUnstyled: { blocks: readonly Block[]; html: string } | undefined;
+/** The body written without styles, kept: one render writes it for the page and again for ninjs. */
+const unstyledHtml = lastAnswer((blocks: readonly Block[]) => blocks.map((b) => blockHtml(b)).join('\n'));
 
 export function blocksHtml(blocks: readonly Block[], styles?: BodyStyles): string {
-  if (styles) return blocks.map((b) => blockHtml(b, styles)).join('\n');
-  if (lastUnstyled?.blocks !== blocks) lastUnstyled = { blocks, html: blocks.map((b) => blockHtml(b)).join('\n') };
-  return lastUnstyled.html;
+  return styles ? blocks.map((b) => blockHtml(b, styles)).join('\n') : unstyledHtml(blocks);
 }
 
 export function blockText(block: Block): string {
@@ -69,13 +65,8 @@ export function blockText(block: Block): string {
   }
 }
 
-/** The last body written as text (one render writes it for the email and again for ninjs); only the last is kept. */
-let lastText: { blocks: readonly Block[]; text: string } | undefined;
-
-export function blocksText(blocks: readonly Block[]): string {
-  if (lastText?.blocks !== blocks) lastText = { blocks, text: blocks.map(blockText).join('\n\n') };
-  return lastText.text;
-}
+/** The body written as text, kept: one render writes it for the email and again for ninjs. */
+export const blocksText = lastAnswer((blocks: readonly Block[]): string => blocks.map(blockText).join('\n\n'));
 
 /** The text up to its last run of whitespace (a word cut in half is dropped); all of it when it has none. */
 function cutAtLastSpace(text: string): string {
@@ -87,14 +78,12 @@ function cutAtLastSpace(text: string): string {
 }
 
 const LEAD_MAX = 150;
-/** The last lead found: one render asks for it several times (email preheader, page, ninjs). */
-let lastLead: { blocks: readonly Block[]; lead: string } | undefined;
+/** The lead of the usual length, kept: one render asks for it several times (email preheader, page, ninjs). */
+const usualLead = lastAnswer((blocks: readonly Block[]) => leadOfBlocks(blocks, LEAD_MAX));
 
 /** The first sentences of the body, up to about `max` characters: the preheader when there is no summary. */
 export function leadText(blocks: readonly Block[], max = LEAD_MAX): string {
-  if (max !== LEAD_MAX) return leadOfBlocks(blocks, max);
-  if (lastLead?.blocks !== blocks) lastLead = { blocks, lead: leadOfBlocks(blocks, max) };
-  return lastLead.lead;
+  return max === LEAD_MAX ? usualLead(blocks) : leadOfBlocks(blocks, max);
 }
 
 function leadOfBlocks(blocks: readonly Block[], max: number): string {

@@ -3,6 +3,7 @@ import type { Editorial } from '../model.ts';
 import { chromeLangAttrs } from './chrome.ts';
 import { escapeHtml } from './escape.ts';
 import { styleAttributes } from './style-attributes.ts';
+import { lastAnswer } from '../remembered.ts';
 
 export interface FooterStyles {
   container?: string;
@@ -21,15 +22,11 @@ const NO_STYLES: FooterStyles = {};
  * heading ("Wire provenance" in the chrome's language) and every source as a link with its label.
  */
 export function provenanceFooterHtml(editorial: Editorial, m: Messages, styles?: FooterStyles): string {
-  if (styles) return footerHtml(editorial, m, styles);
-  // One render writes the unstyled footer for the page and again for ninjs; only the last is kept.
-  if (lastHtml?.editorial !== editorial || lastHtml.m !== m)
-    lastHtml = { editorial, m, html: footerHtml(editorial, m, NO_STYLES) };
-  return lastHtml.html;
+  return styles ? footerHtml(editorial, m, styles) : unstyledFooterHtml(editorial, m);
 }
 
-let lastHtml: { editorial: Editorial; m: Messages; html: string } | undefined;
-let lastText: { editorial: Editorial; m: Messages; text: string } | undefined;
+/** The unstyled footer, kept: one render writes it for the page and again for ninjs. */
+const unstyledFooterHtml = lastAnswer((editorial: Editorial, m: Messages) => footerHtml(editorial, m, NO_STYLES));
 
 function footerHtml(editorial: Editorial, m: Messages, styles: FooterStyles): string {
   const styled = styleAttributes(styles);
@@ -47,12 +44,8 @@ function footerHtml(editorial: Editorial, m: Messages, styles: FooterStyles): st
   return `<footer class="provenance"${attr('container')}>${parts.join('')}</footer>`;
 }
 
-export function provenanceFooterText(editorial: Editorial, m: Messages): string {
-  // One render writes it for the email's text and again for ninjs; only the last is kept.
-  if (lastText?.editorial !== editorial || lastText.m !== m)
-    lastText = { editorial, m, text: footerText(editorial, m) };
-  return lastText.text;
-}
+/** The footer as text, kept: one render writes it for the email's text and again for ninjs. */
+export const provenanceFooterText = lastAnswer(footerText);
 
 function footerText(editorial: Editorial, m: Messages): string {
   const heading = m.t('article.provenanceHeading');

@@ -67,7 +67,12 @@ export function ninjsAltIds(editorial: Editorial, config: Config): { role: strin
 
 /** The body as plain text: what the HTML body says, in the same order, paragraphs apart. */
 export function bodyPlainText(editorial: Editorial, config: Config, m: Messages): string {
-  return bodyPlainParts(editorial, config, m).filter(Boolean).join('\n\n');
+  return joinedPlainBody(bodyPlainParts(editorial, config, m));
+}
+
+/** `bodyPlainText` from its parts. */
+export function joinedPlainBody(parts: readonly string[]): string {
+  return parts.filter(Boolean).join('\n\n');
 }
 
 /**

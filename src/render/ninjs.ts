@@ -7,6 +7,7 @@ import { leadText } from './body.ts';
 import { chromeOf } from './chrome.ts';
 import {
   bodyPlainParts,
+  joinedPlainBody,
   ninjsAltIds,
   ninjsDeclared,
   ninjsGenres,
@@ -200,15 +201,13 @@ function bodies(
   m: Messages,
 ): { html: string; plain: string; counts: BodyCounts } {
   const plainParts = bodyPlainParts(editorial, config, m);
-  const plain = plainParts.filter(Boolean).join('\n\n');
+  const plain = joinedPlainBody(plainParts);
   if (editorial.status === 'withdrawn') {
-    const html = [
+    const html = joinedArticleHtml([
       withdrawnNoticeHtml(editorial, config, m),
       correctionHtml(editorial, m),
       provenanceFooterHtml(editorial, m),
-    ]
-      .filter(Boolean)
-      .join('\n');
+    ]);
     return { html, plain, counts: { html: visibleTextCounts(html), plain: textCounts(plain) } };
   }
   const htmlParts = articleHtmlParts(editorial, m);

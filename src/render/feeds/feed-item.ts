@@ -7,6 +7,7 @@ import { dropForbiddenChars } from '../escape.ts';
 import { mediaTopicsOf, type MediaTopicSubject } from '../media-topics.ts';
 import { urls } from '../urls.ts';
 import { trimOf } from '../../strings.ts';
+import { remembered } from '../../remembered.ts';
 
 /**
  * The date part of every tag: URI this publication mints. It must never change: the feed id and every
@@ -57,19 +58,15 @@ export function feedItems(entries: readonly Editorial[], config: Config): FeedIt
 }
 
 function tagPrefix(config: Config): string {
-  // Parsing the site's URL costs more than the rest of an id; a process serves one site.
-  const siteUrl = config.publication.siteUrl;
-  if (lastTagPrefix?.siteUrl !== siteUrl) lastTagPrefix = { siteUrl, prefix: tagPrefixOf(siteUrl) };
-  return lastTagPrefix.prefix;
+  return tagPrefixOf(config.publication.siteUrl);
 }
 
-let lastTagPrefix: { siteUrl: string; prefix: string } | undefined;
-
-function tagPrefixOf(siteUrl: string): string {
+// Parsing the site's URL costs more than the rest of an id; a process serves one site.
+const tagPrefixOf = remembered((siteUrl: string): string => {
   const site = new URL(siteUrl);
   const path = trimOf(site.pathname, '/');
   return `tag:${site.hostname},${TAG_DATE}:${path ? `${path}/` : ''}`;
-}
+}, 100);
 
 export function feedId(config: Config): string {
   return `${tagPrefix(config)}feed`;
